@@ -1,0 +1,10 @@
+"""One place that reads the environment, so that every settings module sees the same values."""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)

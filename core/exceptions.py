@@ -1,0 +1,35 @@
+"""Domain errors: raised by services, translated once into HTTP answers (see core.api)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule of the product refused the operation. The message is shown to the user."""
+
+    default_message = _("This operation is not allowed.")
+    status_code = 400
+
+    def __init__(self, message=None, *, errors=None):
+        self.message = message or self.default_message
+        # errors: a list of strings or a {field: [messages]} dict, shown as they are.
+        self.errors = errors
+        super().__init__(str(self.message))
+
+
+class InvalidTransition(DomainError):
+    default_message = _("This step is not possible in the assessment's current state.")
+    status_code = 409
+
+
+class ConflictError(DomainError):
+    """Somebody else saved the same record since it was loaded (optimistic locking)."""
+
+    default_message = _(
+        "Someone else has changed this record since you opened it. Reload the page to see their changes."
+    )
+    status_code = 409
+
+
+class NotFound(DomainError):
+    default_message = _("Not found.")
+    status_code = 404

@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from .models import Answer, Assessment, AuditEvent, Decision, Evidence, Label, Report, Review
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ("indicator", "declared_number", "declared_option", "validated_number", "validated_option", "reviewed")
+    raw_id_fields = ("indicator",)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ("cluster", "reference_year", "status", "assessor", "submitted_at", "validated_on")
+    list_filter = ("status", "reference_year", "framework")
+    search_fields = ("cluster__name",)
+    raw_id_fields = ("previous",)
+    inlines = [AnswerInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "answer", "content_type", "size", "document_date")
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("assessment", "assessor", "no_conflict_declared_at", "conflict_declared")
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ("assessment", "level", "computed_level", "decided_by", "decided_on")
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ("certificate_number", "cluster", "level", "status", "awarded_on", "expires_on")
+    list_filter = ("level", "status")
+    search_fields = ("certificate_number", "cluster__name")
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("kind", "assessment", "language", "status", "attempts", "created_at")
+    list_filter = ("kind", "status")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "action", "actor", "assessment", "target")
+    list_filter = ("action",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

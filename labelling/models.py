@@ -1,0 +1,293 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster
+from core.models import TimeStampedModel
+from indicators.models import Framework, Indicator
+
+
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    VALIDATED = "validated", _("Validated")
+    DECIDED = "decided", _("Decided")
+
+
+EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.CHANGES_REQUESTED)
+
+
+class Level(models.TextChoices):
+    NONE = "none", _("No label")
+    BRONZE = "bronze", _("Bronze")
+    SILVER = "silver", _("Silver")
+    GOLD = "gold", _("Gold")
+
+
+class Assessment(TimeStampedModel):
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("cluster")
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
+    reference_year = models.PositiveSmallIntegerField(_("reference year"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("previous assessment"),
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_assessments",
+        verbose_name=_("assessor"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Eligibility, confirmed by the manager (copied from the cluster when the assessment starts).
+    legal_entity = models.BooleanField(_("legal entity"), default=True)
+    public_profile = models.BooleanField(_("listed in the public registry"), default=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    validated_on = models.DateField(_("validated on"), null=True, blank=True)
+    recommended_level = models.CharField(_("recommended level"), max_length=10, choices=Level.choices, blank=True)
+    # Optimistic locking for the manager's and the assessor's edits.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "reference_year"],
+                condition=~models.Q(status="decided"),
+                name="assessment_one_open_per_cluster_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} — {self.reference_year}"
+
+    @property
+    def is_editable_by_manager(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class Answer(TimeStampedModel):
+    """One indicator's answer. Declared (manager) and validated (assessor) values are separate fields."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="answers")
+    declared_number = models.DecimalField(_("declared value"), max_digits=14, decimal_places=3, null=True, blank=True)
+    declared_option = models.CharField(_("declared level"), max_length=40, blank=True)
+    proposed_number = models.DecimalField(
+        _("value proposed from the records"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    proposed_option = models.CharField(_("level proposed from the records"), max_length=40, blank=True)
+    proposal_explanation = models.TextField(_("how the proposal was computed"), blank=True)
+    comment = models.TextField(_("manager's comment"), blank=True)
+    validated_number = models.DecimalField(_("validated value"), max_digits=14, decimal_places=3, null=True, blank=True)
+    validated_option = models.CharField(_("validated level"), max_length=40, blank=True)
+    reviewed = models.BooleanField(_("reviewed"), default=False)
+    justification = models.TextField(_("assessor's justification"), blank=True)
+    assessor_comment = models.TextField(_("assessor's comment"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["assessment", "indicator__position"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["assessment", "indicator"], name="answer_unique_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.indicator.code}"
+
+    @property
+    def declared(self):
+        """The declared value as the scoring engine takes it: a number, a level code, or None."""
+        if self.indicator.value_type == "level":
+            return self.declared_option or None
+        return self.declared_number
+
+    @property
+    def validated(self):
+        """The validated value: the assessor's correction if any, else the declared value once reviewed."""
+        if self.indicator.value_type == "level":
+            return self.validated_option or None
+        return self.validated_number
+
+    @property
+    def is_answered(self) -> bool:
+        return self.declared is not None
+
+
+class Evidence(TimeStampedModel):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), storage=private_storage, upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    document_date = models.DateField(_("date of the document"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Review(TimeStampedModel):
+    """The assessor's engagement with one assessment: conflict of interest, outcome."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reviews")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    no_conflict_declared_at = models.DateTimeField(_("no conflict of interest declared at"), null=True, blank=True)
+    conflict_declared = models.BooleanField(_("conflict of interest declared"), default=False)
+    conflict_details = models.TextField(_("conflict of interest details"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [models.UniqueConstraint(fields=["assessment", "assessor"], name="review_unique_assessor")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} / {self.assessor}"
+
+
+class Decision(TimeStampedModel):
+    """An administrator's decision on a validated assessment, with the scores as they stood."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="decision")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(_("decided on"))
+    computed_level = models.CharField(_("level computed"), max_length=10, choices=Level.choices)
+    level = models.CharField(_("level decided"), max_length=10, choices=Level.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    scores = models.JSONField(_("scores at the time of the decision"), default=dict)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level=models.F("computed_level")) | ~models.Q(reason=""),
+                name="decision_reason_when_overriding",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.level}"
+
+
+class LabelStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Label(TimeStampedModel):
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="labels", verbose_name=_("cluster"))
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="label")
+    level = models.CharField(_("level"), max_length=10, choices=[c for c in Level.choices if c[0] != "none"])
+    certificate_number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    awarded_on = models.DateField(_("awarded on"))
+    expires_on = models.DateField(_("valid through"))
+    status = models.CharField(_("status"), max_length=10, choices=LabelStatus.choices, default=LabelStatus.ACTIVE)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    reminded_90 = models.BooleanField(default=False)
+    reminded_30 = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-awarded_on", "certificate_number"]
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("awarded_on")), name="label_expires_after"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="revoked") | ~models.Q(revoked_reason=""),
+                name="label_revocation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.certificate_number
+
+
+class ReportKind(models.TextChoices):
+    ASSESSMENT = "assessment", _("Assessment report")
+    CERTIFICATE = "certificate", _("Label certificate")
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being produced")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Report(TimeStampedModel):
+    """A PDF produced by a Celery task; the page polls its status."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    language = models.CharField(_("language"), max_length=5, default="fr")
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="reports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.assessment_id} ({self.status})"
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of transitions, corrections and decisions: who, when, before, after."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=60)
+    target = models.CharField(_("target"), max_length=100, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
