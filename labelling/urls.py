@@ -1,11 +1,9 @@
-from django.urls import path
+"""The labelling pages. Two modules own their routes so that they can grow apart:
+``urls_selfassessment`` (the manager's assessment pages) and ``urls_workflow`` (review, decision,
+labels, reports, registry)."""
 
-from labelling.views import placeholders
+from labelling.urls_selfassessment import urlpatterns as selfassessment_urls
+from labelling.urls_workflow import urlpatterns as workflow_urls
 
 app_name = "labelling"
-urlpatterns = [
-    path("assessor/", placeholders.placeholder, name="assessor_dashboard"),
-    path("administration/", placeholders.placeholder, name="admin_dashboard"),
-    path("registry/", placeholders.placeholder, name="registry"),
-    path("verify/", placeholders.placeholder, name="verify"),
-]
+urlpatterns = selfassessment_urls + workflow_urls
