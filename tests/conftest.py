@@ -59,3 +59,29 @@ def _client_for(user) -> Client:
 def client_for():
     """``client_for(user)`` gives a test client logged in as that user (None: a visitor)."""
     return _client_for
+
+
+# A real Celery worker through Redis for the tests that need one (see tests/worker.py).
+from tests.worker import celery_worker_process  # noqa: E402, F401
+
+
+@pytest.fixture
+def framework(db):
+    """The default framework (ecei-31), loaded if absent."""
+    from indicators.services import framework_ensure_default
+
+    return framework_ensure_default()
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in-process (e.g. e-mail notifications in unit tests). Never in the worker tests:
+    eager mode hides serialisation and on-commit bugs."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager = previous

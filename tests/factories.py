@@ -108,3 +108,68 @@ class FinancingYearFactory(DjangoModelFactory):
     member_fees = Decimal("120000")
     paid_services = Decimal("60000")
     other_private = Decimal("20000")
+
+
+class AssessmentFactory(factory.Factory):
+    """An assessment made through ``assessment_create`` (so it has its answers); extra fields are set after.
+
+    ``AssessmentFactory(cluster=cluster, status="submitted", assessor=assessor)``; the framework defaults to
+    the default one (call ``framework_ensure_default()`` or use the ``framework`` fixture first).
+    """
+
+    class Meta:
+        model = "labelling.Assessment"
+
+    cluster = factory.SubFactory(ClusterFactory)
+    reference_year = 2025
+    framework = None
+    previous = None
+    created_by = None
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise NotImplementedError("AssessmentFactory only creates (it needs the database)")
+
+    @classmethod
+    def _create(cls, model_class, *, cluster, reference_year, framework=None, previous=None, created_by=None, **extra):
+        from labelling.services.answers import assessment_create
+
+        assessment = assessment_create(
+            user=created_by, cluster=cluster, reference_year=reference_year, framework=framework, previous=previous
+        )
+        if extra:
+            for field, value in extra.items():
+                setattr(assessment, field, value)
+            assessment.save(update_fields=[*extra, "updated_at"])
+        return assessment
+
+
+def _label_expiry(awarded_on):
+    from indicators.computations import label_expiry
+
+    return label_expiry(awarded_on)
+
+
+class LabelFactory(DjangoModelFactory):
+    """A label on a decided assessment (made through AssessmentFactory; needs the default framework)."""
+
+    class Meta:
+        model = "labelling.Label"
+
+    assessment = factory.SubFactory(AssessmentFactory, status="decided", validated_on=datetime.date(2026, 3, 1))
+    cluster = factory.LazyAttribute(lambda o: o.assessment.cluster)
+    level = "bronze"
+    certificate_number = factory.Sequence(lambda n: f"GRP-2026-{900000 + n:06d}")
+    awarded_on = datetime.date(2026, 3, 15)
+    expires_on = factory.LazyAttribute(lambda o: _label_expiry(o.awarded_on))
+    status = "active"
+
+
+class ReportFactory(DjangoModelFactory):
+    class Meta:
+        model = "labelling.Report"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    kind = "assessment"
+    language = "fr"
+    status = "pending"

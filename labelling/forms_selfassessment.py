@@ -1,0 +1,199 @@
+"""Forms of the manager's self-assessment pages. They parse input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import DomainError
+from labelling.models import Assessment
+from labelling.services.answers import (
+    COMMENT_MAX_LENGTH,
+    FIRST_REFERENCE_YEAR,
+    answer_proposed,
+    value_display,
+    value_parse,
+)
+
+
+def apply_domain_errors(form: forms.Form, exc: DomainError, *, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's errors on the form's fields (or on the form when they name no field of it)."""
+    field_map = field_map or {}
+    errors = exc.errors
+    if isinstance(errors, dict):
+        for field, messages in errors.items():
+            name = field_map.get(field, field)
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                form.add_error(name if name in form.fields else None, str(message))
+    elif errors:
+        for message in errors:
+            form.add_error(None, str(message))
+    else:
+        form.add_error(None, str(exc.message))
+
+
+class AssessmentCreateForm(forms.Form):
+    reference_year = forms.IntegerField(
+        label=_("Reference year"),
+        help_text=_("The year whose activity the answers describe (usually last year)."),
+    )
+    legal_entity = forms.BooleanField(
+        label=_("The organisation is a legal entity or a clearly identified unit of one"), required=False
+    )
+    public_profile = forms.BooleanField(
+        label=_("The organisation accepts to be listed in the public registry of labels"), required=False
+    )
+    previous = forms.ModelChoiceField(
+        label=_("Start from a previous assessment"),
+        queryset=Assessment.objects.none(),
+        required=False,
+        empty_label=_("No: start from empty answers"),
+        help_text=_("A renewal copies the answers and evidence files of that assessment (not its review)."),
+    )
+
+    def __init__(self, *args, cluster, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("reference_year", timezone.localdate().year - 1)
+        initial.setdefault("legal_entity", cluster.legal_entity)
+        initial.setdefault("public_profile", cluster.public_profile)
+        super().__init__(*args, **kwargs)
+        self.cluster = cluster
+        previous = cluster.assessments.order_by("-reference_year", "-created_at")
+        self.fields["previous"].queryset = previous
+        self.fields["previous"].label_from_instance = lambda a: f"{a.reference_year} — {a.get_status_display()}"
+        self.fields["reference_year"].widget.attrs.update(
+            {"min": FIRST_REFERENCE_YEAR, "max": timezone.localdate().year}
+        )
+
+
+class EligibilityForm(forms.Form):
+    legal_entity = forms.BooleanField(
+        label=_("The organisation is a legal entity or a clearly identified unit of one"), required=False
+    )
+    public_profile = forms.BooleanField(
+        label=_("The organisation accepts to be listed in the public registry of labels"), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SubmitForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def value_field_name(code: str) -> str:
+    return f"{code}-value"
+
+
+def comment_field_name(code: str) -> str:
+    return f"{code}-comment"
+
+
+def version_field_name(code: str) -> str:
+    return f"{code}-version"
+
+
+class CategoryAnswersForm(forms.Form):
+    """The answers of one category: a value, a comment and the loaded version for each indicator."""
+
+    def __init__(self, *args, answers, editable: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = list(answers)
+        for answer in self.answers:
+            indicator = answer.indicator
+            code = indicator.code
+            described_by = f"{code}-help {code}-thresholds"
+            if indicator.value_type == "level":
+                field = forms.ChoiceField(
+                    choices=[("", _("— not answered —"))]
+                    + [(option["code"], indicator.option_label(option["code"])) for option in indicator.options],
+                    required=False,
+                )
+            else:
+                field = forms.CharField(
+                    required=False,
+                    max_length=30,
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "decimal" if indicator.value_type != "int" else "numeric"}
+                    ),
+                )
+            field.label = f"{code} — {indicator.name}"
+            field.initial = value_display(indicator=indicator, value=_declared_raw(answer))
+            if indicator.value_type == "level":
+                field.initial = answer.declared_option
+            field.widget.attrs.update(
+                {"aria-describedby": described_by, "data-autosave": "value", "data-code": code, "autocomplete": "off"}
+            )
+            comment = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                initial=answer.comment,
+                widget=forms.Textarea(attrs={"rows": 2, "data-autosave": "comment", "data-code": code}),
+            )
+            version = forms.IntegerField(
+                initial=answer.version,
+                widget=forms.HiddenInput(attrs={"data-version": code}),
+            )
+            if not editable:
+                field.disabled = comment.disabled = version.disabled = True
+            self.fields[value_field_name(code)] = field
+            self.fields[comment_field_name(code)] = comment
+            self.fields[version_field_name(code)] = version
+
+    def clean(self):
+        cleaned = super().clean()
+        self.parsed = {}
+        for answer in self.answers:
+            code = answer.indicator.code
+            name = value_field_name(code)
+            if name not in cleaned:
+                continue
+            try:
+                value = value_parse(indicator=answer.indicator, raw=cleaned[name])
+            except DomainError as exc:
+                for message in exc.errors["value"]:
+                    self.add_error(name, message)
+                continue
+            self.parsed[code] = value
+            proposed = answer_proposed(answer)
+            comment = (cleaned.get(comment_field_name(code)) or "").strip()
+            if value is not None and proposed is not None and not comment and _differs(answer, value, proposed):
+                self.add_error(
+                    comment_field_name(code),
+                    _("The value differs from the one proposed from your records: explain why in a comment."),
+                )
+        return cleaned
+
+
+def _declared_raw(answer):
+    if answer.indicator.value_type == "level":
+        return answer.declared_option or None
+    return answer.declared_number
+
+
+def _differs(answer, value, proposed) -> bool:
+    from decimal import Decimal
+
+    if answer.indicator.value_type == "level":
+        return value != proposed
+    return Decimal(value) != Decimal(proposed)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, office document (docx, xlsx, pptx, odt, ods, odp, doc, xls) or image (PNG, JPEG, WebP)."),
+    )
+    document_date = forms.DateField(
+        label=_("Date of the document"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The date written on the document (adoption, signature, publication…)."),
+    )
+
+
+class QuestionnaireUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled questionnaire"),
+        help_text=_("The XLSX or JSON file downloaded from this page, filled in."),
+    )

@@ -1,0 +1,489 @@
+"""The manager's side of an assessment: create it, answer the indicators, check what is missing, submit.
+
+Values travel as the scoring engine takes them (``indicators.computations.Value``): a number for
+``int``/``dec``/``pct`` indicators, an option code for ``level`` ones, ``None`` when unanswered.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import ConflictError, DomainError, InvalidTransition
+from labelling.models import EDITABLE_STATUSES, Answer, Assessment, AssessmentStatus, Evidence
+from labelling.services.audit import audit_log
+
+# Decimal places and magnitude the Answer number fields can hold (max_digits=14, decimal_places=3).
+_DECIMAL_PLACES = 3
+_MAX_MAGNITUDE = Decimal("99999999999")
+COMMENT_MAX_LENGTH = 4000
+FIRST_REFERENCE_YEAR = 2000
+
+
+# --- values -------------------------------------------------------------------------------------
+
+
+def value_parse(*, indicator, raw: Any):
+    """Turn what a form, a file or the API gave into a typed value for ``indicator``.
+
+    Returns ``None`` for an empty value (the answer is cleared). Raises ``DomainError`` with
+    ``errors={"value": [message]}`` when the value does not fit the indicator's type or range.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if indicator.value_type == "level":
+        code = str(raw).strip()
+        codes = [option["code"] for option in indicator.options]
+        if code not in codes:
+            raise DomainError(
+                _("Invalid value."),
+                errors={"value": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}]},
+            )
+        return code
+    if isinstance(raw, bool):
+        raise DomainError(_("Invalid value."), errors={"value": [_("Enter a number.")]})
+    if isinstance(raw, float):
+        raw = repr(raw)
+    text = str(raw).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if isinstance(raw, str) and "," in text and "." not in text:
+        text = text.replace(",", ".")  # French decimal comma
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("Invalid value."), errors={"value": [_("Enter a number.")]}) from None
+    if not number.is_finite():
+        raise DomainError(_("Invalid value."), errors={"value": [_("Enter a number.")]})
+    errors = []
+    if indicator.value_type == "int" and number != number.to_integral_value():
+        errors.append(_("Enter a whole number."))
+    elif number.as_tuple().exponent < -_DECIMAL_PLACES and number != number.quantize(Decimal("0.001")):
+        errors.append(_("Use at most %(places)d decimal places.") % {"places": _DECIMAL_PLACES})
+    if number < 0:
+        errors.append(_("The value cannot be negative."))
+    maximum = indicator.max_value
+    if indicator.value_type == "pct":
+        maximum = Decimal(100) if maximum is None else min(maximum, Decimal(100))
+    if maximum is not None and number > maximum:
+        errors.append(_("The value cannot be more than %(max)s.") % {"max": _format_number(maximum)})
+    elif abs(number) > _MAX_MAGNITUDE:
+        errors.append(_("The value is too large."))
+    if errors:
+        raise DomainError(_("Invalid value."), errors={"value": errors})
+    if indicator.value_type == "int":
+        return int(number)
+    return Decimal(int(number)) if number == number.to_integral_value() else number.normalize()
+
+
+def _format_number(number: Decimal) -> str:
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
+
+
+def value_display(*, indicator, value) -> str:
+    """A value as the pages show it (level: the option's label)."""
+    if value is None or value == "":
+        return ""
+    if indicator.value_type == "level":
+        return indicator.option_label(value)
+    return _format_number(Decimal(value))
+
+
+def _to_engine(indicator, number: Decimal | None, option: str):
+    if indicator.value_type == "level":
+        return option or None
+    if number is None:
+        return None
+    if indicator.value_type == "int":
+        return int(number)
+    return number.normalize() if number != number.to_integral_value() else Decimal(int(number))
+
+
+def answer_declared(answer: Answer):
+    return _to_engine(answer.indicator, answer.declared_number, answer.declared_option)
+
+
+def answer_proposed(answer: Answer):
+    return _to_engine(answer.indicator, answer.proposed_number, answer.proposed_option)
+
+
+def answer_previous_value(answer: Answer, previous_answer: Answer | None):
+    """What the answer was last time: the validated value when the assessor gave one, else the declared one."""
+    if previous_answer is None:
+        return None
+    validated = _to_engine(
+        previous_answer.indicator, previous_answer.validated_number, previous_answer.validated_option
+    )
+    return validated if validated is not None else answer_declared(previous_answer)
+
+
+def answer_is_override(answer: Answer) -> bool:
+    """The manager declared something else than what the records propose."""
+    proposed = answer_proposed(answer)
+    declared = answer_declared(answer)
+    if proposed is None or declared is None:
+        return False
+    if answer.indicator.value_type == "level":
+        return proposed != declared
+    return Decimal(proposed) != Decimal(declared)
+
+
+def answer_needs_comment(answer: Answer) -> bool:
+    return answer_is_override(answer) and not answer.comment.strip()
+
+
+def indicator_expects_evidence(indicator) -> bool:
+    """Evidence is expected for every baseline indicator and for every value not computed from the records.
+
+    (A value proposed from the cluster's records is proven by those records; the others by a document.)
+    """
+    return bool(indicator.baseline or not indicator.from_data)
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return _format_number(value)
+    return value
+
+
+def _set_declared(answer: Answer, value) -> None:
+    if answer.indicator.value_type == "level":
+        answer.declared_option = value or ""
+        answer.declared_number = None
+    else:
+        answer.declared_number = None if value is None else Decimal(value)
+        answer.declared_option = ""
+
+
+# --- services -----------------------------------------------------------------------------------
+
+
+def _default_framework():
+    from indicators.models import Framework
+
+    framework = Framework.objects.filter(is_default=True).first()
+    if framework is None:
+        from indicators.services import framework_ensure_default
+
+        framework = framework_ensure_default()
+    return framework
+
+
+def _proposals(*, cluster, reference_year: int) -> dict:
+    try:
+        from clusters.selectors import proposals_for
+    except ImportError:  # the records selectors are not installed yet: no proposals, the manager answers
+        return {}
+    return proposals_for(cluster=cluster, reference_year=reference_year)
+
+
+def _copy_evidence(*, source: Evidence, answer: Answer, user) -> Evidence:
+    """Copy an evidence file (a new stored file: deleting one copy never removes the other)."""
+    with source.file.open("rb") as handle:
+        content = handle.read()
+    copy = Evidence(
+        answer=answer,
+        original_name=source.original_name,
+        content_type=source.content_type,
+        size=source.size,
+        document_date=source.document_date,
+        uploaded_by=source.uploaded_by or user,
+    )
+    copy.file.save(source.original_name, ContentFile(content), save=False)
+    copy.save()
+    return copy
+
+
+def assessment_create(
+    *,
+    user,
+    cluster,
+    reference_year: int,
+    framework=None,
+    previous: Assessment | None = None,
+    legal_entity: bool | None = None,
+    public_profile: bool | None = None,
+) -> Assessment:
+    """Start an assessment: one Answer per indicator of the framework, proposals from the records.
+
+    With ``previous`` (a renewal), the declared answers, comments and evidence files of that assessment
+    are copied (the review is not); each answer then shows what it was last time.
+    """
+    errors: dict[str, list[str]] = {}
+    this_year = timezone.localdate().year
+    try:
+        reference_year = int(reference_year)
+    except (TypeError, ValueError):
+        errors["reference_year"] = [_("Enter a year.")]
+    else:
+        if not FIRST_REFERENCE_YEAR <= reference_year <= this_year:
+            errors["reference_year"] = [
+                _("Enter a year between %(first)d and %(last)d.") % {"first": FIRST_REFERENCE_YEAR, "last": this_year}
+            ]
+    if previous is not None and previous.cluster_id != cluster.pk:
+        errors["previous"] = [_("The previous assessment must be one of this cluster's.")]
+    if errors:
+        raise DomainError(_("The assessment cannot be created."), errors=errors)
+
+    if framework is None:
+        framework = _default_framework()
+    with transaction.atomic():
+        # Serialise creations for one cluster so that the "one open assessment per year" check holds.
+        type(cluster).objects.select_for_update().filter(pk=cluster.pk).first()
+        open_same_year = (
+            Assessment.objects.filter(cluster=cluster, reference_year=reference_year)
+            .exclude(status=AssessmentStatus.DECIDED)
+            .exists()
+        )
+        if open_same_year:
+            raise DomainError(
+                _("The assessment cannot be created."),
+                errors={"reference_year": [_("This cluster already has an open assessment for this year.")]},
+            )
+        assessment = Assessment.objects.create(
+            cluster=cluster,
+            framework=framework,
+            reference_year=reference_year,
+            previous=previous,
+            created_by=user if user is not None and user.is_authenticated else None,
+            legal_entity=cluster.legal_entity if legal_entity is None else legal_entity,
+            public_profile=cluster.public_profile if public_profile is None else public_profile,
+        )
+        proposals = _proposals(cluster=cluster, reference_year=reference_year)
+        previous_answers = {}
+        if previous is not None:
+            previous_answers = {
+                a.indicator.code: a for a in previous.answers.select_related("indicator").prefetch_related("evidence")
+            }
+        indicators = list(framework.indicators.order_by("position"))
+        answers = []
+        for indicator in indicators:
+            answer = Answer(assessment=assessment, indicator=indicator)
+            proposal = proposals.get(indicator.code)
+            if proposal is not None:
+                try:
+                    proposed = value_parse(indicator=indicator, raw=proposal.value)
+                except DomainError:
+                    proposed = None  # a proposal out of range is not offered
+                if proposed is not None:
+                    if indicator.value_type == "level":
+                        answer.proposed_option = proposed
+                    else:
+                        answer.proposed_number = Decimal(proposed)
+                    answer.proposal_explanation = str(proposal.explanation)
+            old = previous_answers.get(indicator.code)
+            if old is not None:
+                last_value = answer_previous_value(answer, old)
+                if last_value is not None:
+                    try:
+                        _set_declared(answer, value_parse(indicator=indicator, raw=last_value))
+                    except DomainError:
+                        pass  # the framework changed: the manager answers again
+                answer.comment = old.comment
+            answers.append(answer)
+        Answer.objects.bulk_create(answers)
+        copied_files = 0
+        if previous_answers:
+            for answer in assessment.answers.select_related("indicator"):
+                old = previous_answers.get(answer.indicator.code)
+                for evidence in old.evidence.all() if old is not None else ():
+                    _copy_evidence(source=evidence, answer=answer, user=user)
+                    copied_files += 1
+        audit_log(
+            actor=user,
+            action="assessment.created",
+            assessment=assessment,
+            target=str(reference_year),
+            after={
+                "reference_year": reference_year,
+                "framework": framework.code,
+                "previous": previous.pk if previous is not None else None,
+                "legal_entity": assessment.legal_entity,
+                "public_profile": assessment.public_profile,
+                "evidence_copied": copied_files,
+            },
+        )
+    return assessment
+
+
+def _require_editable(assessment: Assessment) -> None:
+    if assessment.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(
+            _("This assessment has been submitted: it can no longer be changed unless changes are requested.")
+        )
+
+
+def answer_save(*, user, answer: Answer, value, comment: str = "", expected_version: int | None = None) -> Answer:
+    """Declare a value (or clear it with ``None``/"") and a comment for one indicator.
+
+    ``expected_version`` is the answer's version the user loaded; ``ConflictError`` when it moved.
+    """
+    indicator = answer.indicator
+    comment = (comment or "").strip()
+    errors: dict[str, list[str]] = {}
+    parsed = None
+    try:
+        parsed = value_parse(indicator=indicator, raw=value)
+    except DomainError as exc:
+        errors.update(exc.errors)
+    if len(comment) > COMMENT_MAX_LENGTH:
+        errors["comment"] = [_("Keep the comment under %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}]
+    if errors:
+        raise DomainError(_("The answer was not saved."), errors=errors)
+    with transaction.atomic():
+        locked = (
+            Answer.objects.select_for_update()
+            .select_related("assessment", "indicator", "assessment__cluster")
+            .get(pk=answer.pk)
+        )
+        _require_editable(locked.assessment)
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise ConflictError()
+        before = {"value": _json_value(answer_declared(locked)), "comment": locked.comment}
+        _set_declared(locked, parsed)
+        locked.comment = comment
+        after = {"value": _json_value(answer_declared(locked)), "comment": locked.comment}
+        if before != after:
+            locked.version += 1
+            locked.save(update_fields=["declared_number", "declared_option", "comment", "version", "updated_at"])
+            audit_log(
+                actor=user,
+                action="answer.declared",
+                assessment=locked.assessment,
+                target=indicator.code,
+                before=before,
+                after=after,
+            )
+    # Keep the caller's instance in step with the row.
+    for field in ("declared_number", "declared_option", "comment", "version", "updated_at"):
+        setattr(answer, field, getattr(locked, field))
+    return locked
+
+
+def assessment_eligibility_save(
+    *, user, assessment: Assessment, legal_entity: bool, public_profile: bool, expected_version: int | None = None
+) -> Assessment:
+    """The manager confirms (or not) the eligibility criteria that are not indicators."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _require_editable(locked)
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise ConflictError()
+        before = {"legal_entity": locked.legal_entity, "public_profile": locked.public_profile}
+        locked.legal_entity = bool(legal_entity)
+        locked.public_profile = bool(public_profile)
+        after = {"legal_entity": locked.legal_entity, "public_profile": locked.public_profile}
+        if before != after:
+            locked.version += 1
+            locked.save(update_fields=["legal_entity", "public_profile", "version", "updated_at"])
+            audit_log(actor=user, action="assessment.eligibility", assessment=locked, before=before, after=after)
+    return locked
+
+
+def assessment_missing(*, assessment: Assessment) -> list[str]:
+    """What keeps the assessment from being submitted, as translated sentences (empty: ready)."""
+    missing: list[str] = []
+    answers = list(assessment.answers.select_related("indicator").order_by("indicator__position"))
+    if not answers:
+        missing.append(_("The assessment has no indicators to answer."))
+    for answer in answers:
+        code = answer.indicator.code
+        if not answer.is_answered:
+            missing.append(_("%(code)s — %(name)s: no answer.") % {"code": code, "name": answer.indicator.name})
+        elif answer_needs_comment(answer):
+            missing.append(
+                _("%(code)s — %(name)s: the value differs from the proposed one; explain why in a comment.")
+                % {"code": code, "name": answer.indicator.name}
+            )
+    return missing
+
+
+def assessment_evidence_missing(*, assessment: Assessment) -> list[Answer]:
+    """Answers whose indicator expects evidence and that have none yet (advised, not required)."""
+    return [
+        answer
+        for answer in assessment.answers.select_related("indicator").prefetch_related("evidence")
+        if indicator_expects_evidence(answer.indicator) and not answer.evidence.all()
+    ]
+
+
+def assessment_progress(*, assessment: Assessment) -> dict:
+    """Counts for the progress bar: answered / indicators, evidence attached / expected."""
+    answers = list(assessment.answers.select_related("indicator").prefetch_related("evidence"))
+    expected = [a for a in answers if indicator_expects_evidence(a.indicator)]
+    return {
+        "answered": sum(1 for a in answers if a.is_answered),
+        "total": len(answers),
+        "evidence_attached": sum(1 for a in expected if a.evidence.all()),
+        "evidence_expected": len(expected),
+        "evidence_files": sum(len(a.evidence.all()) for a in answers),
+    }
+
+
+def assessment_submit(*, user, assessment: Assessment, expected_version: int | None = None) -> Assessment:
+    """draft or changes requested → submitted. Refused with the list of what is missing."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().select_related("cluster").get(pk=assessment.pk)
+        if locked.status not in EDITABLE_STATUSES:
+            raise InvalidTransition(_("Only a draft or an assessment with changes requested can be submitted."))
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise ConflictError()
+        missing = assessment_missing(assessment=locked)
+        if missing:
+            raise DomainError(_("The assessment cannot be submitted yet: some answers are missing."), errors=missing)
+        before = {"status": locked.status}
+        locked.status = AssessmentStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+        audit_log(
+            actor=user,
+            action="assessment.submitted",
+            assessment=locked,
+            before=before,
+            after={"status": locked.status},
+        )
+    assessment.status = locked.status
+    assessment.submitted_at = locked.submitted_at
+    assessment.version = locked.version
+    return locked
+
+
+def _previous_validated(assessment: Assessment):
+    from indicators.computations import PreviousAssessment
+
+    previous = (
+        Assessment.objects.filter(cluster_id=assessment.cluster_id, validated_on__isnull=False)
+        .exclude(pk=assessment.pk)
+        .order_by("-validated_on", "-pk")
+        .first()
+    )
+    if previous is None:
+        return None
+    values = {}
+    for answer in previous.answers.select_related("indicator"):
+        validated = _to_engine(answer.indicator, answer.validated_number, answer.validated_option)
+        values[answer.indicator.code] = validated if validated is not None else answer_declared(answer)
+    return PreviousAssessment(validated_on=previous.validated_on, answers=values)
+
+
+def assessment_score_preview(*, assessment: Assessment, today: datetime.date | None = None):
+    """The score and level the declared answers would earn if validated today (a preview)."""
+    from indicators.computations import Eligibility, score_assessment
+    from indicators.services import framework_spec_for
+
+    spec = framework_spec_for(assessment.framework)
+    answers = {a.indicator.code: answer_declared(a) for a in assessment.answers.select_related("indicator")}
+    return score_assessment(
+        spec,
+        answers,
+        eligibility=Eligibility(legal_entity=assessment.legal_entity, public_profile=assessment.public_profile),
+        validated_on=today or timezone.localdate(),
+        previous=_previous_validated(assessment),
+    )

@@ -1,0 +1,113 @@
+"""Evidence files: documents that prove an answer, several per answer, each with the date of the document.
+
+The type is decided from the content (``core.files.sniff_document``), never from the name; the file is stored
+under a random name in the private storage (outside MEDIA_ROOT) and served only by a permission-checked view.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import DomainError, InvalidTransition
+from core.files import UnsupportedFile, safe_filename, sniff_document
+from labelling.models import EDITABLE_STATUSES, Answer, Evidence
+from labelling.services.audit import audit_log
+
+
+def _read_limited(upload, limit: int) -> bytes | None:
+    """The upload's bytes, or None when it is larger than ``limit`` (read no further than limit + 1)."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        return None
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        return None
+    return data
+
+
+def evidence_add(*, user, answer: Answer, upload, document_date: datetime.date | None) -> Evidence:
+    """Attach a file to an answer. ``upload`` is a Django ``UploadedFile`` (or any file with ``name``/``read``)."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    errors: dict[str, list[str]] = {}
+    data = b""
+    kind = None
+    if upload is None:
+        errors["file"] = [_("Choose a file.")]
+    else:
+        data = _read_limited(upload, limit)
+        if data is None:
+            errors["file"] = [_("The file is too large: at most %(size)s.") % {"size": filesizeformat(limit)}]
+        else:
+            try:
+                kind = sniff_document(data)
+            except UnsupportedFile as exc:
+                errors["file"] = [str(exc.message)]
+    if document_date is None:
+        errors["document_date"] = [_("Give the date of the document.")]
+    elif document_date > timezone.localdate():
+        errors["document_date"] = [_("The date of the document cannot be in the future.")]
+    if errors:
+        raise DomainError(_("The file was not attached."), errors=errors)
+
+    original_name = safe_filename(getattr(upload, "name", "") or "")
+    stored_name = f"{uuid.uuid4().hex}.{kind.extension}"
+    with transaction.atomic():
+        locked = Answer.objects.select_for_update().select_related("assessment", "indicator").get(pk=answer.pk)
+        if locked.assessment.status not in EDITABLE_STATUSES:
+            raise InvalidTransition(_("This assessment has been submitted: its evidence can no longer be changed."))
+        evidence = Evidence(
+            answer=locked,
+            original_name=original_name,
+            content_type=kind.mime,
+            size=len(data),
+            document_date=document_date,
+            uploaded_by=user if user is not None and user.is_authenticated else None,
+        )
+        evidence.file.save(stored_name, ContentFile(data), save=False)
+        stored, storage = evidence.file.name, evidence.file.storage
+        try:  # a failure after the file was written must not leave it behind
+            evidence.save()
+            audit_log(
+                actor=user,
+                action="evidence.added",
+                assessment=locked.assessment,
+                target=locked.indicator.code,
+                after={"file": original_name, "type": kind.mime, "size": len(data), "date": document_date.isoformat()},
+            )
+        except Exception:
+            storage.delete(stored)
+            raise
+    return evidence
+
+
+def evidence_delete(*, user, evidence: Evidence) -> None:
+    """Remove an evidence file while the assessment is editable; the stored file goes once the row is gone."""
+    with transaction.atomic():
+        locked = (
+            Evidence.objects.select_for_update()
+            .select_related("answer__assessment", "answer__indicator")
+            .get(pk=evidence.pk)
+        )
+        assessment = locked.answer.assessment
+        if assessment.status not in EDITABLE_STATUSES:
+            raise InvalidTransition(_("This assessment has been submitted: its evidence can no longer be changed."))
+        name, storage = locked.file.name, locked.file.storage
+        audit_log(
+            actor=user,
+            action="evidence.deleted",
+            assessment=assessment,
+            target=locked.answer.indicator.code,
+            before={"file": locked.original_name, "date": locked.document_date and locked.document_date.isoformat()},
+        )
+        locked.delete()
+        transaction.on_commit(lambda: storage.delete(name))

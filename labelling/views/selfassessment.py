@@ -1,0 +1,486 @@
+"""The manager's self-assessment pages: list and create, fill one category, autosave, summary, submit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import assessments_visible_to, can, require
+from core.exceptions import ConflictError, DomainError, InvalidTransition
+from labelling.forms_selfassessment import (
+    AssessmentCreateForm,
+    CategoryAnswersForm,
+    EligibilityForm,
+    SubmitForm,
+    apply_domain_errors,
+    comment_field_name,
+    value_field_name,
+    version_field_name,
+)
+from labelling.models import Answer, Assessment
+from labelling.services.answers import (
+    answer_declared,
+    answer_needs_comment,
+    answer_previous_value,
+    answer_proposed,
+    answer_save,
+    assessment_create,
+    assessment_eligibility_save,
+    assessment_evidence_missing,
+    assessment_missing,
+    assessment_progress,
+    assessment_score_preview,
+    assessment_submit,
+    indicator_expects_evidence,
+    value_display,
+)
+
+# --- lookups ------------------------------------------------------------------------------------
+
+
+def assessment_for(user, pk: int) -> Assessment:
+    """The assessment if the user may see it, else 404."""
+    assessment = assessments_visible_to(user).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    require(user, "assessment.view", assessment)
+    return assessment
+
+
+def is_manager_of(user, assessment: Assessment) -> bool:
+    return can(user, "assessment.create", assessment.cluster)
+
+
+def manager_assessment_for(user, pk: int) -> Assessment:
+    """The assessment if the user manages its cluster, else 404 (assessors and others never edit)."""
+    assessment = assessment_for(user, pk)
+    if not is_manager_of(user, assessment):
+        raise Http404
+    return assessment
+
+
+def frozen_response(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    messages.error(
+        request,
+        _("This assessment has been submitted: it can no longer be changed unless the assessor requests changes."),
+    )
+    return redirect("labelling:assessment_summary", pk=assessment.pk)
+
+
+def _categories(assessment: Assessment):
+    return list(assessment.framework.categories.order_by("position"))
+
+
+# --- presentation helpers ------------------------------------------------------------------------
+
+
+def _fmt(number) -> str:
+    if number is None:
+        return ""
+    number = Decimal(number)
+    return str(int(number)) if number == number.to_integral_value() else format(number.normalize(), "f")
+
+
+def indicator_thresholds(indicator) -> list[str]:
+    """The quality criteria of an indicator as short sentences."""
+    if indicator.value_type == "level":
+        results = {"full": _("full points"), "partial": _("half points"), "none": _("no points")}
+        return [
+            f"{indicator.option_label(option['code'])}: {results.get(option.get('result'), option.get('result'))}"
+            for option in indicator.options
+        ]
+    sign = "≥" if indicator.direction == "higher" else "≤"
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    lines = []
+    if indicator.full_threshold is not None:
+        lines.append(
+            _("Full points (%(weight)s): %(sign)s %(value)s%(unit)s")
+            % {"weight": indicator.weight, "sign": sign, "value": _fmt(indicator.full_threshold), "unit": unit}
+        )
+    if indicator.partial_threshold is not None:
+        lines.append(
+            _("Half points (%(weight)s): %(sign)s %(value)s%(unit)s")
+            % {
+                "weight": _fmt(Decimal(indicator.weight) / 2),
+                "sign": sign,
+                "value": _fmt(indicator.partial_threshold),
+                "unit": unit,
+            }
+        )
+    return lines
+
+
+def _answer_rows(assessment: Assessment, answers, form: CategoryAnswersForm | None):
+    previous = {}
+    if assessment.previous_id:
+        previous = {
+            a.indicator.code: a
+            for a in Answer.objects.filter(assessment_id=assessment.previous_id).select_related("indicator")
+        }
+    rows = []
+    for answer in answers:
+        indicator = answer.indicator
+        code = indicator.code
+        proposed = answer_proposed(answer)
+        last = answer_previous_value(answer, previous.get(code))
+        rows.append(
+            {
+                "answer": answer,
+                "indicator": indicator,
+                "code": code,
+                "value_field": form[value_field_name(code)] if form else None,
+                "comment_field": form[comment_field_name(code)] if form else None,
+                "version_field": form[version_field_name(code)] if form else None,
+                "declared": value_display(indicator=indicator, value=answer_declared(answer)),
+                "proposed": value_display(indicator=indicator, value=proposed),
+                "proposed_raw": (proposed if indicator.value_type == "level" else _fmt(proposed))
+                if proposed is not None
+                else "",
+                "last": value_display(indicator=indicator, value=last) if last is not None else "",
+                "has_last": code in previous,
+                "thresholds": indicator_thresholds(indicator),
+                "evidence": list(answer.evidence.all()),
+                "expects_evidence": indicator_expects_evidence(indicator),
+                "needs_comment": answer_needs_comment(answer),
+            }
+        )
+    return rows
+
+
+# --- list and create -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
+    from clusters.selectors import cluster_get
+
+    cluster = cluster_get(user=request.user, pk=cluster_pk)
+    may_create = can(request.user, "assessment.create", cluster)
+    form = AssessmentCreateForm(request.POST or None, cluster=cluster) if may_create else None
+    if request.method == "POST":
+        if not may_create:
+            raise Http404
+        if form.is_valid():
+            try:
+                assessment = assessment_create(
+                    user=request.user,
+                    cluster=cluster,
+                    reference_year=form.cleaned_data["reference_year"],
+                    previous=form.cleaned_data["previous"],
+                    legal_entity=form.cleaned_data["legal_entity"],
+                    public_profile=form.cleaned_data["public_profile"],
+                )
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The assessment has been created. Answer the indicators category by category.")
+                )
+                return redirect("labelling:assessment_fill_first", pk=assessment.pk)
+    assessments = (
+        assessments_visible_to(request.user).filter(cluster=cluster).order_by("-reference_year", "-created_at")
+    )
+    return render(
+        request,
+        "labelling/selfassessment/cluster_assessments.html",
+        {"cluster": cluster, "assessments": assessments, "form": form, "may_create": may_create},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+# --- fill -----------------------------------------------------------------------------------------
+
+
+@login_required
+def assessment_fill_first(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = manager_assessment_for(request.user, pk)
+    first = assessment.framework.categories.order_by("position").first()
+    if first is None:
+        raise Http404
+    return redirect("labelling:assessment_fill", pk=assessment.pk, category_code=first.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpResponse:
+    assessment = manager_assessment_for(request.user, pk)
+    categories = _categories(assessment)
+    category = next((c for c in categories if c.code == category_code), None)
+    if category is None:
+        raise Http404
+    editable = can(request.user, "assessment.edit", assessment)
+    answers = list(
+        assessment.answers.filter(indicator__category=category)
+        .select_related("indicator")
+        .prefetch_related("evidence")
+        .order_by("indicator__position")
+    )
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            return frozen_response(request, assessment)
+        data = request.POST.copy()
+        use = data.get("use_proposal", "")
+        target = next((a for a in answers if a.indicator.code == use), None)
+        if target is not None and answer_proposed(target) is not None:
+            proposed = answer_proposed(target)
+            data[value_field_name(use)] = proposed if target.indicator.value_type == "level" else _fmt(proposed)
+        form = CategoryAnswersForm(data, answers=answers)
+        if form.is_valid():
+            try:
+                changed = _save_category(request.user, form, answers)
+            except ConflictError as exc:
+                form.add_error(None, str(exc.message))
+                conflicted = assessment.answers.select_related("indicator").get(indicator__code=exc.code)
+                now = value_display(indicator=conflicted.indicator, value=answer_declared(conflicted)) or "—"
+                form.add_error(
+                    value_field_name(exc.code),
+                    _("Someone else saved this answer meanwhile; it is now: %(value)s.") % {"value": now},
+                )
+                status = 409
+            except InvalidTransition:
+                return frozen_response(request, assessment)
+            except DomainError as exc:
+                apply_domain_errors(
+                    form, exc, field_map={"value": value_field_name(exc.code), "comment": comment_field_name(exc.code)}
+                )
+            else:
+                if changed:
+                    messages.success(request, _("Your answers have been saved."))
+                nxt = request.POST.get("next_category", "")
+                code = nxt if any(c.code == nxt for c in categories) else category.code
+                url = reverse("labelling:assessment_fill", args=[assessment.pk, code])
+                if target is not None:
+                    url += f"#answer-{target.indicator.code}"
+                return redirect(url)
+        status = 409 if status == 409 else 400
+    else:
+        form = CategoryAnswersForm(answers=answers, editable=editable)
+    index = categories.index(category)
+    return render(
+        request,
+        "labelling/selfassessment/fill.html",
+        {
+            "assessment": assessment,
+            "category": category,
+            "categories": categories,
+            "previous_category": categories[index - 1] if index > 0 else None,
+            "next_category": categories[index + 1] if index + 1 < len(categories) else None,
+            "form": form,
+            "rows": _answer_rows(assessment, answers, form),
+            "editable": editable,
+            "progress": assessment_progress(assessment=assessment),
+        },
+        status=status,
+    )
+
+
+def _save_category(user, form: CategoryAnswersForm, answers) -> int:
+    """Save the answers that changed, all or nothing: a conflict on one leaves every answer as it was."""
+    changed = 0
+    with transaction.atomic():
+        for answer in answers:
+            code = answer.indicator.code
+            if code not in form.parsed:
+                continue
+            value = form.parsed[code]
+            comment = (form.cleaned_data.get(comment_field_name(code)) or "").strip()
+            current = answer_declared(answer)
+            same_value = (current is None and value is None) or (
+                current is not None
+                and value is not None
+                and (current == value if answer.indicator.value_type == "level" else Decimal(current) == Decimal(value))
+            )
+            if same_value and comment == answer.comment:
+                continue
+            try:
+                answer_save(
+                    user=user,
+                    answer=answer,
+                    value=value,
+                    comment=comment,
+                    expected_version=form.cleaned_data.get(version_field_name(code)),
+                )
+            except DomainError as exc:
+                exc.code = code  # which answer refused, for the page
+                raise
+            changed += 1
+    return changed
+
+
+@login_required
+@require_POST
+def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """Save one answer (value and comment) for the page's script; answers JSON, never a page."""
+    assessment = manager_assessment_for(request.user, pk)
+    code = request.POST.get("code", "")
+    answer = assessment.answers.select_related("indicator").filter(indicator__code=code).first()
+    if answer is None:
+        return JsonResponse({"ok": False, "message": _("Unknown indicator.")}, status=404)
+    version = request.POST.get("version", "")
+    try:
+        expected = int(version)
+    except ValueError:
+        return JsonResponse({"ok": False, "message": _("The page is out of date: reload it.")}, status=400)
+    try:
+        saved = answer_save(
+            user=request.user,
+            answer=answer,
+            value=request.POST.get("value", ""),
+            comment=request.POST.get("comment", ""),
+            expected_version=expected,
+        )
+    except DomainError as exc:
+        errors = exc.errors if isinstance(exc.errors, dict) else {}
+        return JsonResponse(
+            {
+                "ok": False,
+                "conflict": isinstance(exc, ConflictError),
+                "message": str(exc.message),
+                "errors": {k: [str(m) for m in v] for k, v in errors.items()},
+            },
+            status=exc.status_code,
+        )
+    progress = assessment_progress(assessment=assessment)
+    return JsonResponse(
+        {
+            "ok": True,
+            "code": code,
+            "version": saved.version,
+            "message": _("Saved"),
+            "warning": _("The value differs from the one proposed from your records: explain why in a comment.")
+            if answer_needs_comment(saved)
+            else "",
+            "progress": progress,
+            "progress_text": _("%(answered)s / %(total)s indicators")
+            % {"answered": progress["answered"], "total": progress["total"]},
+        }
+    )
+
+
+# --- summary and submission ---------------------------------------------------------------------
+
+
+@login_required
+def assessment_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = manager_assessment_for(request.user, pk)
+    return _render_summary(request, assessment)
+
+
+def _render_summary(request, assessment, *, eligibility_form=None, submit_errors=None, status=200):
+    preview = assessment_score_preview(assessment=assessment)
+    categories = _categories(assessment)
+    answers = list(
+        assessment.answers.select_related("indicator", "indicator__category")
+        .prefetch_related("evidence")
+        .order_by("indicator__position")
+    )
+    by_category = []
+    for category in categories:
+        rows = []
+        for answer in answers:
+            if answer.indicator.category_id != category.pk:
+                continue
+            scored = preview.indicators.get(answer.indicator.code)
+            rows.append(
+                {
+                    "answer": answer,
+                    "declared": value_display(indicator=answer.indicator, value=answer_declared(answer)),
+                    "result": scored.result if scored else "none",
+                    "points": scored.points if scored else 0,
+                    "evidence_count": len(answer.evidence.all()),
+                }
+            )
+        by_category.append(
+            {
+                "category": category,
+                "score": preview.categories.get(category.code),
+                "rows": rows,
+                "met": sum(1 for r in rows if r["result"] == "full"),
+            }
+        )
+    editable = can(request.user, "assessment.edit", assessment)
+    if eligibility_form is None:
+        eligibility_form = EligibilityForm(
+            initial={
+                "legal_entity": assessment.legal_entity,
+                "public_profile": assessment.public_profile,
+                "version": assessment.version,
+            }
+        )
+    return render(
+        request,
+        "labelling/selfassessment/summary.html",
+        {
+            "assessment": assessment,
+            "preview": preview,
+            "by_category": by_category,
+            "missing": assessment_missing(assessment=assessment),
+            "evidence_missing": assessment_evidence_missing(assessment=assessment),
+            "progress": assessment_progress(assessment=assessment),
+            "editable": editable,
+            "eligibility_form": eligibility_form,
+            "submit_form": SubmitForm(initial={"version": assessment.version}),
+            "submit_errors": submit_errors,
+            "categories": categories,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def assessment_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = manager_assessment_for(request.user, pk)
+    if not can(request.user, "assessment.edit", assessment):
+        return frozen_response(request, assessment)
+    form = EligibilityForm(request.POST)
+    if form.is_valid():
+        try:
+            assessment_eligibility_save(
+                user=request.user,
+                assessment=assessment,
+                legal_entity=form.cleaned_data["legal_entity"],
+                public_profile=form.cleaned_data["public_profile"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except InvalidTransition:
+            return frozen_response(request, assessment)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The eligibility criteria have been saved."))
+            return redirect("labelling:assessment_summary", pk=assessment.pk)
+    assessment.refresh_from_db()
+    return _render_summary(request, assessment, eligibility_form=form, status=400)
+
+
+@login_required
+@require_POST
+def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = manager_assessment_for(request.user, pk)
+    if not can(request.user, "assessment.submit", assessment):
+        return frozen_response(request, assessment)
+    form = SubmitForm(request.POST)
+    expected = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        assessment_submit(user=request.user, assessment=assessment, expected_version=expected)
+    except InvalidTransition:
+        return frozen_response(request, assessment)
+    except ConflictError as exc:
+        assessment.refresh_from_db()
+        return _render_summary(request, assessment, submit_errors=[str(exc.message)], status=409)
+    except DomainError as exc:
+        errors = [str(exc.message)] + [str(e) for e in (exc.errors or [])]
+        return _render_summary(request, assessment, submit_errors=errors, status=400)
+    messages.success(request, _("The assessment has been submitted. An assessor will review it."))
+    return redirect("labelling:assessment_summary", pk=assessment.pk)

@@ -1,0 +1,271 @@
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from core.exceptions import ConflictError, DomainError, InvalidTransition
+from labelling.models import Answer, Assessment, AssessmentStatus, AuditEvent
+from labelling.services.answers import (
+    answer_save,
+    assessment_create,
+    assessment_missing,
+    assessment_progress,
+    assessment_score_preview,
+    assessment_submit,
+    value_parse,
+)
+from tests import factories
+from tests.labelling.samples import fill
+
+
+def _answer(assessment, code) -> Answer:
+    return assessment.answers.select_related("indicator").get(indicator__code=code)
+
+
+@pytest.fixture
+def assessment(framework, cluster, manager):
+    return assessment_create(user=manager, cluster=cluster, reference_year=2025)
+
+
+def test_create_makes_one_answer_per_indicator_of_the_default_framework(assessment, framework):
+    assert assessment.framework == framework
+    assert assessment.status == AssessmentStatus.DRAFT
+    codes = list(assessment.answers.order_by("indicator__position").values_list("indicator__code", flat=True))
+    assert len(codes) == 31
+    assert codes[:4] == ["S1", "S2", "S3", "S4"]
+    assert AuditEvent.objects.filter(assessment=assessment, action="assessment.created").count() == 1
+
+
+def test_create_fills_proposals_from_the_cluster_records(framework, cluster, manager):
+    factories.MemberFactory.create_batch(3, cluster=cluster)
+    factories.MemberFactory(cluster=cluster, member_type="research")
+    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
+    s3 = _answer(assessment, "S3")
+    assert s3.proposed_number == 4
+    assert s3.proposal_explanation
+    assert _answer(assessment, "S2").proposed_number == 75
+    assert s3.declared_number is None  # proposals are offered, not declared
+
+
+def test_create_copies_the_cluster_eligibility_unless_told_otherwise(framework, cluster, manager):
+    cluster.public_profile = False
+    cluster.save()
+    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025, legal_entity=False)
+    assert (assessment.legal_entity, assessment.public_profile) == (False, False)
+
+
+def test_create_refuses_a_second_open_assessment_for_the_same_year(assessment, cluster, manager):
+    with pytest.raises(DomainError) as exc, translation.override("en"):
+        assessment_create(user=manager, cluster=cluster, reference_year=2025)
+    assert exc.value.errors == {"reference_year": ["This cluster already has an open assessment for this year."]}
+    assert Assessment.objects.filter(cluster=cluster).count() == 1
+
+
+@pytest.mark.parametrize("year", [1999, 2100, "abc", None])
+def test_create_refuses_an_impossible_reference_year(framework, cluster, manager, year):
+    with pytest.raises(DomainError) as exc:
+        assessment_create(user=manager, cluster=cluster, reference_year=year)
+    assert list(exc.value.errors) == ["reference_year"]
+    assert not Assessment.objects.exists()
+
+
+def test_create_refuses_a_previous_assessment_of_another_cluster(framework, cluster, other_cluster, manager):
+    foreign = assessment_create(user=None, cluster=other_cluster, reference_year=2024)
+    with pytest.raises(DomainError) as exc:
+        assessment_create(user=manager, cluster=cluster, reference_year=2025, previous=foreign)
+    assert list(exc.value.errors) == ["previous"]
+
+
+def test_renewal_copies_answers_and_comments_but_not_the_review(framework, cluster, manager):
+    first = assessment_create(user=manager, cluster=cluster, reference_year=2023)
+    fill(first, manager)
+    s1 = _answer(first, "S1")
+    Answer.objects.filter(pk=s1.pk).update(validated_number=Decimal(70), reviewed=True, justification="x")
+    renewal = assessment_create(user=manager, cluster=cluster, reference_year=2025, previous=first)
+    copied = _answer(renewal, "S1")
+    assert copied.declared_number == 70  # the validated value of last time
+    assert copied.validated_number is None and not copied.reviewed and copied.justification == ""
+    assert copied.comment == "Checked against our own figures."
+    assert _answer(renewal, "V1").declared_option == "co_built"
+    assert renewal.previous == first
+
+
+@pytest.mark.parametrize(
+    ("code", "raw", "expected"),
+    [
+        ("S3", "12", 12),
+        ("S3", 12, 12),
+        ("G2", "4,5", Decimal("4.5")),
+        ("G2", 4.25, Decimal("4.25")),
+        ("S1", "100", Decimal(100)),
+        ("V1", "consulted", "consulted"),
+        ("S1", "", None),
+        ("V1", None, None),
+    ],
+)
+def test_value_parse_accepts_values_of_the_indicator_type(framework, code, raw, expected):
+    indicator = framework.indicators.get(code=code)
+    assert value_parse(indicator=indicator, raw=raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "raw", "message"),
+    [
+        ("S3", "12.5", "Enter a whole number."),
+        ("S3", "-1", "The value cannot be negative."),
+        ("S1", "101", "The value cannot be more than 100."),
+        ("V8", "8", "The value cannot be more than 7."),
+        ("G2", "abc", "Enter a number."),
+        ("G2", "1.2345", "Use at most 3 decimal places."),
+        ("G2", "NaN", "Enter a number."),
+        ("G2", True, "Enter a number."),
+        ("V1", "excellent", "Choose one of: co_built, consulted, none."),
+    ],
+)
+def test_value_parse_refuses_values_outside_the_type_or_range(framework, code, raw, message):
+    indicator = framework.indicators.get(code=code)
+    with pytest.raises(DomainError) as exc, translation.override("en"):
+        value_parse(indicator=indicator, raw=raw)
+    assert exc.value.errors == {"value": [message]}
+
+
+def test_answer_save_declares_the_value_bumps_the_version_and_audits(assessment, manager):
+    answer = _answer(assessment, "G2")
+    saved = answer_save(user=manager, answer=answer, value="3,5", comment=" FTE from payroll ", expected_version=1)
+    answer.refresh_from_db()
+    assert answer.declared_number == Decimal("3.5")
+    assert answer.comment == "FTE from payroll"
+    assert answer.version == saved.version == 2
+    event = AuditEvent.objects.get(assessment=assessment, action="answer.declared")
+    assert (event.target, event.before, event.after) == (
+        "G2",
+        {"value": None, "comment": ""},
+        {"value": "3.5", "comment": "FTE from payroll"},
+    )
+
+
+def test_answer_save_clears_an_answer_with_an_empty_value(assessment, manager):
+    answer = _answer(assessment, "V1")
+    answer_save(user=manager, answer=answer, value="consulted")
+    answer_save(user=manager, answer=answer, value="")
+    answer.refresh_from_db()
+    assert answer.declared_option == "" and not answer.is_answered
+
+
+def test_answer_save_refuses_a_bad_value_and_keeps_the_old_one(assessment, manager):
+    answer = _answer(assessment, "S1")
+    answer_save(user=manager, answer=answer, value=60)
+    with pytest.raises(DomainError) as exc:
+        answer_save(user=manager, answer=answer, value="150", comment="x" * 5000)
+    assert set(exc.value.errors) == {"value", "comment"}
+    answer.refresh_from_db()
+    assert answer.declared_number == 60 and answer.version == 2
+
+
+def test_answer_save_with_a_stale_version_raises_a_conflict(assessment, manager):
+    answer = _answer(assessment, "S1")
+    answer_save(user=manager, answer=answer, value=60, expected_version=1)
+    with pytest.raises(ConflictError):
+        answer_save(user=manager, answer=_answer(assessment, "S1"), value=70, expected_version=1)
+    assert _answer(assessment, "S1").declared_number == 60
+
+
+def test_answer_save_without_a_change_keeps_the_version(assessment, manager):
+    answer = _answer(assessment, "S1")
+    answer_save(user=manager, answer=answer, value=60)
+    answer_save(user=manager, answer=answer, value="60.0", expected_version=2)
+    assert _answer(assessment, "S1").version == 2
+    assert AuditEvent.objects.filter(action="answer.declared").count() == 1
+
+
+def test_missing_lists_every_unanswered_indicator(assessment, manager):
+    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
+    missing = assessment_missing(assessment=assessment)
+    assert len(missing) == 30
+    assert missing[0].startswith("S2 — ")
+    assert not any(line.startswith("S1 ") for line in missing)
+
+
+def test_missing_asks_for_a_comment_when_the_value_overrides_the_proposal(framework, cluster, manager):
+    factories.MemberFactory.create_batch(2, cluster=cluster)
+    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
+    fill(assessment, manager)
+    assert assessment_missing(assessment=assessment) == []
+    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120, comment="")
+    with translation.override("en"):
+        missing = assessment_missing(assessment=assessment)
+    assert missing == [
+        "S3 — Committed participants: the value differs from the proposed one; explain why in a comment."
+    ]  # declared 120, the records say 2
+    answer_save(user=manager, answer=_answer(assessment, "S3"), value=2)
+    assert assessment_missing(assessment=assessment) == []
+
+
+def test_submit_refuses_an_incomplete_assessment_with_the_list_of_what_is_missing(assessment, manager):
+    with pytest.raises(DomainError) as exc:
+        assessment_submit(user=manager, assessment=assessment)
+    assert len(exc.value.errors) == 31
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DRAFT and assessment.submitted_at is None
+
+
+def test_submit_freezes_a_complete_assessment_for_the_manager(assessment, manager):
+    fill(assessment, manager)
+    assessment_submit(user=manager, assessment=assessment)
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SUBMITTED and assessment.submitted_at is not None
+    event = AuditEvent.objects.get(assessment=assessment, action="assessment.submitted")
+    assert (event.before, event.after) == ({"status": "draft"}, {"status": "submitted"})
+    with pytest.raises(InvalidTransition):
+        answer_save(user=manager, answer=_answer(assessment, "S1"), value=10)
+    with pytest.raises(InvalidTransition):
+        assessment_submit(user=manager, assessment=assessment)
+    assert _answer(assessment, "S1").declared_number == 80
+
+
+def test_a_manager_resubmits_after_changes_are_requested(assessment, manager):
+    fill(assessment, manager)
+    assessment_submit(user=manager, assessment=assessment)
+    Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.CHANGES_REQUESTED)
+    assessment.refresh_from_db()
+    answer_save(user=manager, answer=_answer(assessment, "S1"), value=90)
+    assessment_submit(user=manager, assessment=assessment)
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SUBMITTED
+
+
+def test_submit_with_a_stale_assessment_version_raises_a_conflict(assessment, manager):
+    fill(assessment, manager)
+    with pytest.raises(ConflictError):
+        assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version + 1)
+
+
+def test_progress_counts_answers_and_expected_evidence(assessment, manager):
+    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
+    progress = assessment_progress(assessment=assessment)
+    assert progress["answered"] == 1 and progress["total"] == 31
+    # baseline indicators plus those not computed from the records
+    assert progress["evidence_expected"] == 25
+    assert progress["evidence_attached"] == 0
+
+
+def test_score_preview_gives_gold_for_full_answers(assessment, manager):
+    fill(assessment, manager)
+    result = assessment_score_preview(assessment=assessment)
+    assert result.level == "gold"
+    assert result.points == 150
+
+
+def test_score_preview_counts_unanswered_indicators_as_none(assessment, manager):
+    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120)
+    result = assessment_score_preview(assessment=assessment)
+    assert result.points == 6
+    assert result.indicators["S3"].result == "full"
+    assert result.indicators["S1"].result == "none"
+
+
+def test_assessment_factory_makes_answers_and_sets_extra_fields(framework, assessor):
+    assessment = factories.AssessmentFactory(status=AssessmentStatus.IN_REVIEW, assessor=assessor)
+    assessment.refresh_from_db()
+    assert assessment.answers.count() == 31
+    assert assessment.status == AssessmentStatus.IN_REVIEW and assessment.assessor == assessor
