@@ -1,0 +1,483 @@
+"""Member lists from CSV or XLSX files, and the template to fill.
+
+The whole file is read and checked before anything is saved: ``read_members`` returns the rows ready for
+``clusters.services.members_import`` or raises ``MemberImportError`` listing every problem, each with its line
+number (the header is line 1). Headers may be French or English, in any case, with or without accents.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clusters.models import Member, MemberType, SizeClass
+from core.exceptions import DomainError
+
+# column key -> (English header, French header, other accepted spellings)
+COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "name": ("Name", "Nom", ("organisation name", "organization name", "nom de l'organisation", "raison sociale")),
+    "member_type": ("Type", "Type", ("member type", "type de membre", "member_type")),
+    "size_class": ("Size class", "Taille", ("size", "size_class", "classe de taille", "taille d'entreprise")),
+    "region": ("Region", "Région", ("code region",)),
+    "member_since": ("Member since", "Membre depuis", ("member_since", "since", "adhesion", "date d'adhesion")),
+    "fee_paying": ("Fee-paying", "Cotisant", ("fee paying", "fee_paying", "cotisation")),
+    "active": ("Active", "Actif", ("actif/active",)),
+}
+REQUIRED_COLUMNS = ("name", "member_type")
+DEFAULTS = {"size_class": "", "region": "", "member_since": None, "fee_paying": True, "active": True}
+
+MEMBER_TYPE_ALIASES = {
+    "sme": MemberType.SME,
+    "pme": MemberType.SME,
+    "tpe": MemberType.SME,
+    "tpe/pme": MemberType.SME,
+    "small and medium-sized enterprise": MemberType.SME,
+    "large": MemberType.LARGE,
+    "large company": MemberType.LARGE,
+    "grande entreprise": MemberType.LARGE,
+    "ge": MemberType.LARGE,
+    "eti": MemberType.LARGE,
+    "research": MemberType.RESEARCH,
+    "research organisation": MemberType.RESEARCH,
+    "research or technology organisation": MemberType.RESEARCH,
+    "organisme de recherche": MemberType.RESEARCH,
+    "organisme de recherche ou de technologie": MemberType.RESEARCH,
+    "recherche": MemberType.RESEARCH,
+    "university": MemberType.UNIVERSITY,
+    "university or training body": MemberType.UNIVERSITY,
+    "universite": MemberType.UNIVERSITY,
+    "universite ou organisme de formation": MemberType.UNIVERSITY,
+    "formation": MemberType.UNIVERSITY,
+    "public": MemberType.PUBLIC,
+    "public body": MemberType.PUBLIC,
+    "organisme public": MemberType.PUBLIC,
+    "collectivite": MemberType.PUBLIC,
+    "other": MemberType.OTHER,
+    "autre": MemberType.OTHER,
+}
+SIZE_CLASS_ALIASES = {
+    "micro": SizeClass.MICRO,
+    "micro (< 10)": SizeClass.MICRO,
+    "micro (moins de 10)": SizeClass.MICRO,
+    "microentreprise": SizeClass.MICRO,
+    "small": SizeClass.SMALL,
+    "small (10-49)": SizeClass.SMALL,
+    "petite": SizeClass.SMALL,
+    "petite (10-49)": SizeClass.SMALL,
+    "medium": SizeClass.MEDIUM,
+    "medium (50-249)": SizeClass.MEDIUM,
+    "moyenne": SizeClass.MEDIUM,
+    "moyenne (50-249)": SizeClass.MEDIUM,
+    "large": SizeClass.LARGE,
+    "large (250+)": SizeClass.LARGE,
+    "grande": SizeClass.LARGE,
+    "grande (250+)": SizeClass.LARGE,
+    "unknown": SizeClass.UNKNOWN,
+    "inconnue": SizeClass.UNKNOWN,
+    "inconnu": SizeClass.UNKNOWN,
+}
+TRUE_WORDS = {"oui", "yes", "1", "true", "vrai", "o", "y", "x"}
+FALSE_WORDS = {"non", "no", "0", "false", "faux", "n"}
+
+NAME_MAX = Member._meta.get_field("name").max_length
+REGION_MAX = Member._meta.get_field("region").max_length
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int | None  # None: the file as a whole
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+class MemberImportError(DomainError):
+    default_message = gettext_lazy("The file was not imported: correct the problems below and upload it again.")
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        super().__init__(errors=[str(p) for p in problems])
+
+
+def normalise(text: Any) -> str:
+    """Lower case, no accents, single spaces, underscores as spaces: 'Région' == 'region'."""
+    return _normalise(str(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)  # a member file repeats the same few types, sizes and yes/no values
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("–", "-").replace("—", "-")
+    return re.sub(r"[\s_]+", " ", text).strip()
+
+
+def _alias_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for key, (en, fr, others) in COLUMNS.items():
+        for spelling in (key, en, fr, *others):
+            table[normalise(spelling)] = key
+            table[normalise(spelling).replace("-", " ")] = key
+    return table
+
+
+HEADER_ALIASES = _alias_table()
+
+
+def _choice_table(aliases: dict[str, str], choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    table = {normalise(k): v for k, v in aliases.items()}
+    for value, label in choices:
+        if value:
+            table[normalise(value)] = value
+        table[normalise(str(label))] = value
+    return table
+
+
+def headers_for(language: str) -> list[str]:
+    """The template's column names in the user's language (French unless English)."""
+    index = 0 if (language or "fr").startswith("en") else 1
+    return [spec[index] for spec in COLUMNS.values()]
+
+
+# --- reading the file into rows of cells ---------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte decodes: the values will show what went wrong
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    if ";" in first_line and first_line.count(";") >= first_line.count(","):
+        delimiter = ";"
+    elif "," not in first_line and "\t" in first_line:
+        delimiter = "\t"
+    else:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise MemberImportError(
+            [ImportProblem(reader.line_num + 1, _("the line cannot be read as CSV (%(error)s).") % {"error": exc})]
+        ) from exc
+    return iter(rows)
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    not_a_workbook = MemberImportError([ImportProblem(None, _("The file is not a valid XLSX workbook."))])
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
+        raise not_a_workbook from exc
+    try:
+        if not workbook.worksheets:
+            raise not_a_workbook
+        rows = list(enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1))
+    except MemberImportError:
+        raise
+    except Exception as exc:
+        raise not_a_workbook from exc
+    finally:
+        workbook.close()
+    return iter((number, list(cells)) for number, cells in rows)
+
+
+def _looks_like_xlsx(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+# --- checking the values -------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _parse_bool(value: Any, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = normalise(_text(value))
+    if text == "":
+        return default
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _parse_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    match = _ISO_DATE.fullmatch(text)
+    if match:
+        year, month, day = match.groups()
+    else:
+        match = _FRENCH_DATE.fullmatch(text)
+        if not match:
+            raise ValueError
+        day, month, year = match.groups()
+    return datetime.date(int(year), int(month), int(day))  # ValueError on 31/02
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.types = _choice_table(MEMBER_TYPE_ALIASES, MemberType.choices)
+        self.sizes = _choice_table(SIZE_CLASS_ALIASES, SizeClass.choices)
+        self.today = datetime.date.today()  # noqa: DTZ011 - membership dates are calendar dates
+        self.messages = {
+            "no_name": _("the name is missing."),
+            "no_type": _("the type is missing."),
+            "fee_paying": _("fee-paying"),
+            "active": _("active"),
+        }
+
+    def row(self, cells: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        problems: list[str] = []
+        row: dict[str, Any] = dict(DEFAULTS)
+        name = re.sub(r"\s+", " ", _text(cells.get("name")))
+        if not name:
+            problems.append(self.messages["no_name"])
+        elif len(name) > NAME_MAX:
+            problems.append(_("the name is longer than %(max)d characters.") % {"max": NAME_MAX})
+        row["name"] = name
+
+        raw_type = _text(cells.get("member_type"))
+        if not raw_type:
+            problems.append(self.messages["no_type"])
+        elif normalise(raw_type) not in self.types:
+            problems.append(
+                _("unknown type “%(value)s” (expected one of: %(choices)s).")
+                % {"value": raw_type, "choices": ", ".join(MemberType.values)}
+            )
+        else:
+            row["member_type"] = self.types[normalise(raw_type)]
+
+        if "size_class" in cells:
+            raw_size = _text(cells["size_class"])
+            if normalise(raw_size) in self.sizes or not raw_size:
+                row["size_class"] = self.sizes.get(normalise(raw_size), "")
+            else:
+                problems.append(
+                    _("unknown size class “%(value)s” (expected one of: %(choices)s).")
+                    % {"value": raw_size, "choices": ", ".join(v for v in SizeClass.values if v)}
+                )
+
+        if "region" in cells:
+            region = _text(cells["region"])
+            if len(region) > REGION_MAX:
+                problems.append(_("the region code is longer than %(max)d characters.") % {"max": REGION_MAX})
+            row["region"] = region
+
+        if "member_since" in cells:
+            try:
+                since = _parse_date(cells["member_since"])
+            except ValueError:
+                problems.append(
+                    _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).")
+                    % {"value": _text(cells["member_since"])}
+                )
+            else:
+                if since is not None and since > self.today:
+                    problems.append(_("the membership date %(date)s is in the future.") % {"date": since.isoformat()})
+                elif since is not None and since.year < 1900:
+                    problems.append(_("the membership date %(date)s is too old.") % {"date": since.isoformat()})
+                row["member_since"] = since
+
+        for key in ("fee_paying", "active"):
+            if key in cells:
+                try:
+                    row[key] = _parse_bool(cells[key], DEFAULTS[key])
+                except ValueError:
+                    problems.append(
+                        _("“%(value)s” is not a yes/no value for %(column)s (use yes, no, oui, non, 1 or 0).")
+                        % {"value": _text(cells[key]), "column": self.messages[key]}
+                    )
+        return row, problems
+
+
+def _expected_headers() -> str:
+    return " / ".join((", ".join(headers_for("fr")), ", ".join(headers_for("en"))))
+
+
+def _columns(header: list[Any]) -> tuple[dict[int, str], list[ImportProblem]]:
+    problems: list[ImportProblem] = []
+    positions: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for index, title in enumerate(header):
+        text = _text(title)
+        if not text:
+            continue
+        key = HEADER_ALIASES.get(normalise(text))
+        if key is None:
+            problems.append(
+                ImportProblem(
+                    1,
+                    _("unknown column “%(column)s” (expected: %(expected)s).")
+                    % {
+                        "column": text,
+                        "expected": " / ".join((", ".join(headers_for("fr")), ", ".join(headers_for("en")))),
+                    },
+                )
+            )
+            continue
+        if key in seen:
+            problems.append(ImportProblem(1, _("the column “%(column)s” appears twice.") % {"column": text}))
+            continue
+        seen[key] = index
+        positions[index] = key
+    for key in REQUIRED_COLUMNS:
+        if key not in seen:
+            en, fr, _others = COLUMNS[key]
+            problems.append(
+                ImportProblem(1, _("the required column “%(fr)s” / “%(en)s” is missing.") % {"fr": fr, "en": en})
+            )
+    return positions, problems
+
+
+def read_members(data: bytes, *, filename: str = "") -> list[dict[str, Any]]:
+    """Check a whole CSV or XLSX file; the rows to import, or MemberImportError listing every problem."""
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise MemberImportError(
+            [
+                ImportProblem(
+                    None,
+                    _("The file is too large (%(size)d MB at most).")
+                    % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
+                )
+            ]
+        )
+    if not data.strip():
+        raise MemberImportError([ImportProblem(None, _("The file is empty."))])
+    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if suffix == "xlsx" or _looks_like_xlsx(data):
+        rows = _xlsx_rows(data)
+    elif suffix in ("csv", "txt", ""):
+        if b"\x00" in data[:4096]:
+            raise MemberImportError([ImportProblem(None, _("The file is not a CSV text file."))])
+        rows = _csv_rows(data)
+    else:
+        raise MemberImportError([ImportProblem(None, _("Unsupported file type: upload a .csv or .xlsx file."))])
+    return _check_rows(rows)
+
+
+def _check_rows(rows: Iterator[tuple[int, list[Any]]]) -> list[dict[str, Any]]:
+    problems: list[ImportProblem] = []
+    header: list[Any] | None = None
+    for _number, cells in rows:
+        if any(_text(c) for c in cells):
+            header = cells
+            break
+    if header is None:
+        raise MemberImportError([ImportProblem(None, _("The file is empty."))])
+    positions, header_problems = _columns(header)
+    if header_problems:
+        raise MemberImportError(header_problems)
+
+    checker = _Checker()
+    result: list[dict[str, Any]] = []
+    first_line_of: dict[str, int] = {}
+    for number, cells in rows:
+        if not any(_text(c) for c in cells):
+            continue
+        values = {key: cells[index] if index < len(cells) else None for index, key in positions.items()}
+        extra = [c for i, c in enumerate(cells) if i not in positions and _text(c)]
+        row, row_problems = checker.row(values)
+        if extra:
+            row_problems.append(_("values outside the named columns."))
+        key = row["name"].lower()
+        if key:
+            if key in first_line_of:
+                row_problems.append(
+                    _("“%(name)s” already appears on line %(line)d.")
+                    % {"name": row["name"], "line": first_line_of[key]}
+                )
+            else:
+                first_line_of[key] = number
+        problems.extend(ImportProblem(number, message) for message in row_problems)
+        if not row_problems:
+            result.append(row)
+    if problems:
+        raise MemberImportError(problems)
+    if not result:
+        raise MemberImportError([ImportProblem(None, _("The file has a header but no member."))])
+    return result
+
+
+# --- the template --------------------------------------------------------------------------------
+
+
+def template_csv(language: str) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers_for(language))
+    # A BOM so that spreadsheet software opens the accents correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def template_xlsx(language: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Members")[:31]
+    sheet.append(headers_for(language))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFG", (40, 14, 12, 10, 16, 12, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet(_("Help")[:31])
+    notes.append([_("Column"), _("Accepted values")])
+    headers = headers_for(language)
+    notes.append([headers[0], _("required; a member already in the cluster with the same name is updated")])
+    notes.append([headers[1], ", ".join(f"{v} ({label})" for v, label in MemberType.choices)])
+    notes.append([headers[2], ", ".join(f"{v} ({label})" for v, label in SizeClass.choices if v)])
+    notes.append([headers[3], _("INSEE region code in France (e.g. 24), NUTS-2 elsewhere")])
+    notes.append([headers[4], _("a date: YYYY-MM-DD or DD/MM/YYYY")])
+    notes.append([headers[5], _("yes/no, oui/non or 1/0 (yes when empty)")])
+    notes.append([headers[6], _("yes/no, oui/non or 1/0 (yes when empty)")])
+    notes.column_dimensions["A"].width = 18
+    notes.column_dimensions["B"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

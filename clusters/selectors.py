@@ -1,0 +1,104 @@
+"""Reads about clusters and their records. Lists always start from ``clusters_visible_to(user)``."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from accounts.permissions import clusters_visible_to, require
+from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from indicators.proposals import (
+    ClusterRecords,
+    FinancingRecord,
+    MemberRecord,
+    Proposal,
+    TeamRecord,
+    compute_proposals,
+)
+
+
+def clusters_for(*, user) -> QuerySet[Cluster]:
+    """The clusters the user may see, with their member counts."""
+    return clusters_visible_to(user).annotate(
+        active_members=Count("members", filter=Q(members__active=True)),
+    )
+
+
+def cluster_get(*, user, pk: int, capability: str = "cluster.view") -> Cluster:
+    """The cluster if the user may see it (and has ``capability`` on it), else 404."""
+    cluster = clusters_visible_to(user).filter(pk=pk).first()
+    if cluster is None:
+        raise Http404
+    require(user, capability, cluster)
+    return cluster
+
+
+def member_get(*, cluster: Cluster, pk: int) -> Member:
+    member = Member.objects.filter(cluster=cluster, pk=pk).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def team_year_get(*, cluster: Cluster, year: int) -> TeamYear:
+    team = TeamYear.objects.filter(cluster=cluster, year=year).first()
+    if team is None:
+        raise Http404
+    return team
+
+
+def financing_year_get(*, cluster: Cluster, year: int) -> FinancingYear:
+    financing = FinancingYear.objects.filter(cluster=cluster, year=year).first()
+    if financing is None:
+        raise Http404
+    return financing
+
+
+def members_of(*, cluster: Cluster) -> QuerySet[Member]:
+    return Member.objects.filter(cluster=cluster).order_by("name", "pk")
+
+
+def member_counts(*, cluster: Cluster) -> dict[str, int]:
+    return Member.objects.filter(cluster=cluster).aggregate(
+        total=Count("pk"), active=Count("pk", filter=Q(active=True))
+    )
+
+
+def cluster_records(*, cluster: Cluster, reference_year: int) -> ClusterRecords:
+    """The plain records from which indicators.proposals computes values (three queries)."""
+    members = tuple(
+        MemberRecord(member_type=t, region=r, member_since=s, active=a)
+        for t, r, s, a in Member.objects.filter(cluster=cluster).values_list(
+            "member_type", "region", "member_since", "active"
+        )
+    )
+    team_row = TeamYear.objects.filter(cluster=cluster, year=reference_year).first()
+    team = None
+    if team_row is not None:
+        team = TeamRecord(
+            staff_fte=team_row.staff_fte,
+            staff_headcount=team_row.staff_headcount,
+            staff_with_degree=team_row.staff_with_degree,
+            board_seats=team_row.board_seats,
+            board_company_seats=team_row.board_company_seats,
+            strategy_document=team_row.strategy_document,
+            strategy_adopted_on=team_row.strategy_adopted_on,
+        )
+    financing_row = FinancingYear.objects.filter(cluster=cluster, year=reference_year).first()
+    financing = None
+    if financing_row is not None:
+        financing = FinancingRecord(**{source: getattr(financing_row, source) for source in FinancingYear.SOURCES})
+    return ClusterRecords(
+        region=cluster.region,
+        year_founded=cluster.year_founded,
+        members=members,
+        team=team,
+        financing=financing,
+    )
+
+
+def proposals_for(*, cluster: Cluster, reference_year: int) -> dict[str, Proposal]:
+    """The values the self-assessment proposes from the cluster's records for that reference year."""
+    return compute_proposals(
+        cluster_records(cluster=cluster, reference_year=reference_year), reference_year=reference_year
+    )

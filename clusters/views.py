@@ -1,0 +1,352 @@
+"""Pages of a cluster's records for its managers (and administrators). Thin: forms check, services write."""
+
+from __future__ import annotations
+
+import copy
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import can
+from clusters import selectors, services
+from clusters.forms import ClusterForm, FinancingYearForm, MemberFilter, MemberForm, TeamYearForm
+from clusters.importers import MemberImportError, read_members, template_csv, template_xlsx
+from clusters.models import FinancingYear, TeamYear
+from core.exceptions import ConflictError, DomainError
+from indicators.proposals import percentage
+
+MEMBERS_PER_PAGE = 50
+
+
+def assessments_url(cluster_pk: int) -> str:
+    """The self-assessment list of a cluster (its url belongs to labelling and may not exist yet)."""
+    try:
+        return reverse("labelling:cluster_assessments", kwargs={"cluster_pk": cluster_pk})
+    except NoReverseMatch:
+        return f"/clusters/{cluster_pk}/assessments/"
+
+
+def _save_or_report(form, call):
+    """Run the service; on a conflict or a refused value, put the message on the form (which keeps the input)."""
+    try:
+        return call()
+    except ConflictError as exc:
+        form.add_error(None, str(exc.message))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+    return None
+
+
+def _context(cluster, section: str, **extra) -> dict:
+    return {"cluster": cluster, "section": section, "assessments_url": assessments_url(cluster.pk), **extra}
+
+
+# --- dashboard and profile ---------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    clusters = list(selectors.clusters_for(user=request.user))
+    for cluster in clusters:
+        cluster.assessments_url = assessments_url(cluster.pk)
+    return render(request, "clusters/dashboard.html", {"clusters": clusters})
+
+
+@login_required
+def profile(request, pk: int):
+    cluster = selectors.cluster_get(user=request.user, pk=pk)
+    reference_year = timezone.localdate().year - 1
+    proposals = selectors.proposals_for(cluster=cluster, reference_year=reference_year)
+    return render(
+        request,
+        "clusters/profile.html",
+        _context(
+            cluster,
+            "profile",
+            counts=selectors.member_counts(cluster=cluster),
+            reference_year=reference_year,
+            proposals=list(proposals.items()),  # in the framework's order
+        ),
+    )
+
+
+@login_required
+def profile_edit(request, pk: int):
+    cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
+    # The form works on its own copy: a model form changes its instance while it validates.
+    form = ClusterForm(request.POST or None, request.FILES or None, instance=copy.copy(cluster))
+    if request.method == "POST" and form.is_valid():
+        logo = form.cleaned_data.get("logo")
+        saved = _save_or_report(
+            form,
+            lambda: services.cluster_update(
+                user=request.user,
+                cluster=cluster,
+                data=form.data_for_service(),
+                expected_version=form.cleaned_data["version"],
+                logo=logo or None,
+                remove_logo=logo is False,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The profile has been saved."))
+            return redirect("clusters:profile", pk=pk)
+    return render(request, "clusters/profile_form.html", _context(cluster, "profile", form=form))
+
+
+# --- members -----------------------------------------------------------------------------------------
+
+
+@login_required
+def members(request, pk: int):
+    cluster = selectors.cluster_get(user=request.user, pk=pk)
+    member_filter = MemberFilter(request.GET or None, queryset=selectors.members_of(cluster=cluster))
+    queryset = member_filter.qs if member_filter.is_bound else selectors.members_of(cluster=cluster)
+    page = Paginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clusters/members.html",
+        _context(
+            cluster,
+            "members",
+            filter=member_filter,
+            page=page,
+            querystring=query.urlencode(),
+            counts=selectors.member_counts(cluster=cluster),
+            can_edit=can(request.user, "cluster.edit", cluster),
+        ),
+    )
+
+
+@login_required
+def member_add(request, pk: int):
+    cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
+    form = MemberForm(request.POST or None, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_or_report(
+            form, lambda: services.member_create(user=request.user, cluster=cluster, data=form.data_for_service())
+        )
+        if saved is not None:
+            messages.success(request, _("%(name)s has been added.") % {"name": saved.name})
+            return redirect("clusters:members", pk=pk)
+    return render(request, "clusters/member_form.html", _context(cluster, "members", form=form, member=None))
+
+
+@login_required
+def member_edit(request, pk: int, member_pk: int):
+    cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
+    member = selectors.member_get(cluster=cluster, pk=member_pk)
+    form = MemberForm(request.POST or None, instance=copy.copy(member), cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_or_report(
+            form,
+            lambda: services.member_update(
+                user=request.user,
+                member=member,
+                data=form.data_for_service(),
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("%(name)s has been saved.") % {"name": saved.name})
+            return redirect("clusters:members", pk=pk)
+    return render(request, "clusters/member_form.html", _context(cluster, "members", form=form, member=member))
+
+
+@login_required
+@require_POST
+def member_set_active(request, pk: int, member_pk: int):
+    cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
+    member = selectors.member_get(cluster=cluster, pk=member_pk)
+    active = request.POST.get("active") == "1"
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.member_set_active(user=request.user, member=member, active=active, expected_version=version)
+    except ConflictError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if active:
+            messages.success(request, _("%(name)s is active again.") % {"name": member.name})
+        else:
+            messages.success(request, _("%(name)s has been deactivated.") % {"name": member.name})
+    next_url = request.POST.get("next", "")
+    if next_url.startswith(reverse("clusters:members", kwargs={"pk": pk})):
+        return redirect(next_url)
+    return redirect("clusters:members", pk=pk)
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+@login_required
+def member_import(request, pk: int):
+    cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
+    problems, result, filename = None, None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = [_("Choose a CSV or XLSX file to import.")]
+        elif upload.size > settings.IMPORT_MAX_BYTES:  # refused before it is read into memory
+            filename = upload.name
+            problems = [
+                _("The file is too large (%(size)d MB at most).") % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+            ]
+        else:
+            filename = upload.name
+            try:
+                rows = read_members(upload.read(), filename=upload.name)
+                result = services.members_import(user=request.user, cluster=cluster, rows=rows, source=upload.name)
+            except MemberImportError as exc:
+                problems = exc.errors
+            except ValidationError as exc:
+                problems = exc.messages
+            except DomainError as exc:
+                problems = [str(exc.message)]
+    status = 400 if problems else 200
+    return render(
+        request,
+        "clusters/member_import.html",
+        _context(cluster, "members", problems=problems, result=result, filename=filename),
+        status=status,
+    )
+
+
+@login_required
+def member_import_template(request, pk: int, fmt: str):
+    selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
+    language = translation.get_language() or "fr"
+    basename = _("members") if language.startswith("fr") else "members"
+    if fmt == "csv":
+        response = HttpResponse(template_csv(language), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            template_xlsx(language),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{basename}.{fmt}"'
+    return response
+
+
+# --- team and governance, financing ---------------------------------------------------------------------
+
+
+@login_required
+def team(request, pk: int):
+    cluster = selectors.cluster_get(user=request.user, pk=pk)
+    years = TeamYear.objects.filter(cluster=cluster).order_by("-year")
+    return render(request, "clusters/team.html", _context(cluster, "team", years=years))
+
+
+def _year_form_view(request, pk: int, year: int | None, *, model, form_class, save, section: str, template: str):
+    cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
+    instance = None
+    if year is not None:
+        instance = model.objects.filter(cluster=cluster, year=year).first()
+        if instance is None:
+            raise Http404
+    initial = {} if instance else {"year": timezone.localdate().year - 1}
+    form = form_class(request.POST or None, instance=instance, cluster=cluster, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.data_for_service().items() if k != "year"}
+        saved = _save_or_report(
+            form,
+            lambda: save(
+                user=request.user,
+                cluster=cluster,
+                year=instance.year if instance else form.cleaned_data["year"],
+                data=data,
+                expected_version=form.cleaned_data["version"] if instance else None,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The facts of %(year)s have been saved.") % {"year": saved.year})
+            return redirect(f"clusters:{section}", pk=pk)
+    return render(request, template, _context(cluster, section, form=form, year=year))
+
+
+@login_required
+def team_add(request, pk: int):
+    return _year_form_view(
+        request,
+        pk,
+        None,
+        model=TeamYear,
+        form_class=TeamYearForm,
+        save=services.team_year_save,
+        section="team",
+        template="clusters/team_form.html",
+    )
+
+
+@login_required
+def team_edit(request, pk: int, year: int):
+    return _year_form_view(
+        request,
+        pk,
+        year,
+        model=TeamYear,
+        form_class=TeamYearForm,
+        save=services.team_year_save,
+        section="team",
+        template="clusters/team_form.html",
+    )
+
+
+@login_required
+def financing(request, pk: int):
+    cluster = selectors.cluster_get(user=request.user, pk=pk)
+    years = list(FinancingYear.objects.filter(cluster=cluster).order_by("-year"))
+    for row in years:
+        total = row.total
+        row.private_share = percentage(row.private_total, total) if total > 0 else None
+    return render(request, "clusters/financing.html", _context(cluster, "financing", years=years))
+
+
+@login_required
+def financing_add(request, pk: int):
+    return _year_form_view(
+        request,
+        pk,
+        None,
+        model=FinancingYear,
+        form_class=FinancingYearForm,
+        save=services.financing_year_save,
+        section="financing",
+        template="clusters/financing_form.html",
+    )
+
+
+@login_required
+def financing_edit(request, pk: int, year: int):
+    return _year_form_view(
+        request,
+        pk,
+        year,
+        model=FinancingYear,
+        form_class=FinancingYearForm,
+        save=services.financing_year_save,
+        section="financing",
+        template="clusters/financing_form.html",
+    )
