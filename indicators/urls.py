@@ -1,8 +1,8 @@
 from django.urls import path
 
-from labelling.views import placeholders
+from . import views
 
 app_name = "indicators"
 urlpatterns = [
-    path("", placeholders.placeholder, name="methodology"),
+    path("", views.methodology, name="methodology"),
 ]
