@@ -1,10 +1,33 @@
 from django.urls import path
 
-from labelling.views import placeholders
+from labelling.views import registry, reports, workflow
 
 urlpatterns = [
-    path("assessor/", placeholders.placeholder, name="assessor_dashboard"),
-    path("administration/", placeholders.placeholder, name="admin_dashboard"),
-    path("registry/", placeholders.placeholder, name="registry"),
-    path("verify/", placeholders.placeholder, name="verify"),
+    # review and decision
+    path("assessments/<int:pk>/", workflow.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/assign/", workflow.assessment_assign, name="assessment_assign"),
+    path(
+        "assessments/<int:pk>/declare-no-conflict/",
+        workflow.assessment_declare_no_conflict,
+        name="assessment_declare_no_conflict",
+    ),
+    path("assessments/<int:pk>/review/<str:code>/", workflow.answer_review, name="answer_review"),
+    path(
+        "assessments/<int:pk>/request-changes/", workflow.assessment_request_changes, name="assessment_request_changes"
+    ),
+    path("assessments/<int:pk>/validate/", workflow.assessment_validate, name="assessment_validate"),
+    path("assessments/<int:pk>/decide/", workflow.assessment_decide, name="assessment_decide"),
+    path("labels/<int:pk>/revoke/", workflow.label_revoke, name="label_revoke"),
+    path("assessor/", workflow.assessor_dashboard, name="assessor_dashboard"),
+    path("administration/", workflow.admin_dashboard, name="admin_dashboard"),
+    path("administration/registry.csv", registry.registry_export, name="registry_export"),
+    # reports
+    path("assessments/<int:pk>/reports/", reports.report_request, name="report_request"),
+    path("reports/<int:pk>/", reports.report_status, name="report_status"),
+    path("reports/<int:pk>/download/", reports.report_download, name="report_download"),
+    # public
+    path("registry/", registry.registry, name="registry"),
+    path("registry/clusters/<int:pk>/", registry.registry_cluster, name="registry_cluster"),
+    path("verify/", registry.verify, name="verify"),
+    path("verify/<str:number>/", registry.certificate, name="certificate"),
 ]

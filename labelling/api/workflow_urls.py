@@ -1,1 +1,29 @@
-urlpatterns: list = []
+from django.urls import path
+
+from labelling.api import workflow as views
+
+urlpatterns = [
+    path("assessments/<int:pk>/assign/", views.AssignView.as_view(), name="api-assessment-assign"),
+    path(
+        "assessments/<int:pk>/declare-no-conflict/",
+        views.DeclareNoConflictView.as_view(),
+        name="api-assessment-declare-no-conflict",
+    ),
+    path("assessments/<int:pk>/answers/<str:code>/review/", views.AnswerReviewView.as_view(), name="api-answer-review"),
+    path(
+        "assessments/<int:pk>/request-changes/",
+        views.RequestChangesView.as_view(),
+        name="api-assessment-request-changes",
+    ),
+    path("assessments/<int:pk>/validate/", views.ValidateView.as_view(), name="api-assessment-validate"),
+    path("assessments/<int:pk>/score/", views.ScoreView.as_view(), name="api-assessment-score"),
+    path("assessments/<int:pk>/decide/", views.DecideView.as_view(), name="api-assessment-decide"),
+    path("assessments/<int:pk>/reports/", views.AssessmentReportsView.as_view(), name="api-assessment-reports"),
+    path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="api-report-detail"),
+    path("reports/<int:pk>/download/", views.ReportDownloadView.as_view(), name="api-report-download"),
+    path("labels/", views.LabelListView.as_view(), name="api-label-list"),
+    path("labels/<int:pk>/", views.LabelDetailView.as_view(), name="api-label-detail"),
+    path("labels/<int:pk>/revoke/", views.LabelRevokeView.as_view(), name="api-label-revoke"),
+    path("registry/", views.RegistryView.as_view(), name="api-registry"),
+    path("certificates/<str:number>/", views.CertificateView.as_view(), name="api-certificate"),
+]

@@ -1,0 +1,285 @@
+"""Serializers of the workflow API: inputs (validated here, rules in the services) and outputs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Role, User
+from clusters.models import ClusterKind
+from labelling.models import Answer, Assessment, Decision, Label, Level, Report, ReportKind, Review
+
+LABEL_LEVELS = [value for value in Level.values if value != Level.NONE]
+
+
+# --- inputs ---------------------------------------------------------------------------------------------
+
+
+class AssignInputSerializer(serializers.Serializer):
+    assessor = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.ASSESSOR, is_active=True),
+        help_text="Id of a user with the assessor role.",
+    )
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true: validated = declared; false: give `value` and `justification`.")
+    value = serializers.JSONField(
+        required=False, allow_null=True, help_text="The corrected value: a number, or a level's option code."
+    )
+    justification = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+    def validate(self, attrs):
+        errors = {}
+        if not attrs["accept"]:
+            if attrs.get("value") in (None, ""):
+                errors["value"] = [_("Enter the corrected value.")]
+            elif isinstance(attrs["value"], list | dict | bool):
+                errors["value"] = [_("Enter a number or the code of a level.")]
+            if not (attrs.get("justification") or "").strip():
+                errors["justification"] = [_("Explain why the declared value is corrected.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class RequestChangesInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=4000)
+
+
+class ValidateInputSerializer(serializers.Serializer):
+    recommended_level = serializers.ChoiceField(choices=Level.values, required=False, allow_blank=True, default="")
+
+
+class DecideInputSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(
+        choices=Level.values, required=False, allow_null=True, help_text="Defaults to the computed level."
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class RevokeInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class ReportInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReportKind.values, default=ReportKind.ASSESSMENT)
+    language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False)
+
+
+class RegistryFilterSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=LABEL_LEVELS, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=ClusterKind.values, required=False, allow_blank=True)
+    country = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    region = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    sector = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+# --- outputs --------------------------------------------------------------------------------------------
+
+
+class WorkflowAssessmentSerializer(serializers.ModelSerializer):
+    cluster = serializers.CharField(source="cluster.name", read_only=True)
+    assessor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "cluster",
+            "reference_year",
+            "status",
+            "assessor",
+            "submitted_at",
+            "validated_on",
+            "recommended_level",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_assessor(self, obj) -> str | None:
+        return obj.assessor.username if obj.assessor_id else None
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    assessor = serializers.CharField(source="assessor.username", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "assessment", "assessor", "no_conflict_declared_at", "comment"]
+        read_only_fields = fields
+
+
+class ReviewedAnswerSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="indicator.code", read_only=True)
+    declared = serializers.SerializerMethodField()
+    validated = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Answer
+        fields = ["code", "declared", "validated", "reviewed", "justification", "assessor_comment", "version"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_declared(self, obj):
+        from labelling.services.workflow import answer_declared_value
+
+        value = answer_declared_value(obj)
+        return None if value is None else str(value)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_validated(self, obj):
+        from labelling.services.workflow import answer_validated_value
+
+        value = answer_validated_value(obj)
+        return None if value is None else str(value)
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    cluster = serializers.CharField(source="cluster.name", read_only=True)
+    cluster_id = serializers.IntegerField(read_only=True)
+    verify_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Label
+        fields = [
+            "id",
+            "certificate_number",
+            "cluster",
+            "cluster_id",
+            "assessment",
+            "level",
+            "status",
+            "awarded_on",
+            "expires_on",
+            "revoked_at",
+            "revoked_reason",
+            "verify_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_verify_url(self, obj) -> str:
+        from labelling.selectors import verification_url
+
+        return verification_url(obj)
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True)
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "assessment",
+            "decided_by",
+            "decided_on",
+            "computed_level",
+            "level",
+            "reason",
+            "scores",
+            "label",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LabelSerializer(allow_null=True))
+    def get_label(self, obj):
+        label = Label.objects.filter(assessment_id=obj.assessment_id).select_related("cluster").first()
+        return LabelSerializer(label).data if label is not None else None
+
+
+class PublicLabelSerializer(serializers.ModelSerializer):
+    """What anybody may read about a label (the registry, the certificate check)."""
+
+    cluster = serializers.CharField(source="cluster.name", read_only=True)
+    acronym = serializers.CharField(source="cluster.acronym", read_only=True)
+    kind = serializers.CharField(source="cluster.kind", read_only=True)
+    country = serializers.CharField(source="cluster.country", read_only=True)
+    region = serializers.CharField(source="cluster.region", read_only=True)
+    sectors = serializers.ListField(source="cluster.sectors", child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Label
+        fields = [
+            "certificate_number",
+            "cluster",
+            "acronym",
+            "kind",
+            "country",
+            "region",
+            "sectors",
+            "level",
+            "status",
+            "awarded_on",
+            "expires_on",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class CertificateSerializer(PublicLabelSerializer):
+    valid_today = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField()
+
+    class Meta(PublicLabelSerializer.Meta):
+        fields = [*PublicLabelSerializer.Meta.fields, "valid_today", "state"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_valid_today(self, obj) -> bool:
+        from labelling.selectors import label_validity
+
+        return label_validity(label=obj)["valid"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["valid", "expired", "revoked", "not_yet"]))
+    def get_state(self, obj) -> str:
+        from labelling.selectors import label_validity
+
+        return label_validity(label=obj)["state"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "assessment",
+            "kind",
+            "language",
+            "status",
+            "attempts",
+            "created_at",
+            "finished_at",
+            "error",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, obj) -> str | None:
+        if obj.status != "ready":
+            return None
+        url = reverse("api-report-download", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_error(self, obj) -> str:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and (user.role == Role.ADMINISTRATOR or user.is_superuser):
+            return obj.error
+        return ""

@@ -1,0 +1,302 @@
+"""The workflow API: review and decision steps, labels, reports, and the public registry.
+
+Objects are looked up through the selectors that take the user, so another cluster's assessment answers
+404; services raise ``InvalidTransition`` (409) for a step the status does not allow, and bad input is a
+400 with field errors (see ``core.api.exception_handler``).
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from accounts.permissions import HasCapability, assessments_visible_to, can, require
+from labelling import selectors
+from labelling.api import serializers_workflow as s
+from labelling.models import Answer, LabelStatus, Report, ReportStatus
+from labelling.services import labels as label_services
+from labelling.services import reports as report_services
+from labelling.services import workflow as services
+
+ERRORS = {
+    400: OpenApiResponse(description="Bad input: field errors"),
+    404: OpenApiResponse(description="Not found, or not yours"),
+    409: OpenApiResponse(description="Not possible in the assessment's current status"),
+}
+
+
+def _assessment(request, pk: int):
+    return get_object_or_404(assessments_visible_to(request.user), pk=pk)
+
+
+def _assigned(request, pk: int):
+    """The assessment, for its assigned assessor only: anybody else gets 404 before their input is read."""
+    assessment = _assessment(request, pk)
+    if not (request.user.role == Role.ASSESSOR and assessment.assessor_id == request.user.pk):
+        raise Http404
+    return assessment
+
+
+def _input(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class AssignView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=s.AssignInputSerializer,
+        responses={200: s.WorkflowAssessmentSerializer, **ERRORS},
+        summary="Assign an assessor (administrators): submitted → in review",
+    )
+    def post(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        require(request.user, "assessment.assign", assessment)
+        data = _input(s.AssignInputSerializer, request)
+        assessment = services.assessment_assign(user=request.user, assessment=assessment, assessor=data["assessor"])
+        return Response(s.WorkflowAssessmentSerializer(assessment).data)
+
+
+class DeclareNoConflictView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=None, responses={200: s.ReviewSerializer, **ERRORS}, summary="Declare no conflict of interest"
+    )
+    def post(self, request, pk: int):
+        review = services.review_declare_no_conflict(user=request.user, assessment=_assigned(request, pk))
+        return Response(s.ReviewSerializer(review).data)
+
+
+class AnswerReviewView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=s.ReviewInputSerializer,
+        responses={200: s.ReviewedAnswerSerializer, **ERRORS},
+        summary="Accept the declared value or correct it (assigned assessor)",
+    )
+    def post(self, request, pk: int, code: str):
+        assessment = _assigned(request, pk)
+        answer = get_object_or_404(
+            Answer.objects.select_related("indicator", "assessment"), assessment=assessment, indicator__code=code
+        )
+        data = _input(s.ReviewInputSerializer, request)
+        answer = services.answer_review(
+            user=request.user,
+            answer=answer,
+            accept=data["accept"],
+            value=data.get("value"),
+            justification=data.get("justification", ""),
+            comment=data.get("comment", ""),
+            expected_version=data.get("expected_version"),
+        )
+        return Response(s.ReviewedAnswerSerializer(answer).data)
+
+
+class RequestChangesView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=s.RequestChangesInputSerializer,
+        responses={200: s.WorkflowAssessmentSerializer, **ERRORS},
+        summary="Send the assessment back to the manager: in review → changes requested",
+    )
+    def post(self, request, pk: int):
+        assessment = _assigned(request, pk)
+        data = _input(s.RequestChangesInputSerializer, request)
+        assessment = services.assessment_request_changes(
+            user=request.user, assessment=assessment, comment=data["comment"]
+        )
+        return Response(s.WorkflowAssessmentSerializer(assessment).data)
+
+
+class ValidateView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=s.ValidateInputSerializer,
+        responses={200: s.WorkflowAssessmentSerializer, **ERRORS},
+        summary="Validate the reviewed answers: in review → validated",
+    )
+    def post(self, request, pk: int):
+        assessment = _assigned(request, pk)
+        data = _input(s.ValidateInputSerializer, request)
+        assessment = services.assessment_validate(
+            user=request.user, assessment=assessment, recommended_level=data.get("recommended_level", "")
+        )
+        return Response(s.WorkflowAssessmentSerializer(assessment).data)
+
+
+class ScoreView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=None,
+        responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]},
+        summary="The score and level of the validated values (administrators and the assigned assessor)",
+    )
+    def get(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        is_assessor = request.user.role == Role.ASSESSOR and request.user.pk == assessment.assessor_id
+        if not (is_assessor or can(request.user, "assessment.decide", assessment)):
+            raise Http404
+        result, provisional = selectors.assessment_result(assessment=assessment)
+        return Response({**result.to_dict(), "provisional": provisional})
+
+
+class DecideView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=s.DecideInputSerializer,
+        responses={201: s.DecisionSerializer, **ERRORS},
+        summary="Decide (administrators): validated → decided; issues the label",
+    )
+    def post(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        require(request.user, "assessment.decide", assessment)
+        data = _input(s.DecideInputSerializer, request)
+        decision = services.assessment_decide(
+            user=request.user, assessment=assessment, level=data.get("level"), reason=data.get("reason", "")
+        )
+        return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class AssessmentReportsView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        responses={200: s.ReportSerializer(many=True), 404: ERRORS[404]}, summary="The reports of an assessment"
+    )
+    def get(self, request, pk: int):
+        reports = selectors.reports_for(user=request.user, assessment=_assessment(request, pk))
+        return Response(s.ReportSerializer(reports, many=True, context={"request": request}).data)
+
+    @extend_schema(
+        request=s.ReportInputSerializer,
+        responses={202: s.ReportSerializer, **ERRORS},
+        summary="Request a PDF (assessment report or label certificate); produced by a worker",
+    )
+    def post(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        data = _input(s.ReportInputSerializer, request)
+        report = report_services.report_request(
+            user=request.user,
+            assessment=assessment,
+            kind=data["kind"],
+            language=data.get("language") or getattr(request.user, "language", "") or "fr",
+        )
+        return Response(s.ReportSerializer(report, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _report(request, pk: int) -> Report:
+    report = get_object_or_404(Report.objects.select_related("assessment", "assessment__cluster"), pk=pk)
+    require(request.user, "report.download", report)
+    return report
+
+
+class ReportDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.ReportSerializer, 404: ERRORS[404]}, summary="A report's status")
+    def get(self, request, pk: int):
+        return Response(s.ReportSerializer(_report(request, pk), context={"request": request}).data)
+
+
+class ReportDownloadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERRORS[404]}, summary="Download a ready PDF"
+    )
+    def get(self, request, pk: int):
+        report = _report(request, pk)
+        if report.status != ReportStatus.READY or not report.file:
+            raise Http404
+        filename = report.file.name.rsplit("/", 1)[-1]
+        return FileResponse(
+            report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+        )
+
+
+class LabelListView(generics.ListAPIView):
+    """Administrators: every label; managers: their clusters' labels."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.LabelSerializer
+    filterset_fields = ["status", "level"]
+
+    def get_queryset(self):
+        return selectors.labels_visible_to(self.request.user).order_by("-awarded_on", "-pk")
+
+
+class LabelDetailView(generics.RetrieveAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.LabelSerializer
+
+    def get_queryset(self):
+        return selectors.labels_visible_to(self.request.user)
+
+
+class LabelRevokeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.RevokeInputSerializer, responses={200: s.LabelSerializer, **ERRORS}, summary="Revoke a label"
+    )
+    def post(self, request, pk: int):
+        label = get_object_or_404(selectors.labels_visible_to(request.user), pk=pk)
+        require(request.user, "label.revoke", label)
+        data = _input(s.RevokeInputSerializer, request)
+        label = label_services.label_revoke(user=request.user, label=label, reason=data["reason"])
+        return Response(s.LabelSerializer(label).data)
+
+
+class RegistryView(generics.ListAPIView):
+    """The public registry: active labels, filterable by level, kind, country, region, sector and name (q)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    serializer_class = s.PublicLabelSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR, required=False)
+            for name in ("level", "kind", "country", "region", "sector", "q")
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        filters = s.RegistryFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = {k: v.strip() for k, v in filters.validated_data.items() if v}
+        return selectors.registry_labels(
+            filters=selectors.RegistryFilters(status=LabelStatus.ACTIVE, public_only=True, **data)
+        )
+
+
+class CertificateView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        responses={200: s.CertificateSerializer, 404: ERRORS[404]}, summary="Is this certificate valid today?"
+    )
+    def get(self, request, number: str):
+        label = selectors.label_by_number(number=number)
+        if label is None:
+            raise Http404
+        return Response(s.CertificateSerializer(label).data)

@@ -1,0 +1,141 @@
+"""Forms of the workflow pages. They parse input only; the rules are in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import ClusterKind
+from labelling.models import AssessmentStatus, LabelStatus, Level, ReportKind
+
+LABEL_LEVELS = [(value, label) for value, label in Level.choices if value != Level.NONE]
+
+
+def apply_errors(form: forms.Form, errors) -> None:
+    """Put a DomainError's errors on the form (fields it knows, else the whole form)."""
+    if isinstance(errors, dict):
+        for field, messages in errors.items():
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                form.add_error(field if field in form.fields else None, str(message))
+    elif errors:
+        for message in errors:
+            form.add_error(None, str(message))
+
+
+class AssignForm(forms.Form):
+    assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=None, empty_label=_("Choose an assessor"))
+
+    def __init__(self, *args, **kwargs):
+        from labelling.selectors import assessors
+
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = assessors()
+        self.fields["assessor"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ReviewAnswerForm(forms.Form):
+    ACCEPT, CORRECT = "accept", "correct"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(ACCEPT, _("Accept the declared value")), (CORRECT, _("Enter a corrected value"))],
+        widget=forms.RadioSelect,
+        initial=ACCEPT,
+    )
+    value = forms.CharField(
+        label=_("Corrected value"),
+        required=False,
+        max_length=60,
+        help_text=_("Only when you correct the declared value: a number, or the code of a level."),
+    )
+    justification = forms.CharField(
+        label=_("Justification of the correction"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, indicator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if indicator is not None and indicator.value_type == "level":
+            self.fields["value"] = forms.ChoiceField(
+                label=_("Corrected level"),
+                required=False,
+                choices=[("", "—")] + [(o["code"], indicator.option_label(o["code"])) for o in indicator.options],
+            )
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the manager change?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class ValidateForm(forms.Form):
+    recommended_level = forms.ChoiceField(
+        label=_("Recommended level (optional)"), required=False, choices=[("", "—"), *Level.choices]
+    )
+
+
+class DecideForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level decided"), choices=Level.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the level decided differs from the computed one."),
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=ReportKind.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class AdminFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *AssessmentStatus.choices])
+    q = forms.CharField(label=_("Cluster"), required=False, max_length=100)
+
+
+class RegistryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All")), *LABEL_LEVELS])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *ClusterKind.choices])
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("All"))])
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All"))])
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All"))])
+
+    def __init__(self, *args, choices: dict[str, list[str]] | None = None, with_status: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is None:  # free text (exports, the API): any value filters, none is refused
+            for name in ("country", "region", "sector"):
+                self.fields[name] = forms.CharField(label=self.fields[name].label, required=False, max_length=100)
+        for name, values in (choices or {}).items():
+            self.fields[name].choices = [("", _("All"))] + [(v, v) for v in values]
+        if with_status:
+            self.fields["status"] = forms.ChoiceField(
+                label=_("Status"),
+                required=False,
+                choices=[("", _("All")), *LabelStatus.choices],
+            )
+
+    def filters(self):
+        """The valid filters (an invalid one is ignored, and shown as an error on the form)."""
+        from labelling.selectors import RegistryFilters
+
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = {k: v for k, v in self.cleaned_data.items() if v}
+        if "status" in self.fields:  # the administrators' export: every status, every cluster
+            return RegistryFilters(status=data.pop("status", ""), **{k: v.strip() for k, v in data.items()})
+        return RegistryFilters(status=LabelStatus.ACTIVE, public_only=True, **{k: v.strip() for k, v in data.items()})
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(
+        label=_("Certificate number"), max_length=40, help_text=_("As printed on the certificate, e.g. GRP-2026-000123")
+    )

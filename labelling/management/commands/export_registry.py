@@ -1,0 +1,52 @@
+"""python manage.py export_registry [--format csv|xlsx|json] [--output FILE] [filters]"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from clusters.models import ClusterKind
+from labelling.exporters import csv_lines, json_chunks, registry_rows, xlsx_bytes
+from labelling.models import LabelStatus, Level
+from labelling.selectors import RegistryFilters, registry_labels
+
+
+class Command(BaseCommand):
+    help = "Export the registry of labels (all statuses unless --status) as CSV, XLSX or JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
+        parser.add_argument("--output", "-o", help="File to write (default: standard output; required for xlsx).")
+        parser.add_argument("--status", choices=LabelStatus.values, default="")
+        parser.add_argument("--level", choices=[v for v in Level.values if v != Level.NONE], default="")
+        parser.add_argument("--kind", choices=ClusterKind.values, default="")
+        parser.add_argument("--country", default="")
+        parser.add_argument("--region", default="")
+        parser.add_argument("--sector", default="")
+        parser.add_argument("--q", default="", help="Search in the cluster's name or acronym.")
+
+    def handle(self, *args, **options):
+        filters = RegistryFilters(
+            status=options["status"],
+            level=options["level"],
+            kind=options["kind"],
+            country=options["country"],
+            region=options["region"],
+            sector=options["sector"],
+            q=options["q"],
+        )
+        rows = registry_rows(registry_labels(filters=filters))
+        fmt, output = options["format"], options["output"]
+        if fmt == "xlsx":
+            if not output:
+                raise CommandError("--output is required for xlsx.")
+            with open(output, "wb") as handle:
+                handle.write(xlsx_bytes(rows))
+            return
+        chunks = csv_lines(rows) if fmt == "csv" else json_chunks(rows)
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+        else:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")

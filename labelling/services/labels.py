@@ -1,0 +1,178 @@
+"""Labels: award (from a decision), revoke, expire and remind."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import can
+from core.exceptions import DomainError, InvalidTransition, NotFound
+from labelling.models import Assessment, Label, LabelStatus, Level
+from labelling.services.audit import audit_log
+from labelling.services.notifications import notify
+
+CERTIFICATE_PREFIX = "GRP"
+REMINDER_DAYS = (90, 30)
+
+
+def certificate_number_for(*, year: int, sequence: int) -> str:
+    return f"{CERTIFICATE_PREFIX}-{year}-{sequence:06d}"
+
+
+def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetime.date) -> Label:
+    """Issue the label of a decided assessment (called by ``assessment_decide`` inside its transaction).
+
+    The certificate number is ``GRP-<year>-<label id>``: the id comes from the database sequence, so two
+    decisions at the same moment can never get the same number (no read-then-increment race). The row is
+    inserted with a temporary unique number, then renamed in the same transaction.
+    The cluster's earlier active labels are superseded (marked expired) by the new one.
+    """
+    from indicators.computations import label_expiry
+
+    if level not in (Level.BRONZE, Level.SILVER, Level.GOLD):
+        raise DomainError(_("A label is bronze, silver or gold."), errors={"level": [_("Choose a level.")]})
+    with transaction.atomic():
+        superseded = list(
+            Label.objects.select_for_update().filter(cluster_id=assessment.cluster_id, status=LabelStatus.ACTIVE)
+        )
+        label = Label.objects.create(
+            cluster_id=assessment.cluster_id,
+            assessment=assessment,
+            level=level,
+            certificate_number=f"pending-{uuid.uuid4().hex}",
+            awarded_on=awarded_on,
+            expires_on=label_expiry(awarded_on),
+        )
+        label.certificate_number = certificate_number_for(year=awarded_on.year, sequence=label.pk)
+        label.save(update_fields=["certificate_number", "updated_at"])
+        for old in superseded:
+            old.status = LabelStatus.EXPIRED
+            old.save(update_fields=["status", "updated_at"])
+            audit_log(
+                actor=user,
+                action="label.superseded",
+                assessment=old.assessment,
+                cluster=old.cluster,
+                target=old.certificate_number,
+                before={"status": LabelStatus.ACTIVE},
+                after={"status": LabelStatus.EXPIRED, "superseded_by": label.certificate_number},
+            )
+        audit_log(
+            actor=user,
+            action="label.awarded",
+            assessment=assessment,
+            target=label.certificate_number,
+            before=None,
+            after={
+                "level": label.level,
+                "certificate_number": label.certificate_number,
+                "awarded_on": label.awarded_on.isoformat(),
+                "expires_on": label.expires_on.isoformat(),
+            },
+        )
+    return label
+
+
+def label_revoke(*, user, label: Label, reason: str) -> Label:
+    """An administrator revokes an active label. The record and the reason are kept."""
+    if not can(user, "label.revoke", label):
+        raise NotFound()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Give the reason for the revocation."), errors={"reason": [_("Give the reason for the revocation.")]}
+        )
+    with transaction.atomic():
+        locked = Label.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=label.pk)
+        if locked.status != LabelStatus.ACTIVE:
+            raise InvalidTransition(_("Only an active label can be revoked."))
+        locked.status = LabelStatus.REVOKED
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason
+        locked.save(update_fields=["status", "revoked_at", "revoked_reason", "updated_at"])
+        audit_log(
+            actor=user,
+            action="label.revoked",
+            assessment=locked.assessment,
+            target=locked.certificate_number,
+            before={"status": LabelStatus.ACTIVE},
+            after={"status": LabelStatus.REVOKED, "reason": reason},
+        )
+        notify(
+            users=list(locked.cluster.managers.all()),
+            subject=gettext_lazy("Grappe: the label of %(cluster)s is revoked"),
+            template="labelling/email/revoked.txt",
+            context={"label": locked, "cluster": locked.cluster.name, "reason": reason},
+        )
+    return locked
+
+
+@dataclass
+class ExpiryRun:
+    expired: list[str] = field(default_factory=list)
+    reminded_90: list[str] = field(default_factory=list)
+    reminded_30: list[str] = field(default_factory=list)
+
+
+def labels_expire(*, today: datetime.date | None = None) -> ExpiryRun:
+    """Expire the active labels whose validity has ended (expires_on < today) and send each reminder once.
+
+    The 90-day reminder goes when 90 days or fewer are left, the 30-day one when 30 or fewer are left; a
+    label found already within 30 days gets only the 30-day reminder. Safe to run any number of times.
+    """
+    today = today or timezone.localdate()
+    run = ExpiryRun()
+    with transaction.atomic():
+        for label in (
+            Label.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("cluster")
+            .filter(status=LabelStatus.ACTIVE, expires_on__lt=today)
+        ):
+            label.status = LabelStatus.EXPIRED
+            label.save(update_fields=["status", "updated_at"])
+            audit_log(
+                actor=None,
+                action="label.expired",
+                assessment=label.assessment,
+                target=label.certificate_number,
+                before={"status": LabelStatus.ACTIVE},
+                after={"status": LabelStatus.EXPIRED, "expires_on": label.expires_on.isoformat()},
+            )
+            run.expired.append(label.certificate_number)
+        due = (
+            Label.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("cluster")
+            .filter(status=LabelStatus.ACTIVE, expires_on__gte=today)
+            .filter(expires_on__lte=today + datetime.timedelta(days=REMINDER_DAYS[0]))
+            .exclude(reminded_90=True, reminded_30=True)
+        )
+        for label in due:
+            days_left = (label.expires_on - today).days
+            if days_left <= 30 and not label.reminded_30:
+                label.reminded_30 = True
+                label.reminded_90 = True
+                run.reminded_30.append(label.certificate_number)
+            elif days_left <= 90 and not label.reminded_90:
+                label.reminded_90 = True
+                run.reminded_90.append(label.certificate_number)
+            else:
+                continue
+            label.save(update_fields=["reminded_90", "reminded_30", "updated_at"])
+            notify(
+                users=list(label.cluster.managers.all()),
+                subject=gettext_lazy("Grappe: the label of %(cluster)s expires on %(expires_on)s"),
+                template="labelling/email/expiry_reminder.txt",
+                context={
+                    "label": label,
+                    "cluster": label.cluster.name,
+                    "expires_on": label.expires_on.isoformat(),
+                    "days_left": days_left,
+                },
+            )
+    return run

@@ -1,0 +1,41 @@
+"""E-mail notifications: rendered in each recipient's language, sent by a Celery task after commit.
+
+A transition that is rolled back never sends its e-mail, and a slow or failing mail server never
+holds a web request or a database transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def notify(*, users: Iterable, subject, template: str, context: dict | None = None) -> int:
+    """Queue one e-mail per language for ``users`` (those without an address are skipped).
+
+    ``subject`` is a lazy translatable string, formatted with ``context`` (``%(name)s`` placeholders).
+    Returns the number of recipients.
+    """
+    from labelling.tasks import send_email
+
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **(context or {})}
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for user in users:
+        if user is not None and user.email and user.is_active:
+            by_language[getattr(user, "language", "") or settings.LANGUAGE_CODE].append(user.email)
+    for language, recipients in by_language.items():
+        with translation.override(language):
+            text = str(subject)
+            try:
+                text = text % context
+            except (KeyError, TypeError, ValueError):
+                pass
+            body = render_to_string(template, context)
+        transaction.on_commit(partial(send_email.delay, subject=text, body=body, recipients=sorted(set(recipients))))
+    return sum(len(r) for r in by_language.values())

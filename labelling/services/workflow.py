@@ -1,0 +1,455 @@
+"""The review and decision workflow: assign, declare no conflict, review answers, request changes,
+validate, score and decide.
+
+Every service locks the assessment row (``select_for_update``) inside ``transaction.atomic`` so that two
+people acting at the same moment see each other's result, and writes the audit trail with before/after.
+Refusals are domain errors: ``NotFound`` when the user may not touch the assessment at all (the API and
+pages answer 404), ``InvalidTransition`` when the step does not fit the current status (409), and
+``DomainError`` with field errors for bad input (400).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+from accounts.permissions import can
+from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
+from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Level, Review
+from labelling.services.audit import audit_log
+from labelling.services.notifications import notify
+
+JUSTIFICATION_MAX_LENGTH = 4000
+
+SCORED_STATUSES = (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    """The assessment row, locked until the end of the transaction, with its cluster."""
+    return (
+        Assessment.objects.select_for_update(of=("self",)).select_related("cluster", "framework").get(pk=assessment.pk)
+    )
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    return value
+
+
+def _engine_value(answer: Answer, number, option):
+    from labelling.services.answers import _to_engine
+
+    return _to_engine(answer.indicator, number, option)
+
+
+def answer_validated_value(answer: Answer):
+    """The validated value as the scoring engine takes it (None while not reviewed)."""
+    return _engine_value(answer, answer.validated_number, answer.validated_option)
+
+
+def answer_declared_value(answer: Answer):
+    return _engine_value(answer, answer.declared_number, answer.declared_option)
+
+
+def answer_needs_review(answer: Answer) -> bool:
+    """Not reviewed yet, or accepted before the manager changed the declared value (after a change request)."""
+    if not answer.reviewed:
+        return True
+    if answer.justification.strip():
+        return False  # a correction stands on its own
+    return answer_validated_value(answer) != answer_declared_value(answer)
+
+
+def _managers(assessment: Assessment):
+    return list(assessment.cluster.managers.filter(is_active=True))
+
+
+def _require_assigned_assessor(user, assessment: Assessment) -> None:
+    if not (user and user.is_authenticated and user.role == Role.ASSESSOR and assessment.assessor_id == user.pk):
+        raise NotFound()
+
+
+def _require_admin(user, capability: str, assessment: Assessment) -> None:
+    if not can(user, capability, assessment):
+        raise NotFound()
+
+
+def _require_status(assessment: Assessment, *statuses: str, message=None) -> None:
+    if assessment.status not in statuses:
+        raise InvalidTransition(message)
+
+
+def review_for(*, assessment: Assessment, assessor) -> Review | None:
+    if assessor is None:
+        return None
+    return Review.objects.filter(assessment=assessment, assessor=assessor).first()
+
+
+def _require_no_conflict_declared(assessment: Assessment, user) -> Review:
+    review = review_for(assessment=assessment, assessor=user)
+    if review is None or review.no_conflict_declared_at is None:
+        raise InvalidTransition(_("Declare that you have no conflict of interest before reviewing this assessment."))
+    return review
+
+
+# --- assignment and conflict of interest ------------------------------------------------------------
+
+
+def assessment_assign(*, user, assessment: Assessment, assessor) -> Assessment:
+    """An administrator gives a submitted assessment to an assessor: submitted → in review.
+
+    Re-assigning an assessment already in review to someone else is allowed; the new assessor then
+    declares no conflict of interest before reviewing.
+    """
+    _require_admin(user, "assessment.assign", assessment)
+    if assessor is None or not assessor.is_active or assessor.role != Role.ASSESSOR:
+        raise DomainError(_("Choose an assessor."), errors={"assessor": [_("This user is not an assessor.")]})
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require_status(
+            locked,
+            AssessmentStatus.SUBMITTED,
+            AssessmentStatus.IN_REVIEW,
+            message=_("Only a submitted assessment or one in review can be assigned."),
+        )
+        before = {"status": locked.status, "assessor": locked.assessor.username if locked.assessor else None}
+        if locked.status == AssessmentStatus.IN_REVIEW and locked.assessor_id == assessor.pk:
+            return locked
+        locked.assessor = assessor
+        locked.status = AssessmentStatus.IN_REVIEW
+        locked.version += 1
+        locked.save(update_fields=["assessor", "status", "version", "updated_at"])
+        audit_log(
+            actor=user,
+            action="assessment.assigned",
+            assessment=locked,
+            target=assessor.username,
+            before=before,
+            after={"status": locked.status, "assessor": assessor.username},
+        )
+        notify(
+            users=[assessor],
+            subject=gettext_lazy("Grappe: the assessment of %(cluster)s is assigned to you"),
+            template="labelling/email/assigned.txt",
+            context={"assessment": locked, "cluster": locked.cluster.name},
+        )
+    return locked
+
+
+def review_declare_no_conflict(*, user, assessment: Assessment) -> Review:
+    """The assigned assessor declares no conflict of interest; required before any review action."""
+    _require_assigned_assessor(user, assessment)
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require_assigned_assessor(user, locked)
+        _require_status(locked, AssessmentStatus.IN_REVIEW)
+        review, _created = Review.objects.get_or_create(assessment=locked, assessor=user)
+        if review.no_conflict_declared_at is not None:
+            return review
+        review.no_conflict_declared_at = timezone.now()
+        review.conflict_declared = False
+        review.save(update_fields=["no_conflict_declared_at", "conflict_declared", "updated_at"])
+        audit_log(
+            actor=user,
+            action="review.no_conflict_declared",
+            assessment=locked,
+            target=user.username,
+            before={"no_conflict_declared": False},
+            after={"no_conflict_declared": True},
+        )
+    return review
+
+
+# --- review -----------------------------------------------------------------------------------------
+
+
+def answer_review(
+    *,
+    user,
+    answer: Answer,
+    accept: bool,
+    value=None,
+    justification: str = "",
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Answer:
+    """The assessor accepts the declared value (validated = declared) or enters a corrected one.
+
+    A correction is checked against the indicator's type and range and needs a justification. The
+    declared fields are never touched.
+    """
+    from labelling.services.answers import value_parse
+
+    assessment = answer.assessment
+    _require_assigned_assessor(user, assessment)
+    justification = (justification or "").strip()
+    comment = (comment or "").strip()
+    errors: dict[str, list[str]] = {}
+    parsed = None
+    if not accept:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors["value"] = [_("Enter the corrected value.")]
+        else:
+            try:
+                parsed = value_parse(indicator=answer.indicator, raw=value)
+            except DomainError as exc:
+                errors.update(exc.errors or {"value": [str(exc.message)]})
+        if not justification:
+            errors["justification"] = [_("Explain why the declared value is corrected.")]
+    for field, text in (("justification", justification), ("comment", comment)):
+        if len(text) > JUSTIFICATION_MAX_LENGTH:
+            errors[field] = [_("Keep this under %(max)d characters.") % {"max": JUSTIFICATION_MAX_LENGTH}]
+    if errors:
+        raise DomainError(_("The review of this answer was not saved."), errors=errors)
+
+    with transaction.atomic():
+        locked_assessment = _lock(assessment)
+        _require_assigned_assessor(user, locked_assessment)
+        _require_status(locked_assessment, AssessmentStatus.IN_REVIEW)
+        _require_no_conflict_declared(locked_assessment, user)
+        locked = Answer.objects.select_for_update().select_related("indicator").get(pk=answer.pk)
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise ConflictError()
+        if accept and locked.declared is None:
+            raise DomainError(
+                _("The review of this answer was not saved."),
+                errors={"value": [_("Nothing was declared: enter the validated value with a justification.")]},
+            )
+        before = {
+            "reviewed": locked.reviewed,
+            "validated": _json(answer_validated_value(locked)),
+            "justification": locked.justification,
+            "assessor_comment": locked.assessor_comment,
+        }
+        if accept:
+            locked.validated_number = locked.declared_number
+            locked.validated_option = locked.declared_option
+            locked.justification = ""
+        elif locked.indicator.value_type == "level":
+            locked.validated_option = parsed
+            locked.validated_number = None
+        else:
+            locked.validated_number = Decimal(parsed)
+            locked.validated_option = ""
+        if not accept:
+            locked.justification = justification
+        locked.assessor_comment = comment
+        locked.reviewed = True
+        locked.version += 1
+        locked.save(
+            update_fields=[
+                "validated_number",
+                "validated_option",
+                "justification",
+                "assessor_comment",
+                "reviewed",
+                "version",
+                "updated_at",
+            ]
+        )
+        audit_log(
+            actor=user,
+            action="answer.accepted" if accept else "answer.corrected",
+            assessment=locked_assessment,
+            target=locked.indicator.code,
+            before=before,
+            after={
+                "reviewed": True,
+                "declared": _json(answer_declared_value(locked)),
+                "validated": _json(answer_validated_value(locked)),
+                "justification": locked.justification,
+                "assessor_comment": locked.assessor_comment,
+            },
+        )
+    return locked
+
+
+def assessment_request_changes(*, user, assessment: Assessment, comment: str) -> Assessment:
+    """The assessor sends the assessment back to the manager: in review → changes requested."""
+    _require_assigned_assessor(user, assessment)
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(
+            _("Say what the manager should change."), errors={"comment": [_("Say what the manager should change.")]}
+        )
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require_assigned_assessor(user, locked)
+        _require_status(locked, AssessmentStatus.IN_REVIEW)
+        review = _require_no_conflict_declared(locked, user)
+        before = {"status": locked.status}
+        locked.status = AssessmentStatus.CHANGES_REQUESTED
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at"])
+        review.comment = comment
+        review.save(update_fields=["comment", "updated_at"])
+        audit_log(
+            actor=user,
+            action="assessment.changes_requested",
+            assessment=locked,
+            before=before,
+            after={"status": locked.status, "comment": comment},
+        )
+        notify(
+            users=_managers(locked),
+            subject=gettext_lazy("Grappe: changes requested on the assessment of %(cluster)s"),
+            template="labelling/email/changes_requested.txt",
+            context={"assessment": locked, "cluster": locked.cluster.name, "comment": comment},
+        )
+    return locked
+
+
+def assessment_validate(*, user, assessment: Assessment, recommended_level: str = "") -> Assessment:
+    """The assessor validates the reviewed answers: in review → validated (validated_on = today)."""
+    _require_assigned_assessor(user, assessment)
+    recommended_level = (recommended_level or "").strip()
+    if recommended_level and recommended_level not in Level.values:
+        raise DomainError(
+            _("Choose a level from the list."), errors={"recommended_level": [_("Choose a level from the list.")]}
+        )
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require_assigned_assessor(user, locked)
+        _require_status(locked, AssessmentStatus.IN_REVIEW)
+        _require_no_conflict_declared(locked, user)
+        missing = [
+            a.indicator.code
+            for a in locked.answers.select_related("indicator").order_by("indicator__position")
+            if answer_needs_review(a)
+        ]
+        if missing:
+            raise DomainError(
+                _("Review every answer before validating. Not reviewed yet: %(codes)s.")
+                % {"codes": ", ".join(missing)},
+                errors={"answers": missing},
+            )
+        before = {"status": locked.status, "validated_on": None}
+        locked.status = AssessmentStatus.VALIDATED
+        locked.validated_on = timezone.localdate()
+        locked.recommended_level = recommended_level
+        locked.version += 1
+        locked.save(update_fields=["status", "validated_on", "recommended_level", "version", "updated_at"])
+        audit_log(
+            actor=user,
+            action="assessment.validated",
+            assessment=locked,
+            before=before,
+            after={
+                "status": locked.status,
+                "validated_on": locked.validated_on.isoformat(),
+                "recommended_level": recommended_level,
+            },
+        )
+    return locked
+
+
+# --- scoring and decision ---------------------------------------------------------------------------
+
+
+def previous_scored_assessment(*, assessment: Assessment) -> Assessment | None:
+    """The same cluster's latest other assessment that was validated before this one."""
+    qs = Assessment.objects.filter(
+        cluster_id=assessment.cluster_id, status__in=SCORED_STATUSES, validated_on__isnull=False
+    ).exclude(pk=assessment.pk)
+    if assessment.validated_on is not None:
+        qs = qs.filter(validated_on__lte=assessment.validated_on)
+    return qs.order_by("-validated_on", "-pk").first()
+
+
+def assessment_score(*, assessment: Assessment, today: datetime.date | None = None):
+    """The ScoreResult that the validated values earn, with the cluster's previous validated assessment.
+
+    Before validation (a preview for the assessor), the validation date is taken as today.
+    """
+    from indicators.computations import Eligibility, PreviousAssessment, score_assessment
+    from indicators.services import framework_spec_for
+
+    spec = framework_spec_for(assessment.framework)
+    answers = {a.indicator.code: answer_validated_value(a) for a in assessment.answers.select_related("indicator")}
+    previous = None
+    earlier = previous_scored_assessment(assessment=assessment)
+    if earlier is not None:
+        previous = PreviousAssessment(
+            validated_on=earlier.validated_on,
+            answers={a.indicator.code: answer_validated_value(a) for a in earlier.answers.select_related("indicator")},
+        )
+    return score_assessment(
+        spec,
+        answers,
+        eligibility=Eligibility(legal_entity=assessment.legal_entity, public_profile=assessment.public_profile),
+        validated_on=assessment.validated_on or today or timezone.localdate(),
+        previous=previous,
+    )
+
+
+def assessment_decide(*, user, assessment: Assessment, level: str | None = None, reason: str = "") -> Decision:
+    """An administrator decides on a validated assessment: validated → decided, and a label is issued
+    when the level is not "none". ``level`` defaults to the computed one; a different level needs a reason.
+    """
+    from labelling.services.labels import label_award
+
+    _require_admin(user, "assessment.decide", assessment)
+    reason = (reason or "").strip()
+    level = (level or "").strip() or None
+    if level is not None and level not in Level.values:
+        raise DomainError(_("Choose a level from the list."), errors={"level": [_("Choose a level from the list.")]})
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require_status(locked, AssessmentStatus.VALIDATED, message=_("Only a validated assessment can be decided."))
+        result = assessment_score(assessment=locked)
+        computed = result.level
+        decided = level or computed
+        if decided != computed and not reason:
+            raise DomainError(
+                _("Give the reason for deciding another level than the computed one."),
+                errors={"reason": [_("Give the reason for deciding another level than the computed one.")]},
+            )
+        today = timezone.localdate()
+        decision = Decision.objects.create(
+            assessment=locked,
+            decided_by=user,
+            decided_on=today,
+            computed_level=computed,
+            level=decided,
+            reason=reason,
+            scores=result.to_dict(),
+        )
+        before = {"status": locked.status}
+        locked.status = AssessmentStatus.DECIDED
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at"])
+        audit_log(
+            actor=user,
+            action="assessment.decided",
+            assessment=locked,
+            target=decided,
+            before=before,
+            after={
+                "status": locked.status,
+                "computed_level": computed,
+                "level": decided,
+                "reason": reason,
+                "score": str(result.score),
+                "points": str(result.points),
+            },
+        )
+        label = None
+        if decided != Level.NONE:
+            label = label_award(user=user, assessment=locked, level=decided, awarded_on=today)
+        notify(
+            users=_managers(locked),
+            subject=gettext_lazy("Grappe: decision on the assessment of %(cluster)s"),
+            template="labelling/email/decided.txt",
+            context={"assessment": locked, "cluster": locked.cluster.name, "decision": decision, "label": label},
+        )
+    return decision

@@ -1,0 +1,87 @@
+"""The public registry of labels, certificate verification, and the administrators' export."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import can
+from clusters.models import Cluster
+from labelling import selectors
+from labelling.exporters import csv_lines, registry_rows
+from labelling.forms_workflow import RegistryFilterForm, VerifyForm
+
+
+def _querystring(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+def registry(request):
+    form = RegistryFilterForm(request.GET or None, choices=selectors.registry_choices())
+    labels = selectors.registry_labels(filters=form.filters())
+    page = Paginator(labels, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": _querystring(request),
+        "can_export": can(request.user, "registry.export"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "labelling/registry.html", context)
+
+
+@require_GET
+def registry_cluster(request, pk: int):
+    """A cluster's label history (public: only clusters that hold or held a label)."""
+    cluster = get_object_or_404(Cluster, pk=pk)
+    history = list(selectors.cluster_label_history(cluster=cluster))
+    if not history:
+        raise Http404
+    rows = [{"label": label, "validity": selectors.label_validity(label=label)} for label in history]
+    return render(request, "labelling/registry_cluster.html", {"cluster": cluster, "rows": rows})
+
+
+@require_GET
+def verify(request):
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        label = selectors.label_by_number(number=form.cleaned_data["number"])
+        if label is not None:
+            return redirect("labelling:certificate", number=label.certificate_number)
+        form.add_error("number", _("No certificate has this number. Check it against the certificate."))
+    return render(request, "labelling/verify.html", {"form": form})
+
+
+@require_GET
+def certificate(request, number: str):
+    label = selectors.label_by_number(number=number)
+    if label is None:
+        raise Http404
+    context = {
+        "label": label,
+        "cluster": label.cluster,
+        "validity": selectors.label_validity(label=label),
+        "verify_url": selectors.verification_url(label),
+    }
+    return render(request, "labelling/certificate.html", context)
+
+
+@require_GET
+def registry_export(request):
+    """The registry as CSV, streamed (administrators; filters as on the registry page plus status)."""
+    if not can(request.user, "registry.export"):
+        raise Http404
+    form = RegistryFilterForm(request.GET or None, choices=None, with_status=True)
+    filters = form.filters()  # no status asked: every label (active, expired, revoked)
+    rows = registry_rows(selectors.registry_labels(filters=filters))
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    filename = f"grappe-registry-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,81 @@
+"""Reports: request one (POST), follow its progress (a page that refreshes itself), download it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import can, require
+from core.exceptions import DomainError, NotFound
+from labelling.forms_workflow import ReportRequestForm, apply_errors
+from labelling.models import Assessment, Report, ReportStatus
+from labelling.services.reports import report_request as request_service
+
+POLL_SECONDS = 2
+
+
+@login_required
+@require_POST
+def report_request(request, pk: int):
+    assessment = get_object_or_404(Assessment.objects.select_related("cluster"), pk=pk)
+    require(request.user, "report.request", assessment)
+    form = ReportRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            report = request_service(
+                user=request.user,
+                assessment=assessment,
+                kind=form.cleaned_data["kind"],
+                language=form.cleaned_data["language"],
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_errors(form, exc.errors or [exc.message])
+        else:
+            return redirect("labelling:report_status", pk=report.pk)
+    from labelling.views.workflow import _render_detail
+
+    return _render_detail(request, assessment, status=400, report_form=form)
+
+
+def _report_for(request, pk: int) -> Report:
+    report = get_object_or_404(Report.objects.select_related("assessment", "assessment__cluster", "label"), pk=pk)
+    require(request.user, "report.download", report)
+    return report
+
+
+@login_required
+@require_GET
+def report_status(request, pk: int):
+    """The report's progress; the page refreshes until the PDF is ready or has failed.
+
+    ``?fragment=1`` answers only the status block (for the few lines of JavaScript that poll it).
+    """
+    report = _report_for(request, pk)
+    context = {
+        "report": report,
+        "finished": report.status in (ReportStatus.READY, ReportStatus.FAILED),
+        "show_error": can(request.user, "registry.export"),  # administrators see the error
+        "poll_seconds": POLL_SECONDS,
+    }
+    template = (
+        "labelling/report_status_fragment.html" if request.GET.get("fragment") else "labelling/report_status.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def report_download(request, pk: int):
+    report = _report_for(request, pk)
+    if report.status != ReportStatus.READY or not report.file:
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    filename = report.file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")

@@ -1,0 +1,353 @@
+"""Workflow pages: the assessment's detail page with each role's actions, and the dashboards.
+
+Views parse input, call a service, and render. A refused object answers 404 (``require``); a refused
+step re-renders the page with the error and what was typed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+from accounts.permissions import can, require
+from core.exceptions import DomainError, NotFound
+from labelling import selectors
+from labelling.forms_workflow import (
+    AdminFilterForm,
+    AssignForm,
+    DecideForm,
+    ReportRequestForm,
+    RequestChangesForm,
+    ReviewAnswerForm,
+    RevokeForm,
+    ValidateForm,
+    apply_errors,
+)
+from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Label, LabelStatus, Level
+from labelling.services import labels as label_services
+from labelling.services import workflow as services
+
+
+def _assessment_for(request, pk: int) -> Assessment:
+    assessment = get_object_or_404(Assessment.objects.select_related("cluster", "framework", "assessor"), pk=pk)
+    require(request.user, "assessment.view", assessment)
+    return assessment
+
+
+def _assigned_assessment_for(request, pk: int) -> Assessment:
+    """The assessment, for its assigned assessor only: anybody else gets 404 before their input is read."""
+    assessment = _assessment_for(request, pk)
+    if not (request.user.role == Role.ASSESSOR and assessment.assessor_id == request.user.pk):
+        raise Http404
+    return assessment
+
+
+def _evidence_url(evidence) -> str:
+    try:
+        return reverse("labelling:evidence_download", args=[evidence.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _answer_rows(assessment: Assessment) -> list[dict]:
+    from labelling.services.answers import value_display
+
+    rows = []
+    answers = (
+        assessment.answers.select_related("indicator", "indicator__category")
+        .prefetch_related("evidence")
+        .order_by("indicator__position")
+    )
+    for answer in answers:
+        indicator = answer.indicator
+        rows.append(
+            {
+                "answer": answer,
+                "indicator": indicator,
+                "category": indicator.category,
+                "declared": value_display(indicator=indicator, value=services.answer_declared_value(answer)),
+                "validated": value_display(indicator=indicator, value=services.answer_validated_value(answer)),
+                "needs_review": services.answer_needs_review(answer),
+                "criterion": selectors.indicator_criterion(indicator),
+                "evidence": [{"file": e, "url": _evidence_url(e)} for e in answer.evidence.all()],
+            }
+        )
+    return rows
+
+
+def _detail_context(request, assessment: Assessment, **forms) -> dict:
+    user = request.user
+    is_admin = can(user, "assessment.assign", assessment)
+    is_assessor = user.role == Role.ASSESSOR and assessment.assessor_id == user.pk
+    review = services.review_for(assessment=assessment, assessor=assessment.assessor)
+    no_conflict = bool(review and review.no_conflict_declared_at)
+    result = provisional = None
+    if is_admin or is_assessor:
+        try:
+            result, provisional = selectors.assessment_result(assessment=assessment)
+        except Exception:  # noqa: BLE001 - an answer the current framework refuses must not hide the page
+            result = None
+    decision = Decision.objects.filter(assessment=assessment).select_related("decided_by").first()
+    label = Label.objects.filter(assessment=assessment).first()
+    rows = _answer_rows(assessment)
+    status = assessment.status
+    context = {
+        "assessment": assessment,
+        "cluster": assessment.cluster,
+        "rows": rows,
+        "missing_review": [r["indicator"].code for r in rows if r["needs_review"]],
+        "is_admin": is_admin,
+        "is_assessor": is_assessor,
+        "review": review,
+        "no_conflict": no_conflict,
+        "result": result,
+        "result_level": Level(result.level).label if result is not None else "",
+        "provisional": provisional,
+        "decision": decision,
+        "label": label,
+        "label_validity": selectors.label_validity(label=label) if label else None,
+        "reports": selectors.reports_for(user=user, assessment=assessment),
+        "audit_events": selectors.audit_trail(user=user, assessment=assessment)[:200],
+        "can_audit": can(user, "assessment.audit", assessment),
+        "can_assign": is_admin and status in (AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW),
+        "can_declare": is_assessor and status == AssessmentStatus.IN_REVIEW and not no_conflict,
+        "can_review": is_assessor and status == AssessmentStatus.IN_REVIEW and no_conflict,
+        "can_decide": is_admin and status == AssessmentStatus.VALIDATED,
+        "can_revoke": is_admin and label is not None and label.status == LabelStatus.ACTIVE,
+        "can_edit": can(user, "assessment.edit", assessment),
+        "assign_form": forms.get("assign_form") or AssignForm(initial={"assessor": assessment.assessor_id}),
+        "changes_form": forms.get("changes_form") or RequestChangesForm(),
+        "validate_form": forms.get("validate_form")
+        or ValidateForm(initial={"recommended_level": result.level if result is not None else ""}),
+        "decide_form": forms.get("decide_form")
+        or DecideForm(initial={"level": result.level if result is not None else ""}),
+        "revoke_form": forms.get("revoke_form") or RevokeForm(),
+        "report_form": forms.get("report_form")
+        or ReportRequestForm(initial={"language": getattr(user, "language", "") or "fr"}),
+    }
+    return context
+
+
+def _render_detail(request, assessment: Assessment, *, status: int = 200, **forms):
+    return render(
+        request, "labelling/assessment_detail.html", _detail_context(request, assessment, **forms), status=status
+    )
+
+
+@login_required
+@require_GET
+def assessment_detail(request, pk: int):
+    return _render_detail(request, _assessment_for(request, pk))
+
+
+def _done(request, assessment: Assessment, message: str, anchor: str = ""):
+    messages.success(request, message)
+    return redirect(reverse("labelling:assessment_detail", args=[assessment.pk]) + anchor)
+
+
+@login_required
+@require_POST
+def assessment_assign(request, pk: int):
+    assessment = _assessment_for(request, pk)
+    require(request.user, "assessment.assign", assessment)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_assign(user=request.user, assessment=assessment, assessor=form.cleaned_data["assessor"])
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_errors(form, exc.errors or [exc.message])
+        else:
+            if request.POST.get("next") == "dashboard":
+                messages.success(request, _("The assessment is assigned."))
+                return redirect("labelling:admin_dashboard")
+            return _done(request, assessment, _("The assessment is assigned."))
+    return _render_detail(request, assessment, status=400, assign_form=form)
+
+
+@login_required
+@require_POST
+def assessment_declare_no_conflict(request, pk: int):
+    assessment = _assigned_assessment_for(request, pk)
+    try:
+        services.review_declare_no_conflict(user=request.user, assessment=assessment)
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("labelling:assessment_detail", pk=assessment.pk)
+    return _done(request, assessment, _("You declared that you have no conflict of interest."))
+
+
+@login_required
+def answer_review(request, pk: int, code: str):
+    """The assessor's review of one answer: accept the declared value or correct it."""
+    assessment = _assigned_assessment_for(request, pk)
+    answer = get_object_or_404(
+        Answer.objects.select_related("indicator", "assessment", "assessment__cluster"),
+        assessment=assessment,
+        indicator__code=code,
+    )
+    if request.method == "POST":
+        form = ReviewAnswerForm(request.POST, indicator=answer.indicator)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.answer_review(
+                    user=request.user,
+                    answer=answer,
+                    accept=data["decision"] == ReviewAnswerForm.ACCEPT,
+                    value=data.get("value"),
+                    justification=data.get("justification", ""),
+                    comment=data.get("comment", ""),
+                    expected_version=data.get("version"),
+                )
+            except NotFound as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                apply_errors(form, exc.errors or [exc.message])
+            else:
+                return _done(request, assessment, _("Review of %(code)s saved.") % {"code": code}, f"#answer-{code}")
+        status = 400
+    else:
+        initial = {"comment": answer.assessor_comment, "version": answer.version}
+        if answer.reviewed and answer.justification:
+            initial.update(
+                decision=ReviewAnswerForm.CORRECT,
+                value=services.answer_validated_value(answer),
+                justification=answer.justification,
+            )
+        form = ReviewAnswerForm(initial=initial, indicator=answer.indicator)
+        status = 200
+    rows = [r for r in _answer_rows(assessment) if r["answer"].pk == answer.pk]
+    context = {"assessment": assessment, "row": rows[0], "answer": answer, "form": form}
+    return render(request, "labelling/answer_review.html", context, status=status)
+
+
+@login_required
+@require_POST
+def assessment_request_changes(request, pk: int):
+    assessment = _assigned_assessment_for(request, pk)
+    form = RequestChangesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_request_changes(
+                user=request.user, assessment=assessment, comment=form.cleaned_data["comment"]
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_errors(form, exc.errors or [exc.message])
+        else:
+            return _done(request, assessment, _("The manager has been asked to make changes."))
+    return _render_detail(request, assessment, status=400, changes_form=form)
+
+
+@login_required
+@require_POST
+def assessment_validate(request, pk: int):
+    assessment = _assigned_assessment_for(request, pk)
+    form = ValidateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_validate(
+                user=request.user,
+                assessment=assessment,
+                recommended_level=form.cleaned_data.get("recommended_level", ""),
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            return _done(request, assessment, _("The assessment is validated."))
+    return _render_detail(request, assessment, status=400, validate_form=form)
+
+
+@login_required
+@require_POST
+def assessment_decide(request, pk: int):
+    assessment = _assessment_for(request, pk)
+    require(request.user, "assessment.decide", assessment)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = services.assessment_decide(
+                user=request.user,
+                assessment=assessment,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_errors(form, exc.errors or [exc.message])
+        else:
+            return _done(
+                request, assessment, _("Decision recorded: %(level)s.") % {"level": decision.get_level_display()}
+            )
+    return _render_detail(request, assessment, status=400, decide_form=form)
+
+
+@login_required
+@require_POST
+def label_revoke(request, pk: int):
+    label = get_object_or_404(Label.objects.select_related("assessment", "cluster"), pk=pk)
+    require(request.user, "label.revoke", label)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            label_services.label_revoke(user=request.user, label=label, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_errors(form, exc.errors or [exc.message])
+        else:
+            return _done(request, label.assessment, _("The label is revoked."))
+    return _render_detail(request, _assessment_for(request, label.assessment_id), status=400, revoke_form=form)
+
+
+# --- dashboards ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def admin_dashboard(request):
+    if not can(request.user, "registry.export"):  # administrators only
+        raise Http404
+    form = AdminFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.assessments_for_admin(
+        user=request.user, status=filters.get("status", ""), q=(filters.get("q") or "").strip()
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    counts = selectors.assessment_counts_by_status(user=request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "counts": [(value, label, counts.get(value, 0)) for value, label in AssessmentStatus.choices],
+        "assign_form": AssignForm(),
+        "querystring": _querystring(request),
+    }
+    return render(request, "labelling/admin_dashboard.html", context)
+
+
+def _querystring(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def assessor_dashboard(request):
+    if request.user.role != Role.ASSESSOR:
+        raise Http404
+    assessments = list(selectors.assessments_for_assessor(user=request.user))
+    return render(request, "labelling/assessor_dashboard.html", {"assessments": assessments})

@@ -1,0 +1,257 @@
+"""The public registry, certificate verification, and the administrators' CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from clusters.models import ClusterKind
+from labelling.exporters import escape_cell
+from labelling.models import LabelStatus
+from labelling.services.labels import label_revoke
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    """The assertions quote the English source messages: keep them independent of the French catalogue."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def _label(
+    name, *, level="bronze", status="active", kind=ClusterKind.POLE, country="FR", region="24", sectors=None, **kw
+):
+    cluster = factories.ClusterFactory(
+        name=name, acronym=name[:6], kind=kind, country=country, region=region, sectors=sectors or ["cosmétique"]
+    )
+    return factories.LabelFactory(
+        assessment=factories.AssessmentFactory(cluster=cluster, status="decided"), level=level, status=status, **kw
+    )
+
+
+@pytest.fixture
+def registry(framework):
+    return {
+        "cosmetic": _label("Cosmetic Valley", level="gold", sectors=["cosmétique", "parfum"]),
+        "s2e2": _label("S2E2", level="silver", sectors=["énergie"]),
+        "elasto": _label("Elastopole", level="bronze", kind=ClusterKind.GRAPPE, region="84", sectors=["caoutchouc"]),
+        "basque": _label(
+            "Basque Energy", level="gold", country="ES", region="ES21", kind=ClusterKind.CLUSTER, sectors=["énergie"]
+        ),
+        "old": _label("Old Cluster", level="gold", status="expired"),
+    }
+
+
+def _names(response) -> list[str]:
+    return [label.cluster.name for label in response.context["page"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["Basque Energy", "Cosmetic Valley", "Elastopole", "S2E2"]),
+        ({"level": "gold"}, ["Basque Energy", "Cosmetic Valley"]),
+        ({"country": "ES"}, ["Basque Energy"]),
+        ({"region": "84"}, ["Elastopole"]),
+        ({"kind": "grappe"}, ["Elastopole"]),
+        ({"sector": "énergie"}, ["Basque Energy", "S2E2"]),
+        ({"q": "valley"}, ["Cosmetic Valley"]),
+        ({"level": "gold", "sector": "énergie"}, ["Basque Energy"]),
+    ],
+)
+def test_the_registry_lists_active_labels_with_filters(registry, client_for, query, expected):
+    response = client_for(None).get(reverse("labelling:registry"), query)
+    assert response.status_code == 200
+    assert _names(response) == expected
+
+
+def test_an_unknown_filter_value_is_shown_as_an_error_not_a_500(registry, client_for):
+    response = client_for(None).get(reverse("labelling:registry"), {"level": "platinum", "country": "ZZ"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"level", "country"}
+    assert len(_names(response)) == 4
+
+
+def test_the_registry_page_links_each_cluster_to_its_label_history(registry, client_for):
+    cosmetic = registry["cosmetic"]
+    factories.LabelFactory(
+        assessment=factories.AssessmentFactory(cluster=cosmetic.cluster, status="decided", reference_year=2023),
+        level="bronze",
+        status="expired",
+        awarded_on=datetime.date(2023, 3, 1),
+    )
+    page = client_for(None).get(reverse("labelling:registry")).content.decode()
+    url = reverse("labelling:registry_cluster", args=[cosmetic.cluster_id])
+    assert url in page
+    history = client_for(None).get(url)
+    assert [row["label"].level for row in history.context["rows"]] == ["gold", "bronze"]
+
+
+def test_a_cluster_without_labels_has_no_public_page(framework, cluster, client_for):
+    assert client_for(None).get(reverse("labelling:registry_cluster", args=[cluster.pk])).status_code == 404
+
+
+# --- verification ----------------------------------------------------------------------------------------
+
+
+def test_verify_sends_a_known_number_to_its_certificate(registry, client_for):
+    number = registry["s2e2"].certificate_number
+    response = client_for(None).get(reverse("labelling:verify"), {"number": f"  {number.lower()} "})
+    assert response.status_code == 302
+    assert response.url == reverse("labelling:certificate", args=[number])
+
+
+def test_verify_says_when_no_certificate_has_the_number(registry, client_for):
+    response = client_for(None).get(reverse("labelling:verify"), {"number": "GRP-1999-000001"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "number": ["No certificate has this number. Check it against the certificate."]
+    }
+
+
+@time_machine.travel(datetime.datetime(2027, 1, 10, 12, 0, tzinfo=datetime.UTC))
+def test_the_certificate_page_says_whether_the_label_is_valid_today(registry, administrator, client_for):
+    client = client_for(None)
+    valid = client.get(reverse("labelling:certificate", args=[registry["s2e2"].certificate_number]))
+    assert valid.context["validity"]["valid"] is True
+    assert 'id="validity"' in valid.content.decode()
+
+    expired = client.get(reverse("labelling:certificate", args=[registry["old"].certificate_number]))
+    assert expired.context["validity"] == {"valid": False, "state": "expired", "today": datetime.date(2027, 1, 10)}
+
+    label_revoke(user=administrator, label=registry["elasto"], reason="Fraud.")
+    revoked = client.get(reverse("labelling:certificate", args=[registry["elasto"].certificate_number]))
+    assert revoked.context["validity"]["state"] == "revoked"
+    assert "01/10/2027" in revoked.content.decode()  # the revocation date (English short format)
+
+    assert client.get(reverse("labelling:certificate", args=["GRP-0000-000000"])).status_code == 404
+
+
+def test_an_active_label_past_its_last_day_is_not_valid_even_before_the_beat_runs(registry):
+    from labelling.selectors import label_validity
+
+    label = registry["s2e2"]
+    day_after = label.expires_on + datetime.timedelta(days=1)
+    assert label_validity(label=label, today=label.expires_on)["valid"] is True
+    assert label_validity(label=label, today=day_after) == {"valid": False, "state": "expired", "today": day_after}
+
+
+# --- CSV export ------------------------------------------------------------------------------------------
+
+
+def _csv(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_export_is_for_administrators_only(registry, assessor, client_for):
+    url = reverse("labelling:registry_export")
+    manager = factories.ManagerFactory(username="registry_manager")
+    registry["cosmetic"].cluster.managers.add(manager)
+    for user in (None, manager, assessor):
+        assert client_for(user).get(url).status_code == 404
+
+
+def test_the_export_streams_every_label_with_its_status(registry, administrator, client_for):
+    response = client_for(administrator).get(reverse("labelling:registry_export"))
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="grappe-registry-')
+    rows = _csv(response)
+    assert rows[0][:3] == ["Certificate number", "Cluster", "Acronym"]
+    assert sorted(r[1] for r in rows[1:]) == ["Basque Energy", "Cosmetic Valley", "Elastopole", "Old Cluster", "S2E2"]
+    assert {r[1]: r[9] for r in rows[1:]}["Old Cluster"] == "expired"
+
+
+def test_the_export_filters_like_the_registry(registry, administrator, client_for):
+    response = client_for(administrator).get(
+        reverse("labelling:registry_export"), {"level": "gold", "status": "active", "sector": "énergie"}
+    )
+    assert [r[1] for r in _csv(response)[1:]] == ["Basque Energy"]
+
+
+def test_the_export_escapes_cells_that_a_spreadsheet_would_run(framework, administrator, client_for):
+    _label('=HYPERLINK("http://evil.example","click")', sectors=["@SUM(1+1)", "-2+3"])
+    rows = _csv(client_for(administrator).get(reverse("labelling:registry_export")))
+    assert rows[1][1] == '\'=HYPERLINK("http://evil.example","click")'
+    assert rows[1][7] == "'@SUM(1+1); -2+3"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 1 23", "'+33 1 23"),
+        ("-5", "'-5"),
+        ("@cmd", "'@cmd"),
+        ("\t=x", "'\t=x"),
+        ("Cosmetic Valley", "Cosmetic Valley"),
+        ("", ""),
+        (None, ""),
+        (2025, "2025"),
+    ],
+)
+def test_escape_cell(value, expected):
+    assert escape_cell(value) == expected
+
+
+def test_the_export_command_writes_json_and_xlsx(registry, tmp_path):
+    out = StringIO()
+    call_command("export_registry", "--format", "json", "--status", "active", "--level", "gold", stdout=out)
+    import json
+
+    data = json.loads(out.getvalue())
+    assert sorted(item["cluster"] for item in data) == ["Basque Energy", "Cosmetic Valley"]
+    target = tmp_path / "registry.xlsx"
+    call_command("export_registry", "--format", "xlsx", "--output", str(target))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(target).active
+    assert sheet.max_row == 6  # header + 5 labels
+
+
+def test_the_revoked_status_is_exported(registry, administrator, client_for):
+    label_revoke(user=administrator, label=registry["cosmetic"], reason="Fraud.")
+    rows = _csv(client_for(administrator).get(reverse("labelling:registry_export"), {"status": LabelStatus.REVOKED}))
+    assert [(r[1], r[9]) for r in rows[1:]] == [("Cosmetic Valley", "revoked")]
+
+
+def test_a_cluster_that_withdrew_from_the_registry_is_not_listed_publicly(registry, administrator, client_for):
+    cluster = registry["s2e2"].cluster
+    cluster.public_profile = False
+    cluster.save(update_fields=["public_profile"])
+    assert "S2E2" not in _names(client_for(None).get(reverse("labelling:registry")))
+    from rest_framework.test import APIClient
+
+    names = [item["cluster"] for item in APIClient().get("/api/v1/registry/").json()["results"]]
+    assert "S2E2" not in names and "Cosmetic Valley" in names
+    rows = _csv(client_for(administrator).get(reverse("labelling:registry_export")))
+    assert "S2E2" in [r[1] for r in rows[1:]]  # the administrators still see it
+
+
+def test_the_registry_page_does_not_query_once_per_label(registry, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client_for(None).get(reverse("labelling:registry")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for i in range(5):
+        _label(f"Extra cluster {i}", level="silver")
+    assert queries() == before

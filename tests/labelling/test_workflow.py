@@ -1,0 +1,436 @@
+"""The review and decision services: each rule, each refusal, the database state and the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core import mail
+
+from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
+from labelling.models import Answer, AssessmentStatus, AuditEvent, Decision, Label, Review
+from labelling.services.answers import answer_save, assessment_submit
+from labelling.services.workflow import (
+    answer_review,
+    assessment_assign,
+    assessment_decide,
+    assessment_request_changes,
+    assessment_score,
+    assessment_validate,
+    review_declare_no_conflict,
+)
+from tests import factories
+from tests.labelling.workflow_helpers import (
+    accept_all,
+    decided,
+    in_review,
+    submitted,
+    validated,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    """The assertions quote the English source messages: keep them independent of the French catalogue."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def _answer(assessment, code) -> Answer:
+    return Answer.objects.select_related("indicator", "assessment").get(assessment=assessment, indicator__code=code)
+
+
+def _events(assessment, action):
+    return list(AuditEvent.objects.filter(assessment=assessment, action=action).order_by("id"))
+
+
+# --- assign --------------------------------------------------------------------------------------------
+
+
+def test_assign_puts_a_submitted_assessment_in_review_and_audits_it(
+    framework, cluster, manager, administrator, assessor
+):
+    assessment = submitted(cluster, manager)
+    result = assessment_assign(user=administrator, assessment=assessment, assessor=assessor)
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.IN_REVIEW
+    assert assessment.assessor == assessor
+    assert result.pk == assessment.pk
+    [event] = _events(assessment, "assessment.assigned")
+    assert event.actor == administrator
+    assert event.before == {"status": "submitted", "assessor": None}
+    assert event.after == {"status": "in_review", "assessor": "assessor"}
+
+
+def test_assign_emails_the_assessor_after_commit(
+    framework, cluster, manager, administrator, assessor, eager_celery, django_capture_on_commit_callbacks
+):
+    assessment = submitted(cluster, manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_assign(user=administrator, assessment=assessment, assessor=assessor)
+    [message] = mail.outbox
+    assert message.to == [assessor.email]
+    assert cluster.name in message.subject
+    assert f"/assessments/{assessment.pk}/" in message.body
+
+
+def test_assign_refuses_a_user_who_is_not_an_assessor(framework, cluster, manager, administrator, other_manager):
+    assessment = submitted(cluster, manager)
+    with pytest.raises(DomainError) as exc:
+        assessment_assign(user=administrator, assessment=assessment, assessor=other_manager)
+    assert exc.value.errors == {"assessor": ["This user is not an assessor."]}
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SUBMITTED and assessment.assessor is None
+
+
+def test_assign_is_for_administrators_only(framework, cluster, manager, assessor):
+    assessment = submitted(cluster, manager)
+    with pytest.raises(NotFound):
+        assessment_assign(user=manager, assessment=assessment, assessor=assessor)
+    assert not _events(assessment, "assessment.assigned")
+
+
+def test_assign_refuses_a_draft(framework, cluster, manager, administrator, assessor):
+    assessment = factories.AssessmentFactory(cluster=cluster)
+    with pytest.raises(InvalidTransition):
+        assessment_assign(user=administrator, assessment=assessment, assessor=assessor)
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DRAFT
+
+
+def test_reassigning_needs_a_new_declaration_from_the_new_assessor(
+    framework, cluster, manager, administrator, assessor, other_assessor
+):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    assessment_assign(user=administrator, assessment=assessment, assessor=other_assessor)
+    with pytest.raises(InvalidTransition, match="conflict of interest"):
+        answer_review(user=other_assessor, answer=_answer(assessment, "S1"), accept=True)
+    with pytest.raises(NotFound):
+        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=True)
+
+
+# --- conflict of interest -----------------------------------------------------------------------------
+
+
+def test_declare_no_conflict_records_the_review_and_audits(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor, declared=False)
+    review = review_declare_no_conflict(user=assessor, assessment=assessment)
+    assert Review.objects.get(assessment=assessment, assessor=assessor).no_conflict_declared_at is not None
+    assert review.conflict_declared is False
+    [event] = _events(assessment, "review.no_conflict_declared")
+    assert event.actor == assessor and event.after == {"no_conflict_declared": True}
+
+
+def test_only_the_assigned_assessor_declares(framework, cluster, manager, administrator, assessor, other_assessor):
+    assessment = in_review(cluster, manager, administrator, assessor, declared=False)
+    with pytest.raises(NotFound):
+        review_declare_no_conflict(user=other_assessor, assessment=assessment)
+    assert not Review.objects.exists()
+
+
+def test_no_review_action_before_the_declaration(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor, declared=False)
+    with pytest.raises(InvalidTransition, match="no conflict of interest"):
+        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=True)
+    with pytest.raises(InvalidTransition):
+        assessment_request_changes(user=assessor, assessment=assessment, comment="Fix S1")
+    with pytest.raises(InvalidTransition):
+        assessment_validate(user=assessor, assessment=assessment)
+    assert not _answer(assessment, "S1").reviewed
+
+
+# --- answer review ------------------------------------------------------------------------------------
+
+
+def test_accepting_copies_the_declared_value_into_the_validated_one(
+    framework, cluster, manager, administrator, assessor
+):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    answer = answer_review(user=assessor, answer=_answer(assessment, "S3"), accept=True, comment="Seen the list.")
+    answer.refresh_from_db()
+    assert answer.reviewed
+    assert answer.validated_number == answer.declared_number == Decimal(50)
+    assert answer.assessor_comment == "Seen the list."
+    [event] = _events(assessment, "answer.accepted")
+    assert event.target == "S3"
+    assert event.before["validated"] is None and event.after["validated"] == 50
+
+
+def test_correcting_keeps_the_declared_value_and_requires_a_justification(
+    framework, cluster, manager, administrator, assessor
+):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    with pytest.raises(DomainError) as exc:
+        answer_review(user=assessor, answer=_answer(assessment, "S3"), accept=False, value="40")
+    assert exc.value.errors == {"justification": ["Explain why the declared value is corrected."]}
+    assert not _answer(assessment, "S3").reviewed
+
+    answer_review(
+        user=assessor, answer=_answer(assessment, "S3"), accept=False, value="40", justification="10 members left."
+    )
+    answer = _answer(assessment, "S3")
+    assert answer.declared_number == Decimal(50)
+    assert answer.validated_number == Decimal(40)
+    assert answer.justification == "10 members left."
+    [event] = _events(assessment, "answer.corrected")
+    assert event.after["declared"] == 50 and event.after["validated"] == 40
+
+
+def test_a_correction_is_checked_against_the_indicator_type(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    with pytest.raises(DomainError) as exc:
+        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=False, value="120", justification="x")
+    assert exc.value.errors == {"value": ["The value cannot be more than 100."]}
+    with pytest.raises(DomainError) as exc:
+        answer_review(user=assessor, answer=_answer(assessment, "V1"), accept=False, value="great", justification="x")
+    assert list(exc.value.errors) == ["value"]
+    assert exc.value.errors["value"][0].startswith("Choose one of:")
+    answer_review(user=assessor, answer=_answer(assessment, "V1"), accept=False, value="consulted", justification="x")
+    assert _answer(assessment, "V1").validated_option == "consulted"
+
+
+def test_a_correction_without_a_value_is_refused(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    with pytest.raises(DomainError) as exc:
+        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=False, value="", justification="x")
+    assert exc.value.errors == {"value": ["Enter the corrected value."]}
+
+
+def test_review_with_a_stale_version_is_a_conflict(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    answer = _answer(assessment, "S1")
+    answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
+    with pytest.raises(ConflictError):
+        answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
+
+
+def test_other_users_cannot_review(framework, cluster, manager, administrator, assessor, other_assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    for user in (other_assessor, manager, administrator):
+        with pytest.raises(NotFound):
+            answer_review(user=user, answer=_answer(assessment, "S1"), accept=True)
+
+
+# --- request changes ----------------------------------------------------------------------------------
+
+
+def test_request_changes_needs_a_comment(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    with pytest.raises(DomainError) as exc:
+        assessment_request_changes(user=assessor, assessment=assessment, comment="  ")
+    assert exc.value.errors == {"comment": ["Say what the manager should change."]}
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.IN_REVIEW
+
+
+def test_request_changes_sends_it_back_and_emails_the_managers(
+    framework, cluster, manager, administrator, assessor, eager_celery, django_capture_on_commit_callbacks
+):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_request_changes(user=assessor, assessment=assessment, comment="S3: send the member list.")
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.CHANGES_REQUESTED
+    assert assessment.assessor == assessor  # stays assigned
+    [event] = _events(assessment, "assessment.changes_requested")
+    assert event.after == {"status": "changes_requested", "comment": "S3: send the member list."}
+    [message] = mail.outbox
+    assert message.to == [manager.email]
+    assert "S3: send the member list." in message.body
+
+
+def test_after_resubmission_a_changed_answer_needs_a_new_review(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    accept_all(assessment, assessor)
+    assessment_request_changes(user=assessor, assessment=assessment, comment="Check S3.")
+    answer_save(user=manager, answer=_answer(assessment, "S3"), value="60", comment="Recounted.")
+    assessment_submit(user=manager, assessment=assessment)
+    assessment_assign(user=administrator, assessment=assessment, assessor=assessor)
+    with pytest.raises(DomainError) as exc:
+        assessment_validate(user=assessor, assessment=assessment)
+    assert exc.value.errors == {"answers": ["S3"]}
+    answer_review(user=assessor, answer=_answer(assessment, "S3"), accept=True)
+    assert assessment_validate(user=assessor, assessment=assessment).status == AssessmentStatus.VALIDATED
+
+
+# --- validate -----------------------------------------------------------------------------------------
+
+
+def test_validate_refuses_with_the_codes_not_reviewed(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    for answer in Answer.objects.filter(assessment=assessment).select_related("indicator", "assessment"):
+        if answer.indicator.code not in ("S1", "R3"):
+            answer_review(user=assessor, answer=answer, accept=True)
+    with pytest.raises(DomainError) as exc:
+        assessment_validate(user=assessor, assessment=assessment)
+    assert exc.value.errors == {"answers": ["S1", "R3"]}
+    assert "S1, R3" in str(exc.value.message)
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.IN_REVIEW and assessment.validated_on is None
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 15, 10, 0, tzinfo=datetime.UTC))
+def test_validate_records_today_and_the_recommended_level(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    accept_all(assessment, assessor)
+    assessment_validate(user=assessor, assessment=assessment, recommended_level="gold")
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.VALIDATED
+    assert assessment.validated_on == datetime.date(2026, 3, 15)
+    assert assessment.recommended_level == "gold"
+    [event] = _events(assessment, "assessment.validated")
+    assert event.after == {"status": "validated", "validated_on": "2026-03-15", "recommended_level": "gold"}
+
+
+def test_validate_refuses_an_unknown_level(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    accept_all(assessment, assessor)
+    with pytest.raises(DomainError) as exc:
+        assessment_validate(user=assessor, assessment=assessment, recommended_level="platinum")
+    assert exc.value.errors == {"recommended_level": ["Choose a level from the list."]}
+
+
+def test_validated_values_cannot_be_reviewed_again(framework, cluster, manager, administrator, assessor):
+    assessment = validated(cluster, manager, administrator, assessor)
+    with pytest.raises(InvalidTransition):
+        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=False, value="1", justification="x")
+    assert _answer(assessment, "S1").validated_number == Decimal(75)
+
+
+# --- score and decide ---------------------------------------------------------------------------------
+
+
+def test_score_uses_the_validated_values_not_the_declared_ones(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    accept_all(assessment, assessor)
+    # S3 (baseline, weight 6) corrected below its partial threshold: the baseline fails, gold is lost.
+    answer_review(user=assessor, answer=_answer(assessment, "S3"), accept=False, value="20", justification="Recount.")
+    assessment_validate(user=assessor, assessment=assessment)
+    result = assessment_score(assessment=assessment)
+    assert result.indicators["S3"].result == "none"
+    assert result.baseline_met is False
+    assert result.level == "bronze"
+    assert result.points == Decimal(144)
+
+
+def test_score_is_none_when_the_cluster_is_not_eligible(framework, cluster, manager, administrator, assessor):
+    assessment = validated(cluster, manager, administrator, assessor)
+    assessment.public_profile = False
+    assessment.save(update_fields=["public_profile"])
+    assert assessment_score(assessment=assessment).level == "none"
+
+
+def _partial_values(framework, **full_codes):
+    from indicators.services import framework_spec_for
+    from tests.labelling.workflow_helpers import value_for
+
+    spec = framework_spec_for(framework)
+    return {i.code: value_for(i, "full" if i.code in full_codes else "partial") for i in spec.indicators}
+
+
+def test_score_takes_the_previous_validated_assessment_for_silver(framework, cluster, manager, administrator, assessor):
+    with time_machine.travel(datetime.datetime(2024, 3, 1, 10, 0, tzinfo=datetime.UTC)):
+        first = decided(
+            cluster, manager, administrator, assessor, reference_year=2023, values=_partial_values(framework)
+        )
+    assert first.level == "bronze"
+    improved = _partial_values(framework, S1=1, S2=1, G3=1)
+    with time_machine.travel(datetime.datetime(2025, 6, 1, 10, 0, tzinfo=datetime.UTC)):
+        assessment = validated(cluster, manager, administrator, assessor, reference_year=2024, values=improved)
+        result = assessment_score(assessment=assessment)
+    assert result.improved == ("S1", "S2", "G3")
+    assert result.silver_window is True
+    assert result.level == "silver"
+
+
+def test_score_ignores_a_previous_assessment_outside_the_silver_window(
+    framework, cluster, manager, administrator, assessor
+):
+    with time_machine.travel(datetime.datetime(2024, 3, 1, 10, 0, tzinfo=datetime.UTC)):
+        decided(cluster, manager, administrator, assessor, reference_year=2023, values=_partial_values(framework))
+    improved = _partial_values(framework, S1=1, S2=1, G3=1)
+    with time_machine.travel(datetime.datetime(2025, 2, 28, 10, 0, tzinfo=datetime.UTC)):  # 11 months later
+        assessment = validated(cluster, manager, administrator, assessor, reference_year=2024, values=improved)
+        result = assessment_score(assessment=assessment)
+    assert result.silver_window is False
+    assert result.level == "bronze"
+
+
+def test_decide_confirms_the_computed_level_and_issues_the_label(
+    framework, cluster, manager, administrator, assessor, eager_celery, django_capture_on_commit_callbacks
+):
+    assessment = validated(cluster, manager, administrator, assessor)
+    with time_machine.travel(datetime.datetime(2026, 3, 15, 10, 0, tzinfo=datetime.UTC)):
+        with django_capture_on_commit_callbacks(execute=True):
+            decision = assessment_decide(user=administrator, assessment=assessment)
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DECIDED
+    assert decision.computed_level == decision.level == "gold"
+    assert decision.decided_by == administrator and decision.decided_on == datetime.date(2026, 3, 15)
+    assert decision.scores["level"] == "gold" and decision.scores["points"] == 150
+    assert set(decision.scores["indicators"]) == {a.indicator.code for a in assessment.answers.all()}
+    label = Label.objects.get(assessment=assessment)
+    assert label.level == "gold"
+    assert label.certificate_number == f"GRP-2026-{label.pk:06d}"
+    assert label.awarded_on == datetime.date(2026, 3, 15)
+    assert label.expires_on == datetime.date(2028, 3, 14)
+    assert [e.action for e in AuditEvent.objects.filter(assessment=assessment).order_by("id")][-2:] == [
+        "assessment.decided",
+        "label.awarded",
+    ]
+    assert mail.outbox[-1].to == [manager.email]
+    assert label.certificate_number in mail.outbox[-1].body
+
+
+def test_deciding_another_level_needs_a_reason(framework, cluster, manager, administrator, assessor):
+    assessment = validated(cluster, manager, administrator, assessor)
+    with pytest.raises(DomainError) as exc:
+        assessment_decide(user=administrator, assessment=assessment, level="silver")
+    assert exc.value.errors == {"reason": ["Give the reason for deciding another level than the computed one."]}
+    assert not Decision.objects.exists() and not Label.objects.exists()
+    decision = assessment_decide(user=administrator, assessment=assessment, level="silver", reason="Site visit.")
+    assert (decision.computed_level, decision.level, decision.reason) == ("gold", "silver", "Site visit.")
+    assert Label.objects.get().level == "silver"
+
+
+def test_deciding_no_label_issues_none(framework, cluster, manager, administrator, assessor):
+    assessment = validated(cluster, manager, administrator, assessor)
+    assessment_decide(user=administrator, assessment=assessment, level="none", reason="Eligibility doubts.")
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DECIDED
+    assert not Label.objects.exists()
+
+
+def test_decide_is_refused_before_validation_and_to_non_admins(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    with pytest.raises(InvalidTransition, match="Only a validated assessment"):
+        assessment_decide(user=administrator, assessment=assessment)
+    accept_all(assessment, assessor)
+    assessment_validate(user=assessor, assessment=assessment)
+    for user in (manager, assessor):
+        with pytest.raises(NotFound):
+            assessment_decide(user=user, assessment=assessment)
+    assert not Decision.objects.exists()
+
+
+def test_a_decided_assessment_cannot_be_decided_twice(framework, cluster, manager, administrator, assessor):
+    decision = decided(cluster, manager, administrator, assessor)
+    with pytest.raises(InvalidTransition):
+        assessment_decide(user=administrator, assessment=decision.assessment)
+    assert Label.objects.count() == 1
+
+
+def test_the_declared_values_are_never_touched_by_the_review(framework, cluster, manager, administrator, assessor):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    before = {a.pk: (a.declared_number, a.declared_option, a.comment) for a in assessment.answers.all()}
+    accept_all(assessment, assessor)
+    answer_review(user=assessor, answer=_answer(assessment, "G2"), accept=False, value="2", justification="Payroll.")
+    after = {a.pk: (a.declared_number, a.declared_option, a.comment) for a in assessment.answers.all()}
+    assert before == after

@@ -1,0 +1,77 @@
+"""Set-up for the workflow tests: assessments brought to a given step through the real services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from indicators.services import framework_spec_for
+from labelling.models import Answer, Assessment
+from labelling.services.answers import answer_save, assessment_create, assessment_submit
+from labelling.services.workflow import (
+    answer_review,
+    assessment_assign,
+    assessment_decide,
+    assessment_validate,
+    review_declare_no_conflict,
+)
+
+COMMENT = "Checked against our own figures."
+
+
+def value_for(indicator_spec, result: str = "full"):
+    """A value that earns ``result`` ("full", "partial" or "none") on this indicator."""
+    if indicator_spec.value_type == "level":
+        return next(o.code for o in indicator_spec.options if o.result == result)
+    if result == "full":
+        return indicator_spec.full
+    if result == "partial":
+        return indicator_spec.partial
+    # none: beyond the partial threshold on the wrong side
+    if indicator_spec.direction == "lower":
+        return indicator_spec.partial + 1
+    return Decimal(0)
+
+
+def values_for(assessment: Assessment, result: str = "full", **overrides) -> dict:
+    spec = framework_spec_for(assessment.framework)
+    values = {i.code: value_for(i, result) for i in spec.indicators}
+    values.update(overrides)
+    return values
+
+
+def answer_all(assessment: Assessment, manager, values: dict | None = None) -> None:
+    values = values if values is not None else values_for(assessment)
+    for answer in assessment.answers.select_related("indicator"):
+        answer_save(user=manager, answer=answer, value=values[answer.indicator.code], comment=COMMENT)
+
+
+def submitted(cluster, manager, *, values=None, reference_year: int = 2025) -> Assessment:
+    assessment = assessment_create(user=manager, cluster=cluster, reference_year=reference_year)
+    answer_all(assessment, manager, values)
+    return assessment_submit(user=manager, assessment=assessment)
+
+
+def in_review(cluster, manager, administrator, assessor, *, declared: bool = True, **kwargs) -> Assessment:
+    assessment = assessment_assign(
+        user=administrator, assessment=submitted(cluster, manager, **kwargs), assessor=assessor
+    )
+    if declared:
+        review_declare_no_conflict(user=assessor, assessment=assessment)
+    return assessment
+
+
+def accept_all(assessment: Assessment, assessor) -> None:
+    for answer in Answer.objects.filter(assessment=assessment).select_related("indicator", "assessment"):
+        answer_review(user=assessor, answer=answer, accept=True)
+
+
+def validated(cluster, manager, administrator, assessor, **kwargs) -> Assessment:
+    assessment = in_review(cluster, manager, administrator, assessor, **kwargs)
+    accept_all(assessment, assessor)
+    return assessment_validate(user=assessor, assessment=assessment)
+
+
+def decided(cluster, manager, administrator, assessor, **kwargs):
+    assessment = validated(cluster, manager, administrator, assessor, **kwargs)
+    decision = assessment_decide(user=administrator, assessment=assessment)
+    return decision

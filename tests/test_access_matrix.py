@@ -1,0 +1,314 @@
+"""Access control as a matrix: every page and API route × every role, including another cluster's data.
+
+The expectations are written out per route below. ``test_every_route_is_in_the_matrix`` fails when a route is
+added without saying who may use it, so the matrix cannot silently fall behind the code.
+
+Roles: visitor, manager (of the cluster that owns the objects), other_manager (of another cluster), assessor
+(assigned to the assessment in review), other_assessor (not assigned), administrator.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from labelling.models import AuditEvent, Evidence, Report
+from labelling.services.workflow import assessment_assign, review_declare_no_conflict
+from tests import factories
+
+ROLES = ("visitor", "manager", "other_manager", "assessor", "other_assessor", "administrator")
+EVERYONE = frozenset(ROLES)
+LOGGED_IN = frozenset(ROLES) - {"visitor"}
+ADMIN = frozenset({"administrator"})
+OWNERS = frozenset({"manager", "administrator"})
+OWNER_MANAGER = frozenset({"manager"})
+MANAGERS = frozenset({"manager", "other_manager", "administrator"})
+ASSIGNED = frozenset({"manager", "assessor", "administrator"})
+ASSESSORS = frozenset({"assessor", "other_assessor", "administrator"})
+ASSIGNED_ASSESSOR = frozenset({"assessor"})
+NOBODY = frozenset()
+
+# Routes outside the matrix: Django's own auth pages, the language switch and the JS catalogue, the admin
+# (staff only, Django's own checks), the API schema and docs (public by design), and media in DEBUG.
+OUT_OF_MATRIX = {
+    "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
+    "password_reset_confirm", "password_reset_complete", "set_language", "javascript-catalog", "schema",
+    "api-docs", None,
+}
+
+
+@dataclass
+class World:
+    cluster: object
+    other_cluster: object
+    draft: object  # editable by the manager
+    in_review: object  # assigned to `assessor`
+    decided: object
+    label: object
+    report: object
+    evidence: object
+    member: object
+    users: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(db, framework, cluster, other_cluster, manager, other_manager, assessor, other_assessor, administrator):
+    draft = factories.AssessmentFactory(cluster=cluster, reference_year=2025, created_by=manager)
+    in_review = factories.AssessmentFactory(cluster=cluster, reference_year=2024, created_by=manager, status="submitted")
+    assessment_assign(user=administrator, assessment=in_review, assessor=assessor)
+    in_review.refresh_from_db()
+    review_declare_no_conflict(user=assessor, assessment=in_review)
+    label = factories.LabelFactory(
+        assessment=factories.AssessmentFactory(
+            cluster=cluster, reference_year=2023, status="decided", validated_on=datetime.date(2026, 3, 1)
+        ),
+        certificate_number="GRP-2026-000777",
+    )
+    report = Report.objects.create(assessment=label.assessment, kind="assessment", status="ready", language="fr")
+    report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    answer = draft.answers.select_related("indicator").get(indicator__code="S1")
+    evidence = Evidence(answer=answer, original_name="proof.pdf", content_type="application/pdf", size=12)
+    evidence.file.save("proof.pdf", ContentFile(b"%PDF-1.7 proof"), save=True)
+    member = factories.MemberFactory(cluster=cluster)
+    factories.TeamYearFactory(cluster=cluster, year=2025)
+    factories.FinancingYearFactory(cluster=cluster, year=2025)
+    users = {
+        "visitor": None,
+        "manager": manager,
+        "other_manager": other_manager,
+        "assessor": assessor,
+        "other_assessor": other_assessor,
+        "administrator": administrator,
+    }
+    return World(cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member, users)
+
+
+@dataclass(frozen=True)
+class Route:
+    kwargs: object  # World -> dict
+    get: frozenset  # who may GET (others are refused)
+    post: frozenset = NOBODY  # who may POST (others are refused); NOBODY with post_only=False: GET-only route
+    public: bool = False
+    post_data: object = None  # World -> dict for the POST (default: an empty body)
+    # Extra status codes that count as a refusal on POST (e.g. 400 when the cluster field only accepts one's own).
+    also_refused: frozenset = frozenset()
+
+
+def _c(w):
+    return {"pk": w.cluster.pk}
+
+
+PAGES: dict[str, Route] = {
+    "home": Route(lambda w: {}, EVERYONE, public=True),
+    "indicators:methodology": Route(lambda w: {}, EVERYONE, public=True),
+    "labelling:registry": Route(lambda w: {}, EVERYONE, public=True),
+    "labelling:registry_cluster": Route(lambda w: {"pk": w.cluster.pk}, EVERYONE, public=True),
+    "labelling:verify": Route(lambda w: {}, EVERYONE, public=True),
+    "labelling:certificate": Route(lambda w: {"number": w.label.certificate_number}, EVERYONE, public=True),
+    # the cluster's records
+    "clusters:dashboard": Route(lambda w: {}, LOGGED_IN),  # lists only the user's own clusters
+    "clusters:profile": Route(_c, OWNERS),
+    "clusters:profile_edit": Route(_c, OWNERS, OWNERS),
+    "clusters:members": Route(_c, OWNERS),
+    "clusters:member_add": Route(_c, OWNERS, OWNERS),
+    "clusters:member_edit": Route(lambda w: {"pk": w.cluster.pk, "member_pk": w.member.pk}, OWNERS, OWNERS),
+    "clusters:member_set_active": Route(lambda w: {"pk": w.cluster.pk, "member_pk": w.member.pk}, NOBODY, OWNERS),
+    "clusters:member_import": Route(_c, OWNERS, OWNERS),
+    "clusters:member_import_template": Route(lambda w: {"pk": w.cluster.pk, "fmt": "csv"}, OWNERS),
+    "clusters:team": Route(_c, OWNERS),
+    "clusters:team_add": Route(_c, OWNERS, OWNERS),
+    "clusters:team_edit": Route(lambda w: {"pk": w.cluster.pk, "year": 2025}, OWNERS, OWNERS),
+    "clusters:financing": Route(_c, OWNERS),
+    "clusters:financing_add": Route(_c, OWNERS, OWNERS),
+    "clusters:financing_edit": Route(lambda w: {"pk": w.cluster.pk, "year": 2025}, OWNERS, OWNERS),
+    # the self-assessment (draft of the manager's cluster)
+    "labelling:cluster_assessments": Route(lambda w: {"cluster_pk": w.cluster.pk}, OWNERS, OWNER_MANAGER),
+    # the filling pages are the manager's; administrators follow the assessment on its detail page
+    "labelling:assessment_fill_first": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER),
+    "labelling:assessment_fill": Route(
+        lambda w: {"pk": w.draft.pk, "category_code": "S"}, OWNER_MANAGER, OWNER_MANAGER
+    ),
+    "labelling:assessment_autosave": Route(
+        lambda w: {"pk": w.draft.pk},
+        NOBODY,
+        OWNER_MANAGER,
+        post_data=lambda w: {"code": "S1", "value": "80"},
+    ),
+    "labelling:assessment_summary": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER),
+    "labelling:assessment_eligibility": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
+    "labelling:assessment_submit": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
+    "labelling:evidence_upload": Route(
+        lambda w: {"answer_pk": w.evidence.answer_id}, NOBODY, OWNER_MANAGER
+    ),
+    "labelling:evidence_download": Route(lambda w: {"pk": w.evidence.pk}, OWNERS),
+    "labelling:evidence_delete": Route(lambda w: {"pk": w.evidence.pk}, NOBODY, OWNER_MANAGER),
+    "labelling:assessment_offline": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER, OWNER_MANAGER),
+    "labelling:assessment_offline_xlsx": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER),
+    "labelling:assessment_offline_json": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER),
+    "labelling:assessment_offline_confirm": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
+    # the review (assessment in review, assigned to `assessor`)
+    "labelling:assessment_detail": Route(lambda w: {"pk": w.in_review.pk}, ASSIGNED),
+    "labelling:assessment_assign": Route(lambda w: {"pk": w.draft.pk}, NOBODY, ADMIN),
+    "labelling:assessment_declare_no_conflict": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
+    "labelling:answer_review": Route(lambda w: {"pk": w.in_review.pk, "code": "S1"}, NOBODY, ASSIGNED_ASSESSOR),
+    "labelling:assessment_request_changes": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
+    "labelling:assessment_validate": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
+    "labelling:assessment_decide": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ADMIN),
+    "labelling:label_revoke": Route(lambda w: {"pk": w.label.pk}, NOBODY, ADMIN),
+    "labelling:assessor_dashboard": Route(lambda w: {}, frozenset({"assessor", "other_assessor"})),
+    "labelling:admin_dashboard": Route(lambda w: {}, ADMIN),
+    "labelling:registry_export": Route(lambda w: {}, ADMIN),
+    "labelling:report_request": Route(lambda w: {"pk": w.decided.pk}, NOBODY, OWNERS),
+    "labelling:report_status": Route(lambda w: {"pk": w.report.pk}, OWNERS),
+    "labelling:report_download": Route(lambda w: {"pk": w.report.pk}, OWNERS),
+}
+
+API: dict[str, Route] = {
+    "framework-list": Route(lambda w: {}, EVERYONE, public=True),
+    "framework-detail": Route(lambda w: {"code": "ecei-31"}, EVERYONE, public=True),
+    "api-registry": Route(lambda w: {}, EVERYONE, public=True),
+    "api-certificate": Route(lambda w: {"number": w.label.certificate_number}, EVERYONE, public=True),
+    "api-cluster-list": Route(lambda w: {}, LOGGED_IN),
+    "api-cluster-detail": Route(_c, OWNERS),
+    "api-member-list": Route(lambda w: {"cluster_pk": w.cluster.pk}, OWNERS, OWNERS),
+    "api-member-detail": Route(lambda w: {"cluster_pk": w.cluster.pk, "pk": w.member.pk}, OWNERS),
+    "api-team-year-list": Route(lambda w: {"cluster_pk": w.cluster.pk}, OWNERS, OWNERS),
+    "api-team-year-detail": Route(lambda w: {"cluster_pk": w.cluster.pk, "year": 2025}, OWNERS),
+    "api-financing-year-list": Route(lambda w: {"cluster_pk": w.cluster.pk}, OWNERS, OWNERS),
+    "api-financing-year-detail": Route(lambda w: {"cluster_pk": w.cluster.pk, "year": 2025}, OWNERS),
+    "api-assessment-list": Route(
+        lambda w: {},
+        LOGGED_IN,
+        OWNER_MANAGER,
+        post_data=lambda w: {"cluster": w.cluster.pk, "reference_year": 2022},
+        # the cluster field only accepts the user's own clusters: "invalid pk", which leaks nothing
+        also_refused=frozenset({400}),
+    ),
+    "api-assessment-detail": Route(lambda w: {"pk": w.in_review.pk}, ASSIGNED),
+    "api-answer-list": Route(lambda w: {"pk": w.in_review.pk}, ASSIGNED),
+    "api-answer-detail": Route(lambda w: {"pk": w.draft.pk, "code": "S1"}, OWNERS),
+    "api-assessment-submit": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
+    "api-assessment-questionnaire": Route(lambda w: {"pk": w.draft.pk}, OWNERS),
+    "api-assessment-assign": Route(lambda w: {"pk": w.draft.pk}, NOBODY, ADMIN),
+    "api-assessment-declare-no-conflict": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
+    "api-answer-review": Route(lambda w: {"pk": w.in_review.pk, "code": "S1"}, NOBODY, ASSIGNED_ASSESSOR),
+    "api-assessment-request-changes": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
+    "api-assessment-validate": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
+    "api-assessment-score": Route(lambda w: {"pk": w.in_review.pk}, frozenset({"assessor", "administrator"})),
+    "api-assessment-decide": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ADMIN),
+    "api-assessment-reports": Route(lambda w: {"pk": w.decided.pk}, OWNERS, OWNERS),
+    "api-report-detail": Route(lambda w: {"pk": w.report.pk}, OWNERS),
+    "api-report-download": Route(lambda w: {"pk": w.report.pk}, OWNERS),
+    "api-label-list": Route(lambda w: {}, LOGGED_IN),
+    "api-label-detail": Route(lambda w: {"pk": w.label.pk}, OWNERS),
+    "api-label-revoke": Route(lambda w: {"pk": w.label.pk}, NOBODY, ADMIN),
+}
+
+
+def _all_route_names():
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_route_is_in_the_matrix():
+    missing = _all_route_names() - set(PAGES) - set(API) - OUT_OF_MATRIX
+    assert not missing, f"routes without access expectations: {sorted(missing)}"
+
+
+def _page_client(client_for, user):
+    return client_for(user)
+
+
+def _api_client(user):
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def _refused(response, role, *, api: bool, also=frozenset()) -> bool:
+    """A refusal: a visitor is sent to the login page (pages) or gets 401/403 (API); everyone gets 403/404
+    (404 on objects, so that ids do not leak)."""
+    code = response.status_code
+    if role == "visitor" and not api and code == 302 and "/accounts/login/" in response["Location"]:
+        return True
+    if role == "visitor" and api and code == 401:
+        return True
+    return code in (403, 404) or code in also
+
+
+def _check(response, role, allowed: bool, *, api: bool, what: str, also=frozenset()):
+    assert response.status_code < 500, f"{what} as {role}: {response.status_code}"
+    if allowed:
+        assert not _refused(response, role, api=api) and response.status_code != 405, (
+            f"{what} as {role} should be allowed, got {response.status_code}"
+        )
+    else:
+        assert _refused(response, role, api=api, also=also) or response.status_code == 405, (
+            f"{what} as {role} should be refused, got {response.status_code}"
+        )
+
+
+def _state(world):
+    return (
+        AuditEvent.objects.count(),
+        sorted(world.cluster.assessments.values_list("id", "status", "version")),
+        world.cluster.members.count(),
+        Evidence.objects.count(),
+        world.label.__class__.objects.filter(status="revoked").count(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_access(world, client_for, name, role):
+    route = PAGES[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    client = client_for(world.users[role])
+    if route.get or not route.post:
+        _check(client.get(url), role, role in route.get, api=False, what=f"GET {url}")
+    before = _state(world)
+    response = client.post(url, route.post_data(world) if route.post_data else {})
+    if role in route.post or role not in route.get:
+        _check(response, role, role in route.post, api=False, what=f"POST {url}", also=route.also_refused)
+    else:  # a read-only page for this role: a POST may be ignored or refused, but must change nothing
+        assert response.status_code < 500
+    if role not in route.post:
+        assert _state(world) == before, f"a refused POST {url} as {role} changed something"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(API))
+def test_api_access(world, name, role):
+    route = API[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    client = _api_client(world.users[role])
+    if route.get or not route.post:
+        _check(client.get(url), role, role in route.get, api=True, what=f"GET {url}")
+    before = _state(world)
+    response = client.post(url, route.post_data(world) if route.post_data else {}, format="json")
+    if role in route.post or role not in route.get:
+        _check(response, role, role in route.post, api=True, what=f"POST {url}", also=route.also_refused)
+    else:
+        assert response.status_code < 500
+    if role not in route.post:
+        assert _state(world) == before, f"a refused POST {url} as {role} changed something"
+    for method in ("patch", "delete"):
+        if role in route.get:
+            continue
+        response = getattr(client, method)(url, {}, format="json")
+        assert response.status_code < 500
+        assert _refused(response, role, api=True) or response.status_code == 405, f"{method} {url} as {role}"
