@@ -148,6 +148,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set shared by several fields (else `check --deploy` warns, drf_spectacular.W001).
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "labelling.models.Level",
+        "LabelLevelEnum": "labelling.forms_workflow.LABEL_LEVELS",  # Label.level: Level without "none"
+        "LevelInputEnum": ["none", "bronze", "silver", "gold"],  # ChoiceField(choices=Level.values)
+        "LabelLevelInputEnum": ["bronze", "silver", "gold"],
+        "AssessmentStatusEnum": "labelling.models.AssessmentStatus",
+        "LabelStatusEnum": "labelling.models.LabelStatus",
+        "ReportStatusEnum": "labelling.models.ReportStatus",
+    },
 }
 
 LOGGING = {

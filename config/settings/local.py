@@ -15,3 +15,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 for _folder in ("out", "processed"):
     (_queue / _folder).mkdir(parents=True, exist_ok=True)
+# Fan-out (the worker's remote control) and beat's schedule file live under var/ too, not in the working directory.
+CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(_queue / "control")
+(_queue / "control").mkdir(parents=True, exist_ok=True)
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+
+# The web server and the worker write to the same SQLite file: wait for the lock rather than fail at once,
+# take the write lock when a transaction starts (no deadlock on upgrade), and let readers run beside a writer.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )

@@ -1,9 +1,23 @@
 """Production: every secret comes from the environment, and the process refuses to start without it."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F401
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: a missing key stops the process
+# An empty, short or development key would let a misconfigured deployment start: refuse it too
+# (the same rule as Django's security.W009 deploy check, made fatal).
+if (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure-")
+    or SECRET_KEY in {"local-development-only-not-secret", "tests-only-not-secret"}
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is empty, too short or a development key: set a random value of at least 50 characters, "
+        'e.g. python3 -c "import secrets; print(secrets.token_urlsafe(64))"'
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

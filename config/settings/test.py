@@ -12,3 +12,5 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
 STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# whitenoise looks for STATIC_ROOT at start-up; a fresh clone has no var/ yet.
+(BASE_DIR / str(STATIC_ROOT)).mkdir(parents=True, exist_ok=True)  # env.path gives no pathlib.Path

@@ -1,0 +1,29 @@
+# One image for the web server (gunicorn), the Celery worker and Celery beat (see docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=config.settings.production \
+    XDG_CACHE_HOME=/tmp/cache
+
+# WeasyPrint's libraries (Pango, HarfBuzz) and a font for the PDF reports and certificates.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system --gid 10001 grappe \
+    && useradd --system --uid 10001 --gid grappe --home-dir /app --no-create-home --shell /usr/sbin/nologin grappe
+
+WORKDIR /app
+COPY . .
+# The dependencies go to site-packages; the code runs from /app (manage.py, templates, static, locale).
+RUN pip install . \
+    && mkdir -p /app/var/static /app/var/media /app/var/private \
+    && chown -R grappe:grappe /app/var
+
+USER grappe
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]

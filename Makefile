@@ -1,0 +1,99 @@
+# Grappe — every set-up step is here, so that a fresh clone needs only `make run` or `make test`.
+# `make help` lists the commands.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+CHROMIUM := /usr/bin/chromium
+INSTALLED := $(VENV)/.installed
+# The test suite's database (pytest-django creates test_<name> next to it). Override from the environment.
+TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/grappe
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/clusters"`.
+PYTEST_ARGS ?=
+
+.PHONY: help install run demo test lint format check-migrations browser database bench messages clean distclean
+
+help: ## List the commands
+	@echo "Grappe — make targets:"
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	     echo "Installing Debian's python3-venv…"; rm -rf $(VENV); \
+	     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv \
+	       && $(PYTHON) -m venv $(VENV); \
+	   else echo "*** $(PYTHON) -m venv failed: install python3-venv." >&2; exit 1; fi; }
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(INSTALLED) ## Create .venv and install Grappe with its development tools
+
+run: install ## Start the app with demo data: SQLite, web server and Celery worker (Ctrl-C stops both)
+	$(MANAGE) migrate --no-input
+	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore='.venv' --ignore='var' -l fr -l en >/dev/null; \
+	 else echo "gettext's msgfmt not found: using the committed .mo files"; fi
+	$(MANAGE) load_demo
+	$(PY) bin/run_local.py
+
+demo: install ## Load (or refresh) the demo data into the local SQLite database
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+
+test: export DJANGO_SETTINGS_MODULE := config.settings.test
+test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+test: install browser database lint check-migrations ## Run the whole suite (PostgreSQL, Redis, a real worker, chromium)
+	@if [ -x $(CHROMIUM) ]; then \
+	   $(VENV)/bin/pytest $(PYTEST_ARGS); \
+	 else \
+	   echo "*** $(CHROMIUM) is missing and could not be installed: the browser tests are SKIPPED (-m 'not browser')."; \
+	   $(VENV)/bin/pytest -m 'not browser' $(PYTEST_ARGS); \
+	 fi
+
+browser: ## Install Debian's chromium for the browser tests (when root and missing)
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	 if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	   echo "Installing Debian's chromium for the browser tests…"; \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) \
+	     || echo "*** Could not install chromium: the browser tests will be skipped."; \
+	 else \
+	   echo "*** $(CHROMIUM) is missing (install Debian's chromium as root): the browser tests will be skipped."; \
+	 fi
+
+database: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+database: install ## Create the PostgreSQL database named by DATABASE_URL if it does not exist
+	$(PY) bin/ensure_database.py
+
+lint: install ## ruff check .
+	$(VENV)/bin/ruff check .
+
+format: install ## ruff format and ruff's import sorting
+	$(VENV)/bin/ruff check --select I --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: export DJANGO_SETTINGS_MODULE := config.settings.test
+check-migrations: install ## Fail when a model change has no migration
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: install ## Run the performance scripts in bench/ (they print their figures)
+	@shopt -s nullglob; scripts=(bench/*.py); \
+	 if [ $${#scripts[@]} -eq 0 ]; then echo "No script in bench/."; exit 1; fi; \
+	 for script in "$${scripts[@]}"; do echo "== $$script"; $(PY) "$$script"; done
+
+messages: install ## Update the French and English catalogues, then compile them
+	$(MANAGE) makemessages --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' -l fr -l en
+	$(MANAGE) compilemessages --ignore='.venv' --ignore='var' -l fr -l en
+
+clean: ## Remove caches, the local broker's messages and test files (keeps .venv and db.sqlite3)
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache .hypothesis var/broker var/test-media var/test-private var/celerybeat-schedule*
+
+distclean: clean ## Also remove .venv, the SQLite database and every file under var/
+	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm *.egg-info

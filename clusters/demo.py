@@ -1,0 +1,620 @@
+"""Demo data for `make run` and `manage.py load_demo`.
+
+The clusters are real French clusters with public facts (kind, city, region, year founded, sector, order of
+size). Everything else — member organisations, staff, budgets, assessments, labels — is invented for the
+demo, and the demo says so. Loading is idempotent: rows are matched by their natural keys (user name,
+cluster name, member name, year) and a cluster's demo assessments are only created when it has none.
+
+This module imports nothing from Django at import time, so that `bin/run_local.py` can print the accounts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+DEMO_NOTICE = (
+    "Demo data: the clusters are real, but their members, staff, financing figures, assessments and labels "
+    "are invented."
+)
+DESCRIPTION_NOTICE_FR = "Données de démonstration : membres, équipe, financements et évaluations sont inventés."
+DESCRIPTION_NOTICE_EN = "Demo data: members, team, financing and assessments are invented."
+
+REFERENCE_YEAR = 2025
+DATA_YEARS = (2022, 2023, 2024, 2025)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str  # accounts.models.Role value
+    description: str
+    first_name: str = ""
+    last_name: str = ""
+    superuser: bool = False
+
+
+ADMIN_PASSWORD = "grappe-admin"  # noqa: S105 - printed on purpose: demo accounts on a local SQLite file
+MANAGER_PASSWORD = "grappe-manager"  # noqa: S105
+ASSESSOR_PASSWORD = "grappe-assessor"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoCluster:
+    name: str
+    acronym: str
+    kind: str
+    city: str
+    region: str
+    website: str
+    year_founded: int
+    sectors: tuple[str, ...]
+    s3_domains: tuple[str, ...]
+    description_fr: str
+    description_en: str
+    manager: str  # username
+    manager_name: tuple[str, str]
+    members: int
+    # Shares of the generated members, from 0 to 1.
+    companies: float
+    large_companies: float
+    same_region: float
+    # Team and budget in the reference year (earlier years are scaled down a little).
+    staff_fte: Decimal
+    headcount: int
+    with_degree: int
+    board_seats: int
+    board_company_seats: int
+    strategy_adopted_on: datetime.date | None
+    action_plan: str
+    budget: dict[str, int] = field(default_factory=dict)
+    # What the demo does with its assessment: gold, bronze, in_review, submitted, draft.
+    scenario: str = "draft"
+    sector_words: tuple[str, ...] = ()
+
+
+CENTRE = "24"  # INSEE code of Centre-Val de Loire
+OTHER_REGIONS = ("11", "28", "52", "27", "75", "84", "44")
+
+CLUSTERS: tuple[DemoCluster, ...] = (
+    DemoCluster(
+        name="Cosmetic Valley",
+        acronym="CV",
+        kind="pole",
+        city="Chartres",
+        region=CENTRE,
+        website="https://www.cosmetic-valley.com",
+        year_founded=1994,
+        sectors=("parfumerie", "cosmétique"),
+        s3_domains=("cosmétique", "biotechnologies"),
+        description_fr="Pôle de compétitivité de la filière parfumerie-cosmétique, né à Chartres en 1994.",
+        description_en="Competitiveness cluster of the perfume and cosmetics industry, founded in Chartres in 1994.",
+        manager="manager.cosmetic",
+        manager_name=("Claire", "Dumont"),
+        members=300,
+        companies=0.82,
+        large_companies=0.12,
+        same_region=0.78,
+        staff_fte=Decimal("14.5"),
+        headcount=16,
+        with_degree=14,
+        board_seats=24,
+        board_company_seats=16,
+        strategy_adopted_on=datetime.date(2024, 3, 12),
+        action_plan="complete",
+        budget={
+            "state": 650_000,
+            "regional": 820_000,
+            "eu": 240_000,
+            "member_fees": 710_000,
+            "paid_services": 560_000,
+            "other_private": 120_000,
+        },
+        scenario="gold",
+        sector_words=("Parfums", "Laboratoires", "Cosmétiques", "Flaconnage", "Arômes", "Emballages", "Senteurs"),
+    ),
+    DemoCluster(
+        name="S2E2",
+        acronym="S2E2",
+        kind="pole",
+        city="Tours",
+        region=CENTRE,
+        website="https://www.s2e2.fr",
+        year_founded=2005,
+        sectors=("énergie", "électronique", "smart grids"),
+        s3_domains=("gestion de l'énergie", "bâtiment intelligent"),
+        description_fr="Pôle de compétitivité Smart Electricity Cluster : technologies de l'électricité et "
+        "gestion intelligente de l'énergie.",
+        description_en="Smart Electricity Cluster: electricity technologies and smart energy management.",
+        manager="manager.s2e2",
+        manager_name=("Julien", "Mercier"),
+        members=130,
+        companies=0.66,
+        large_companies=0.14,
+        same_region=0.62,
+        staff_fte=Decimal("6.0"),
+        headcount=7,
+        with_degree=6,
+        board_seats=18,
+        board_company_seats=9,
+        strategy_adopted_on=datetime.date(2023, 6, 20),
+        action_plan="complete",
+        budget={
+            "state": 310_000,
+            "regional": 380_000,
+            "eu": 90_000,
+            "member_fees": 170_000,
+            "paid_services": 120_000,
+            "other_private": 30_000,
+        },
+        scenario="in_review",
+        sector_words=("Énergies", "Réseaux", "Électronique", "Domotique", "Solaire", "Stockage", "Électricité"),
+    ),
+    DemoCluster(
+        name="Elastopole",
+        acronym="Elastopole",
+        kind="pole",
+        city="Orléans",
+        region=CENTRE,
+        website="https://www.elastopole.com",
+        year_founded=2006,
+        sectors=("caoutchouc", "polymères"),
+        s3_domains=("matériaux",),
+        description_fr="Pôle de compétitivité de la filière caoutchouc et polymères.",
+        description_en="Competitiveness cluster of the rubber and polymers industry.",
+        manager="manager.elastopole",
+        manager_name=("Nathalie", "Roux"),
+        members=110,
+        companies=0.6,
+        large_companies=0.15,
+        same_region=0.45,
+        staff_fte=Decimal("2.5"),
+        headcount=3,
+        with_degree=2,
+        board_seats=15,
+        board_company_seats=6,
+        strategy_adopted_on=datetime.date(2021, 9, 1),
+        action_plan="partial",
+        budget={
+            "state": 210_000,
+            "regional": 260_000,
+            "eu": 20_000,
+            "member_fees": 70_000,
+            "paid_services": 35_000,
+            "other_private": 5_000,
+        },
+        scenario="bronze",
+        sector_words=("Caoutchouc", "Polymères", "Joints", "Élastomères", "Moulage", "Plasturgie", "Mélanges"),
+    ),
+    DemoCluster(
+        name="DREAM",
+        acronym="DREAM",
+        kind="pole",
+        city="Orléans",
+        region=CENTRE,
+        website="https://www.poledream.org",
+        year_founded=2010,
+        sectors=("eau", "éco-technologies", "environnement"),
+        s3_domains=("ressources naturelles",),
+        description_fr="Pôle de compétitivité des éco-technologies de l'eau et des milieux naturels.",
+        description_en="Competitiveness cluster of water eco-technologies and natural environments.",
+        manager="manager.dream",
+        manager_name=("Antoine", "Lefèvre"),
+        members=80,
+        companies=0.55,
+        large_companies=0.1,
+        same_region=0.7,
+        staff_fte=Decimal("3.2"),
+        headcount=4,
+        with_degree=4,
+        board_seats=12,
+        board_company_seats=6,
+        strategy_adopted_on=datetime.date(2024, 1, 15),
+        action_plan="complete",
+        budget={
+            "state": 180_000,
+            "regional": 240_000,
+            "eu": 60_000,
+            "member_fees": 80_000,
+            "paid_services": 45_000,
+            "other_private": 10_000,
+        },
+        scenario="submitted",
+        sector_words=("Hydro", "Eaux", "Filtration", "Aquatech", "Environnement", "Irrigation", "Assainissement"),
+    ),
+    DemoCluster(
+        name="Nekoé",
+        acronym="Nekoé",
+        kind="grappe",
+        city="Orléans",
+        region=CENTRE,
+        website="https://www.nekoe.fr",
+        year_founded=2009,
+        sectors=("innovation par les services", "design de services"),
+        s3_domains=("services innovants",),
+        description_fr="Grappe d'entreprises dédiée à l'innovation par les services, retenue en mai 2010 parmi "
+        "les 42 premières grappes d'entreprises.",
+        description_en="Business cluster for service innovation, selected in May 2010 among the first 42 "
+        "grappes d'entreprises.",
+        manager="manager.nekoe",
+        manager_name=("Sophie", "Garnier"),
+        members=45,
+        companies=0.8,
+        large_companies=0.05,
+        same_region=0.85,
+        staff_fte=Decimal("2.0"),
+        headcount=2,
+        with_degree=2,
+        board_seats=9,
+        board_company_seats=6,
+        strategy_adopted_on=datetime.date(2023, 11, 8),
+        action_plan="partial",
+        budget={
+            "state": 60_000,
+            "regional": 90_000,
+            "eu": 0,
+            "member_fees": 45_000,
+            "paid_services": 25_000,
+            "other_private": 5_000,
+        },
+        scenario="draft",
+        sector_words=("Conseil", "Services", "Design", "Numérique", "Expérience client", "Formation"),
+    ),
+)
+
+ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin", ADMIN_PASSWORD, "administrator", "administrator, Django admin", "Hélène", "Bernard", True),
+    DemoAccount("assessor", ASSESSOR_PASSWORD, "assessor", "assessor", "Marc", "Vasseur"),
+    *(DemoAccount(c.manager, MANAGER_PASSWORD, "manager", f"manager of {c.name}", *c.manager_name) for c in CLUSTERS),
+)
+DEMO_ACCOUNTS = ACCOUNTS
+
+FAMILY_NAMES = (
+    "Marchand", "Lefèvre", "Garnier", "Rousseau", "Chevalier", "Perrin", "Moreau", "Fontaine", "Lemoine",
+    "Bertin", "Girard", "Boucher", "Caron", "Renaud", "Aubert", "Barbier", "Picard", "Lambert", "Collin",
+    "Delorme", "Vidal", "Masson", "Texier", "Brun", "Poirier", "Leroux", "Gauthier", "Roy", "Morin", "Charpentier",
+)  # fmt: skip
+PLACES = (
+    "du Val de Loire", "de Beauce", "de Touraine", "du Berry", "de Sologne", "du Loiret", "de l'Orléanais",
+    "du Perche", "du Blésois", "du Gâtinais", "de la Brenne", "du Vendômois", "Centre", "Atlantique", "Île-de-France",
+)  # fmt: skip
+LEGAL = ("SAS", "SARL", "SA", "SASU")
+RESEARCH = ("Laboratoire", "Centre technique", "Institut", "Plateforme technologique")
+TRAINING = ("Lycée technique", "École d'ingénieurs", "Centre de formation", "IUT")
+PUBLIC = ("Agence de développement", "Communauté d'agglomération", "Chambre de commerce", "Syndicat mixte")
+
+
+def _member_names(cluster: DemoCluster, rng: random.Random, types: list[str]) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    for member_type in types:
+        for _attempt in range(1000):
+            word = rng.choice(cluster.sector_words)
+            if member_type in ("sme", "large"):
+                pattern = rng.randrange(3)
+                if pattern == 0:
+                    name = f"{word} {rng.choice(FAMILY_NAMES)} {rng.choice(LEGAL)}"
+                elif pattern == 1:
+                    name = f"{word} {rng.choice(PLACES)}"
+                else:
+                    name = f"{rng.choice(FAMILY_NAMES)} & {rng.choice(FAMILY_NAMES)} {word}"
+                if member_type == "large":
+                    name = f"Groupe {name}"
+            elif member_type == "research":
+                name = f"{rng.choice(RESEARCH)} {word.lower()} {rng.choice(PLACES)}"
+            elif member_type == "university":
+                name = f"{rng.choice(TRAINING)} {rng.choice(PLACES)}"
+            elif member_type == "public":
+                name = f"{rng.choice(PUBLIC)} {rng.choice(PLACES)}"
+            else:
+                name = f"Association {word.lower()} {rng.choice(PLACES)}"
+            if name.lower() not in seen:
+                break
+        else:  # pragma: no cover - the vocabulary is large enough for the sizes above
+            name = f"{name} {len(names) + 1}"
+        seen.add(name.lower())
+        names.append(name)
+    return names
+
+
+def member_rows(cluster: DemoCluster) -> list[dict[str, Any]]:
+    """The invented members of a demo cluster, always the same ones (seeded by the cluster's name)."""
+    rng = random.Random(f"grappe-demo-{cluster.name}")  # noqa: S311 - invented demo data, not security
+    total = cluster.members
+    large = round(total * cluster.large_companies)
+    companies = round(total * cluster.companies)
+    others = total - companies
+    types = ["large"] * large + ["sme"] * (companies - large)
+    for index in range(others):
+        types.append(("research", "university", "public", "other")[index % 4])
+    rng.shuffle(types)
+    names = _member_names(cluster, rng, types)
+    first = max(cluster.year_founded, 2000)
+    rows = []
+    for name, member_type in zip(names, types, strict=True):
+        same_region = rng.random() < cluster.same_region
+        # Most members joined before the last two years (a stable membership), a few recently.
+        year = rng.randint(first, REFERENCE_YEAR - 2) if rng.random() < 0.8 else rng.randint(REFERENCE_YEAR - 1, 2025)
+        since = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
+        size = {"large": "large", "sme": rng.choice(("micro", "small", "small", "medium"))}.get(member_type, "")
+        rows.append(
+            {
+                "name": name,
+                "member_type": member_type,
+                "size_class": size,
+                "region": CENTRE if same_region else rng.choice(OTHER_REGIONS),
+                "member_since": since,
+                "fee_paying": member_type == "public" or rng.random() < 0.9,
+                "active": rng.random() < 0.96,
+            }
+        )
+    return rows
+
+
+def _scaled(value: Decimal | int, year: int) -> Decimal:
+    """Earlier years a little smaller than the reference year (5 % a year)."""
+    factor = Decimal(1) - Decimal("0.05") * (REFERENCE_YEAR - year)
+    return (Decimal(value) * factor).quantize(Decimal("0.01"))
+
+
+def team_rows(cluster: DemoCluster) -> list[dict[str, Any]]:
+    rows = []
+    for year in DATA_YEARS:
+        strategy = (
+            cluster.strategy_adopted_on
+            if cluster.strategy_adopted_on and cluster.strategy_adopted_on.year <= year
+            else None
+        )
+        rows.append(
+            {
+                "year": year,
+                "staff_fte": _scaled(cluster.staff_fte, year).quantize(Decimal("0.1")),
+                "staff_headcount": cluster.headcount,
+                "staff_with_degree": cluster.with_degree,
+                "board_seats": cluster.board_seats,
+                "board_company_seats": cluster.board_company_seats,
+                "strategy_document": strategy is not None,
+                "strategy_adopted_on": strategy,
+                "action_plan": cluster.action_plan if year >= REFERENCE_YEAR - 1 else "partial",
+                "performance_contract": cluster.kind == "pole",
+            }
+        )
+    return rows
+
+
+def financing_rows(cluster: DemoCluster) -> list[dict[str, Any]]:
+    return [
+        {"year": year, **{source: _scaled(amount, year) for source, amount in cluster.budget.items()}}
+        for year in DATA_YEARS
+    ]
+
+
+# --- loading ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoSummary:
+    clusters_created: int = 0
+    members_created: int = 0
+    users_created: int = 0
+    assessments: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def demo_load(*, reset: bool = False) -> DemoSummary:
+    """Load the demo clusters, members, yearly facts and accounts; then the demo assessments when the
+    self-assessment and workflow services are available. Safe to run again."""
+    from django.db import transaction
+
+    summary = DemoSummary()
+    if reset:
+        demo_remove()
+    with transaction.atomic():
+        users = _load_accounts(summary)
+        clusters = {c.name: _load_cluster(c, users, summary) for c in CLUSTERS}
+    _load_assessments(clusters, users, summary)
+    return summary
+
+
+def demo_remove() -> None:
+    """Delete the demo clusters (with their assessments and labels) and the demo accounts."""
+    from django.db import transaction
+
+    from accounts.models import User
+    from clusters.models import Cluster
+
+    names = [c.name for c in CLUSTERS]
+    with transaction.atomic():
+        clusters = Cluster.objects.filter(name__in=names)
+        try:
+            from labelling.models import Assessment, Decision, Label
+
+            Label.objects.filter(cluster__in=clusters).delete()
+            Decision.objects.filter(assessment__cluster__in=clusters).delete()
+            # Renewals point at earlier assessments: drop the newest first.
+            for assessment in Assessment.objects.filter(cluster__in=clusters).order_by("-created_at"):
+                assessment.delete()
+        except ImportError:  # pragma: no cover - labelling is always installed
+            pass
+        clusters.delete()
+        User.objects.filter(username__in=[a.username for a in ACCOUNTS]).delete()
+
+
+def _load_accounts(summary: DemoSummary) -> dict[str, Any]:
+    from accounts.models import User
+
+    users = {}
+    for account in ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            user = User(username=account.username)
+            summary.users_created += 1
+        user.first_name = account.first_name
+        user.last_name = account.last_name
+        user.email = f"{account.username}@demo.grappe.localhost"
+        user.role = account.role
+        user.is_superuser = account.superuser
+        user.is_active = True
+        # The printed password always works, even after someone changed it in the demo.
+        user.set_password(account.password)
+        user.save()
+        users[account.username] = user
+    return users
+
+
+def _load_cluster(demo: DemoCluster, users: dict[str, Any], summary: DemoSummary):
+    from clusters.models import Cluster, FinancingYear, Member, TeamYear
+
+    cluster, created = Cluster.objects.get_or_create(
+        name=demo.name,
+        defaults={
+            "acronym": demo.acronym,
+            "kind": demo.kind,
+            "legal_form": "Association loi 1901",
+            "country": "FR",
+            "region": demo.region,
+            "city": demo.city,
+            "website": demo.website,
+            "year_founded": demo.year_founded,
+            "sectors": list(demo.sectors),
+            "s3_domains": list(demo.s3_domains),
+            "description_fr": f"{demo.description_fr} {DESCRIPTION_NOTICE_FR}",
+            "description_en": f"{demo.description_en} {DESCRIPTION_NOTICE_EN}",
+        },
+    )
+    summary.clusters_created += int(created)
+    cluster.managers.add(users[demo.manager])
+
+    existing = {name.lower() for name in Member.objects.filter(cluster=cluster).values_list("name", flat=True)}
+    new_members = [Member(cluster=cluster, **row) for row in member_rows(demo) if row["name"].lower() not in existing]
+    Member.objects.bulk_create(new_members)
+    summary.members_created += len(new_members)
+
+    for row in team_rows(demo):
+        TeamYear.objects.get_or_create(cluster=cluster, year=row["year"], defaults=row)
+    for row in financing_rows(demo):
+        FinancingYear.objects.get_or_create(cluster=cluster, year=row["year"], defaults=row)
+    return cluster
+
+
+# --- assessments (through the self-assessment and workflow services) --------------------------------
+
+QUALITY = {"gold": 0.95, "bronze": 0.35, "in_review": 0.6, "submitted": 0.55, "draft": 0.5}
+
+
+def _demo_value(spec, target: str, rng: random.Random):
+    """A plausible value of ``spec`` that reaches ``target`` ("full" or "partial")."""
+    if spec.value_type == "level":
+        options = [o.code for o in spec.options if o.result == target] or [o.code for o in spec.options]
+        return options[0]
+    threshold = spec.full if target == "full" else spec.partial
+    if threshold is None:
+        threshold = Decimal(0)
+    if spec.direction == "lower":
+        value = max(Decimal(0), threshold - (rng.randint(0, 3) if target == "full" else 0))
+    elif target == "full":
+        value = threshold * (Decimal(1) + Decimal(rng.randint(0, 25)) / 100)
+    else:
+        value = threshold
+    if spec.max_value is not None:
+        value = min(value, spec.max_value)
+    if spec.value_type == "pct":
+        value = min(value, Decimal(100))
+    if spec.value_type == "int":
+        return int(value.to_integral_value(rounding=ROUND_CEILING))
+    return value.quantize(Decimal("0.1"))
+
+
+def _fill(*, assessment, manager, quality: float, rng: random.Random, share: float = 1.0) -> None:
+    from indicators.services import framework_spec_for
+    from labelling.services.answers import answer_proposed, answer_save
+
+    spec = framework_spec_for(assessment.framework)
+    for answer in assessment.answers.select_related("indicator").order_by("indicator__position"):
+        if rng.random() > share:
+            continue
+        proposed = answer_proposed(answer)
+        if proposed is not None:
+            value, comment = proposed, ""
+        else:
+            target = "full" if rng.random() < quality else "partial"
+            value, comment = _demo_value(spec.indicator(answer.indicator.code), target, rng), ""
+        answer_save(user=manager, answer=answer, value=value, comment=comment)
+
+
+def _review(*, assessment, assessor, share: float, rng: random.Random) -> None:
+    from labelling.services.workflow import answer_review
+
+    answers = list(assessment.answers.select_related("indicator").order_by("indicator__position"))
+    for index, answer in enumerate(answers):
+        if rng.random() > share:
+            continue
+        if index == 6 and answer.indicator.value_type != "level" and answer.declared_number:
+            # One correction, to show declared and validated values side by side.
+            corrected = answer.declared_number
+            corrected = corrected.to_integral_value() if answer.indicator.value_type == "int" else corrected
+            answer_review(
+                user=assessor,
+                answer=answer,
+                accept=False,
+                value=corrected,
+                justification="Valeur vérifiée sur le rapport d'activité (démo).",
+                comment="Chiffre confirmé par l'équipe d'animation.",
+            )
+        else:
+            answer_review(user=assessor, answer=answer, accept=True)
+
+
+def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
+    from labelling.services import answers
+
+    rng = random.Random(f"grappe-demo-assessment-{demo.name}")  # noqa: S311 - invented demo data
+    manager, assessor, admin = users[demo.manager], users["assessor"], users["admin"]
+    assessment = answers.assessment_create(user=manager, cluster=cluster, reference_year=REFERENCE_YEAR)
+    quality = QUALITY[demo.scenario]
+    if demo.scenario == "draft":
+        _fill(assessment=assessment, manager=manager, quality=quality, rng=rng, share=0.6)
+        return "draft"
+    _fill(assessment=assessment, manager=manager, quality=quality, rng=rng)
+    assessment = answers.assessment_submit(user=manager, assessment=assessment)
+    if demo.scenario == "submitted":
+        return "submitted"
+    from labelling.services import workflow  # only the later steps need the workflow
+
+    assessment = workflow.assessment_assign(user=admin, assessment=assessment, assessor=assessor)
+    workflow.review_declare_no_conflict(user=assessor, assessment=assessment)
+    if demo.scenario == "in_review":
+        _review(assessment=assessment, assessor=assessor, share=0.5, rng=rng)
+        return "in review"
+    _review(assessment=assessment, assessor=assessor, share=1.0, rng=rng)
+    assessment = workflow.assessment_validate(user=assessor, assessment=assessment, recommended_level=demo.scenario)
+    decision = workflow.assessment_decide(user=admin, assessment=assessment)
+    return f"decided: {decision.level}"
+
+
+def _load_assessments(clusters: dict[str, Any], users: dict[str, Any], summary: DemoSummary) -> None:
+    from django.db import transaction
+
+    try:
+        from indicators.services import framework_ensure_default
+        from labelling.models import Assessment
+
+        framework_ensure_default()
+    except Exception as error:  # noqa: BLE001 - the demo must load whatever the state of the other modules
+        summary.skipped.append(f"assessments: framework not available ({error})")
+        return
+    for demo in CLUSTERS:
+        cluster = clusters[demo.name]
+        if Assessment.objects.filter(cluster=cluster).exists():
+            continue
+        try:
+            with transaction.atomic():
+                state = _run_scenario(demo=demo, cluster=cluster, users=users)
+        except Exception as error:  # noqa: BLE001 - a scenario that fails is reported and rolled back
+            summary.skipped.append(f"{demo.name}: {type(error).__name__}: {error}")
+        else:
+            summary.assessments.append(f"{demo.name}: {state}")

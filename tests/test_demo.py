@@ -1,0 +1,129 @@
+"""`manage.py load_demo`: the demo clusters, members and accounts, loaded again without duplicates."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role, User
+from clusters.demo import ACCOUNTS, CLUSTERS, DEMO_NOTICE, demo_load, member_rows
+from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from labelling.models import Assessment, AssessmentStatus, Label
+
+pytestmark = pytest.mark.django_db
+
+
+def _load() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "clusters": Cluster.objects.count(),
+        "members": Member.objects.count(),
+        "team_years": TeamYear.objects.count(),
+        "financing_years": FinancingYear.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "labels": Label.objects.count(),
+    }
+
+
+def test_loading_the_demo_twice_creates_nothing_the_second_time():
+    _load()
+    first = _counts()
+    output = _load()
+
+    assert _counts() == first
+    assert "0 clusters, 0 members and 0 accounts created" in output
+
+
+def test_the_demo_has_the_four_centre_poles_and_a_grappe_with_their_public_facts():
+    _load()
+
+    cosmetic = Cluster.objects.get(name="Cosmetic Valley")
+    assert (cosmetic.kind, cosmetic.city, cosmetic.region, cosmetic.year_founded) == ("pole", "Chartres", "24", 1994)
+    assert set(Cluster.objects.filter(kind="pole").values_list("name", flat=True)) == {
+        "Cosmetic Valley",
+        "S2E2",
+        "Elastopole",
+        "DREAM",
+    }
+    assert Cluster.objects.filter(kind="grappe").count() == 1
+    assert "inventés" in cosmetic.description_fr
+    assert "invented" in cosmetic.description_en
+
+
+def test_each_demo_cluster_has_its_invented_members_and_four_years_of_team_and_financing():
+    _load()
+
+    for demo in CLUSTERS:
+        cluster = Cluster.objects.get(name=demo.name)
+        assert cluster.members.count() == demo.members
+        assert sorted(cluster.team_years.values_list("year", flat=True)) == [2022, 2023, 2024, 2025]
+        assert sorted(cluster.financing_years.values_list("year", flat=True)) == [2022, 2023, 2024, 2025]
+    assert Cluster.objects.get(name="Cosmetic Valley").members.count() == 300
+
+
+def test_the_invented_members_are_the_same_at_every_load():
+    demo = CLUSTERS[0]
+
+    assert member_rows(demo) == member_rows(demo)
+    assert len({row["name"].lower() for row in member_rows(demo)}) == demo.members
+
+
+def test_every_demo_account_logs_in_with_the_password_the_command_prints(client):
+    output = _load()
+
+    for account in ACCOUNTS:
+        assert f"{account.username}  " in output
+        user = User.objects.get(username=account.username)
+        assert user.role == account.role
+        assert client.login(username=account.username, password=account.password), account.username
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="admin").is_staff
+    assert set(User.objects.get(username="manager.cosmetic").managed_clusters.values_list("name", flat=True)) == {
+        "Cosmetic Valley"
+    }
+    assert User.objects.get(username="assessor").role == Role.ASSESSOR
+    assert DEMO_NOTICE in output
+
+
+def test_a_changed_demo_password_is_put_back_by_the_next_load():
+    _load()
+    admin = User.objects.get(username="admin")
+    admin.set_password("something else entirely")
+    admin.save()
+
+    _load()
+
+    admin.refresh_from_db()
+    assert admin.check_password("grappe-admin")
+
+
+def test_the_demo_assessments_cover_every_step_of_the_workflow():
+    summary = demo_load()
+
+    assert summary.skipped == []
+    statuses = dict(Assessment.objects.values_list("cluster__name", "status"))
+    assert statuses == {
+        "Cosmetic Valley": AssessmentStatus.DECIDED,
+        "Elastopole": AssessmentStatus.DECIDED,
+        "S2E2": AssessmentStatus.IN_REVIEW,
+        "DREAM": AssessmentStatus.SUBMITTED,
+        "Nekoé": AssessmentStatus.DRAFT,
+    }
+    labels = dict(Label.objects.values_list("cluster__name", "level"))
+    assert labels == {"Cosmetic Valley": "gold", "Elastopole": "bronze"}
+
+
+def test_reset_removes_the_demo_and_loads_it_afresh():
+    _load()
+    Member.objects.filter(cluster__name="DREAM").delete()
+
+    call_command("load_demo", "--reset", stdout=StringIO(), stderr=StringIO())
+
+    assert Member.objects.filter(cluster__name="DREAM").count() == 80
+    assert Assessment.objects.filter(cluster__name="DREAM").count() == 1

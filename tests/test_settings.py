@@ -1,0 +1,85 @@
+"""The production settings: `check --deploy` is clean, and a missing or weak secret stops the process."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "ALLOWED_HOSTS": "grappe.example.org",
+    "DATABASE_URL": "postgres://grappe:secret@db.example.org:5432/grappe",
+    "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # The variables of this process (DATABASE_URL, SECRET_KEY…) must not leak into the production check.
+    base = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, "SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _dot_env_defines(name: str) -> bool:
+    dot_env = settings.BASE_DIR / ".env"
+    return dot_env.exists() and any(line.strip().startswith(f"{name}=") for line in dot_env.read_text().splitlines())
+
+
+def test_the_deploy_checks_pass_with_the_production_settings():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(64)}
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNINGS" not in result.stderr
+
+
+@pytest.mark.skipif(_dot_env_defines("SECRET_KEY"), reason="a local .env file defines SECRET_KEY")
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check", env=PRODUCTION_ENV)
+
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    ["", "short-key", "django-insecure-" + "x" * 60, "local-development-only-not-secret"],
+)
+def test_production_refuses_an_empty_short_or_development_secret_key(secret_key):
+    result = _manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": secret_key})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"])
+def test_production_refuses_to_start_without_its_other_required_variables(missing):
+    if _dot_env_defines(missing):
+        pytest.skip(f"a local .env file defines {missing}")
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+
+    result = _manage("check", env={**env, "SECRET_KEY": secrets.token_urlsafe(64)})
+
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_never_runs_in_debug_even_when_asked():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(64), "DEBUG": "true"}
+
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
