@@ -405,6 +405,12 @@ def write_questionnaire_xlsx(q: Questionnaire, framework: FrameworkSpec, *, lang
             for code, value in q.previous.get("answers", {}).items():
                 previous.append([code, _json_value(value)])
 
+    # Text such as a cluster name "=HYPERLINK(…)" must stay text: openpyxl would write it as a formula.
+    for worksheet in workbook.worksheets:
+        for cells in worksheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,7 +7,14 @@ class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 0
     fields = ("indicator", "declared_number", "declared_option", "validated_number", "validated_option", "reviewed")
-    raw_id_fields = ("indicator",)
+    # Answers change only through the services (audit trail; declared and validated values never overwritten).
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Assessment)
@@ -16,6 +23,8 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_filter = ("status", "reference_year", "framework")
     search_fields = ("cluster__name",)
     raw_id_fields = ("previous",)
+    # The workflow moves only through the services, which write the audit trail.
+    readonly_fields = ("status", "assessor", "submitted_at", "validated_on", "recommended_level")
     inlines = [AnswerInline]
 
 
@@ -33,12 +42,40 @@ class ReviewAdmin(admin.ModelAdmin):
 class DecisionAdmin(admin.ModelAdmin):
     list_display = ("assessment", "level", "computed_level", "decided_by", "decided_on")
 
+    # A decision records who, when and the scores as they stood: it is never edited nor removed.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Label)
 class LabelAdmin(admin.ModelAdmin):
     list_display = ("certificate_number", "cluster", "level", "status", "awarded_on", "expires_on")
     list_filter = ("level", "status")
     search_fields = ("certificate_number", "cluster__name")
+    # Labels are issued by a decision and revoked with a reason through the services (audit trail).
+    readonly_fields = (
+        "cluster",
+        "assessment",
+        "level",
+        "certificate_number",
+        "awarded_on",
+        "expires_on",
+        "status",
+        "revoked_at",
+        "revoked_reason",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Report)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,7 +53,7 @@ def registry_rows(labels: QuerySet) -> Iterator[dict]:
             "status": label.status,
             "awarded_on": label.awarded_on.isoformat(),
             "expires_on": label.expires_on.isoformat(),
-            "revoked_at": label.revoked_at.date().isoformat() if label.revoked_at else "",
+            "revoked_at": timezone.localdate(label.revoked_at).isoformat() if label.revoked_at else "",
             "reference_year": label.assessment.reference_year,
         }
 

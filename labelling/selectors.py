@@ -129,9 +129,9 @@ def registry_labels(*, filters: RegistryFilters | None = None) -> QuerySet:
 
 
 def registry_choices() -> dict[str, list[str]]:
-    """The values the registry filters offer (from the clusters that hold a label)."""
+    """The values the registry filters offer (from the listed clusters that hold a label)."""
     clusters = (
-        Label.objects.filter(status=LabelStatus.ACTIVE)
+        Label.objects.filter(status=LabelStatus.ACTIVE, cluster__public_profile=True)
         .values_list("cluster__country", "cluster__region", "cluster__sectors")
         .distinct()
     )

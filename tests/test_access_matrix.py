@@ -35,9 +35,19 @@ NOBODY = frozenset()
 # Routes outside the matrix: Django's own auth pages, the language switch and the JS catalogue, the admin
 # (staff only, Django's own checks), the API schema and docs (public by design), and media in DEBUG.
 OUT_OF_MATRIX = {
-    "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
-    "password_reset_confirm", "password_reset_complete", "set_language", "javascript-catalog", "schema",
-    "api-docs", None,
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+    "javascript-catalog",
+    "schema",
+    "api-docs",
+    None,
 }
 
 
@@ -58,7 +68,9 @@ class World:
 @pytest.fixture
 def world(db, framework, cluster, other_cluster, manager, other_manager, assessor, other_assessor, administrator):
     draft = factories.AssessmentFactory(cluster=cluster, reference_year=2025, created_by=manager)
-    in_review = factories.AssessmentFactory(cluster=cluster, reference_year=2024, created_by=manager, status="submitted")
+    in_review = factories.AssessmentFactory(
+        cluster=cluster, reference_year=2024, created_by=manager, status="submitted"
+    )
     assessment_assign(user=administrator, assessment=in_review, assessor=assessor)
     in_review.refresh_from_db()
     review_declare_no_conflict(user=assessor, assessment=in_review)
@@ -141,9 +153,7 @@ PAGES: dict[str, Route] = {
     "labelling:assessment_summary": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER),
     "labelling:assessment_eligibility": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
     "labelling:assessment_submit": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
-    "labelling:evidence_upload": Route(
-        lambda w: {"answer_pk": w.evidence.answer_id}, NOBODY, OWNER_MANAGER
-    ),
+    "labelling:evidence_upload": Route(lambda w: {"answer_pk": w.evidence.answer_id}, NOBODY, OWNER_MANAGER),
     "labelling:evidence_download": Route(lambda w: {"pk": w.evidence.pk}, OWNERS),
     "labelling:evidence_delete": Route(lambda w: {"pk": w.evidence.pk}, NOBODY, OWNER_MANAGER),
     "labelling:assessment_offline": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER, OWNER_MANAGER),

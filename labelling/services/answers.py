@@ -7,6 +7,7 @@ Values travel as the scoring engine takes them (``indicators.computations.Value`
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -195,7 +196,9 @@ def _copy_evidence(*, source: Evidence, answer: Answer, user) -> Evidence:
         document_date=source.document_date,
         uploaded_by=source.uploaded_by or user,
     )
-    copy.file.save(source.original_name, ContentFile(content), save=False)
+    # A random stored name, as for an upload (the user's file name is only shown, never used as a path).
+    extension = source.file.name.rsplit(".", 1)[-1] if "." in source.file.name.rsplit("/", 1)[-1] else "bin"
+    copy.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
     copy.save()
     return copy
 
@@ -334,6 +337,8 @@ def answer_save(*, user, answer: Answer, value, comment: str = "", expected_vers
         errors.update(exc.errors)
     if len(comment) > COMMENT_MAX_LENGTH:
         errors["comment"] = [_("Keep the comment under %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}]
+    elif "\x00" in comment:  # PostgreSQL cannot store it
+        errors["comment"] = [_("Null characters are not allowed.")]
     if errors:
         raise DomainError(_("The answer was not saved."), errors=errors)
     with transaction.atomic():

@@ -39,8 +39,8 @@ def registry(request):
 
 @require_GET
 def registry_cluster(request, pk: int):
-    """A cluster's label history (public: only clusters that hold or held a label)."""
-    cluster = get_object_or_404(Cluster, pk=pk)
+    """A cluster's label history (public: only clusters that hold or held a label and stay in the registry)."""
+    cluster = get_object_or_404(Cluster, pk=pk, public_profile=True)
     history = list(selectors.cluster_label_history(cluster=cluster))
     if not history:
         raise Http404

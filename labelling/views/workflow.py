@@ -333,6 +333,8 @@ def admin_dashboard(request):
         "page": page,
         "counts": [(value, label, counts.get(value, 0)) for value, label in AssessmentStatus.choices],
         "assign_form": AssignForm(),
+        # Evaluated once: iterating the field's choices in the template would query once per row.
+        "assessor_choices": list(AssignForm().fields["assessor"].choices),
         "querystring": _querystring(request),
     }
     return render(request, "labelling/admin_dashboard.html", context)
