@@ -38,7 +38,8 @@ install: $(INSTALLED) ## Create .venv and install Grappe with its development to
 
 run: install ## Start the app with demo data: SQLite, web server and Celery worker (Ctrl-C stops both)
 	$(MANAGE) migrate --no-input
-	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore='.venv' --ignore='var' -l fr -l en >/dev/null; \
+	@if ! compgen -G 'locale/*/LC_MESSAGES/*.po' >/dev/null; then echo "No translation catalogue in locale/."; \
+	 elif command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore='.venv' --ignore='var' -l fr -l en >/dev/null; \
 	 else echo "gettext's msgfmt not found: using the committed .mo files"; fi
 	$(MANAGE) load_demo
 	$(PY) bin/run_local.py
