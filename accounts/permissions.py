@@ -98,6 +98,11 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "label.revoke": lambda u, _=None: _is_admin(u),
     "registry.export": lambda u, _=None: _is_admin(u),
     "framework.manage": lambda u, _=None: _is_admin(u),
+    # benchmarking: a validated or decided assessment among its peers; the population statistics
+    "assessment.benchmark": lambda u, a: (
+        (_is_admin(u) or _is_manager_of(u, a.cluster)) and a.status in ("validated", "decided")
+    ),
+    "statistics.view": lambda u, _=None: _is_admin(u),
 }
 
 

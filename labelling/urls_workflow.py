@@ -1,6 +1,7 @@
 from django.urls import path
 
-from labelling.views import registry, reports, workflow
+import core.converters  # noqa: F401 - registers <text:…>
+from labelling.views import benchmark, registry, reports, workflow
 
 urlpatterns = [
     # review and decision
@@ -11,7 +12,7 @@ urlpatterns = [
         workflow.assessment_declare_no_conflict,
         name="assessment_declare_no_conflict",
     ),
-    path("assessments/<int:pk>/review/<str:code>/", workflow.answer_review, name="answer_review"),
+    path("assessments/<int:pk>/review/<text:code>/", workflow.answer_review, name="answer_review"),
     path(
         "assessments/<int:pk>/request-changes/", workflow.assessment_request_changes, name="assessment_request_changes"
     ),
@@ -21,6 +22,9 @@ urlpatterns = [
     path("assessor/", workflow.assessor_dashboard, name="assessor_dashboard"),
     path("administration/", workflow.admin_dashboard, name="admin_dashboard"),
     path("administration/registry.csv", registry.registry_export, name="registry_export"),
+    # benchmarking
+    path("assessments/<int:pk>/benchmark/", benchmark.assessment_benchmark, name="assessment_benchmark"),
+    path("administration/statistics/", benchmark.statistics, name="statistics"),
     # reports
     path("assessments/<int:pk>/reports/", reports.report_request, name="report_request"),
     path("reports/<int:pk>/", reports.report_status, name="report_status"),
@@ -29,5 +33,5 @@ urlpatterns = [
     path("registry/", registry.registry, name="registry"),
     path("registry/clusters/<int:pk>/", registry.registry_cluster, name="registry_cluster"),
     path("verify/", registry.verify, name="verify"),
-    path("verify/<str:number>/", registry.certificate, name="certificate"),
+    path("verify/<text:number>/", registry.certificate, name="certificate"),
 ]

@@ -175,6 +175,9 @@ PAGES: dict[str, Route] = {
     "labelling:report_request": Route(lambda w: {"pk": w.decided.pk}, NOBODY, OWNERS),
     "labelling:report_status": Route(lambda w: {"pk": w.report.pk}, OWNERS),
     "labelling:report_download": Route(lambda w: {"pk": w.report.pk}, OWNERS),
+    # benchmarking
+    "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
+    "labelling:statistics": Route(lambda w: {}, ADMIN),
 }
 
 API: dict[str, Route] = {
@@ -216,6 +219,8 @@ API: dict[str, Route] = {
     "api-label-list": Route(lambda w: {}, LOGGED_IN),
     "api-label-detail": Route(lambda w: {"pk": w.label.pk}, OWNERS),
     "api-label-revoke": Route(lambda w: {"pk": w.label.pk}, NOBODY, ADMIN),
+    "api-assessment-benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
+    "api-statistics": Route(lambda w: {}, ADMIN),
 }
 
 

@@ -42,6 +42,7 @@ from labelling.services.answers import (
     indicator_expects_evidence,
     value_display,
 )
+from labelling.services.proposals import assessment_refresh_proposals
 
 # --- lookups ------------------------------------------------------------------------------------
 
@@ -187,7 +188,10 @@ def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
                 )
                 return redirect("labelling:assessment_fill_first", pk=assessment.pk)
     assessments = (
-        assessments_visible_to(request.user).filter(cluster=cluster).order_by("-reference_year", "-created_at")
+        assessments_visible_to(request.user)
+        .filter(cluster=cluster)
+        .select_related("previous")
+        .order_by("-reference_year", "-created_at")
     )
     return render(
         request,
@@ -218,6 +222,8 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
     if category is None:
         raise Http404
     editable = can(request.user, "assessment.edit", assessment)
+    if editable and request.method == "GET":  # the records may have changed since the assessment was created
+        assessment_refresh_proposals(assessment=assessment)
     answers = list(
         assessment.answers.filter(indicator__category=category)
         .select_related("indicator")
@@ -323,7 +329,9 @@ def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     """Save one answer (value and comment) for the page's script; answers JSON, never a page."""
     assessment = manager_assessment_for(request.user, pk)
     code = request.POST.get("code", "")
-    answer = assessment.answers.select_related("indicator").filter(indicator__code=code).first()
+    answer = None
+    if "\x00" not in code:  # PostgreSQL refuses NUL in a query: such a code is simply unknown
+        answer = assessment.answers.select_related("indicator").filter(indicator__code=code).first()
     if answer is None:
         return JsonResponse({"ok": False, "message": _("Unknown indicator.")}, status=404)
     version = request.POST.get("version", "")

@@ -116,6 +116,7 @@ def _detail_context(request, assessment: Assessment, **forms) -> dict:
         "reports": selectors.reports_for(user=user, assessment=assessment),
         "audit_events": selectors.audit_trail(user=user, assessment=assessment)[:200],
         "can_audit": can(user, "assessment.audit", assessment),
+        "can_benchmark": can(user, "assessment.benchmark", assessment),
         "can_assign": is_admin and status in (AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW),
         "can_declare": is_assessor and status == AssessmentStatus.IN_REVIEW and not no_conflict,
         "can_review": is_assessor and status == AssessmentStatus.IN_REVIEW and no_conflict,
@@ -135,10 +136,24 @@ def _detail_context(request, assessment: Assessment, **forms) -> dict:
     return context
 
 
+# The flag under which the detail page shows each step's form.
+FORM_SHOWN_BY = {
+    "assign_form": "can_assign",
+    "validate_form": "can_review",
+    "changes_form": "can_review",
+    "decide_form": "can_decide",
+    "revoke_form": "can_revoke",
+}
+
+
 def _render_detail(request, assessment: Assessment, *, status: int = 200, **forms):
-    return render(
-        request, "labelling/assessment_detail.html", _detail_context(request, assessment, **forms), status=status
-    )
+    context = _detail_context(request, assessment, **forms)
+    for name, form in forms.items():  # a refused step whose form the page does not show: say why all the same
+        if name in FORM_SHOWN_BY and not context[FORM_SHOWN_BY[name]]:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    return render(request, "labelling/assessment_detail.html", context, status=status)
 
 
 @login_required

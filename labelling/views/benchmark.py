@@ -1,0 +1,187 @@
+"""Benchmark pages: a cluster's position among its peers (its managers and administrators), and the
+population statistics (administrators)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import can, require
+from clusters.models import ClusterKind
+from indicators.models import Framework
+from indicators.services import framework_spec_for
+from labelling.benchmark import MIN_PEERS, benchmark_position_for, population_statistics
+from labelling.models import Assessment, Level
+
+
+def _language() -> str:
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+def _text(texts: dict, language: str) -> str:
+    return texts.get(language) or texts.get("fr") or texts.get("en") or ""
+
+
+def number_display(value) -> str:
+    """At most two decimals, none when they are zeros, written the local way (17,5 in French)."""
+    if value is None:
+        return "—"
+    for places in (0, 1):
+        if round(value, places) == round(value, 2):
+            return floatformat(value, places)
+    return floatformat(value, 2)
+
+
+def result_display(points, weight: int) -> str:
+    """A level indicator is compared on its points: 0, w/2 or w."""
+    if points is None:
+        return "—"
+    if points >= weight:
+        return _("Met")
+    if points > 0:
+        return _("Partly met")
+    return _("Not met")
+
+
+def peer_group_label(peer_group: str, key: str) -> str:
+    if peer_group == "kind":
+        try:
+            return _("same kind (%(kind)s)") % {"kind": ClusterKind(key).label}
+        except ValueError:
+            return _("same kind")
+    if peer_group == "region":
+        return _("same region (%(region)s)") % {"region": key}
+    return _("all clusters")
+
+
+def benchmark_tables(assessment: Assessment) -> dict:
+    """The position of ``assessment`` as display rows grouped by category."""
+    language = _language()
+    spec = framework_spec_for(assessment.framework)
+    position = benchmark_position_for(assessment=assessment)
+    by_code = {item.code: item for item in position.indicators}
+    shown_groups = [name for name in ("all", "kind") if name == "all" or name in position.keys]
+    categories = []
+    too_small = False
+    for category in spec.categories:
+        rows = []
+        for code in category.indicator_codes:
+            item = by_code[code]
+            indicator = spec.indicator(code)
+            level = indicator.value_type == "level"
+            if level:
+                option = indicator.option(item.value) if item.value else None
+                value = _text(option.label, language) if option else "—"
+            else:
+                value = number_display(item.points)
+
+            def show(x, level=level, weight=indicator.weight):
+                return result_display(x, weight) if level else number_display(x)
+
+            groups = []
+            for name in shown_groups:
+                peer = item.groups.get(name)
+                if peer is None:
+                    continue
+                too_small = too_small or not peer.shown
+                groups.append(
+                    {
+                        "name": name,
+                        "peers": peer.peers,
+                        "shown": peer.shown,
+                        "median": show(peer.median),
+                        "q1": show(peer.q1),
+                        "q3": show(peer.q3),
+                        "percentile": peer.percentile,
+                        "percentile_display": number_display(
+                            None if peer.percentile is None else round(peer.percentile)
+                        ),
+                    }
+                )
+            main = groups[0] if groups else None
+            rows.append(
+                {
+                    "code": code,
+                    "name": _text(indicator.name, language),
+                    "unit": _text(indicator.unit, language),
+                    "lower_is_better": indicator.direction == "lower",
+                    "value": value,
+                    "all": main,
+                    "kind": groups[1] if len(groups) > 1 else None,
+                    "bar": None if main is None or main["percentile"] is None else round(main["percentile"]),
+                }
+            )
+        categories.append({"code": category.code, "name": _text(category.name, language), "rows": rows})
+    return {
+        "categories": categories,
+        "population": position.population,
+        "too_small": too_small,
+        "min_peers": MIN_PEERS,
+        "kind_label": peer_group_label("kind", position.keys["kind"]) if "kind" in position.keys else "",
+        "has_kind": "kind" in position.keys,
+    }
+
+
+@login_required
+@require_GET
+def assessment_benchmark(request, pk: int):
+    assessment = get_object_or_404(Assessment.objects.select_related("cluster", "framework"), pk=pk)
+    require(request.user, "assessment.benchmark", assessment)
+    context = {"assessment": assessment, **benchmark_tables(assessment)}
+    return render(request, "labelling/assessment_benchmark.html", context)
+
+
+def statistics_framework(code: str | None) -> Framework | None:
+    qs = Framework.objects.all()
+    if code:  # a code PostgreSQL cannot compare (NUL) is simply unknown
+        return qs.filter(code=code).first() if "\x00" not in code else None
+    return qs.filter(is_default=True).first() or qs.order_by("code").first()
+
+
+def statistics_tables(framework: Framework) -> dict:
+    language = _language()
+    spec = framework_spec_for(framework)
+    statistics = population_statistics(framework=framework)
+    by_code = {row["code"]: row for row in statistics.criteria}
+    categories = []
+    for category in spec.categories:
+        rows = []
+        for code in category.indicator_codes:
+            row = by_code[code]
+            rows.append(
+                {
+                    **row,
+                    "name": _text(spec.indicator(code).name, language),
+                    "full_percent": None if row["full_share"] is None else round(100 * row["full_share"]),
+                    "met_percent": None if row["met_share"] is None else round(100 * row["met_share"]),
+                }
+            )
+        categories.append({"code": category.code, "name": _text(category.name, language), "rows": rows})
+    levels = [(level, Level(level).label) for level in ("bronze", "silver", "gold")]
+    regions = [{**entry, "counts": [entry[level] for level, _label in levels]} for entry in statistics.labels_by_region]
+    return {
+        "framework": framework,
+        "framework_name": _text(spec.name, language),
+        "population": statistics.population,
+        "categories": categories,
+        "levels": levels,
+        "labels_by_level": [(label, statistics.labels_by_level.get(level, 0)) for level, label in levels],
+        "labels_total": sum(statistics.labels_by_level.values()),
+        "regions": regions,
+    }
+
+
+@login_required
+@require_GET
+def statistics(request):
+    if not can(request.user, "statistics.view"):
+        raise Http404
+    framework = statistics_framework(request.GET.get("framework"))
+    if framework is None:
+        raise Http404
+    return render(request, "labelling/statistics.html", statistics_tables(framework))

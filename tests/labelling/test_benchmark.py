@@ -1,0 +1,311 @@
+"""Benchmarking from the database: the population, one assessment's position, the statistics, the pages and
+the API; and the proposals refreshed from the records while the assessment is editable."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from labelling.benchmark import benchmark_population, benchmark_position_for, population_statistics
+from labelling.models import Answer
+from labelling.services.proposals import assessment_refresh_proposals
+from tests import factories
+
+VALIDATED_ON = datetime.date(2026, 3, 1)
+
+
+def _validated(cluster, *, values, year=2025, status="validated", validated_on=VALIDATED_ON):
+    assessment = factories.AssessmentFactory(
+        cluster=cluster, reference_year=year, status=status, validated_on=validated_on
+    )
+    for code, value in values.items():
+        answer = Answer.objects.get(assessment=assessment, indicator__code=code)
+        if isinstance(value, str):
+            answer.validated_option = value
+        else:
+            answer.validated_number = Decimal(value)
+        answer.save(update_fields=["validated_number", "validated_option"])
+    return assessment
+
+
+@pytest.fixture
+def population(framework, cluster, other_cluster):
+    """Four pôles (S1 10, 20, 50, 80; V5 36, 24, 12, 6 months) and one grappe (S1 90; V5 3 months).
+
+    ``cluster`` (Cosmetic Valley, a pôle) has S1 50 and V5 12. Its older decided assessment (S1 99) is
+    replaced by the latest one in the population; a draft of a sixth cluster is left out.
+    """
+    poles = [other_cluster, factories.ClusterFactory(), cluster, factories.ClusterFactory()]
+    s1 = [10, 20, 50, 80]
+    v5 = [36, 24, 12, 6]
+    older = _validated(
+        cluster, values={"S1": 99, "V5": 1}, year=2023, status="decided", validated_on=datetime.date(2024, 3, 1)
+    )
+    assessments = {}
+    for pole, a, b in zip(poles, s1, v5, strict=True):
+        assessments[pole.pk] = _validated(pole, values={"S1": a, "V5": b, "V1": "co_built" if a >= 50 else "none"})
+    grappe = factories.ClusterFactory(kind="grappe", region="11")
+    assessments[grappe.pk] = _validated(grappe, values={"S1": 90, "V5": 3}, status="decided")
+    factories.AssessmentFactory(cluster=factories.ClusterFactory(), reference_year=2025)  # a draft
+    return {
+        "mine": assessments[cluster.pk],
+        "older": older,
+        "other": assessments[other_cluster.pk],
+        "grappe": assessments[grappe.pk],
+        "grappe_cluster": grappe,
+    }
+
+
+def test_the_population_holds_the_latest_validated_assessment_of_each_cluster(framework, population, cluster):
+    values, groups = benchmark_population(framework=framework)
+
+    assert len(values) == 5
+    assert sorted(values["S1"].tolist()) == [10.0, 20.0, 50.0, 80.0, 90.0]
+    assert values.at[population["mine"].pk, "V1"] == "co_built"
+    assert values.at[population["grappe"].pk, "V1"] is None
+    assert groups.at[population["mine"].pk, "kind"] == "pole"
+    assert groups.at[population["grappe"].pk, "kind"] == "grappe"
+    assert groups.at[population["grappe"].pk, "region"] == "11"
+    assert groups.at[population["mine"].pk, "sector"] == "cosmétique"
+
+
+def test_the_position_gives_the_hand_computed_quartiles_and_percentiles(population):
+    position = benchmark_position_for(assessment=population["mine"])
+    s1 = next(i for i in position.indicators if i.code == "S1")
+
+    assert position.population == 5
+    assert s1.value == 50.0
+    everyone, poles = s1.groups["all"], s1.groups["kind"]
+    # all: 10, 20, 50, 80, 90
+    assert (everyone.count, everyone.peers, everyone.shown) == (5, 4, True)
+    assert (everyone.q1, everyone.median, everyone.q3) == (20.0, 50.0, 80.0)
+    assert everyone.percentile == 50.0  # 2 of 4 peers do worse
+    # the pôles: 10, 20, 50, 80
+    assert (poles.count, poles.peers) == (4, 3)
+    assert (poles.q1, poles.median, poles.q3) == (17.5, 35.0, 57.5)
+    assert poles.percentile == pytest.approx(200 / 3)  # 2 of 3 peers do worse
+
+
+def test_less_is_better_indicators_rank_the_smaller_value_higher(population):
+    v5 = next(i for i in benchmark_position_for(assessment=population["mine"]).indicators if i.code == "V5")
+    # all: 3, 6, 12, 24, 36 months; 24 and 36 are worse than 12
+    assert (v5.groups["all"].q1, v5.groups["all"].median, v5.groups["all"].q3) == (6.0, 12.0, 24.0)
+    assert v5.groups["all"].percentile == 50.0
+    assert v5.groups["kind"].percentile == pytest.approx(200 / 3)
+
+
+def test_an_older_assessment_is_compared_with_its_own_values(population, cluster):
+    older = cluster.assessments.get(reference_year=2023)
+    s1 = next(i for i in benchmark_position_for(assessment=older).indicators if i.code == "S1")
+
+    assert s1.value == 99.0
+    assert s1.groups["all"].count == 5  # still one assessment per cluster
+    assert s1.groups["all"].percentile == 100.0
+
+
+def test_a_cluster_alone_in_its_group_gets_no_percentile_there(population):
+    position = benchmark_position_for(assessment=population["grappe"])
+    s1 = next(i for i in position.indicators if i.code == "S1")
+
+    assert s1.groups["all"].percentile == 100.0
+    alone = s1.groups["kind"]
+    assert (alone.count, alone.peers, alone.shown) == (1, 0, False)
+    assert (alone.median, alone.percentile) == (None, None)
+    # a region of its own, too
+    assert s1.groups["region"].shown is False
+
+
+def test_fewer_than_three_peers_hide_the_statistics(framework, cluster, other_cluster):
+    mine = _validated(cluster, values={"S1": 50})
+    _validated(other_cluster, values={"S1": 80})
+    _validated(factories.ClusterFactory(), values={"S1": 10})
+
+    s1 = next(i for i in benchmark_position_for(assessment=mine).indicators if i.code == "S1")
+
+    assert s1.groups["all"].peers == 2
+    assert (s1.groups["all"].median, s1.groups["all"].percentile) == (None, None)
+
+
+def test_the_population_is_read_in_a_constant_number_of_queries(framework, cluster):
+    mine = _validated(cluster, values={"S1": 50})
+    for n in range(3):
+        _validated(factories.ClusterFactory(), values={"S1": 10 * n})
+    benchmark_position_for(assessment=mine)  # warms the framework spec cache
+
+    with CaptureQueriesContext(connection) as small:
+        benchmark_position_for(assessment=mine)
+    with CaptureQueriesContext(connection) as small_statistics:
+        population_statistics(framework=framework)
+    for n in range(12):
+        cluster_n = factories.ClusterFactory(kind="grappe" if n % 2 else "pole", region=str(10 + n))
+        _validated(cluster_n, values={"S1": n, "V5": n})
+    with CaptureQueriesContext(connection) as large:
+        position = benchmark_position_for(assessment=mine)
+    with CaptureQueriesContext(connection) as large_statistics:
+        population_statistics(framework=framework)
+
+    assert position.population == 16
+    assert len(large) == len(small) <= 3
+    assert len(large_statistics) == len(small_statistics) <= 3
+
+
+def test_the_statistics_count_criteria_met_and_active_labels_by_region_and_level(framework, population):
+    factories.LabelFactory(assessment=population["grappe"], level="silver")
+    factories.LabelFactory(assessment=population["older"], level="bronze")  # region 24
+    factories.LabelFactory(assessment=population["other"], level="gold", status="revoked", revoked_reason="Fraud")
+
+    statistics = population_statistics(framework=framework)
+
+    s1 = next(row for row in statistics.criteria if row["code"] == "S1")
+    # S1: full at 75 (80, 90), partial at 50 (50), none (10, 20)
+    assert (s1["n"], s1["full"], s1["partial"], s1["none"]) == (5, 2, 1, 2)
+    assert (s1["full_share"], s1["met_share"]) == (0.4, 0.6)
+    assert statistics.labels_by_level == {"bronze": 1, "silver": 1, "gold": 0}
+    assert statistics.labels_by_region == [
+        {"region": "11", "bronze": 0, "silver": 1, "gold": 0, "total": 1},
+        {"region": "24", "bronze": 1, "silver": 0, "gold": 0, "total": 1},
+    ]
+
+
+# --- pages --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "q1"), [("fr", "17,5"), ("en", "17.5")])
+def test_the_benchmark_page_renders_in_french_and_english(population, manager, client_for, language, q1):
+    client = client_for(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    response = client.get(reverse("labelling:assessment_benchmark", args=[population["mine"].pk]))
+
+    assert response.status_code == 200
+    assert f'lang="{language}"' in response.content.decode()
+    row = response.content.decode().split('id="bench-row-S1"')[1].split("</tr>")[0]
+    assert f"{q1} – 57,5" in row if language == "fr" else f"{q1} – 57.5" in row
+    assert '<meter min="0" max="100" value="50">' in row  # percentile among all
+    assert "67" in row  # percentile among the pôles
+
+
+def test_the_benchmark_page_says_when_the_group_is_too_small(population, client_for):
+    manager = factories.ManagerFactory()
+    population["grappe_cluster"].managers.add(manager)
+    client = client_for(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    response = client.get(reverse("labelling:assessment_benchmark", args=[population["grappe"].pk]))
+
+    assert response.status_code == 200
+    assert 'id="too-small"' in response.content.decode()
+    assert "too few peers" in response.content.decode()
+
+
+def test_the_benchmark_page_is_refused_before_validation(framework, cluster, manager, client_for):
+    draft = factories.AssessmentFactory(cluster=cluster, reference_year=2025)
+
+    response = client_for(manager).get(reverse("labelling:assessment_benchmark", args=[draft.pk]))
+
+    assert response.status_code == 404
+
+
+def test_the_assessment_page_links_to_the_benchmark_once_validated(population, manager, client_for):
+    client = client_for(manager)
+    url = reverse("labelling:assessment_benchmark", args=[population["mine"].pk])
+
+    response = client.get(reverse("labelling:assessment_detail", args=[population["mine"].pk]))
+
+    assert url in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_statistics_page_renders_for_administrators(population, administrator, client_for, language):
+    factories.LabelFactory(assessment=population["grappe"], level="silver")
+    client = client_for(administrator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    dashboard = client.get(reverse("labelling:admin_dashboard"))
+    response = client.get(reverse("labelling:statistics"))
+
+    assert reverse("labelling:statistics") in dashboard.content.decode()
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'lang="{language}"' in content
+    row = content.split('id="criteria-S1"')[1].split("</tr>")[0]
+    assert "2 (40 %)" in row and "60 %" in row
+    region = content.split('id="labels-by-region"')[1].split("</table>")[0]
+    assert '<th scope="row">11</th><td>0</td><td>1</td><td>0</td><td>1</td>' in region
+
+
+# --- API ----------------------------------------------------------------------------------------------
+
+
+def test_the_benchmark_api_gives_the_position(population, manager):
+    client = APIClient()
+    client.force_authenticate(manager)
+
+    response = client.get(reverse("api-assessment-benchmark", args=[population["mine"].pk]))
+
+    assert response.status_code == 200
+    s1 = next(i for i in response.json()["indicators"] if i["code"] == "S1")
+    assert s1["value"] == 50.0
+    assert s1["peer_groups"]["all"] == {
+        "group": "*",
+        "count": 5,
+        "peers": 4,
+        "enough_peers": True,
+        "q1": 20.0,
+        "median": 50.0,
+        "q3": 80.0,
+        "percentile": 50.0,
+    }
+    assert response.json()["peer_groups"]["kind"] == "pole"
+
+
+def test_the_statistics_api_is_for_administrators(population, administrator, manager):
+    client = APIClient()
+    client.force_authenticate(manager)
+    assert client.get(reverse("api-statistics")).status_code == 404
+
+    client.force_authenticate(administrator)
+    response = client.get(reverse("api-statistics"))
+
+    assert response.status_code == 200
+    assert response.json()["population"] == 5
+    s1 = next(row for row in response.json()["criteria"] if row["code"] == "S1")
+    assert s1["met_share"] == 0.6
+
+
+# --- proposals refreshed from the records ---------------------------------------------------------------
+
+
+def test_a_member_added_after_creation_changes_the_proposal_shown(framework, cluster, manager, client_for):
+    factories.MemberFactory(cluster=cluster)
+    assessment = factories.AssessmentFactory(cluster=cluster, reference_year=2025, created_by=manager)
+    assert Answer.objects.get(assessment=assessment, indicator__code="S3").proposed_number == 1
+    factories.MemberFactory(cluster=cluster)
+    client = client_for(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    response = client.get(reverse("labelling:assessment_fill", args=[assessment.pk, "S"]))
+
+    assert response.status_code == 200
+    answer = Answer.objects.get(assessment=assessment, indicator__code="S3")
+    assert answer.proposed_number == 2
+    assert "2 active members in the records." in response.content.decode()
+
+
+def test_refreshing_the_proposals_writes_only_what_changed_and_stops_after_submission(framework, cluster):
+    factories.MemberFactory(cluster=cluster)
+    assessment = factories.AssessmentFactory(cluster=cluster, reference_year=2025)
+
+    assert assessment_refresh_proposals(assessment=assessment) == 0
+    factories.MemberFactory(cluster=cluster, region="11")
+    assert assessment_refresh_proposals(assessment=assessment) == 2  # S3 (members) and S4 (same region)
+    assert assessment_refresh_proposals(assessment=assessment) == 0
+
+    assessment.status = "submitted"
+    assessment.save(update_fields=["status"])
+    factories.MemberFactory(cluster=cluster)
+    assert assessment_refresh_proposals(assessment=assessment) == 0
+    assert Answer.objects.get(assessment=assessment, indicator__code="S3").proposed_number == 2
