@@ -57,6 +57,8 @@ class ListField(forms.CharField):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
         for item in value:
+            if "\x00" in item:  # PostgreSQL cannot store it
+                raise ValidationError(_("Null characters are not allowed."), code="null_characters_not_allowed")
             if len(item) > 100:
                 raise ValidationError(
                     _("“%(item)s…” is too long: 100 characters at most per item."), params={"item": item[:30]}

@@ -391,6 +391,11 @@ def read_members(data: bytes, *, filename: str = "") -> list[dict[str, Any]]:
     if suffix == "xlsx" or _looks_like_xlsx(data):
         rows = _xlsx_rows(data)
     elif suffix in ("csv", "txt", ""):
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Excel's "Unicode text")
+            try:
+                data = data.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError:
+                raise MemberImportError([ImportProblem(None, _("The file is not a CSV text file."))]) from None
         if b"\x00" in data[:4096]:
             raise MemberImportError([ImportProblem(None, _("The file is not a CSV text file."))])
         rows = _csv_rows(data)

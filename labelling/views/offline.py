@@ -101,7 +101,7 @@ def assessment_offline_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         not pending
         or pending.get("assessment") != assessment.pk
-        or not secrets.compare_digest(str(pending.get("token", "")), token)
+        or not secrets.compare_digest(str(pending.get("token", "")).encode(), token.encode())  # bytes: any text
     ):
         messages.error(request, _("This upload is no longer available: upload the file again."))
         return redirect("labelling:assessment_offline", pk=assessment.pk)

@@ -1,0 +1,1356 @@
+"""Bad input, everywhere: every page that accepts a POST and every API endpoint that accepts POST/PATCH gets a
+battery of bad values, field by field, as a user who may use it (the world and the route table come from
+tests/test_access_matrix.py).
+
+For each case: never a 500; an API answers 400/404/409 with a JSON body naming the fields (or a ``detail``),
+2xx only where the input is actually acceptable; a page re-renders (200/400/409) or redirects; and when the input
+had to be refused, nothing changed in the database. Another cluster's records never change, whatever is sent.
+
+Each test covers one (route, bad value) pair and tries it on every field of the route in turn, each try inside a
+savepoint that is rolled back, so that the tries do not see each other; a failure lists the fields that failed.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import escape
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from labelling.models import Answer, Assessment, AuditEvent, Decision, Evidence, Label, Report, Review
+from tests import factories
+from tests.test_access_matrix import API, PAGES, world  # noqa: F401, F811 - the fixture is used by name
+
+# --- the bad values ------------------------------------------------------------------------------------------
+
+LONG = "x" * 100_000
+BAD: dict[str, object] = {
+    "abc": "abc",
+    "negative": "-1",
+    "float_1e308": "1e308",
+    "int_10e30": str(10**30),
+    "nan": "NaN",
+    "infinity": "Infinity",
+    "minus_zero": "-0",
+    "feb_30": "2025-02-30",
+    "dmy_31_02": "31/02/2025",
+    "overlong": LONG,
+    "nul_char": "a\x00b",
+    "rtl_emoji": "\u202eabc\u200f \U0001f600",
+    "unknown_choice": "bogus",
+}
+# JSON-only values: wrong types.
+JSON_BAD: dict[str, object] = {
+    "list": [1],
+    "dict": {"a": 1},
+    "true": True,
+    "number_2": 2,
+    "json_1e308": 1e308,
+    "json_10e30": 10**30,
+    "null": None,
+}
+
+# Field kinds, and for each the bad values that MAY be accepted (valid input, or input the field ignores).
+# Every other bad value must be refused (and then nothing may change).
+TEXT_OK = {
+    "abc",
+    "negative",
+    "float_1e308",
+    "int_10e30",
+    "nan",
+    "infinity",
+    "minus_zero",
+    "feb_30",
+    "dmy_31_02",
+    "rtl_emoji",
+    "unknown_choice",
+    "number_2",
+    "json_1e308",
+    "json_10e30",
+}
+MAY_PASS: dict[str, set[str]] = {
+    "int": {"minus_zero", "null", "number_2"},
+    "dec": {"minus_zero", "null", "number_2"},
+    "answer": {"minus_zero", "null", "number_2"},  # an indicator's value: a number in range (S1, a percentage)
+    "date": {"null"},
+    "bool_form": set(BAD),  # an HTML checkbox: any text is "ticked"
+    "bool": {"null", "true"},  # JSON: only true/false/0/1 (and their strings)
+    "choice": {"null"},
+    "fk": {"null"},
+    "version": {"minus_zero", "null"},  # 0 is stale (versions start at 1): refused, but as a conflict
+    "text": TEXT_OK | {"null"},  # bounded text: the 100,000 characters are refused
+    "longtext": TEXT_OK | {"overlong", "null"},  # unbounded text
+    "strlist": {"list"},  # JSON list of short texts
+    "ignored": set(BAD) | set(JSON_BAD),  # not stored (e.g. where to go next): anything goes, nothing breaks
+}
+# The "null" JSON value is accepted by optional fields; required ones refuse it. Either is fine here.
+
+
+def may_pass(kind: str, bad: str) -> bool:
+    return bad in MAY_PASS[kind]
+
+
+# --- the database state --------------------------------------------------------------------------------------
+
+SNAPSHOT_MODELS = (
+    Cluster,
+    Member,
+    TeamYear,
+    FinancingYear,
+    Assessment,
+    Answer,
+    Evidence,
+    Review,
+    Decision,
+    Label,
+    Report,
+    AuditEvent,
+)
+
+
+def snapshot() -> dict:
+    """Every row of the models that input can change, with what moves when it is saved."""
+    state = {}
+    for model in SNAPSHOT_MODELS:
+        names = [f.name for f in model._meta.concrete_fields if f.name in ("version", "status", "updated_at")]
+        state[model.__name__] = sorted(model.objects.values_list("pk", *names))
+    state["assessors"] = sorted(Assessment.objects.values_list("pk", "assessor_id"))
+    return state
+
+
+def foreign_snapshot(w) -> tuple:
+    """What belongs to the other cluster: never changed by anybody here."""
+    other = w.other_cluster
+    return (
+        Cluster.objects.filter(pk=other.pk).values_list("version", "updated_at").get(),
+        sorted(Member.objects.filter(cluster=other).values_list("pk", "version")),
+        sorted(Assessment.objects.filter(cluster=other).values_list("pk", "version", "status")),
+        sorted(TeamYear.objects.filter(cluster=other).values_list("pk", "version")),
+        sorted(FinancingYear.objects.filter(cluster=other).values_list("pk", "version")),
+    )
+
+
+# --- the routes under test -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """A route that takes input: who posts, a valid body, and the kind of each field."""
+
+    role: str
+    kwargs: object  # World -> url kwargs
+    valid: object  # World -> a valid body (whose fields are replaced one at a time)
+    fields: dict = field(default_factory=dict)  # name -> kind
+    # the valid body is accepted (False: the route refuses it in the world's state, e.g. an incomplete submission)
+    valid_passes: bool = True
+    method: str = "post"
+    foreign: object = None  # World -> {field: an id of another cluster's object (or another role's user)}
+    files: tuple = ()  # file fields
+    ok: int = 302  # the status of an accepted page POST (the autosave answers JSON: 200)
+    reads_body: bool = True  # False: the route takes no input (a malformed body is not even read)
+    empty_ok: bool = False  # True: every field is optional, an empty body is valid
+
+
+def _answer(w, assessment="draft", code="S1"):
+    return getattr(w, assessment).answers.get(indicator__code=code)
+
+
+def _s_category_body(w):
+    body = {}
+    for answer in w.draft.answers.select_related("indicator").filter(indicator__category__code="S"):
+        code = answer.indicator.code
+        body[f"{code}-value"] = ""
+        body[f"{code}-comment"] = ""
+        body[f"{code}-version"] = str(answer.version)
+    body["S1-value"] = "80"
+    body["S1-comment"] = "as counted"
+    return body
+
+
+def _s_category_fields():
+    fields = {}
+    for code in ("S1", "S2", "S3", "S4"):
+        fields[f"{code}-value"] = "answer" if code != "S3" else "int"
+        fields[f"{code}-comment"] = "text"
+        # the version only matters for the answer that changes (S1 in the valid body)
+        fields[f"{code}-version"] = "version" if code == "S1" else "ignored"
+    return fields
+
+
+def _other_assessment(w):
+    return Assessment.objects.filter(cluster=w.other_cluster).first()
+
+
+CLUSTER_FORM_FIELDS = {
+    "name": "text",
+    "acronym": "text",
+    "kind": "choice",
+    "legal_form": "text",
+    "legal_entity": "bool_form",
+    "public_profile": "bool_form",
+    "country": "text",
+    "region": "text",
+    "city": "text",
+    "website": "text",
+    "year_founded": "int",
+    "sectors": "text",
+    "s3_domains": "text",
+    "description_fr": "longtext",
+    "description_en": "longtext",
+    "version": "version",
+}
+
+
+def _cluster_form_body(w):
+    c = w.cluster
+    c.refresh_from_db()
+    return {
+        "name": c.name,
+        "acronym": c.acronym,
+        "kind": c.kind,
+        "legal_form": c.legal_form or "association",
+        "legal_entity": "on",
+        "public_profile": "on",
+        "country": c.country or "FR",
+        "region": "24",
+        "city": "Chartres",
+        "website": "https://example.org",
+        "year_founded": "2005",
+        "sectors": "cosmetics, perfume",
+        "s3_domains": "",
+        "description_fr": "Un pôle.",
+        "description_en": "A cluster.",
+        "version": str(c.version),
+    }
+
+
+MEMBER_FORM_FIELDS = {
+    "name": "text",
+    "member_type": "choice",
+    "size_class": "choice",
+    "region": "text",
+    "member_since": "date",
+    "fee_paying": "bool_form",
+}
+TEAM_FORM_FIELDS = {
+    "staff_fte": "dec",
+    "staff_headcount": "int",
+    "staff_with_degree": "int",
+    "board_seats": "int",
+    "board_company_seats": "int",
+    "strategy_document": "bool_form",
+    "strategy_adopted_on": "date",
+    "action_plan": "choice",
+    "performance_contract": "bool_form",
+}
+FINANCING_FIELDS = {source: "dec" for source in FinancingYear.SOURCES}
+
+
+def _member_body(w, **extra):
+    return {
+        "name": "Nouvelle PME",
+        "member_type": "sme",
+        "size_class": "small",
+        "region": "24",
+        "member_since": "2020-05-04",
+        "fee_paying": "on",
+        **extra,
+    }
+
+
+def _team_body(w, **extra):
+    return {
+        "staff_fte": "3.5",
+        "staff_headcount": "4",
+        "staff_with_degree": "3",
+        "board_seats": "12",
+        "board_company_seats": "7",
+        "strategy_document": "on",
+        "strategy_adopted_on": "2023-01-15",
+        "action_plan": "partial",
+        **extra,
+    }
+
+
+def _financing_body(w, **extra):
+    return {
+        "state": "100000",
+        "regional": "50000",
+        "eu": "0",
+        "member_fees": "80000",
+        "paid_services": "20000",
+        "other_private": "1000.50",
+        **extra,
+    }
+
+
+def _version(model, **lookup):
+    return str(model.objects.get(**lookup).version)
+
+
+PAGE_CASES: dict[str, Case] = {
+    "clusters:profile_edit": Case(
+        "manager", lambda w: {"pk": w.cluster.pk}, _cluster_form_body, CLUSTER_FORM_FIELDS, files=("logo",)
+    ),
+    "clusters:member_add": Case("manager", lambda w: {"pk": w.cluster.pk}, _member_body, MEMBER_FORM_FIELDS),
+    "clusters:member_edit": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk, "member_pk": w.member.pk},
+        lambda w: _member_body(w, version=_version(Member, pk=w.member.pk)),
+        {**MEMBER_FORM_FIELDS, "version": "version"},
+    ),
+    "clusters:member_set_active": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk, "member_pk": w.member.pk},
+        lambda w: {"active": "0", "version": _version(Member, pk=w.member.pk), "next": ""},
+        {"version": "version", "next": "ignored"},
+    ),
+    "clusters:member_import": Case(
+        "manager", lambda w: {"pk": w.cluster.pk}, lambda w: {}, valid_passes=False, files=("file",), ok=200
+    ),  # the import's report is a 200 page
+    "clusters:team_add": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk},
+        lambda w: _team_body(w, year="2024"),
+        {"year": "int", **TEAM_FORM_FIELDS},
+    ),
+    "clusters:team_edit": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk, "year": 2025},
+        lambda w: _team_body(w, version=_version(TeamYear, cluster=w.cluster, year=2025)),
+        {**TEAM_FORM_FIELDS, "version": "version"},
+    ),
+    "clusters:financing_add": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk},
+        lambda w: _financing_body(w, year="2024"),
+        {"year": "int", **FINANCING_FIELDS},
+    ),
+    "clusters:financing_edit": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk, "year": 2025},
+        lambda w: _financing_body(w, version=_version(FinancingYear, cluster=w.cluster, year=2025)),
+        {**FINANCING_FIELDS, "version": "version"},
+    ),
+    "labelling:cluster_assessments": Case(
+        "manager",
+        lambda w: {"cluster_pk": w.cluster.pk},
+        lambda w: {"reference_year": "2022", "legal_entity": "on", "public_profile": "on", "previous": ""},
+        {"reference_year": "int", "legal_entity": "bool_form", "public_profile": "bool_form", "previous": "fk"},
+        foreign=lambda w: {"previous": _other_assessment(w).pk},
+    ),
+    "labelling:assessment_fill": Case(
+        "manager", lambda w: {"pk": w.draft.pk, "category_code": "S"}, _s_category_body, _s_category_fields()
+    ),
+    "labelling:assessment_autosave": Case(
+        "manager",
+        lambda w: {"pk": w.draft.pk},
+        lambda w: {"code": "S1", "value": "80", "comment": "as counted", "version": str(_answer(w).version)},
+        {"code": "choice", "value": "answer", "comment": "text", "version": "version"},
+        ok=200,
+    ),
+    "labelling:assessment_eligibility": Case(
+        "manager",
+        lambda w: {"pk": w.draft.pk},
+        lambda w: {"legal_entity": "on", "version": _version(Assessment, pk=w.draft.pk)},
+        {"legal_entity": "bool_form", "public_profile": "bool_form", "version": "version"},
+    ),
+    "labelling:assessment_submit": Case(  # the draft is incomplete: refused whatever is sent
+        "manager",
+        lambda w: {"pk": w.draft.pk},
+        lambda w: {"version": _version(Assessment, pk=w.draft.pk)},
+        {"version": "version"},
+        valid_passes=False,
+    ),
+    "labelling:evidence_upload": Case(
+        "manager",
+        lambda w: {"answer_pk": w.evidence.answer_id},
+        lambda w: {"document_date": "2025-03-01"},
+        {"document_date": "date"},
+        valid_passes=False,
+        files=("file",),
+    ),
+    "labelling:evidence_delete": Case("manager", lambda w: {"pk": w.evidence.pk}, lambda w: {}),
+    "labelling:assessment_offline": Case(
+        "manager", lambda w: {"pk": w.draft.pk}, lambda w: {}, valid_passes=False, files=("file",)
+    ),
+    "labelling:assessment_offline_confirm": Case(  # no upload pending: refused
+        "manager", lambda w: {"pk": w.draft.pk}, lambda w: {"token": "x"}, {"token": "text"}, valid_passes=False
+    ),
+    "labelling:assessment_assign": Case(  # reassignment of the assessment in review
+        "administrator",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"assessor": str(w.users["other_assessor"].pk)},
+        {"assessor": "fk"},
+        foreign=lambda w: {"assessor": w.users["other_manager"].pk},
+    ),
+    "labelling:assessment_declare_no_conflict": Case(  # already declared in the world: refused
+        "assessor", lambda w: {"pk": w.in_review.pk}, lambda w: {}, valid_passes=False
+    ),
+    "labelling:answer_review": Case(
+        "assessor",
+        lambda w: {"pk": w.in_review.pk, "code": "S1"},
+        lambda w: {
+            "decision": "correct",
+            "value": "50",
+            "justification": "counted again",
+            "comment": "",
+            "version": str(_answer(w, "in_review").version),
+        },
+        {
+            "decision": "choice",
+            "value": "answer",
+            "justification": "longtext",
+            "comment": "longtext",
+            "version": "version",
+        },
+    ),
+    "labelling:assessment_request_changes": Case(
+        "assessor",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"comment": "Attach the strategy."},
+        {"comment": "text"},
+    ),
+    "labelling:assessment_validate": Case(  # nothing reviewed yet: refused
+        "assessor",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"recommended_level": "silver"},
+        {"recommended_level": "choice"},
+        valid_passes=False,
+    ),
+    "labelling:assessment_decide": Case(  # not validated: refused
+        "administrator",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"level": "silver", "reason": "r"},
+        {"level": "choice", "reason": "longtext"},
+        valid_passes=False,
+    ),
+    "labelling:label_revoke": Case(
+        "administrator", lambda w: {"pk": w.label.pk}, lambda w: {"reason": "Fraud."}, {"reason": "longtext"}
+    ),
+    "labelling:report_request": Case(
+        "manager",
+        lambda w: {"pk": w.decided.pk},
+        lambda w: {"kind": "assessment", "language": "en"},
+        {"kind": "choice", "language": "choice"},
+    ),
+}
+
+# API: JSON bodies.
+CLUSTER_API_FIELDS = {
+    "name": "text",
+    "acronym": "text",
+    "kind": "choice",
+    "legal_form": "text",
+    "legal_entity": "bool",
+    "public_profile": "bool",
+    "country": "text",
+    "region": "text",
+    "city": "text",
+    "website": "text",
+    "year_founded": "int",
+    "sectors": "strlist",
+    "s3_domains": "strlist",
+    "description_fr": "longtext",
+    "description_en": "longtext",
+    "version": "version",
+}
+MEMBER_API_FIELDS = {
+    "name": "text",
+    "member_type": "choice",
+    "size_class": "choice",
+    "region": "text",
+    "member_since": "date",
+    "fee_paying": "bool",
+    "active": "bool",
+}
+TEAM_API_FIELDS = {
+    "staff_fte": "dec",
+    "staff_headcount": "int",
+    "staff_with_degree": "int",
+    "board_seats": "int",
+    "board_company_seats": "int",
+    "strategy_document": "bool",
+    "strategy_adopted_on": "date",
+    "action_plan": "choice",
+    "performance_contract": "bool",
+}
+
+
+def _json_member(w, **extra):
+    return {
+        "name": "Nouvelle PME",
+        "member_type": "sme",
+        "size_class": "small",
+        "region": "24",
+        "member_since": "2020-05-04",
+        "fee_paying": True,
+        **extra,
+    }
+
+
+def _json_team(w, **extra):
+    return {
+        "staff_fte": "3.5",
+        "staff_headcount": 4,
+        "staff_with_degree": 3,
+        "board_seats": 12,
+        "board_company_seats": 7,
+        "strategy_document": True,
+        "strategy_adopted_on": "2023-01-15",
+        "action_plan": "partial",
+        **extra,
+    }
+
+
+def _json_financing(w, **extra):
+    return {
+        "state": "100000",
+        "regional": 50000,
+        "eu": 0,
+        "member_fees": "80000",
+        "paid_services": "20000",
+        "other_private": "1000.50",
+        **extra,
+    }
+
+
+API_CASES: dict[str, Case] = {
+    "api-cluster-detail": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk},
+        lambda w: {
+            "city": "Chartres",
+            "sectors": ["cosmetics"],
+            "year_founded": 2005,
+            "version": Cluster.objects.get(pk=w.cluster.pk).version,
+        },
+        CLUSTER_API_FIELDS,
+        method="patch",
+    ),
+    "api-member-list": Case("manager", lambda w: {"cluster_pk": w.cluster.pk}, _json_member, MEMBER_API_FIELDS),
+    "api-member-detail": Case(
+        "manager",
+        lambda w: {"cluster_pk": w.cluster.pk, "pk": w.member.pk},
+        lambda w: _json_member(w, version=Member.objects.get(pk=w.member.pk).version),
+        {**MEMBER_API_FIELDS, "version": "version"},
+        method="patch",
+    ),
+    "api-team-year-list": Case(
+        "manager",
+        lambda w: {"cluster_pk": w.cluster.pk},
+        lambda w: _json_team(w, year=2024),
+        {"year": "int", **TEAM_API_FIELDS},
+    ),
+    "api-team-year-detail": Case(
+        "manager",
+        lambda w: {"cluster_pk": w.cluster.pk, "year": 2025},
+        lambda w: _json_team(w, version=TeamYear.objects.get(cluster=w.cluster, year=2025).version),
+        {**TEAM_API_FIELDS, "version": "version", "year": "int"},
+        method="patch",
+    ),
+    "api-financing-year-list": Case(
+        "manager",
+        lambda w: {"cluster_pk": w.cluster.pk},
+        lambda w: _json_financing(w, year=2024),
+        {"year": "int", **FINANCING_FIELDS},
+    ),
+    "api-financing-year-detail": Case(
+        "manager",
+        lambda w: {"cluster_pk": w.cluster.pk, "year": 2025},
+        lambda w: _json_financing(w, version=FinancingYear.objects.get(cluster=w.cluster, year=2025).version),
+        {**FINANCING_FIELDS, "version": "version", "year": "int"},
+        method="patch",
+    ),
+    "api-assessment-list": Case(
+        "manager",
+        lambda w: {},
+        lambda w: {"cluster": w.cluster.pk, "reference_year": 2022, "legal_entity": True, "public_profile": True},
+        {"cluster": "fk", "reference_year": "int", "previous": "fk", "legal_entity": "bool", "public_profile": "bool"},
+        foreign=lambda w: {"cluster": w.other_cluster.pk, "previous": _other_assessment(w).pk},
+    ),
+    "api-answer-detail": Case(
+        "manager",
+        lambda w: {"pk": w.draft.pk, "code": "S1"},
+        lambda w: {"value": 80, "comment": "as counted", "version": _answer(w).version},
+        {"value": "answer", "comment": "text", "version": "version"},
+        method="patch",
+    ),
+    "api-assessment-submit": Case(  # incomplete draft: refused whatever is sent
+        "manager",
+        lambda w: {"pk": w.draft.pk},
+        lambda w: {"version": Assessment.objects.get(pk=w.draft.pk).version},
+        {"version": "version"},
+        valid_passes=False,
+    ),
+    "api-assessment-assign": Case(
+        "administrator",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"assessor": w.users["other_assessor"].pk},
+        {"assessor": "fk"},
+        foreign=lambda w: {"assessor": w.users["other_manager"].pk},
+    ),
+    "api-assessment-declare-no-conflict": Case(  # declared already in the world: answers the same review again
+        "assessor", lambda w: {"pk": w.in_review.pk}, lambda w: {}, valid_passes=False, reads_body=False
+    ),
+    "api-answer-review": Case(
+        "assessor",
+        lambda w: {"pk": w.in_review.pk, "code": "S1"},
+        lambda w: {
+            "accept": False,
+            "value": 50,
+            "justification": "counted again",
+            "comment": "",
+            "expected_version": _answer(w, "in_review").version,
+        },
+        {
+            "accept": "bool",
+            "value": "answer",
+            "justification": "text",
+            "comment": "text",
+            "expected_version": "version",
+        },
+    ),
+    "api-assessment-request-changes": Case(
+        "assessor",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"comment": "Attach the strategy."},
+        {"comment": "text"},
+    ),
+    "api-assessment-validate": Case(
+        "assessor",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"recommended_level": "silver"},
+        {"recommended_level": "choice"},
+        valid_passes=False,
+    ),
+    "api-assessment-decide": Case(
+        "administrator",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"level": "silver", "reason": "r"},
+        {"level": "choice", "reason": "text"},
+        valid_passes=False,
+    ),
+    "api-assessment-reports": Case(
+        "manager",
+        lambda w: {"pk": w.decided.pk},
+        lambda w: {"kind": "assessment", "language": "en"},
+        {"kind": "choice", "language": "choice"},
+        empty_ok=True,
+    ),
+    "api-label-revoke": Case(
+        "administrator", lambda w: {"pk": w.label.pk}, lambda w: {"reason": "Fraud."}, {"reason": "text"}
+    ),
+}
+
+
+def test_every_route_that_takes_input_is_covered():
+    """Every page that accepts a POST and every API route that accepts writes is in the tables above."""
+    pages = {name for name, route in PAGES.items() if route.post}
+    apis = {name for name, route in API.items() if route.post}
+    apis |= {
+        "api-cluster-detail",
+        "api-member-detail",
+        "api-team-year-detail",
+        "api-financing-year-detail",
+        "api-answer-detail",
+    }  # PATCH
+    assert pages == set(PAGE_CASES)
+    assert apis == set(API_CASES)
+
+
+# --- clients and the checks ----------------------------------------------------------------------------------
+
+
+def _api_client(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def bad_world(world):  # noqa: F811 - the fixture imported above
+    """The world, plus another cluster's assessment and member (ids to smuggle into bodies)."""
+    factories.AssessmentFactory(cluster=world.other_cluster, reference_year=2024)
+    factories.MemberFactory(cluster=world.other_cluster)
+    return world
+
+
+def _has_errors(body) -> bool:
+    if isinstance(body, dict):
+        return bool(body) and all(isinstance(k, str) for k in body)
+    return isinstance(body, list) and bool(body)
+
+
+def _check_api(response, *, must_refuse: bool) -> str | None:
+    code = response.status_code
+    if code >= 500:
+        return f"status {code}"
+    if code not in (200, 201, 202, 400, 404, 409, 415):
+        return f"unexpected status {code}"
+    if code >= 400:
+        try:
+            body = response.json()
+        except ValueError:
+            return f"{code} without a JSON body: {response.content[:200]!r}"
+        if not _has_errors(body):
+            return f"{code} without field errors nor detail: {body!r}"
+    elif must_refuse:
+        return f"accepted ({code}) input that must be refused"
+    return None
+
+
+def _check_page(response, *, must_refuse: bool) -> str | None:
+    code = response.status_code
+    if code >= 500:
+        return f"status {code}"
+    if code not in (200, 302, 400, 404, 409):
+        return f"unexpected status {code}"
+    return None
+
+
+def _try(what: str, failures: list, call, *, must_refuse: bool, check, w, ok: int = 302):
+    """Send one request inside a savepoint that is rolled back; record what went wrong."""
+    foreign = foreign_snapshot(w)
+    before = snapshot()
+    try:
+        with transaction.atomic():
+            try:
+                response = call()
+            except Exception as exc:  # noqa: BLE001 - a crash is the failure we report
+                tail = "".join(traceback.format_exception(exc)[-4:])
+                failures.append(f"{what}: raised {type(exc).__name__}: {str(exc)[:300]}\n{tail}")
+                return None
+            problem = check(response, must_refuse=must_refuse)
+            if check is _check_page:
+                refused = response.status_code in (200, 400, 404, 409) and response.status_code != ok
+            else:
+                refused = response.status_code >= 400
+            if problem is None and (must_refuse or refused) and snapshot() != before:
+                problem = f"refused ({response.status_code}) but the database changed"
+            if problem is None and foreign_snapshot(w) != foreign:
+                problem = "another cluster's records changed"
+            if problem:
+                failures.append(f"{what}: {problem}")
+            transaction.set_rollback(True)
+            return response
+    except Exception as exc:  # noqa: BLE001
+        failures.append(f"{what}: raised {type(exc).__name__} after the request: {exc}")
+    return None
+
+
+def _url(name, case, w):
+    return reverse(name, kwargs=case.kwargs(w))
+
+
+def _page_post(client, url, body):
+    return lambda: client.post(url, body)
+
+
+def _api_send(client, method, url, body, **extra):
+    return lambda: getattr(client, method)(url, body, format="json", **extra)
+
+
+# --- pages -----------------------------------------------------------------------------------------------------
+
+
+def _page_client(client_for, w, case):
+    return client_for(w.users[case.role])
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_CASES))
+def test_page_accepts_its_valid_body(bad_world, client_for, name):
+    """The valid body reaches the service (else the bad values below would only test the form)."""
+    w, case = bad_world, PAGE_CASES[name]
+    if not case.valid_passes:
+        pytest.skip("the route refuses any body in the world's state")
+    before = snapshot()
+    response = _page_client(client_for, w, case).post(_url(name, case, w), case.valid(w))
+    form = response.context.get("form") if response.context else None
+    assert response.status_code == case.ok, (response.status_code, form.errors if form else response.content[:300])
+    assert snapshot() != before
+
+
+ECHOED = {"rtl_emoji", "dmy_31_02", "feb_30"}
+TYPED_KINDS = {"text", "longtext", "int", "dec", "date", "answer"}  # what a user types (not hidden versions)
+
+
+@pytest.mark.parametrize("bad", sorted(BAD))
+@pytest.mark.parametrize("name", sorted(PAGE_CASES))
+def test_page_refuses_a_bad_value_in_each_field(bad_world, client_for, name, bad):
+    w, case = bad_world, PAGE_CASES[name]
+    client = _page_client(client_for, w, case)
+    url = _url(name, case, w)
+    failures: list[str] = []
+    for field_name, kind in case.fields.items():
+        body = {**case.valid(w), field_name: BAD[bad]}
+        what = f"POST {name} {field_name}={bad}"
+        response = _try(
+            what,
+            failures,
+            _page_post(client, url, body),
+            must_refuse=not may_pass(kind, bad),
+            check=_check_page,
+            w=w,
+            ok=case.ok,
+        )
+        # a page that re-renders its form shows what was typed, so that nothing is lost
+        if (
+            case.valid_passes
+            and response is not None
+            and response.status_code in (200, 400, 409)
+            and response.status_code != case.ok
+            and "text/html" in response["Content-Type"]
+            and bad in ECHOED
+            and kind in TYPED_KINDS
+            and escape(BAD[bad]) not in response.content.decode()
+        ):
+            failures.append(f"{what}: the page re-rendered without what was typed")
+    assert not failures, "\n".join(failures)
+
+
+BODIES = {
+    "empty": lambda w, case: {},
+    "extra_fields": lambda w, case: {
+        **case.valid(w),
+        "unexpected": "x",
+        "id": "999999",
+        "cluster": str(w.other_cluster.pk),
+        "created_at": "2000-01-01",
+        "status": "decided",
+        "assessor": str(w.users["other_manager"].pk),
+    },
+    "only_garbage_keys": lambda w, case: {"\x00": "\x00", LONG[:1000]: "1", "a[b]": ["1", "2"]},
+}
+
+
+@pytest.mark.parametrize("body", sorted(BODIES))
+@pytest.mark.parametrize("name", sorted(PAGE_CASES))
+def test_page_survives_empty_and_odd_bodies(bad_world, client_for, name, body):
+    w, case = bad_world, PAGE_CASES[name]
+    client = _page_client(client_for, w, case)
+    failures: list[str] = []
+    data = BODIES[body](w, case)
+    # an empty body is refused wherever a field is required (every route with fields but the checkboxes-only ones)
+    must_refuse = body in ("empty", "only_garbage_keys") and any(
+        kind not in ("bool_form", "longtext", "text", "choice") for kind in case.fields.values()
+    )
+    _try(
+        f"POST {name} {body}",
+        failures,
+        _page_post(client, _url(name, case, w), data),
+        must_refuse=must_refuse,
+        check=_check_page,
+        w=w,
+        ok=case.ok,
+    )
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if c.foreign))
+def test_page_refuses_another_clusters_ids(bad_world, client_for, name):
+    w, case = bad_world, PAGE_CASES[name]
+    client = _page_client(client_for, w, case)
+    failures: list[str] = []
+    for field_name, value in case.foreign(w).items():
+        body = {**case.valid(w), field_name: str(value)}
+        _try(
+            f"POST {name} {field_name}=<foreign id>",
+            failures,
+            _page_post(client, _url(name, case, w), body),
+            must_refuse=True,
+            check=_check_page,
+            w=w,
+            ok=case.ok,
+        )
+        body = {**case.valid(w), field_name: "999999"}
+        _try(
+            f"POST {name} {field_name}=<no such id>",
+            failures,
+            _page_post(client, _url(name, case, w), body),
+            must_refuse=True,
+            check=_check_page,
+            w=w,
+            ok=case.ok,
+        )
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("stale", ["0", "-1", "abc", "", "1e308", str(10**30), "99999"])
+@pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if "version" in c.fields.values()))
+def test_page_refuses_a_stale_or_broken_version(bad_world, client_for, name, stale):
+    w, case = bad_world, PAGE_CASES[name]
+    client = _page_client(client_for, w, case)
+    failures: list[str] = []
+    for field_name in [f for f, kind in case.fields.items() if kind == "version"]:
+        body = {**case.valid(w), field_name: stale}
+        # the review's version is optional: left empty, the review is saved without the check
+        must_refuse = not (stale == "" and name == "labelling:answer_review")
+        response = _try(
+            f"POST {name} {field_name}={stale!r}",
+            failures,
+            _page_post(client, _url(name, case, w), body),
+            must_refuse=must_refuse,
+            check=_check_page,
+            w=w,
+            ok=case.ok,
+        )
+        if not must_refuse:
+            continue
+        if response is not None and response.status_code == 302 and name != "clusters:member_set_active":
+            failures.append(f"POST {name} {field_name}={stale!r}: redirected as if saved")
+    assert not failures, "\n".join(failures)
+
+
+# --- uploads ---------------------------------------------------------------------------------------------------
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run"
+RANDOM = bytes((i * 7919 + 13) % 256 for i in range(4096))
+UTF16_CSV = (
+    "Nom;Type;Taille;Région;Membre depuis;Cotisant;Actif\r\nÉcole Supérieure;university;;24;2020-01-01;oui;oui\r\n"
+)
+UPLOADS = {
+    "empty_file": ("members.csv", b""),
+    "exe_as_pdf": ("proof.pdf", EXE),
+    "exe_as_xlsx": ("members.xlsx", EXE),
+    "random_xlsx": ("data.xlsx", RANDOM),
+    "random_csv": ("data.csv", RANDOM),
+    "random_json": ("data.json", RANDOM),
+    "random_pdf": ("data.pdf", RANDOM),
+    "random_png": ("logo.png", RANDOM),
+    "utf16_csv": ("members.csv", UTF16_CSV.encode("utf-16")),
+    "json_not_an_object": ("data.json", b"[1, 2, 3]"),
+    "json_truncated": ("data.json", b'{"format": "grappe-questionnaire/1", "answers": {'),
+    "nul_name": ("a\x00b.pdf", b"%PDF-1.7 proof"),
+    "long_name": ("x" * 300 + ".pdf", b"%PDF-1.7 proof"),
+}
+# The UTF-16 CSV is a legitimate member list if the importer reads UTF-16; everything else must be refused.
+UPLOAD_MAY_PASS = {"utf16_csv"}
+
+
+@pytest.mark.parametrize("upload", sorted(UPLOADS))
+@pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if c.files))
+def test_page_refuses_bad_uploads(bad_world, client_for, name, upload, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    w, case = bad_world, PAGE_CASES[name]
+    client = _page_client(client_for, w, case)
+    filename, content = UPLOADS[upload]
+    failures: list[str] = []
+    for field_name in case.files:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        body = {**case.valid(w), field_name: SimpleUploadedFile(filename, content)}
+        must_refuse = upload not in UPLOAD_MAY_PASS and not (name == "clusters:member_import" and upload == "x")
+        if name in ("labelling:evidence_upload",) and upload in ("long_name", "nul_name"):
+            must_refuse = False  # a real PDF: the name is cleaned, the file accepted
+        response = _try(
+            f"POST {name} {field_name}={upload}",
+            failures,
+            _page_post(client, _url(name, case, w), body),
+            must_refuse=must_refuse,
+            check=_check_page,
+            w=w,
+            ok=case.ok,
+        )
+        if response is not None and must_refuse and response.status_code == 302:
+            failures.append(f"POST {name} {field_name}={upload}: redirected as if accepted")
+    assert not failures, "\n".join(failures)
+
+
+# --- API -------------------------------------------------------------------------------------------------------
+
+
+def _api_call(w, name, case):
+    return _api_client(w.users[case.role]), _url(name, case, w)
+
+
+@pytest.mark.parametrize("name", sorted(API_CASES))
+def test_api_accepts_its_valid_body(bad_world, name):
+    w, case = bad_world, API_CASES[name]
+    if not case.valid_passes:
+        pytest.skip("the route refuses any body in the world's state")
+    client, url = _api_call(w, name, case)
+    before = snapshot()
+    response = getattr(client, case.method)(url, case.valid(w), format="json")
+    assert response.status_code in (200, 201, 202), response.content[:500]
+    assert snapshot() != before
+
+
+@pytest.mark.parametrize("bad", sorted([*BAD, *JSON_BAD]))
+@pytest.mark.parametrize("name", sorted(API_CASES))
+def test_api_refuses_a_bad_value_in_each_field(bad_world, name, bad):
+    w, case = bad_world, API_CASES[name]
+    client, url = _api_call(w, name, case)
+    value = BAD[bad] if bad in BAD else JSON_BAD[bad]
+    failures: list[str] = []
+    for field_name, kind in case.fields.items():
+        body = {**case.valid(w), field_name: value}
+        _try(
+            f"{case.method.upper()} {name} {field_name}={bad}",
+            failures,
+            _api_send(client, case.method, url, body),
+            must_refuse=not may_pass(kind, bad),
+            check=_check_api,
+            w=w,
+        )
+    assert not failures, "\n".join(failures)
+
+
+RAW_BODIES = {
+    "malformed_json": (b'{"value": 80, "version":', "application/json"),
+    "json_array": (b"[1, 2]", "application/json"),
+    "json_string": (b'"hello"', "application/json"),
+    "json_nan": (b'{"value": NaN, "version": 1}', "application/json"),
+    "not_utf8": (b'{"value": "\xff\xfe"}', "application/json"),
+    "empty_json": (b"", "application/json"),
+    "form_encoded_garbage": (b"%%%=%%%&\x00=1", "application/x-www-form-urlencoded"),
+    "unknown_content_type": (b"<xml/>", "application/xml"),
+    "deep_nesting": (b"[" * 5000 + b"]" * 5000, "application/json"),
+}
+
+
+@pytest.mark.parametrize("raw", sorted(RAW_BODIES))
+@pytest.mark.parametrize("name", sorted(API_CASES))
+def test_api_refuses_malformed_bodies(bad_world, name, raw):
+    w, case = bad_world, API_CASES[name]
+    client, url = _api_call(w, name, case)
+    content, content_type = RAW_BODIES[raw]
+    failures: list[str] = []
+    if raw in ("empty_json", "form_encoded_garbage"):  # read as an empty body
+        must_refuse = not case.empty_ok and bool(case.fields)
+    else:
+        must_refuse = case.reads_body
+    _try(
+        f"{case.method.upper()} {name} {raw}",
+        failures,
+        lambda: getattr(client, case.method)(url, content, content_type=content_type),
+        must_refuse=must_refuse,
+        check=_check_api,
+        w=w,
+    )
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("body", ["empty", "extra_fields"])
+@pytest.mark.parametrize("name", sorted(API_CASES))
+def test_api_survives_empty_and_extra_fields(bad_world, name, body):
+    w, case = bad_world, API_CASES[name]
+    client, url = _api_call(w, name, case)
+    failures: list[str] = []
+    if body == "empty":
+        data = {}
+        # required fields: everything but the PATCHes of records (partial) and the routes without required input
+        must_refuse = name in (
+            "api-member-list",
+            "api-team-year-list",
+            "api-financing-year-list",
+            "api-assessment-list",
+            "api-answer-detail",
+            "api-assessment-assign",
+            "api-answer-review",
+            "api-assessment-request-changes",
+            "api-label-revoke",
+            "api-cluster-detail",
+            "api-member-detail",
+            "api-team-year-detail",
+            "api-financing-year-detail",
+        )
+    else:
+        data = {
+            **case.valid(w),
+            "unexpected": "x",
+            "id": 999999,
+            "cluster_id": w.other_cluster.pk,
+            "created_at": "2000-01-01T00:00:00Z",
+            "status": "decided",
+            "assessor_id": w.users["manager"].pk,
+            "validated": 100,
+            "reviewed": True,
+        }
+        if "cluster" not in case.fields:
+            data["cluster"] = w.other_cluster.pk
+        must_refuse = not case.valid_passes and case.reads_body
+    response = _try(
+        f"{case.method.upper()} {name} {body}",
+        failures,
+        _api_send(client, case.method, url, data),
+        must_refuse=must_refuse,
+        check=_check_api,
+        w=w,
+    )
+    if response is not None and body == "extra_fields" and 200 <= response.status_code < 300:
+        payload = response.json()
+        for key in ("status", "id", "created_at"):
+            if isinstance(payload, dict) and payload.get(key) == data[key]:
+                failures.append(f"{name}: the read-only field {key!r} took the value sent")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in API_CASES.items() if c.foreign))
+def test_api_refuses_another_clusters_ids(bad_world, name):
+    w, case = bad_world, API_CASES[name]
+    client, url = _api_call(w, name, case)
+    failures: list[str] = []
+    for field_name, value in case.foreign(w).items():
+        for label, sent in (("<foreign id>", value), ("<no such id>", 999999), ("<id as text>", str(value))):
+            body = {**case.valid(w), field_name: sent}
+            response = _try(
+                f"{name} {field_name}={label}",
+                failures,
+                _api_send(client, case.method, url, body),
+                must_refuse=True,
+                check=_check_api,
+                w=w,
+            )
+            if response is not None and response.status_code == 400 and field_name not in response.json():
+                failures.append(f"{name} {field_name}={label}: the 400 does not name {field_name}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("stale", [0, -1, "abc", "", 1e308, 10**30, 99999, None, [1], True])
+@pytest.mark.parametrize(
+    "name", sorted(n for n, c in API_CASES.items() if {"version", "expected_version"} & set(c.fields))
+)
+def test_api_refuses_a_stale_or_broken_version(bad_world, name, stale):
+    w, case = bad_world, API_CASES[name]
+    client, url = _api_call(w, name, case)
+    failures: list[str] = []
+    field_name = "version" if "version" in case.fields else "expected_version"
+    body = {**case.valid(w), field_name: stale}
+    must_refuse = not (stale is None and name in ("api-answer-review", "api-assessment-submit", "api-member-list"))
+    _try(
+        f"{name} {field_name}={stale!r}",
+        failures,
+        _api_send(client, case.method, url, body),
+        must_refuse=must_refuse,
+        check=_check_api,
+        w=w,
+    )
+    assert not failures, "\n".join(failures)
+
+
+# --- GET with bad query strings ----------------------------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+PAGE_QUERIES = {
+    "clusters:members": (
+        lambda w: {"pk": w.cluster.pk},
+        "manager",
+        [
+            "page=abc",
+            "page=99999",
+            "page=-1",
+            "member_type=bogus",
+            "size_class=bogus",
+            "active=maybe",
+            "q=%00",
+            f"q={SCRIPT}",
+            f"region={SCRIPT}",
+            "q=" + "x" * 5000,
+        ],
+    ),
+    "labelling:registry": (
+        lambda w: {},
+        "visitor",
+        [
+            "page=abc",
+            "page=99999",
+            "level=bogus",
+            "kind=bogus",
+            "country=ZZ",
+            f"q={SCRIPT}",
+            f"sector={SCRIPT}",
+            "q=%00",
+            "q=" + "x" * 5000,
+            "year=abc",
+        ],
+    ),
+    "labelling:admin_dashboard": (
+        lambda w: {},
+        "administrator",
+        ["page=abc", "page=99999", "status=bogus", f"q={SCRIPT}", "q=%00"],
+    ),
+    "labelling:registry_export": (
+        lambda w: {},
+        "administrator",
+        ["level=bogus", "status=bogus", f"q={SCRIPT}", "q=%00", "country=" + "x" * 500],
+    ),
+    "labelling:verify": (lambda w: {}, "visitor", [f"number={SCRIPT}", "number=%00", "number=" + "x" * 5000]),
+    "labelling:report_status": (lambda w: {"pk": w.report.pk}, "manager", ["fragment=abc", f"fragment={SCRIPT}"]),
+    "clusters:dashboard": (lambda w: {}, "manager", ["page=abc", f"q={SCRIPT}"]),
+    "labelling:cluster_assessments": (lambda w: {"cluster_pk": w.cluster.pk}, "manager", ["year=abc", f"q={SCRIPT}"]),
+    "labelling:statistics": (
+        lambda w: {},
+        "administrator",
+        ["framework=bogus", "framework=%00", f"framework={SCRIPT}", "framework=" + "x" * 3000],
+    ),
+    "labelling:assessor_dashboard": (lambda w: {}, "assessor", ["page=abc", f"q={SCRIPT}"]),
+}
+PAGE_QUERY_CASES = [(name, q) for name, (_k, _r, queries) in PAGE_QUERIES.items() for q in queries]
+
+
+@pytest.mark.parametrize(("name", "query"), PAGE_QUERY_CASES, ids=[f"{n}?{q[:40]}" for n, q in PAGE_QUERY_CASES])
+def test_list_pages_survive_bad_query_strings(bad_world, client_for, name, query):
+    kwargs, role, _queries = PAGE_QUERIES[name]
+    w = bad_world
+    response = client_for(w.users[role]).get(
+        reverse(name, kwargs=kwargs(w))
+        + "?"
+        + query.replace("<", "%3C").replace(">", "%3E").replace("(", "%28").replace(")", "%29")
+    )
+    assert response.status_code in (200, 302, 400, 404), response.status_code
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert SCRIPT.encode() not in content, "a query value is rendered raw"
+
+
+API_QUERIES = {
+    "api-member-list": (
+        lambda w: {"cluster_pk": w.cluster.pk},
+        "manager",
+        ["page=abc", "page=99999", "member_type=bogus", "active=maybe", "size_class=bogus", f"q={SCRIPT}", "q=%00"],
+    ),
+    "api-assessment-list": (
+        lambda w: {},
+        "manager",
+        [
+            "cluster=abc",
+            "reference_year=abc",
+            f"reference_year={10**30}",
+            "status=bogus",
+            "page=abc",
+            "page=99999",
+            "cluster=%00",
+        ],
+    ),
+    "api-label-list": (lambda w: {}, "manager", ["level=bogus", "status=bogus", "page=abc"]),
+    "api-cluster-list": (lambda w: {}, "manager", ["kind=bogus", "country=%00", "page=99999"]),
+    "api-registry": (
+        lambda w: {},
+        "visitor",
+        ["level=bogus", "kind=bogus", "q=" + "x" * 500, "page=abc", "page=99999", "q=%00", f"q={SCRIPT}"],
+    ),
+    "api-team-year-list": (lambda w: {"cluster_pk": w.cluster.pk}, "manager", ["page=abc", "year=abc"]),
+    "api-financing-year-list": (lambda w: {"cluster_pk": w.cluster.pk}, "manager", ["page=abc", "year=abc"]),
+    "framework-list": (lambda w: {}, "visitor", ["page=abc", "page=99999"]),
+}
+API_QUERY_CASES = [(name, q) for name, (_k, _r, queries) in API_QUERIES.items() for q in queries]
+
+
+@pytest.mark.parametrize(("name", "query"), API_QUERY_CASES, ids=[f"{n}?{q[:40]}" for n, q in API_QUERY_CASES])
+def test_api_lists_answer_bad_query_strings_with_400_or_404(bad_world, name, query):
+    kwargs, role, _queries = API_QUERIES[name]
+    w = bad_world
+    client = APIClient() if role == "visitor" else _api_client(w.users[role])
+    response = client.get(reverse(name, kwargs=kwargs(w)) + "?" + query.replace("<", "%3C").replace(">", "%3E"))
+    assert response.status_code in (200, 400, 404), response.status_code
+    body = response.json()
+    if response.status_code != 200:
+        assert _has_errors(body), body
+
+
+# --- odd values in the url itself, and the offline questionnaire's confirmation token -----------------------------
+
+PATH_CASES = {
+    "labelling:assessment_fill": ("manager", lambda w, v: {"pk": w.draft.pk, "category_code": v}),
+    "labelling:answer_review": ("assessor", lambda w, v: {"pk": w.in_review.pk, "code": v}),
+    "labelling:certificate": ("visitor", lambda w, v: {"number": v}),
+    "clusters:member_import_template": ("manager", lambda w, v: {"pk": w.cluster.pk, "fmt": v}),
+    "api-answer-detail": ("manager", lambda w, v: {"pk": w.draft.pk, "code": v}),
+    "api-answer-review": ("assessor", lambda w, v: {"pk": w.in_review.pk, "code": v}),
+    "api-certificate": ("visitor", lambda w, v: {"number": v}),
+    "framework-detail": ("visitor", lambda w, v: {"code": v}),
+}
+PATH_VALUES = {"nul": "a\x00b", "script": SCRIPT, "long": "x" * 3000, "rtl_emoji": BAD["rtl_emoji"], "dots": ".."}
+
+
+@pytest.mark.parametrize("value", sorted(PATH_VALUES))
+@pytest.mark.parametrize("name", sorted(PATH_CASES))
+def test_odd_values_in_the_url_answer_404(bad_world, client_for, name, value):
+    role, kwargs = PATH_CASES[name]
+    w = bad_world
+    # built by hand: reverse() refuses what the url pattern does not match, and a client may still send it
+    url = reverse(name, kwargs=kwargs(w, "PLACEHOLDER")).replace("PLACEHOLDER", quote(PATH_VALUES[value], safe=""))
+    user = w.users[role]
+    api = name.startswith("api-") or name == "framework-detail"
+    client = (_api_client(user) if user else APIClient()) if api else client_for(user)
+    before = snapshot()
+    responses = [client.get(url)]
+    if name not in ("labelling:certificate", "api-certificate", "framework-detail", "clusters:member_import_template"):
+        if name == "api-answer-detail":
+            responses.append(client.patch(url, {"value": 1, "version": 1}, format="json"))
+        elif api:
+            responses.append(client.post(url, {"accept": True}, format="json"))
+        else:
+            responses.append(client.post(url, {"decision": "accept"}))
+    for response in responses:
+        assert response.status_code in (404, 405), (response.request["REQUEST_METHOD"], response.status_code)
+        assert SCRIPT.encode() not in response.content
+    assert snapshot() == before
+
+
+TOKENS = {"empty": "", "nul": "a\x00b", "rtl_emoji": BAD["rtl_emoji"], "long": LONG, "latin1": "é" * 22}
+
+
+@pytest.mark.parametrize("token", sorted(TOKENS))
+def test_offline_confirmation_with_a_bad_token_changes_nothing(bad_world, client_for, token):
+    w = bad_world
+    client = client_for(w.users["manager"])
+    exported = client.get(reverse("labelling:assessment_offline_json", kwargs={"pk": w.draft.pk})).content
+    import json
+
+    data = json.loads(exported)
+    data["answers"]["S1"] = 42
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("q.json", json.dumps(data).encode(), content_type="application/json")
+    preview = client.post(reverse("labelling:assessment_offline", kwargs={"pk": w.draft.pk}), {"file": upload})
+    assert preview.status_code == 200 and "token" in preview.context, preview.content[:500]
+    before = snapshot()
+    response = client.post(
+        reverse("labelling:assessment_offline_confirm", kwargs={"pk": w.draft.pk}), {"token": TOKENS[token]}
+    )
+    assert response.status_code == 302
+    assert snapshot() == before
+
+
+def test_a_member_list_in_utf16_is_imported(bad_world, client_for):
+    """Excel's "Unicode text" export is UTF-16 with a byte-order mark: read, not refused as binary."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w = bad_world
+    upload = SimpleUploadedFile("membres.csv", UTF16_CSV.encode("utf-16"))
+    response = client_for(w.users["manager"]).post(
+        reverse("clusters:member_import", kwargs={"pk": w.cluster.pk}), {"file": upload}
+    )
+    assert response.status_code == 200, response.context["problems"]
+    assert w.cluster.members.filter(name="École Supérieure", member_type="university").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "data"),
+    [
+        ("labelling:assessment_decide", "administrator", {"level": "silver", "reason": ""}),
+        ("labelling:assessment_assign", "administrator", None),
+    ],
+)
+def test_a_step_refused_in_the_current_state_says_why(bad_world, client_for, name, role, data):
+    """The step's form is not on the page in this state: the refusal must still be explained."""
+    w = bad_world
+    if name == "labelling:assessment_assign":
+        target, data = w.decided, {"assessor": str(w.users["assessor"].pk)}
+    else:
+        target = w.in_review
+    before = snapshot()
+    response = client_for(w.users[role]).post(reverse(name, kwargs={"pk": target.pk}), data)
+    assert response.status_code == 400
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown, "the page says nothing about the refusal"
+    assert snapshot() == before
