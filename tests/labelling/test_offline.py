@@ -4,6 +4,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from core.exceptions import ConflictError
@@ -111,9 +112,11 @@ def test_a_spreadsheet_without_the_answers_sheet_is_refused(assessment):
     del workbook["answers"]
     buffer = io.BytesIO()
     workbook.save(buffer)
-    with pytest.raises(QuestionnaireError) as exc:
-        questionnaire_read(assessment=assessment, data=buffer.getvalue())
-    assert ("file", 'the sheet "answers" is missing.') in exc.value.errors
+    with translation.override("en"):
+        with pytest.raises(QuestionnaireError) as exc:
+            questionnaire_read(assessment=assessment, data=buffer.getvalue())
+        errors = [(field, str(message)) for field, message in exc.value.errors]
+    assert ("file", 'the sheet "answers" is missing.') in errors
 
 
 def test_apply_saves_every_change_and_audits_them(assessment, manager):
