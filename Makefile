@@ -89,7 +89,8 @@ bench: install ## Run the performance scripts in bench/ (they print their figure
 	 for script in "$${scripts[@]}"; do echo "== $$script"; $(PY) "$$script"; done
 
 messages: install ## Update the French and English catalogues, then compile them
-	$(MANAGE) makemessages --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' -l fr -l en
+	$(MANAGE) makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=bench --ignore=tests --no-obsolete
+	$(MANAGE) makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=var --ignore=bench --ignore=tests --no-obsolete
 	$(MANAGE) compilemessages --ignore='.venv' --ignore='var' -l fr -l en
 
 clean: ## Remove caches, the local broker's messages and test files (keeps .venv and db.sqlite3)

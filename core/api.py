@@ -24,5 +24,5 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     response = drf_exception_handler(exc, context)
     if response is None and isinstance(exc, PermissionError):
-        return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
     return response
