@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, FinancingYear, Member, MemberType, SizeClass, TeamYear
+from clusters.services import CLUSTER_FIELDS
 
 YEAR_TAKEN = _("Facts for %(year)s are already recorded: edit them instead.")
 LOGO_MIME_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
@@ -101,23 +102,7 @@ class ClusterForm(VersionedForm):
 
     class Meta:
         model = Cluster
-        fields = [
-            "name",
-            "acronym",
-            "kind",
-            "legal_form",
-            "legal_entity",
-            "public_profile",
-            "country",
-            "region",
-            "city",
-            "website",
-            "year_founded",
-            "sectors",
-            "s3_domains",
-            "description_fr",
-            "description_en",
-        ]
+        fields = list(CLUSTER_FIELDS)
         widgets = {
             "description_fr": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),

@@ -203,6 +203,23 @@ def _copy_evidence(*, source: Evidence, answer: Answer, user) -> Evidence:
     return copy
 
 
+def proposal_fields(*, indicator, proposal) -> tuple[Decimal | None, str, str]:
+    """``(proposed_number, proposed_option, proposal_explanation)`` of an answer for a proposal from the
+    cluster's records (or None): a proposal that the indicator's type or range refuses is not offered."""
+    if proposal is None:
+        return None, "", ""
+    try:
+        proposed = value_parse(indicator=indicator, raw=proposal.value)
+    except DomainError:
+        return None, "", ""
+    if proposed is None:
+        return None, "", ""
+    explanation = str(proposal.explanation)
+    if indicator.value_type == "level":
+        return None, proposed, explanation
+    return Decimal(proposed).quantize(Decimal("0.001")), "", explanation
+
+
 def assessment_create(
     *,
     user,
@@ -268,18 +285,9 @@ def assessment_create(
         answers = []
         for indicator in indicators:
             answer = Answer(assessment=assessment, indicator=indicator)
-            proposal = proposals.get(indicator.code)
-            if proposal is not None:
-                try:
-                    proposed = value_parse(indicator=indicator, raw=proposal.value)
-                except DomainError:
-                    proposed = None  # a proposal out of range is not offered
-                if proposed is not None:
-                    if indicator.value_type == "level":
-                        answer.proposed_option = proposed
-                    else:
-                        answer.proposed_number = Decimal(proposed)
-                    answer.proposal_explanation = str(proposal.explanation)
+            answer.proposed_number, answer.proposed_option, answer.proposal_explanation = proposal_fields(
+                indicator=indicator, proposal=proposals.get(indicator.code)
+            )
             old = previous_answers.get(indicator.code)
             if old is not None:
                 last_value = answer_previous_value(answer, old)

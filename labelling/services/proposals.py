@@ -7,11 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from clusters.selectors import proposals_for
-from core.exceptions import DomainError
 from labelling.models import Answer, Assessment
-from labelling.services.answers import value_parse
-
-STORED_PLACES = Decimal("0.001")  # Answer.proposed_number has three decimal places
+from labelling.services.answers import proposal_fields
 
 
 @transaction.atomic
@@ -26,19 +23,7 @@ def assessment_refresh_proposals(*, assessment: Assessment) -> int:
     changed = []
     for answer in assessment.answers.select_related("indicator"):
         indicator = answer.indicator
-        number, option, explanation = None, "", ""
-        proposal = proposals.get(indicator.code)
-        if proposal is not None:
-            try:
-                proposed = value_parse(indicator=indicator, raw=proposal.value)
-            except DomainError:
-                proposed = None  # a proposal out of range is not offered
-            if proposed is not None:
-                if indicator.value_type == "level":
-                    option = proposed
-                else:
-                    number = Decimal(proposed).quantize(STORED_PLACES)
-                explanation = str(proposal.explanation)
+        number, option, explanation = proposal_fields(indicator=indicator, proposal=proposals.get(indicator.code))
         old_number = answer.proposed_number
         same_number = (old_number is None and number is None) or (
             old_number is not None and number is not None and Decimal(old_number) == number
