@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.shortcuts import redirect, render
+from django.views.static import serve
 
 from accounts.models import Role
 
@@ -13,3 +15,8 @@ def home(request):
             return redirect("labelling:assessor_dashboard")
         return redirect("clusters:dashboard")
     return render(request, "home.html")
+
+
+def public_media(request, path: str):
+    """Public uploads (cluster logos) from MEDIA_ROOT, read at request time; ``serve`` refuses traversal."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -26,7 +26,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT holds only public uploads (cluster logos; evidence and reports live in PRIVATE_MEDIA_ROOT and
+# go through permission-checked views). Django serves them itself so that the compose deployment, which has
+# no separate file server, shows logos too; a proxy in front may serve MEDIA_URL directly instead.
+urlpatterns += [
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", account_views.public_media),
+]
