@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, FinancingYear, Member, MemberType, SizeClass, TeamYear
-from clusters.services import CLUSTER_FIELDS
+from clusters.services import CLUSTER_FIELDS, TEAM_FIELDS
 
 YEAR_TAKEN = _("Facts for %(year)s are already recorded: edit them instead.")
 LOGO_MIME_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
@@ -165,18 +165,7 @@ class MemberForm(VersionedForm):
 class TeamYearForm(VersionedForm):
     class Meta:
         model = TeamYear
-        fields = [
-            "year",
-            "staff_fte",
-            "staff_headcount",
-            "staff_with_degree",
-            "board_seats",
-            "board_company_seats",
-            "strategy_document",
-            "strategy_adopted_on",
-            "action_plan",
-            "performance_contract",
-        ]
+        fields = ["year", *TEAM_FIELDS]
         widgets = {"strategy_adopted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, cluster: Cluster, **kwargs):
