@@ -17,7 +17,7 @@ TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/grappe
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/clusters"`.
 PYTEST_ARGS ?=
 
-.PHONY: help install run demo test lint format check-migrations browser database bench messages clean distclean
+.PHONY: help install hooks run demo test lint format check-migrations browser database bench messages clean distclean
 
 help: ## List the commands
 	@echo "Grappe — make targets:"
@@ -35,6 +35,12 @@ $(INSTALLED): pyproject.toml
 	@touch $@
 
 install: $(INSTALLED) ## Create .venv and install Grappe with its development tools
+
+hooks: ## Let git merge the gettext catalogues entry by entry (see .gitattributes)
+	git config merge.po.name "gettext catalogue, entry by entry"
+	git config merge.po.driver '$(abspath $(PY)) bin/merge_po.py %O %A %B'
+	git config merge.mo.name "compiled catalogue: keep ours, recompile"
+	git config merge.mo.driver true
 
 run: install ## Start the app with demo data: SQLite, web server and Celery worker (Ctrl-C stops both)
 	$(MANAGE) migrate --no-input

@@ -114,6 +114,11 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Grappe <noreply@grappe.localhost>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# The cache: Redis in production and in the tests (throttles, lockouts and the statistics must be shared by every
+# process), a local memory cache for `make run`. CACHE_URL takes django-environ's forms (redis://…, locmemcache://).
+CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="grappe"))
+
 # Celery. The broker URL decides the transport: filesystem:// for `make run`, redis:// elsewhere.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
