@@ -21,7 +21,7 @@ STOP_TIMEOUT = 15.0
 
 def _print_accounts(url: str) -> None:
     sys.path.insert(0, str(BASE_DIR))
-    from clusters.demo import DEMO_ACCOUNTS, DEMO_NOTICE
+    from demo.data import DEMO_ACCOUNTS, DEMO_NOTICE
 
     width = max(len(a.username) for a in DEMO_ACCOUNTS)
     lines = [

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from clusters.demo import ACCOUNTS, CLUSTERS, DEMO_NOTICE, demo_load, member_rows
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from demo.data import ACCOUNTS, CLUSTERS, DEMO_NOTICE, member_rows
+from demo.services import demo_load
 from labelling.models import Assessment, AssessmentStatus, Label
 
 pytestmark = pytest.mark.django_db

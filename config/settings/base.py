@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "indicators",
     "clusters",
     "labelling",
+    "demo",
 ]
 
 MIDDLEWARE = [

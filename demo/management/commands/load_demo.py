@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from clusters.demo import ACCOUNTS, DEMO_NOTICE, demo_load
+from demo.data import ACCOUNTS, DEMO_NOTICE
+from demo.services import demo_load
 
 
 class Command(BaseCommand):

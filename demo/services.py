@@ -1,0 +1,231 @@
+"""Loading the demo: clusters, members, yearly facts and accounts, then the assessments, made through the
+self-assessment and workflow services as people would make them. Idempotent (see ``demo.data``)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import User
+from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from demo.data import (
+    ACCOUNTS,
+    CLUSTERS,
+    DESCRIPTION_NOTICE_EN,
+    DESCRIPTION_NOTICE_FR,
+    REFERENCE_YEAR,
+    DemoCluster,
+    financing_rows,
+    member_rows,
+    team_rows,
+)
+from indicators.services import framework_ensure_default, framework_spec_for
+from labelling.models import Assessment, Decision, Label
+from labelling.services import answers, workflow
+
+
+@dataclass
+class DemoSummary:
+    clusters_created: int = 0
+    members_created: int = 0
+    users_created: int = 0
+    assessments: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def demo_load(*, reset: bool = False) -> DemoSummary:
+    """Load the demo clusters, members, yearly facts and accounts; then the demo assessments when the
+    self-assessment and workflow services are available. Safe to run again."""
+
+    summary = DemoSummary()
+    if reset:
+        demo_remove()
+    with transaction.atomic():
+        users = _load_accounts(summary)
+        clusters = {c.name: _load_cluster(c, users, summary) for c in CLUSTERS}
+    _load_assessments(clusters, users, summary)
+    return summary
+
+
+def demo_remove() -> None:
+    """Delete the demo clusters (with their assessments and labels) and the demo accounts."""
+
+    names = [c.name for c in CLUSTERS]
+    with transaction.atomic():
+        clusters = Cluster.objects.filter(name__in=names)
+        Label.objects.filter(cluster__in=clusters).delete()
+        Decision.objects.filter(assessment__cluster__in=clusters).delete()
+        # Renewals point at earlier assessments: drop the newest first.
+        for assessment in Assessment.objects.filter(cluster__in=clusters).order_by("-created_at"):
+            assessment.delete()
+        clusters.delete()
+        User.objects.filter(username__in=[a.username for a in ACCOUNTS]).delete()
+
+
+def _load_accounts(summary: DemoSummary) -> dict[str, Any]:
+
+    users = {}
+    for account in ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            user = User(username=account.username)
+            summary.users_created += 1
+        user.first_name = account.first_name
+        user.last_name = account.last_name
+        user.email = f"{account.username}@demo.grappe.localhost"
+        user.role = account.role
+        user.is_superuser = account.superuser
+        user.is_active = True
+        # The printed password always works, even after someone changed it in the demo.
+        user.set_password(account.password)
+        user.save()
+        users[account.username] = user
+    return users
+
+
+def _load_cluster(demo: DemoCluster, users: dict[str, Any], summary: DemoSummary):
+
+    cluster, created = Cluster.objects.get_or_create(
+        name=demo.name,
+        defaults={
+            "acronym": demo.acronym,
+            "kind": demo.kind,
+            "legal_form": "Association loi 1901",
+            "country": "FR",
+            "region": demo.region,
+            "city": demo.city,
+            "website": demo.website,
+            "year_founded": demo.year_founded,
+            "sectors": list(demo.sectors),
+            "s3_domains": list(demo.s3_domains),
+            "description_fr": f"{demo.description_fr} {DESCRIPTION_NOTICE_FR}",
+            "description_en": f"{demo.description_en} {DESCRIPTION_NOTICE_EN}",
+        },
+    )
+    summary.clusters_created += int(created)
+    cluster.managers.add(users[demo.manager])
+
+    existing = {name.lower() for name in Member.objects.filter(cluster=cluster).values_list("name", flat=True)}
+    new_members = [Member(cluster=cluster, **row) for row in member_rows(demo) if row["name"].lower() not in existing]
+    Member.objects.bulk_create(new_members)
+    summary.members_created += len(new_members)
+
+    for row in team_rows(demo):
+        TeamYear.objects.get_or_create(cluster=cluster, year=row["year"], defaults=row)
+    for row in financing_rows(demo):
+        FinancingYear.objects.get_or_create(cluster=cluster, year=row["year"], defaults=row)
+    return cluster
+
+
+# --- assessments (through the self-assessment and workflow services) --------------------------------
+
+QUALITY = {"gold": 0.95, "bronze": 0.35, "in_review": 0.6, "submitted": 0.55, "draft": 0.5}
+
+
+def _demo_value(spec, target: str, rng: random.Random):
+    """A plausible value of ``spec`` that reaches ``target`` ("full" or "partial")."""
+    if spec.value_type == "level":
+        options = [o.code for o in spec.options if o.result == target] or [o.code for o in spec.options]
+        return options[0]
+    threshold = spec.full if target == "full" else spec.partial
+    if threshold is None:
+        threshold = Decimal(0)
+    if spec.direction == "lower":
+        value = max(Decimal(0), threshold - (rng.randint(0, 3) if target == "full" else 0))
+    elif target == "full":
+        value = threshold * (Decimal(1) + Decimal(rng.randint(0, 25)) / 100)
+    else:
+        value = threshold
+    if spec.max_value is not None:
+        value = min(value, spec.max_value)
+    if spec.value_type == "pct":
+        value = min(value, Decimal(100))
+    if spec.value_type == "int":
+        return int(value.to_integral_value(rounding=ROUND_CEILING))
+    return value.quantize(Decimal("0.1"))
+
+
+def _fill(*, assessment, manager, quality: float, rng: random.Random, share: float = 1.0) -> None:
+
+    spec = framework_spec_for(assessment.framework)
+    for answer in assessment.answers.select_related("indicator").order_by("indicator__position"):
+        if rng.random() > share:
+            continue
+        proposed = answers.answer_proposed(answer)
+        if proposed is not None:
+            value, comment = proposed, ""
+        else:
+            target = "full" if rng.random() < quality else "partial"
+            value, comment = _demo_value(spec.indicator(answer.indicator.code), target, rng), ""
+        answers.answer_save(user=manager, answer=answer, value=value, comment=comment)
+
+
+def _review(*, assessment, assessor, share: float, rng: random.Random) -> None:
+
+    rows = list(assessment.answers.select_related("indicator").order_by("indicator__position"))
+    for index, answer in enumerate(rows):
+        if rng.random() > share:
+            continue
+        if index == 6 and answer.indicator.value_type != "level" and answer.declared_number:
+            # One correction, to show declared and validated values side by side.
+            corrected = answer.declared_number
+            corrected = corrected.to_integral_value() if answer.indicator.value_type == "int" else corrected
+            workflow.answer_review(
+                user=assessor,
+                answer=answer,
+                accept=False,
+                value=corrected,
+                justification="Valeur vérifiée sur le rapport d'activité (démo).",
+                comment="Chiffre confirmé par l'équipe d'animation.",
+            )
+        else:
+            workflow.answer_review(user=assessor, answer=answer, accept=True)
+
+
+def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
+
+    rng = random.Random(f"grappe-demo-assessment-{demo.name}")  # noqa: S311 - invented demo data
+    manager, assessor, admin = users[demo.manager], users["assessor"], users["admin"]
+    assessment = answers.assessment_create(user=manager, cluster=cluster, reference_year=REFERENCE_YEAR)
+    quality = QUALITY[demo.scenario]
+    if demo.scenario == "draft":
+        _fill(assessment=assessment, manager=manager, quality=quality, rng=rng, share=0.6)
+        return "draft"
+    _fill(assessment=assessment, manager=manager, quality=quality, rng=rng)
+    assessment = answers.assessment_submit(user=manager, assessment=assessment)
+    if demo.scenario == "submitted":
+        return "submitted"
+
+    assessment = workflow.assessment_assign(user=admin, assessment=assessment, assessor=assessor)
+    workflow.review_declare_no_conflict(user=assessor, assessment=assessment)
+    if demo.scenario == "in_review":
+        _review(assessment=assessment, assessor=assessor, share=0.5, rng=rng)
+        return "in review"
+    _review(assessment=assessment, assessor=assessor, share=1.0, rng=rng)
+    assessment = workflow.assessment_validate(user=assessor, assessment=assessment, recommended_level=demo.scenario)
+    decision = workflow.assessment_decide(user=admin, assessment=assessment)
+    return f"decided: {decision.level}"
+
+
+def _load_assessments(clusters: dict[str, Any], users: dict[str, Any], summary: DemoSummary) -> None:
+
+    try:
+        framework_ensure_default()
+    except Exception as error:  # noqa: BLE001 - the demo must load whatever the state of the other modules
+        summary.skipped.append(f"assessments: framework not available ({error})")
+        return
+    for demo in CLUSTERS:
+        cluster = clusters[demo.name]
+        if Assessment.objects.filter(cluster=cluster).exists():
+            continue
+        try:
+            with transaction.atomic():
+                state = _run_scenario(demo=demo, cluster=cluster, users=users)
+        except Exception as error:  # noqa: BLE001 - a scenario that fails is reported and rolled back
+            summary.skipped.append(f"{demo.name}: {type(error).__name__}: {error}")
+        else:
+            summary.assessments.append(f"{demo.name}: {state}")
