@@ -178,7 +178,17 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     rows = []
     try:
         for cells in reader:
-            rows.append((reader.line_num, cells))
+            if len(rows) >= settings.IMPORT_MAX_ROWS:
+                raise MemberImportError(
+                    [
+                        ImportProblem(
+                            None,
+                            _("The file has more than %(limit)d lines: split it.")
+                            % {"limit": settings.IMPORT_MAX_ROWS},
+                        )
+                    ]
+                )
+            rows.append((reader.line_num, cells[: settings.IMPORT_MAX_COLUMNS]))
     except csv.Error as exc:
         raise MemberImportError(
             [ImportProblem(reader.line_num + 1, _("the line cannot be read as CSV (%(error)s).") % {"error": exc})]
@@ -187,23 +197,24 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
+    from core.spreadsheets import SpreadsheetRefused, bounded_rows, open_xlsx
 
     not_a_workbook = MemberImportError([ImportProblem(None, _("The file is not a valid XLSX workbook."))])
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
-        raise not_a_workbook from exc
-    try:
-        if not workbook.worksheets:
-            raise not_a_workbook
-        rows = list(enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1))
+        with open_xlsx(data) as workbook:
+            if not workbook.worksheets:
+                raise not_a_workbook
+            rows = list(
+                bounded_rows(
+                    workbook.worksheets[0], max_rows=settings.IMPORT_MAX_ROWS, max_columns=settings.IMPORT_MAX_COLUMNS
+                )
+            )
     except MemberImportError:
         raise
-    except Exception as exc:
+    except SpreadsheetRefused as exc:
+        raise MemberImportError([ImportProblem(None, str(exc.message))]) from exc
+    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
         raise not_a_workbook from exc
-    finally:
-        workbook.close()
     return iter((number, list(cells)) for number, cells in rows)
 
 

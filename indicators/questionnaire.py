@@ -42,6 +42,7 @@ PREVIOUS_SHEET = "previous"
 CLUSTER_FIELDS = ("name", "country", "region")
 ELIGIBILITY_FIELDS = ("legal_entity", "public_profile")
 MAX_XLSX_ROWS = 2000  # a questionnaire has a few dozen rows; refuse to walk a huge sheet
+MAX_XLSX_COLUMNS = 10  # it reads the first five
 
 FrameworkLookup = Callable[[str], FrameworkSpec | None]
 
@@ -435,10 +436,21 @@ def read_questionnaire_xlsx(data: bytes, *, frameworks: FrameworkLookup) -> Ques
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from core.spreadsheets import SpreadsheetRefused, bounded_rows, check_xlsx_archive
+
+    try:
+        check_xlsx_archive(data)  # before openpyxl inflates anything
+    except SpreadsheetRefused as exc:
+        raise QuestionnaireError([("file", str(exc.message))]) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise QuestionnaireError([("file", _("not a readable XLSX workbook."))]) from None
+
+    def rows(sheet_name: str):
+        # The first columns only, and at most MAX_XLSX_ROWS rows (a longer sheet is refused).
+        for number, values in bounded_rows(workbook[sheet_name], max_rows=MAX_XLSX_ROWS, max_columns=MAX_XLSX_COLUMNS):
+            yield number - 1, values
 
     try:
         errors: list[tuple[str, str]] = []
@@ -450,9 +462,7 @@ def read_questionnaire_xlsx(data: bytes, *, frameworks: FrameworkLookup) -> Ques
         else:
             cluster: dict[str, Any] = {}
             eligibility: dict[str, Any] = {}
-            for index, row in enumerate(workbook[names[INFORMATION_SHEET]].iter_rows(values_only=True)):
-                if index >= MAX_XLSX_ROWS:
-                    break
+            for _index, row in rows(names[INFORMATION_SHEET]):
                 if not row or row[0] is None:
                     continue
                 key = str(_cell(row[0]))
@@ -470,12 +480,9 @@ def read_questionnaire_xlsx(data: bytes, *, frameworks: FrameworkLookup) -> Ques
             errors.append(("file", _('the sheet "%(sheet)s" is missing.') % {"sheet": ANSWERS_SHEET}))
         else:
             answers: dict[str, Any] = {}
-            for index, row in enumerate(workbook[names[ANSWERS_SHEET]].iter_rows(values_only=True)):
+            for index, row in rows(names[ANSWERS_SHEET]):
                 if index == 0:
                     continue  # headers
-                if index >= MAX_XLSX_ROWS:
-                    errors.append(("file", _("too many rows in the sheet %(sheet)s.") % {"sheet": ANSWERS_SHEET}))
-                    break
                 if not row or row[0] is None or str(row[0]).strip() == "":
                     continue
                 code = str(_cell(row[0]))
@@ -487,9 +494,7 @@ def read_questionnaire_xlsx(data: bytes, *, frameworks: FrameworkLookup) -> Ques
 
         if PREVIOUS_SHEET in names:
             previous: dict[str, Any] = {"answers": {}}
-            for index, row in enumerate(workbook[names[PREVIOUS_SHEET]].iter_rows(values_only=True)):
-                if index >= MAX_XLSX_ROWS:
-                    break
+            for _index, row in rows(names[PREVIOUS_SHEET]):
                 if not row or row[0] is None:
                     continue
                 key = str(_cell(row[0]))
@@ -501,6 +506,8 @@ def read_questionnaire_xlsx(data: bytes, *, frameworks: FrameworkLookup) -> Ques
                 else:
                     previous["answers"][key] = value
             structure["previous"] = previous
+    except SpreadsheetRefused as exc:
+        raise QuestionnaireError([("file", str(exc.message))]) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise QuestionnaireError([("file", _("not a readable XLSX workbook."))]) from None
     finally:

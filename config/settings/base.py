@@ -103,6 +103,13 @@ STORAGES = {
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=2 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Spreadsheets (member import, offline questionnaire): the zip container is checked before openpyxl opens it
+# (core.spreadsheets): declared inflated size, inflation ratio of each part, number of parts; rows and columns.
+XLSX_MAX_UNCOMPRESSED_BYTES = env.int("XLSX_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+XLSX_MAX_RATIO = env.int("XLSX_MAX_RATIO", default=100)
+XLSX_MAX_ENTRIES = env.int("XLSX_MAX_ENTRIES", default=500)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         if cluster is None:
             raise CommandError(f"No cluster with id {cluster_id}.", returncode=2)
         try:
+            if file.stat().st_size > settings.IMPORT_MAX_BYTES:  # refused before reading it into memory
+                raise CommandError(
+                    f"{file.name} is too large ({settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB at most): "
+                    "nothing was imported.",
+                    returncode=2,
+                )
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}", returncode=2) from exc

@@ -1,0 +1,226 @@
+"""XLSX zip bombs, small on disk, through the member import (page and command) and the offline questionnaire.
+
+Each bomb is a real workbook (written by openpyxl) with one part swapped for a hostile one. Before the zip
+container was checked, each of these either ran for minutes or inflated hundreds of megabytes in the web
+process; now each is refused in a fraction of a second with a clear message.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import translation
+
+from clusters.importers import MemberImportError, read_members
+from clusters.models import Member
+from core.spreadsheets import SpreadsheetRefused, check_xlsx_archive
+from labelling.services.answers import assessment_create
+from labelling.services.offline import questionnaire_export_xlsx
+
+SHEET = "xl/worksheets/sheet1.xml"
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+SHEET_TAIL = b"</sheetData></worksheet>"
+HEADER_ROW = (
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>Nom</t></is></c><c r="B1" t="inlineStr"><is><t>Type</t></is></c></row>'
+)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def _members_workbook() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["Nom", "Type"])
+    workbook.active.append(["Acme", "PME"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _swap(data: bytes, parts: dict[str, bytes]) -> bytes:
+    """The same workbook with some parts replaced (or added), deflated."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename not in parts:
+                target.writestr(info.filename, source.read(info.filename))
+        for name, content in parts.items():
+            target.writestr(name, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return buffer.getvalue()
+
+
+def billion_rows(data: bytes, sheet: str = SHEET) -> bytes:
+    """A header, then one row numbered 1,000,000,000: openpyxl yields every empty row in between."""
+    row = b'<row r="1000000000"><c r="A1000000000" t="inlineStr"><is><t>x</t></is></c></row>'
+    return _swap(data, {sheet: SHEET_HEAD + HEADER_ROW + row + SHEET_TAIL})
+
+
+def inflating_part(data: bytes, sheet: str = SHEET, megabytes: int = 8) -> bytes:
+    """A shared-strings table of ``megabytes`` MB of one repeated string: a few hundred kB on disk."""
+    item = b"<si><t>aaaaaaaaaaaaaaaa</t></si>"
+    count = megabytes * 1024 * 1024 // len(item)
+    table = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + item * count + b"</sst>"
+    )
+    return _swap(data, {"xl/sharedStrings.xml": table})
+
+
+def lying_sizes(data: bytes, sheet: str = SHEET, declared: int = 3 * 1024**3) -> bytes:
+    """The workbook unchanged, except that the zip directory declares a 3 GB sheet."""
+    blob = bytearray(data)
+    name = sheet.encode()
+    position = 0
+    while (position := blob.find(b"PK\x01\x02", position)) != -1:
+        name_length = struct.unpack_from("<H", blob, position + 28)[0]
+        if bytes(blob[position + 46 : position + 46 + name_length]) == name:
+            struct.pack_into("<I", blob, position + 24, declared)  # uncompressed size
+            break
+        position += 4
+    return bytes(blob)
+
+
+def problems(data: bytes, name: str = "members.xlsx") -> list[str]:
+    with pytest.raises(MemberImportError) as caught:
+        read_members(data, filename=name)
+    return [str(problem) for problem in caught.value.errors]
+
+
+# --- the check itself ----------------------------------------------------------------------------------
+
+
+def test_the_bombs_are_small_on_disk():
+    plain = _members_workbook()
+    for bomb in (billion_rows(plain), inflating_part(plain), lying_sizes(plain)):
+        assert len(bomb) < 400_000
+
+
+def test_an_ordinary_workbook_passes_the_check_and_imports():
+    check_xlsx_archive(_members_workbook())
+    assert [row["name"] for row in read_members(_members_workbook(), filename="m.xlsx")] == ["Acme"]
+
+
+def test_a_part_that_inflates_too_much_is_refused_from_the_directory_alone():
+    with pytest.raises(SpreadsheetRefused, match="zip bomb"):
+        check_xlsx_archive(inflating_part(_members_workbook()))
+
+
+def test_declared_sizes_over_the_limit_are_refused(settings):
+    with pytest.raises(SpreadsheetRefused, match="too large once decompressed"):
+        check_xlsx_archive(lying_sizes(_members_workbook()))
+    settings.XLSX_MAX_UNCOMPRESSED_BYTES = 1024
+    with pytest.raises(SpreadsheetRefused, match="at most 0 MB"):
+        check_xlsx_archive(_members_workbook())
+
+
+def test_too_many_parts_are_refused(settings):
+    settings.XLSX_MAX_ENTRIES = 5
+    with pytest.raises(SpreadsheetRefused, match="too many parts"):
+        check_xlsx_archive(_members_workbook())
+
+
+# --- the member import --------------------------------------------------------------------------------
+
+
+def test_the_member_import_refuses_each_bomb_quickly(settings):
+    settings.IMPORT_MAX_ROWS = 1000
+    plain = _members_workbook()
+    started = time.monotonic()
+    assert problems(billion_rows(plain)) == [
+        "The sheet “Sheet” has more than 1000 rows. Delete the empty rows at its end, or split the file."
+    ]
+    assert "zip bomb" in problems(inflating_part(plain))[0]
+    assert "too large once decompressed" in problems(lying_sizes(plain))[0]
+    assert time.monotonic() - started < 10  # before the check: minutes, and gigabytes of memory
+
+
+def test_a_sheet_declaring_too_many_rows_is_refused(settings):
+    settings.IMPORT_MAX_ROWS = 100
+    sheet = SHEET_HEAD.replace(b"<sheetData>", b'<dimension ref="A1:B5000"/><sheetData>') + HEADER_ROW + SHEET_TAIL
+    assert "more than 100 rows" in problems(_swap(_members_workbook(), {SHEET: sheet}))[0]
+
+
+def test_only_the_first_columns_of_a_giant_row_are_read(settings):
+    settings.IMPORT_MAX_COLUMNS = 3
+    cells = b"".join(b'<c r="%s2"><v>1</v></c>' % column.encode() for column in ("C", "D", "XFD"))
+    row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>Acme</t></is></c><c r="B2" t="inlineStr"><is><t>PME</t></is></c>'
+    sheet = SHEET_HEAD + HEADER_ROW + row + cells + b"</row>" + SHEET_TAIL
+    # Column C is outside the named columns (reported); D … XFD are never read.
+    assert problems(_swap(_members_workbook(), {SHEET: sheet})) == ["Line 2: values outside the named columns."]
+
+
+def test_a_csv_with_too_many_lines_is_refused(settings):
+    settings.IMPORT_MAX_ROWS = 10
+    assert problems(b"Nom;Type\r\n" + b";\r\n" * 50, name="m.csv") == ["The file has more than 10 lines: split it."]
+
+
+@pytest.mark.django_db
+def test_the_import_page_refuses_a_bomb_with_a_translated_message(cluster, manager, client_for):
+    client = client_for(manager)
+    client.cookies["django_language"] = "fr"
+    upload = SimpleUploadedFile("membres.xlsx", inflating_part(_members_workbook()))
+    response = client.post(f"/clusters/{cluster.pk}/members/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "bombe de décompression" in response.context["problems"][0]
+    assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_bomb(cluster, tmp_path):
+    path = tmp_path / "members.xlsx"
+    path.write_bytes(inflating_part(_members_workbook()))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_members", str(cluster.pk), str(path))
+    assert not Member.objects.exists()
+
+
+# --- the offline questionnaire ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def assessment(framework, cluster, manager):
+    return assessment_create(user=manager, cluster=cluster, reference_year=2025)
+
+
+def _answers_sheet(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    index = workbook.sheetnames.index("answers")
+    return f"xl/worksheets/sheet{index + 1}.xml"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bomb", ["rows", "inflating", "sizes"])
+def test_the_offline_questionnaire_refuses_each_bomb(assessment, manager, client_for, bomb):
+    plain = questionnaire_export_xlsx(assessment=assessment, language="en")
+    sheet = _answers_sheet(plain)
+    data = {"rows": billion_rows, "inflating": inflating_part, "sizes": lying_sizes}[bomb](plain, sheet)
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+    started = time.monotonic()
+    response = client.post(
+        reverse("labelling:assessment_offline", args=[assessment.pk]),
+        {"file": SimpleUploadedFile("questionnaire.xlsx", data)},
+    )
+    assert time.monotonic() - started < 10
+    assert response.status_code == 400
+    text = response.content.decode()
+    expected = {"rows": "has more than 2000 rows", "inflating": "zip bomb", "sizes": "too large once decompressed"}
+    assert expected[bomb] in text
