@@ -391,3 +391,118 @@ def financing_rows(cluster: DemoCluster) -> list[dict[str, Any]]:
         {"year": year, **{source: _scaled(amount, year) for source, amount in cluster.budget.items()}}
         for year in DATA_YEARS
     ]
+
+
+# --- fictional clusters: peers for the benchmark --------------------------------------------------------
+
+FICTION_NOTICE_FR = (
+    "Cluster fictif, inventé pour la démonstration de Grappe (pairs du benchmark) : il n'existe pas et n'est pas "
+    "listé dans le registre public."
+)
+FICTION_NOTICE_EN = (
+    "Fictional cluster, made up for the Grappe demo (benchmark peers): it does not exist and is not listed in "
+    "the public registry."
+)
+FICTION_SUFFIX = " (fictif)"
+FICTION_VALIDATED_ON = datetime.date(2026, 4, 15)
+
+
+@dataclass(frozen=True)
+class FictionalCluster:
+    """A made-up cluster with one validated assessment, so that every demo cluster has peers to compare with."""
+
+    name: str  # always ends with FICTION_SUFFIX
+    kind: str
+    region: str  # INSEE code
+    city: str
+    sector: str
+    quality: float  # from 0 to 1: how often its values reach the full criterion
+
+
+# (name, kind, region, city, sector): several kinds in several regions, eight in Centre-Val de Loire.
+_FICTION = (
+    ("Vallée des Capteurs", "pole", "24", "Bourges", "électronique"),
+    ("Loire Hydrogène", "pole", "24", "Blois", "énergie"),
+    ("Berry Matériaux", "grappe", "24", "Châteauroux", "matériaux"),
+    ("Sologne Bois Design", "grappe", "24", "Romorantin-Lanthenay", "bois"),
+    ("Touraine Agritech", "cluster", "24", "Tours", "agriculture"),
+    ("Orléans Santé Numérique", "pole", "24", "Orléans", "santé"),
+    ("Beauce Logistique", "cluster", "24", "Chartres", "logistique"),
+    ("Perche Tourisme Vert", "other", "24", "Nogent-le-Rotrou", "tourisme"),
+    ("Seine Photonique", "pole", "11", "Palaiseau", "optique"),
+    ("Paris Textiles Avancés", "grappe", "11", "Paris", "textile"),
+    ("Francilienne du Jeu Vidéo", "cluster", "11", "Montreuil", "numérique"),
+    ("Normandie Nautisme", "grappe", "28", "Cherbourg-en-Cotentin", "nautisme"),
+    ("Caen Biomatériaux", "pole", "28", "Caen", "matériaux"),
+    ("Flandres Ferroviaire", "pole", "32", "Valenciennes", "ferroviaire"),
+    ("Lille Retail Lab", "cluster", "32", "Lille", "commerce"),
+    ("Alsace Chimie Verte", "pole", "44", "Mulhouse", "chimie"),
+    ("Lorraine Forge", "grappe", "44", "Metz", "métallurgie"),
+    ("Champagne Bioraffinerie", "cluster", "44", "Reims", "bioéconomie"),
+    ("Atlantique Éolien", "pole", "52", "Saint-Nazaire", "énergie"),
+    ("Anjou Végétal", "grappe", "52", "Angers", "horticulture"),
+    ("Armor Cybersécurité", "pole", "53", "Rennes", "numérique"),
+    ("Brest Océan Data", "cluster", "53", "Brest", "mer"),
+    ("Aquitaine Aéro-Composites", "pole", "75", "Bordeaux", "aéronautique"),
+    ("Limousin Céramique", "grappe", "75", "Limoges", "céramique"),
+    ("Pyrénées Santé", "pole", "76", "Toulouse", "santé"),
+    ("Occitanie Viticulture", "cluster", "76", "Montpellier", "viticulture"),
+    ("Alpes Outdoor", "grappe", "84", "Annecy", "sport"),
+    ("Rhône Mécatronique", "pole", "84", "Lyon", "mécanique"),
+    ("Auvergne Caoutchouc", "grappe", "84", "Clermont-Ferrand", "caoutchouc"),
+    ("Provence Parfums", "cluster", "93", "Grasse", "parfumerie"),
+    ("Méditerranée Robotique", "pole", "93", "Marseille", "robotique"),
+    ("Jura Horlogerie", "grappe", "27", "Besançon", "microtechniques"),
+    ("Dijon Agroalimentaire", "other", "27", "Dijon", "agroalimentaire"),
+    ("Côte d'Opale Économie Circulaire", "other", "32", "Dunkerque", "environnement"),
+)
+
+
+def _quality(name: str) -> float:
+    return 0.25 + 0.7 * random.Random(f"grappe-fiction-{name}").random()  # noqa: S311 - invented demo data
+
+
+FICTIONAL_CLUSTERS: tuple[FictionalCluster, ...] = tuple(
+    FictionalCluster(f"{name}{FICTION_SUFFIX}", kind, region, city, sector, _quality(name))
+    for name, kind, region, city, sector in _FICTION
+)
+
+
+def fictional_value(spec: Any, rng: random.Random, quality: float) -> Decimal | str:
+    """A plausible value of one indicator (``indicators.spec.IndicatorSpec``) for a fictional cluster:
+    full criterion with probability ``quality``, then partial, then below it."""
+    draw = rng.random()
+    target = "full" if draw < quality else "partial" if draw < quality + (1 - quality) * 0.7 else "none"
+    if spec.value_type == "level":
+        options = [o.code for o in spec.options if o.result == target] or [o.code for o in spec.options]
+        return options[0]
+    full = spec.full if spec.full is not None else Decimal(1)
+    partial = spec.partial if spec.partial is not None else full
+    if spec.direction == "lower":  # fewer is better (V5: months since the last review)
+        if target == "full":
+            value = full * Decimal(rng.uniform(0.25, 1.0))
+        elif target == "partial":
+            value = full + (partial - full) * Decimal(rng.uniform(0.1, 1.0))
+        else:
+            value = partial * Decimal(rng.uniform(1.1, 2.0))
+    elif target == "full":
+        value = full * Decimal(rng.uniform(1.0, 1.6))
+    elif target == "partial":
+        value = partial + (full - partial) * Decimal(rng.uniform(0.0, 0.95))
+    else:
+        value = partial * Decimal(rng.uniform(0.2, 0.95))
+    if spec.code == "S3":  # committed participants: every fictional cluster is eligible (10 or more)
+        value = max(value, Decimal(rng.randint(12, 40)))
+    if spec.max_value is not None:
+        value = min(value, spec.max_value)
+    if spec.value_type == "pct":
+        value = min(value, Decimal(100))
+    if spec.value_type == "int":
+        return Decimal(int(value.to_integral_value()))
+    return value.quantize(Decimal("0.1"))
+
+
+def fictional_answers(cluster: FictionalCluster, framework_spec: Any) -> dict[str, Decimal | str]:
+    """The validated values of a fictional cluster's assessment, always the same ones (seeded by its name)."""
+    rng = random.Random(f"grappe-fiction-answers-{cluster.name}")  # noqa: S311 - invented demo data
+    return {spec.code: fictional_value(spec, rng, cluster.quality) for spec in framework_spec.indicators}

@@ -17,14 +17,19 @@ from demo.data import (
     CLUSTERS,
     DESCRIPTION_NOTICE_EN,
     DESCRIPTION_NOTICE_FR,
+    FICTION_NOTICE_EN,
+    FICTION_NOTICE_FR,
+    FICTION_VALIDATED_ON,
+    FICTIONAL_CLUSTERS,
     REFERENCE_YEAR,
     DemoCluster,
+    fictional_answers,
     financing_rows,
     member_rows,
     team_rows,
 )
 from indicators.services import framework_ensure_default, framework_spec_for
-from labelling.models import Assessment, Decision, Label
+from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Label
 from labelling.services import answers, workflow
 
 
@@ -48,13 +53,14 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
         users = _load_accounts(summary)
         clusters = {c.name: _load_cluster(c, users, summary) for c in CLUSTERS}
     _load_assessments(clusters, users, summary)
+    _load_fictional(users, summary)
     return summary
 
 
 def demo_remove() -> None:
     """Delete the demo clusters (with their assessments and labels) and the demo accounts."""
 
-    names = [c.name for c in CLUSTERS]
+    names = [c.name for c in CLUSTERS] + [c.name for c in FICTIONAL_CLUSTERS]
     with transaction.atomic():
         clusters = Cluster.objects.filter(name__in=names)
         Label.objects.filter(cluster__in=clusters).delete()
@@ -229,3 +235,81 @@ def _load_assessments(clusters: dict[str, Any], users: dict[str, Any], summary: 
             summary.skipped.append(f"{demo.name}: {type(error).__name__}: {error}")
         else:
             summary.assessments.append(f"{demo.name}: {state}")
+
+
+# --- fictional peers (written in bulk: 34 assessments through every service step would slow `make run`) ----
+
+
+def _load_fictional(users: dict[str, Any], summary: DemoSummary) -> None:
+    """The fictional clusters, each with one *validated* assessment (no decision, so no label: they never
+    appear in the public registry, and their profile says they are not listed). Rows are written in bulk,
+    a few queries in all; the values are the validated ones, reviewed by the demo assessor."""
+    try:
+        framework = framework_ensure_default()
+    except Exception as error:  # noqa: BLE001 - the demo must load whatever the state of the other modules
+        summary.skipped.append(f"fictional peers: framework not available ({error})")
+        return
+    spec = framework_spec_for(framework)
+    indicators = {indicator.code: indicator for indicator in framework.indicators.all()}
+    with transaction.atomic():
+        existing = set(
+            Cluster.objects.filter(name__in=[c.name for c in FICTIONAL_CLUSTERS]).values_list("name", flat=True)
+        )
+        Cluster.objects.bulk_create(
+            [
+                Cluster(
+                    name=fiction.name,
+                    kind=fiction.kind,
+                    legal_form="Association loi 1901",
+                    country="FR",
+                    region=fiction.region,
+                    city=fiction.city,
+                    year_founded=2008,
+                    sectors=[fiction.sector],
+                    public_profile=False,
+                    description_fr=FICTION_NOTICE_FR,
+                    description_en=FICTION_NOTICE_EN,
+                )
+                for fiction in FICTIONAL_CLUSTERS
+                if fiction.name not in existing
+            ]
+        )
+        summary.clusters_created += len(FICTIONAL_CLUSTERS) - len(existing)
+        clusters = {
+            c.name: c for c in Cluster.objects.filter(name__in=[f.name for f in FICTIONAL_CLUSTERS]).only("pk", "name")
+        }
+        assessed = set(Assessment.objects.filter(cluster__in=clusters.values()).values_list("cluster__name", flat=True))
+        todo = [fiction for fiction in FICTIONAL_CLUSTERS if fiction.name not in assessed]
+        created = Assessment.objects.bulk_create(
+            [
+                Assessment(
+                    cluster=clusters[fiction.name],
+                    framework=framework,
+                    reference_year=REFERENCE_YEAR,
+                    status=AssessmentStatus.VALIDATED,
+                    assessor=users["assessor"],
+                    created_by=users["admin"],
+                    public_profile=False,
+                    validated_on=FICTION_VALIDATED_ON,
+                )
+                for fiction in todo
+            ]
+        )
+        answers = []
+        for fiction, assessment in zip(todo, created, strict=True):
+            for code, value in fictional_answers(fiction, spec).items():
+                number, option = (None, value) if isinstance(value, str) else (value, "")
+                answers.append(
+                    Answer(
+                        assessment=assessment,
+                        indicator=indicators[code],
+                        declared_number=number,
+                        declared_option=option,
+                        validated_number=number,
+                        validated_option=option,
+                        reviewed=True,
+                    )
+                )
+        Answer.objects.bulk_create(answers, batch_size=500)
+    if todo:
+        summary.assessments.append(f"{len(todo)} fictional peers: validated")

@@ -7,9 +7,11 @@ from django.core.management import call_command
 
 from accounts.models import Role, User
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
-from demo.data import ACCOUNTS, CLUSTERS, DEMO_NOTICE, member_rows
+from demo.data import ACCOUNTS, CLUSTERS, DEMO_NOTICE, FICTION_SUFFIX, FICTIONAL_CLUSTERS, member_rows
 from demo.services import demo_load
+from labelling.benchmark import benchmark_position_for
 from labelling.models import Assessment, AssessmentStatus, Label
+from labelling.selectors import RegistryFilters, registry_labels
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +48,14 @@ def test_the_demo_has_the_four_centre_poles_and_a_grappe_with_their_public_facts
 
     cosmetic = Cluster.objects.get(name="Cosmetic Valley")
     assert (cosmetic.kind, cosmetic.city, cosmetic.region, cosmetic.year_founded) == ("pole", "Chartres", "24", 1994)
-    assert set(Cluster.objects.filter(kind="pole").values_list("name", flat=True)) == {
+    real = Cluster.objects.exclude(name__endswith=FICTION_SUFFIX)
+    assert set(real.filter(kind="pole").values_list("name", flat=True)) == {
         "Cosmetic Valley",
         "S2E2",
         "Elastopole",
         "DREAM",
     }
-    assert Cluster.objects.filter(kind="grappe").count() == 1
+    assert real.filter(kind="grappe").count() == 1
     assert "inventés" in cosmetic.description_fr
     assert "invented" in cosmetic.description_en
 
@@ -108,7 +111,9 @@ def test_the_demo_assessments_cover_every_step_of_the_workflow():
     summary = demo_load()
 
     assert summary.skipped == []
-    statuses = dict(Assessment.objects.values_list("cluster__name", "status"))
+    statuses = dict(
+        Assessment.objects.exclude(cluster__name__endswith=FICTION_SUFFIX).values_list("cluster__name", "status")
+    )
     assert statuses == {
         "Cosmetic Valley": AssessmentStatus.DECIDED,
         "Elastopole": AssessmentStatus.DECIDED,
@@ -128,3 +133,40 @@ def test_reset_removes_the_demo_and_loads_it_afresh():
 
     assert Member.objects.filter(cluster__name="DREAM").count() == 80
     assert Assessment.objects.filter(cluster__name="DREAM").count() == 1
+
+
+def test_the_fictional_peers_are_validated_say_they_are_fictional_and_stay_out_of_the_registry():
+    summary = demo_load()
+
+    assert summary.skipped == []
+    fictional = Cluster.objects.filter(name__endswith=FICTION_SUFFIX)
+    assert fictional.count() == len(FICTIONAL_CLUSTERS) >= 30
+    assert len(set(fictional.values_list("kind", flat=True))) == 4
+    assert len(set(fictional.values_list("region", flat=True))) >= 10
+    for cluster in fictional:
+        assert "fictif" in cluster.description_fr and "Fictional" in cluster.description_en
+        assert not cluster.public_profile
+    assessments = Assessment.objects.filter(cluster__in=fictional)
+    assert set(assessments.values_list("status", flat=True)) == {AssessmentStatus.VALIDATED}
+    assert not Label.objects.filter(cluster__in=fictional).exists()
+    listed = registry_labels(filters=RegistryFilters(public_only=True)).values_list("cluster__name", flat=True)
+    assert not any(name.endswith(FICTION_SUFFIX) for name in listed)
+    assert all(a.answers.filter(reviewed=True).count() == 31 for a in assessments[:3])
+
+
+def test_every_validated_demo_cluster_has_enough_peers_in_every_group():
+    demo_load()
+
+    for assessment in Assessment.objects.filter(status=AssessmentStatus.DECIDED):
+        position = benchmark_position_for(assessment=assessment)
+        hidden = [(i.code, g) for i in position.indicators for g, peer in i.groups.items() if not peer.shown]
+        assert hidden == [], assessment.cluster.name
+
+
+def test_loading_the_fictional_peers_twice_adds_nothing():
+    demo_load()
+    counts = (Cluster.objects.count(), Assessment.objects.count())
+
+    demo_load()
+
+    assert (Cluster.objects.count(), Assessment.objects.count()) == counts
