@@ -5,8 +5,11 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
+from accounts.api import TokenView
+from core.throttles import LoginThrottle, throttle_posts
 
 api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("clusters.api_urls")),
     path("", include("labelling.api_urls")),
     path("", include("indicators.api_urls")),
@@ -14,9 +17,11 @@ api_v1 = [
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),  # login and password reset, throttled
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/login/", throttle_posts(LoginThrottle)(admin.site.login)),
     path("admin/", admin.site.urls),
     path("clusters/", include("clusters.urls")),
     path("", include("labelling.urls")),

@@ -10,6 +10,20 @@ def _french_by_default(settings):
 
 
 @pytest.fixture
+def rates(settings):
+    """``rates(login="2/minute")`` lowers those throttle rates for this test only (the suite's are very high).
+    Use an address of the test's own with it (``tests.throttling.fresh_address``): the counters are shared."""
+
+    def set_rates(**scopes):
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **scopes},
+        }
+
+    return set_rates
+
+
+@pytest.fixture
 def cluster(db):
     return factories.ClusterFactory(name="Cosmetic Valley", acronym="CV")
 

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasCapability, assessments_visible_to, can, require
+from core.throttles import PUBLIC_THROTTLES
 from labelling import selectors
 from labelling.api import serializers_workflow as s
 from labelling.models import Answer, LabelStatus, Report, ReportStatus
@@ -266,7 +267,7 @@ class RegistryView(generics.ListAPIView):
     """The public registry: active labels, filterable by level, kind, country, region, sector and name (q)."""
 
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    throttle_classes = PUBLIC_THROTTLES
     serializer_class = s.PublicLabelSerializer
     filter_backends: list = []
 
@@ -290,7 +291,7 @@ class RegistryView(generics.ListAPIView):
 
 class CertificateView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    throttle_classes = PUBLIC_THROTTLES
 
     @extend_schema(
         responses={200: s.CertificateSerializer, 404: ERRORS[404]}, summary="Is this certificate valid today?"

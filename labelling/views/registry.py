@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can
 from clusters.models import Cluster
+from core.throttles import public_page
 from labelling import selectors
 from labelling.exporters import csv_lines, registry_rows
 from labelling.forms_workflow import RegistryFilterForm, VerifyForm
@@ -23,6 +24,7 @@ def _querystring(request) -> str:
 
 
 @require_GET
+@public_page
 def registry(request):
     form = RegistryFilterForm(request.GET or None, choices=selectors.registry_choices())
     labels = selectors.registry_labels(filters=form.filters())
@@ -38,6 +40,7 @@ def registry(request):
 
 
 @require_GET
+@public_page
 def registry_cluster(request, pk: int):
     """A cluster's label history (public: only clusters that hold or held a label and stay in the registry)."""
     cluster = get_object_or_404(Cluster, pk=pk, public_profile=True)
@@ -49,6 +52,7 @@ def registry_cluster(request, pk: int):
 
 
 @require_GET
+@public_page
 def verify(request):
     form = VerifyForm(request.GET or None)
     if form.is_valid():
@@ -60,6 +64,7 @@ def verify(request):
 
 
 @require_GET
+@public_page
 def certificate(request, number: str):
     label = selectors.label_by_number(number=number)
     if label is None:

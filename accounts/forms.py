@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.template import loader
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, whose e-mail is rendered in the request and sent by a Celery task after
+    commit: the page answers at once and in the same time whether or not the address is known."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        from accounts.tasks import send_password_reset
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
+        transaction.on_commit(partial(send_password_reset.delay, subject=subject, body=body, html=html, to=to_email))

@@ -1,0 +1,87 @@
+"""API and public-page throttles (core/throttles.py): 429 with Retry-After, counted in the shared cache."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from core.throttles import PublicAnonThrottle
+from tests import factories
+from tests.throttling import fresh_address
+
+pytestmark = pytest.mark.django_db
+
+
+def _visitor(**headers) -> Client:
+    return Client(REMOTE_ADDR=fresh_address(), **headers)
+
+
+def test_the_throttles_count_in_the_redis_cache_of_the_settings(settings):
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert PublicAnonThrottle.cache is cache
+
+
+def test_an_anonymous_caller_of_the_registry_api_gets_429_with_retry_after(rates):
+    rates(public_anon="3/minute")
+    visitor = _visitor()
+    for _ in range(3):
+        assert visitor.get("/api/v1/registry/").status_code == 200
+
+    response = visitor.get("/api/v1/registry/")
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+    assert _visitor().get("/api/v1/registry/").status_code == 200  # another address is not held back
+
+
+def test_the_certificate_api_is_throttled_for_anonymous_callers(rates, framework):
+    rates(public_anon="2/minute")
+    label = factories.LabelFactory()
+    visitor = _visitor()
+    for _ in range(2):
+        visitor.get(f"/api/v1/certificates/{label.certificate_number}/")
+
+    assert visitor.get(f"/api/v1/certificates/{label.certificate_number}/").status_code == 429
+    assert visitor.get("/api/v1/certificates/GRP-2026-000001-XXXXXXXX/").status_code == 429  # probing too
+
+
+def test_a_token_caller_of_the_public_api_gets_the_user_rate_not_the_anonymous_one(rates):
+    rates(public_anon="2/minute", user="5/minute")
+    token = Token.objects.create(user=factories.ManagerFactory())
+    caller = _visitor(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    codes = [caller.get("/api/v1/registry/").status_code for _ in range(6)]
+
+    assert codes == [200] * 5 + [429]
+
+
+def test_every_api_endpoint_has_an_anonymous_limit(rates):
+    rates(anon="2/minute")
+    visitor = _visitor()
+    codes = [visitor.get("/api/v1/frameworks/").status_code for _ in range(3)]
+
+    assert codes == [200, 200, 429]
+
+
+def test_the_public_pages_are_throttled_for_anonymous_visitors(rates, framework):
+    rates(public_anon="2/minute")
+    label = factories.LabelFactory()
+    visitor = _visitor(HTTP_ACCEPT_LANGUAGE="en")
+    visitor.get("/registry/")
+    visitor.get(f"/verify/{label.certificate_number}/")
+
+    response = visitor.get("/verify/", {"number": "GRP-2026-000002"})
+
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    assert "Too many requests" in response.content.decode()
+
+
+def test_logged_in_users_are_not_held_by_the_public_page_rate(rates):
+    rates(public_anon="1/minute")
+    user = _visitor()
+    user.force_login(factories.ManagerFactory())
+
+    assert [user.get("/registry/").status_code for _ in range(3)] == [200, 200, 200]
