@@ -47,6 +47,7 @@ OUT_OF_MATRIX = {
     "javascript-catalog",
     "schema",
     "api-docs",
+    "api-redoc",
     "api-token",  # anybody, with a password (tests/accounts/test_login_protection.py)
     None,
 }
