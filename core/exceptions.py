@@ -33,3 +33,10 @@ class ConflictError(DomainError):
 class NotFound(DomainError):
     default_message = _("Not found.")
     status_code = 404
+
+
+class RateLimited(DomainError):
+    """Too many requests of one kind in a while (e.g. PDF reports)."""
+
+    default_message = _("Too many requests: wait a little and try again.")
+    status_code = 429

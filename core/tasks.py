@@ -10,3 +10,11 @@ def ping_db(token: str) -> str:
 
     audit_log(actor=None, action="worker.ping", target=token[:100])
     return token
+
+
+@shared_task(name="core.relay_outbox", ignore_result=True)
+def relay_outbox() -> dict:
+    """Celery beat: send the outbox messages that could not be sent after their commit (broker outage)."""
+    from core.outbox import outbox_relay
+
+    return outbox_relay()

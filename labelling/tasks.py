@@ -6,6 +6,8 @@ import logging
 import smtplib
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError
 
@@ -20,13 +22,29 @@ def _retry_delay(retries: int) -> int:
     return 5 * 2**retries  # 5 s, 10 s, 20 s
 
 
-@shared_task(name="labelling.render_report", bind=True, max_retries=REPORT_MAX_RETRIES, acks_late=True)
+@shared_task(
+    name="labelling.render_report",
+    bind=True,
+    max_retries=REPORT_MAX_RETRIES,
+    acks_late=True,  # a worker that dies mid-render leaves the message to another one (idempotent)
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,  # SoftTimeLimitExceeded inside the task: recorded below
+    time_limit=settings.REPORT_TIME_LIMIT,  # the pool process is killed; the sweeper settles the report
+)
 def render_report(self, report_id: int) -> str:
     """Render one report's PDF; transient failures are retried, the last error is kept on the report."""
     from labelling.services.reports import report_record_error, report_render
 
     try:
         report = report_render(report_id=report_id)
+    except SoftTimeLimitExceeded:
+        logger.error("Report %s took longer than %s s", report_id, settings.REPORT_SOFT_TIME_LIMIT)
+        report_record_error(
+            report_id=report_id,
+            error=f"Rendering took longer than {settings.REPORT_SOFT_TIME_LIMIT} s and was stopped.",
+            final=True,
+        )
+        return "failed"
     except TRANSIENT_ERRORS as exc:
         final = self.request.called_directly or self.request.retries >= self.max_retries
         report_record_error(report_id=report_id, error=f"{type(exc).__name__}: {exc}", final=final)
@@ -39,6 +57,14 @@ def render_report(self, report_id: int) -> str:
         report_record_error(report_id=report_id, error=f"{type(exc).__name__}: {exc}", final=True)
         return "failed"
     return report.status if report is not None else "missing"
+
+
+@shared_task(name="labelling.sweep_reports")
+def sweep_reports() -> dict:
+    """Every minute (Celery beat): re-queue or fail the reports that a dead worker left pending or running."""
+    from labelling.services.reports import reports_sweep
+
+    return reports_sweep()
 
 
 @shared_task(name="labelling.expire_labels")

@@ -188,18 +188,42 @@ CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="grap
 
 # Celery. The broker URL decides the transport: filesystem:// for `make run`, redis:// elsewhere.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# Reports never stay "running" for ever (labelling/tasks.py, labelling/services/reports.py): a soft and a hard
+# time limit on the render task, a beat sweeper for stale reports, at most REPORT_MAX_ATTEMPTS tries.
+REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=120)
+REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=180)
+REPORT_STALE_SECONDS = env.int("REPORT_STALE_SECONDS", default=REPORT_TIME_LIMIT + 60)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+REPORT_POLL_MAX_SECONDS = env.int("REPORT_POLL_MAX_SECONDS", default=15 * 60)
+# Abuse: one unfinished report per assessment, kind and language; at most this many requests per user per hour.
+REPORT_REQUESTS_PER_HOUR = env.int("REPORT_REQUESTS_PER_HOUR", default=30)
+# Redis redelivers a message that a dead worker took but never acknowledged after the visibility timeout
+# (longer than any task may run: the hard time limit, with a margin).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3 * REPORT_TIME_LIMIT),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose process died (kill -9, out of memory) goes back to the queue instead of being acknowledged.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="grappe")
 CELERY_TIMEZONE = TIME_ZONE
+# A web request that cannot reach the broker gives up after this many seconds; the outbox keeps the task.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
+OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "expire-labels": {"task": "labelling.expire_labels", "schedule": 3600.0},
+    # Tasks whose hand-over to the broker failed after their commit (core/outbox.py).
+    "relay-outbox": {"task": "core.relay_outbox", "schedule": OUTBOX_RELAY_SECONDS},
+    # Reports left pending or running by a dead worker: re-queued, or failed with a message.
+    "sweep-reports": {"task": "labelling.sweep_reports", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

@@ -1,17 +1,17 @@
 """E-mail notifications: rendered in each recipient's language, sent by a Celery task after commit.
 
 A transition that is rolled back never sends its e-mail, and a slow or failing mail server never
-holds a web request or a database transaction.
+holds a web request or a database transaction. The task goes through the outbox (``core/outbox.py``):
+written with the change, handed to the broker after the commit, and relayed later when the broker is down,
+so an outage delays an e-mail instead of losing it (or answering 500 after the change was saved).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -22,7 +22,7 @@ def notify(*, users: Iterable, subject, template: str, context: dict | None = No
     ``subject`` is a lazy translatable string, formatted with ``context`` (``%(name)s`` placeholders).
     Returns the number of recipients.
     """
-    from labelling.tasks import send_email
+    from core.outbox import outbox_enqueue
 
     context = {"site_url": settings.SITE_URL.rstrip("/"), **(context or {})}
     by_language: dict[str, list[str]] = defaultdict(list)
@@ -37,5 +37,7 @@ def notify(*, users: Iterable, subject, template: str, context: dict | None = No
             except (KeyError, TypeError, ValueError):
                 pass
             body = render_to_string(template, context)
-        transaction.on_commit(partial(send_email.delay, subject=text, body=body, recipients=sorted(set(recipients))))
+        outbox_enqueue(
+            "labelling.send_email", kwargs={"subject": text, "body": body, "recipients": sorted(set(recipients))}
+        )
     return sum(len(r) for r in by_language.values())

@@ -8,7 +8,7 @@ that serves only our own static files), store (private storage, ``file.save(save
 from __future__ import annotations
 
 import mimetypes
-from functools import partial
+from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -22,8 +22,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
-from core.exceptions import DomainError, NotFound
-from labelling.models import Label, Report, ReportKind, ReportStatus
+from core.exceptions import DomainError, NotFound, RateLimited
+from labelling.models import Assessment, Label, Report, ReportKind, ReportStatus
 
 # Relative URLs in the PDF templates resolve against this base; nothing else is ever fetched.
 REPORT_BASE_URL = "https://grappe.internal/"
@@ -97,8 +97,8 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def report_request(*, user, assessment, kind: str, language: str) -> Report:
-    """Create a pending report and enqueue its rendering once the transaction has committed."""
-    from labelling.tasks import render_report
+    """Create a pending report and enqueue its rendering once the transaction has committed (outbox)."""
+    from core.outbox import outbox_enqueue
 
     if not can(user, "report.request", assessment):
         raise NotFound()
@@ -116,15 +116,30 @@ def report_request(*, user, assessment, kind: str, language: str) -> Report:
             errors["kind"] = [_("This assessment has no label: there is no certificate to produce.")]
     if errors:
         raise DomainError(_("The report cannot be requested."), errors=errors)
+    requested_by = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
-        report = Report.objects.create(
-            kind=kind,
-            assessment=assessment,
-            label=label,
-            language=language,
-            requested_by=user if user is not None and user.is_authenticated else None,
+        # One request at a time per assessment (the row lock), so that the checks below cannot race.
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        unfinished = (
+            Report.objects.filter(assessment=assessment, kind=kind, language=language)
+            .filter(status__in=(ReportStatus.PENDING, ReportStatus.RUNNING))
+            .order_by("-created_at")
+            .first()
         )
-        transaction.on_commit(partial(render_report.delay, report.pk))
+        if unfinished is not None:
+            return unfinished  # the same PDF is already being produced: follow that one
+        if requested_by is not None:
+            since = timezone.now() - timedelta(hours=1)
+            recent = Report.objects.filter(requested_by=requested_by, created_at__gte=since).count()
+            if recent >= settings.REPORT_REQUESTS_PER_HOUR:
+                raise RateLimited(
+                    _("You have requested %(count)d PDFs in the last hour, the most allowed: try again later.")
+                    % {"count": recent}
+                )
+        report = Report.objects.create(
+            kind=kind, assessment=assessment, label=label, language=language, requested_by=requested_by
+        )
+        outbox_enqueue("labelling.render_report", args=[report.pk])
     return report
 
 
@@ -174,3 +189,40 @@ def report_record_error(*, report_id: int, error: str, final: bool) -> None:
     if final:
         fields.update(status=ReportStatus.FAILED, finished_at=timezone.now())
     Report.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(**fields)
+
+
+def reports_sweep() -> dict:
+    """Settle the reports that nothing has touched for ``REPORT_STALE_SECONDS`` while pending or running.
+
+    A worker killed mid-render (or by the hard time limit), a message lost with a broker: the report is
+    queued again while it has had fewer than ``REPORT_MAX_ATTEMPTS`` tries, else marked failed with a message
+    (the status page then stops waiting). Rendering is idempotent, so a second copy of a message is harmless.
+    """
+    from core.models import OutboxMessage
+    from core.outbox import outbox_enqueue
+
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    stale = Report.objects.filter(
+        status__in=(ReportStatus.PENDING, ReportStatus.RUNNING), updated_at__lt=stale_before
+    ).values_list("pk", "status", "attempts")
+    requeued, failed = [], []
+    for pk, status, attempts in stale:
+        with transaction.atomic():
+            still_stale = Report.objects.filter(pk=pk, status=status, updated_at__lt=stale_before)
+            if attempts >= settings.REPORT_MAX_ATTEMPTS:
+                error = (
+                    f"Stopped after {attempts} attempts: no progress for {settings.REPORT_STALE_SECONDS} s "
+                    "(the worker stopped or the rendering took too long)."
+                )
+                if still_stale.update(status=ReportStatus.FAILED, error=error, finished_at=now, updated_at=now):
+                    failed.append(pk)
+                continue
+            error = f"Queued again at {now:%Y-%m-%d %H:%M:%S} UTC: no progress for {settings.REPORT_STALE_SECONDS} s."
+            if not still_stale.update(status=ReportStatus.PENDING, error=error, updated_at=now):
+                continue  # a worker got to it meanwhile
+            waiting = OutboxMessage.objects.filter(task="labelling.render_report", args=[pk], sent_at__isnull=True)
+            if not waiting.exists():  # while the broker is down, the outbox already holds it
+                outbox_enqueue("labelling.render_report", args=[pk])
+            requeued.append(pk)
+    return {"requeued": requeued, "failed": failed}

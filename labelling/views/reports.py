@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can, require
@@ -22,6 +26,7 @@ def report_request(request, pk: int):
     assessment = get_object_or_404(Assessment.objects.select_related("cluster"), pk=pk)
     require(request.user, "report.request", assessment)
     form = ReportRequestForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             report = request_service(
@@ -34,11 +39,12 @@ def report_request(request, pk: int):
             raise Http404 from exc
         except DomainError as exc:
             apply_errors(form, exc.errors or [exc.message])
+            status = exc.status_code  # 429 when the user asked for too many
         else:
             return redirect("labelling:report_status", pk=report.pk)
     from labelling.views.workflow import _render_detail
 
-    return _render_detail(request, assessment, status=400, report_form=form)
+    return _render_detail(request, assessment, status=status, report_form=form)
 
 
 def _report_for(request, pk: int) -> Report:
@@ -50,14 +56,20 @@ def _report_for(request, pk: int) -> Report:
 @login_required
 @require_GET
 def report_status(request, pk: int):
-    """The report's progress; the page refreshes until the PDF is ready or has failed.
+    """The report's progress; the page refreshes until the PDF is ready or has failed, for a bounded time.
 
     ``?fragment=1`` answers only the status block (for the few lines of JavaScript that poll it).
     """
     report = _report_for(request, pk)
+    finished = report.status in (ReportStatus.READY, ReportStatus.FAILED)
+    # The page stops refreshing itself after REPORT_POLL_MAX_SECONDS (the sweeper settles the report by then).
+    waited_too_long = not finished and timezone.now() - report.created_at > timedelta(
+        seconds=settings.REPORT_POLL_MAX_SECONDS
+    )
     context = {
         "report": report,
-        "finished": report.status in (ReportStatus.READY, ReportStatus.FAILED),
+        "finished": finished or waited_too_long,
+        "waited_too_long": waited_too_long,
         "show_error": can(request.user, "registry.export"),  # administrators see the error
         "poll_seconds": POLL_SECONDS,
     }

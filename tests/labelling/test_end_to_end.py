@@ -47,7 +47,7 @@ def _text(value) -> str:
 def enqueued(monkeypatch):
     """What report_request hands to Celery after commit (the task itself is then run directly)."""
     sent: list[int] = []
-    monkeypatch.setattr(render_report, "delay", lambda report_id: sent.append(report_id))
+    monkeypatch.setattr(render_report, "apply_async", lambda args, kwargs, **options: sent.append(args[0]))
     return sent
 
 

@@ -44,7 +44,7 @@ def test_request_creates_a_pending_report_and_enqueues_it_after_commit(
     assessment, manager, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr(render_report, "delay", lambda report_id: sent.append(report_id))
+    monkeypatch.setattr(render_report, "apply_async", lambda args, kwargs, **options: sent.append(args[0]))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         report = report_request(user=manager, assessment=assessment, kind="assessment", language="en")
     assert (report.status, report.kind, report.language, report.requested_by) == (
@@ -257,7 +257,7 @@ def test_a_template_error_fails_at_once(assessment, manager, monkeypatch):
 
 
 def test_the_manager_requests_follows_and_downloads_a_report(assessment, manager, client_for, monkeypatch):
-    monkeypatch.setattr(render_report, "delay", lambda report_id: None)
+    monkeypatch.setattr(render_report, "apply_async", lambda args, kwargs, **options: None)
     client = client_for(manager)
     response = client.post(
         reverse("labelling:report_request", args=[assessment.pk]), {"kind": "assessment", "language": "fr"}

@@ -169,7 +169,7 @@ def test_the_public_registry_and_certificates(framework, cluster, manager, admin
 
 
 def test_reports_through_the_api(framework, cluster, manager, other_manager, administrator, assessor, monkeypatch):
-    monkeypatch.setattr(render_report, "delay", lambda report_id: None)
+    monkeypatch.setattr(render_report, "apply_async", lambda args, kwargs, **options: None)
     assessment = decided(cluster, manager, administrator, assessor).assessment
     base = f"{API}/assessments/{assessment.pk}/reports/"
     assert api(manager).post(base, {"kind": "poster"}, format="json").status_code == 400

@@ -1,0 +1,120 @@
+"""The transactional outbox: Celery tasks sent after commit, never lost when the broker is down.
+
+``outbox_enqueue(task, args=…, kwargs=…)`` writes an ``OutboxMessage`` in the caller's transaction and, once
+it commits, hands the task to the broker at once (one quick try, no retry loop inside the web request). When
+the broker cannot be reached the message stays pending, the request answers normally, and the
+``core.relay_outbox`` task (Celery beat, every ``OUTBOX_RELAY_SECONDS``; also ``manage.py relay_outbox``)
+sends it when the broker is back. A rolled-back transaction leaves no message, so nothing is sent for a
+change that did not happen.
+
+Delivery is at least once: the tasks sent this way must be idempotent (``render_report`` is; an e-mail may,
+rarely, be sent twice if a process dies between the broker's acknowledgement and the ``sent_at`` update).
+Two processes never send the same message concurrently: each claims it first with a conditional UPDATE
+(a lease of ``CLAIM_SECONDS``), which works on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from kombu.exceptions import KombuError
+
+from core.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# What an unreachable broker raises (a task's own error, in eager mode, is not one of them: it propagates).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuError, OSError, ConnectionError, TimeoutError)
+try:
+    from redis.exceptions import RedisError
+
+    BROKER_ERRORS += (RedisError,)
+except ImportError:  # pragma: no cover - redis is installed with celery[redis]
+    pass
+
+CLAIM_SECONDS = 120
+ERROR_MAX_LENGTH = 2000
+KEEP_SENT_DAYS = 7
+
+
+def outbox_enqueue(task: str, *, args: list | tuple = (), kwargs: dict | None = None) -> OutboxMessage:
+    """Record ``task(*args, **kwargs)`` to be sent after the current transaction commits (JSON arguments)."""
+    message = OutboxMessage.objects.create(task=task, args=list(args), kwargs=dict(kwargs or {}))
+    transaction.on_commit(partial(outbox_send, message.pk, quick=True))
+    return message
+
+
+def _publish(message: OutboxMessage, *, quick: bool) -> None:
+    """Hand one task to the broker. ``quick``: one try (inside a web request), else Celery's retry policy."""
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    task = app.tasks[message.task]
+    if quick:
+        task.apply_async(args=message.args, kwargs=message.kwargs, retry=False)
+    else:
+        task.apply_async(args=message.args, kwargs=message.kwargs)
+
+
+def _claim(pk: int) -> bool:
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), pk=pk, sent_at__isnull=True
+    ).update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def outbox_send(pk: int, *, quick: bool = False) -> bool:
+    """Send one pending message; True when the broker took it. Never raises for a broker or database outage."""
+    try:
+        if not _claim(pk):
+            return False  # already sent, or another process is sending it
+        message = OutboxMessage.objects.get(pk=pk)
+    except DatabaseError:
+        logger.exception("Outbox message %s: the database is unavailable; the relay will send it", pk)
+        return False
+    try:
+        _publish(message, quick=quick)
+    except BROKER_ERRORS as exc:
+        logger.warning("Outbox message %s (%s) not sent, will retry: %s", pk, message.task, exc)
+        try:
+            OutboxMessage.objects.filter(pk=pk).update(
+                claimed_until=None, last_error=f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+            )
+        except DatabaseError:
+            logger.exception("Outbox message %s: could not record the error", pk)
+        return False
+    try:
+        OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), claimed_until=None, last_error="")
+    except DatabaseError:
+        logger.exception("Outbox message %s was sent but not marked: it may be sent again", pk)
+    return True
+
+
+def outbox_relay(*, limit: int = 200) -> dict:
+    """Send the pending messages (oldest first) and forget those sent more than ``KEEP_SENT_DAYS`` ago."""
+    pending = list(
+        OutboxMessage.objects.filter(sent_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now()))
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = failed = 0
+    for pk in pending:
+        if outbox_send(pk):
+            sent += 1
+        else:
+            failed += 1
+            break  # the broker is down: the next run tries again, no point hammering it
+    cutoff = timezone.now() - timedelta(days=KEEP_SENT_DAYS)
+    pruned, _ = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
+    return {"pending": len(pending), "sent": sent, "failed": failed, "pruned": pruned}
+
+
+def outbox_pending_count() -> int:
+    return OutboxMessage.objects.filter(sent_at__isnull=True).count()

@@ -1,0 +1,164 @@
+"""Broker outage: side effects after commit go through the outbox (core/outbox.py), so a closed broker port
+delays them instead of answering 500 after the change was saved, and loses nothing."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.urls import reverse
+
+from config.celery import app
+from core.models import OutboxMessage
+from core.outbox import outbox_enqueue, outbox_relay, outbox_send
+from indicators.services import framework_ensure_default
+from labelling.models import LabelStatus, Report, ReportStatus
+from tests import factories
+from tests.labelling.workflow_helpers import decided
+from tests.worker import wait_for_status
+
+
+def _reset_broker_pools() -> None:
+    app._pool = None  # the connection pool and the producer pool are built once, from broker_url
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def closed_broker():
+    """Point this process's Celery app at a local port where nothing listens (the broker is "down")."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free once closed: connecting to it is refused
+    previous = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+    _reset_broker_pools()
+
+    def restore():
+        app.conf.broker_url = previous
+        _reset_broker_pools()
+
+    try:
+        yield restore
+    finally:
+        restore()
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def test_a_message_is_written_with_the_change_and_dropped_with_its_rollback(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with transaction.atomic():
+            outbox_enqueue("core.relay_outbox")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox_enqueue("labelling.send_email", kwargs={"subject": "s", "body": "b", "recipients": []})
+            raise RuntimeError("rolled back")
+    assert list(OutboxMessage.objects.values_list("task", flat=True)) == ["core.relay_outbox"]
+    assert len(callbacks) == 1  # only the committed one will be sent
+
+
+def test_the_beat_schedule_relays_the_outbox():
+    assert app.conf.beat_schedule["relay-outbox"]["task"] == "core.relay_outbox"
+    app.loader.import_default_modules()
+    assert "core.relay_outbox" in app.tasks
+
+
+def test_a_message_is_sent_once_even_when_relayed_again(db, eager_celery, monkeypatch):
+    sent = []
+    app.loader.import_default_modules()
+    task = app.tasks["labelling.send_email"]
+    monkeypatch.setattr(task, "apply_async", lambda args, kwargs, **options: sent.append(kwargs["subject"]))
+    message = OutboxMessage.objects.create(task="labelling.send_email", kwargs={"subject": "hello"})
+    assert outbox_send(message.pk) is True
+    assert outbox_send(message.pk) is False
+    assert outbox_relay()["sent"] == 0
+    assert sent == ["hello"]
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.attempts == 1
+
+
+def test_a_message_claimed_by_another_process_is_left_to_it(db, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    message = OutboxMessage.objects.create(
+        task="labelling.send_email", claimed_until=timezone.now() + timedelta(seconds=60)
+    )
+    assert outbox_send(message.pk) is False
+    assert OutboxMessage.objects.get(pk=message.pk).sent_at is None
+
+
+def test_a_revocation_with_the_broker_down_answers_normally_and_its_email_follows(
+    framework, cluster, manager, administrator, assessor, client_for, closed_broker, django_capture_on_commit_callbacks
+):
+    manager.email = "manager@example.org"
+    manager.save()
+    label = decided(cluster, manager, administrator, assessor).assessment.label
+    OutboxMessage.objects.all().delete()  # the decision's own e-mails: not the point here
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(administrator).post(
+            reverse("labelling:label_revoke", args=[label.pk]), {"reason": "Misleading figures."}
+        )
+    assert time.monotonic() - started < 10
+    assert response.status_code == 302  # before the outbox: 500, and the e-mail was lost
+    label.refresh_from_db()
+    assert label.status == LabelStatus.REVOKED
+    [message] = OutboxMessage.objects.all()
+    assert message.task == "labelling.send_email" and message.sent_at is None
+    assert message.kwargs["recipients"] == ["manager@example.org"]
+    assert message.last_error  # the broker's refusal, kept for the operators
+
+    assert outbox_relay()["sent"] == 0  # still down: nothing lost, nothing sent
+    closed_broker()  # the broker is back
+    from django.conf import settings
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # run the e-mail task here, to read the e-mail it sends
+    try:
+        assert outbox_relay()["sent"] == 1
+    finally:
+        app.conf.task_always_eager = previous
+    assert settings.EMAIL_BACKEND.endswith("locmem.EmailBackend")
+    [email] = mail.outbox
+    assert email.to == ["manager@example.org"] and label.certificate_number in email.body
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_report_requested_while_the_broker_is_down_is_produced_once_it_is_back(celery_worker_process, closed_broker):
+    framework_ensure_default()
+    cluster = factories.ClusterFactory(name="Outbox Valley")
+    manager = factories.ManagerFactory(username="outbox_manager")
+    cluster.managers.add(manager)
+    administrator = factories.AdministratorFactory(username="outbox_admin")
+    assessor = factories.AssessorFactory(username="outbox_assessor")
+    assessment = decided(cluster, manager, administrator, assessor).assessment
+    OutboxMessage.objects.all().delete()
+
+    from tests.conftest import _client_for
+
+    client = _client_for(manager)
+    response = client.post(
+        reverse("labelling:report_request", args=[assessment.pk]), {"kind": "assessment", "language": "en"}
+    )
+    assert response.status_code == 302  # before the outbox: 500, and a "pending" report for ever
+    report = Report.objects.get(assessment=assessment)
+    assert report.status == ReportStatus.PENDING
+    assert client.get(response["Location"]).status_code == 200
+    message = OutboxMessage.objects.get(task="labelling.render_report")
+    assert message.args == [report.pk] and message.sent_at is None
+
+    closed_broker()  # the broker is back: the beat task relays what is pending
+    assert outbox_relay()["sent"] == 1
+    wait_for_status(report, ReportStatus.READY, worker=celery_worker_process, timeout=90)
