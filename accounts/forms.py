@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.template import loader
@@ -14,9 +12,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        from accounts.tasks import send_password_reset
+        from core.outbox import outbox_enqueue
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
-        transaction.on_commit(partial(send_password_reset.delay, subject=subject, body=body, html=html, to=to_email))
+        # Through the outbox: a broker outage delays the e-mail instead of losing it (or answering 500).
+        with transaction.atomic():
+            outbox_enqueue(
+                "accounts.send_password_reset", kwargs={"subject": subject, "body": body, "html": html, "to": to_email}
+            )

@@ -90,7 +90,8 @@ def outbox_send(pk: int, *, quick: bool = False) -> bool:
             logger.exception("Outbox message %s: could not record the error", pk)
         return False
     try:
-        OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), claimed_until=None, last_error="")
+        # The keyword arguments (an e-mail's text, a password-reset link) are not kept once sent.
+        OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), claimed_until=None, last_error="", kwargs={})
     except DatabaseError:
         logger.exception("Outbox message %s was sent but not marked: it may be sent again", pk)
     return True

@@ -162,3 +162,24 @@ def test_a_report_requested_while_the_broker_is_down_is_produced_once_it_is_back
     closed_broker()  # the broker is back: the beat task relays what is pending
     assert outbox_relay()["sent"] == 1
     wait_for_status(report, ReportStatus.READY, worker=celery_worker_process, timeout=90)
+
+
+def test_a_password_reset_with_the_broker_down_answers_normally_and_keeps_its_email(
+    db, client_for, closed_broker, django_capture_on_commit_callbacks
+):
+    factories.ManagerFactory(username="forgetful", email="forgetful@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(None).post(reverse("password_reset"), {"email": "forgetful@example.org"})
+    assert response.status_code == 302
+    [message] = OutboxMessage.objects.filter(task="accounts.send_password_reset")
+    assert message.sent_at is None and message.kwargs["to"] == "forgetful@example.org"
+    closed_broker()
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        assert outbox_relay()["sent"] == 1
+    finally:
+        app.conf.task_always_eager = previous
+    assert mail.outbox[0].to == ["forgetful@example.org"]
+    message.refresh_from_db()
+    assert message.kwargs == {}  # the reset link is not kept once sent

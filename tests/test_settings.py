@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "grappe.example.org",
     "DATABASE_URL": "postgres://grappe:secret@db.example.org:5432/grappe",
     "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "CACHE_URL": "redis://redis.example.org:6379/1",
 }
 
 
