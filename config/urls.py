@@ -46,3 +46,7 @@ urlpatterns = [
 urlpatterns += [
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", account_views.public_media),
 ]
+
+# Error pages that need no database (503 when it is unreachable) and answer JSON under /api/ (core/views.py).
+handler400 = "core.views.bad_request"
+handler500 = "core.views.server_error"
