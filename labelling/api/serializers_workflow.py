@@ -228,12 +228,33 @@ class PublicLabelSerializer(serializers.ModelSerializer):
 
 
 class CertificateSerializer(PublicLabelSerializer):
+    """The certificate check. A cluster that is not listed in the public registry (it never was, or withdrew) is
+    not identified: ``listed`` is false and its name, acronym, kind, country, region and sectors are null; the
+    number, level, status and dates still say whether the certificate its holder shows is genuine and valid."""
+
+    IDENTIFYING = ("cluster", "acronym", "kind", "country", "region", "sectors")
+
+    cluster = serializers.CharField(source="cluster.name", read_only=True, allow_null=True)
+    acronym = serializers.CharField(source="cluster.acronym", read_only=True, allow_null=True)
+    kind = serializers.CharField(source="cluster.kind", read_only=True, allow_null=True)
+    country = serializers.CharField(source="cluster.country", read_only=True, allow_null=True)
+    region = serializers.CharField(source="cluster.region", read_only=True, allow_null=True)
+    sectors = serializers.ListField(
+        source="cluster.sectors", child=serializers.CharField(), read_only=True, allow_null=True
+    )
+    listed = serializers.BooleanField(source="cluster.public_profile", read_only=True)
     valid_today = serializers.SerializerMethodField()
     state = serializers.SerializerMethodField()
 
     class Meta(PublicLabelSerializer.Meta):
-        fields = [*PublicLabelSerializer.Meta.fields, "valid_today", "state"]
+        fields = [*PublicLabelSerializer.Meta.fields, "listed", "valid_today", "state"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.cluster.public_profile:
+            data.update(dict.fromkeys(self.IDENTIFYING))
+        return data
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_valid_today(self, obj) -> bool:

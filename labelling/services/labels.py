@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 import uuid
 from dataclasses import dataclass, field
 
@@ -21,16 +22,29 @@ CERTIFICATE_PREFIX = "GRP"
 REMINDER_DAYS = (90, 30)
 
 
-def certificate_number_for(*, year: int, sequence: int) -> str:
-    return f"{CERTIFICATE_PREFIX}-{year}-{sequence:06d}"
+# The verification code: Crockford's base-32 alphabet (no I, L, O, U: nothing to misread on a printed certificate).
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8
+
+
+def verification_code() -> str:
+    """Eight random characters (40 bits): a certificate's number cannot be guessed from its neighbours'."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def certificate_number_for(*, year: int, sequence: int, code: str | None = None) -> str:
+    """``GRP-<year>-<sequence>-<code>``: the sequence keeps numbers unique and ordered, the random code makes them
+    impossible to enumerate (``/verify/GRP-2026-000001-…`` answers 404 without the right code)."""
+    return f"{CERTIFICATE_PREFIX}-{year}-{sequence:06d}-{code or verification_code()}"
 
 
 def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetime.date) -> Label:
     """Issue the label of a decided assessment (called by ``assessment_decide`` inside its transaction).
 
-    The certificate number is ``GRP-<year>-<label id>``: the id comes from the database sequence, so two
-    decisions at the same moment can never get the same number (no read-then-increment race). The row is
-    inserted with a temporary unique number, then renamed in the same transaction.
+    The certificate number is ``GRP-<year>-<label id>-<random code>``: the id comes from the database sequence,
+    so two decisions at the same moment can never get the same number (no read-then-increment race), and the
+    code keeps numbers from being enumerated. The row is inserted with a temporary unique number, then renamed
+    in the same transaction.
     The cluster's earlier active labels are superseded (marked expired) by the new one.
     """
     from indicators.computations import label_expiry

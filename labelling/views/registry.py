@@ -71,7 +71,8 @@ def certificate(request, number: str):
         raise Http404
     context = {
         "label": label,
-        "cluster": label.cluster,
+        # A cluster that is not (or no longer) listed is not identified: see README, "Privacy".
+        "cluster": label.cluster if label.cluster.public_profile else None,
         "validity": selectors.label_validity(label=label),
         "verify_url": selectors.verification_url(label),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -50,7 +51,7 @@ def test_each_decision_gets_its_own_certificate_number(
         second = decided(other_cluster, other_manager, administrator, assessor).assessment.label
     assert first.certificate_number != second.certificate_number
     for label in (first, second):
-        assert label.certificate_number == f"GRP-2026-{label.pk:06d}"
+        assert re.fullmatch(rf"GRP-2026-{label.pk:06d}-[0-9A-HJKMNP-TV-Z]{{8}}", label.certificate_number)
         assert label.expires_on == datetime.date(2028, 5, 3)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -378,7 +379,7 @@ def test_decide_confirms_the_computed_level_and_issues_the_label(
     assert set(decision.scores["indicators"]) == {a.indicator.code for a in assessment.answers.all()}
     label = Label.objects.get(assessment=assessment)
     assert label.level == "gold"
-    assert label.certificate_number == f"GRP-2026-{label.pk:06d}"
+    assert re.fullmatch(rf"GRP-2026-{label.pk:06d}-[0-9A-HJKMNP-TV-Z]{{8}}", label.certificate_number)
     assert label.awarded_on == datetime.date(2026, 3, 15)
     assert label.expires_on == datetime.date(2028, 3, 14)
     assert [e.action for e in AuditEvent.objects.filter(assessment=assessment).order_by("id")][-2:] == [
