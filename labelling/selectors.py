@@ -6,9 +6,7 @@ Every read that depends on who asks takes the user and starts from ``accounts.pe
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
@@ -22,12 +20,9 @@ from labelling.models import (
     Assessment,
     AssessmentStatus,
     AuditEvent,
-    Decision,
     Label,
     LabelStatus,
-    Level,
     Report,
-    ReportKind,
 )
 
 # --- dashboards ----------------------------------------------------------------------------------------
@@ -177,6 +172,61 @@ def verification_url(label: Label) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("labelling:certificate", args=[label.certificate_number])
 
 
+BADGE_COLOURS = {"gold": "#8a6d0b", "silver": "#5f666e", "bronze": "#7a4519"}
+BADGE_GREY = "#6b7280"
+
+
+def badge_for(*, label: Label, today=None) -> dict:
+    """What the SVG badge says: the level, and "valid until …", or "expired" / "revoked" in grey."""
+    from django.utils.translation import gettext as _
+
+    from labelling.formatting import long_date
+
+    validity = label_validity(label=label, today=today)
+    level = {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze")}.get(label.level, label.level)
+    left = _("Label %(level)s") % {"level": level}
+    if validity["state"] == "revoked":
+        right, colour = _("revoked"), BADGE_GREY
+    elif validity["state"] == "expired":
+        right, colour = _("expired"), BADGE_GREY
+    else:
+        right, colour = _("valid until %(date)s") % {"date": long_date(label.expires_on)}, BADGE_COLOURS[label.level]
+    # DejaVu Sans at 11 px: about 6.6 px a character; the badge is drawn without measuring text.
+    left_width = 14 + round(6.6 * len(left))
+    right_width = 14 + round(6.6 * len(right))
+    verify = verification_url(label)
+    image = verify.rstrip("/") + "/badge.svg"
+    return {
+        "left": left,
+        "right": right,
+        "colour": colour,
+        "valid": validity["valid"],
+        "state": validity["state"],
+        "left_width": left_width,
+        "right_width": right_width,
+        "width": left_width + right_width,
+        "title": f"{left} — {right} — {label.certificate_number}",
+        "image_url": image,
+        "verify_url": verify,
+        "snippet": (f'<a href="{verify}"><img src="{image}" alt="{left} {label.certificate_number}" height="20"></a>'),
+    }
+
+
+def signer_facts() -> dict:
+    """Who signs the PDFs (name, SHA-256 fingerprint of the certificate), for the verification page."""
+    from labelling.signing import SigningNotConfigured, signer_certificate
+
+    try:
+        certificate = signer_certificate()
+    except (SigningNotConfigured, OSError, ValueError):
+        return {}
+    return {
+        "subject": certificate.subject.human_friendly,
+        "fingerprint": ":".join(f"{b:02X}" for b in certificate.sha256),
+        "development": settings.SIGNING_DEVELOPMENT_KEY and not settings.SIGNING_KEY_FILE,
+    }
+
+
 # --- report contexts ---------------------------------------------------------------------------------
 
 
@@ -200,70 +250,6 @@ def _display(indicator, value) -> str:
     return value_display(indicator=indicator, value=value)
 
 
-def radar_chart(categories: list[dict], *, size: int = 300) -> dict:
-    """Points of an SVG radar chart of the category scores (0–100), computed here so the template only draws."""
-    n = max(len(categories), 1)
-    centre = size / 2
-    radius = size / 2 - 60
-
-    def point(i: int, fraction: float, extra: float = 0.0) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * i / n
-        r = radius * fraction + extra
-        return round(centre + r * math.cos(angle), 1), round(centre + r * math.sin(angle), 1)
-
-    def polygon(fractions: list[float]) -> str:
-        return " ".join("{},{}".format(*point(i, f)) for i, f in enumerate(fractions))
-
-    rings = [polygon([ring / 100] * len(categories)) for ring in (25, 50, 75, 100)]
-    axes = []
-    for i, category in enumerate(categories):
-        (x, y), (lx, ly) = point(i, 1.0), point(i, 1.0, 28)
-        axes.append({"x": x, "y": y, "lx": lx, "ly": ly, "code": category["code"]})
-    scores = [min(max(float(c["score"] or 0), 0.0), 100.0) / 100 for c in categories]
-    return {"size": size, "centre": centre, "axes": axes, "rings": rings, "polygon": polygon(scores)}
-
-
-def assessment_report_rows(*, assessment: Assessment, result) -> list[dict]:
-    """One dict per category with its indicators' declared/validated values, criterion and result."""
-    from labelling.services.workflow import answer_declared_value, answer_validated_value
-
-    answers = {a.indicator_id: a for a in assessment.answers.select_related("indicator", "indicator__category")}
-    categories = []
-    for category in assessment.framework.categories.order_by("position").prefetch_related("indicators"):
-        rows = []
-        for indicator in sorted(category.indicators.all(), key=lambda i: i.position):
-            answer = answers.get(indicator.pk)
-            score = result.indicators.get(indicator.code) if result is not None else None
-            rows.append(
-                {
-                    "indicator": indicator,
-                    "answer": answer,
-                    "declared": _display(indicator, answer_declared_value(answer)) if answer else "",
-                    "validated": _display(indicator, answer_validated_value(answer)) if answer else "",
-                    "criterion": indicator_criterion(indicator, "full"),
-                    "partial_criterion": indicator_criterion(indicator, "partial"),
-                    "result": score.result if score is not None else "none",
-                    "points": score.points if score is not None else Decimal(0),
-                    "comment": answer.assessor_comment if answer else "",
-                    "justification": answer.justification if answer else "",
-                }
-            )
-        met = sum(1 for r in rows if r["result"] == "full")
-        partial = sum(1 for r in rows if r["result"] == "partial")
-        categories.append(
-            {
-                "code": category.code,
-                "name": category.name,
-                "rows": rows,
-                "met": met,
-                "partial": partial,
-                "count": len(rows),
-                "score": result.categories.get(category.code, Decimal(0)) if result is not None else Decimal(0),
-            }
-        )
-    return categories
-
-
 def assessment_result(*, assessment: Assessment):
     """(result, provisional): validated values once validated, else the declared values as a preview."""
     from labelling.services.workflow import SCORED_STATUSES, assessment_score
@@ -273,55 +259,3 @@ def assessment_result(*, assessment: Assessment):
     from labelling.services.answers import assessment_score_preview
 
     return assessment_score_preview(assessment=assessment), True
-
-
-def report_context(*, report: Report) -> dict:
-    assessment = Assessment.objects.select_related("cluster", "framework", "assessor").get(pk=report.assessment_id)
-    result, provisional = assessment_result(assessment=assessment)
-    categories = assessment_report_rows(assessment=assessment, result=result)
-    decision = Decision.objects.filter(assessment=assessment).select_related("decided_by").first()
-    label = Label.objects.filter(assessment=assessment).first()
-    recommendations = [
-        {"row": row, "category": category}
-        for category in categories
-        for row in category["rows"]
-        if row["result"] != "full"
-    ]
-    return {
-        "report": report,
-        "assessment": assessment,
-        "cluster": assessment.cluster,
-        "result": result,
-        "level_display": Level(result.level).label,
-        "provisional": provisional,
-        "categories": categories,
-        "chart": radar_chart(categories),
-        "decision": decision,
-        "label": label,
-        "recommendations": recommendations,
-        "generated_at": timezone.localtime(),
-        "total_met": sum(c["met"] for c in categories),
-        "total_count": sum(c["count"] for c in categories),
-    }
-
-
-def qr_data_uri(url: str) -> str:
-    import segno
-
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
-
-
-def certificate_context(*, report: Report) -> dict:
-    label = report.label or Label.objects.get(assessment_id=report.assessment_id)
-    url = verification_url(label)
-    return {
-        "report": report,
-        "label": label,
-        "cluster": label.cluster,
-        "level_display": Level(label.level).label,
-        "verify_url": url,
-        "qr": qr_data_uri(url),
-        "validity": label_validity(label=label),
-        "generated_at": timezone.localtime(),
-        "kind": ReportKind.CERTIFICATE,
-    }

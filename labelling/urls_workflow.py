@@ -29,9 +29,11 @@ urlpatterns = [
     path("assessments/<int:pk>/reports/", reports.report_request, name="report_request"),
     path("reports/<int:pk>/", reports.report_status, name="report_status"),
     path("reports/<int:pk>/download/", reports.report_download, name="report_download"),
+    path("reports/<int:pk>/regenerate/", reports.report_regenerate, name="report_regenerate"),
     # public
     path("registry/", registry.registry, name="registry"),
     path("registry/clusters/<int:pk>/", registry.registry_cluster, name="registry_cluster"),
     path("verify/", registry.verify, name="verify"),
     path("verify/<text:number>/", registry.certificate, name="certificate"),
+    path("verify/<text:number>/badge.svg", registry.certificate_badge, name="certificate_badge"),
 ]

@@ -181,6 +181,18 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Grappe <noreply@grappe.localhost>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# The labelling body named on the certificates and reports, and the key it signs the PDFs with (PAdES, pyHanko).
+# SIGNING_KEY_FILE / SIGNING_CERT_FILE: PEM files; SIGNING_KEY_PASSPHRASE: the key's passphrase, from the
+# environment. Outside production, a missing key is replaced by a self-signed development key created on first
+# use under var/signing/ (see README.md, "Signed PDFs"); production refuses to start without them.
+LABELLING_BODY = env("LABELLING_BODY", default="Grappe")
+SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
+SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default="")
+SIGNING_CHAIN_FILES = env.list("SIGNING_CHAIN_FILES", default=[])
+SIGNING_KEY_PASSPHRASE = env("SIGNING_KEY_PASSPHRASE", default="")
+SIGNING_DEVELOPMENT_KEY = env.bool("SIGNING_DEVELOPMENT_KEY", default=True)
+SIGNING_DEVELOPMENT_DIR = BASE_DIR / "var" / "signing"
+
 # The cache: Redis in production and in the tests (throttles, lockouts and the statistics must be shared by every
 # process), a local memory cache for `make run`. CACHE_URL takes django-environ's forms (redis://…, locmemcache://).
 CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}

@@ -21,7 +21,7 @@ from accounts.permissions import HasCapability, assessments_visible_to, can, req
 from core.throttles import PUBLIC_THROTTLES
 from labelling import selectors
 from labelling.api import serializers_workflow as s
-from labelling.models import Answer, LabelStatus, Report, ReportStatus
+from labelling.models import Answer, LabelStatus, Report, ReportKind, ReportStatus
 from labelling.services import labels as label_services
 from labelling.services import reports as report_services
 from labelling.services import workflow as services
@@ -218,12 +218,19 @@ class ReportDownloadView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERRORS[404]}, summary="Download a ready PDF"
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERRORS[404], 409: ERRORS[409]},
+        summary="Download a ready PDF (409 for the certificate of a revoked or expired label)",
     )
     def get(self, request, pk: int):
         report = _report(request, pk)
         if report.status != ReportStatus.READY or not report.file:
             raise Http404
+        if (
+            report.kind == ReportKind.CERTIFICATE
+            and report.label
+            and not report_services.label_certifiable(report.label)
+        ):
+            raise report_services.LabelNotValid(report.label)  # 409: a revoked or expired label's certificate
         filename = report.file.name.rsplit("/", 1)[-1]
         return FileResponse(
             report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"

@@ -1,8 +1,8 @@
 """PDF reports and certificates: a database row with a status, produced by a Celery task.
 
-Gather (``labelling.selectors.report_context``), render (template → WeasyPrint with a URL fetcher
-that serves only our own static files), store (private storage, ``file.save(save=False)`` then
-``save(update_fields=...)``).
+Gather (``labelling.reporting.report_context``), render (template → WeasyPrint, PDF/A-3b, with a URL
+fetcher that serves only our own static files), sign (PAdES, ``labelling.signing``), store (private storage,
+``file.save(save=False)`` then ``save(update_fields=...)``).
 """
 
 from __future__ import annotations
@@ -23,11 +23,48 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can
 from core.exceptions import DomainError, NotFound, RateLimited
-from labelling.models import Assessment, Label, Report, ReportKind, ReportStatus
+from labelling.models import Assessment, Label, LabelStatus, Report, ReportKind, ReportStatus
 
 # Relative URLs in the PDF templates resolve against this base; nothing else is ever fetched.
 REPORT_BASE_URL = "https://grappe.internal/"
 ERROR_MAX_LENGTH = 2000
+# Archival PDFs. pyHanko appends the signature as an incremental update with an invisible field, which keeps
+# the PDF/A-3b file structure WeasyPrint wrote (PDF/A allows PAdES signatures).
+PDF_VARIANT = "pdf/a-3b"
+
+
+class LabelNotValid(DomainError):
+    """A certificate was asked for a label that is revoked or expired: it would look valid on paper."""
+
+    status_code = 409
+
+    def __init__(self, label: Label):
+        from labelling.formatting import long_date
+
+        self.label = label
+        if label.status == LabelStatus.REVOKED:
+            message = _(
+                "This label was revoked on %(date)s: no certificate can be produced for it. The verification page "
+                "says so to anyone who checks the number."
+            ) % {"date": long_date(label.revoked_at.date() if label.revoked_at else None)}
+        else:
+            message = _(
+                "This label expired after %(date)s: no certificate can be produced for it. A renewal assessment "
+                "earns a new label and a new certificate."
+            ) % {"date": long_date(label.expires_on)}
+        super().__init__(message, errors={"kind": [message]})
+
+
+def label_certifiable(label: Label, *, today=None) -> bool:
+    """Whether a certificate may be produced (or downloaded) for this label today: active and not past its end."""
+    from labelling.selectors import label_validity
+
+    return label_validity(label=label, today=today)["state"] in ("valid", "not_yet")
+
+
+def require_certifiable(label: Label) -> None:
+    if not label_certifiable(label):
+        raise LabelNotValid(label)
 
 
 class BlockedURL(ValueError):
@@ -88,9 +125,32 @@ def safe_url_fetcher():
 
 
 def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint's render of our HTML: PDF/A-3b, fetching only our static files."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=safe_url_fetcher()).write_pdf()
+    return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=safe_url_fetcher()).write_pdf(
+        pdf_variant=PDF_VARIANT
+    )
+
+
+def _signature_reason(report: Report) -> str:
+    with translation.override(report.language):
+        if report.kind == ReportKind.CERTIFICATE and report.label is not None:
+            return _("Label certificate %(number)s") % {"number": report.label.certificate_number}
+        return _("Assessment report of %(cluster)s, %(year)s") % {
+            "cluster": report.assessment.cluster.name,
+            "year": report.assessment.reference_year,
+        }
+
+
+def report_pdf(*, report: Report) -> bytes:
+    """The signed PDF of a report: gather, render, sign (the whole task but the storing)."""
+    from labelling.signing import sign_pdf
+
+    if report.kind == ReportKind.CERTIFICATE and report.label is not None:
+        require_certifiable(report.label)
+    pdf = html_to_pdf(report_html(report=report))
+    return sign_pdf(pdf, reason=_signature_reason(report), location=settings.SITE_URL)
 
 
 # --- services ------------------------------------------------------------------------------------------
@@ -114,6 +174,8 @@ def report_request(*, user, assessment, kind: str, language: str) -> Report:
         label = Label.objects.filter(assessment=assessment).first()
         if label is None:
             errors["kind"] = [_("This assessment has no label: there is no certificate to produce.")]
+        elif not errors:
+            require_certifiable(label)
     if errors:
         raise DomainError(_("The report cannot be requested."), errors=errors)
     requested_by = user if user is not None and user.is_authenticated else None
@@ -151,7 +213,7 @@ def _filename(report: Report) -> str:
 
 
 def report_html(*, report: Report) -> str:
-    from labelling.selectors import certificate_context, report_context
+    from labelling.reporting import certificate_context, report_context
 
     with translation.override(report.language):
         if report.kind == ReportKind.CERTIFICATE:
@@ -174,7 +236,7 @@ def report_render(*, report_id: int) -> Report | None:
         )
         if report is None or report.status == ReportStatus.READY:
             return report
-        pdf = html_to_pdf(report_html(report=report))
+        pdf = report_pdf(report=report)
         report.file.save(_filename(report), ContentFile(pdf), save=False)
         report.status = ReportStatus.READY
         report.error = ""

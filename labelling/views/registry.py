@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -75,8 +79,31 @@ def certificate(request, number: str):
         "cluster": label.cluster if label.cluster.public_profile else None,
         "validity": selectors.label_validity(label=label),
         "verify_url": selectors.verification_url(label),
+        "badge": selectors.badge_for(label=label),
+        "signer": selectors.signer_facts(),
+        "labelling_body": settings.LABELLING_BODY,
     }
     return render(request, "labelling/certificate.html", context)
+
+
+BADGE_MAX_AGE = 60 * 60  # an hour: a revocation shows on the cluster's site within the hour
+
+
+@require_GET
+def certificate_badge(request, number: str):
+    """An SVG badge of the label for the cluster's own website: level and "valid until", grey once it no
+    longer holds. Public, cached an hour by browsers and proxies, in the visitor's language."""
+    label = selectors.label_by_number(number=number)
+    if label is None:
+        raise Http404
+    svg = render_to_string("labelling/badge.svg", {"badge": selectors.badge_for(label=label)})
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Last-Modified"] = http_date(label.updated_at.timestamp())
+    return response
 
 
 @require_GET

@@ -1,4 +1,5 @@
-"""Reports: request one (POST), follow its progress (a page that refreshes itself), download it."""
+"""Reports: request one (POST), follow its progress (a page that refreshes itself), download it, produce it
+again. A certificate of a revoked or expired label is refused with a page that says why (409)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can, require
 from core.exceptions import DomainError, NotFound
+from labelling import selectors
 from labelling.forms_workflow import ReportRequestForm, apply_errors
-from labelling.models import Assessment, Report, ReportStatus
+from labelling.models import Assessment, Report, ReportKind, ReportStatus
+from labelling.services.reports import LabelNotValid, label_certifiable
 from labelling.services.reports import report_request as request_service
 
 POLL_SECONDS = 2
@@ -37,6 +41,8 @@ def report_request(request, pk: int):
             )
         except NotFound as exc:
             raise Http404 from exc
+        except LabelNotValid as exc:
+            return certificate_refused(request, exc.label, exc.message)
         except DomainError as exc:
             apply_errors(form, exc.errors or [exc.message])
             status = exc.status_code  # 429 when the user asked for too many
@@ -72,11 +78,58 @@ def report_status(request, pk: int):
         "waited_too_long": waited_too_long,
         "show_error": can(request.user, "registry.export"),  # administrators see the error
         "poll_seconds": POLL_SECONDS,
+        "steps": _progress_steps(report),
+        "earlier": selectors.reports_for(user=request.user, assessment=report.assessment).exclude(pk=report.pk)[:20],
+        "can_regenerate": can(request.user, "report.request", report.assessment),
     }
     template = (
         "labelling/report_status_fragment.html" if request.GET.get("fragment") else "labelling/report_status.html"
     )
     return render(request, template, context)
+
+
+def _progress_steps(report: Report) -> list[dict]:
+    """Requested → being produced → ready (or failed), with the times known so far."""
+    order = [ReportStatus.PENDING, ReportStatus.RUNNING, ReportStatus.READY]
+    reached = 3 if report.status in (ReportStatus.READY, ReportStatus.FAILED) else order.index(report.status) + 1
+    return [
+        {"label": _("Requested"), "done": True, "when": report.created_at},
+        {"label": _("Being produced"), "done": reached >= 2, "current": report.status == ReportStatus.RUNNING},
+        {
+            "label": _("Failed") if report.status == ReportStatus.FAILED else _("Ready"),
+            "done": reached >= 3,
+            "failed": report.status == ReportStatus.FAILED,
+            "when": report.finished_at,
+        },
+    ]
+
+
+def certificate_refused(request, label, message, *, status: int = 409):
+    """The page that explains why no certificate is given for a revoked or expired label."""
+    context = {
+        "label": label,
+        "message": message,
+        "validity": selectors.label_validity(label=label),
+        "assessment": label.assessment,
+    }
+    return render(request, "labelling/certificate_refused.html", context, status=status)
+
+
+@login_required
+@require_POST
+def report_regenerate(request, pk: int):
+    """Produce a report again, same kind and language (a new row: the earlier PDFs stay listed)."""
+    report = _report_for(request, pk)
+    require(request.user, "report.request", report.assessment)
+    try:
+        new = request_service(
+            user=request.user, assessment=report.assessment, kind=report.kind, language=report.language
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except LabelNotValid as exc:
+        return certificate_refused(request, exc.label, exc.message)
+    return redirect("labelling:report_status", pk=new.pk)
 
 
 @login_required
@@ -85,6 +138,9 @@ def report_download(request, pk: int):
     report = _report_for(request, pk)
     if report.status != ReportStatus.READY or not report.file:
         raise Http404
+    if report.kind == ReportKind.CERTIFICATE and report.label is not None and not label_certifiable(report.label):
+        # A certificate printed before a revocation or the expiry would look valid on paper: not any more.
+        return certificate_refused(request, report.label, LabelNotValid(report.label).message)
     try:
         handle = report.file.open("rb")
     except FileNotFoundError as exc:

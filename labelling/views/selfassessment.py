@@ -26,6 +26,7 @@ from labelling.forms_selfassessment import (
     version_field_name,
 )
 from labelling.models import Answer, Assessment
+from labelling.reporting import level_path_for
 from labelling.services.answers import (
     answer_declared,
     answer_needs_comment,
@@ -440,6 +441,7 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
             "submit_form": SubmitForm(initial={"version": assessment.version}),
             "submit_errors": submit_errors,
             "categories": categories,
+            "path": level_path_for(assessment=assessment),
         },
         status=status,
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.exceptions import DomainError, NotFound
 from labelling.models import Report, ReportStatus
-from labelling.selectors import certificate_context, report_context
+from labelling.reporting import certificate_context, report_context
 from labelling.services import reports as report_services
 from labelling.services.reports import BlockedURL, report_html, report_render, report_request, safe_url_fetcher
 from labelling.tasks import render_report
@@ -89,9 +89,15 @@ def test_the_report_context_has_the_31_indicators_with_both_values(assessment, m
     assert len(rows) == 31
     assert context["result"].level == "gold" and context["provisional"] is False
     s3 = next(row for row in rows if row["indicator"].code == "S3")
-    assert (s3["declared"], s3["validated"], s3["criterion"], s3["result"]) == ("50", "50", "≥ 50", "full")
+    unit = s3["indicator"].unit
+    assert (s3["declared"], s3["validated"], s3["criterion"], s3["result"]) == (
+        f"50\u00a0{unit}",
+        f"50\u00a0{unit}",
+        f"≥\u00a050\u00a0{unit}",
+        "full",
+    )
     assert [c["code"] for c in context["categories"]] == ["S", "G", "F", "V", "R"]
-    assert context["total_met"] == 31 and context["recommendations"] == []
+    assert context["total_met"] == 31 and context["path"] is None  # Gold: no next level
 
 
 def test_the_report_html_is_in_the_report_language(assessment, cluster, manager):

@@ -1,0 +1,552 @@
+"""Gather what the assessment report and the certificate show (the "gather" step of a PDF): reads only.
+
+``report_context`` builds everything the template ``reports/assessment.html`` draws — cover, executive
+summary, radar chart, the 31 indicators, peer positions, the path to the next level, evidence annex and
+signature block — with every number already written the reader's way (``labelling.formatting``); the
+template only lays it out. ``level_path_for`` is shared with the self-assessment summary page.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import mimetypes
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators import benchmarking
+from indicators.computations import (
+    ELIGIBILITY_MINIMUM,
+    GOLD_PERCENT,
+    SILVER_MIN_IMPROVED,
+    Eligibility,
+    PreviousAssessment,
+)
+from indicators.next_level import (
+    BLOCKED_ELIGIBILITY,
+    BLOCKED_NO_PREVIOUS,
+    REASON_BASELINE,
+    REASON_ELIGIBILITY,
+    REASON_IMPROVEMENT,
+    level_path,
+    next_level,
+)
+from indicators.services import framework_spec_for
+from labelling import formatting as fmt
+from labelling.models import Assessment, Decision, Evidence, Label, LabelStatus, Level, Report, Review
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+# The level badge of the cover (WeasyPrint draws SVG with attributes, not with the stylesheet's fill/stroke).
+BADGE_COLOURS = {
+    "gold": {"dark": "#8a6d0b", "light": "#e3c35a"},
+    "silver": {"dark": "#5f666e", "light": "#c9ced4"},
+    "bronze": {"dark": "#7a4519", "light": "#d9a273"},
+    "none": {"dark": "#4d5763", "light": "#c5ccd4"},
+}
+
+
+def _result_label(result: str) -> str:
+    return {"full": _("met"), "partial": _("partly met")}.get(result, _("not met"))
+
+
+def _level_label(level: str) -> str:
+    return str(Level(level).label) if level in Level.values else level
+
+
+# --- scoring inputs ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Scoring:
+    result: object  # indicators.computations.ScoreResult
+    provisional: bool  # declared values (not validated yet)
+    eligibility: Eligibility
+    previous: PreviousAssessment | None
+    previous_assessment: Assessment | None
+    values: dict  # code -> the engine value the result was computed from
+
+
+def assessment_scoring(*, assessment: Assessment) -> Scoring:
+    """The score of an assessment (validated values once validated, else the declared ones) with the
+    previous validated assessment it is compared with."""
+    from labelling.selectors import assessment_result
+    from labelling.services.workflow import (
+        SCORED_STATUSES,
+        answer_declared_value,
+        answer_validated_value,
+        previous_scored_assessment,
+    )
+
+    result, provisional = assessment_result(assessment=assessment)
+    validated = assessment.status in SCORED_STATUSES
+    answers = list(assessment.answers.select_related("indicator"))
+    values = {a.indicator.code: (answer_validated_value(a) if validated else answer_declared_value(a)) for a in answers}
+    earlier = previous_scored_assessment(assessment=assessment)
+    previous = None
+    if earlier is not None:
+        earlier_values = {}
+        for a in earlier.answers.select_related("indicator"):
+            v = answer_validated_value(a)
+            earlier_values[a.indicator.code] = v if v is not None else answer_declared_value(a)
+        previous = PreviousAssessment(validated_on=earlier.validated_on, answers=earlier_values)
+    eligibility = Eligibility(legal_entity=assessment.legal_entity, public_profile=assessment.public_profile)
+    return Scoring(result, provisional, eligibility, previous, earlier, values)
+
+
+# --- the path to the next level --------------------------------------------------------------------------
+
+
+def level_path_for(*, assessment: Assessment, scoring: Scoring | None = None) -> dict | None:
+    """The path to the next level as the report and the summary page show it (None at Gold)."""
+    scoring = scoring or assessment_scoring(assessment=assessment)
+    result = scoring.result
+    level = next_level(result)
+    if level is None:
+        return None
+    spec = framework_spec_for(assessment.framework)
+    path = level_path(spec, result, level, eligibility=scoring.eligibility, previous=scoring.previous)
+    indicators = {i.code: i for i in assessment.framework.indicators.all()}
+    reasons = {
+        REASON_BASELINE: _("minimum requirement"),
+        REASON_ELIGIBILITY: _("eligibility: at least %(n)s committed participants") % {"n": ELIGIBILITY_MINIMUM},
+        REASON_IMPROVEMENT: _("improvement over the previous assessment"),
+    }
+    steps = []
+    for step in path.steps:
+        indicator = indicators[step.code]
+        steps.append(
+            {
+                "code": step.code,
+                "indicator": indicator,
+                "now": fmt.value(indicator, step.current_value) or "—",
+                "now_result": _result_label(step.current_result),
+                "target": fmt.target(indicator, step.target_value),
+                "target_result": _result_label(step.target_result),
+                "points": fmt.signed(step.points_gained),
+                "reason": reasons.get(step.reason, _("points towards the Gold bar")),
+            }
+        )
+    blocked = ""
+    if path.blocked == BLOCKED_ELIGIBILITY:
+        blocked = _(
+            "No label can be earned while the organisation is not confirmed as a legal entity listed in the "
+            "public registry: these are declarations on the assessment, not indicators."
+        )
+    elif path.blocked == BLOCKED_NO_PREVIOUS:
+        blocked = _("Silver needs a previous validated assessment 12 to 36 months before this one.")
+    elif not path.reachable:
+        blocked = _("Even with every indicator at its best, this level cannot be reached with this framework.")
+    return {
+        "level": level,
+        "level_label": _level_label(level),
+        "reachable": path.reachable,
+        "blocked": blocked,
+        "steps": steps,
+        "count": len(steps),
+        "points_before": fmt.number(path.points_before),
+        "points_after": fmt.number(path.points_after),
+        "points_required": fmt.number(path.points_required) if path.points_required is not None else "",
+    }
+
+
+# --- charts (geometry computed here so the templates only draw) -----------------------------------------
+
+
+def _wrap(text: str, width: int = 16) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return lines[:3]
+
+
+def radar_chart(categories: list[dict], *, previous: dict | None = None, size: int = 360) -> dict:
+    """An SVG radar of the category scores (0–100 %), category names around it, a scale on the first axis,
+    and the previous assessment's outline (``previous``: category code → score) when there is one."""
+    n = max(len(categories), 1)
+    width = size + 220  # room for the category names left and right of the chart
+    centre_x, centre = width / 2, size / 2
+    radius = size / 2 - 55
+
+    def point(i: int, fraction: float, extra: float = 0.0) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        r = radius * fraction + extra
+        return round(centre_x + r * math.cos(angle), 1), round(centre + r * math.sin(angle), 1)
+
+    def polygon(fractions: list[float]) -> str:
+        return " ".join("{},{}".format(*point(i, f)) for i, f in enumerate(fractions))
+
+    def fraction(score) -> float:
+        return min(max(float(score or 0), 0.0), 100.0) / 100
+
+    rings = []
+    for ring in (25, 50, 75, 100):
+        x, y = point(0, ring / 100)
+        rings.append({"points": polygon([ring / 100] * n), "label": fmt.percent(ring, 0), "x": x + 4, "y": y + 3})
+    axes = []
+    for i, category in enumerate(categories):
+        (x, y), (lx, ly) = point(i, 1.0), point(i, 1.0, 22)
+        anchor = "middle" if abs(lx - centre_x) < 10 else ("start" if lx > centre_x else "end")
+        lines = _wrap(f"{category['code']} — {category['name']}", 22) + [fmt.percent(category["score"])]
+        if ly < centre - radius / 2:  # above the chart: the lines grow upwards
+            top = ly - (len(lines) - 1) * 12
+        elif ly > centre + radius / 2:  # below: downwards
+            top = ly + 4
+        else:  # beside: centred on the axis
+            top = ly - (len(lines) - 1) * 6
+        axes.append(
+            {
+                "x": x,
+                "y": y,
+                "lx": lx,
+                "anchor": anchor,
+                "lines": [{"text": text, "y": round(top + 12 * k, 1)} for k, text in enumerate(lines)],
+                "score": fmt.percent(category["score"]),
+            }
+        )
+    chart = {
+        "size": size,
+        "width": width,
+        "centre_x": centre_x,
+        "centre": centre,
+        "axes": axes,
+        "rings": rings,
+        "polygon": polygon([fraction(c["score"]) for c in categories]),
+        "dots": [dict(zip(("x", "y"), point(i, fraction(c["score"])), strict=True)) for i, c in enumerate(categories)],
+        "previous": None,
+    }
+    if previous:
+        chart["previous"] = polygon([fraction(previous.get(c["code"])) for c in categories])
+    return chart
+
+
+def strip_chart(*, values: list[float], own: float | None, q1, median, q3, width: int = 130, height: int = 16) -> dict:
+    """A small strip chart: every peer's value as a tick, the Q1–Q3 box, the median, and the cluster's dot."""
+    numbers = [v for v in values if v is not None and not math.isnan(v)]
+    if own is not None:
+        numbers.append(own)
+    if not numbers:
+        return {}
+    low, high = min(numbers), max(numbers)
+    span = (high - low) or 1.0
+    pad = 4
+
+    def x(v: float) -> float:
+        return round(pad + (width - 2 * pad) * (v - low) / span, 1)
+
+    return {
+        "width": width,
+        "height": height,
+        "ticks": sorted({x(v) for v in values if v is not None and not math.isnan(v)}),
+        "box": {"x": x(q1), "w": max(x(q3) - x(q1), 1.0)} if q1 is not None and q3 is not None else None,
+        "median": x(median) if median is not None else None,
+        "own": x(own) if own is not None else None,
+    }
+
+
+# --- the assessment report -----------------------------------------------------------------------------
+
+
+def _logo_data_uri(cluster) -> str:
+    """The cluster's logo inlined (the PDF fetcher serves nothing but our static files and data: URIs)."""
+    if not cluster.logo:
+        return ""
+    try:
+        if cluster.logo.size > LOGO_MAX_BYTES:
+            return ""
+        with cluster.logo.open("rb") as handle:
+            body = handle.read()
+    except (OSError, ValueError):
+        return ""
+    content_type = mimetypes.guess_type(cluster.logo.name)[0] or "image/png"
+    return f"data:{content_type};base64,{base64.b64encode(body).decode('ascii')}"
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def _assessors(assessment: Assessment) -> list[str]:
+    names = []
+    if assessment.assessor_id:
+        names.append(_person(assessment.assessor))
+    for review in Review.objects.filter(assessment=assessment, conflict_declared=False).select_related("assessor"):
+        name = _person(review.assessor)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _peer_rows(*, assessment: Assessment, indicators: dict, provisional: bool) -> tuple[list[dict], dict]:
+    """Per indicator: median, quartiles and percentile among all clusters and the same kind, with group sizes
+    and a strip chart over all clusters' values."""
+    from labelling.benchmark import benchmark_population, benchmark_position_for
+
+    if provisional:
+        return [], {}
+    spec = framework_spec_for(assessment.framework)
+    values, _groups = benchmark_population(framework=assessment.framework, include=assessment)
+    compared = benchmarking.comparable_values(spec, values)
+    position = benchmark_position_for(assessment=assessment)
+    rows = []
+    for item in position.indicators:
+        indicator = indicators[item.code]
+        level = indicator.value_type == "level"
+
+        def shown(value, *, level=level, indicator=indicator):
+            if value is None:
+                return ""
+            if level:  # level indicators are compared on their points
+                return fmt.number(value) + "\u00a0pt"
+            text = fmt.number(round(value, 1))
+            return fmt.with_unit(indicator, text) if indicator.value_type == "pct" else text
+
+        groups = {}
+        for name in ("all", "kind"):
+            peer = item.groups.get(name)
+            if peer is None:
+                continue
+            groups[name] = {
+                "count": peer.count,
+                "shown": peer.shown,
+                "median": shown(peer.median),
+                "q1": shown(peer.q1),
+                "q3": shown(peer.q3),
+                "percentile": fmt.number(round(peer.percentile)) if peer.percentile is not None else "",
+            }
+        everyone = item.groups.get("all")
+        column = [float(v) for v in compared[item.code].tolist()] if item.code in compared else []
+        rows.append(
+            {
+                "indicator": indicator,
+                "value": fmt.value(indicator, item.value) or "—",
+                "groups": groups,
+                "strip": strip_chart(
+                    values=column,
+                    own=item.points,
+                    q1=everyone.q1 if everyone else None,
+                    median=everyone.median if everyone else None,
+                    q3=everyone.q3 if everyone else None,
+                )
+                if everyone and everyone.shown
+                else {},
+            }
+        )
+    return rows, {"population": position.population, "kind": assessment.cluster.get_kind_display()}
+
+
+def _summary(*, scoring: Scoring, spec, path: dict | None) -> dict:
+    """Why the level: eligibility, baseline, the score against 80 %, the Silver conditions."""
+    result = scoring.result
+    total = spec.total_weight
+    gold_points = Decimal(GOLD_PERCENT * total) / 100
+    s3 = result.indicators.get("S3")
+    baseline_missing = [
+        code for code, item in result.indicators.items() if spec.indicator(code).baseline and item.result == "none"
+    ]
+    return {
+        "eligible": result.eligible,
+        "legal_entity": scoring.eligibility.legal_entity,
+        "public_profile": scoring.eligibility.public_profile,
+        "participants": fmt.number(s3.value) if s3 is not None and s3.value is not None else "—",
+        "participants_minimum": ELIGIBILITY_MINIMUM,
+        "baseline_met": result.baseline_met,
+        "baseline_missing": baseline_missing,
+        "score": fmt.percent(result.score),
+        "points": fmt.number(result.points),
+        "max_points": total,
+        "gold_points": fmt.number(gold_points),
+        "gold_percent": fmt.percent(GOLD_PERCENT, 0),
+        "gold_score_met": result.gold_score_met,
+        "has_previous": scoring.previous is not None,
+        "silver_window": result.silver_window,
+        "improved": list(result.improved),
+        "improved_count": len(result.improved),
+        "silver_minimum": SILVER_MIN_IMPROVED,
+        "previous_on": fmt.long_date(scoring.previous.validated_on) if scoring.previous else "",
+        "path": path,
+    }
+
+
+def report_context(*, report: Report) -> dict:
+    assessment = Assessment.objects.select_related("cluster", "framework", "assessor").get(pk=report.assessment_id)
+    cluster = assessment.cluster
+    spec = framework_spec_for(assessment.framework)
+    scoring = assessment_scoring(assessment=assessment)
+    result = scoring.result
+    indicators = {i.code: i for i in assessment.framework.indicators.select_related("category")}
+    answers = {a.indicator.code: a for a in assessment.answers.select_related("indicator")}
+
+    previous_result = None
+    previous_values: dict = {}
+    if scoring.previous is not None:
+        from indicators.computations import InvalidAnswers, score_assessment
+
+        previous_values = dict(scoring.previous.answers)
+        try:
+            previous_result = score_assessment(
+                spec,
+                {code: v for code, v in previous_values.items() if code in spec.codes},
+                eligibility=scoring.eligibility,
+                validated_on=scoring.previous.validated_on,
+            )
+        except InvalidAnswers:  # an older framework's values that this version refuses: no comparison
+            previous_result = None
+
+    categories = []
+    for category in assessment.framework.categories.order_by("position"):
+        codes = [i.code for i in sorted(category.indicators.all(), key=lambda i: i.position)]
+        rows = []
+        for code in codes:
+            indicator = indicators[code]
+            answer = answers.get(code)
+            score = result.indicators[code]
+            declared = fmt.value(indicator, answer.declared) if answer else ""
+            validated = fmt.value(indicator, answer.validated) if answer and answer.reviewed else ""
+            change = ""
+            if previous_result is not None and code in previous_result.indicators:
+                delta = score.points - previous_result.indicators[code].points
+                before = fmt.value(indicator, previous_result.indicators[code].value) or "—"
+                change = {"before": before, "points": fmt.signed(delta), "direction": (delta > 0) - (delta < 0)}
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "declared": declared or "—",
+                    "validated": validated or ("—" if scoring.provisional else declared or "—"),
+                    "corrected": bool(answer and answer.justification.strip()),
+                    "criterion": fmt.criterion(indicator, "full"),
+                    "partial_criterion": fmt.criterion(indicator, "partial"),
+                    "result": score.result,
+                    "result_label": _result_label(score.result),
+                    "points": fmt.number(score.points),
+                    "weight": indicator.weight,
+                    "manager_comment": answer.comment if answer else "",
+                    "assessor_comment": answer.assessor_comment if answer else "",
+                    "justification": answer.justification if answer else "",
+                    "change": change,
+                }
+            )
+        points = sum((result.indicators[c].points for c in codes), Decimal(0))
+        weight = sum(indicators[c].weight for c in codes)
+        categories.append(
+            {
+                "code": category.code,
+                "name": category.name,
+                "rows": rows,
+                "met": sum(1 for r in rows if r["result"] == "full"),
+                "partial": sum(1 for r in rows if r["result"] == "partial"),
+                "count": len(rows),
+                "points": fmt.number(points),
+                "max_points": weight,
+                "score": result.categories.get(category.code, Decimal(0)),
+                "score_display": fmt.percent(result.categories.get(category.code, Decimal(0))),
+                "bar": float(result.categories.get(category.code, Decimal(0))),
+            }
+        )
+
+    path = level_path_for(assessment=assessment, scoring=scoring)
+    peer_rows, peer_facts = _peer_rows(assessment=assessment, indicators=indicators, provisional=scoring.provisional)
+    decision = Decision.objects.filter(assessment=assessment).select_related("decided_by").first()
+    label = Label.objects.filter(assessment=assessment).first()
+    evidence = [
+        {
+            "name": item.original_name,
+            "code": item.answer.indicator.code,
+            "indicator": item.answer.indicator.name,
+            "date": fmt.long_date(item.document_date),
+        }
+        for item in Evidence.objects.filter(answer__assessment=assessment)
+        .select_related("answer__indicator")
+        .order_by("answer__indicator__position", "created_at")
+    ]
+    assessors = _assessors(assessment)
+    return {
+        "report": report,
+        "assessment": assessment,
+        "cluster": cluster,
+        "logo": _logo_data_uri(cluster),
+        "kind": cluster.get_kind_display(),
+        "region": fmt.region_name(cluster.region),
+        "result": result,
+        "level": result.level,
+        "level_display": _level_label(result.level),
+        "badge": BADGE_COLOURS.get(result.level, BADGE_COLOURS["none"]),
+        "score": fmt.percent(result.score),
+        "points": fmt.number(result.points),
+        "max_points": spec.total_weight,
+        "provisional": scoring.provisional,
+        "summary": _summary(scoring=scoring, spec=spec, path=path),
+        "categories": categories,
+        "chart": radar_chart(categories, previous=previous_result.categories if previous_result else None),
+        "previous_assessment": scoring.previous_assessment,
+        "previous_on": fmt.long_date(scoring.previous.validated_on) if scoring.previous else "",
+        "path": path,
+        "peers": peer_rows,
+        "peer_facts": peer_facts,
+        "decision": decision,
+        "decided_on": fmt.long_date(decision.decided_on) if decision else "",
+        "decided_by": _person(decision.decided_by) if decision else "",
+        "validated_on": fmt.long_date(assessment.validated_on),
+        "label": label,
+        "label_awarded_on": fmt.long_date(label.awarded_on) if label else "",
+        "label_expires_on": fmt.long_date(label.expires_on) if label else "",
+        "assessors": assessors,
+        "evidence": evidence,
+        "generated_on": fmt.long_date(timezone.localdate()),
+        "total_met": sum(c["met"] for c in categories),
+        "total_count": sum(c["count"] for c in categories),
+        "labelling_body": settings.LABELLING_BODY,
+    }
+
+
+# --- the certificate -----------------------------------------------------------------------------------
+
+
+def qr_data_uri(url: str) -> str:
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=1, dark="#1d2530")
+
+
+MEDAL_COLOURS = {
+    "gold": {"main": "#c9a227", "dark": "#8a6d0b", "light": "#f3dc8a", "ribbon": "#1f4e8c"},
+    "silver": {"main": "#a7adb4", "dark": "#5f666e", "light": "#e4e7ea", "ribbon": "#1f4e8c"},
+    "bronze": {"main": "#b0723a", "dark": "#6e4015", "light": "#e2b48a", "ribbon": "#1f4e8c"},
+}
+
+
+def certificate_context(*, report: Report) -> dict:
+    from labelling.selectors import label_validity, verification_url
+
+    label = report.label or Label.objects.get(assessment_id=report.assessment_id)
+    url = verification_url(label)
+    level_word = {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze")}.get(label.level, label.level)
+    return {
+        "report": report,
+        "label": label,
+        "cluster": label.cluster,
+        "region": fmt.region_name(label.cluster.region),
+        "kind": label.cluster.get_kind_display(),
+        "level_display": _level_label(label.level),
+        "title": _("Label %(level)s — Cluster management excellence") % {"level": level_word},
+        "colours": MEDAL_COLOURS.get(label.level, MEDAL_COLOURS["bronze"]),
+        "awarded_on": fmt.long_date(label.awarded_on),
+        "expires_on": fmt.long_date(label.expires_on),
+        "verify_url": url,
+        "qr": qr_data_uri(url),
+        "validity": label_validity(label=label),
+        "active": label.status == LabelStatus.ACTIVE,
+        "labelling_body": settings.LABELLING_BODY,
+        "reference_year": label.assessment.reference_year,
+    }
