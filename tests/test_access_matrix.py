@@ -123,6 +123,7 @@ PAGES: dict[str, Route] = {
     "labelling:registry_cluster": Route(lambda w: {"pk": w.cluster.pk}, EVERYONE, public=True),
     "labelling:verify": Route(lambda w: {}, EVERYONE, public=True),
     "labelling:certificate": Route(lambda w: {"number": w.label.certificate_number}, EVERYONE, public=True),
+    "labelling:certificate_badge": Route(lambda w: {"number": w.label.certificate_number}, EVERYONE, public=True),
     # the cluster's records
     "clusters:dashboard": Route(lambda w: {}, LOGGED_IN),  # lists only the user's own clusters
     "clusters:profile": Route(_c, OWNERS),
@@ -177,6 +178,7 @@ PAGES: dict[str, Route] = {
     "labelling:report_request": Route(lambda w: {"pk": w.decided.pk}, NOBODY, OWNERS),
     "labelling:report_status": Route(lambda w: {"pk": w.report.pk}, OWNERS),
     "labelling:report_download": Route(lambda w: {"pk": w.report.pk}, OWNERS),
+    "labelling:report_regenerate": Route(lambda w: {"pk": w.report.pk}, NOBODY, OWNERS),
     # benchmarking
     "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "labelling:statistics": Route(lambda w: {}, ADMIN),
