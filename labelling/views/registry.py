@@ -89,6 +89,7 @@ def certificate(request, number: str):
 BADGE_MAX_AGE = 60 * 60  # an hour: a revocation shows on the cluster's site within the hour
 
 
+@public_page
 @require_GET
 def certificate_badge(request, number: str):
     """An SVG badge of the label for the cluster's own website: level and "valid until", grey once it no
