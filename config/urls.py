@@ -49,4 +49,5 @@ urlpatterns += [
 
 # Error pages that need no database (503 when it is unreachable) and answer JSON under /api/ (core/views.py).
 handler400 = "core.views.bad_request"
+handler404 = "core.views.not_found"
 handler500 = "core.views.server_error"

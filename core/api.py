@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -26,3 +27,56 @@ def exception_handler(exc, context):
     if response is None and isinstance(exc, PermissionError):
         return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
     return response
+
+
+class Pagination(PageNumberPagination):
+    """DRF's page-number pagination, whose contract the schema states: ``page`` is a positive integer (anything
+    else answers 400 with a field error), and a page past the last answers 404."""
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param) or 1
+        if raw in self.last_page_strings:
+            return raw
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            number = 0
+        if number < 1:
+            raise exceptions.ValidationError({self.page_query_param: [_("A page number is a whole number from 1.")]})
+        return number
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = "Page number, from 1. Not a whole number ≥ 1: 400; past the last page: 404."
+        return parameters
+
+
+def schema_postprocess(result, generator, request, public):
+    """Say in the schema what the API enforces: ``version`` is required by every PATCH that has one (optimistic
+    locking), and paginated lists answer 400 / 404 for a bad ``page``."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        if name.startswith("Patched") and "version" in schema.get("properties", {}):
+            schema["required"] = sorted({*schema.get("required", []), "version"})
+    error = {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}},
+            "additionalProperties": True,
+            "description": "An error: `detail`, or the errors by field.",
+        },
+    )
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            if any(p.get("name") == "page" and p.get("in") == "query" for p in operation.get("parameters", [])):
+                responses = operation.setdefault("responses", {})
+                responses.setdefault("400", {**error, "description": "Bad query parameter (e.g. `page=0`)"})
+                responses.setdefault("404", {**error, "description": "No such page (past the last one)"})
+    return result

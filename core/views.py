@@ -57,3 +57,13 @@ def server_error(request, *args, **kwargs) -> HttpResponse:
 
 def bad_request(request, exception=None, *args, **kwargs) -> HttpResponse:
     return _answer(request, status=400, title=_("Bad request"), message=_("The request could not be understood."))
+
+
+def not_found(request, exception=None, *args, **kwargs) -> HttpResponse:
+    """A url that matches no route: JSON under /api/ (DRF answers the 404s of its own views), Django's page
+    elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

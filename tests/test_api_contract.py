@@ -19,3 +19,65 @@ def test_a_wrong_token_answers_401():
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_an_unknown_api_url_answers_json_404():
+    for url in ("/api/v1/nowhere/", "/api/v1/clusters/abc/", "/api/v2/"):
+        response = Client().get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Introuvable."}
+    assert "text/html" in Client().get("/nowhere/")["Content-Type"]
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5"])
+def test_a_page_that_is_not_a_positive_whole_number_answers_400(page):
+    response = Client().get("/api/v1/registry/", {"page": page})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["page"]
+
+
+def test_a_page_past_the_last_answers_404_and_both_are_in_the_schema():
+    assert Client().get("/api/v1/registry/", {"page": "2"}).status_code == 404
+    schema = _schema()
+    operation = schema["paths"]["/api/v1/registry/"]["get"]
+    [page] = [p for p in operation["parameters"] if p["name"] == "page"]
+    assert page["schema"] == {"type": "integer", "minimum": 1}
+    assert {"200", "400", "404"} <= set(operation["responses"])
+
+
+def _schema() -> dict:
+    import yaml
+
+    response = Client().get("/api/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def test_version_is_required_in_every_patch_schema():
+    schemas = _schema()["components"]["schemas"]
+    patched = {name: s for name, s in schemas.items() if name.startswith("Patched")}
+
+    assert patched
+    for name, schema in patched.items():
+        assert "version" in schema["required"], name
+
+
+def test_a_patch_without_version_is_refused_as_the_schema_says(client_for, manager, cluster):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(manager)
+    response = api.patch(f"/api/v1/clusters/{cluster.pk}/", {"name": "Renamed"}, format="json")
+
+    assert response.status_code == 400
+    assert "version" in response.json()
+    cluster.refresh_from_db()
+    assert cluster.name == "Cosmetic Valley"
+
+
+def test_the_download_url_of_a_report_is_nullable_in_the_schema():
+    report = _schema()["components"]["schemas"]["Report"]["properties"]["download_url"]
+
+    assert report.get("nullable") is True
