@@ -20,7 +20,7 @@ RUN groupadd --system --gid 10001 grappe \
 WORKDIR /app
 COPY . .
 # The dependencies go to site-packages; the code runs from /app (manage.py, templates, static, locale).
-RUN pip install . \
+RUN pip install '.[sentry]' \
     && mkdir -p /app/var/static /app/var/media /app/var/private \
     && chown -R grappe:grappe /app/var
 

@@ -31,7 +31,7 @@ $(INSTALLED): pyproject.toml
 	       && $(PYTHON) -m venv $(VENV); \
 	   else echo "*** $(PYTHON) -m venv failed: install python3-venv." >&2; exit 1; fi; }
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet -e '.[dev,sentry]'
 	@touch $@
 
 install: $(INSTALLED) ## Create .venv and install Grappe with its development tools

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts import views as account_views
 from accounts.api import TokenView
+from core import health
 from core.throttles import LoginThrottle, throttle_posts
 
 api_v1 = [
@@ -18,6 +19,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("health/", health.health, name="health"),
+    path("health/live/", health.health_live, name="health_live"),
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),  # login and password reset, throttled
     path("accounts/", include("django.contrib.auth.urls")),

@@ -35,6 +35,8 @@ NOBODY = frozenset()
 # Routes outside the matrix: Django's own auth pages, the language switch and the JS catalogue, the admin
 # (staff only, Django's own checks), the API schema and docs (public by design), and media in DEBUG.
 OUT_OF_MATRIX = {
+    "health",  # public monitoring endpoints, nothing private in them: tests/test_operations.py
+    "health_live",
     "login",
     "logout",
     "password_change",

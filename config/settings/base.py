@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc as our own static files
     "django_filters",
+    "health_check",
     "axes",
     "core",
     "accounts",
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.logging.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -230,6 +232,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # A web request that cannot reach the broker gives up after this many seconds; the outbox keeps the task.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
 OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=30.0)
+OUTBOX_MAX_AGE_SECONDS = env.int("OUTBOX_MAX_AGE_SECONDS", default=600)  # /health/ fails past this
+HEALTH_CELERY_TIMEOUT = env.float("HEALTH_CELERY_TIMEOUT", default=1.0)
 CELERY_BEAT_SCHEDULE = {
     "expire-labels": {"task": "labelling.expire_labels", "schedule": 3600.0},
     # Tasks whose hand-over to the broker failed after their commit (core/outbox.py).
@@ -285,9 +289,65 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs: JSON lines on standard output (time, level, logger, message, request id: core/logging.py), for the
+# container's log collector; LOG_FORMAT=text for plain lines. Errors (a 500, a report failed for good, a task
+# that failed) are also e-mailed to ADMINS, and sent to Sentry when SENTRY_DSN is set.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own default sends django.request errors (500) to mail_admins; these add our failures.
+        "labelling": {"handlers": ["mail_admins"], "level": "INFO"},
+        "core": {"handlers": ["mail_admins"], "level": "INFO"},
+        "celery.app.trace": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }
+# The worker keeps this configuration (JSON lines) instead of installing its own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+
+def _admins(value: str) -> list[tuple[str, str]]:
+    """``ADMINS='Ada Lovelace <ada@example.org>, ops@example.org'`` → [(name, address), …]."""
+    from email.utils import getaddresses
+
+    return [(name or address, address) for name, address in getaddresses([value]) if address]
+
+
+ADMINS = _admins(env("ADMINS", default=""))
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", default="[Grappe] ")
+
+# Sentry (optional: `pip install 'grappe[sentry]'`, installed in the Docker image): set SENTRY_DSN to send it
+# the errors of the web processes and of the worker.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

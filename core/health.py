@@ -1,0 +1,113 @@
+"""``/health/`` (django-health-check): what an operator or a container orchestrator asks "is it working?".
+
+- ``/health/``: the database, the cache, both storages (public media and private files, by writing, reading
+  and deleting a file), a Celery worker answering through the broker and consuming our queue, and the outbox
+  (no message waiting for more than ``OUTBOX_MAX_AGE_SECONDS``: the broker would have been unreachable).
+- ``/health/live/``: what the web process itself needs (database, cache, storages). Docker Compose's web health
+  check uses it: the worker waits for a healthy web service (migrations), so the web check must not wait for
+  the worker.
+
+Both answer 200 when every check passes and 503 otherwise, in HTML, JSON (``Accept: application/json`` or
+``?format=json``) or plain text; the messages say what failed, never a secret.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from health_check import checks
+from health_check.base import HealthCheck
+from health_check.checks import Cache, Storage
+from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
+
+
+def _close_thread_connection() -> None:
+    # Sync checks run in an executor thread, which has a database connection of its own: do not leak it.
+    from django.db import connection
+
+    connection.close()
+
+
+@dataclasses.dataclass
+class Database(checks.Database):
+    def run(self):
+        try:
+            super().run()
+        finally:
+            _close_thread_connection()
+
+
+@dataclasses.dataclass
+class Outbox(HealthCheck):
+    """The transactional outbox is being relayed (core/outbox.py)."""
+
+    def run(self):
+        from core.models import OutboxMessage
+
+        limit = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_MAX_AGE_SECONDS)
+        try:
+            waiting = OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lt=limit).count()
+        finally:
+            _close_thread_connection()
+        if waiting:
+            raise ServiceUnavailable(
+                f"{waiting} task(s) waiting for more than {settings.OUTBOX_MAX_AGE_SECONDS} s: is the broker up?"
+            )
+
+
+@dataclasses.dataclass
+class CeleryWorker(HealthCheck):
+    """A Celery worker answers, through the broker, and consumes our queue.
+
+    django-health-check's own ``Ping`` takes the first worker that answers; on a broker shared with other
+    deployments (or test runs) that may be somebody else's, so this asks every worker which queues it
+    consumes and looks for ours.
+    """
+
+    def __repr__(self):
+        from config.celery import app
+
+        return f"CeleryWorker(queue={app.conf.task_default_queue!r})"
+
+    def run(self):
+        from config.celery import app
+
+        queue = app.conf.task_default_queue
+        try:
+            replies = app.control.inspect(timeout=settings.HEALTH_CELERY_TIMEOUT).active_queues() or {}
+        except OSError as exc:
+            raise ServiceUnavailable("The broker cannot be reached") from exc
+        except Exception as exc:  # kombu wraps connection errors in its own classes
+            raise ServiceUnavailable(f"The broker cannot be reached ({type(exc).__name__})") from exc
+        if not replies:
+            raise ServiceUnavailable("No Celery worker answers")
+        if not any(item.get("name") == queue for queues in replies.values() for item in queues):
+            raise ServiceUnavailable(f"No Celery worker consumes the queue {queue}")
+
+
+WEB_CHECKS = (
+    Database,
+    Cache,
+    (Storage, {"alias": "default"}),
+    (Storage, {"alias": "private"}),
+)
+ALL_CHECKS = (*WEB_CHECKS, CeleryWorker, Outbox)
+
+
+class GrappeHealthView(HealthCheckView):
+    """django-health-check's view, answering 503 (not 500) when a check fails: the service is unavailable."""
+
+    async def get(self, request, *args, **kwargs):
+        response = await super().get(request, *args, **kwargs)
+        if response.status_code == 500:
+            response.status_code = 503
+            response.reason_phrase = "Service Unavailable"
+        return response
+
+
+health = GrappeHealthView.as_view(checks=ALL_CHECKS)
+health_live = GrappeHealthView.as_view(checks=WEB_CHECKS)
