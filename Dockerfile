@@ -8,10 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     XDG_CACHE_HOME=/tmp/cache
 
-# WeasyPrint's libraries (Pango, HarfBuzz) and a font for the PDF reports and certificates.
+# WeasyPrint's libraries (Pango, HarfBuzz) and a font for the PDF reports and certificates; pg_dump and
+# pg_restore (15, as the compose database) for bin/backup.py.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 grappe \

@@ -14,8 +14,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/14")
 CACHES["default"]["KEY_PREFIX"] = f"grappe-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
-PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "test-private")
 SIGNING_DEVELOPMENT_DIR = BASE_DIR / "var" / "test-signing"  # a self-signed key, created on first use
 STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
