@@ -10,18 +10,23 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from clusters.models import Cluster, FinancingYear, Member, MemberType, SizeClass, TeamYear
 from clusters.services import CLUSTER_FIELDS, TEAM_FIELDS
 
 YEAR_TAKEN = _("Facts for %(year)s are already recorded: edit them instead.")
 LOGO_MIME_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+LOGO_PILLOW_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 
 
 def validate_logo(upload) -> str:
-    """Refuse anything that is not a PNG, JPEG, GIF or WebP image by its content, or is too large.
+    """Refuse anything that is not a PNG, JPEG, GIF or WebP image by its content, is too large in bytes or in
+    pixels, or does not decode. Returns the file extension matching the content.
 
-    Returns the file extension matching the content."""
+    Pillow reads the dimensions from the header first, so a small file that declares a huge picture (a
+    "decompression bomb", e.g. 60,000 × 60,000 pixels in 2 MB) is refused before anything is decoded; the rest
+    is then decoded in full, so a file that only starts like an image is refused too."""
     if upload.size > settings.LOGO_MAX_BYTES:
         raise ValidationError(
             _("The logo is too large: %(max)s KB at most."),
@@ -32,8 +37,28 @@ def validate_logo(upload) -> str:
     head = upload.read(2048)
     upload.seek(0)
     kind = filetype.guess(head)
+    not_an_image = ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image."), code="not_an_image")
     if kind is None or kind.mime not in LOGO_MIME_TYPES:
-        raise ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image."), code="not_an_image")
+        raise not_an_image
+    side = settings.LOGO_MAX_PIXELS
+    too_many_pixels = ValidationError(
+        _("The logo is too large: %(side)s × %(side)s pixels at most."), code="too_many_pixels", params={"side": side}
+    )
+    try:
+        with Image.open(upload) as image:
+            if image.format not in LOGO_PILLOW_FORMATS:
+                raise not_an_image
+            if max(image.size) > side:
+                raise too_many_pixels
+            image.load()  # decode every pixel: a truncated or forged file fails here
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError as exc:  # Pillow's own guard, far above ours: refused at the header
+        raise too_many_pixels from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise not_an_image from exc
+    finally:
+        upload.seek(0)
     return LOGO_MIME_TYPES[kind.mime]
 
 

@@ -292,6 +292,8 @@ def read_questionnaire_json(data: bytes | str | dict, *, frameworks: FrameworkLo
                     )
                 ]
             ) from None
+        except RecursionError:  # e.g. 200,000 nested "[": Python's parser gives up before it reaches the end
+            raise QuestionnaireError([("file", _("JSON nested too deeply."))]) from None
     return questionnaire_from_dict(data, frameworks=frameworks)
 
 

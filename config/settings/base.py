@@ -163,6 +163,7 @@ STORAGES = {
 }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=2 * 1024 * 1024)
+LOGO_MAX_PIXELS = env.int("LOGO_MAX_PIXELS", default=2000)  # the longest side of a logo, in pixels
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Spreadsheets (member import, offline questionnaire): the zip container is checked before openpyxl opens it
 # (core.spreadsheets): declared inflated size, inflation ratio of each part, number of parts; rows and columns.

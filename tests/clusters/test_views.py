@@ -473,3 +473,60 @@ def test_the_import_page_refuses_a_file_over_the_limit_before_reading_it(cluster
     response = en_client_for(manager).post(f"/clusters/{cluster.pk}/members/import/", {"file": upload})
     assert response.context["problems"] == ["The file is too large (1 MB at most)."]
     assert not Member.objects.exists()
+
+
+def _png_declaring(width: int, height: int) -> bytes:
+    """A PNG whose header declares ``width`` × ``height`` pixels, with a few bytes of pixel data (a small file
+    that would expand to gigabytes if decoded)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_logo_declaring_60000_by_60000_pixels_is_refused_before_it_is_decoded(
+    cluster, manager, en_client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    logo = SimpleUploadedFile("logo.png", _png_declaring(60_000, 60_000), content_type="image/png")
+
+    response = en_client_for(manager).post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, logo=logo))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["logo"] == ["The logo is too large: 2000 × 2000 pixels at most."]
+    cluster.refresh_from_db()
+    assert not cluster.logo
+
+
+def test_a_file_that_only_starts_like_a_png_is_refused_as_a_logo(cluster, manager, en_client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    forged = _png_declaring(64, 64)  # the header says 64 × 64, the data holds far fewer pixels
+    logo = SimpleUploadedFile("logo.png", forged, content_type="image/png")
+
+    response = en_client_for(manager).post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, logo=logo))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["logo"] == ["The logo must be a PNG, JPEG, GIF or WebP image."]
+
+
+def test_a_logo_at_the_pixel_limit_is_accepted_and_one_pixel_more_is_not(
+    cluster, manager, en_client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.LOGO_MAX_PIXELS = 16
+    client = en_client_for(manager)
+    wider = SimpleUploadedFile("logo.png", png_bytes((17, 4)), content_type="image/png")
+    response = client.post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, logo=wider))
+    assert response.context["form"].errors["logo"] == ["The logo is too large: 16 × 16 pixels at most."]
+
+    logo = SimpleUploadedFile("logo.png", png_bytes((16, 4)), content_type="image/png")
+    assert client.post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, logo=logo)).status_code == 302

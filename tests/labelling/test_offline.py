@@ -220,3 +220,12 @@ def test_a_submitted_assessment_takes_no_upload(assessment, manager, client_for)
     response = _upload(client, assessment, _json_file(assessment, S1=80), "q.json")
     assert response["Location"] == reverse("labelling:assessment_summary", args=[assessment.pk])
     assert _answer(assessment, "S1").declared_number is None
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_a_json_questionnaire_nested_200000_deep_is_refused_with_a_message(assessment, manager, client_for, opening):
+    response = _upload(client_for(manager), assessment, (opening * 200_000).encode(), "deep.json")
+
+    assert response.status_code == 400
+    assert response.context["file_errors"] == [("file", "JSON imbriqué trop profondément.")]
+    assert "imbriqué trop profondément" in response.content.decode()
