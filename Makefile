@@ -17,7 +17,7 @@ TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/grappe
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/clusters"`.
 PYTEST_ARGS ?=
 
-.PHONY: help install hooks run demo test lint format check-migrations browser database bench messages clean distclean
+.PHONY: help install hooks run demo test lint format check-migrations browser pdftools database bench messages clean distclean
 
 help: ## List the commands
 	@echo "Grappe — make targets:"
@@ -56,12 +56,21 @@ demo: install ## Load (or refresh) the demo data into the local SQLite database
 
 test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
-test: install browser database lint check-migrations ## Run the whole suite (PostgreSQL, Redis, a real worker, chromium)
+test: install browser pdftools database lint check-migrations ## Run the whole suite (PostgreSQL, Redis, a real worker, chromium)
 	@if [ -x $(CHROMIUM) ]; then \
 	   $(VENV)/bin/pytest $(PYTEST_ARGS); \
 	 else \
 	   echo "*** $(CHROMIUM) is missing and could not be installed: the browser tests are SKIPPED (-m 'not browser')."; \
 	   $(VENV)/bin/pytest -m 'not browser' $(PYTEST_ARGS); \
+	 fi
+
+pdftools: ## Install poppler-utils (pdftotext, pdfsig, pdfinfo) for the PDF tests (when root and missing)
+	@if command -v pdfsig >/dev/null && command -v pdftotext >/dev/null; then exit 0; fi; \
+	 if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	   echo "Installing Debian's poppler-utils for the PDF tests…"; \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils; \
+	 else \
+	   echo "*** poppler-utils (pdfsig, pdftotext) is missing: install it as root; the PDF tests skip without it (and fail on CI)."; \
 	 fi
 
 browser: ## Install Debian's chromium for the browser tests (when root and missing)
