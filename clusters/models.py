@@ -101,6 +101,7 @@ class Member(TimeStampedModel):
             # A re-import matches members by name, whatever the case.
             models.UniqueConstraint(Lower("name"), "cluster", name="member_unique_name_per_cluster"),
         ]
+        indexes = [models.Index(fields=["cluster", "name"], name="member_cluster_name")]  # the members list
 
     def __str__(self) -> str:
         return self.name

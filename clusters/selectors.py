@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.permissions import clusters_visible_to, require
@@ -18,9 +19,20 @@ from indicators.proposals import (
 
 
 def clusters_for(*, user) -> QuerySet[Cluster]:
-    """The clusters the user may see, with their member counts."""
-    return clusters_visible_to(user).annotate(
-        active_members=Count("members", filter=Q(members__active=True)),
+    """The clusters the user may see, with their member counts, in name order, only the columns the list
+    shows. The count is a subquery per listed cluster, so a page of 50 never counts every member."""
+    active_members = (
+        Member.objects.filter(cluster_id=OuterRef("pk"), active=True)
+        .order_by()
+        .values("cluster_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        clusters_visible_to(user)
+        .only("name", "kind", "city")
+        .annotate(active_members=Coalesce(Subquery(active_members), 0))
+        .order_by("name", "pk")
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from core import caching
 from core.exceptions import ConflictError
 from labelling.services.audit import audit_log
 
@@ -173,6 +174,8 @@ def cluster_update(
     if "logo" in changes:
         before["logo"], after["logo"] = old_logo, changes["logo"]
     _save_versioned(cluster, expected_version=expected_version, changes=changes)
+    # The registry's filters and the peer groups (kind, region, sector) read the profile.
+    caching.bump(caching.REGISTRY, caching.POPULATION)
     audit_log(actor=user, action="cluster.update", cluster=cluster, target=cluster.name, before=before, after=after)
     return cluster
 

@@ -59,12 +59,15 @@ def _context(cluster, section: str, **extra) -> dict:
 # --- dashboard and profile ---------------------------------------------------------------------------
 
 
+CLUSTERS_PER_PAGE = 50
+
+
 @login_required
 def dashboard(request):
-    clusters = list(selectors.clusters_for(user=request.user))
-    for cluster in clusters:
+    page = Paginator(selectors.clusters_for(user=request.user), CLUSTERS_PER_PAGE).get_page(request.GET.get("page"))
+    for cluster in page:
         cluster.assessments_url = assessments_url(cluster.pk)
-    return render(request, "clusters/dashboard.html", {"clusters": clusters})
+    return render(request, "clusters/dashboard.html", {"clusters": page.object_list, "page": page, "querystring": ""})
 
 
 @login_required

@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
+from core import caching
 from indicators import benchmarking
+from indicators.models import Indicator
 from indicators.services import framework_spec_for
 from labelling.models import Answer, Assessment, AssessmentStatus, Label, LabelStatus
 
@@ -29,48 +33,104 @@ def is_benchmarkable(assessment: Assessment) -> bool:
     return assessment.status in BENCHMARKED_STATUSES
 
 
-def _assessment_rows(*, framework, include: Assessment | None = None) -> list[dict]:
-    """The latest validated or decided assessment of every cluster (one query); ``include`` replaces the
-    latest one of its cluster (a manager looking at an older assessment is compared as it was)."""
-    rows = (
-        Assessment.objects.filter(framework=framework, status__in=BENCHMARKED_STATUSES)
-        .order_by("cluster_id", "-validated_on", "-reference_year", "-pk")
-        .values(
-            "pk", "cluster_id", "cluster__kind", "cluster__region", "cluster__sectors", "reference_year", "validated_on"
+_ROW_FIELDS = (
+    "pk",
+    "cluster_id",
+    "cluster__kind",
+    "cluster__region",
+    "cluster__sectors",
+    "reference_year",
+    "validated_on",
+)
+
+
+def latest_benchmarked(*, framework) -> QuerySet:
+    """The latest validated or decided assessment of every cluster (by validation date, then reference
+    year), as a query to use as a subquery: never a list of ids sent back to the database."""
+    qs = Assessment.objects.filter(framework=framework, status__in=BENCHMARKED_STATUSES)
+    if connection.vendor == "postgresql":  # DISTINCT ON reads the partial index assessment_benchmarked_latest
+        return qs.order_by("cluster_id", "-validated_on", "-reference_year", "-pk").distinct("cluster_id")
+    latest_of_cluster = (
+        Assessment.objects.filter(
+            framework=framework, status__in=BENCHMARKED_STATUSES, cluster_id=OuterRef("cluster_id")
         )
+        .order_by("-validated_on", "-reference_year", "-pk")
+        .values("pk")[:1]
     )
-    chosen: dict[int, dict] = {}
-    for row in rows:
-        cluster_id = row["cluster_id"]
-        if include is not None and cluster_id == include.cluster_id:
-            if row["pk"] == include.pk:
-                chosen[cluster_id] = row
-            continue
-        chosen.setdefault(cluster_id, row)
-    return list(chosen.values())
+    return qs.filter(pk=Subquery(latest_of_cluster)).order_by()
 
 
-def _frames(framework, rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _population_ids(framework, include: Assessment | None) -> tuple[QuerySet, Q]:
+    """(the assessments, the condition on ``Answer.assessment_id``) of the population; ``include`` takes
+    the place of its cluster's latest assessment (when it is validated or decided itself)."""
+    latest = latest_benchmarked(framework=framework)
+    if include is None:
+        ids = latest.values("pk")
+        return Assessment.objects.filter(pk__in=ids), Q(assessment_id__in=ids)
+    others = latest.exclude(cluster_id=include.cluster_id).values("pk")
+    if include.status in BENCHMARKED_STATUSES and include.framework_id == framework.pk:
+        return (
+            Assessment.objects.filter(Q(pk__in=others) | Q(pk=include.pk)),
+            Q(assessment_id__in=others) | Q(assessment_id=include.pk),
+        )
+    return Assessment.objects.filter(pk__in=others), Q(assessment_id__in=others)
+
+
+def _assessment_rows(*, framework, include: Assessment | None = None) -> list[dict]:
+    """One dict per assessment of the population (one query; ``include``: see ``_population_ids``)."""
+    assessments, _answers = _population_ids(framework, include)
+    return list(assessments.order_by("cluster_id").values(*_ROW_FIELDS))
+
+
+_COLUMNS_CACHE: dict[int, tuple[object, dict[int, int]]] = {}
+
+
+def _indicator_columns(framework, codes: list[str]) -> dict[int, int]:
+    """Indicator id → its column among ``codes`` (kept per framework version, like its spec)."""
+    cached = _COLUMNS_CACHE.get(framework.pk)
+    if cached is not None and cached[0] == framework.updated_at:
+        return cached[1]
+    position = {code: i for i, code in enumerate(codes)}
+    columns = {
+        pk: position[code]
+        for pk, code in Indicator.objects.filter(framework=framework).values_list("pk", "code")
+        if code in position
+    }
+    _COLUMNS_CACHE[framework.pk] = (framework.updated_at, columns)
+    return columns
+
+
+def _frames(framework, rows: list[dict], answers_of: Q | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     spec = framework_spec_for(framework)
     codes = [indicator.code for indicator in spec.indicators]
     ids = [row["pk"] for row in rows]
-    values = pd.DataFrame(index=pd.Index(ids, name="assessment", dtype=np.int64), columns=codes, dtype=object)
+    index = pd.Index(ids, name="assessment", dtype=np.int64)
+    matrix = np.full((len(ids), len(codes)), None, dtype=object)
     if ids:
-        answers = Answer.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id", "indicator__code", "indicator__value_type", "validated_number", "validated_option"
+        # Indicator ids → column; no join for the codes, no inherited ordering (Answer.Meta.ordering would
+        # sort 300,000 rows through a join), numbers cast to float by the database.
+        column_of = _indicator_columns(framework, codes)
+        level_columns = np.array([indicator.value_type == "level" for indicator in spec.indicators])
+        condition = answers_of if answers_of is not None else Q(assessment_id__in=ids)
+        records = list(
+            Answer.objects.filter(condition)
+            .order_by()
+            .values_list("assessment_id", "indicator_id", Cast("validated_number", FloatField()), "validated_option")
         )
-        cells: dict[str, dict[int, object]] = {code: {} for code in codes}
-        for assessment_id, code, value_type, number, option in answers:
-            if code not in cells:
-                continue
-            if value_type == "level":
-                if option:
-                    cells[code][assessment_id] = option
-            elif number is not None:
-                cells[code][assessment_id] = float(number)
-        for code in codes:
-            column = cells[code]
-            values[code] = pd.Series([column.get(pk) for pk in ids], index=values.index, dtype=object)
+        if records:
+            frame = pd.DataFrame.from_records(records, columns=["assessment", "indicator", "number", "option"])
+            rows_at = index.get_indexer(frame["assessment"].to_numpy())
+            cols_at = frame["indicator"].map(column_of).fillna(-1).to_numpy(dtype=np.int64)
+            known = (rows_at >= 0) & (cols_at >= 0)
+            is_level = np.zeros(len(frame), dtype=bool)
+            is_level[known] = level_columns[cols_at[known]]
+            numbers = frame["number"].to_numpy(dtype=float, na_value=np.nan)
+            options = frame["option"].fillna("").to_numpy(dtype=object)
+            take_number = known & ~is_level & ~np.isnan(numbers)
+            take_option = known & is_level & (options != "")
+            matrix[rows_at[take_number], cols_at[take_number]] = numbers[take_number]
+            matrix[rows_at[take_option], cols_at[take_option]] = options[take_option]
+    values = pd.DataFrame(matrix, index=index, columns=codes, dtype=object)
     groups = pd.DataFrame(
         {
             "kind": [row["cluster__kind"] or "" for row in rows],
@@ -91,7 +151,8 @@ def benchmark_population(*, framework, include: Assessment | None = None) -> tup
     indicators; None when unanswered). ``groups``: columns ``kind``, ``region``, ``sector`` (the first
     sector), ``cluster`` and ``year`` (the reference year). Two queries whatever the population size.
     """
-    return _frames(framework, _assessment_rows(framework=framework, include=include))
+    _assessments, answers_of = _population_ids(framework, include)
+    return _frames(framework, _assessment_rows(framework=framework, include=include), answers_of)
 
 
 # --- one assessment's position -----------------------------------------------------------------------
@@ -173,7 +234,20 @@ class BenchmarkPosition:
         }
 
 
+def _cache_key(what: str, framework, *rest) -> str:
+    return ":".join(str(part) for part in ("benchmark", what, framework.pk, framework.code, *rest))
+
+
 def benchmark_position_for(*, assessment: Assessment) -> BenchmarkPosition:
+    """``compute_benchmark_position``, computed once per version of the population (``core.caching``)."""
+    return caching.cached(
+        _cache_key("position", assessment.framework, assessment.pk, assessment.status),
+        lambda: compute_benchmark_position(assessment=assessment),
+        versions=(caching.POPULATION,),
+    )
+
+
+def compute_benchmark_position(*, assessment: Assessment) -> BenchmarkPosition:
     """Per indicator: the assessment's validated value, and among all clusters, the same kind and the same
     region: the number of peers, q1, median, q3 and the percentile (None when fewer than ``MIN_PEERS``)."""
     framework = assessment.framework
@@ -262,6 +336,15 @@ LABEL_LEVELS = ("bronze", "silver", "gold")
 
 
 def population_statistics(*, framework) -> PopulationStatistics:
+    """``compute_population_statistics``, computed once per version of the population (``core.caching``)."""
+    return caching.cached(
+        _cache_key("statistics", framework),
+        lambda: compute_population_statistics(framework=framework),
+        versions=(caching.POPULATION,),
+    )
+
+
+def compute_population_statistics(*, framework) -> PopulationStatistics:
     """Share of clusters (their latest validated assessment) meeting each criterion, and the active labels
     counted by level and by region. Three queries whatever the population size."""
     spec = framework_spec_for(framework)
@@ -287,6 +370,7 @@ def population_statistics(*, framework) -> PopulationStatistics:
         )
     counts = (
         Label.objects.filter(status=LabelStatus.ACTIVE)
+        .order_by()
         .values_list("cluster__region", "level")
         .annotate(n=Count("pk"))
         .order_by("cluster__region", "level")

@@ -1,4 +1,8 @@
-"""Registry exports: one row generator, several formats (CSV, XLSX, JSON), each streamed.
+"""Registry exports: one row generator, several formats (CSV, JSON, XLSX), each streamed.
+
+Rows are read as tuples of values (``values_list`` in chunks, dates turned into text by the database), never
+as model instances. Next to the codes of level, status, kind, country and region, each row carries their
+readable label in the language active when the export is built (``readable_labels``).
 
 CSV and XLSX cells that a spreadsheet would take for a formula (=, +, -, @, and the tab/CR that some
 tools strip first) are prefixed with a quote, so that a cluster named "=HYPERLINK(...)" stays text.
@@ -7,54 +11,148 @@ tools strip first) are prefixed with a quote, so that a cluster named "=HYPERLIN
 from __future__ import annotations
 
 import csv
-import io
 import json
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import CharField, F, QuerySet
+from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_SIZE = 2000
 
+# (key, header) in file order. ``*_label`` columns hold the readable text of the code beside them.
 COLUMNS = [
     ("certificate_number", _("Certificate number")),
     ("cluster", _("Cluster")),
     ("acronym", _("Acronym")),
     ("kind", _("Kind")),
+    ("kind_label", _("Kind (label)")),
     ("country", _("Country")),
+    ("country_label", _("Country (name)")),
     ("region", _("Region")),
+    ("region_label", _("Region (name)")),
     ("city", _("City")),
     ("sectors", _("Sectors")),
     ("level", _("Level")),
+    ("level_label", _("Level (label)")),
     ("status", _("Status")),
+    ("status_label", _("Status (label)")),
     ("awarded_on", _("Awarded on")),
     ("expires_on", _("Valid through")),
     ("revoked_at", _("Revoked at")),
     ("reference_year", _("Reference year")),
 ]
+KEYS = [key for key, _title in COLUMNS]
+
+# What the database reads for each row, in this order (dates already as ISO text).
+_FIELDS = (
+    "certificate_number",
+    "cluster__name",
+    "cluster__acronym",
+    "cluster__kind",
+    "cluster__country",
+    "cluster__region",
+    "cluster__city",
+    "cluster__sectors",
+    "level",
+    "status",
+    "_awarded",
+    "_expires",
+    "_revoked",
+    "assessment__reference_year",
+)
+EXPORT_ORDER = ("cluster__name", "-awarded_on", "id")
 
 
-def registry_rows(labels: QuerySet) -> Iterator[dict]:
-    """One plain dict per label, read in chunks so that a large registry never sits in memory."""
-    qs = labels.select_related("cluster", "assessment").order_by("cluster__name", "-awarded_on", "pk")
-    for label in qs.iterator(chunk_size=500):
-        cluster = label.cluster
+def place_names() -> tuple[Callable[[str], str], Callable[[str, str], str]]:
+    """(country code → name, (region code, country code) → name) in the active language.
+
+    The one place to plug the shared helper for INSEE/NUTS-2 region names and country names (issue 10);
+    until it is there, the codes stand for themselves.
+    """
+    return (lambda code: code), (lambda code, country="": code)
+
+
+def readable_labels() -> dict[str, Callable]:
+    """For each coded column, code → the text a person reads, in the active language."""
+    from clusters.models import ClusterKind
+    from labelling.models import LabelStatus, Level
+
+    def choices(enum) -> Callable[[str], str]:
+        table = {value: str(label) for value, label in enum.choices}
+        return lambda code: table.get(code, code)
+
+    country_name, region_name = place_names()
+    return {
+        "kind": choices(ClusterKind),
+        "level": choices(Level),
+        "status": choices(LabelStatus),
+        "country": country_name,
+        "region": region_name,
+    }
+
+
+def export_values(labels: QuerySet) -> QuerySet:
+    """The rows of the export as tuples (``_FIELDS``), in the export's order, with no model instance."""
+    return (
+        labels.order_by(*EXPORT_ORDER)
+        .annotate(
+            _awarded=Cast("awarded_on", CharField()),
+            _expires=Cast("expires_on", CharField()),
+            _revoked=Cast(TruncDate(F("revoked_at")), CharField()),
+        )
+        .values_list(*_FIELDS)
+    )
+
+
+def registry_rows(labels: QuerySet, *, labels_for: dict | None = None) -> Iterator[dict]:
+    """One plain dict per label, read in chunks so that a large registry never sits in memory.
+
+    ``labels_for``: the readable labels (``readable_labels()``), computed by the caller while the user's
+    language is active — a streamed body is produced after the view has returned.
+    """
+    names = labels_for or readable_labels()
+    kind_label, level_label, status_label = names["kind"], names["level"], names["status"]
+    country_label, region_label = names["country"], names["region"]
+    for (
+        number,
+        cluster,
+        acronym,
+        kind,
+        country,
+        region,
+        city,
+        sectors,
+        level,
+        status,
+        awarded,
+        expires,
+        revoked,
+        year,
+    ) in export_values(labels).iterator(chunk_size=CHUNK_SIZE):
         yield {
-            "certificate_number": label.certificate_number,
-            "cluster": cluster.name,
-            "acronym": cluster.acronym,
-            "kind": cluster.kind,
-            "country": cluster.country,
-            "region": cluster.region,
-            "city": cluster.city,
-            "sectors": "; ".join(str(s) for s in cluster.sectors or []),
-            "level": label.level,
-            "status": label.status,
-            "awarded_on": label.awarded_on.isoformat(),
-            "expires_on": label.expires_on.isoformat(),
-            "revoked_at": timezone.localdate(label.revoked_at).isoformat() if label.revoked_at else "",
-            "reference_year": label.assessment.reference_year,
+            "certificate_number": number,
+            "cluster": cluster,
+            "acronym": acronym,
+            "kind": kind,
+            "kind_label": kind_label(kind),
+            "country": country,
+            "country_label": country_label(country) if country else "",
+            "region": region,
+            "region_label": region_label(region, country) if region else "",
+            "city": city,
+            "sectors": "; ".join(str(s) for s in sectors or []),
+            "level": level,
+            "level_label": level_label(level),
+            "status": status,
+            "status_label": status_label(status),
+            "awarded_on": awarded,
+            "expires_on": expires,
+            "revoked_at": revoked or "",
+            "reference_year": year,
         }
 
 
@@ -66,37 +164,73 @@ def escape_cell(value) -> str:
     return text
 
 
+def headers(columns=COLUMNS) -> list[str]:
+    """The column titles in the active language (call it in the request, not inside a stream)."""
+    return [str(title) for _key, title in columns]
+
+
 class _Echo:
     def write(self, value):
         return value
 
 
-def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+def csv_lines(rows: Iterable[dict], *, titles: list[str] | None = None, keys: list[str] = KEYS) -> Iterator[str]:
     """The CSV text, line by line (header first), for a StreamingHttpResponse or a file."""
+    titles = titles if titles is not None else headers()
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([str(title) for _key, title in COLUMNS])  # BOM: Excel reads UTF-8
+    yield "\ufeff" + writer.writerow(titles)  # BOM: Excel reads UTF-8
     for row in rows:
-        yield writer.writerow([escape_cell(row[key]) for key, _title in COLUMNS])
+        yield writer.writerow([escape_cell(row[key]) for key in keys])
 
 
-def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+def json_chunks(rows: Iterable[dict], *, batch: int = 200) -> Iterator[str]:
+    """A JSON array of the rows, a few hundred rows per chunk."""
     yield "["
     first = True
+    pending: list[str] = []
     for row in rows:
-        yield ("" if first else ",") + "\n" + json.dumps(row, ensure_ascii=False)
+        pending.append(("" if first else ",") + "\n" + json.dumps(row, ensure_ascii=False))
         first = False
+        if len(pending) >= batch:
+            yield "".join(pending)
+            pending = []
+    if pending:
+        yield "".join(pending)
     yield "\n]\n"
 
 
-def xlsx_bytes(rows: Iterable[dict]) -> bytes:
-    """The XLSX file (openpyxl write-only mode: rows are written as they come)."""
+@dataclass
+class XlsxFile:
+    """A finished workbook on disk (a temporary file, deleted when closed)."""
+
+    file: object
+
+    def chunks(self, size: int = 64 * 1024) -> Iterator[bytes]:
+        self.file.seek(0)
+        while block := self.file.read(size):
+            yield block
+
+
+def xlsx_file(rows: Iterable[dict], *, titles: list[str] | None = None, keys: list[str] = KEYS) -> XlsxFile:
+    """The workbook, written in constant memory: openpyxl's write-only mode streams the sheet to a
+    temporary file row by row, and the zip is written to another temporary file, never to memory."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("registry")
-    sheet.append([str(title) for _key, title in COLUMNS])
+    sheet.append(titles if titles is not None else headers())
     for row in rows:
-        sheet.append([escape_cell(row[key]) if isinstance(row[key], str) else row[key] for key, _title in COLUMNS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append([escape_cell(value) if isinstance(value := row[key], str) else value for key in keys])
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response (or the caller)
+    workbook.save(handle)
+    handle.seek(0)
+    return XlsxFile(handle)
+
+
+def xlsx_bytes(rows: Iterable[dict]) -> bytes:
+    """The whole workbook as bytes (small exports, tests)."""
+    xlsx = xlsx_file(rows)
+    try:
+        return b"".join(xlsx.chunks())
+    finally:
+        xlsx.file.close()

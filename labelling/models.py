@@ -78,6 +78,17 @@ class Assessment(TimeStampedModel):
                 name="assessment_one_open_per_cluster_year",
             )
         ]
+        # The orders of the lists: the administrators' dashboard, the assessor's dashboard, and the
+        # benchmark's "latest validated assessment of each cluster" (issue 12).
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="assessment_recent"),
+            models.Index(fields=["assessor", "status", "-updated_at"], name="assessment_assessor_work"),
+            models.Index(
+                fields=["framework", "cluster", "-validated_on", "-reference_year", "-id"],
+                condition=models.Q(status__in=["validated", "decided"]),
+                name="assessment_benchmarked_latest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cluster} — {self.reference_year}"
@@ -229,6 +240,11 @@ class Label(TimeStampedModel):
                 condition=~models.Q(status="revoked") | ~models.Q(revoked_reason=""),
                 name="label_revocation_has_reason",
             ),
+        ]
+        # The labels API's order, and the registry's filter on status per cluster.
+        indexes = [
+            models.Index(fields=["-awarded_on", "-id"], name="label_recent"),
+            models.Index(fields=["status", "cluster"], name="label_status_cluster"),
         ]
 
     def __str__(self) -> str:

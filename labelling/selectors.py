@@ -10,12 +10,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import assessments_visible_to, can
+from clusters.models import Cluster
+from core import caching
+from core.search import search
 from labelling.models import (
     Assessment,
     AssessmentStatus,
@@ -28,12 +31,29 @@ from labelling.models import (
 # --- dashboards ----------------------------------------------------------------------------------------
 
 
+# The columns the dashboards show (never the framework, whose source JSON is 22 KB per row).
+DASHBOARD_COLUMNS = (
+    "reference_year",
+    "status",
+    "updated_at",
+    "submitted_at",
+    "cluster",
+    "cluster__name",
+    "assessor",
+    "assessor__username",
+    "assessor__first_name",
+    "assessor__last_name",
+)
+
+
 def assessments_for_admin(*, user, status: str = "", q: str = "", assessor_id: int | None = None) -> QuerySet:
-    qs = assessments_visible_to(user).select_related("cluster", "assessor", "framework")
+    qs = (
+        assessments_visible_to(user).select_related(None).select_related("cluster", "assessor").only(*DASHBOARD_COLUMNS)
+    )
     if status:
         qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(Q(cluster__name__icontains=q) | Q(cluster__acronym__icontains=q))
+    if q:  # accent- and case-insensitive
+        qs = search(qs, q, "cluster__name", "cluster__acronym")
     if assessor_id:
         qs = qs.filter(assessor_id=assessor_id)
     return qs.order_by("-updated_at", "-pk")
@@ -50,7 +70,14 @@ def assessments_for_assessor(*, user) -> QuerySet:
     """Only the assessments assigned to this assessor (nothing for anybody else)."""
     if not (user.is_authenticated and user.role == Role.ASSESSOR):
         return Assessment.objects.none()
-    return assessments_visible_to(user).filter(assessor=user).order_by("status", "-updated_at")
+    return (
+        assessments_visible_to(user)
+        .filter(assessor=user)
+        .select_related(None)
+        .select_related("cluster")
+        .only(*DASHBOARD_COLUMNS[:6])
+        .order_by("status", "-updated_at")
+    )
 
 
 def assessors() -> QuerySet:
@@ -100,10 +127,29 @@ def _sector_filter(qs: QuerySet, sector: str) -> QuerySet:
     return qs.filter(cluster__sectors__icontains=json.dumps(sector))
 
 
-def registry_labels(*, filters: RegistryFilters | None = None) -> QuerySet:
-    """The labels the public registry lists (active ones unless asked otherwise), filtered."""
+# The columns the registry page and the public API show (no other column is read).
+REGISTRY_COLUMNS = (
+    "certificate_number",
+    "level",
+    "status",
+    "awarded_on",
+    "expires_on",
+    "revoked_at",
+    "cluster",
+    "cluster__name",
+    "cluster__acronym",
+    "cluster__kind",
+    "cluster__country",
+    "cluster__region",
+    "cluster__sectors",
+)
+
+
+def registry_filtered(*, filters: RegistryFilters | None = None) -> QuerySet:
+    """The labels the registry lists (active ones unless asked otherwise), filtered, without order or
+    columns chosen: ``registry_labels`` (pages, API) and the exports each read what they need."""
     f = filters or RegistryFilters()
-    qs = Label.objects.select_related("cluster", "assessment")
+    qs = Label.objects.all()
     if f.status:
         qs = qs.filter(status=f.status)
     if f.public_only:
@@ -118,20 +164,30 @@ def registry_labels(*, filters: RegistryFilters | None = None) -> QuerySet:
         qs = qs.filter(cluster__kind=f.kind)
     if f.sector:
         qs = _sector_filter(qs, f.sector)
-    if f.q:
-        qs = qs.filter(Q(cluster__name__icontains=f.q) | Q(cluster__acronym__icontains=f.q))
-    return qs.order_by("cluster__name", "-awarded_on", "certificate_number")
+    if f.q:  # accent- and case-insensitive: "nekoe" finds Nekoé
+        qs = search(qs, f.q, "cluster__name", "cluster__acronym")
+    return qs
 
 
-def registry_choices() -> dict[str, list[str]]:
-    """The values the registry filters offer (from the listed clusters that hold a label)."""
-    clusters = (
-        Label.objects.filter(status=LabelStatus.ACTIVE, cluster__public_profile=True)
-        .values_list("cluster__country", "cluster__region", "cluster__sectors")
+REGISTRY_ORDER = ("cluster__name", "-awarded_on", "certificate_number")
+
+
+def registry_labels(*, filters: RegistryFilters | None = None) -> QuerySet:
+    """The registry's labels in its order, with only the columns the page and the API show."""
+    return (
+        registry_filtered(filters=filters).select_related("cluster").only(*REGISTRY_COLUMNS).order_by(*REGISTRY_ORDER)
+    )
+
+
+def _registry_choices_uncached() -> dict[str, list[str]]:
+    rows = (
+        Cluster.objects.filter(public_profile=True, labels__status=LabelStatus.ACTIVE)
+        .order_by()
+        .values_list("country", "region", "sectors")
         .distinct()
     )
     countries, regions, sectors = set(), set(), set()
-    for country, region, cluster_sectors in clusters:
+    for country, region, cluster_sectors in rows:
         if country:
             countries.add(country)
         if region:
@@ -140,6 +196,12 @@ def registry_choices() -> dict[str, list[str]]:
             if isinstance(sector, str) and sector:
                 sectors.add(sector)
     return {"country": sorted(countries), "region": sorted(regions), "sector": sorted(sectors, key=str.lower)}
+
+
+def registry_choices() -> dict[str, list[str]]:
+    """The values the registry filters offer (from the listed clusters that hold an active label),
+    computed once per change of the labels or the clusters (``core.caching.REGISTRY``)."""
+    return caching.cached("registry-choices", _registry_choices_uncached, versions=(caching.REGISTRY,))
 
 
 def cluster_label_history(*, cluster) -> QuerySet:

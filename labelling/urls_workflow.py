@@ -21,7 +21,9 @@ urlpatterns = [
     path("labels/<int:pk>/revoke/", workflow.label_revoke, name="label_revoke"),
     path("assessor/", workflow.assessor_dashboard, name="assessor_dashboard"),
     path("administration/", workflow.admin_dashboard, name="admin_dashboard"),
-    path("administration/registry.csv", registry.registry_export, name="registry_export"),
+    path("administration/registry.csv", registry.registry_export, {"fmt": "csv"}, name="registry_export"),
+    path("administration/registry.json", registry.registry_export, {"fmt": "json"}, name="registry_export_json"),
+    path("administration/registry.xlsx", registry.registry_export, {"fmt": "xlsx"}, name="registry_export_xlsx"),
     # benchmarking
     path("assessments/<int:pk>/benchmark/", benchmark.assessment_benchmark, name="assessment_benchmark"),
     path("administration/statistics/", benchmark.statistics, name="statistics"),
@@ -33,6 +35,9 @@ urlpatterns = [
     # public
     path("registry/", registry.registry, name="registry"),
     path("registry/clusters/<int:pk>/", registry.registry_cluster, name="registry_cluster"),
+    path("registry/open-data/", registry.open_data, name="open_data"),
+    path("registry/open-data/labels.csv", registry.open_data_file, {"fmt": "csv"}, name="open_data_csv"),
+    path("registry/open-data/labels.json", registry.open_data_file, {"fmt": "json"}, name="open_data_json"),
     path("verify/", registry.verify, name="verify"),
     path("verify/<text:number>/", registry.certificate, name="certificate"),
     path("verify/<text:number>/badge.svg", registry.certificate_badge, name="certificate_badge"),

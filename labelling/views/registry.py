@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import can
 from clusters.models import Cluster
 from core.throttles import public_page
-from labelling import selectors
-from labelling.exporters import csv_lines, registry_rows
+from labelling import exporters, opendata, selectors
 from labelling.forms_workflow import RegistryFilterForm, VerifyForm
 
 
@@ -73,49 +72,79 @@ def certificate(request, number: str):
     label = selectors.label_by_number(number=number)
     if label is None:
         raise Http404
+    validity = selectors.label_validity(label=label)
+    verify_url = selectors.verification_url(label)
+    json_ld = opendata.certificate_json_ld(label=label, verify_url=verify_url, valid=validity["valid"])
     context = {
         "label": label,
         # A cluster that is not (or no longer) listed is not identified: see README, "Privacy".
         "cluster": label.cluster if label.cluster.public_profile else None,
-        "validity": selectors.label_validity(label=label),
-        "verify_url": selectors.verification_url(label),
+        "validity": validity,
+        "verify_url": verify_url,
         "badge": selectors.badge_for(label=label),
         "signer": selectors.signer_facts(),
         "labelling_body": settings.LABELLING_BODY,
+        "json_ld": opendata.json_ld_script_body(json_ld) if json_ld else "",
     }
     return render(request, "labelling/certificate.html", context)
 
 
-BADGE_MAX_AGE = 60 * 60  # an hour: a revocation shows on the cluster's site within the hour
-
-
-@public_page
-@require_GET
-def certificate_badge(request, number: str):
-    """An SVG badge of the label for the cluster's own website: level and "valid until", grey once it no
-    longer holds. Public, cached an hour by browsers and proxies, in the visitor's language."""
-    label = selectors.label_by_number(number=number)
-    if label is None:
-        raise Http404
-    svg = render_to_string("labelling/badge.svg", {"badge": selectors.badge_for(label=label)})
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
-    patch_vary_headers(response, ["Accept-Language", "Cookie"])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    response["Last-Modified"] = http_date(label.updated_at.timestamp())
-    return response
+        "validity": validity,
+        "verify_url": verify_url,
+        "badge": selectors.badge_for(label=label),
+        "signer": selectors.signer_facts(),
+        "labelling_body": settings.LABELLING_BODY,
+        "json_ld": opendata.json_ld_script_body(json_ld) if json_ld else "",
 
 
 @require_GET
-def registry_export(request):
-    """The registry as CSV, streamed (administrators; filters as on the registry page plus status)."""
-    if not can(request.user, "registry.export"):
+def registry_export(request, fmt: str = "csv"):
+    """The registry as CSV, JSON or XLSX (administrators; filters as on the registry page plus status),
+    streamed, with the readable labels in the user's language beside the codes."""
+    if not can(request.user, "registry.export") or fmt not in EXPORT_TYPES:
         raise Http404
     form = RegistryFilterForm(request.GET or None, choices=None, with_status=True)
     filters = form.filters()  # no status asked: every label (active, expired, revoked)
-    rows = registry_rows(selectors.registry_labels(filters=filters))
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-    filename = f"grappe-registry-{timezone.localdate().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Everything that depends on the language is computed now, while the user's language is active.
+    titles = exporters.headers()
+    rows = exporters.registry_rows(selectors.registry_filtered(filters=filters), labels_for=exporters.readable_labels())
+    filename = f"grappe-registry-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "xlsx":
+        xlsx = exporters.xlsx_file(rows, titles=titles)
+        response = FileResponse(xlsx.file, as_attachment=True, filename=filename, content_type=EXPORT_TYPES[fmt])
+    else:
+        body = exporters.csv_lines(rows, titles=titles) if fmt == "csv" else exporters.json_chunks(rows)
+        response = StreamingHttpResponse(body, content_type=EXPORT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- open data --------------------------------------------------------------------------------------
+
+
+@require_GET
+@public_page
+def open_data(request):
+    """What the open data holds, its licence and the dictionary of its columns."""
+    return render(
+        request,
+        "labelling/open_data.html",
+        {"columns": opendata.COLUMNS, "licence_url": opendata.LICENCE["url"], "format": opendata.FORMAT},
+    )
+
+
+@require_GET
+@public_page
+def open_data_file(request, fmt: str):
+    if fmt == "csv":
+        response = StreamingHttpResponse(opendata.csv_lines(), content_type=EXPORT_TYPES["csv"])
+    elif fmt == "json":
+        response = StreamingHttpResponse(opendata.json_chunks(), content_type=EXPORT_TYPES["json"])
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="grappe-labels.{fmt}"'
+    response["Link"] = '<{}>; rel="license"'.format(opendata.LICENCE["url"])
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -13,12 +13,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from clusters.models import ClusterKind
-from labelling.exporters import escape_cell
+from labelling.exporters import KEYS, escape_cell
 from labelling.models import LabelStatus
 from labelling.services.labels import label_revoke
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+STATUS, SECTORS = KEYS.index("status"), KEYS.index("sectors")
 
 
 @pytest.fixture(autouse=True)
@@ -173,7 +175,7 @@ def test_the_export_streams_every_label_with_its_status(registry, administrator,
     rows = _csv(response)
     assert rows[0][:3] == ["Certificate number", "Cluster", "Acronym"]
     assert sorted(r[1] for r in rows[1:]) == ["Basque Energy", "Cosmetic Valley", "Elastopole", "Old Cluster", "S2E2"]
-    assert {r[1]: r[9] for r in rows[1:]}["Old Cluster"] == "expired"
+    assert {r[1]: r[STATUS] for r in rows[1:]}["Old Cluster"] == "expired"
 
 
 def test_the_export_filters_like_the_registry(registry, administrator, client_for):
@@ -187,7 +189,7 @@ def test_the_export_escapes_cells_that_a_spreadsheet_would_run(framework, admini
     _label('=HYPERLINK("http://evil.example","click")', sectors=["@SUM(1+1)", "-2+3"])
     rows = _csv(client_for(administrator).get(reverse("labelling:registry_export")))
     assert rows[1][1] == '\'=HYPERLINK("http://evil.example","click")'
-    assert rows[1][7] == "'@SUM(1+1); -2+3"
+    assert rows[1][SECTORS] == "'@SUM(1+1); -2+3"
 
 
 @pytest.mark.parametrize(
@@ -226,7 +228,7 @@ def test_the_export_command_writes_json_and_xlsx(registry, tmp_path):
 def test_the_revoked_status_is_exported(registry, administrator, client_for):
     label_revoke(user=administrator, label=registry["cosmetic"], reason="Fraud.")
     rows = _csv(client_for(administrator).get(reverse("labelling:registry_export"), {"status": LabelStatus.REVOKED}))
-    assert [(r[1], r[9]) for r in rows[1:]] == [("Cosmetic Valley", "revoked")]
+    assert [(r[1], r[STATUS]) for r in rows[1:]] == [("Cosmetic Valley", "revoked")]
 
 
 def test_a_cluster_that_withdrew_from_the_registry_is_not_listed_publicly(registry, administrator, client_for):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from clusters.models import ClusterKind
-from labelling.exporters import csv_lines, json_chunks, registry_rows, xlsx_bytes
+from labelling.exporters import csv_lines, json_chunks, registry_rows, xlsx_file
 from labelling.models import LabelStatus, Level
-from labelling.selectors import RegistryFilters, registry_labels
+from labelling.selectors import RegistryFilters, registry_filtered
 
 
 class Command(BaseCommand):
@@ -34,13 +34,15 @@ class Command(BaseCommand):
             sector=options["sector"],
             q=options["q"],
         )
-        rows = registry_rows(registry_labels(filters=filters))
+        rows = registry_rows(registry_filtered(filters=filters))
         fmt, output = options["format"], options["output"]
         if fmt == "xlsx":
             if not output:
                 raise CommandError("--output is required for xlsx.")
-            with open(output, "wb") as handle:
-                handle.write(xlsx_bytes(rows))
+            xlsx = xlsx_file(rows)
+            with xlsx.file, open(output, "wb") as handle:
+                for block in xlsx.chunks():
+                    handle.write(block)
             return
         chunks = csv_lines(rows) if fmt == "csv" else json_chunks(rows)
         if output:

@@ -1,0 +1,73 @@
+"""Versioned cache entries: a computed value is stored under a key that carries the version of the data it
+was computed from, and a change of that data gives the version a new value, so the old entries are never
+read again (and expire on their own).
+
+A version is a random token kept in Django's cache (``CACHES``: Redis in production and tests, one local
+cache for ``make run``). When the token is missing (first use, eviction, a cache flush) a new one is drawn:
+the worst case is a recomputation, never a stale answer. ``bump`` draws a new token at once (a read later in
+the same transaction sees the change) and again after the transaction commits (a read that ran meanwhile
+on the old rows cannot leave its result under the new version).
+
+Versions in use:
+- ``POPULATION``: the validated/decided assessments and the labels (benchmark and statistics);
+- ``REGISTRY``: the labels and the clusters' public facts (the registry's filter choices).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+POPULATION = "population"
+REGISTRY = "registry"
+
+# Computed entries live a day at most: a version change makes them unreachable long before.
+ENTRY_TIMEOUT = 24 * 3600
+
+T = TypeVar("T")
+
+
+def _version_key(name: str) -> str:
+    return f"version:{name}"
+
+
+def versions(*names: str) -> list[str]:
+    """The current tokens of these versions (one cache round trip; a missing one is created)."""
+    keys = [_version_key(name) for name in names]
+    found = cache.get_many(keys)
+    tokens = []
+    for key in keys:
+        token = found.get(key)
+        if token is None:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            token = cache.get(key) or uuid.uuid4().hex
+        tokens.append(token)
+    return tokens
+
+
+def _renew(names: tuple[str, ...]) -> None:
+    cache.set_many({_version_key(name): uuid.uuid4().hex for name in names}, timeout=None)
+
+
+def bump(*names: str) -> None:
+    """The data behind these versions changed: every entry computed before is out of date."""
+    _renew(names)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _renew(names))
+
+
+tokens = versions
+
+
+def cached(key: str, compute: Callable[[], T], *, versions: tuple[str, ...], timeout: int = ENTRY_TIMEOUT) -> T:
+    """``compute()`` once per value of ``versions``, kept in the cache under ``key`` and those versions."""
+    full_key = "{}:{}".format(key, ":".join(tokens(*versions)))
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout=timeout)
+    return value
