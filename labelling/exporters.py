@@ -16,12 +16,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, QuerySet
+from django.db.models import CharField, F, Func, QuerySet, TextField
 from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CHUNK_SIZE = 2000
+FORMULA_FIRST = frozenset("=+-@\t\r")
+CHUNK_SIZE = 500  # rows per fetch: memory stays flat from a few thousand rows on
 
 # (key, header) in file order. ``*_label`` columns hold the readable text of the code beside them.
 COLUMNS = [
@@ -56,7 +57,7 @@ _FIELDS = (
     "cluster__country",
     "cluster__region",
     "cluster__city",
-    "cluster__sectors",
+    "_sectors",
     "level",
     "status",
     "_awarded",
@@ -95,11 +96,43 @@ def readable_labels() -> dict[str, Callable]:
     }
 
 
+class JoinedList(Func):
+    """A JSON list of strings as one text, items joined by "; " — in the database on PostgreSQL (no JSON
+    decoding in Python for every row); elsewhere the JSON itself, joined by ``_joined`` in Python."""
+
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="array_to_string(ARRAY(SELECT jsonb_array_elements_text(%(expressions)s)), '; ')",
+            **extra_context,
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        extra_context.setdefault("template", "%(expressions)s")
+        return super().as_sql(compiler, connection, **extra_context)
+
+
+def _joined(value) -> str:
+    if not value:
+        return ""
+    if value[0] == "[":  # SQLite: the JSON text
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return value
+        return "; ".join(str(item) for item in items) if isinstance(items, list) else str(items)
+    return value
+
+
 def export_values(labels: QuerySet) -> QuerySet:
     """The rows of the export as tuples (``_FIELDS``), in the export's order, with no model instance."""
     return (
         labels.order_by(*EXPORT_ORDER)
         .annotate(
+            _sectors=JoinedList(F("cluster__sectors")),
             _awarded=Cast("awarded_on", CharField()),
             _expires=Cast("expires_on", CharField()),
             _revoked=Cast(TruncDate(F("revoked_at")), CharField()),
@@ -108,8 +141,9 @@ def export_values(labels: QuerySet) -> QuerySet:
     )
 
 
-def registry_rows(labels: QuerySet, *, labels_for: dict | None = None) -> Iterator[dict]:
-    """One plain dict per label, read in chunks so that a large registry never sits in memory.
+def registry_tuples(labels: QuerySet, *, labels_for: dict | None = None) -> Iterator[tuple]:
+    """One tuple per label, in the order of ``KEYS``, read in chunks so that a large registry never sits
+    in memory.
 
     ``labels_for``: the readable labels (``readable_labels()``), computed by the caller while the user's
     language is active — a streamed body is produced after the view has returned.
@@ -133,35 +167,62 @@ def registry_rows(labels: QuerySet, *, labels_for: dict | None = None) -> Iterat
         revoked,
         year,
     ) in export_values(labels).iterator(chunk_size=CHUNK_SIZE):
-        yield {
-            "certificate_number": number,
-            "cluster": cluster,
-            "acronym": acronym,
-            "kind": kind,
-            "kind_label": kind_label(kind),
-            "country": country,
-            "country_label": country_label(country) if country else "",
-            "region": region,
-            "region_label": region_label(region, country) if region else "",
-            "city": city,
-            "sectors": "; ".join(str(s) for s in sectors or []),
-            "level": level,
-            "level_label": level_label(level),
-            "status": status,
-            "status_label": status_label(status),
-            "awarded_on": awarded,
-            "expires_on": expires,
-            "revoked_at": revoked or "",
-            "reference_year": year,
-        }
+        yield (
+            number,
+            cluster,
+            acronym,
+            kind,
+            kind_label(kind),
+            country,
+            country_label(country) if country else "",
+            region,
+            region_label(region, country) if region else "",
+            city,
+            _joined(sectors),
+            level,
+            level_label(level),
+            status,
+            status_label(status),
+            awarded,
+            expires,
+            revoked or "",
+            year,
+        )
+
+
+def registry_rows(labels: QuerySet, *, labels_for: dict | None = None) -> Iterator[dict]:
+    """The same rows as dicts by column key (JSON, tests)."""
+    for row in registry_tuples(labels, labels_for=labels_for):
+        yield dict(zip(KEYS, row, strict=True))
 
 
 def escape_cell(value) -> str:
     """A cell as text that no spreadsheet evaluates as a formula."""
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text and text[0] in FORMULA_FIRST:
         return "'" + text
     return text
+
+
+# Columns whose text comes from people (names, places, sectors): the others are codes, our own labels,
+# dates and numbers, which never start with a formula character.
+ESCAPED = frozenset(
+    {"certificate_number", "cluster", "acronym", "country", "region", "region_label", "city", "sectors"}
+)
+
+
+def _escaper(keys: list[str]) -> Callable[[tuple], list]:
+    positions = [i for i, key in enumerate(keys) if key in ESCAPED]
+
+    def escape(row) -> list:
+        row = list(row)
+        for i in positions:
+            value = row[i]
+            if value and value[0] in FORMULA_FIRST:
+                row[i] = "'" + value
+        return row
+
+    return escape
 
 
 def headers(columns=COLUMNS) -> list[str]:
@@ -174,13 +235,23 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[dict], *, titles: list[str] | None = None, keys: list[str] = KEYS) -> Iterator[str]:
-    """The CSV text, line by line (header first), for a StreamingHttpResponse or a file."""
+def csv_lines(
+    rows: Iterable[tuple], *, titles: list[str] | None = None, keys: list[str] = KEYS, batch: int = 100
+) -> Iterator[str]:
+    """The CSV text (header first), a hundred lines per chunk, for a StreamingHttpResponse or a file.
+    ``rows``: tuples in the order of ``keys`` (``registry_tuples``)."""
     titles = titles if titles is not None else headers()
     writer = csv.writer(_Echo())
+    escape = _escaper(keys)
     yield "\ufeff" + writer.writerow(titles)  # BOM: Excel reads UTF-8
+    pending: list[str] = []
     for row in rows:
-        yield writer.writerow([escape_cell(row[key]) for key in keys])
+        pending.append(writer.writerow(escape(row)))
+        if len(pending) >= batch:
+            yield "".join(pending)
+            pending = []
+    if pending:
+        yield "".join(pending)
 
 
 def json_chunks(rows: Iterable[dict], *, batch: int = 200) -> Iterator[str]:
@@ -211,23 +282,34 @@ class XlsxFile:
             yield block
 
 
-def xlsx_file(rows: Iterable[dict], *, titles: list[str] | None = None, keys: list[str] = KEYS) -> XlsxFile:
-    """The workbook, written in constant memory: openpyxl's write-only mode streams the sheet to a
-    temporary file row by row, and the zip is written to another temporary file, never to memory."""
-    from openpyxl import Workbook
+def xlsx_file(rows: Iterable[tuple], *, titles: list[str] | None = None, keys: list[str] = KEYS) -> XlsxFile:
+    """The workbook, written in constant memory: XlsxWriter's ``constant_memory`` mode writes each row to a
+    temporary file as it comes, and the zip goes to another temporary file, never to memory. No string is
+    ever taken for a formula, a number or a link; cells starting like a formula are escaped as in the CSV."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("registry")
-    sheet.append(titles if titles is not None else headers())
-    for row in rows:
-        sheet.append([escape_cell(value) if isinstance(value := row[key], str) else value for key in keys])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response (or the caller)
-    workbook.save(handle)
+    workbook = xlsxwriter.Workbook(
+        handle,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    sheet = workbook.add_worksheet("registry")
+    sheet.write_row(0, 0, titles if titles is not None else headers())
+    escape = _escaper(keys)
+    write_row = sheet.write_row
+    for number, row in enumerate(rows, start=1):
+        write_row(number, 0, escape(row))
+    workbook.close()
     handle.seek(0)
     return XlsxFile(handle)
 
 
-def xlsx_bytes(rows: Iterable[dict]) -> bytes:
+def xlsx_bytes(rows: Iterable[tuple]) -> bytes:
     """The whole workbook as bytes (small exports, tests)."""
     xlsx = xlsx_file(rows)
     try:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterKind
+from core.widgets import FastSelect
 from labelling.models import AssessmentStatus, LabelStatus, Level, ReportKind
 
 LABEL_LEVELS = [(value, label) for value, label in Level.choices if value != Level.NONE]
@@ -102,11 +103,16 @@ class AdminFilterForm(forms.Form):
 
 class RegistryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All")), *LABEL_LEVELS])
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *ClusterKind.choices])
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("All"))])
-    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All"))])
-    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All"))])
+    # FastSelect: the choice lists grow with the registry; Django's template per option would dominate the page.
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=[("", _("All")), *LABEL_LEVELS], widget=FastSelect
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *ClusterKind.choices], widget=FastSelect
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("All"))], widget=FastSelect)
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("All"))], widget=FastSelect)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All"))], widget=FastSelect)
 
     def __init__(self, *args, choices: dict[str, list[str]] | None = None, with_status: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from labelling.exporters import export_values
+from labelling.exporters import EXPORT_ORDER
 from labelling.models import LabelStatus
 
 LICENCE = {
@@ -92,22 +94,28 @@ def _verify_prefix() -> str:
 
 def open_rows() -> Iterator[dict]:
     prefix = _verify_prefix()
-    for (
-        number,
-        cluster,
-        acronym,
-        kind,
-        country,
-        region,
-        city,
-        sectors,
-        level,
-        _s,
-        awarded,
-        expires,
-        _r,
-        year,
-    ) in export_values(open_labels()).iterator(chunk_size=2000):
+    rows = (
+        open_labels()
+        .order_by(*EXPORT_ORDER)
+        .annotate(_awarded=Cast("awarded_on", CharField()), _expires=Cast("expires_on", CharField()))
+        .values_list(
+            "certificate_number",
+            "cluster__name",
+            "cluster__acronym",
+            "cluster__kind",
+            "cluster__country",
+            "cluster__region",
+            "cluster__city",
+            "cluster__sectors",
+            "level",
+            "_awarded",
+            "_expires",
+            "assessment__reference_year",
+        )
+    )
+    for number, cluster, acronym, kind, country, region, city, sectors, level, awarded, expires, year in rows.iterator(
+        chunk_size=500
+    ):
         yield {
             "certificate_number": number,
             "cluster": cluster,
@@ -128,7 +136,7 @@ def open_rows() -> Iterator[dict]:
 def csv_lines() -> Iterator[str]:
     from labelling.exporters import csv_lines as lines
 
-    rows = ({**row, "sectors": "; ".join(row["sectors"])} for row in open_rows())
+    rows = (tuple("; ".join(v) if name == "sectors" else v for name, v in row.items()) for row in open_rows())
     return lines(rows, titles=NAMES, keys=NAMES)
 
 

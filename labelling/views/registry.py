@@ -7,23 +7,55 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import can
-from clusters.models import Cluster
+from clusters.models import Cluster, ClusterKind
 from core.throttles import public_page
 from labelling import exporters, opendata, selectors
 from labelling.forms_workflow import RegistryFilterForm, VerifyForm
+from labelling.models import Level
 
 
 def _querystring(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def _url_prefix(name: str) -> str:
+    """The address of a route with one trailing argument, without that argument (joined per row)."""
+    return reverse(name, args=["0"])[: -len("0/")]
+
+
+def _registry_rows(labels) -> list[dict]:
+    """The page's rows as plain texts: the template prints them, it computes nothing per row."""
+    cluster_url, certificate_url = _url_prefix("labelling:registry_cluster"), _url_prefix("labelling:certificate")
+    kinds, levels = dict(ClusterKind.choices), dict(Level.choices)
+    rows = []
+    for label in labels:
+        cluster = label.cluster
+        rows.append(
+            {
+                "cluster": cluster.name,
+                "acronym": cluster.acronym if cluster.acronym != cluster.name else "",
+                "cluster_url": f"{cluster_url}{cluster.pk}/",
+                "kind": kinds.get(cluster.kind, cluster.kind),
+                "place": f"{cluster.country} / {cluster.region}" if cluster.region else cluster.country,
+                "sectors": ", ".join(str(s) for s in cluster.sectors or []),
+                "level": label.level,
+                "level_label": levels.get(label.level, label.level),
+                "expires_on": formats.date_format(label.expires_on, "SHORT_DATE_FORMAT"),
+                "number": label.certificate_number,
+                "certificate_url": f"{certificate_url}{label.certificate_number}/",
+            }
+        )
+    return rows
 
 
 @require_GET
@@ -35,6 +67,7 @@ def registry(request):
     context = {
         "form": form,
         "page": page,
+        "rows": _registry_rows(page),
         "querystring": _querystring(request),
         "can_export": can(request.user, "registry.export"),
         "today": timezone.localdate(),
@@ -107,13 +140,16 @@ def registry_export(request, fmt: str = "csv"):
     filters = form.filters()  # no status asked: every label (active, expired, revoked)
     # Everything that depends on the language is computed now, while the user's language is active.
     titles = exporters.headers()
-    rows = exporters.registry_rows(selectors.registry_filtered(filters=filters), labels_for=exporters.readable_labels())
+    labels, names = selectors.registry_filtered(filters=filters), exporters.readable_labels()
     filename = f"grappe-registry-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "xlsx":
-        xlsx = exporters.xlsx_file(rows, titles=titles)
+        xlsx = exporters.xlsx_file(exporters.registry_tuples(labels, labels_for=names), titles=titles)
         response = FileResponse(xlsx.file, as_attachment=True, filename=filename, content_type=EXPORT_TYPES[fmt])
     else:
-        body = exporters.csv_lines(rows, titles=titles) if fmt == "csv" else exporters.json_chunks(rows)
+        if fmt == "csv":
+            body = exporters.csv_lines(exporters.registry_tuples(labels, labels_for=names), titles=titles)
+        else:
+            body = exporters.json_chunks(exporters.registry_rows(labels, labels_for=names))
         response = StreamingHttpResponse(body, content_type=EXPORT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

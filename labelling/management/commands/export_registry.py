@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from clusters.models import ClusterKind
-from labelling.exporters import csv_lines, json_chunks, registry_rows, xlsx_file
+from labelling.exporters import csv_lines, json_chunks, registry_rows, registry_tuples, xlsx_file
 from labelling.models import LabelStatus, Level
 from labelling.selectors import RegistryFilters, registry_filtered
 
@@ -34,17 +34,17 @@ class Command(BaseCommand):
             sector=options["sector"],
             q=options["q"],
         )
-        rows = registry_rows(registry_filtered(filters=filters))
+        labels = registry_filtered(filters=filters)
         fmt, output = options["format"], options["output"]
         if fmt == "xlsx":
             if not output:
                 raise CommandError("--output is required for xlsx.")
-            xlsx = xlsx_file(rows)
+            xlsx = xlsx_file(registry_tuples(labels))
             with xlsx.file, open(output, "wb") as handle:
                 for block in xlsx.chunks():
                     handle.write(block)
             return
-        chunks = csv_lines(rows) if fmt == "csv" else json_chunks(rows)
+        chunks = csv_lines(registry_tuples(labels)) if fmt == "csv" else json_chunks(registry_rows(labels))
         if output:
             with open(output, "w", encoding="utf-8", newline="") as handle:
                 for chunk in chunks:
