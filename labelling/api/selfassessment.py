@@ -57,7 +57,14 @@ class AssessmentListCreateView(generics.ListAPIView):
     filterset_fields = ["cluster", "status", "reference_year"]
 
     def get_queryset(self):
-        return assessments_visible_to(self.request.user).order_by("-reference_year", "-created_at", "-pk")
+        # Only the cluster's name and the framework's code: never the framework's 22 KB source JSON per row.
+        return (
+            assessments_visible_to(self.request.user)
+            .select_related(None)
+            .select_related("cluster", "framework")
+            .defer("framework__source", "framework__description_fr", "framework__description_en")
+            .order_by("-reference_year", "-created_at", "-pk")
+        )
 
     @extend_schema(summary="Assessments you may see (your clusters', those assigned to you, or all for administrators)")
     def get(self, request, *args, **kwargs):

@@ -1,0 +1,279 @@
+"""The administrators' exports (CSV, JSON, XLSX) and the public open data (CSV, JSON) of the registry, and the
+schema.org JSON-LD of certificate pages: content, headers, formula escaping, streaming, readable labels in
+the user's language, and the documented columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from labelling import opendata
+from labelling.exporters import COLUMNS, KEYS
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+EVIL = '=HYPERLINK("http://evil.example","click")'
+
+
+@pytest.fixture
+def labels(framework):
+    gold = factories.LabelFactory(
+        assessment__cluster=factories.ClusterFactory(
+            name="Nekoé", acronym="NK", kind="grappe", region="24", city="Orléans", sectors=["énergie", "bois"]
+        ),
+        level="gold",
+    )
+    evil = factories.LabelFactory(
+        assessment__cluster=factories.ClusterFactory(
+            name=EVIL, acronym="+33 1 23", region="-1", city="@cmd", sectors=["@SUM(1+1)", "-2+3"]
+        ),
+        level="silver",
+    )
+    revoked = factories.LabelFactory(
+        assessment__cluster=factories.ClusterFactory(name="Old Cluster", acronym="OC"),
+        status="revoked",
+        revoked_reason="Fraud.",
+    )
+    hidden = factories.LabelFactory(
+        assessment__cluster=factories.ClusterFactory(name="Hidden Cluster", acronym="HC", public_profile=False)
+    )
+    return {"gold": gold, "evil": evil, "revoked": revoked, "hidden": hidden}
+
+
+def _body(response) -> bytes:
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _csv_dicts(response) -> list[dict]:
+    text = _body(response).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+@pytest.fixture
+def admin(db):
+    return factories.AdministratorFactory(username="export_admin", language="fr")
+
+
+# --- the administrators' exports ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "streaming"),
+    [
+        ("labelling:registry_export", "text/csv; charset=utf-8", True),
+        ("labelling:registry_export_json", "application/json; charset=utf-8", True),
+        (
+            "labelling:registry_export_xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            True,
+        ),
+    ],
+)
+def test_each_export_is_an_attachment_streamed_to_administrators_only(
+    labels, admin, client_for, name, content_type, streaming
+):
+    url = reverse(name)
+    response = client_for(admin).get(url)
+    assert response.status_code == 200 and response.streaming is streaming
+    assert response["Content-Type"] == content_type
+    extension = url.rsplit(".", 1)[1]
+    assert re.fullmatch(
+        rf'attachment; filename="grappe-registry-\d{{4}}-\d\d-\d\d\.{extension}"', response["Content-Disposition"]
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    _body(response)
+    manager = factories.ManagerFactory(username="export_manager")
+    labels["gold"].cluster.managers.add(manager)
+    for user in (None, manager, factories.AssessorFactory(username="export_assessor")):
+        assert client_for(user).get(url).status_code == 404
+
+
+def test_the_csv_export_has_codes_and_labels_in_the_users_language(labels, admin, client_for):
+    rows = {row["Cluster"]: row for row in _csv_dicts(client_for(admin).get(reverse("labelling:registry_export")))}
+    assert set(rows) == {"Nekoé", "'" + EVIL, "Old Cluster", "Hidden Cluster"}  # every status, every cluster
+    nekoe = rows["Nekoé"]
+    assert (nekoe["Niveau"], nekoe["Niveau (libellé)"]) == ("gold", "Or")
+    assert (nekoe["Statut"], nekoe["Statut (libellé)"]) == ("active", "Actif")
+    assert (nekoe["Nature"], nekoe["Nature (libellé)"]) == ("grappe", "Grappe d'entreprises")
+    assert nekoe["Secteurs"] == "énergie; bois" and nekoe["Ville"] == "Orléans"
+    assert rows["Old Cluster"]["Statut (libellé)"] == "Retiré"
+
+    english = client_for(admin)
+    english.cookies["django_language"] = "en"
+    rows = {row["Cluster"]: row for row in _csv_dicts(english.get(reverse("labelling:registry_export")))}
+    assert (rows["Nekoé"]["Level"], rows["Nekoé"]["Level (label)"]) == ("gold", "Gold")
+    assert list(rows["Nekoé"]) == [str(title) for _key, title in COLUMNS]
+
+
+def test_cells_a_spreadsheet_would_run_are_escaped_in_csv_and_xlsx(labels, admin, client_for):
+    rows = {row["Certificate number"]: row for row in _csv_dicts(_english(client_for(admin), "registry_export"))}
+    evil = rows[labels["evil"].certificate_number]
+    assert evil["Cluster"] == "'" + EVIL
+    assert evil["Acronym"] == "'+33 1 23" and evil["Region"] == "'-1" and evil["City"] == "'@cmd"
+    assert evil["Sectors"] == "'@SUM(1+1); -2+3"
+
+    workbook = load_workbook(io.BytesIO(_body(_english(client_for(admin), "registry_export_xlsx"))))
+    sheet = workbook["registry"]
+    header = [cell.value for cell in sheet[1]]
+    assert header == [str(title) for _key, title in COLUMNS]
+    by_number = {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    cells = by_number[labels["evil"].certificate_number]
+    assert cells["Cluster"] == "'" + EVIL and cells["Sectors"] == "'@SUM(1+1); -2+3"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)  # no formula anywhere
+    assert cells["Reference year"] == 2025  # numbers stay numbers
+
+
+def _english(client, name):
+    client.cookies["django_language"] = "en"
+    return client.get(reverse(f"labelling:{name}"))
+
+
+def test_the_json_export_has_every_column(labels, admin, client_for):
+    data = json.loads(_body(_english(client_for(admin), "registry_export_json")))
+    assert len(data) == 4
+    nekoe = next(item for item in data if item["cluster"] == "Nekoé")
+    assert list(nekoe) == KEYS
+    assert nekoe["level_label"] == "Gold" and nekoe["sectors"] == "énergie; bois"
+    assert nekoe["awarded_on"] == "2026-03-15" and nekoe["reference_year"] == 2025
+
+
+def test_the_exports_keep_the_registry_filters(labels, admin, client_for):
+    query = {"level": "gold", "q": "NEKOE", "status": "active"}
+    for name in ("registry_export", "registry_export_json"):
+        client = client_for(admin)
+        response = client.get(reverse(f"labelling:{name}"), query)
+        body = _body(response).decode("utf-8-sig")
+        assert "Nekoé" in body and "Old Cluster" not in body and "HYPERLINK" not in body
+    revoked = _csv_dicts(client_for(admin).get(reverse("labelling:registry_export"), {"status": "revoked"}))
+    assert [row["Cluster"] for row in revoked] == ["Old Cluster"]
+
+
+def test_the_csv_export_streams_in_chunks_without_holding_the_rows(framework, admin, client_for):
+    for i in range(250):
+        factories.LabelFactory(assessment__cluster=factories.ClusterFactory(name=f"Bulk {i:03d}"))
+    response = client_for(admin).get(reverse("labelling:registry_export"))
+    chunks = list(response.streaming_content)
+    assert len(chunks) >= 3  # header, then batches of 100 lines
+    assert b"".join(chunks).decode("utf-8-sig").count("\n") == 251
+
+
+# --- open data -----------------------------------------------------------------------------------------
+
+
+def test_the_open_data_page_documents_the_licence_and_every_column(client_for):
+    page = client_for(None).get(reverse("labelling:open_data"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert opendata.LICENCE["url"] in html and "Licence Ouverte 2.0" in html
+    for column in opendata.COLUMNS:
+        assert f"<code>{column.name}</code>" in html
+        assert str(column.description).replace("'", "&#x27;").split("«")[0][:20] in html
+
+
+def test_the_open_data_csv_holds_the_public_active_labels_in_the_documented_columns(labels, client_for):
+    response = client_for(None).get(reverse("labelling:open_data_csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Link"] == f'<{opendata.LICENCE["url"]}>; rel="license"'
+    assert response["Access-Control-Allow-Origin"] == "*"
+    rows = _csv_dicts(response)
+    assert list(rows[0]) == [column.name for column in opendata.COLUMNS]
+    by_name = {row["cluster"]: row for row in rows}
+    assert set(by_name) == {"Nekoé", "'" + EVIL}  # neither the revoked label nor the hidden cluster
+    nekoe = by_name["Nekoé"]
+    assert nekoe["level"] == "gold" and nekoe["kind"] == "grappe" and nekoe["sectors"] == "énergie; bois"
+    assert nekoe["verification_url"].endswith(f"/verify/{labels['gold'].certificate_number}/")
+    for row in rows:
+        _check_types(row, csv_row=True)
+
+
+def _check_types(row: dict, *, csv_row: bool) -> None:
+    for column in opendata.COLUMNS:
+        value = row[column.name]
+        if column.type == "date":
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", value), (column.name, value)
+        elif column.type == "integer":
+            assert (int(value) if csv_row else value) == int(value)
+        elif column.type == "list of strings":
+            assert isinstance(value, str if csv_row else list)
+        else:
+            assert isinstance(value, str)
+
+
+def test_the_open_data_json_has_the_licence_the_columns_and_the_labels(labels, client_for):
+    response = client_for(None).get(reverse("labelling:open_data_json"))
+    assert response.streaming and response["Content-Type"] == "application/json; charset=utf-8"
+    data = json.loads(_body(response))
+    assert data["format"] == opendata.FORMAT and data["licence"]["identifier"] == "etalab-2.0"
+    assert [c["name"] for c in data["columns"]] == [c.name for c in opendata.COLUMNS]
+    assert sorted(item["cluster"] for item in data["labels"]) == sorted(["Nekoé", EVIL])
+    for item in data["labels"]:
+        assert list(item) == [c.name for c in opendata.COLUMNS]
+        _check_types(item, csv_row=False)
+    nekoe = next(item for item in data["labels"] if item["cluster"] == "Nekoé")
+    assert nekoe["sectors"] == ["énergie", "bois"]
+
+
+# --- schema.org JSON-LD on certificate pages -----------------------------------------------------------
+
+
+def _json_ld(response) -> dict | None:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S)
+    return json.loads(match.group(1)) if match else None
+
+
+def test_a_valid_certificate_page_carries_the_organisation_and_its_credential(labels, client_for):
+    label = labels["gold"]
+    data = _json_ld(client_for(None).get(reverse("labelling:certificate", args=[label.certificate_number])))
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Organization"
+    assert data["name"] == "Nekoé" and data["alternateName"] == "NK"
+    assert data["address"] == {
+        "@type": "PostalAddress",
+        "addressCountry": "FR",
+        "addressRegion": "24",
+        "addressLocality": "Orléans",
+    }
+    credential = data["hasCredential"]
+    assert credential["@type"] == "EducationalOccupationalCredential"
+    assert credential["identifier"] == label.certificate_number
+    assert credential["dateCreated"] == "2026-03-15" and credential["expires"] == label.expires_on.isoformat()
+    assert credential["url"].endswith(f"/verify/{label.certificate_number}/")
+    assert credential["recognizedBy"]["@type"] == "Organization"
+    # only properties schema.org defines for these types
+    assert set(data) <= {"@context", "@type", "name", "alternateName", "url", "address", "hasCredential"}
+    assert set(credential) <= {
+        "@type",
+        "name",
+        "credentialCategory",
+        "identifier",
+        "url",
+        "dateCreated",
+        "expires",
+        "recognizedBy",
+    }
+
+
+def test_the_json_ld_is_safe_inside_the_page_and_absent_when_it_should_be(labels, client_for):
+    evil_page = client_for(None).get(reverse("labelling:certificate", args=[labels["evil"].certificate_number]))
+    assert "</script><" not in evil_page.content.decode().split('application/ld+json">', 1)[1].split("</script>")[0]
+    assert _json_ld(evil_page)["name"] == EVIL
+    revoked = _json_ld(
+        client_for(None).get(reverse("labelling:certificate", args=[labels["revoked"].certificate_number]))
+    )
+    assert "hasCredential" not in revoked  # a revoked label is no credential
+    hidden = client_for(None).get(reverse("labelling:certificate", args=[labels["hidden"].certificate_number]))
+    assert _json_ld(hidden) is None  # a cluster that withdrew from the registry is not published
+
+
+def test_json_ld_escaping():
+    body = opendata.json_ld_script_body({"name": "</script><script>alert(1)</script> & co"})
+    assert "<" not in body and ">" not in body and "&" not in body
+    assert json.loads(body)["name"] == "</script><script>alert(1)</script> & co"
