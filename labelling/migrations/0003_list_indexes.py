@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('clusters', '0002_unaccent_and_list_indexes'),
         ('indicators', '0002_load_ecei_31'),
-        ('labelling', '0001_initial'),
+        ('labelling', '0002_certificate_verification_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
