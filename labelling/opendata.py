@@ -166,9 +166,6 @@ def json_chunks() -> Iterator[str]:
 
 # --- schema.org JSON-LD of a certificate page --------------------------------------------------------
 
-LABELLING_BODY = "Grappe"
-
-
 def certificate_json_ld(*, label, verify_url: str, valid: bool) -> dict | None:
     """The cluster (schema.org ``Organization``) and, while the label is valid, its credential
     (``EducationalOccupationalCredential``). None for a cluster that withdrew from the public registry."""
@@ -197,7 +194,7 @@ def certificate_json_ld(*, label, verify_url: str, valid: bool) -> dict | None:
             "url": verify_url,
             "dateCreated": label.awarded_on.isoformat(),
             "expires": label.expires_on.isoformat(),
-            "recognizedBy": {"@type": "Organization", "name": LABELLING_BODY, "url": settings.SITE_URL},
+            "recognizedBy": {"@type": "Organization", "name": settings.LABELLING_BODY, "url": settings.SITE_URL},
         }
     return organisation
 

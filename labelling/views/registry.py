@@ -122,12 +122,32 @@ def certificate(request, number: str):
     return render(request, "labelling/certificate.html", context)
 
 
-        "validity": validity,
-        "verify_url": verify_url,
-        "badge": selectors.badge_for(label=label),
-        "signer": selectors.signer_facts(),
-        "labelling_body": settings.LABELLING_BODY,
-        "json_ld": opendata.json_ld_script_body(json_ld) if json_ld else "",
+BADGE_MAX_AGE = 60 * 60  # an hour: a revocation shows on the cluster's site within the hour
+
+
+@public_page
+@require_GET
+def certificate_badge(request, number: str):
+    """An SVG badge of the label for the cluster's own website: level and "valid until", grey once it no
+    longer holds. Public, cached an hour by browsers and proxies, in the visitor's language."""
+    label = selectors.label_by_number(number=number)
+    if label is None:
+        raise Http404
+    svg = render_to_string("labelling/badge.svg", {"badge": selectors.badge_for(label=label)})
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Last-Modified"] = http_date(label.updated_at.timestamp())
+    return response
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @require_GET
