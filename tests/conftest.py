@@ -1,6 +1,31 @@
-import pytest
-from django.test import Client
+"""Fixtures shared by the whole suite.
 
+Two kinds of database fixtures:
+
+- the usual function-scoped ones (``cluster``, ``manager``, ``framework``…): built for each test, rolled back
+  after it (pytest-django's ``db``);
+- ``world``: a cluster with an assessment in every state, its users in every role, a label, a report and an
+  evidence file, **built once per test module** inside a transaction that stays open for the module. Each test
+  runs in a savepoint inside it (pytest-django's ``db``, which is Django's ``TestCase``) and gets a deep copy of
+  the Python objects, as ``TestCase.setUpTestData`` does: a test may change the rows and the objects freely, the
+  next test sees the world as it was built.
+"""
+
+import copy
+import datetime
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from config.celery import app
+from indicators.services import framework_ensure_default
+from labelling.models import Evidence, Report
+from labelling.services.workflow import assessment_assign, review_declare_no_conflict
 from tests import factories
 
 
@@ -69,6 +94,18 @@ def _client_for(user) -> Client:
     return client
 
 
+def _count_queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def count_queries():
+    """``count_queries(client, url, params=None)``: the number of SQL queries of a GET that must answer 200."""
+    return _count_queries
+
+
 @pytest.fixture
 def client_for():
     """``client_for(user)`` gives a test client logged in as that user (None: a visitor)."""
@@ -82,8 +119,6 @@ from tests.worker import celery_worker_process  # noqa: E402, F401
 @pytest.fixture
 def framework(db):
     """The default framework (ecei-31), loaded if absent."""
-    from indicators.services import framework_ensure_default
-
     return framework_ensure_default()
 
 
@@ -91,11 +126,107 @@ def framework(db):
 def eager_celery():
     """Run Celery tasks in-process (e.g. e-mail notifications in unit tests). Never in the worker tests:
     eager mode hides serialisation and on-commit bugs."""
-    from config.celery import app
-
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:
         yield app
     finally:
         app.conf.task_always_eager = previous
+
+
+# --- data built once per module --------------------------------------------------------------------------------
+
+
+@contextmanager
+def module_transaction(django_db_blocker):
+    """Open a transaction for a module's shared data; roll it back when the module is done.
+
+    Inside it, each test's ``db`` fixture opens savepoints (Django's ``TestCase`` does so when a transaction is
+    already open), so the shared rows are seen by every test and survive none of their changes. The database is
+    unblocked only while the data are built, so tests without ``db`` still cannot reach it.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # like TestCase's own: ``atomic(durable=True)`` in the code stays allowed
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@dataclass
+class World:
+    cluster: object
+    other_cluster: object
+    draft: object  # editable by the manager
+    in_review: object  # assigned to `assessor`
+    decided: object
+    label: object
+    report: object
+    evidence: object
+    member: object
+    users: dict = field(default_factory=dict)
+
+
+def build_world() -> World:
+    """The rows of ``world`` (see the module docstring): one of everything, in every state, for every role."""
+    framework_ensure_default()
+    cluster = factories.ClusterFactory(name="Cosmetic Valley", acronym="CV")
+    other_cluster = factories.ClusterFactory(name="S2E2", acronym="S2E2")
+    manager = factories.ManagerFactory(username="manager")
+    cluster.managers.add(manager)
+    other_manager = factories.ManagerFactory(username="other_manager")
+    other_cluster.managers.add(other_manager)
+    assessor = factories.AssessorFactory(username="assessor")
+    other_assessor = factories.AssessorFactory(username="other_assessor")
+    administrator = factories.AdministratorFactory(username="administrator")
+
+    draft = factories.AssessmentFactory(cluster=cluster, reference_year=2025, created_by=manager)
+    in_review = factories.AssessmentFactory(
+        cluster=cluster, reference_year=2024, created_by=manager, status="submitted"
+    )
+    assessment_assign(user=administrator, assessment=in_review, assessor=assessor)
+    in_review.refresh_from_db()
+    review_declare_no_conflict(user=assessor, assessment=in_review)
+    label = factories.LabelFactory(
+        assessment=factories.AssessmentFactory(
+            cluster=cluster, reference_year=2023, status="decided", validated_on=datetime.date(2026, 3, 1)
+        ),
+        certificate_number="GRP-2026-000777",
+    )
+    report = Report.objects.create(assessment=label.assessment, kind="assessment", status="ready", language="fr")
+    report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    answer = draft.answers.select_related("indicator").get(indicator__code="S1")
+    evidence = Evidence(answer=answer, original_name="proof.pdf", content_type="application/pdf", size=12)
+    evidence.file.save("proof.pdf", ContentFile(b"%PDF-1.7 proof"), save=True)
+    member = factories.MemberFactory(cluster=cluster)
+    factories.TeamYearFactory(cluster=cluster, year=2025)
+    factories.FinancingYearFactory(cluster=cluster, year=2025)
+    users = {
+        "visitor": None,
+        "manager": manager,
+        "other_manager": other_manager,
+        "assessor": assessor,
+        "other_assessor": other_assessor,
+        "administrator": administrator,
+    }
+    return World(cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member, users)
+
+
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    """The world's rows, built once for the module (use ``world`` in tests)."""
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
+@pytest.fixture
+def world(world_once, db):
+    """The module's world, in a savepoint of this test, as a fresh copy of the objects."""
+    return copy.deepcopy(world_once)
+

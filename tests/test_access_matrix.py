@@ -7,18 +7,14 @@ Roles: visitor, manager (of the cluster that owns the objects), other_manager (o
 (assigned to the assessment in review), other_assessor (not assigned), administrator.
 """
 
-import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from labelling.models import AuditEvent, Evidence, Report
-from labelling.services.workflow import assessment_assign, review_declare_no_conflict
-from tests import factories
+from labelling.models import AuditEvent, Evidence
 
 ROLES = ("visitor", "manager", "other_manager", "assessor", "other_assessor", "administrator")
 EVERYONE = frozenset(ROLES)
@@ -53,54 +49,6 @@ OUT_OF_MATRIX = {
     "api-token",  # anybody, with a password (tests/accounts/test_login_protection.py)
     None,
 }
-
-
-@dataclass
-class World:
-    cluster: object
-    other_cluster: object
-    draft: object  # editable by the manager
-    in_review: object  # assigned to `assessor`
-    decided: object
-    label: object
-    report: object
-    evidence: object
-    member: object
-    users: dict = field(default_factory=dict)
-
-
-@pytest.fixture
-def world(db, framework, cluster, other_cluster, manager, other_manager, assessor, other_assessor, administrator):
-    draft = factories.AssessmentFactory(cluster=cluster, reference_year=2025, created_by=manager)
-    in_review = factories.AssessmentFactory(
-        cluster=cluster, reference_year=2024, created_by=manager, status="submitted"
-    )
-    assessment_assign(user=administrator, assessment=in_review, assessor=assessor)
-    in_review.refresh_from_db()
-    review_declare_no_conflict(user=assessor, assessment=in_review)
-    label = factories.LabelFactory(
-        assessment=factories.AssessmentFactory(
-            cluster=cluster, reference_year=2023, status="decided", validated_on=datetime.date(2026, 3, 1)
-        ),
-        certificate_number="GRP-2026-000777",
-    )
-    report = Report.objects.create(assessment=label.assessment, kind="assessment", status="ready", language="fr")
-    report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
-    answer = draft.answers.select_related("indicator").get(indicator__code="S1")
-    evidence = Evidence(answer=answer, original_name="proof.pdf", content_type="application/pdf", size=12)
-    evidence.file.save("proof.pdf", ContentFile(b"%PDF-1.7 proof"), save=True)
-    member = factories.MemberFactory(cluster=cluster)
-    factories.TeamYearFactory(cluster=cluster, year=2025)
-    factories.FinancingYearFactory(cluster=cluster, year=2025)
-    users = {
-        "visitor": None,
-        "manager": manager,
-        "other_manager": other_manager,
-        "assessor": assessor,
-        "other_assessor": other_assessor,
-        "administrator": administrator,
-    }
-    return World(cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member, users)
 
 
 @dataclass(frozen=True)

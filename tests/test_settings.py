@@ -1,4 +1,5 @@
-"""The production settings: `check --deploy` is clean, and a missing or weak secret stops the process."""
+"""The production settings: `check --deploy` is clean, a missing or weak secret stops the process, and the WSGI
+entry point never falls back to the development settings."""
 
 import os
 import secrets
@@ -84,3 +85,14 @@ def test_production_never_runs_in_debug_even_when_asked():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_wsgi_entry_point_does_not_default_to_the_development_settings():
+    """gunicorn config.wsgi without DJANGO_SETTINGS_MODULE must not serve with DEBUG and a known key."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG")}
+    code = "import config.wsgi, django.conf as c; print('DEBUG=%s' % c.settings.DEBUG)"
+    run = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "DEBUG=True" not in run.stdout
+    assert run.returncode != 0 and "ImproperlyConfigured" in run.stderr  # production refuses to start without a key

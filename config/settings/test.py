@@ -1,7 +1,11 @@
 """The test suite: PostgreSQL and Redis on this machine unless the environment says otherwise."""
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 
 from .base import *  # noqa: F401
 
@@ -14,8 +18,17 @@ CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/14")
 CACHES["default"]["KEY_PREFIX"] = f"grappe-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
-PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "test-private")
+# Each run's files (public and private media) live in a temporary directory of the run's own, which the suite
+# removes when it exits (atexit). The environment carries it to the processes the run starts (the
+# Celery worker of tests/worker.py), so that they read and write the same files. MEDIA_ROOT and
+# PRIVATE_MEDIA_ROOT in the environment still win (tests/test_backup.py runs bin/backup.py on folders of its own).
+TEST_FILES_OWNED = "GRAPPE_TEST_FILES" not in os.environ  # True: this process made it and removes it
+if TEST_FILES_OWNED:
+    os.environ["GRAPPE_TEST_FILES"] = tempfile.mkdtemp(prefix="grappe-test-files-")
+    atexit.register(shutil.rmtree, os.environ["GRAPPE_TEST_FILES"], ignore_errors=True)
+TEST_FILES_ROOT = Path(os.environ["GRAPPE_TEST_FILES"])
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=TEST_FILES_ROOT / "media")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=TEST_FILES_ROOT / "private")
 SIGNING_DEVELOPMENT_DIR = BASE_DIR / "var" / "test-signing"  # a self-signed key, created on first use
 STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

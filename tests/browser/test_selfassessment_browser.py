@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from labelling.models import Assessment, AssessmentStatus, Evidence
 from labelling.services.answers import answer_save
@@ -50,6 +51,9 @@ def browser_page(monkeypatch):
         finally:
             context.close()
             browser.close()
+            # The ORM calls made while Playwright runs hold a connection of their own context: close it here,
+            # else it outlives the test and the test database cannot be dropped ("accessed by other users").
+            connections.close_all()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from indicators.questionnaire import (
+    INFORMATION_SHEET,
     Questionnaire,
     QuestionnaireError,
     questionnaire_for,
@@ -280,3 +281,14 @@ def test_the_questionnaire_dataclass_gives_the_engine_inputs(data):
     assert isinstance(q, Questionnaire)
     assert q.eligibility_value().legal_entity is True
     assert q.previous_assessment().validated_on == date(2024, 4, 2)
+
+
+def test_a_cluster_name_that_looks_like_a_formula_stays_text_in_the_offline_workbook(data):
+    formula = '=HYPERLINK("http://attacker.example/","Open")'
+    data = dict(data, cluster={**data["cluster"], "name": formula})
+    q = read_questionnaire_json(data, frameworks=frameworks)
+    content = write_questionnaire_xlsx(q, default_framework_spec())
+    sheet = load_workbook(io.BytesIO(content))[INFORMATION_SHEET]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "cluster.name"]
+    assert [(c.value, c.data_type) for c in cells] == [(formula, "s")]
+    assert read_questionnaire_xlsx(content, frameworks=frameworks).cluster["name"] == formula

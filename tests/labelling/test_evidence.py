@@ -298,3 +298,15 @@ def test_an_upload_without_a_file_or_date_is_refused_on_the_page(answer, manager
     response = client_for(manager).post(_upload_url(answer), {"document_date": "31/02/2025"})
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"file", "document_date"}
+
+
+def test_a_renewal_stores_copied_evidence_under_a_random_name_not_the_uploaded_one(framework, cluster, manager):
+    first = assessment_create(user=manager, cluster=cluster, reference_year=2023)
+    answer = first.answers.get(indicator__code="F1")
+    upload = samples.upload("board minutes.html.pdf", samples.pdf_bytes())
+    evidence_add(user=manager, answer=answer, upload=upload, document_date=datetime.date(2023, 5, 2))
+    renewal = assessment_create(user=manager, cluster=cluster, reference_year=2024, previous=first)
+    copied = Evidence.objects.get(answer__assessment=renewal)
+    stored = copied.file.name.rsplit("/", 1)[-1]
+    assert "board" not in stored and stored.endswith(".pdf")
+    assert copied.original_name == "board minutes.html.pdf"

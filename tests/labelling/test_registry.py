@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from clusters.models import ClusterKind
-from labelling.exporters import KEYS, escape_cell
-from labelling.models import LabelStatus
+from labelling.exporters import KEYS, escape_cell, registry_rows
+from labelling.models import Label, LabelStatus
 from labelling.services.labels import label_revoke
 from tests import factories
 
@@ -257,3 +257,34 @@ def test_the_registry_page_does_not_query_once_per_label(registry, client_for):
     for i in range(5):
         _label(f"Extra cluster {i}", level="silver")
     assert queries() == before
+
+
+def test_the_registry_export_gives_the_revocation_date_in_local_time(framework, cluster):
+    """Revoked at 00:30 in Paris on 15 March (23:30 UTC on the 14th): the export says 15 March."""
+    label = factories.LabelFactory(assessment__cluster=cluster, cluster=cluster)
+    revoked_at = datetime.datetime(2027, 3, 14, 23, 30, tzinfo=datetime.UTC)
+    Label.objects.filter(pk=label.pk).update(status="revoked", revoked_at=revoked_at, revoked_reason="Fraud.")
+    (row,) = registry_rows(Label.objects.filter(pk=label.pk))
+    assert row["revoked_at"] == "2027-03-15"
+
+
+def test_the_label_history_of_a_cluster_that_withdrew_from_the_registry_is_not_public(framework, cluster, client_for):
+    label = factories.LabelFactory(assessment__cluster=cluster, cluster=cluster)
+    history = reverse("labelling:registry_cluster", args=[cluster.pk])
+    assert client_for(None).get(history).status_code == 200
+    cluster.public_profile = False
+    cluster.save(update_fields=["public_profile"])
+    assert client_for(None).get(history).status_code == 404
+    # the certificate itself can still be verified, without a link to the hidden history
+    page = client_for(None).get(reverse("labelling:certificate", args=[label.certificate_number]))
+    assert page.status_code == 200 and history not in page.content.decode()
+
+
+def test_the_registry_filters_do_not_reveal_the_sectors_of_a_cluster_that_withdrew(framework, cluster, client_for):
+    cluster.sectors = ["Parfumerie secrète"]
+    cluster.region = "99"
+    cluster.public_profile = False
+    cluster.save(update_fields=["sectors", "region", "public_profile"])
+    factories.LabelFactory(assessment__cluster=cluster, cluster=cluster)
+    page = client_for(None).get(reverse("labelling:registry")).content.decode()
+    assert "Parfumerie secrète" not in page and 'value="99"' not in page

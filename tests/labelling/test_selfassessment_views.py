@@ -405,3 +405,16 @@ def test_the_eligibility_form_saves_with_the_version(assessment, manager, client
     assert stale.status_code == 400
     assessment.refresh_from_db()
     assert assessment.public_profile is False
+
+
+def test_the_cluster_assessments_list_does_not_query_once_per_renewal(
+    framework, cluster, manager, client_for, count_queries
+):
+    client = client_for(manager)
+    url = reverse("labelling:cluster_assessments", args=[cluster.pk])
+    first = assessment_create(user=manager, cluster=cluster, reference_year=2020)
+    assessment_create(user=manager, cluster=cluster, reference_year=2021, previous=first)
+    before = count_queries(client, url)
+    for year in (2022, 2023, 2024):
+        assessment_create(user=manager, cluster=cluster, reference_year=year, previous=first)
+    assert count_queries(client, url) == before

@@ -274,3 +274,22 @@ def test_the_detail_page_does_not_query_once_per_answer(
         counts.append(len(captured))
     # the reviewed one has more audit events, a score with a previous-assessment lookup: a few queries, not 31
     assert counts[1] - counts[0] < 10, counts
+
+
+def test_the_admin_dashboard_does_not_query_the_assessors_once_per_submitted_assessment(
+    framework, administrator, assessor, client_for, count_queries
+):
+    client = client_for(administrator)
+    url = reverse("labelling:admin_dashboard")
+    first = factories.ClusterFactory(name="Elastopole")
+    first.managers.add(factories.ManagerFactory(username="m0"))
+    submitted(first, first.managers.get())
+    before = count_queries(client, url)
+    for i in range(1, 4):
+        extra = factories.ClusterFactory(name=f"Cluster {i}")
+        manager = factories.ManagerFactory(username=f"m{i}")
+        extra.managers.add(manager)
+        submitted(extra, manager)
+    page = client.get(url)
+    assert page.content.decode().count(f'<option value="{assessor.pk}"') == 4  # every row offers the assessor
+    assert count_queries(client, url) == before
