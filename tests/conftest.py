@@ -229,4 +229,3 @@ def world_once(django_db_setup, django_db_blocker):
 def world(world_once, db):
     """The module's world, in a savepoint of this test, as a fresh copy of the objects."""
     return copy.deepcopy(world_once)
-
