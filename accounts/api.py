@@ -53,7 +53,10 @@ class TokenView(APIView):
 
     @extend_schema(
         request=None,
-        responses={204: OpenApiResponse(description="The token is revoked")},
+        responses={
+            204: OpenApiResponse(description="The token is revoked"),
+            401: OpenApiResponse(description="Not authenticated"),
+        },
         summary="Revoke your API token",
     )
     def delete(self, request):

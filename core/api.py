@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -17,6 +18,8 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status_code)
     if isinstance(exc, RecursionError) and "JSON" in str(exc):  # a body nested thousands of levels deep
         exc = exceptions.ParseError(_("The request body is nested too deeply."))
+    if isinstance(exc, Http404):  # get_object_or_404's "No Label matches the given query.": English, names the model
+        exc = exceptions.NotFound()
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
@@ -56,7 +59,8 @@ class Pagination(PageNumberPagination):
 
 def schema_postprocess(result, generator, request, public):
     """Say in the schema what the API enforces: ``version`` is required by every PATCH that has one (optimistic
-    locking), and paginated lists answer 400 / 404 for a bad ``page``."""
+    locking), paginated lists answer 400 / 404 for a bad ``page``, authenticated operations 401 without
+    credentials, operations on an object 404, and every operation 429 when throttled."""
     schemas = result.get("components", {}).get("schemas", {})
     for name, schema in schemas.items():
         if name.startswith("Patched") and "version" in schema.get("properties", {}):
@@ -75,6 +79,12 @@ def schema_postprocess(result, generator, request, public):
         for operation in path.values():
             if not isinstance(operation, dict):
                 continue
+            responses = operation.setdefault("responses", {})
+            if {} not in operation.get("security", [{}]):  # authentication required
+                responses.setdefault("401", {**error, "description": "Not authenticated (`WWW-Authenticate: Token`)"})
+            responses.setdefault("429", {**error, "description": "Throttled: try again after `Retry-After` seconds"})
+            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                responses.setdefault("404", {**error, "description": "Not found, or not yours"})
             if any(p.get("name") == "page" and p.get("in") == "query" for p in operation.get("parameters", [])):
                 responses = operation.setdefault("responses", {})
                 responses.setdefault("400", {**error, "description": "Bad query parameter (e.g. `page=0`)"})
