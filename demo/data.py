@@ -393,6 +393,41 @@ def financing_rows(cluster: DemoCluster) -> list[dict[str, Any]]:
     ]
 
 
+# Evidence files attached by the demo assessments that reach a decision: (indicator, file name, document date).
+DEMO_EVIDENCE = (
+    ("S1", "Registre des adhérents et cotisations 2025.pdf", datetime.date(2026, 1, 31)),
+    ("G4", "Plan de formation de l'équipe 2025.pdf", datetime.date(2025, 2, 14)),
+    ("V2", "Feuille de route stratégique 2024-2027.pdf", datetime.date(2024, 3, 12)),
+    ("V3", "Plan d'action et contrat de performance.pdf", datetime.date(2025, 1, 20)),
+    ("V4", "Comptes certifiés 2025.pdf", datetime.date(2026, 3, 30)),
+    ("R3", "Enquête de satisfaction des membres 2025.pdf", datetime.date(2025, 11, 28)),
+)
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF saying it is a demo document (a few hundred bytes, no renderer needed)."""
+    text = f"Document de demonstration - {title}".encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
 # --- fictional clusters: peers for the benchmark --------------------------------------------------------
 
 FICTION_NOTICE_FR = (

@@ -15,6 +15,7 @@ from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from demo.data import (
     ACCOUNTS,
     CLUSTERS,
+    DEMO_EVIDENCE,
     DESCRIPTION_NOTICE_EN,
     DESCRIPTION_NOTICE_FR,
     FICTION_NOTICE_EN,
@@ -23,6 +24,7 @@ from demo.data import (
     FICTIONAL_CLUSTERS,
     REFERENCE_YEAR,
     DemoCluster,
+    demo_pdf,
     fictional_answers,
     financing_rows,
     member_rows,
@@ -132,6 +134,13 @@ def _load_cluster(demo: DemoCluster, users: dict[str, Any], summary: DemoSummary
 QUALITY = {"gold": 0.95, "bronze": 0.35, "in_review": 0.6, "submitted": 0.55, "draft": 0.5}
 
 
+# What a manager writes beside some answers (the report shows the manager's comments).
+MANAGER_COMMENTS = {
+    "G9": "Projets retenus par le comité de sélection du pôle (liste en annexe du rapport d'activité).",
+    "R1": "Revue de presse de l'année jointe au rapport d'activité.",
+}
+
+
 def _demo_value(spec, target: str, rng: random.Random):
     """A plausible value of ``spec`` that reaches ``target`` ("full" or "partial")."""
     if spec.value_type == "level":
@@ -166,8 +175,23 @@ def _fill(*, assessment, manager, quality: float, rng: random.Random, share: flo
             value, comment = proposed, ""
         else:
             target = "full" if rng.random() < quality else "partial"
-            value, comment = _demo_value(spec.indicator(answer.indicator.code), target, rng), ""
+            value = _demo_value(spec.indicator(answer.indicator.code), target, rng)
+            comment = MANAGER_COMMENTS.get(answer.indicator.code, "")
         answers.answer_save(user=manager, answer=answer, value=value, comment=comment)
+
+
+def _attach_evidence(*, assessment, manager) -> None:
+    """A few evidence files (one-page demo PDFs), so that the report's annex lists real ones."""
+    from django.core.files.base import ContentFile
+
+    from labelling.services.evidence import evidence_add
+
+    rows = {a.indicator.code: a for a in assessment.answers.select_related("indicator")}
+    for code, name, day in DEMO_EVIDENCE:
+        if code in rows:
+            evidence_add(
+                user=manager, answer=rows[code], upload=ContentFile(demo_pdf(name), name=name), document_date=day
+            )
 
 
 def _review(*, assessment, assessor, share: float, rng: random.Random) -> None:
@@ -202,6 +226,8 @@ def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
         _fill(assessment=assessment, manager=manager, quality=quality, rng=rng, share=0.6)
         return "draft"
     _fill(assessment=assessment, manager=manager, quality=quality, rng=rng)
+    if demo.scenario in ("gold", "bronze"):
+        _attach_evidence(assessment=assessment, manager=manager)
     assessment = answers.assessment_submit(user=manager, assessment=assessment)
     if demo.scenario == "submitted":
         return "submitted"

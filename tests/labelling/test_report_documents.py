@@ -90,6 +90,8 @@ def test_the_gold_report_has_every_section_in_french_with_decimal_commas_and_rea
     assert "trop peu de pairs" not in text and "too few peers" not in text
     assert "Chiffre confirmé par l'équipe d'animation" in text  # the assessor's comment
     assert "Valeur vérifiée sur le rapport d'activité" in text  # the justification of a correction
+    assert "Revue de presse de l'année jointe" in text  # a manager's comment
+    assert "Comptes certifiés 2025.pdf" in text and "30 mars 2026" in text  # an evidence file and its date
 
 
 def test_the_bronze_report_in_english_shows_the_path_to_gold(demo, tmp_path):
