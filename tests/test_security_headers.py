@@ -33,7 +33,8 @@ class _Inline(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script" and not attrs.get("src") and attrs.get("type") != "application/json":
+        executable = (attrs.get("type") or "text/javascript") in ("text/javascript", "module", "application/javascript")
+        if tag == "script" and not attrs.get("src") and executable:  # a data block (JSON, JSON-LD) runs nothing
             self.found.append("<script> without src")
         if tag == "style":
             self.found.append("<style>")
