@@ -1,8 +1,8 @@
 """What the scale benches share: the bench database, Django set up on it, timing and the raw psycopg side.
 
 The bench database is ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/grappe_bench``);
-``bench/population.py`` fills it once and the other scripts reuse it. Django runs with the test settings
-(the cache is Redis, as in production, under a key prefix of its own for each run).
+``bench/population.py`` fills it once and the other scripts reuse it. Django runs with ``config.settings.bench``:
+the test settings (Redis cache under a key prefix of its own for each run) with persistent connections.
 """
 
 from __future__ import annotations
@@ -36,11 +36,15 @@ def setup_django(url: str = BENCH_URL) -> None:
     os.environ["DATABASE_URL"] = url
     for name, rate in BENCH_RATES.items():
         os.environ.setdefault(name, rate)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     import django
 
     django.setup()
+    import logging
+
     from django.conf import settings
+
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one line per forced log-in otherwise
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False

@@ -1,221 +1,120 @@
-"""Load on gunicorn over loopback: the public registry page, a certificate page and the registry API list.
+"""The registry page under load, through gunicorn, beside a static file served by the same gunicorn.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/grappe .venv/bin/python bench/load.py \
-        [--concurrency 1,8,32] [--seconds 8] [--workers 3]
+    .venv/bin/python bench/load.py [--duration 8] [--connections 8] [--workers 2] [--port 8112]
 
-A scratch database ``<name>_load`` is created, migrated and given the demo data (``load_demo``), then gunicorn
-(``--workers``, sync) serves it on 127.0.0.1 with the test settings (no DEBUG, Redis cache; the throttle rates
-of the test settings are high, so that the figures measure the service and not the 429 of one address). For
-each URL and concurrency level, that many client threads (keep-alive connections) send requests for
-``--seconds``; the script prints requests, requests/s, the 50th/95th/99th percentile latency, and the errors
-(connection errors and any status other than 200), and, as the house rule asks, the ratio of the median
-latency at concurrency 1 to the raw SQL of the same rows (the selector's own query run on a cursor, in the same
-run). The client shares the machine's cores with gunicorn: read the figures as a floor.
-
-Exit status 1 when any request failed.
+Starts gunicorn (``config.wsgi``, ``--workers`` processes, the bench database and the test settings: Redis
+cache) on 127.0.0.1 only, collects the static files into a temporary folder (whitenoise serves them from the
+same processes), runs ``wrk`` (Debian's package) on loopback against ``/static/css/grappe.css``, then
+``/registry/``, then ``/registry/?q=nekoe``, each for ``--duration`` seconds, prints the requests per second,
+the latency and the ratio to the static file, and stops gunicorn. Every request loop is bounded in time.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import socket
-import statistics
+import re
+import shutil
+import signal
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-from collections import Counter
+import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _common  # noqa: E402
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+ROOT = _common.ROOT
 
 
-def _scratch_url(url: str) -> tuple[str, str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_load"
-    return parts._replace(path="/" + quote(name)).geturl(), parts._replace(path="/postgres").geturl(), name
+def _wait(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer {url} within {timeout} s")
 
 
-def _prepare(database_url: str, env: dict) -> None:
-    import psycopg
-
-    scratch, admin, name = _scratch_url(database_url)
-    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    for command in (["migrate", "--no-input"], ["load_demo"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
-
-
-def _targets(env: dict) -> tuple[dict[str, str], dict[str, float]]:
-    """The URLs to load, and the time of the raw SQL of each one's rows (best of 20)."""
-    os.environ.update({"DATABASE_URL": env["DATABASE_URL"], "DJANGO_SETTINGS_MODULE": env["DJANGO_SETTINGS_MODULE"]})
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    from labelling import selectors
-
-    registry = selectors.registry_labels()
-    number = registry.values_list("certificate_number", flat=True).first()
-    if number is None:
-        sys.exit("The demo data has no label in the registry.")
-    urls = {
-        "registry page": "/registry/",
-        "certificate page": f"/verify/{number}/",
-        "API registry list": "/api/v1/registry/",
-    }
-    page = registry[:50]  # what one page of the registry (page or API, 50 a page) shows
-    queries = {
-        "registry page": page,
-        "certificate page": selectors.registry_labels().filter(certificate_number=number),
-        "API registry list": page,
-    }
-    raw = {}
-    for key, queryset in queries.items():
-        sql, params = queryset.query.sql_with_params()
-        best = float("inf")
-        with connection.cursor() as cursor:
-            for _ in range(20):
-                started = time.perf_counter()
-                cursor.execute(sql, params)
-                cursor.fetchall()
-                best = min(best, time.perf_counter() - started)
-        raw[key] = best
-    connection.close()
-    return urls, raw
-
-
-def _load(port: int, path: str, concurrency: int, seconds: float) -> dict:
-    latencies: list[float] = []
-    statuses: Counter = Counter()
-    errors: Counter = Counter()
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def client():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, codes, failures = [], Counter(), Counter()
-        while time.monotonic() < stop:
-            started = time.perf_counter()
-            try:
-                connection.request("GET", path, headers={"Host": "localhost", "Accept-Language": "fr"})
-                response = connection.getresponse()
-                response.read()
-                codes[response.status] += 1
-                if response.getheader("Connection", "").lower() == "close":
-                    connection.close()
-            except (OSError, http.client.HTTPException) as exc:
-                failures[type(exc).__name__] += 1
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            mine.append(time.perf_counter() - started)
-        connection.close()
-        with lock:
-            latencies.extend(mine)
-            statuses.update(codes)
-            errors.update(failures)
-
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - began
-    latencies.sort()
-
-    def percentile(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
-
-    bad = sum(count for status, count in statuses.items() if status != 200) + sum(errors.values())
-    return {
-        "requests": len(latencies) + sum(errors.values()),
-        "rps": len(latencies) / elapsed,
-        "p50": percentile(0.50),
-        "p95": percentile(0.95),
-        "p99": percentile(0.99),
-        "median_s": statistics.median(latencies) if latencies else float("nan"),
-        "errors": bad,
-        "detail": dict(statuses) | {name: count for name, count in errors.items()},
-    }
+def _wrk(url: str, *, duration: int, connections: int) -> tuple[float, str]:
+    out = subprocess.run(  # noqa: S603
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = re.search(r"50%\s+(\S+)", out).group(1)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} responses were not 2xx/3xx")
+    return rate, latency
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--concurrency", default="1,8,32", help="comma-separated client counts")
-    parser.add_argument("--seconds", type=float, default=8.0, help="per URL and concurrency level")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8112)
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grappe")
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/load.py needs PostgreSQL (DATABASE_URL=postgres://…).")
-    scratch, admin, name = _scratch_url(database_url)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk): nothing measured.")
+        return 1
+    static_root = tempfile.mkdtemp(prefix="grappe-bench-static-")
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": scratch,
+        **{name: os.environ.get(name, rate) for name, rate in _common.BENCH_RATES.items()},
+        "DATABASE_URL": _common.BENCH_URL,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.bench"),
+        "STATIC_ROOT": static_root,
         "LOG_LEVEL": "WARNING",
     }
-    print(f"Preparing {name} (migrate, load_demo)…", flush=True)
-    _prepare(database_url, env)
-    urls, raw = _targets(env)
-    port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(args.workers), "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
-    failed = 0
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    gunicorn = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{args.port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("gunicorn did not start.")
-                time.sleep(0.2)
-        for path in urls.values():  # warm every worker's caches
-            _load(port, path, args.workers, 1.0)
-        levels = [int(level) for level in args.concurrency.split(",")]
-        print(f"gunicorn, {args.workers} sync workers, 127.0.0.1, {args.seconds:g} s per line, {os.cpu_count()} CPUs")
-        print(f"{'target':<18} {'conc':>4} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
-              f" {'errors':>6}  statuses")  # fmt: skip
-        for key, path in urls.items():
-            ratio = None
-            for level in levels:
-                result = _load(port, path, level, args.seconds)
-                failed += result["errors"]
-                if level == 1:
-                    ratio = result["median_s"] / raw[key]
-                print(f"{key:<18} {level:>4} {result['requests']:>8} {result['rps']:>7.1f} {result['p50']:>7.1f}"
-                      f" {result['p95']:>7.1f} {result['p99']:>7.1f} {result['errors']:>6}  {result['detail']}",
-                      flush=True)  # fmt: skip
-            if ratio is not None:
-                print(f"{'':<18} {path}: raw SQL of its rows {raw[key] * 1000:.2f} ms; median request at "
-                      f"concurrency 1 = {ratio:.0f} x the raw query")  # fmt: skip
+        _wait(base + "/registry/")
+        print(f"gunicorn {args.workers} workers, wrk 2 threads, {args.connections} connections, {args.duration} s each")
+        print(f"{'url':28} {'requests/s':>11} {'median latency':>15} {'vs static':>10}")
+        static_rate, static_latency = _wrk(
+            base + "/static/css/grappe.css", duration=args.duration, connections=args.connections
+        )
+        print(f"{'/static/css/grappe.css':28} {static_rate:11.1f} {static_latency:>15} {'1.00×':>10}")
+        for path in ("/registry/", "/registry/?q=nekoe", "/api/v1/registry/"):
+            rate, latency = _wrk(base + path, duration=args.duration, connections=args.connections)
+            print(f"{path:28} {rate:11.1f} {latency:>15} {rate / static_rate:9.3f}×")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        import psycopg
-
-        with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    print("errors: none" if not failed else f"errors: {failed}")
-    return 1 if failed else 0
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        try:
+            gunicorn.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(gunicorn.pid, signal.SIGKILL)
+        shutil.rmtree(static_root, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":

@@ -318,5 +318,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     sys.exit(main())
