@@ -166,6 +166,7 @@ def json_chunks() -> Iterator[str]:
 
 # --- schema.org JSON-LD of a certificate page --------------------------------------------------------
 
+
 def certificate_json_ld(*, label, verify_url: str, valid: bool) -> dict | None:
     """The cluster (schema.org ``Organization``) and, while the label is valid, its credential
     (``EducationalOccupationalCredential``). None for a cluster that withdrew from the public registry."""

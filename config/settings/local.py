@@ -4,8 +4,9 @@ from .base import *  # noqa: F401
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")
-# No Redis: one process's memory cache (each process keeps its own, which is enough on one machine).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://grappe-local")}
+# No Redis: a cache in files under var/cache, shared by the web process and the worker — the worker's label
+# expiry must reach the web process's cached registry filters and statistics (core/caching.py).
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")}  # noqa: F405
 # kombu's filesystem transport: the web process and the worker exchange messages as files.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 _queue = BASE_DIR / "var" / "broker"

@@ -157,13 +157,19 @@ def test_the_exports_keep_the_registry_filters(labels, admin, client_for):
     assert [row["Cluster"] for row in revoked] == ["Old Cluster"]
 
 
-def test_the_csv_export_streams_in_chunks_without_holding_the_rows(framework, admin, client_for):
-    for i in range(250):
+def test_the_csv_and_json_exports_stream_in_chunks(framework, admin, client_for):
+    from labelling import exporters, selectors
+
+    for i in range(12):
         factories.LabelFactory(assessment__cluster=factories.ClusterFactory(name=f"Bulk {i:03d}"))
     response = client_for(admin).get(reverse("labelling:registry_export"))
     chunks = list(response.streaming_content)
-    assert len(chunks) >= 3  # header, then batches of 100 lines
-    assert b"".join(chunks).decode("utf-8-sig").count("\n") == 251
+    assert len(chunks) == 2 and b"".join(chunks).decode("utf-8-sig").count("\n") == 13  # header, then the rows
+    labels = selectors.registry_filtered()
+    lines = list(exporters.csv_lines(exporters.registry_tuples(labels), batch=5))
+    assert [chunk.count("\n") for chunk in lines] == [1, 5, 5, 2]
+    pieces = list(exporters.json_chunks(exporters.registry_rows(labels), batch=5))
+    assert len(pieces) == 5 and len(json.loads("".join(pieces))) == 12
 
 
 # --- open data -----------------------------------------------------------------------------------------
