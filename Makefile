@@ -99,8 +99,8 @@ check-migrations: install ## Fail when a model change has no migration
 	$(MANAGE) makemigrations --check --dry-run
 
 bench: install ## Run the performance scripts in bench/ (they print their figures)
-	@shopt -s nullglob; scripts=(bench/*.py); \
-	 if [ $${#scripts[@]} -eq 0 ]; then echo "No script in bench/."; exit 1; fi; \
+	@shopt -s nullglob; scripts=(bench/population.py); \
+	 for script in bench/[!_]*.py; do [ "$$script" = bench/population.py ] || scripts+=("$$script"); done; \
 	 for script in "$${scripts[@]}"; do echo "== $$script"; $(PY) "$$script"; done
 
 messages: install ## Update the French and English catalogues, then compile them
