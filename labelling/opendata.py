@@ -64,7 +64,7 @@ COLUMNS = [
     Column("country", "string", _("Country, ISO 3166-1 alpha-2 code."), "FR"),
     Column("region", "string", _("Region: INSEE code in France, NUTS-2 code elsewhere (may be empty)."), "24"),
     Column("city", "string", _("City of the head office (may be empty)."), "Chartres"),
-    Column("sectors", "list of strings", _("Sectors (filières); in the CSV separated by « ; »."), "cosmétique; parfum"),
+    Column("sectors", "list of strings", _('Sectors (filières); in the CSV joined by "; ".'), "cosmétique; parfum"),
     Column("level", "string", _("Level of the label: bronze, silver or gold."), "gold"),
     Column("awarded_on", "date", _("Date the label was awarded (YYYY-MM-DD)."), "2026-03-15"),
     Column("expires_on", "date", _("Last day of validity (YYYY-MM-DD)."), "2028-03-14"),
