@@ -20,9 +20,14 @@ RUN groupadd --system --gid 10001 grappe \
     && useradd --system --uid 10001 --gid grappe --home-dir /app --no-create-home --shell /usr/sbin/nologin grappe
 
 WORKDIR /app
+# The pinned, hash-checked dependencies of requirements.lock (`make lock`); the build stops when the lock is
+# out of date with pyproject.toml. They go to site-packages; the code runs from /app.
+COPY pyproject.toml requirements.lock ./
+COPY bin/check_lock.py bin/
+RUN python bin/check_lock.py requirements.lock --extras sentry \
+    && pip install --require-hashes -r requirements.lock
 COPY . .
-# The dependencies go to site-packages; the code runs from /app (manage.py, templates, static, locale).
-RUN pip install '.[sentry]' \
+RUN pip install --no-deps . \
     && mkdir -p /app/var/static /app/var/media /app/var/private \
     && chown -R grappe:grappe /app/var
 

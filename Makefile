@@ -17,13 +17,24 @@ TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/grappe
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/clusters"`.
 PYTEST_ARGS ?=
 
-.PHONY: help install hooks run demo test lint format check-migrations browser pdftools database bench messages clean distclean
+comma := ,
+
+.PHONY: help install lock hooks run demo test lint format check-migrations browser pdftools database bench messages clean distclean
 
 help: ## List the commands
 	@echo "Grappe — make targets:"
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
 
-$(INSTALLED): pyproject.toml
+# Reproducible installs: requirements-dev.lock (everything `make install` needs) and requirements.lock (the
+# Docker image: no development tools) pin every package with its hashes; `make lock` regenerates both from
+# pyproject.toml. When pyproject.toml asks for something a lock lacks (a colleague added a dependency), `make
+# install` says so and installs from pyproject.toml's ranges instead, so that work goes on until `make lock`.
+LOCK := requirements-dev.lock
+LOCK_EXTRAS := dev,sentry
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host --resolver=backtracking
+
+$(INSTALLED): pyproject.toml $(wildcard $(LOCK))
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
 	   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	     echo "Installing Debian's python3-venv…"; rm -rf $(VENV); \
@@ -31,8 +42,21 @@ $(INSTALLED): pyproject.toml
 	       && $(PYTHON) -m venv $(VENV); \
 	   else echo "*** $(PYTHON) -m venv failed: install python3-venv." >&2; exit 1; fi; }
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev,sentry]'
+	@if $(PY) bin/check_lock.py $(LOCK) --extras $(LOCK_EXTRAS); then \
+	   echo "Installing the pinned, hash-checked packages of $(LOCK)…"; \
+	   $(PIP) install --quiet --require-hashes -r $(LOCK) && $(PIP) install --quiet --no-deps -e .; \
+	 else \
+	   echo "*** Installing from pyproject.toml's version ranges instead (not reproducible): run 'make lock'."; \
+	   $(PIP) install --quiet -e '.[$(LOCK_EXTRAS)]'; \
+	 fi
 	@touch $@
+
+lock: ## Regenerate requirements.lock and requirements-dev.lock (pinned, with hashes) from pyproject.toml
+	@test -x $(PY) || $(MAKE) install
+	$(PIP) install --quiet 'pip-tools>=7.4,<8'
+	$(PIP_COMPILE) --extra sentry --output-file requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra $(subst $(comma), --extra ,$(LOCK_EXTRAS)) --output-file $(LOCK) pyproject.toml
+	@echo "Locked. Commit requirements.lock and $(LOCK); 'make install' now installs exactly these versions."
 
 install: $(INSTALLED) ## Create .venv and install Grappe with its development tools
 
