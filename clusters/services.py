@@ -17,10 +17,10 @@ from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_log
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from core import caching
 from core.exceptions import ConflictError
-from labelling.services.audit import audit_log
 
 CLUSTER_FIELDS = (
     "name",

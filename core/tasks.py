@@ -2,12 +2,12 @@
 
 from celery import shared_task
 
+from audit.services import audit_log
+
 
 @shared_task(name="core.ping_db")
 def ping_db(token: str) -> str:
     """Write one audit event carrying ``token``, so that the sender can see the round trip in the database."""
-    from labelling.services.audit import audit_log
-
     audit_log(actor=None, action="worker.ping", target=token[:100])
     return token
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Answer, Assessment, AuditEvent, Decision, Evidence, Label, Report, Review
+from .models import Answer, Assessment, Decision, Evidence, Label, Report, Review
 
 
 class AnswerInline(admin.TabularInline):
@@ -82,18 +82,3 @@ class LabelAdmin(admin.ModelAdmin):
 class ReportAdmin(admin.ModelAdmin):
     list_display = ("kind", "assessment", "language", "status", "attempts", "created_at")
     list_filter = ("kind", "status")
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "action", "actor", "assessment", "target")
-    list_filter = ("action",)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False

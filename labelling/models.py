@@ -284,26 +284,3 @@ class Report(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.assessment_id} ({self.status})"
-
-
-class AuditEvent(models.Model):
-    """Append-only trail of transitions, corrections and decisions: who, when, before, after."""
-
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
-    )
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(_("action"), max_length=60)
-    target = models.CharField(_("target"), max_length=100, blank=True)
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), null=True, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

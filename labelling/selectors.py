@@ -22,7 +22,6 @@ from core.search import search
 from labelling.models import (
     Assessment,
     AssessmentStatus,
-    AuditEvent,
     Label,
     LabelStatus,
     Report,
@@ -82,12 +81,6 @@ def assessments_for_assessor(*, user) -> QuerySet:
 
 def assessors() -> QuerySet:
     return User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by("last_name", "first_name", "username")
-
-
-def audit_trail(*, user, assessment: Assessment) -> QuerySet:
-    if not can(user, "assessment.audit", assessment):
-        return AuditEvent.objects.none()
-    return assessment.audit_events.select_related("actor").order_by("-created_at", "-id")
 
 
 def reports_for(*, user, assessment: Assessment) -> QuerySet:

@@ -14,7 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from labelling.models import AuditEvent, Evidence
+from audit.models import AuditEvent
+from labelling.models import Evidence
 
 ROLES = ("visitor", "manager", "other_manager", "assessor", "other_assessor", "administrator")
 EVERYONE = frozenset(ROLES)

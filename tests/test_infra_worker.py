@@ -4,9 +4,9 @@ import uuid
 
 import pytest
 
+from audit.models import AuditEvent
 from config.celery import app
 from core.tasks import ping_db
-from labelling.models import AuditEvent
 from tests.worker import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "health_check",
     "axes",
     "core",
+    "audit",
     "accounts",
     "indicators",
     "clusters",

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_log
 from core.exceptions import ConflictError, DomainError, InvalidTransition
 from labelling.models import EDITABLE_STATUSES, Answer, Assessment, AssessmentStatus, Evidence
-from labelling.services.audit import audit_log
 
 # Decimal places and magnitude the Answer number fields can hold (max_digits=14, decimal_places=3).
 _DECIMAL_PLACES = 3

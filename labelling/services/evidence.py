@@ -16,10 +16,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_log
 from core.exceptions import DomainError, InvalidTransition
 from core.files import UnsupportedFile, safe_filename, sniff_document
 from labelling.models import EDITABLE_STATUSES, Answer, Evidence
-from labelling.services.audit import audit_log
 
 
 def _read_limited(upload, limit: int) -> bytes | None:

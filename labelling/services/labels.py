@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can
+from audit.services import audit_log
 from core.exceptions import DomainError, InvalidTransition, NotFound
 from labelling.models import Assessment, Label, LabelStatus, Level
-from labelling.services.audit import audit_log
 from labelling.services.notifications import notify
 
 CERTIFICATE_PREFIX = "GRP"

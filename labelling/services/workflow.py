@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.permissions import can
+from audit.services import audit_log
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
 from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Level, Review
-from labelling.services.audit import audit_log
 from labelling.services.notifications import notify
 
 JUSTIFICATION_MAX_LENGTH = 4000

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import can, require
+from audit.selectors import audit_trail
 from core.exceptions import DomainError, NotFound
 from labelling import selectors
 from labelling.forms_workflow import (
@@ -114,7 +115,7 @@ def _detail_context(request, assessment: Assessment, **forms) -> dict:
         "label": label,
         "label_validity": selectors.label_validity(label=label) if label else None,
         "reports": selectors.reports_for(user=user, assessment=assessment),
-        "audit_events": selectors.audit_trail(user=user, assessment=assessment)[:200],
+        "audit_events": audit_trail(user=user, assessment=assessment)[:200],
         "can_audit": can(user, "assessment.audit", assessment),
         "can_benchmark": can(user, "assessment.benchmark", assessment),
         "can_assign": is_admin and status in (AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW),

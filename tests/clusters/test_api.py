@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from audit.models import AuditEvent
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
-from labelling.models import AuditEvent
 from tests.factories import FinancingYearFactory, MemberFactory, TeamYearFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
+from audit.models import AuditEvent
 from clusters.importers import MemberImportError, headers_for, read_members, template_csv, template_xlsx
 from clusters.models import Member
-from labelling.models import AuditEvent
 from tests.factories import MemberFactory
 
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from audit.models import AuditEvent
 from clusters import services
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from core.exceptions import ConflictError
-from labelling.models import AuditEvent
 from tests.factories import MemberFactory, TeamYearFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 from PIL import Image
 
+from audit.models import AuditEvent
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
-from labelling.models import AuditEvent
 from tests.factories import FinancingYearFactory, MemberFactory, TeamYearFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,9 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from audit.models import AuditEvent
 from core.exceptions import ConflictError, DomainError, InvalidTransition
-from labelling.models import Answer, Assessment, AssessmentStatus, AuditEvent
+from labelling.models import Answer, Assessment, AssessmentStatus
 from labelling.services.answers import (
     answer_save,
     assessment_create,

@@ -18,9 +18,10 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from audit.models import AuditEvent
 from indicators.computations import label_expiry
 from indicators.services import framework_spec_for
-from labelling.models import Assessment, AssessmentStatus, AuditEvent, Label, LabelStatus, Report, ReportStatus
+from labelling.models import Assessment, AssessmentStatus, Label, LabelStatus, Report, ReportStatus
 from labelling.tasks import render_report
 from tests.labelling.workflow_helpers import value_for
 

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from audit.models import AuditEvent
 from core.exceptions import DomainError, InvalidTransition
 from core.files import sniff_document
-from labelling.models import AssessmentStatus, AuditEvent, Evidence
+from labelling.models import AssessmentStatus, Evidence
 from labelling.services.answers import assessment_create
 from labelling.services.evidence import evidence_add, evidence_delete
 from tests.labelling import samples

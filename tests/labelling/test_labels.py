@@ -11,8 +11,9 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
+from audit.models import AuditEvent
 from core.exceptions import DomainError, InvalidTransition, NotFound
-from labelling.models import AuditEvent, Label, LabelStatus
+from labelling.models import Label, LabelStatus
 from labelling.services.labels import label_revoke, labels_expire
 from labelling.tasks import expire_labels
 from tests import factories

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from audit.models import AuditEvent
 from core.exceptions import ConflictError
 from indicators.questionnaire import QuestionnaireError
-from labelling.models import AssessmentStatus, AuditEvent
+from labelling.models import AssessmentStatus
 from labelling.services.answers import answer_save, assessment_create
 from labelling.services.offline import (
     questionnaire_apply,

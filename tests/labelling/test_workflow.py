@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.core import mail
 
+from audit.models import AuditEvent
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
-from labelling.models import Answer, AssessmentStatus, AuditEvent, Decision, Label, Review
+from labelling.models import Answer, AssessmentStatus, Decision, Label, Review
 from labelling.services.answers import answer_save, assessment_submit
 from labelling.services.workflow import (
     answer_review,

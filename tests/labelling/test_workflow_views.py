@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from labelling.models import Answer, AssessmentStatus, AuditEvent, Label, LabelStatus
+from audit.models import AuditEvent
+from labelling.models import Answer, AssessmentStatus, Label, LabelStatus
 from tests import factories
 from tests.labelling.workflow_helpers import accept_all, decided, in_review, submitted, validated
 
