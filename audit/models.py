@@ -20,7 +20,8 @@ class AuditEvent(models.Model):
     )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(_("action"), max_length=60)
-    target = models.CharField(_("target"), max_length=100, blank=True)
+    # 255: the longest name audited (clusters and members: 200; file names: 255) is kept whole.
+    target = models.CharField(_("target"), max_length=255, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

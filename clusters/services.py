@@ -410,7 +410,7 @@ def members_import(*, user, cluster: Cluster, rows: Sequence[Mapping[str, Any]],
         actor=user,
         action="members.import",
         cluster=cluster,
-        target=source[:100],
+        target=source[:255],
         after={"created": len(to_create), "updated": len(to_update), "unchanged": matched - len(to_update)},
     )
     return ImportResult(created=len(to_create), updated=len(to_update), unchanged=matched - len(to_update))
