@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 
 comma := ,
 
-.PHONY: help install lock hooks run demo test lint format check-migrations browser pdftools database bench messages clean distclean
+.PHONY: help install lock hooks run demo test lint format check-migrations browser checkers pdftools database bench messages clean distclean
 
 help: ## List the commands
 	@echo "Grappe — make targets:"
@@ -80,7 +80,7 @@ demo: install ## Load (or refresh) the demo data into the local SQLite database
 
 test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
-test: install browser pdftools database lint check-migrations ## Run the whole suite (PostgreSQL, Redis, a real worker, chromium)
+test: install browser checkers pdftools database lint check-migrations ## Run the whole suite (PostgreSQL, Redis, a real worker, chromium)
 	@if [ -x $(CHROMIUM) ]; then \
 	   $(VENV)/bin/pytest $(PYTEST_ARGS); \
 	 else \
@@ -105,6 +105,19 @@ browser: ## Install Debian's chromium for the browser tests (when root and missi
 	     || echo "*** Could not install chromium: the browser tests will be skipped."; \
 	 else \
 	   echo "*** $(CHROMIUM) is missing (install Debian's chromium as root): the browser tests will be skipped."; \
+	 fi
+
+CHECKERS := node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar
+checkers: ## Install the accessibility and HTML checkers (npm axe-core, vnu-jar; Java and npm via apt when root)
+	@if ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
+	   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	     echo "Installing Debian's Java runtime and npm for the checkers…"; \
+	     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	       $$(command -v java >/dev/null || echo default-jre-headless) $$(command -v npm >/dev/null || echo npm); \
+	   else echo "*** java or npm is missing (install default-jre-headless and npm): the checks will be skipped."; fi; \
+	 fi
+	@if command -v npm >/dev/null && { [ "$${CI:-}" = true ] || ! ls $(CHECKERS) >/dev/null 2>&1; }; then \
+	   echo "Installing axe-core and vnu-jar (package-lock.json)…"; npm ci --no-audit --no-fund --loglevel=error; \
 	 fi
 
 database: export DATABASE_URL ?= $(TEST_DATABASE_URL)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import translation
 
 from accounts.permissions import clusters_visible_to, require
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from indicators import values
 from indicators.proposals import (
     ClusterRecords,
     FinancingRecord,
@@ -16,6 +18,7 @@ from indicators.proposals import (
     TeamRecord,
     compute_proposals,
 )
+from indicators.spec import default_framework_spec
 
 
 def clusters_for(*, user) -> QuerySet[Cluster]:
@@ -114,3 +117,16 @@ def proposals_for(*, cluster: Cluster, reference_year: int) -> dict[str, Proposa
     return compute_proposals(
         cluster_records(cluster=cluster, reference_year=reference_year), reference_year=reference_year
     )
+
+
+def proposal_rows(*, cluster: Cluster, reference_year: int) -> list[tuple[str, str, str, str]]:
+    """(code, indicator name, value as people read it, explanation) of each proposal, in the framework's order:
+    a level shows its option's label (never its code), a number its unit, both in the reader's language."""
+    framework = default_framework_spec()
+    language = translation.get_language() or "fr"
+    rows = []
+    for code, proposal in proposals_for(cluster=cluster, reference_year=reference_year).items():
+        spec = framework.indicator(code)
+        name = spec.name.get(language[:2]) or spec.name.get("fr") or code
+        rows.append((code, name, values.format_value(spec, proposal.value), str(proposal.explanation)))
+    return rows

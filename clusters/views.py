@@ -74,7 +74,7 @@ def dashboard(request):
 def profile(request, pk: int):
     cluster = selectors.cluster_get(user=request.user, pk=pk)
     reference_year = timezone.localdate().year - 1
-    proposals = selectors.proposals_for(cluster=cluster, reference_year=reference_year)
+    proposals = selectors.proposal_rows(cluster=cluster, reference_year=reference_year)
     return render(
         request,
         "clusters/profile.html",
@@ -83,7 +83,7 @@ def profile(request, pk: int):
             "profile",
             counts=selectors.member_counts(cluster=cluster),
             reference_year=reference_year,
-            proposals=list(proposals.items()),  # in the framework's order
+            proposals=proposals,  # in the framework's order
         ),
     )
 

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts import views as account_views
 from accounts.api import TokenView
+from accounts.language import set_language
 from core import health
 from core.throttles import LoginThrottle, throttle_posts
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),  # login and password reset, throttled
     path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),  # also saves the account's preferred language
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/login/", throttle_posts(LoginThrottle)(admin.site.login)),

@@ -49,6 +49,7 @@ from indicators.computations import (
     SILVER_WINDOW_MONTHS,
 )
 from indicators.spec import FrameworkSpec, IndicatorSpec
+from indicators.values import DECIMAL_PLACES, parse_number
 
 RESULTS = ("none", "partial", "full")
 LEVELS = ("none", "bronze", "silver", "gold")
@@ -152,18 +153,22 @@ def _numeric_column(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             return converted.to_numpy(dtype=np.float64, na_value=np.nan), np.zeros(len(column), dtype=bool)
     except (ValueError, TypeError):
         pass
-    # Text as people type it ("12,5", " 40 "), like computations.clean_value; blank text is unanswered.
+    # Text as people type it ("12,5", "1 234,5"): read by values.parse_number like every form; blank is unanswered.
     is_text = column.map(type).eq(str).to_numpy()
     is_bool = column.map(type).eq(bool).to_numpy()
-    text = column.where(is_text).astype("string").str.replace("\u00a0", "").str.replace(" ", "").str.strip()
-    comma_only = text.str.contains(",", regex=False) & ~text.str.contains(".", regex=False)
-    text = text.where(~comma_only.fillna(False), text.str.replace(",", ".", regex=False))
-    from_text = pd.to_numeric(text.replace("", pd.NA), errors="coerce")
+    parsed = [
+        (np.nan if not cell.strip() else _as_float(parse_number(cell))) if text else np.nan
+        for cell, text in zip(column.tolist(), is_text, strict=True)
+    ]
     others = pd.to_numeric(column.where(~is_text & ~is_bool), errors="coerce")
-    values = np.where(is_text, from_text.to_numpy(dtype=np.float64, na_value=np.nan), others.to_numpy(np.float64))
-    blank = is_text & text.eq("").fillna(False).to_numpy()
-    invalid = column.notna().to_numpy() & np.isnan(values) & ~blank
-    return np.where(is_bool, np.nan, values), invalid | is_bool
+    numbers = np.where(is_text, np.array(parsed, dtype=np.float64), others.to_numpy(np.float64))
+    blank = np.array([text and not cell.strip() for cell, text in zip(column.tolist(), is_text, strict=True)], bool)
+    invalid = column.notna().to_numpy() & np.isnan(numbers) & ~blank
+    return np.where(is_bool, np.nan, numbers), invalid | is_bool
+
+
+def _as_float(number) -> float:
+    return np.nan if number is None else float(number)
 
 
 def _numeric_matrix(answers: pd.DataFrame, codes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -192,10 +197,11 @@ def _level_column(column: pd.Series, options: pd.Index) -> tuple[np.ndarray, np.
 
 
 def _invalid_numbers(layout: _Layout, values: np.ndarray) -> np.ndarray:
-    """Cells that computations.clean_value refuses: negative, not whole, above the maximum, infinite."""
+    """Cells that values.check refuses: negative, not whole, above the maximum, infinite, > 3 decimal places."""
     with np.errstate(invalid="ignore"):
         bad = (values < 0) | (values > layout.maximum) | np.isinf(values)
         bad |= layout.whole & (values != np.floor(values))
+        bad |= np.round(values, DECIMAL_PLACES) != values
     return bad & ~np.isnan(values)
 
 

@@ -10,11 +10,13 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from . import values
 from .spec import FrameworkSpec, IndicatorSpec
+from .values import InvalidValue  # noqa: F401 (re-exported: callers catch computations.InvalidValue)
 
 Value = Decimal | int | float | str | None  # numbers for int/dec/pct, an option code for level; None = unanswered
 
@@ -35,16 +37,6 @@ ELIGIBILITY_MINIMUM = 10
 _ONE_DECIMAL = Decimal("0.1")
 
 
-class InvalidValue(ValueError):
-    """A value that the indicator's type or range refuses. ``message`` is translated."""
-
-    def __init__(self, code: str, message: str, *, kind: str = "type"):
-        self.code = code
-        self.message = message
-        self.kind = kind  # "type" (not a value of this type) or "range" (out of range)
-        super().__init__(f"{code}: {message}")
-
-
 class InvalidAnswers(ValueError):
     """Several answers are invalid: ``errors`` is a list of (indicator code, message)."""
 
@@ -56,67 +48,13 @@ class InvalidAnswers(ValueError):
 # --- Values -----------------------------------------------------------------------------------------------------
 
 
-def _as_decimal(raw: object) -> Decimal | None:
-    """A Decimal for a number or a numeric text ("12", "12.5", "12,5"), else None."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, Decimal):
-        number = raw
-    elif isinstance(raw, int):
-        number = Decimal(raw)
-    elif isinstance(raw, float):
-        number = Decimal(repr(raw))
-    elif isinstance(raw, str):
-        text = raw.strip().replace("\u00a0", "").replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None
-    else:
-        return None
-    return number if number.is_finite() else None
-
-
-def _plain(number: Decimal) -> Decimal:
-    """12.50 -> 12.5, 100.0 -> 100 (never the exponent form)."""
-    if number == number.to_integral_value():
-        return number.quantize(Decimal(1))
-    return number.normalize()
-
-
 def clean_value(spec: IndicatorSpec, value: Value) -> Decimal | str | None:
-    """The value as the engine uses it (a Decimal, or an option code), or InvalidValue naming the problem."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if spec.value_type == "level":
-        code = value.strip() if isinstance(value, str) else value
-        if not isinstance(code, str) or spec.option(code) is None:
-            raise InvalidValue(
-                spec.code,
-                _("must be one of: %(options)s.") % {"options": ", ".join(spec.option_codes)},
-            )
-        return code
-    number = _as_decimal(value)
-    if spec.value_type == "int":
-        if number is None or number != number.to_integral_value():
-            raise InvalidValue(spec.code, _("must be a whole number."))
-        if number < 0:
-            raise InvalidValue(spec.code, _("must be 0 or more."), kind="range")
-    elif spec.value_type == "pct":
-        if number is None:
-            raise InvalidValue(spec.code, _("must be a number (a percentage)."))
-        if not 0 <= number <= 100:
-            raise InvalidValue(spec.code, _("must be a percentage from 0 to 100."), kind="range")
-    else:  # dec
-        if number is None:
-            raise InvalidValue(spec.code, _("must be a number."))
-        if number < 0:
-            raise InvalidValue(spec.code, _("must be 0 or more."), kind="range")
-    if spec.max_value is not None and number > spec.max_value:
-        raise InvalidValue(spec.code, _("must be at most %(max)s.") % {"max": _plain(spec.max_value)}, kind="range")
-    return _plain(number)
+    """The value as the engine uses it (a Decimal, or an option code), or InvalidValue naming the problem.
+
+    The rules are :func:`indicators.values.check`'s, the same as the forms' and the API's.
+    """
+    cleaned = values.clean(spec, value, code=spec.code)
+    return Decimal(cleaned) if isinstance(cleaned, int) else cleaned
 
 
 def indicator_result(spec: IndicatorSpec, value: Value) -> str:
@@ -199,10 +137,6 @@ class IndicatorScore:
     points: Decimal
 
 
-def _json_number(number: Decimal) -> int | float:
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
 def display_score(points: Decimal, total: int | Decimal) -> Decimal:
     """100 × points ÷ total with one decimal, rounded half up (for display only)."""
     if not total:
@@ -231,16 +165,16 @@ class ScoreResult:
             "framework": self.framework,
             "level": self.level,
             "score": float(self.score),
-            "points": _json_number(self.points),
+            "points": values.json_number(self.points),
             "eligible": self.eligible,
             "baseline_met": self.baseline_met,
             "improved": list(self.improved),
             "categories": {code: float(score) for code, score in self.categories.items()},
             "indicators": {
                 code: {
-                    "value": _json_number(item.value) if isinstance(item.value, Decimal) else item.value,
+                    "value": values.json_number(item.value) if isinstance(item.value, Decimal) else item.value,
                     "result": item.result,
-                    "points": _json_number(item.points),
+                    "points": values.json_number(item.points),
                 }
                 for code, item in self.indicators.items()
             },

@@ -1,7 +1,9 @@
 """Values the self-assessment form proposes from a cluster's records (pure Python, no ORM).
 
-The rules are those of the "from data" column of indicators.md. Each proposal carries a short translated
-explanation giving the figures it was computed from, so that the manager can check it before confirming it.
+The rules are those of the "from data" column of indicators.md. Each proposal carries a short explanation
+giving the figures it was computed from, so that the manager can check it before confirming it. The
+explanation is stored as message keys and their parameters (:class:`Explanation`, JSON-safe) and written in
+the reader's language each time it is read: an English reader sees English whoever computed it.
 An indicator whose records do not allow a value (no active member, no team facts for the year, a zero
 budget, no year founded …) is simply absent from the result.
 """
@@ -14,7 +16,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
+
+from core.places import region_name
+from indicators import values
 
 COMPANY_TYPES = ("sme", "large")
 PRIVATE_SOURCES = ("member_fees", "paid_services", "other_private")
@@ -25,10 +30,136 @@ STABLE_MEMBERSHIP_YEARS = 2
 CURRENT_STRATEGY_YEARS = 3
 
 
+# The sentences of the explanations, by key. A plural sentence names the parameter that chooses the form.
+MESSAGES = {
+    "S2": ngettext_lazy(
+        "%(companies)d company (SME or large company) of %(active)d active members.",
+        "%(companies)d companies (SMEs and large companies) of %(active)d active members.",
+        "companies",
+    ),
+    "S3": ngettext_lazy(
+        "%(active)d active member in the records.", "%(active)d active members in the records.", "active"
+    ),
+    "S4": ngettext_lazy(
+        "%(same)d of %(active)d active members is in the cluster's region (%(region)s).",
+        "%(same)d of %(active)d active members are in the cluster's region (%(region)s).",
+        "same",
+    ),
+    "G1": gettext_lazy("Reference year %(year)d − year founded %(founded)d."),
+    "G2": gettext_lazy("%(fte)s FTE of management staff in %(year)d."),
+    "G3": ngettext_lazy(
+        "%(degree)d of %(headcount)d staff has a higher-education degree (%(year)d).",
+        "%(degree)d of %(headcount)d staff have a higher-education degree (%(year)d).",
+        "degree",
+    ),
+    "G6": gettext_lazy(
+        "%(stable)d of %(companies)d active member companies (SMEs and large companies) joined on or before "
+        "%(cutoff)s, i.e. at least 2 years before the end of %(year)d."
+    ),
+    "G6.undated": ngettext_lazy(
+        "%(undated)d without a membership date is counted as recent.",
+        "%(undated)d without a membership date are counted as recent.",
+        "undated",
+    ),
+    "G7": ngettext_lazy(
+        "%(company)d of %(seats)d board seats is held by a member company (%(year)d).",
+        "%(company)d of %(seats)d board seats are held by member companies (%(year)d).",
+        "company",
+    ),
+    "F2": gettext_lazy(
+        "Member fees, paid services and other private funds: €%(private)s of a budget of €%(total)s in %(year)d."
+    ),
+    "V2.none": gettext_lazy("No documented strategy recorded for %(year)d."),
+    "V2.current": gettext_lazy("Strategy adopted on %(adopted)s, at most 3 years before the end of %(year)d."),
+    "V2.outdated": gettext_lazy("Strategy adopted on %(adopted)s, more than 3 years before the end of %(year)d."),
+}
+# Typed parameters, kept JSON-safe and written for the reader: {"number": "2.5"}, {"money": "200000"},
+# {"date": "2023-12-31"}, {"region": "24"}; plain ints and strings are used as they are.
+_TYPED = ("number", "money", "date", "region")
+
+
+def _typed(kind: str, value) -> dict[str, str]:
+    if kind == "date":
+        return {"date": value.isoformat()}
+    if kind in ("number", "money"):
+        return {kind: values.plain(Decimal(value))}
+    return {kind: str(value)}
+
+
+def _shown(param):
+    if not isinstance(param, dict) or len(param) != 1:
+        return param
+    kind, raw = next(iter(param.items()))
+    if kind == "number":
+        return values.format_number(Decimal(raw))
+    if kind == "money":
+        return values.format_number(Decimal(raw).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if kind == "date":
+        return formats.date_format(datetime.date.fromisoformat(raw), "DATE_FORMAT")
+    if kind == "region":
+        return region_name(raw)
+    return raw
+
+
+class Explanation:
+    """Sentences as message keys and parameters; ``str()`` writes them in the active language.
+
+    ``to_json()`` is what the database keeps (a list of ``{"key", "params"}``); ``from_json`` reads it back, and
+    reads a plain text (an explanation stored before keys existed) as itself."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: tuple[str, dict]):
+        self.parts = tuple((key, dict(params)) for key, params in parts)
+
+    def render(self) -> str:
+        sentences = []
+        for key, params in self.parts:
+            if key == "text":
+                sentences.append(str(params.get("text", "")))
+                continue
+            message = MESSAGES.get(key)
+            if message is None:
+                continue
+            sentences.append(str(message % {name: _shown(value) for name, value in params.items()}))
+        return " ".join(sentence for sentence in sentences if sentence)
+
+    __str__ = render
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Explanation):
+            return self.parts == other.parts
+        if isinstance(other, str):
+            return self.render() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __contains__(self, text: str) -> bool:
+        return text in self.render()
+
+    def __repr__(self) -> str:
+        return f"Explanation{self.parts!r}"
+
+    def to_json(self) -> list[dict]:
+        return [{"key": key, "params": params} for key, params in self.parts]
+
+    @classmethod
+    def from_json(cls, data) -> Explanation:
+        if not data:
+            return cls()
+        if isinstance(data, str):
+            return cls(("text", {"text": data}))
+        return cls(*((part.get("key", ""), part.get("params", {})) for part in data if isinstance(part, dict)))
+
+
 @dataclass(frozen=True)
 class Proposal:
     value: Decimal | str
-    explanation: str
+    explanation: Explanation
 
 
 @dataclass(frozen=True)
@@ -88,15 +219,6 @@ def _years_before_end_of(reference_year: int, years: int) -> datetime.date:
     return datetime.date(reference_year - years, 12, 31)
 
 
-def _money(amount: Decimal) -> str:
-    """Whole euros, grouped the way of the active language (200,000 · 200 000)."""
-    return formats.number_format(Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP), force_grouping=True)
-
-
-def _date(day: datetime.date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
-
-
 def _active(members: Iterable[MemberRecord]) -> list[MemberRecord]:
     return [m for m in members if m.active]
 
@@ -108,8 +230,7 @@ def _s2(records: ClusterRecords, reference_year: int) -> Proposal | None:
     companies = sum(1 for m in active if m.member_type in COMPANY_TYPES)
     return Proposal(
         percentage(companies, len(active)),
-        _("%(companies)d companies (SMEs and large companies) of %(active)d active members.")
-        % {"companies": companies, "active": len(active)},
+        Explanation(("S2", {"companies": companies, "active": len(active)})),
     )
 
 
@@ -117,7 +238,7 @@ def _s3(records: ClusterRecords, reference_year: int) -> Proposal | None:
     active = _active(records.members)
     if not active:
         return None
-    return Proposal(Decimal(len(active)), _("%(active)d active members in the records.") % {"active": len(active)})
+    return Proposal(Decimal(len(active)), Explanation(("S3", {"active": len(active)})))
 
 
 def _s4(records: ClusterRecords, reference_year: int) -> Proposal | None:
@@ -127,8 +248,7 @@ def _s4(records: ClusterRecords, reference_year: int) -> Proposal | None:
     same = sum(1 for m in active if m.region == records.region)
     return Proposal(
         percentage(same, len(active)),
-        _("%(same)d of %(active)d active members are in the cluster's region (%(region)s).")
-        % {"same": same, "active": len(active), "region": records.region},
+        Explanation(("S4", {"same": same, "active": len(active), "region": _typed("region", records.region)})),
     )
 
 
@@ -137,8 +257,7 @@ def _g1(records: ClusterRecords, reference_year: int) -> Proposal | None:
         return None
     return Proposal(
         Decimal(reference_year - records.year_founded),
-        _("Reference year %(year)d − year founded %(founded)d.")
-        % {"year": reference_year, "founded": records.year_founded},
+        Explanation(("G1", {"year": reference_year, "founded": records.year_founded})),
     )
 
 
@@ -150,7 +269,7 @@ def _g2(records: ClusterRecords, reference_year: int) -> Proposal | None:
         fte = fte.quantize(Decimal(1))
     return Proposal(
         fte,
-        _("%(fte)s FTE of management staff in %(year)d.") % {"fte": formats.number_format(fte), "year": reference_year},
+        Explanation(("G2", {"fte": _typed("number", fte), "year": reference_year})),
     )
 
 
@@ -160,8 +279,9 @@ def _g3(records: ClusterRecords, reference_year: int) -> Proposal | None:
         return None
     return Proposal(
         percentage(team.staff_with_degree, team.staff_headcount),
-        _("%(degree)d of %(headcount)d staff have a higher-education degree (%(year)d).")
-        % {"degree": team.staff_with_degree, "headcount": team.staff_headcount, "year": reference_year},
+        Explanation(
+            ("G3", {"degree": team.staff_with_degree, "headcount": team.staff_headcount, "year": reference_year})
+        ),
     )
 
 
@@ -172,13 +292,15 @@ def _g6(records: ClusterRecords, reference_year: int) -> Proposal | None:
     cutoff = _years_before_end_of(reference_year, STABLE_MEMBERSHIP_YEARS)
     stable = sum(1 for m in companies if m.member_since is not None and m.member_since <= cutoff)
     undated = sum(1 for m in companies if m.member_since is None)
-    explanation = _(
-        "%(stable)d of %(companies)d active member companies (SMEs and large companies) joined on or before "
-        "%(cutoff)s, i.e. at least 2 years before the end of %(year)d."
-    ) % {"stable": stable, "companies": len(companies), "cutoff": _date(cutoff), "year": reference_year}
+    parts = [
+        (
+            "G6",
+            {"stable": stable, "companies": len(companies), "cutoff": _typed("date", cutoff), "year": reference_year},
+        )
+    ]
     if undated:
-        explanation += " " + _("%(undated)d without a membership date are counted as recent.") % {"undated": undated}
-    return Proposal(percentage(stable, len(companies)), explanation)
+        parts.append(("G6.undated", {"undated": undated}))
+    return Proposal(percentage(stable, len(companies)), Explanation(*parts))
 
 
 def _g7(records: ClusterRecords, reference_year: int) -> Proposal | None:
@@ -187,8 +309,7 @@ def _g7(records: ClusterRecords, reference_year: int) -> Proposal | None:
         return None
     return Proposal(
         percentage(team.board_company_seats, team.board_seats),
-        _("%(company)d of %(seats)d board seats are held by member companies (%(year)d).")
-        % {"company": team.board_company_seats, "seats": team.board_seats, "year": reference_year},
+        Explanation(("G7", {"company": team.board_company_seats, "seats": team.board_seats, "year": reference_year})),
     )
 
 
@@ -202,8 +323,9 @@ def _f2(records: ClusterRecords, reference_year: int) -> Proposal | None:
     private = financing.private_total
     return Proposal(
         percentage(private, total),
-        _("Member fees, paid services and other private funds: €%(private)s of a budget of €%(total)s in %(year)d.")
-        % {"private": _money(private), "total": _money(total), "year": reference_year},
+        Explanation(
+            ("F2", {"private": _typed("money", private), "total": _typed("money", total), "year": reference_year})
+        ),
     )
 
 
@@ -212,21 +334,19 @@ def _v2(records: ClusterRecords, reference_year: int) -> Proposal | None:
     if team is None:
         return None
     if not team.strategy_document:
-        return Proposal("none", _("No documented strategy recorded for %(year)d.") % {"year": reference_year})
+        return Proposal("none", Explanation(("V2.none", {"year": reference_year})))
     if team.strategy_adopted_on is None:
         return None
     cutoff = _years_before_end_of(reference_year, CURRENT_STRATEGY_YEARS)
-    adopted = _date(team.strategy_adopted_on)
+    adopted = _typed("date", team.strategy_adopted_on)
     if team.strategy_adopted_on >= cutoff:
         return Proposal(
             "current",
-            _("Strategy adopted on %(adopted)s, at most 3 years before the end of %(year)d.")
-            % {"adopted": adopted, "year": reference_year},
+            Explanation(("V2.current", {"adopted": adopted, "year": reference_year})),
         )
     return Proposal(
         "outdated",
-        _("Strategy adopted on %(adopted)s, more than 3 years before the end of %(year)d.")
-        % {"adopted": adopted, "year": reference_year},
+        Explanation(("V2.outdated", {"adopted": adopted, "year": reference_year})),
     )
 
 

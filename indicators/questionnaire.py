@@ -24,6 +24,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import values
 from .computations import (
     Eligibility,
     InvalidValue,
@@ -334,7 +335,7 @@ def _expected(spec: IndicatorSpec, language: str) -> str:
         return " · ".join(f"{option.code} = {option.label.get(language) or option.code}" for option in spec.options)
     if spec.value_type == "pct":
         return _("a percentage from 0 to 100")
-    maximum = f" ≤ {spec.max_value.normalize():f}" if spec.max_value is not None else ""
+    maximum = f" ≤ {values.format_number(spec.max_value, language=language)}" if spec.max_value is not None else ""
     if spec.value_type == "int":
         return _("a whole number ≥ 0") + maximum
     return _("a number ≥ 0") + maximum
@@ -451,8 +452,8 @@ def read_questionnaire_xlsx(data: bytes, *, frameworks: FrameworkLookup) -> Ques
 
     def rows(sheet_name: str):
         # The first columns only, and at most MAX_XLSX_ROWS rows (a longer sheet is refused).
-        for number, values in bounded_rows(workbook[sheet_name], max_rows=MAX_XLSX_ROWS, max_columns=MAX_XLSX_COLUMNS):
-            yield number - 1, values
+        for number, cells in bounded_rows(workbook[sheet_name], max_rows=MAX_XLSX_ROWS, max_columns=MAX_XLSX_COLUMNS):
+            yield number - 1, cells
 
     try:
         errors: list[tuple[str, str]] = []

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
+from indicators import values
 
 from .models import Category, Framework, Indicator
 from .spec import (
@@ -81,10 +82,7 @@ _SPEC_CACHE: dict[int, tuple[object, FrameworkSpec]] = {}
 
 def _d(value: Decimal | None) -> Decimal | None:
     """Drop the database's trailing zeros (12.500 -> 12.5, 100.000 -> 100)."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return None if value is None else values.normalise(value)
 
 
 def _build_spec(framework: Framework) -> FrameworkSpec:

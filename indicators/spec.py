@@ -26,6 +26,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .values import json_number
+
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 DEFAULT_FRAMEWORK_CODE = "ecei-31"
 FRAMEWORK_FORMAT = "grappe-framework/1"
@@ -144,9 +146,7 @@ class FrameworkSpec:
 
 
 def _number_out(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
+    return json_number(value)
 
 
 def _indicator_to_dict(spec: IndicatorSpec) -> dict:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import benchmarking, selectors
+from . import benchmarking, selectors, values
 from .models import Direction, Indicator, ValueType
 
 RESULT_LABELS = {
@@ -22,13 +20,7 @@ RESULT_LABELS = {
 }
 
 
-def format_number(value: Decimal | int | None) -> str:
-    """A threshold as people write it, in the current language: 75, 1.5 (1,5 in French), no trailing zeros."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return number_format(value, use_l10n=True)
+format_number = values.format_number  # thresholds as people write them, in the current language
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
+from indicators import values
 from labelling.models import Assessment
 from labelling.services.answers import (
     COMMENT_MAX_LENGTH,
     FIRST_REFERENCE_YEAR,
     answer_proposed,
-    value_display,
     value_parse,
 )
 
@@ -118,9 +118,10 @@ class CategoryAnswersForm(forms.Form):
                     ),
                 )
             field.label = f"{code} — {indicator.name}"
-            field.initial = value_display(indicator=indicator, value=_declared_raw(answer))
             if indicator.value_type == "level":
                 field.initial = answer.declared_option
+            else:
+                field.initial = values.input_number(answer.declared_number)
             field.widget.attrs.update(
                 {"aria-describedby": described_by, "data-autosave": "value", "data-code": code, "autocomplete": "off"}
             )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterKind
+from core.places import country_name, region_name
 from core.widgets import FastSelect
 from labelling.models import AssessmentStatus, LabelStatus, Level, ReportKind
 
@@ -119,8 +120,11 @@ class RegistryFilterForm(forms.Form):
         if choices is None:  # free text (exports, the API): any value filters, none is refused
             for name in ("country", "region", "sector"):
                 self.fields[name] = forms.CharField(label=self.fields[name].label, required=False, max_length=100)
+        names = {"country": country_name, "region": region_name}
         for name, values in (choices or {}).items():
-            self.fields[name].choices = [("", _("All"))] + [(v, v) for v in values]
+            label = names.get(name, str)
+            options = sorted(((v, label(v)) for v in values), key=lambda pair: pair[1].lower())
+            self.fields[name].choices = [("", _("All"))] + options
         if with_status:
             self.fields["status"] = forms.ChoiceField(
                 label=_("Status"),

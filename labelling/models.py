@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Cluster
 from core.models import TimeStampedModel
 from indicators.models import Framework, Indicator
+from indicators.proposals import Explanation
 
 
 def private_storage():
@@ -109,7 +110,8 @@ class Answer(TimeStampedModel):
         _("value proposed from the records"), max_digits=14, decimal_places=3, null=True, blank=True
     )
     proposed_option = models.CharField(_("level proposed from the records"), max_length=40, blank=True)
-    proposal_explanation = models.TextField(_("how the proposal was computed"), blank=True)
+    # Message keys and parameters (indicators.proposals.Explanation.to_json), written in the reader's language.
+    proposal_explanation = models.JSONField(_("how the proposal was computed"), default=list, blank=True)
     comment = models.TextField(_("manager's comment"), blank=True)
     validated_number = models.DecimalField(_("validated value"), max_digits=14, decimal_places=3, null=True, blank=True)
     validated_option = models.CharField(_("validated level"), max_length=40, blank=True)
@@ -117,6 +119,11 @@ class Answer(TimeStampedModel):
     justification = models.TextField(_("assessor's justification"), blank=True)
     assessor_comment = models.TextField(_("assessor's comment"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    @property
+    def proposal_explanation_text(self) -> str:
+        """How the proposal was computed, in the active language."""
+        return str(Explanation.from_json(self.proposal_explanation))
 
     class Meta:
         ordering = ["assessment", "indicator__position"]

@@ -19,6 +19,7 @@ from accounts.permissions import assessments_visible_to, can
 from clusters.models import Cluster
 from core import caching
 from core.search import search
+from indicators import values
 from labelling.models import (
     Assessment,
     AssessmentStatus,
@@ -286,17 +287,8 @@ def signer_facts() -> dict:
 
 
 def indicator_criterion(indicator, which: str = "full") -> str:
-    """The quality criterion of an indicator as the report prints it (e.g. "≥ 75", "co_built")."""
-    if indicator.value_type == "level":
-        labels = [indicator.option_label(o["code"]) for o in indicator.options if o.get("result") == which]
-        return " / ".join(labels)
-    threshold = indicator.full_threshold if which == "full" else indicator.partial_threshold
-    if threshold is None:
-        return ""
-    sign = "≤" if indicator.direction == "lower" else "≥"
-    text = format(threshold.normalize(), "f") if threshold != threshold.to_integral_value() else str(int(threshold))
-    unit = " %" if indicator.value_type == "pct" else ""
-    return f"{sign} {text}{unit}"
+    """The quality criterion of an indicator as the report prints it (e.g. "≥ 75 %", "Co-built")."""
+    return values.format_threshold(indicator, which)
 
 
 def _display(indicator, value) -> str:

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_filters",
     "health_check",
     "axes",
+    "django_countries",
     "core",
     "audit",
     "accounts",
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a django-axes lockout into the 429 answer of accounts.lockout.
@@ -145,6 +147,8 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# en-GB dates and times for English, U+202F thousands for French (config/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

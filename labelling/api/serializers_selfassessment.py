@@ -94,6 +94,11 @@ class AnswerSerializer(serializers.ModelSerializer):
     proposed = serializers.SerializerMethodField(help_text="The value proposed from the cluster's records, if any.")
     validated = serializers.SerializerMethodField(help_text="The value validated by the assessor, if any.")
     evidence_count = serializers.SerializerMethodField()
+    proposal_explanation = serializers.CharField(
+        source="proposal_explanation_text",
+        read_only=True,
+        help_text="How the proposal was computed, in the language of the request (Accept-Language).",
+    )
 
     class Meta:
         model = Answer

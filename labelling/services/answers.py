@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -18,11 +18,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.exceptions import ConflictError, DomainError, InvalidTransition
+from indicators import values
 from labelling.models import EDITABLE_STATUSES, Answer, Assessment, AssessmentStatus, Evidence
 
-# Decimal places and magnitude the Answer number fields can hold (max_digits=14, decimal_places=3).
-_DECIMAL_PLACES = 3
-_MAX_MAGNITUDE = Decimal("99999999999")
 COMMENT_MAX_LENGTH = 4000
 FIRST_REFERENCE_YEAR = 2000
 
@@ -34,91 +32,44 @@ def value_parse(*, indicator, raw: Any):
     """Turn what a form, a file or the API gave into a typed value for ``indicator``.
 
     Returns ``None`` for an empty value (the answer is cleared). Raises ``DomainError`` with
-    ``errors={"value": [message]}`` when the value does not fit the indicator's type or range.
+    ``errors={"value": [message, …]}`` when the value does not fit the indicator's type or range
+    (the rules of :func:`indicators.values.check`, shared with the scoring engine).
     """
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if indicator.value_type == "level":
-        code = str(raw).strip()
-        codes = [option["code"] for option in indicator.options]
-        if code not in codes:
-            raise DomainError(
-                _("Invalid value."),
-                errors={"value": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}]},
-            )
-        return code
-    if isinstance(raw, bool):
-        raise DomainError(_("Invalid value."), errors={"value": [_("Enter a number.")]})
-    if isinstance(raw, float):
-        raw = repr(raw)
-    text = str(raw).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    if isinstance(raw, str) and "," in text and "." not in text:
-        text = text.replace(",", ".")  # French decimal comma
     try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise DomainError(_("Invalid value."), errors={"value": [_("Enter a number.")]}) from None
-    if not number.is_finite():
-        raise DomainError(_("Invalid value."), errors={"value": [_("Enter a number.")]})
-    errors = []
-    if indicator.value_type == "int" and number != number.to_integral_value():
-        errors.append(_("Enter a whole number."))
-    elif number.as_tuple().exponent < -_DECIMAL_PLACES and number != number.quantize(Decimal("0.001")):
-        errors.append(_("Use at most %(places)d decimal places.") % {"places": _DECIMAL_PLACES})
-    if number < 0:
-        errors.append(_("The value cannot be negative."))
-    maximum = indicator.max_value
-    if indicator.value_type == "pct":
-        maximum = Decimal(100) if maximum is None else min(maximum, Decimal(100))
-    if maximum is not None and number > maximum:
-        errors.append(_("The value cannot be more than %(max)s.") % {"max": _format_number(maximum)})
-    elif abs(number) > _MAX_MAGNITUDE:
-        errors.append(_("The value is too large."))
-    if errors:
-        raise DomainError(_("Invalid value."), errors={"value": errors})
-    if indicator.value_type == "int":
-        return int(number)
-    return Decimal(int(number)) if number == number.to_integral_value() else number.normalize()
-
-
-def _format_number(number: Decimal) -> str:
-    if number == number.to_integral_value():
-        return str(int(number))
-    return format(number.normalize(), "f")
+        return values.clean(indicator, raw)
+    except values.InvalidValue as exc:
+        raise DomainError(_("Invalid value."), errors={"value": exc.messages}) from None
 
 
 def value_display(*, indicator, value) -> str:
-    """A value as the pages show it (level: the option's label)."""
-    if value is None or value == "":
-        return ""
-    if indicator.value_type == "level":
-        return indicator.option_label(value)
-    return _format_number(Decimal(value))
+    """A value as the pages show it, in the reader's language (level: the option's label)."""
+    return values.format_value(indicator, value)
 
 
-def _to_engine(indicator, number: Decimal | None, option: str):
+def engine_value(indicator, number: Decimal | None, option: str):
+    """A stored answer column pair (number, option) as the scoring engine takes it."""
     if indicator.value_type == "level":
         return option or None
     if number is None:
         return None
     if indicator.value_type == "int":
         return int(number)
-    return number.normalize() if number != number.to_integral_value() else Decimal(int(number))
+    return values.normalise(number)
 
 
 def answer_declared(answer: Answer):
-    return _to_engine(answer.indicator, answer.declared_number, answer.declared_option)
+    return engine_value(answer.indicator, answer.declared_number, answer.declared_option)
 
 
 def answer_proposed(answer: Answer):
-    return _to_engine(answer.indicator, answer.proposed_number, answer.proposed_option)
+    return engine_value(answer.indicator, answer.proposed_number, answer.proposed_option)
 
 
 def answer_previous_value(answer: Answer, previous_answer: Answer | None):
     """What the answer was last time: the validated value when the assessor gave one, else the declared one."""
     if previous_answer is None:
         return None
-    validated = _to_engine(
+    validated = engine_value(
         previous_answer.indicator, previous_answer.validated_number, previous_answer.validated_option
     )
     return validated if validated is not None else answer_declared(previous_answer)
@@ -149,7 +100,7 @@ def indicator_expects_evidence(indicator) -> bool:
 
 def _json_value(value):
     if isinstance(value, Decimal):
-        return _format_number(value)
+        return values.plain(value)
     return value
 
 
@@ -203,18 +154,18 @@ def _copy_evidence(*, source: Evidence, answer: Answer, user) -> Evidence:
     return copy
 
 
-def proposal_fields(*, indicator, proposal) -> tuple[Decimal | None, str, str]:
+def proposal_fields(*, indicator, proposal) -> tuple[Decimal | None, str, list]:
     """``(proposed_number, proposed_option, proposal_explanation)`` of an answer for a proposal from the
     cluster's records (or None): a proposal that the indicator's type or range refuses is not offered."""
     if proposal is None:
-        return None, "", ""
+        return None, "", []
     try:
         proposed = value_parse(indicator=indicator, raw=proposal.value)
     except DomainError:
-        return None, "", ""
+        return None, "", []
     if proposed is None:
-        return None, "", ""
-    explanation = str(proposal.explanation)
+        return None, "", []
+    explanation = proposal.explanation.to_json()
     if indicator.value_type == "level":
         return None, proposed, explanation
     return Decimal(proposed).quantize(Decimal("0.001")), "", explanation
@@ -481,7 +432,7 @@ def _previous_validated(assessment: Assessment):
         return None
     values = {}
     for answer in previous.answers.select_related("indicator"):
-        validated = _to_engine(answer.indicator, answer.validated_number, answer.validated_option)
+        validated = engine_value(answer.indicator, answer.validated_number, answer.validated_option)
         values[answer.indicator.code] = validated if validated is not None else answer_declared(answer)
     return PreviousAssessment(validated_on=previous.validated_on, answers=values)
 

@@ -120,7 +120,7 @@ def label_revoke(*, user, label: Label, reason: str) -> Label:
         )
         notify(
             users=list(locked.cluster.managers.all()),
-            subject=gettext_lazy("Grappe: the label of %(cluster)s is revoked"),
+            subject=gettext_lazy("Grappe: the label %(of_cluster)s is revoked"),
             template="labelling/email/revoked.txt",
             context={"label": locked, "cluster": locked.cluster.name, "reason": reason},
         )
@@ -180,7 +180,7 @@ def labels_expire(*, today: datetime.date | None = None) -> ExpiryRun:
             label.save(update_fields=["reminded_90", "reminded_30", "updated_at"])
             notify(
                 users=list(label.cluster.managers.all()),
-                subject=gettext_lazy("Grappe: the label of %(cluster)s expires on %(expires_on)s"),
+                subject=gettext_lazy("Grappe: the label %(of_cluster)s expires on %(expires_on)s"),
                 template="labelling/email/expiry_reminder.txt",
                 context={
                     "label": label,

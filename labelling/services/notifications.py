@@ -15,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.text import of_name
+
 
 def notify(*, users: Iterable, subject, template: str, context: dict | None = None) -> int:
     """Queue one e-mail per language for ``users`` (those without an address are skipped).
@@ -31,6 +33,8 @@ def notify(*, users: Iterable, subject, template: str, context: dict | None = No
             by_language[getattr(user, "language", "") or settings.LANGUAGE_CODE].append(user.email)
     for language, recipients in by_language.items():
         with translation.override(language):
+            if "cluster" in context:  # « de Vegepolys » / « d'Elastopole » in French, "of …" in English
+                context["of_cluster"] = of_name(str(context["cluster"]))
             text = str(subject)
             try:
                 text = text % context

@@ -28,9 +28,8 @@ def assessment_refresh_proposals(*, assessment: Assessment) -> int:
         same_number = (old_number is None and number is None) or (
             old_number is not None and number is not None and Decimal(old_number) == number
         )
-        # The explanation is written in the language of the request that computed it: a page seen in
-        # another language must not rewrite every answer, so only a change of value (or of presence) counts.
-        if same_number and answer.proposed_option == option and bool(answer.proposal_explanation) == bool(explanation):
+        # The explanation is kept as message keys and figures (written in the reader's language when read).
+        if same_number and answer.proposed_option == option and answer.proposal_explanation == explanation:
             continue
         answer.proposed_number, answer.proposed_option, answer.proposal_explanation = number, option, explanation
         changed.append(answer)

@@ -22,6 +22,7 @@ from accounts.models import Role
 from accounts.permissions import can
 from audit.services import audit_log
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
+from indicators import values
 from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Level, Review
 from labelling.services.notifications import notify
 
@@ -42,14 +43,14 @@ def _lock(assessment: Assessment) -> Assessment:
 
 def _json(value):
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+        return values.plain(value)
     return value
 
 
 def _engine_value(answer: Answer, number, option):
-    from labelling.services.answers import _to_engine
+    from labelling.services.answers import engine_value
 
-    return _to_engine(answer.indicator, number, option)
+    return engine_value(answer.indicator, number, option)
 
 
 def answer_validated_value(answer: Answer):
@@ -139,7 +140,7 @@ def assessment_assign(*, user, assessment: Assessment, assessor) -> Assessment:
         )
         notify(
             users=[assessor],
-            subject=gettext_lazy("Grappe: the assessment of %(cluster)s is assigned to you"),
+            subject=gettext_lazy("Grappe: the assessment %(of_cluster)s is assigned to you"),
             template="labelling/email/assigned.txt",
             context={"assessment": locked, "cluster": locked.cluster.name},
         )
@@ -302,7 +303,7 @@ def assessment_request_changes(*, user, assessment: Assessment, comment: str) ->
         )
         notify(
             users=_managers(locked),
-            subject=gettext_lazy("Grappe: changes requested on the assessment of %(cluster)s"),
+            subject=gettext_lazy("Grappe: changes requested on the assessment %(of_cluster)s"),
             template="labelling/email/changes_requested.txt",
             context={"assessment": locked, "cluster": locked.cluster.name, "comment": comment},
         )
@@ -448,7 +449,7 @@ def assessment_decide(*, user, assessment: Assessment, level: str | None = None,
             label = label_award(user=user, assessment=locked, level=decided, awarded_on=today)
         notify(
             users=_managers(locked),
-            subject=gettext_lazy("Grappe: decision on the assessment of %(cluster)s"),
+            subject=gettext_lazy("Grappe: decision on the assessment %(of_cluster)s"),
             template="labelling/email/decided.txt",
             context={"assessment": locked, "cluster": locked.cluster.name, "decision": decision, "label": label},
         )

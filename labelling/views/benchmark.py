@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can, require
 from clusters.models import ClusterKind
+from core.places import region_name
 from indicators.models import Framework
 from indicators.services import framework_spec_for
 from labelling.benchmark import MIN_PEERS, benchmark_position_for, population_statistics
@@ -55,7 +56,7 @@ def peer_group_label(peer_group: str, key: str) -> str:
         except ValueError:
             return _("same kind")
     if peer_group == "region":
-        return _("same region (%(region)s)") % {"region": key}
+        return _("same region (%(region)s)") % {"region": region_name(key)}
     return _("all clusters")
 
 

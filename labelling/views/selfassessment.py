@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import assessments_visible_to, can, require
 from core.exceptions import ConflictError, DomainError, InvalidTransition
+from indicators import values
 from labelling.forms_selfassessment import (
     AssessmentCreateForm,
     CategoryAnswersForm,
@@ -84,37 +85,35 @@ def _categories(assessment: Assessment):
 # --- presentation helpers ------------------------------------------------------------------------
 
 
-def _fmt(number) -> str:
-    if number is None:
-        return ""
-    number = Decimal(number)
-    return str(int(number)) if number == number.to_integral_value() else format(number.normalize(), "f")
-
-
 def indicator_thresholds(indicator) -> list[str]:
     """The quality criteria of an indicator as short sentences."""
     if indicator.value_type == "level":
         results = {"full": _("full points"), "partial": _("half points"), "none": _("no points")}
         return [
-            f"{indicator.option_label(option['code'])}: {results.get(option.get('result'), option.get('result'))}"
+            _("%(option)s: %(result)s")
+            % {"option": indicator.option_label(option["code"]), "result": results.get(option.get("result"), "")}
             for option in indicator.options
         ]
     sign = "≥" if indicator.direction == "higher" else "≤"
-    unit = f" {indicator.unit}" if indicator.unit else ""
     lines = []
     if indicator.full_threshold is not None:
         lines.append(
             _("Full points (%(weight)s): %(sign)s %(value)s%(unit)s")
-            % {"weight": indicator.weight, "sign": sign, "value": _fmt(indicator.full_threshold), "unit": unit}
+            % {
+                "weight": indicator.weight,
+                "sign": sign,
+                "value": values.format_quantity(indicator.full_threshold, indicator.unit),
+                "unit": "",
+            }
         )
     if indicator.partial_threshold is not None:
         lines.append(
             _("Half points (%(weight)s): %(sign)s %(value)s%(unit)s")
             % {
-                "weight": _fmt(Decimal(indicator.weight) / 2),
+                "weight": values.format_number(Decimal(indicator.weight) / 2),
                 "sign": sign,
-                "value": _fmt(indicator.partial_threshold),
-                "unit": unit,
+                "value": values.format_quantity(indicator.partial_threshold, indicator.unit),
+                "unit": "",
             }
         )
     return lines
@@ -143,7 +142,7 @@ def _answer_rows(assessment: Assessment, answers, form: CategoryAnswersForm | No
                 "version_field": form[version_field_name(code)] if form else None,
                 "declared": value_display(indicator=indicator, value=answer_declared(answer)),
                 "proposed": value_display(indicator=indicator, value=proposed),
-                "proposed_raw": (proposed if indicator.value_type == "level" else _fmt(proposed))
+                "proposed_raw": (proposed if indicator.value_type == "level" else values.input_number(proposed))
                 if proposed is not None
                 else "",
                 "last": value_display(indicator=indicator, value=last) if last is not None else "",
@@ -240,7 +239,9 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
         target = next((a for a in answers if a.indicator.code == use), None)
         if target is not None and answer_proposed(target) is not None:
             proposed = answer_proposed(target)
-            data[value_field_name(use)] = proposed if target.indicator.value_type == "level" else _fmt(proposed)
+            data[value_field_name(use)] = (
+                proposed if target.indicator.value_type == "level" else values.input_number(proposed)
+            )
         form = CategoryAnswersForm(data, answers=answers)
         if form.is_valid():
             try:
@@ -438,7 +439,7 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
             "progress": assessment_progress(assessment=assessment),
             "editable": editable,
             "eligibility_form": eligibility_form,
-            "submit_form": SubmitForm(initial={"version": assessment.version}),
+            "submit_form": SubmitForm(initial={"version": assessment.version}, auto_id="submit_%s"),
             "submit_errors": submit_errors,
             "categories": categories,
             "path": level_path_for(assessment=assessment),

@@ -111,7 +111,7 @@ def test_the_profile_shows_the_values_computed_from_the_records(cluster, manager
     FinancingYearFactory(cluster=cluster, year=year)
     body = en_client_for(manager).get(f"/clusters/{cluster.pk}/").content.decode()
     assert "3 companies (SMEs and large companies) of 4 active members." in body
-    assert "75.0" in body
+    assert "75%" in body  # the share of companies, as people write it
 
 
 # --- profile ------------------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ def test_a_stale_team_year_edit_is_refused(cluster, manager, en_client_for):
 def test_financing_years_are_listed_with_totals_and_private_share(cluster, manager, en_client_for):
     FinancingYearFactory(cluster=cluster, year=2025)
     body = en_client_for(manager).get(f"/clusters/{cluster.pk}/financing/").content.decode()
-    assert "600,000" in body and "33.3 %" in body
+    assert "600,000" in body and "33.3%" in body
 
 
 def test_the_financing_form_refuses_negative_and_non_numeric_amounts(cluster, manager, en_client_for):
@@ -530,3 +530,20 @@ def test_a_logo_at_the_pixel_limit_is_accepted_and_one_pixel_more_is_not(
 
     logo = SimpleUploadedFile("logo.png", png_bytes((16, 4)), content_type="image/png")
     assert client.post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, logo=logo)).status_code == 302
+
+
+def test_the_profile_shows_proposals_as_people_read_them_in_their_language(framework, cluster, manager, client_for):
+    """A level proposal shows its option's label (never the code), the region its name, numbers the local way."""
+    from django.utils import timezone
+
+    year = timezone.localdate().year - 1
+    TeamYearFactory(cluster=cluster, year=year, strategy_document=True, strategy_adopted_on=datetime.date(year, 1, 1))
+    MemberFactory.create_batch(2, cluster=cluster, region=cluster.region or "24")
+    client = client_for(manager)
+    french = client.get(f"/clusters/{cluster.pk}/").content.decode()
+    v2 = french.split('<th scope="row">V2')[1].split("</tr>")[0]
+    assert ">current<" not in v2 and "Stratégie adoptée le" in v2
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/clusters/{cluster.pk}/").content.decode()
+    v2_en = english.split('<th scope="row">V2')[1].split("</tr>")[0]
+    assert ">current<" not in v2_en and "Strategy adopted on" in v2_en

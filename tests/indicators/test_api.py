@@ -36,7 +36,7 @@ def test_every_role_and_a_visitor_can_read_a_framework_with_its_indicators(role,
     indicators = {i["code"]: i for c in body["categories"] for i in c["indicators"]}
     assert len(indicators) == 31
     assert indicators["S1"]["name"] == {
-        "fr": "Engagement des membres : part cotisante ou liée par un engagement écrit",
+        "fr": "Engagement des membres\u202f: part cotisante ou liée par un engagement écrit",
         "en": "Commitment of participants: share paying a fee or bound by a written commitment",
     }
 

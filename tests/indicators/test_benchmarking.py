@@ -190,7 +190,7 @@ def test_a_random_population_of_two_thousand_is_scored_like_one_by_one():
         prior_on = dt.date(2021, 1, 1) + dt.timedelta(days=int(rng.integers(0, 1500)))
         validated_on[i] = prior_on + dt.timedelta(days=int(rng.integers(200, 1300)))
         if rng.random() < 0.6:
-            worse = {c: (v * 0.8 if isinstance(v, float) else v) for c, v in answers.items()}
+            worse = {c: (round(v * 0.8, 1) if isinstance(v, float) else v) for c, v in answers.items()}
             previous[i] = PreviousAssessment(validated_on=prior_on, answers=worse)
     scored = assert_same_as_one_by_one(rows, eligibility=eligibility, validated_on=validated_on, previous=previous)
     assert set(scored["level"]) >= {"bronze", "gold"}

@@ -40,6 +40,13 @@ def team(**overrides):
     return TeamRecord(**values)
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Explanations are written when read: the assertions read them in English."""
+    with translation.override("en"):
+        yield
+
+
 def propose(records, year=YEAR):
     with translation.override("en"):
         return compute_proposals(records, reference_year=year)
@@ -84,7 +91,7 @@ def test_s3_counts_the_active_members_only(typical):
 def test_s4_is_the_share_of_active_members_in_the_cluster_region(typical):
     proposal = propose(typical)["S4"]
     assert proposal.value == Decimal("78.6")  # 88 / 112 = 78.571…
-    assert proposal.explanation == "88 of 112 active members are in the cluster's region (24)."
+    assert proposal.explanation == "88 of 112 active members are in the cluster's region (Centre-Val de Loire)."
 
 
 def test_g1_is_the_reference_year_minus_the_year_founded(typical):
@@ -114,7 +121,7 @@ def test_g6_counts_companies_that_joined_at_least_two_years_before_the_end_of_th
     proposal = propose(typical)["G6"]
     # 60 SMEs joined in 2015 (stable), 24 large companies joined in 2024 (recent): 60 / 84
     assert proposal.value == Decimal("71.4")
-    assert "on or before Dec. 31, 2023" in proposal.explanation
+    assert "on or before 31 Dec 2023" in proposal.explanation
     assert "60 of 84 active member companies" in proposal.explanation
 
 
@@ -134,7 +141,7 @@ def test_g6_counts_companies_without_a_membership_date_as_recent_and_says_so():
     )
     proposal = propose(records)["G6"]
     assert proposal.value == Decimal("75.0")
-    assert "1 without a membership date are counted as recent." in proposal.explanation
+    assert "1 without a membership date is counted as recent." in proposal.explanation
 
 
 def test_g7_is_the_share_of_board_seats_held_by_member_companies(typical):
@@ -248,8 +255,28 @@ def test_explanations_write_numbers_and_dates_the_french_way_in_french():
         financing=FinancingRecord(state=Decimal("600000"), member_fees=Decimal("200000")),
         members=members((1, "sme", "", datetime.date(2010, 1, 1), True)),
     )
+    result = compute_proposals(records, reference_year=2025)
     with translation.override("fr"):
-        result = compute_proposals(records, reference_year=2025)
-    assert "2,5" in result["G2"].explanation
-    assert "200\u00a0000" in result["F2"].explanation or "200 000" in result["F2"].explanation
-    assert "31 décembre 2023" in result["G6"].explanation
+        assert "2,5" in result["G2"].explanation
+        assert "200\u202f000" in result["F2"].explanation
+        assert "31 décembre 2023" in result["G6"].explanation
+        assert "1 membre actif enregistré." == str(result["S3"].explanation)  # French singular (ngettext)
+
+
+def test_an_explanation_is_kept_as_keys_and_figures_and_read_in_the_readers_language():
+    from indicators.proposals import Explanation
+
+    records = ClusterRecords(
+        region="53", members=members((3, "sme", "53", None, True), (1, "public", "11", None, True))
+    )
+    with translation.override("fr"):
+        stored = compute_proposals(records, reference_year=2025)["S4"].explanation.to_json()
+    assert stored == [{"key": "S4", "params": {"same": 3, "active": 4, "region": {"region": "53"}}}]
+    read = Explanation.from_json(stored)
+    with translation.override("en"):
+        assert str(read) == "3 of 4 active members are in the cluster's region (Brittany)."
+    with translation.override("fr"):
+        assert str(read) == "3 membres actifs sur 4 sont situés dans la région du cluster (Bretagne)."
+    # a text stored before keys existed is shown as it was
+    assert str(Explanation.from_json("Ancien texte.")) == "Ancien texte."
+    assert not Explanation.from_json([])

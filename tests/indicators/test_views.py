@@ -37,7 +37,7 @@ def test_the_page_is_in_french_by_default(client, framework):
     html = _get(client)
     assert '<html lang="fr">' in html
     assert "Structure du cluster" in html
-    assert "Engagement des membres : part cotisante ou liée par un engagement écrit" in html
+    assert "Engagement des membres\u202f: part cotisante ou liée par un engagement écrit" in html
     assert "Co-construite avec les membres (ateliers, groupes de travail)" in html
     # Thresholds are written the French way: decimal comma, no trailing zeros.
     assert "≥ 1,5" in html

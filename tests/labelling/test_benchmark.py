@@ -239,9 +239,11 @@ def test_the_statistics_page_renders_for_administrators(population, administrato
     content = response.content.decode()
     assert f'lang="{language}"' in content
     row = content.split('id="criteria-S1"')[1].split("</tr>")[0]
-    assert "2 (40 %)" in row and "60 %" in row
+    percent = "\u202f%" if language == "fr" else "%"
+    assert f"2 (40{percent})" in row and f"60{percent}" in row
     region = content.split('id="labels-by-region"')[1].split("</table>")[0]
-    assert '<th scope="row">11</th><td>0</td><td>1</td><td>0</td><td>1</td>' in region
+    # regions by name, not INSEE code (11)
+    assert '<th scope="row">Île-de-France</th><td>0</td><td>1</td><td>0</td><td>1</td>' in region
 
 
 # --- API ----------------------------------------------------------------------------------------------
@@ -308,7 +310,7 @@ def test_refreshing_the_proposals_writes_only_what_changed_and_stops_after_submi
 
     assert assessment_refresh_proposals(assessment=assessment) == 0
     factories.MemberFactory(cluster=cluster, region="11")
-    assert assessment_refresh_proposals(assessment=assessment) == 2  # S3 (members) and S4 (same region)
+    assert assessment_refresh_proposals(assessment=assessment) == 4  # S3, S4, and the figures of S2 and G6
     assert assessment_refresh_proposals(assessment=assessment) == 0
 
     assessment.status = "submitted"

@@ -75,7 +75,7 @@ def test_changes_list_old_and_new_values_per_indicator(assessment, manager):
     )
     changes = questionnaire_changes(assessment=assessment, questionnaire=questionnaire)
     consulted = _answer(assessment, "V1").indicator.option_label("consulted")
-    assert [(c.code, c.old, c.new) for c in changes] == [("S1", "40", "80"), ("V1", "", consulted)]
+    assert [(c.code, c.old, c.new) for c in changes] == [("S1", "40\u202f%", "80\u202f%"), ("V1", "", consulted)]
 
 
 def test_a_questionnaire_with_several_errors_lists_them_all(assessment):
@@ -90,11 +90,15 @@ def test_a_questionnaire_with_several_errors_lists_them_all(assessment):
 
 
 def test_a_file_for_another_year_or_with_too_many_decimals_is_refused(assessment):
-    data = json.loads(_json_file(assessment, G2=1.2345))
+    # Too many decimals: the file reader applies the same rule as the form (indicators.values.check).
+    with pytest.raises(QuestionnaireError) as exc:
+        questionnaire_read(assessment=assessment, data=_json_file(assessment, G2=1.2345))
+    assert [field for field, _message in exc.value.errors] == ["G2"]
+    data = json.loads(_json_file(assessment, G2=1.234))
     data["reference_year"] = 2023
     with pytest.raises(QuestionnaireError) as exc:
         questionnaire_read(assessment=assessment, data=json.dumps(data).encode())
-    assert [field for field, _message in exc.value.errors] == ["reference_year", "G2"]
+    assert [field for field, _message in exc.value.errors] == ["reference_year"]
 
 
 @pytest.mark.parametrize(
@@ -164,7 +168,7 @@ def test_upload_previews_then_applies_on_confirmation(assessment, manager, clien
     response = _upload(client, assessment, _xlsx_file(assessment, {"S1": 80, "V12": "bilingual"}), "filled.xlsx")
     assert response.status_code == 200
     bilingual = _answer(assessment, "V12").indicator.option_label("bilingual")
-    assert [(c.code, c.new) for c in response.context["changes"]] == [("S1", "80"), ("V12", bilingual)]
+    assert [(c.code, c.new) for c in response.context["changes"]] == [("S1", "80\u202f%"), ("V12", bilingual)]
     assert _answer(assessment, "S1").declared_number is None  # nothing yet
     token = response.context["token"]
     confirm = client.post(reverse("labelling:assessment_offline_confirm", args=[assessment.pk]), {"token": token})

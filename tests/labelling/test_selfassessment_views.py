@@ -204,8 +204,8 @@ def test_the_category_page_shows_each_indicator_with_its_criteria_and_proposal(
     codes = [row["code"] for row in response.context["rows"]]
     assert codes == ["S1", "S2", "S3", "S4"]
     s3 = next(row for row in response.context["rows"] if row["code"] == "S3")
-    assert s3["proposed"] == "3"
-    assert s3["thresholds"] == ["Full points (6): ≥ 50 members", "Half points (3): ≥ 30 members"]
+    assert s3["proposed"] == "3\xa0members"  # the value with its unit
+    assert s3["thresholds"] == ["Full points (6): ≥ 50\xa0members", "Half points (3): ≥ 30\xa0members"]
     page = response.content.decode()
     assert 'name="use_proposal" value="S3"' in page
     assert 'data-autosave-url="{}"'.format(reverse("labelling:assessment_autosave", args=[assessment.pk])) in page
@@ -282,7 +282,7 @@ def test_a_stale_page_is_refused_with_a_conflict_and_keeps_what_was_typed(assess
     assert response.status_code == 409
     form = response.context["form"]
     assert form.non_field_errors()[0].startswith("Someone else has changed this record")
-    assert form.errors["S1-value"] == ["Someone else saved this answer meanwhile; it is now: 55."]
+    assert form.errors["S1-value"] == ["Someone else saved this answer meanwhile; it is now: 55%."]
     assert 'value="70"' in response.content.decode()
     assert _answer(assessment, "S1").declared_number == 55
 

@@ -53,7 +53,7 @@ def test_notifications_are_written_in_each_recipient_language(
     with django_capture_on_commit_callbacks(execute=True):
         count = notify(
             users=[manager, english, silent],
-            subject=gettext_lazy("Grappe: the label of %(cluster)s is revoked"),
+            subject=gettext_lazy("Grappe: the label %(of_cluster)s is revoked"),
             template="labelling/email/revoked.txt",
             context={"cluster": cluster.name, "reason": "Test.", "label": factories.LabelFactory()},
         )
