@@ -21,6 +21,8 @@ from django.db.models import CharField, F, Func, QuerySet, TextField
 from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from core import places
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_FIRST = frozenset("=+-@\t\r")
 CHUNK_SIZE = 1000  # rows per fetch (a server-side cursor): memory stays flat from a few thousand rows on
@@ -72,10 +74,10 @@ EXPORT_ORDER = ("cluster__name", "-awarded_on", "id")
 def place_names() -> tuple[Callable[[str], str], Callable[[str, str], str]]:
     """(country code → name, (region code, country code) → name) in the active language.
 
-    The one place to plug the shared helper for INSEE/NUTS-2 region names and country names (issue 10);
-    until it is there, the codes stand for themselves.
+    Country names from django-countries, INSEE/NUTS-2 region names (core.places); an unknown code stands for
+    itself.
     """
-    return (lambda code: code), (lambda code, country="": code)
+    return places.country_name, (lambda code, country="": places.region_name(code, country=country or "FR"))
 
 
 def readable_labels() -> dict[str, Callable]:

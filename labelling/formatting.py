@@ -14,30 +14,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils import dateformat, formats
 from django.utils.translation import get_language
 
+from core.places import region_name as _region_name
+
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
-
-# INSEE codes of the French regions (2016 map) and the overseas regions.
-REGIONS = {
-    "01": "Guadeloupe",
-    "02": "Martinique",
-    "03": "Guyane",
-    "04": "La Réunion",
-    "06": "Mayotte",
-    "11": "Île-de-France",
-    "24": "Centre-Val de Loire",
-    "27": "Bourgogne-Franche-Comté",
-    "28": "Normandie",
-    "32": "Hauts-de-France",
-    "44": "Grand Est",
-    "52": "Pays de la Loire",
-    "53": "Bretagne",
-    "75": "Nouvelle-Aquitaine",
-    "76": "Occitanie",
-    "84": "Auvergne-Rhône-Alpes",
-    "93": "Provence-Alpes-Côte d'Azur",
-    "94": "Corse",
-}
 
 
 def _language() -> str:
@@ -137,5 +117,5 @@ def long_date(day: datetime.date | None) -> str:
 
 
 def region_name(code: str) -> str:
-    code = (code or "").strip()
-    return REGIONS.get(code, code)
+    """The region's name in the reader's language (core.places: INSEE codes in France, NUTS-2 elsewhere)."""
+    return _region_name(code)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can
 from clusters.models import Cluster, ClusterKind
+from core.places import place_label
 from core.throttles import public_page
 from labelling import exporters, opendata, selectors
 from labelling.forms_workflow import RegistryFilterForm, VerifyForm
@@ -46,7 +47,7 @@ def _registry_rows(labels) -> list[dict]:
                 "acronym": cluster.acronym if cluster.acronym != cluster.name else "",
                 "cluster_url": f"{cluster_url}{cluster.pk}/",
                 "kind": kinds.get(cluster.kind, cluster.kind),
-                "place": f"{cluster.country} / {cluster.region}" if cluster.region else cluster.country,
+                "place": place_label(cluster.country, cluster.region),
                 "sectors": ", ".join(str(s) for s in cluster.sectors or []),
                 "level": label.level,
                 "level_label": levels.get(label.level, label.level),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from tests.browser.pages import PAGES, build_world
@@ -203,6 +204,9 @@ def test_every_page_type_passes_axe_the_html_checker_and_fits_a_phone(
                     page.screenshot(path=f"{shots}/{slug}-390.png", full_page=True)
         finally:
             browser.close()
+            # The ORM calls made while Playwright runs hold a connection of their own: close it, else the test
+            # database cannot be dropped at the end ("accessed by other users").
+            connections.close_all()
 
     report = []
     if axe_problems:

@@ -28,7 +28,7 @@ def parts_to_texts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("labelling", "0002_certificate_verification_code")]
+    dependencies = [("labelling", "0004_auditevent_moves_to_audit")]
 
     operations = [
         migrations.RenameField("answer", "proposal_explanation", "proposal_explanation_old"),
