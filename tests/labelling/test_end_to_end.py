@@ -160,6 +160,7 @@ def test_the_whole_workflow_through_the_web_pages(
     from labelling.exporters import KEYS
 
     assert rows[1][1] == cluster.name and rows[1][KEYS.index("level")] == "gold"
+    assert rows[1][KEYS.index("region_label")] == "Centre-Val de Loire"  # the region by name
 
 
 def _api(user) -> APIClient:
