@@ -460,6 +460,10 @@ PAGE_CASES: dict[str, Case] = {
         lambda w: {"kind": "assessment", "language": "en"},
         {"kind": "choice", "language": "choice"},
     ),
+    # Produces the report again with its own kind and language: the body is not read.
+    "labelling:report_regenerate": Case(
+        "manager", lambda w: {"pk": w.report.pk}, lambda w: {}, reads_body=False, empty_ok=True
+    ),
 }
 
 # API: JSON bodies.
