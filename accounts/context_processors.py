@@ -1,9 +1,15 @@
-from accounts.models import Role
+from accounts.permissions import is_administrator, is_assessor, is_manager
 
 
 def navigation(request):
+    """Which starting points the menu offers (``nav.clusters``, ``nav.reviews``, ``nav.assessments``): the roles are
+    read here, never in templates."""
     user = getattr(request, "user", None)
-    role = user.role if user is not None and user.is_authenticated else None
-    if user is not None and user.is_authenticated and user.is_superuser:
-        role = Role.ADMINISTRATOR
-    return {"nav_role": role, "Role": Role}
+    admin = is_administrator(user)
+    return {
+        "nav": {
+            "clusters": is_manager(user) and not admin,
+            "reviews": is_assessor(user) and not admin,
+            "assessments": admin,
+        }
+    }

@@ -1,8 +1,15 @@
-"""Who may do what: the one place where Grappe's access rules live.
+"""Who may do what: the registry of Grappe's access rules, and the role predicates they are built from.
 
-Every view, API endpoint and download asks ``can(user, capability, obj)`` or goes through the
-``*_visible_to(user)`` selectors below, so that a list never shows what a detail page would refuse.
+Each app declares its own capabilities in its ``rules.py`` (``clusters/rules.py``, ``labelling/rules.py``,
+``indicators/rules.py``, as django-rules projects do), registered when the app is ready. Every view, API endpoint,
+service and download asks ``can(user, capability, obj)`` (or ``require``, which answers 404), and lists start from
+the selectors that take the user (``clusters.selectors.clusters_visible_to``,
+``labelling.selectors.assessments_visible_to``…), so that a list never shows what a detail page would refuse.
 Refusals on objects answer 404, not 403, so that ids of other clusters' data do not leak.
+
+Roles are compared only in ``accounts/``. The predicates below (``is_administrator``, ``manages``…) are for the
+apps' ``rules.py`` and the visibility selectors; ``tests/test_architecture.py`` fails when a role comparison
+appears anywhere else or when another module imports the predicates.
 """
 
 from __future__ import annotations
@@ -10,18 +17,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404
+from rest_framework.permissions import BasePermission
 
 from accounts.models import Role
 
+Rule = Callable[[Any, Any], bool]
 
-def _is_admin(user) -> bool:
+# --- the roles ---------------------------------------------------------------------------------------------------
+
+
+def is_administrator(user) -> bool:
     return bool(user and user.is_authenticated and (user.role == Role.ADMINISTRATOR or user.is_superuser))
 
 
-def _is_manager_of(user, cluster) -> bool:
-    if not (user and user.is_authenticated and user.role == Role.MANAGER) or cluster is None:
+def is_manager(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.MANAGER)
+
+
+def is_assessor(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.ASSESSOR)
+
+
+def manages(user, cluster) -> bool:
+    """The user is a manager of this cluster (the ids of their clusters are read once per user object)."""
+    if cluster is None or not is_manager(user):
         return False
     cache = getattr(user, "_managed_cluster_ids", None)
     if cache is None:
@@ -30,80 +50,26 @@ def _is_manager_of(user, cluster) -> bool:
     return cluster.pk in cache
 
 
-def _is_assessor_of(user, assessment) -> bool:
-    return bool(user and user.is_authenticated and user.role == Role.ASSESSOR and assessment.assessor_id == user.pk)
+def is_assigned_assessor(user, assessment) -> bool:
+    """The user is the assessor the assessment is assigned to (whatever its status)."""
+    return is_assessor(user) and assessment is not None and assessment.assessor_id == user.pk
 
 
-# --- selectors that take the user --------------------------------------------------------------
+# --- the registry ------------------------------------------------------------------------------------------------
+
+RULES: dict[str, Rule] = {}
 
 
-def clusters_visible_to(user) -> QuerySet:
-    from clusters.models import Cluster
-
-    if _is_admin(user):
-        return Cluster.objects.all()
-    if user.is_authenticated and user.role == Role.MANAGER:
-        return Cluster.objects.filter(managers=user)
-    return Cluster.objects.none()
+def register(capability: str, rule: Rule) -> None:
+    """Declare who has ``capability``: ``rule(user, obj)`` answers. Each capability is declared once."""
+    if capability in RULES and RULES[capability] is not rule:
+        raise ValueError(f"The capability {capability!r} is declared twice")
+    RULES[capability] = rule
 
 
-def assessments_visible_to(user) -> QuerySet:
-    from labelling.models import Assessment
-
-    qs = Assessment.objects.select_related("cluster", "framework", "assessor")
-    if _is_admin(user):
-        return qs
-    if user.is_authenticated and user.role == Role.MANAGER:
-        return qs.filter(cluster__managers=user)
-    if user.is_authenticated and user.role == Role.ASSESSOR:
-        return qs.filter(assessor=user)
-    return qs.none()
-
-
-# --- capabilities --------------------------------------------------------------------------------
-
-
-def _assessment_view(user, assessment) -> bool:
-    return _is_admin(user) or _is_manager_of(user, assessment.cluster) or _is_assessor_of(user, assessment)
-
-
-def _assessment_edit(user, assessment) -> bool:
-    return _is_manager_of(user, assessment.cluster) and assessment.is_editable_by_manager
-
-
-def _assessment_review(user, assessment) -> bool:
-    from labelling.models import AssessmentStatus
-
-    return _is_assessor_of(user, assessment) and assessment.status == AssessmentStatus.IN_REVIEW
-
-
-RULES: dict[str, Callable[[Any, Any], bool]] = {
-    # clusters and their records
-    "cluster.view": lambda u, c: _is_admin(u) or _is_manager_of(u, c),
-    "cluster.edit": lambda u, c: _is_admin(u) or _is_manager_of(u, c),
-    "cluster.create": lambda u, _=None: _is_admin(u),
-    # assessments
-    "assessment.create": lambda u, c: _is_manager_of(u, c),
-    "assessment.view": _assessment_view,
-    "assessment.edit": _assessment_edit,
-    "assessment.submit": _assessment_edit,
-    "assessment.assign": lambda u, a: _is_admin(u),
-    "assessment.review": _assessment_review,
-    "assessment.decide": lambda u, a: _is_admin(u),
-    "assessment.audit": lambda u, a: _is_admin(u) or _is_manager_of(u, a.cluster),
-    "evidence.view": lambda u, e: _assessment_view(u, e.answer.assessment),
-    "report.request": _assessment_view,
-    "report.download": lambda u, r: _assessment_view(u, r.assessment),
-    # labels and the registry
-    "label.revoke": lambda u, _=None: _is_admin(u),
-    "registry.export": lambda u, _=None: _is_admin(u),
-    "framework.manage": lambda u, _=None: _is_admin(u),
-    # benchmarking: a validated or decided assessment among its peers; the population statistics
-    "assessment.benchmark": lambda u, a: (
-        (_is_admin(u) or _is_manager_of(u, a.cluster)) and a.status in ("validated", "decided")
-    ),
-    "statistics.view": lambda u, _=None: _is_admin(u),
-}
+def register_all(rules: dict[str, Rule]) -> None:
+    for capability, rule in rules.items():
+        register(capability, rule)
 
 
 def can(user, capability: str, obj: Any = None) -> bool:
@@ -120,12 +86,7 @@ def require(user, capability: str, obj: Any = None) -> None:
         raise Http404
 
 
-# --- the same rules for the REST API ---------------------------------------------------------------
-
-try:
-    from rest_framework.permissions import BasePermission
-except ImportError:  # pragma: no cover
-    BasePermission = object
+# --- the same rules for the REST API -----------------------------------------------------------------------------
 
 
 class HasCapability(BasePermission):

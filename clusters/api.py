@@ -8,11 +8,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from accounts.permissions import clusters_visible_to, require
+from accounts.permissions import require
 from clusters import services
 from clusters.forms import MemberFilter
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
-from clusters.selectors import cluster_get, members_of
+from clusters.selectors import cluster_get, clusters_visible_to, members_of
 from clusters.serializers import (
     ClusterSerializer,
     FinancingYearSerializer,

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ClustersConfig(AppConfig):
     name = "clusters"
     verbose_name = _("Clusters")
+
+    def ready(self):
+        # Imported once the models are loaded (the rules read them): registers the app's capabilities.
+        from clusters import rules  # noqa: F401

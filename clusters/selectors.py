@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import translation
 
-from accounts.permissions import clusters_visible_to, require
+from accounts.permissions import is_administrator, is_manager, require
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from indicators import values
 from indicators.proposals import (
@@ -19,6 +19,20 @@ from indicators.proposals import (
     compute_proposals,
 )
 from indicators.spec import default_framework_spec
+
+
+def clusters_visible_to(user) -> QuerySet[Cluster]:
+    """Every cluster for an administrator, their own for a manager, none for anybody else."""
+    if is_administrator(user):
+        return Cluster.objects.all()
+    return clusters_managed_by(user)
+
+
+def clusters_managed_by(user) -> QuerySet[Cluster]:
+    """The clusters the user manages (none for a user who is not a manager, administrators included)."""
+    if is_manager(user):
+        return Cluster.objects.filter(managers=user)
+    return Cluster.objects.none()
 
 
 def clusters_for(*, user) -> QuerySet[Cluster]:

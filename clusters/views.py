@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,6 +21,7 @@ from clusters.forms import ClusterForm, FinancingYearForm, MemberFilter, MemberF
 from clusters.importers import MemberImportError, read_members, template_csv, template_xlsx
 from clusters.models import FinancingYear, TeamYear
 from core.exceptions import ConflictError, DomainError
+from core.pagination import page_of
 from indicators.proposals import percentage
 
 MEMBERS_PER_PAGE = 50
@@ -64,10 +64,10 @@ CLUSTERS_PER_PAGE = 50
 
 @login_required
 def dashboard(request):
-    page = Paginator(selectors.clusters_for(user=request.user), CLUSTERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.clusters_for(user=request.user), CLUSTERS_PER_PAGE)
     for cluster in page:
         cluster.assessments_url = assessments_url(cluster.pk)
-    return render(request, "clusters/dashboard.html", {"clusters": page.object_list, "page": page, "querystring": ""})
+    return render(request, "clusters/dashboard.html", {"clusters": page.object_list, "page": page})
 
 
 @login_required
@@ -120,9 +120,7 @@ def members(request, pk: int):
     cluster = selectors.cluster_get(user=request.user, pk=pk)
     member_filter = MemberFilter(request.GET or None, queryset=selectors.members_of(cluster=cluster))
     queryset = member_filter.qs if member_filter.is_bound else selectors.members_of(cluster=cluster)
-    page = Paginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, queryset, MEMBERS_PER_PAGE)
     return render(
         request,
         "clusters/members.html",
@@ -131,7 +129,6 @@ def members(request, pk: int):
             "members",
             filter=member_filter,
             page=page,
-            querystring=query.urlencode(),
             counts=selectors.member_counts(cluster=cluster),
             can_edit=can(request.user, "cluster.edit", cluster),
         ),

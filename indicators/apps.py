@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("Indicator framework")
+
+    def ready(self):
+        # Imported once the models are loaded (the rules read them): registers the app's capabilities.
+        from indicators import rules  # noqa: F401

@@ -7,4 +7,5 @@ class LabellingConfig(AppConfig):
     verbose_name = _("Labelling")
 
     def ready(self):
-        from labelling import signals  # noqa: F401 - cache invalidation
+        # Imported once the models are loaded: cache invalidation, and the app's capabilities.
+        from labelling import rules, signals  # noqa: F401

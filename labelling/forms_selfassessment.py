@@ -17,22 +17,6 @@ from labelling.services.answers import (
 )
 
 
-def apply_domain_errors(form: forms.Form, exc: DomainError, *, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's errors on the form's fields (or on the form when they name no field of it)."""
-    field_map = field_map or {}
-    errors = exc.errors
-    if isinstance(errors, dict):
-        for field, messages in errors.items():
-            name = field_map.get(field, field)
-            for message in messages if isinstance(messages, list | tuple) else [messages]:
-                form.add_error(name if name in form.fields else None, str(message))
-    elif errors:
-        for message in errors:
-            form.add_error(None, str(message))
-    else:
-        form.add_error(None, str(exc.message))
-
-
 class AssessmentCreateForm(forms.Form):
     reference_year = forms.IntegerField(
         label=_("Reference year"),

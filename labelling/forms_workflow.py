@@ -6,31 +6,17 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import assessors
 from clusters.models import ClusterKind
 from core.places import country_name, region_name
 from core.widgets import FastSelect
-from labelling.models import AssessmentStatus, LabelStatus, Level, ReportKind
-
-LABEL_LEVELS = [(value, label) for value, label in Level.choices if value != Level.NONE]
-
-
-def apply_errors(form: forms.Form, errors) -> None:
-    """Put a DomainError's errors on the form (fields it knows, else the whole form)."""
-    if isinstance(errors, dict):
-        for field, messages in errors.items():
-            for message in messages if isinstance(messages, list | tuple) else [messages]:
-                form.add_error(field if field in form.fields else None, str(message))
-    elif errors:
-        for message in errors:
-            form.add_error(None, str(message))
+from labelling.models import LABEL_LEVEL_CHOICES, AssessmentStatus, LabelStatus, Level, ReportKind
 
 
 class AssignForm(forms.Form):
     assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=None, empty_label=_("Choose an assessor"))
 
     def __init__(self, *args, **kwargs):
-        from labelling.selectors import assessors
-
         super().__init__(*args, **kwargs)
         self.fields["assessor"].queryset = assessors()
         self.fields["assessor"].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -106,7 +92,7 @@ class RegistryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     # FastSelect: the choice lists grow with the registry; Django's template per option would dominate the page.
     level = forms.ChoiceField(
-        label=_("Level"), required=False, choices=[("", _("All")), *LABEL_LEVELS], widget=FastSelect
+        label=_("Level"), required=False, choices=[("", _("All")), *LABEL_LEVEL_CHOICES], widget=FastSelect
     )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All")), *ClusterKind.choices], widget=FastSelect

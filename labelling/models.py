@@ -33,6 +33,24 @@ class Level(models.TextChoices):
     GOLD = "gold", _("Gold")
 
 
+# The levels a label can carry (every level but "none"), lowest first: the one declaration forms, API, exports and
+# statistics use.
+LABEL_LEVELS: tuple[str, ...] = (Level.BRONZE.value, Level.SILVER.value, Level.GOLD.value)
+LABEL_LEVEL_CHOICES = [(value, Level(value).label) for value in LABEL_LEVELS]  # for forms and the API schema
+
+# The workflow's steps: the statuses each step may be taken from, and the status it leads to (None: the status
+# stays). The services consult this table (``labelling.services.workflow.require_step``) before every step.
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "submit": (EDITABLE_STATUSES, AssessmentStatus.SUBMITTED),
+    "assign": ((AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW), AssessmentStatus.IN_REVIEW),
+    "declare_no_conflict": ((AssessmentStatus.IN_REVIEW,), None),
+    "review_answer": ((AssessmentStatus.IN_REVIEW,), None),
+    "request_changes": ((AssessmentStatus.IN_REVIEW,), AssessmentStatus.CHANGES_REQUESTED),
+    "validate": ((AssessmentStatus.IN_REVIEW,), AssessmentStatus.VALIDATED),
+    "decide": ((AssessmentStatus.VALIDATED,), AssessmentStatus.DECIDED),
+}
+
+
 class Assessment(TimeStampedModel):
     cluster = models.ForeignKey(
         Cluster, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("cluster")

@@ -291,7 +291,7 @@ def _assessors(assessment: Assessment) -> list[str]:
 def _peer_rows(*, assessment: Assessment, indicators: dict, provisional: bool) -> tuple[list[dict], dict]:
     """Per indicator: median, quartiles and percentile among all clusters and the same kind, with group sizes
     and a strip chart over all clusters' values."""
-    from labelling.benchmark import benchmark_population, benchmark_position_for
+    from labelling.peers import benchmark_population, benchmark_position_for
 
     if provisional:
         return [], {}

@@ -1,6 +1,8 @@
 """Reads of the workflow side: dashboards, the public registry, certificates, audit trails, report contexts.
 
-Every read that depends on who asks takes the user and starts from ``accounts.permissions`` selectors.
+Every read that depends on who asks takes the user and starts from ``assessments_visible_to(user)`` (or
+``labels_visible_to``), which hold the visibility rules of the app's rows; decisions go through
+``accounts.permissions.can``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
-from accounts.permissions import assessments_visible_to, can
+from accounts.permissions import can, is_administrator, is_assessor, is_manager
 from clusters.models import Cluster
 from core import caching
 from core.search import search
@@ -27,6 +28,22 @@ from labelling.models import (
     LabelStatus,
     Report,
 )
+
+# --- visibility --------------------------------------------------------------------------------------------
+
+
+def assessments_visible_to(user) -> QuerySet:
+    """Every assessment for an administrator, their clusters' for a manager, those assigned to them for an
+    assessor, none for a visitor."""
+    qs = Assessment.objects.select_related("cluster", "framework", "assessor")
+    if is_administrator(user):
+        return qs
+    if is_manager(user):
+        return qs.filter(cluster__managers=user)
+    if is_assessor(user):
+        return qs.filter(assessor=user)
+    return qs.none()
+
 
 # --- dashboards ----------------------------------------------------------------------------------------
 
@@ -68,7 +85,7 @@ def assessment_counts_by_status(*, user) -> dict[str, int]:
 
 def assessments_for_assessor(*, user) -> QuerySet:
     """Only the assessments assigned to this assessor (nothing for anybody else)."""
-    if not (user.is_authenticated and user.role == Role.ASSESSOR):
+    if not can(user, "review.take"):
         return Assessment.objects.none()
     return (
         assessments_visible_to(user)
@@ -80,10 +97,6 @@ def assessments_for_assessor(*, user) -> QuerySet:
     )
 
 
-def assessors() -> QuerySet:
-    return User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by("last_name", "first_name", "username")
-
-
 def reports_for(*, user, assessment: Assessment) -> QuerySet:
     if not can(user, "assessment.view", assessment):
         return Report.objects.none()
@@ -91,10 +104,12 @@ def reports_for(*, user, assessment: Assessment) -> QuerySet:
 
 
 def labels_visible_to(user) -> QuerySet:
+    """Every label for an administrator, their clusters' for a manager, none for anybody else (the public registry
+    has its own selector)."""
     qs = Label.objects.select_related("cluster", "assessment")
-    if user.is_authenticated and (user.role == Role.ADMINISTRATOR or user.is_superuser):
+    if is_administrator(user):
         return qs
-    if user.is_authenticated and user.role == Role.MANAGER:
+    if is_manager(user):
         return qs.filter(cluster__managers=user)
     return qs.none()
 

@@ -9,8 +9,8 @@ from accounts.models import Role, User
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from demo.data import ACCOUNTS, CLUSTERS, DEMO_NOTICE, FICTION_SUFFIX, FICTIONAL_CLUSTERS, member_rows
 from demo.services import demo_load
-from labelling.benchmark import benchmark_position_for
 from labelling.models import Assessment, AssessmentStatus, Label
+from labelling.peers import benchmark_position_for
 from labelling.selectors import RegistryFilters, registry_labels
 
 pytestmark = pytest.mark.django_db

@@ -286,7 +286,7 @@ SPECTACULAR_SETTINGS = {
     # One schema name per choice set shared by several fields (else `check --deploy` warns, drf_spectacular.W001).
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "labelling.models.Level",
-        "LabelLevelEnum": "labelling.forms_workflow.LABEL_LEVELS",  # Label.level: Level without "none"
+        "LabelLevelEnum": "labelling.models.LABEL_LEVEL_CHOICES",  # Label.level: Level without "none"
         "LevelInputEnum": ["none", "bronze", "silver", "gold"],  # ChoiceField(choices=Level.values)
         "LabelLevelInputEnum": ["bronze", "silver", "gold"],
         "AssessmentStatusEnum": "labelling.models.AssessmentStatus",

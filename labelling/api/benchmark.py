@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import HasCapability, can, require
-from labelling.benchmark import benchmark_position_for, population_statistics
 from labelling.models import Assessment
+from labelling.peers import benchmark_position_for, population_statistics
 from labelling.views.benchmark import statistics_framework
 
 _PEER = inline_serializer(

@@ -16,11 +16,12 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
-from accounts.permissions import assessments_visible_to, can
+from accounts.permissions import can
+from clusters.selectors import clusters_managed_by
 from indicators.questionnaire import questionnaire_to_dict
 from labelling.api import serializers_selfassessment as s
 from labelling.models import Answer, Evidence
+from labelling.selectors import assessments_visible_to
 from labelling.services.answers import answer_declared, answer_save, assessment_create, assessment_submit
 from labelling.services.offline import assessment_questionnaire
 
@@ -76,11 +77,7 @@ class AssessmentListCreateView(generics.ListAPIView):
         summary="Start an assessment for one of your clusters (optionally a renewal of a previous one)",
     )
     def post(self, request, *args, **kwargs):
-        from clusters.models import Cluster
-
-        managed = Cluster.objects.none()
-        if request.user.role == Role.MANAGER:
-            managed = Cluster.objects.filter(managers=request.user)
+        managed = clusters_managed_by(request.user)
         serializer = s.AssessmentCreateSerializer(
             data=request.data,
             clusters=managed,

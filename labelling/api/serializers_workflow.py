@@ -9,19 +9,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Role, User
+from accounts.permissions import can
+from accounts.selectors import assessors
 from clusters.models import ClusterKind
-from labelling.models import Answer, Assessment, Decision, Label, Level, Report, ReportKind, Review
-
-LABEL_LEVELS = [value for value in Level.values if value != Level.NONE]
-
+from labelling.models import LABEL_LEVELS, Answer, Assessment, Decision, Label, Level, Report, ReportKind, Review
 
 # --- inputs ---------------------------------------------------------------------------------------------
 
 
 class AssignInputSerializer(serializers.Serializer):
     assessor = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role=Role.ASSESSOR, is_active=True),
+        queryset=assessors(),
         help_text="Id of a user with the assessor role.",
     )
 
@@ -301,6 +299,6 @@ class ReportSerializer(serializers.ModelSerializer):
     def get_error(self, obj) -> str:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and (user.role == Role.ADMINISTRATOR or user.is_superuser):
+        if can(user, "report.see_errors", obj):
             return obj.error
         return ""

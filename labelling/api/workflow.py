@@ -16,12 +16,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
-from accounts.permissions import HasCapability, assessments_visible_to, can, require
+from accounts.permissions import HasCapability, require
 from core.throttles import PUBLIC_THROTTLES
 from labelling import selectors
 from labelling.api import serializers_workflow as s
 from labelling.models import Answer, LabelStatus, Report, ReportKind, ReportStatus
+from labelling.selectors import assessments_visible_to
 from labelling.services import labels as label_services
 from labelling.services import reports as report_services
 from labelling.services import workflow as services
@@ -40,8 +40,7 @@ def _assessment(request, pk: int):
 def _assigned(request, pk: int):
     """The assessment, for its assigned assessor only: anybody else gets 404 before their input is read."""
     assessment = _assessment(request, pk)
-    if not (request.user.role == Role.ASSESSOR and assessment.assessor_id == request.user.pk):
-        raise Http404
+    require(request.user, "assessment.assessor", assessment)
     return assessment
 
 
@@ -148,9 +147,7 @@ class ScoreView(APIView):
     )
     def get(self, request, pk: int):
         assessment = _assessment(request, pk)
-        is_assessor = request.user.role == Role.ASSESSOR and request.user.pk == assessment.assessor_id
-        if not (is_assessor or can(request.user, "assessment.decide", assessment)):
-            raise Http404
+        require(request.user, "assessment.score", assessment)
         result, provisional = selectors.assessment_result(assessment=assessment)
         return Response({**result.to_dict(), "provisional": provisional})
 

@@ -20,6 +20,7 @@ from audit.services import audit_log
 from core.exceptions import ConflictError, DomainError, InvalidTransition
 from indicators import values
 from labelling.models import EDITABLE_STATUSES, Answer, Assessment, AssessmentStatus, Evidence
+from labelling.services.steps import require_step
 
 COMMENT_MAX_LENGTH = 4000
 FIRST_REFERENCE_YEAR = 2000
@@ -394,15 +395,16 @@ def assessment_submit(*, user, assessment: Assessment, expected_version: int | N
     """draft or changes requested → submitted. Refused with the list of what is missing."""
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().select_related("cluster").get(pk=assessment.pk)
-        if locked.status not in EDITABLE_STATUSES:
-            raise InvalidTransition(_("Only a draft or an assessment with changes requested can be submitted."))
+        target = require_step(
+            locked, "submit", message=_("Only a draft or an assessment with changes requested can be submitted.")
+        )
         if expected_version is not None and int(expected_version) != locked.version:
             raise ConflictError()
         missing = assessment_missing(assessment=locked)
         if missing:
             raise DomainError(_("The assessment cannot be submitted yet: some answers are missing."), errors=missing)
         before = {"status": locked.status}
-        locked.status = AssessmentStatus.SUBMITTED
+        locked.status = target
         locked.submitted_at = timezone.now()
         locked.version += 1
         locked.save(update_fields=["status", "submitted_at", "version", "updated_at"])

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
 from accounts.permissions import can
 from audit.services import audit_log
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
 from indicators import values
 from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Level, Review
 from labelling.services.notifications import notify
+from labelling.services.steps import require_step
 
 JUSTIFICATION_MAX_LENGTH = 4000
 
@@ -76,18 +76,13 @@ def _managers(assessment: Assessment):
 
 
 def _require_assigned_assessor(user, assessment: Assessment) -> None:
-    if not (user and user.is_authenticated and user.role == Role.ASSESSOR and assessment.assessor_id == user.pk):
+    if not can(user, "assessment.assessor", assessment):
         raise NotFound()
 
 
 def _require_admin(user, capability: str, assessment: Assessment) -> None:
     if not can(user, capability, assessment):
         raise NotFound()
-
-
-def _require_status(assessment: Assessment, *statuses: str, message=None) -> None:
-    if assessment.status not in statuses:
-        raise InvalidTransition(message)
 
 
 def review_for(*, assessment: Assessment, assessor) -> Review | None:
@@ -113,21 +108,18 @@ def assessment_assign(*, user, assessment: Assessment, assessor) -> Assessment:
     declares no conflict of interest before reviewing.
     """
     _require_admin(user, "assessment.assign", assessment)
-    if assessor is None or not assessor.is_active or assessor.role != Role.ASSESSOR:
+    if not can(assessor, "review.take"):
         raise DomainError(_("Choose an assessor."), errors={"assessor": [_("This user is not an assessor.")]})
     with transaction.atomic():
         locked = _lock(assessment)
-        _require_status(
-            locked,
-            AssessmentStatus.SUBMITTED,
-            AssessmentStatus.IN_REVIEW,
-            message=_("Only a submitted assessment or one in review can be assigned."),
+        target = require_step(
+            locked, "assign", message=_("Only a submitted assessment or one in review can be assigned.")
         )
         before = {"status": locked.status, "assessor": locked.assessor.username if locked.assessor else None}
         if locked.status == AssessmentStatus.IN_REVIEW and locked.assessor_id == assessor.pk:
             return locked
         locked.assessor = assessor
-        locked.status = AssessmentStatus.IN_REVIEW
+        locked.status = target
         locked.version += 1
         locked.save(update_fields=["assessor", "status", "version", "updated_at"])
         audit_log(
@@ -153,7 +145,7 @@ def review_declare_no_conflict(*, user, assessment: Assessment) -> Review:
     with transaction.atomic():
         locked = _lock(assessment)
         _require_assigned_assessor(user, locked)
-        _require_status(locked, AssessmentStatus.IN_REVIEW)
+        require_step(locked, "declare_no_conflict")
         review, _created = Review.objects.get_or_create(assessment=locked, assessor=user)
         if review.no_conflict_declared_at is not None:
             return review
@@ -216,7 +208,7 @@ def answer_review(
     with transaction.atomic():
         locked_assessment = _lock(assessment)
         _require_assigned_assessor(user, locked_assessment)
-        _require_status(locked_assessment, AssessmentStatus.IN_REVIEW)
+        require_step(locked_assessment, "review_answer")
         _require_no_conflict_declared(locked_assessment, user)
         locked = Answer.objects.select_for_update().select_related("indicator").get(pk=answer.pk)
         if expected_version is not None and int(expected_version) != locked.version:
@@ -286,10 +278,10 @@ def assessment_request_changes(*, user, assessment: Assessment, comment: str) ->
     with transaction.atomic():
         locked = _lock(assessment)
         _require_assigned_assessor(user, locked)
-        _require_status(locked, AssessmentStatus.IN_REVIEW)
+        target = require_step(locked, "request_changes")
         review = _require_no_conflict_declared(locked, user)
         before = {"status": locked.status}
-        locked.status = AssessmentStatus.CHANGES_REQUESTED
+        locked.status = target
         locked.version += 1
         locked.save(update_fields=["status", "version", "updated_at"])
         review.comment = comment
@@ -321,7 +313,7 @@ def assessment_validate(*, user, assessment: Assessment, recommended_level: str 
     with transaction.atomic():
         locked = _lock(assessment)
         _require_assigned_assessor(user, locked)
-        _require_status(locked, AssessmentStatus.IN_REVIEW)
+        target = require_step(locked, "validate")
         _require_no_conflict_declared(locked, user)
         missing = [
             a.indicator.code
@@ -335,7 +327,7 @@ def assessment_validate(*, user, assessment: Assessment, recommended_level: str 
                 errors={"answers": missing},
             )
         before = {"status": locked.status, "validated_on": None}
-        locked.status = AssessmentStatus.VALIDATED
+        locked.status = target
         locked.validated_on = timezone.localdate()
         locked.recommended_level = recommended_level
         locked.version += 1
@@ -406,7 +398,7 @@ def assessment_decide(*, user, assessment: Assessment, level: str | None = None,
         raise DomainError(_("Choose a level from the list."), errors={"level": [_("Choose a level from the list.")]})
     with transaction.atomic():
         locked = _lock(assessment)
-        _require_status(locked, AssessmentStatus.VALIDATED, message=_("Only a validated assessment can be decided."))
+        target = require_step(locked, "decide", message=_("Only a validated assessment can be decided."))
         result = assessment_score(assessment=locked)
         computed = result.level
         decided = level or computed
@@ -426,7 +418,7 @@ def assessment_decide(*, user, assessment: Assessment, level: str | None = None,
             scores=result.to_dict(),
         )
         before = {"status": locked.status}
-        locked.status = AssessmentStatus.DECIDED
+        locked.status = target
         locked.version += 1
         locked.save(update_fields=["status", "version", "updated_at"])
         audit_log(

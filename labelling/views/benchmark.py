@@ -16,8 +16,8 @@ from clusters.models import ClusterKind
 from core.places import region_name
 from indicators.models import Framework
 from indicators.services import framework_spec_for
-from labelling.benchmark import MIN_PEERS, benchmark_position_for, population_statistics
 from labelling.models import Assessment, Level
+from labelling.peers import MIN_PEERS, benchmark_position_for, population_statistics
 
 
 def _language() -> str:

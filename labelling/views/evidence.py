@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import can
 from core.exceptions import DomainError, InvalidTransition
-from labelling.forms_selfassessment import EvidenceForm, apply_domain_errors
+from core.forms import apply_domain_errors
+from labelling.forms_selfassessment import EvidenceForm
 from labelling.models import Answer, Evidence
 from labelling.services.evidence import evidence_add, evidence_delete
 from labelling.views.selfassessment import frozen_response, indicator_thresholds, manager_assessment_for

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,17 +15,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can
 from clusters.models import Cluster, ClusterKind
+from core.pagination import page_of
 from core.places import place_label
 from core.throttles import public_page
 from labelling import exporters, opendata, selectors
 from labelling.forms_workflow import RegistryFilterForm, VerifyForm
 from labelling.models import Level
-
-
-def _querystring(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _url_prefix(name: str) -> str:
@@ -64,12 +58,11 @@ def _registry_rows(labels) -> list[dict]:
 def registry(request):
     form = RegistryFilterForm(request.GET or None, choices=selectors.registry_choices())
     labels = selectors.registry_labels(filters=form.filters())
-    page = Paginator(labels, 50).get_page(request.GET.get("page"))
+    page = page_of(request, labels)
     context = {
         "form": form,
         "page": page,
         "rows": _registry_rows(page),
-        "querystring": _querystring(request),
         "can_export": can(request.user, "registry.export"),
         "today": timezone.localdate(),
     }

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can, require
 from core.exceptions import DomainError, NotFound
+from core.forms import apply_domain_errors
 from labelling import selectors
-from labelling.forms_workflow import ReportRequestForm, apply_errors
+from labelling.forms_workflow import ReportRequestForm
 from labelling.models import Assessment, Report, ReportKind, ReportStatus
 from labelling.services.reports import LabelNotValid, label_certifiable
 from labelling.services.reports import report_request as request_service
@@ -44,7 +45,7 @@ def report_request(request, pk: int):
         except LabelNotValid as exc:
             return certificate_refused(request, exc.label, exc.message)
         except DomainError as exc:
-            apply_errors(form, exc.errors or [exc.message])
+            apply_domain_errors(form, exc)
             status = exc.status_code  # 429 when the user asked for too many
         else:
             return redirect("labelling:report_status", pk=report.pk)
@@ -76,7 +77,7 @@ def report_status(request, pk: int):
         "report": report,
         "finished": finished or waited_too_long,
         "waited_too_long": waited_too_long,
-        "show_error": can(request.user, "registry.export"),  # administrators see the error
+        "show_error": can(request.user, "report.see_errors", report),
         "poll_seconds": POLL_SECONDS,
         "steps": _progress_steps(report),
         "earlier": selectors.reports_for(user=request.user, assessment=report.assessment).exclude(pk=report.pk)[:20],

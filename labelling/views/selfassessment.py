@@ -13,21 +13,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import assessments_visible_to, can, require
+from accounts.permissions import can, require
 from core.exceptions import ConflictError, DomainError, InvalidTransition
+from core.forms import apply_domain_errors
 from indicators import values
 from labelling.forms_selfassessment import (
     AssessmentCreateForm,
     CategoryAnswersForm,
     EligibilityForm,
     SubmitForm,
-    apply_domain_errors,
     comment_field_name,
     value_field_name,
     version_field_name,
 )
 from labelling.models import Answer, Assessment
 from labelling.reporting import level_path_for
+from labelling.selectors import assessments_visible_to
 from labelling.services.answers import (
     answer_declared,
     answer_needs_comment,
@@ -482,9 +483,12 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "assessment.submit", assessment):
         return frozen_response(request, assessment)
     form = SubmitForm(request.POST)
-    expected = form.cleaned_data["version"] if form.is_valid() else None
+    if not form.is_valid():  # no version (or not a number): the lock cannot be checked, so nothing is submitted
+        return _render_summary(
+            request, assessment, submit_errors=[_("The page is out of date: reload it.")], status=409
+        )
     try:
-        assessment_submit(user=request.user, assessment=assessment, expected_version=expected)
+        assessment_submit(user=request.user, assessment=assessment, expected_version=form.cleaned_data["version"])
     except InvalidTransition:
         return frozen_response(request, assessment)
     except ConflictError as exc:

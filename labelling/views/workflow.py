@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
 from accounts.permissions import can, require
 from audit.selectors import audit_trail
 from core.exceptions import DomainError, NotFound
+from core.forms import apply_domain_errors
+from core.pagination import page_of
 from labelling import selectors
 from labelling.forms_workflow import (
     AdminFilterForm,
@@ -29,7 +29,6 @@ from labelling.forms_workflow import (
     ReviewAnswerForm,
     RevokeForm,
     ValidateForm,
-    apply_errors,
 )
 from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Label, LabelStatus, Level
 from labelling.services import labels as label_services
@@ -45,8 +44,7 @@ def _assessment_for(request, pk: int) -> Assessment:
 def _assigned_assessment_for(request, pk: int) -> Assessment:
     """The assessment, for its assigned assessor only: anybody else gets 404 before their input is read."""
     assessment = _assessment_for(request, pk)
-    if not (request.user.role == Role.ASSESSOR and assessment.assessor_id == request.user.pk):
-        raise Http404
+    require(request.user, "assessment.assessor", assessment)
     return assessment
 
 
@@ -86,7 +84,7 @@ def _answer_rows(assessment: Assessment) -> list[dict]:
 def _detail_context(request, assessment: Assessment, **forms) -> dict:
     user = request.user
     is_admin = can(user, "assessment.assign", assessment)
-    is_assessor = user.role == Role.ASSESSOR and assessment.assessor_id == user.pk
+    is_assessor = can(user, "assessment.assessor", assessment)
     review = services.review_for(assessment=assessment, assessor=assessment.assessor)
     no_conflict = bool(review and review.no_conflict_declared_at)
     result = provisional = None
@@ -180,7 +178,7 @@ def assessment_assign(request, pk: int):
         except NotFound as exc:
             raise Http404 from exc
         except DomainError as exc:
-            apply_errors(form, exc.errors or [exc.message])
+            apply_domain_errors(form, exc)
         else:
             if request.POST.get("next") == "dashboard":
                 messages.success(request, _("The assessment is assigned."))
@@ -229,7 +227,7 @@ def answer_review(request, pk: int, code: str):
             except NotFound as exc:
                 raise Http404 from exc
             except DomainError as exc:
-                apply_errors(form, exc.errors or [exc.message])
+                apply_domain_errors(form, exc)
             else:
                 return _done(request, assessment, _("Review of %(code)s saved.") % {"code": code}, f"#answer-{code}")
         status = 400
@@ -261,7 +259,7 @@ def assessment_request_changes(request, pk: int):
         except NotFound as exc:
             raise Http404 from exc
         except DomainError as exc:
-            apply_errors(form, exc.errors or [exc.message])
+            apply_domain_errors(form, exc)
         else:
             return _done(request, assessment, _("The manager has been asked to make changes."))
     return _render_detail(request, assessment, status=400, changes_form=form)
@@ -305,7 +303,7 @@ def assessment_decide(request, pk: int):
         except NotFound as exc:
             raise Http404 from exc
         except DomainError as exc:
-            apply_errors(form, exc.errors or [exc.message])
+            apply_domain_errors(form, exc)
         else:
             return _done(
                 request, assessment, _("Decision recorded: %(level)s.") % {"level": decision.get_level_display()}
@@ -323,7 +321,7 @@ def label_revoke(request, pk: int):
         try:
             label_services.label_revoke(user=request.user, label=label, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            apply_errors(form, exc.errors or [exc.message])
+            apply_domain_errors(form, exc)
         else:
             return _done(request, label.assessment, _("The label is revoked."))
     return _render_detail(request, _assessment_for(request, label.assessment_id), status=400, revoke_form=form)
@@ -335,14 +333,13 @@ def label_revoke(request, pk: int):
 @login_required
 @require_GET
 def admin_dashboard(request):
-    if not can(request.user, "registry.export"):  # administrators only
-        raise Http404
+    require(request.user, "assessment.oversee")
     form = AdminFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.assessments_for_admin(
         user=request.user, status=filters.get("status", ""), q=(filters.get("q") or "").strip()
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     counts = selectors.assessment_counts_by_status(user=request.user)
     context = {
         "form": form,
@@ -351,21 +348,13 @@ def admin_dashboard(request):
         "assign_form": AssignForm(),
         # Evaluated once: iterating the field's choices in the template would query once per row.
         "assessor_choices": list(AssignForm().fields["assessor"].choices),
-        "querystring": _querystring(request),
     }
     return render(request, "labelling/admin_dashboard.html", context)
-
-
-def _querystring(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required
 @require_GET
 def assessor_dashboard(request):
-    if request.user.role != Role.ASSESSOR:
-        raise Http404
+    require(request.user, "review.take")
     assessments = list(selectors.assessments_for_assessor(user=request.user))
     return render(request, "labelling/assessor_dashboard.html", {"assessments": assessments})

@@ -10,14 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from labelling.benchmark import (
+from labelling.models import Answer
+from labelling.peers import (
     benchmark_population,
     benchmark_position_for,
     compute_benchmark_position,
     compute_population_statistics,
     population_statistics,
 )
-from labelling.models import Answer
 from labelling.services.proposals import assessment_refresh_proposals
 from tests import factories
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from labelling.benchmark import benchmark_position_for, population_statistics
 from labelling.models import Answer, Assessment, Label
+from labelling.peers import benchmark_position_for, population_statistics
 from tests import factories
 
 pytestmark = pytest.mark.django_db

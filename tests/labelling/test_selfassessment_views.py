@@ -394,6 +394,17 @@ def test_submitting_a_stale_summary_is_a_conflict(assessment, manager, client_fo
     assert assessment.status == AssessmentStatus.DRAFT
 
 
+@pytest.mark.parametrize("body", [{}, {"version": ""}, {"version": "abc"}])
+def test_submitting_without_a_version_is_refused_not_unchecked(assessment, manager, client_for, body):
+    """The lock check is mandatory: a form without its version never submits (it used to skip the check)."""
+    fill(assessment, manager)
+    response = client_for(manager).post(reverse("labelling:assessment_submit", args=[assessment.pk]), body)
+    assert response.status_code == 409
+    assert response.context["submit_errors"] == ["La page n'est plus à jour : rechargez-la."]
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DRAFT
+
+
 def test_the_eligibility_form_saves_with_the_version(assessment, manager, client_for):
     client = client_for(manager)
     url = reverse("labelling:assessment_eligibility", args=[assessment.pk])

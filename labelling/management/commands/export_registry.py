@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clusters.models import ClusterKind
 from labelling.exporters import csv_lines, json_chunks, registry_rows, registry_tuples, xlsx_file
-from labelling.models import LabelStatus, Level
+from labelling.models import LABEL_LEVELS, LabelStatus
 from labelling.selectors import RegistryFilters, registry_filtered
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
         parser.add_argument("--output", "-o", help="File to write (default: standard output; required for xlsx).")
         parser.add_argument("--status", choices=LabelStatus.values, default="")
-        parser.add_argument("--level", choices=[v for v in Level.values if v != Level.NONE], default="")
+        parser.add_argument("--level", choices=LABEL_LEVELS, default="")
         parser.add_argument("--kind", choices=ClusterKind.values, default="")
         parser.add_argument("--country", default="")
         parser.add_argument("--region", default="")

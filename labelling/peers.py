@@ -20,7 +20,7 @@ from core import caching
 from indicators import benchmarking
 from indicators.models import Indicator
 from indicators.services import framework_spec_for
-from labelling.models import Answer, Assessment, AssessmentStatus, Label, LabelStatus
+from labelling.models import LABEL_LEVELS, Answer, Assessment, AssessmentStatus, Label, LabelStatus
 
 BENCHMARKED_STATUSES = (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
 # Fewer peers than this in a group: no percentile and no quartiles (they would reveal the peers' values).
@@ -330,9 +330,6 @@ class PopulationStatistics:
             "labels_by_level": self.labels_by_level,
             "labels_by_region": self.labels_by_region,
         }
-
-
-LABEL_LEVELS = ("bronze", "silver", "gold")
 
 
 def population_statistics(*, framework) -> PopulationStatistics:

@@ -1,0 +1,54 @@
+"""Who may do what with assessments, evidence, reports and labels (registered with ``accounts.permissions`` when
+the app is ready)."""
+
+from accounts.permissions import is_administrator, is_assessor, is_assigned_assessor, manages, register_all
+from labelling.models import AssessmentStatus
+
+
+def _assessment_view(user, assessment) -> bool:
+    return is_administrator(user) or manages(user, assessment.cluster) or is_assigned_assessor(user, assessment)
+
+
+def _assessment_edit(user, assessment) -> bool:
+    return manages(user, assessment.cluster) and assessment.is_editable_by_manager
+
+
+def _assessment_review(user, assessment) -> bool:
+    return is_assigned_assessor(user, assessment) and assessment.status == AssessmentStatus.IN_REVIEW
+
+
+register_all(
+    {
+        "assessment.create": lambda u, c: manages(u, c),
+        "assessment.view": _assessment_view,
+        "assessment.edit": _assessment_edit,
+        "assessment.submit": _assessment_edit,
+        "assessment.assign": lambda u, a: is_administrator(u),
+        # the user is the assessor the assessment is assigned to (whatever its status)
+        "assessment.assessor": is_assigned_assessor,
+        "assessment.review": _assessment_review,
+        # the score and level of the validated values: administrators and the assigned assessor
+        "assessment.score": lambda u, a: is_administrator(u) or is_assigned_assessor(u, a),
+        "assessment.decide": lambda u, a: is_administrator(u),
+        # every assessment of every cluster, on the administrators' dashboard
+        "assessment.oversee": lambda u, _=None: is_administrator(u),
+        "assessment.audit": lambda u, a: is_administrator(u) or manages(u, a.cluster),
+        # benchmarking: a validated or decided assessment among its peers
+        "assessment.benchmark": lambda u, a: (
+            (is_administrator(u) or manages(u, a.cluster))
+            and a.status in (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
+        ),
+        # the user may be given assessments to review, and has a list of their reviews
+        "review.take": lambda u, _=None: is_assessor(u) and u.is_active,
+        "evidence.view": lambda u, e: _assessment_view(u, e.answer.assessment),
+        "report.request": _assessment_view,
+        "report.download": lambda u, r: _assessment_view(u, r.assessment),
+        # why a report failed (the worker's message): administrators only
+        "report.see_errors": lambda u, r=None: is_administrator(u),
+        # labels and the registry
+        "label.revoke": lambda u, _=None: is_administrator(u),
+        "registry.export": lambda u, _=None: is_administrator(u),
+        # the population statistics of the assessments
+        "statistics.view": lambda u, _=None: is_administrator(u),
+    }
+)

@@ -1,0 +1,103 @@
+"""The house rules that a reader would otherwise have to re-check by hand (see ARCHITECTURE.md).
+
+- Roles are compared only in ``accounts/``: everything else asks ``can()`` or a selector that takes the user.
+- The role predicates of ``accounts.permissions`` are used only by the apps' ``rules.py`` and selectors.
+- The apps below ``labelling`` (``accounts``, ``audit``, ``clusters``, ``core``, ``indicators``) never import it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE = Path(settings.BASE_DIR)
+APPS = ("accounts", "audit", "clusters", "core", "demo", "indicators", "labelling", "config")
+ROLE_PREDICATES = {"is_administrator", "is_manager", "is_assessor", "manages", "is_assigned_assessor"}
+# A role compared or filtered on, a role property read, a superuser flag read (giving a user a role or setting the
+# flag, as the demo loader does, is not a decision).
+ROLE_COMPARISON = re.compile(
+    r"\.role\s*(==|!=|\bin\b|\bnot in\b)"
+    r"|(==|!=|\bin\b)\s*Role\."
+    r"|\bRole\.\w+\s*(==|!=)"
+    r"|\b(filter|exclude|get)\([^)]*\brole(__\w+)?\s*="
+    r"|\.is_(administrator|manager|assessor)\b"
+    r"|\.is_superuser\b(?!\s*=[^=])"
+)
+TEMPLATE_ROLE = re.compile(r"\bRole\b|\.role\b|is_superuser|is_administrator|nav_role")
+
+
+def _python_files(*apps: str):
+    for app in apps:
+        for path in sorted((BASE / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def _imports(path: Path):
+    """Every imported module name of the file, with its line, at any depth (function-level imports too)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name, []
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.lineno, node.module, [alias.name for alias in node.names]
+
+
+def test_roles_are_compared_only_in_accounts():
+    found = []
+    for path in _python_files(*(app for app in APPS if app != "accounts")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if ROLE_COMPARISON.search(line.split("#", 1)[0]):
+                found.append(f"{path.relative_to(BASE)}:{number}: {line.strip()}")
+    for path in sorted((BASE / "templates").rglob("*.html")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if TEMPLATE_ROLE.search(line):
+                found.append(f"{path.relative_to(BASE)}:{number}: {line.strip()}")
+    assert not found, "ask can() or a selector that takes the user instead:\n" + "\n".join(found)
+
+
+def test_only_rules_and_selectors_use_the_role_predicates():
+    found = []
+    for path in _python_files(*(app for app in APPS if app != "accounts")):
+        if path.name in ("rules.py", "selectors.py"):
+            continue
+        for number, module, names in _imports(path):
+            if module == "accounts.permissions" and ROLE_PREDICATES & set(names):
+                found.append(f"{path.relative_to(BASE)}:{number}: {sorted(ROLE_PREDICATES & set(names))}")
+    assert not found, "decisions go through can(): declare a capability in the app's rules.py\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("app", ["accounts", "audit", "clusters", "core", "indicators"])
+def test_the_lower_apps_never_import_labelling(app):
+    found = [
+        f"{path.relative_to(BASE)}:{number}: {module}"
+        for path in _python_files(app)
+        for number, module, _names in _imports(path)
+        if module == "labelling" or module.startswith("labelling.")
+    ]
+    assert not found, f"{app} must not depend on labelling:\n" + "\n".join(found)
+
+
+def test_the_checks_above_do_find_what_they_look_for():
+    """The patterns are not vacuous: each catches its example."""
+    for bad in (
+        'if user.role == "manager":',
+        "user.role != Role.ASSESSOR",
+        "User.objects.filter(role=Role.ASSESSOR)",
+        "if request.user.is_administrator:",
+        "user.is_superuser or x",
+    ):
+        assert ROLE_COMPARISON.search(bad), bad
+    for fine in (
+        "user.is_superuser = account.superuser",
+        "can(user, 'assessment.view', a)",
+        "user.role = role",
+        "User(username='a', role=Role.MANAGER)",
+    ):
+        assert not ROLE_COMPARISON.search(fine), fine
+    assert TEMPLATE_ROLE.search("{% if nav_role == Role.MANAGER %}")
