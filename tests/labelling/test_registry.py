@@ -288,3 +288,15 @@ def test_the_registry_filters_do_not_reveal_the_sectors_of_a_cluster_that_withdr
     factories.LabelFactory(assessment__cluster=cluster, cluster=cluster)
     page = client_for(None).get(reverse("labelling:registry")).content.decode()
     assert "Parfumerie secrète" not in page and 'value="99"' not in page
+
+
+def test_the_registry_pages_keep_the_filters_and_the_exports_drop_the_page(registry, client_for, monkeypatch):
+    monkeypatch.setattr("core.pagination.PER_PAGE", 1)
+    admin = factories.AdministratorFactory(username="registry_admin")
+    page = client_for(admin).get(reverse("labelling:registry"), {"level": "gold", "page": "2"})
+    html = page.content.decode()
+    assert _names(page) == ["Cosmetic Valley"]
+    assert 'href="?level=gold&amp;page=1"' in html  # previous: the filter is kept, the page replaced
+    assert 'href="?level=gold&amp;page=3"' not in html  # two gold labels: no next page
+    assert f'href="{reverse("labelling:registry_export")}?level=gold"' in html  # the export takes the filters only
+
