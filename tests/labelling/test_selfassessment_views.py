@@ -400,7 +400,8 @@ def test_submitting_without_a_version_is_refused_not_unchecked(assessment, manag
     fill(assessment, manager)
     response = client_for(manager).post(reverse("labelling:assessment_submit", args=[assessment.pk]), body)
     assert response.status_code == 409
-    assert response.context["submit_errors"] == ["La page n'est plus à jour : rechargez-la."]
+    with translation.override("fr"):
+        assert response.context["submit_errors"] == [translation.gettext("The page is out of date: reload it.")]
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DRAFT
 
