@@ -356,5 +356,6 @@ def admin_dashboard(request):
 @require_GET
 def assessor_dashboard(request):
     require(request.user, "review.take")
-    assessments = list(selectors.assessments_for_assessor(user=request.user))
-    return render(request, "labelling/assessor_dashboard.html", {"assessments": assessments})
+    # Bare pagination (issue 12): the assessor's work ordered by status then last change, 50 a page.
+    page = page_of(request, selectors.assessments_for_assessor(user=request.user))
+    return render(request, "labelling/assessor_dashboard.html", {"assessments": list(page), "page": page})

@@ -138,6 +138,8 @@ def test_the_dashboards_are_paginated(framework, people, client_for, settings):
         cluster_views.CLUSTERS_PER_PAGE = saved
     response = client_for(people["admin"]).get(reverse("labelling:admin_dashboard"))
     assert response.context["page"].paginator.per_page == 50
+    mine = client_for(people["assessor"]).get(reverse("labelling:assessor_dashboard"))
+    assert mine.context["page"].paginator.per_page == 50 and mine.context["page"].paginator.count == 6
 
 
 def test_the_list_orders_have_their_indexes(db):
