@@ -24,7 +24,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/grappe_bench"
 BENCH_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 
 
-# The benches send thousands of requests from one address: lift the throttles' rates (they still run).
+# The benches send thousands of requests from one address (config.settings.bench sets the rates per second).
 BENCH_RATES = {
     "THROTTLE_PUBLIC_ANON": "1000000/minute",
     "THROTTLE_ANON": "1000000/minute",
