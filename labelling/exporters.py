@@ -77,7 +77,19 @@ def place_names() -> tuple[Callable[[str], str], Callable[[str, str], str]]:
     Country names from django-countries, INSEE/NUTS-2 region names (core.places); an unknown code stands for
     itself.
     """
-    return places.country_name, (lambda code, country="": places.region_name(code, country=country or "FR"))
+    from django.utils.translation import get_language, override
+
+    language = get_language()  # a streamed body is written after the view returned: keep the user's language
+
+    def country_name(code: str) -> str:
+        with override(language):
+            return places.country_name(code)
+
+    def region_name(code: str, country: str = "") -> str:
+        with override(language):
+            return places.region_name(code, country=country or "FR")
+
+    return country_name, region_name
 
 
 def readable_labels() -> dict[str, Callable]:
