@@ -32,16 +32,20 @@ def _registry_rows(labels) -> list[dict]:
     """The page's rows as plain texts: the template prints them, it computes nothing per row."""
     cluster_url, certificate_url = _url_prefix("labelling:registry_cluster"), _url_prefix("labelling:certificate")
     kinds, levels = dict(ClusterKind.choices), dict(Level.choices)
+    places: dict[tuple[str, str], str] = {}  # each place named once per page
     rows = []
     for label in labels:
         cluster = label.cluster
+        where = (cluster.country, cluster.region)
+        if where not in places:
+            places[where] = place_label(*where)
         rows.append(
             {
                 "cluster": cluster.name,
                 "acronym": cluster.acronym if cluster.acronym != cluster.name else "",
                 "cluster_url": f"{cluster_url}{cluster.pk}/",
                 "kind": kinds.get(cluster.kind, cluster.kind),
-                "place": place_label(cluster.country, cluster.region),
+                "place": places[where],
                 "sectors": ", ".join(str(s) for s in cluster.sectors or []),
                 "level": label.level,
                 "level_label": levels.get(label.level, label.level),
