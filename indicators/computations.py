@@ -201,7 +201,7 @@ def clean_answers(framework: FrameworkSpec, answers: Mapping[str, Value]) -> dic
     return cleaned
 
 
-def _previous_points(spec: IndicatorSpec, value: Value) -> Decimal:
+def previous_points(spec: IndicatorSpec, value: Value) -> Decimal:
     # An old value that the current version refuses (e.g. a renamed option) earned nothing comparable.
     try:
         return indicator_points(spec, value)
@@ -269,7 +269,7 @@ def score_assessment(
             for spec in framework.indicators
             # Only what the previous assessment answered can be compared (a new version may add indicators).
             if spec.code in previous.answers
-            and indicators[spec.code].points > _previous_points(spec, previous.answers[spec.code])
+            and indicators[spec.code].points > previous_points(spec, previous.answers[spec.code])
         )
         if validated_on is not None:
             silver_window = in_silver_window(previous.validated_on, validated_on)

@@ -41,9 +41,9 @@ from .computations import (
     Eligibility,
     PreviousAssessment,
     ScoreResult,
-    _previous_points,
     indicator_result,
     points_for_result,
+    previous_points,
 )
 from .spec import FrameworkSpec, IndicatorSpec
 
@@ -181,7 +181,7 @@ def level_path(
         score = result.indicators[spec.code]
         previous_half = None
         if previous is not None and spec.code in previous.answers:
-            previous_half = _half(_previous_points(spec, previous.answers[spec.code]))
+            previous_half = _half(previous_points(spec, previous.answers[spec.code]))
         needs_eligibility = spec.code == ELIGIBILITY_INDICATOR and not (
             isinstance(score.value, Decimal) and score.value >= ELIGIBILITY_MINIMUM
         )

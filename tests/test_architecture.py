@@ -3,6 +3,7 @@
 - Roles are compared only in ``accounts/``: everything else asks ``can()`` or a selector that takes the user.
 - The role predicates of ``accounts.permissions`` are used only by the apps' ``rules.py`` and selectors.
 - The apps below ``labelling`` (``accounts``, ``audit``, ``clusters``, ``core``, ``indicators``) never import it.
+- No module imports another module's private names (``from x import _helper``).
 """
 
 from __future__ import annotations
@@ -81,6 +82,17 @@ def test_the_lower_apps_never_import_labelling(app):
         if module == "labelling" or module.startswith("labelling.")
     ]
     assert not found, f"{app} must not depend on labelling:\n" + "\n".join(found)
+
+
+def test_no_module_imports_the_private_names_of_another():
+    found = [
+        f"{path.relative_to(BASE)}:{number}: from {module} import {name}"
+        for path in _python_files(*APPS)
+        for number, module, names in _imports(path)
+        for name in names
+        if name.startswith("_") and name != "_" and not module.startswith(("django", "__future__"))
+    ]
+    assert not found, "make the name public (and documented) or move the code:\n" + "\n".join(found)
 
 
 def test_the_checks_above_do_find_what_they_look_for():

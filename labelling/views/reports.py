@@ -21,6 +21,7 @@ from labelling.forms_workflow import ReportRequestForm
 from labelling.models import Assessment, Report, ReportKind, ReportStatus
 from labelling.services.reports import LabelNotValid, label_certifiable
 from labelling.services.reports import report_request as request_service
+from labelling.views.workflow import render_assessment_detail
 
 POLL_SECONDS = 2
 
@@ -49,9 +50,7 @@ def report_request(request, pk: int):
             status = exc.status_code  # 429 when the user asked for too many
         else:
             return redirect("labelling:report_status", pk=report.pk)
-    from labelling.views.workflow import _render_detail
-
-    return _render_detail(request, assessment, status=status, report_form=form)
+    return render_assessment_detail(request, assessment, status=status, report_form=form)
 
 
 def _report_for(request, pk: int) -> Report:

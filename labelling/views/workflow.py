@@ -145,7 +145,8 @@ FORM_SHOWN_BY = {
 }
 
 
-def _render_detail(request, assessment: Assessment, *, status: int = 200, **forms):
+def render_assessment_detail(request, assessment: Assessment, *, status: int = 200, **forms):
+    """The assessment's page, with the forms given (bound: a refused step re-renders it; views/reports.py too)."""
     context = _detail_context(request, assessment, **forms)
     for name, form in forms.items():  # a refused step whose form the page does not show: say why all the same
         if name in FORM_SHOWN_BY and not context[FORM_SHOWN_BY[name]]:
@@ -158,7 +159,7 @@ def _render_detail(request, assessment: Assessment, *, status: int = 200, **form
 @login_required
 @require_GET
 def assessment_detail(request, pk: int):
-    return _render_detail(request, _assessment_for(request, pk))
+    return render_assessment_detail(request, _assessment_for(request, pk))
 
 
 def _done(request, assessment: Assessment, message: str, anchor: str = ""):
@@ -184,7 +185,7 @@ def assessment_assign(request, pk: int):
                 messages.success(request, _("The assessment is assigned."))
                 return redirect("labelling:admin_dashboard")
             return _done(request, assessment, _("The assessment is assigned."))
-    return _render_detail(request, assessment, status=400, assign_form=form)
+    return render_assessment_detail(request, assessment, status=400, assign_form=form)
 
 
 @login_required
@@ -262,7 +263,7 @@ def assessment_request_changes(request, pk: int):
             apply_domain_errors(form, exc)
         else:
             return _done(request, assessment, _("The manager has been asked to make changes."))
-    return _render_detail(request, assessment, status=400, changes_form=form)
+    return render_assessment_detail(request, assessment, status=400, changes_form=form)
 
 
 @login_required
@@ -283,7 +284,7 @@ def assessment_validate(request, pk: int):
             form.add_error(None, str(exc.message))
         else:
             return _done(request, assessment, _("The assessment is validated."))
-    return _render_detail(request, assessment, status=400, validate_form=form)
+    return render_assessment_detail(request, assessment, status=400, validate_form=form)
 
 
 @login_required
@@ -308,7 +309,7 @@ def assessment_decide(request, pk: int):
             return _done(
                 request, assessment, _("Decision recorded: %(level)s.") % {"level": decision.get_level_display()}
             )
-    return _render_detail(request, assessment, status=400, decide_form=form)
+    return render_assessment_detail(request, assessment, status=400, decide_form=form)
 
 
 @login_required
@@ -324,7 +325,9 @@ def label_revoke(request, pk: int):
             apply_domain_errors(form, exc)
         else:
             return _done(request, label.assessment, _("The label is revoked."))
-    return _render_detail(request, _assessment_for(request, label.assessment_id), status=400, revoke_form=form)
+    return render_assessment_detail(
+        request, _assessment_for(request, label.assessment_id), status=400, revoke_form=form
+    )
 
 
 # --- dashboards ------------------------------------------------------------------------------------------
