@@ -22,9 +22,26 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # removes when it exits (atexit). The environment carries it to the processes the run starts (the
 # Celery worker of tests/worker.py), so that they read and write the same files. MEDIA_ROOT and
 # PRIVATE_MEDIA_ROOT in the environment still win (tests/test_backup.py runs bin/backup.py on folders of its own).
+# A run that was killed (no atexit) leaves its folder: the next run removes those whose process is gone (the
+# folder's name carries the pid of the run that made it).
 TEST_FILES_OWNED = "GRAPPE_TEST_FILES" not in os.environ  # True: this process made it and removes it
+
+
+def _process_is_gone(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError, OverflowError):
+        return False
+    return False
+
+
 if TEST_FILES_OWNED:
-    os.environ["GRAPPE_TEST_FILES"] = tempfile.mkdtemp(prefix="grappe-test-files-")
+    for _stale in Path(tempfile.gettempdir()).glob("grappe-test-files-*-*"):
+        if _process_is_gone(_stale.name.split("-")[3]):
+            shutil.rmtree(_stale, ignore_errors=True)
+    os.environ["GRAPPE_TEST_FILES"] = tempfile.mkdtemp(prefix=f"grappe-test-files-{os.getpid()}-")
     atexit.register(shutil.rmtree, os.environ["GRAPPE_TEST_FILES"], ignore_errors=True)
 TEST_FILES_ROOT = Path(os.environ["GRAPPE_TEST_FILES"])
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=TEST_FILES_ROOT / "media")
