@@ -109,3 +109,10 @@ class HasCapability(BasePermission):
         if not can(request.user, self.capability, obj):
             raise Http404
         return True
+
+
+def is_second_assessor(user, assessment) -> bool:
+    """The user is the second assessor of the assessment (who countersigns the review for Gold)."""
+    return bool(
+        is_assessor(user) and getattr(assessment, "second_assessor_id", None) == user.pk and user.pk is not None
+    )

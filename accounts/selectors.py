@@ -8,3 +8,19 @@ from accounts.models import Role, User
 def assessors() -> QuerySet[User]:
     """The active users with the assessor role, in name order (those an assessment may be assigned to)."""
     return User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by("last_name", "first_name", "username")
+
+
+def administrators() -> QuerySet[User]:
+    """The active administrators (e.g. to tell them of a declared conflict of interest)."""
+    from django.db.models import Q
+
+    return User.objects.filter(Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True), is_active=True).order_by("pk")
+
+
+def assessors_offered_for(cluster=None) -> QuerySet[User]:
+    """The assessors an administrator may assign; without those who declared a conflict of interest with
+    ``cluster`` (on any of its assessments)."""
+    qs = assessors()
+    if cluster is not None:
+        qs = qs.exclude(reviews__assessment__cluster=cluster, reviews__conflict_declared=True)
+    return qs

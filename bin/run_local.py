@@ -61,6 +61,15 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
         process.wait()
 
 
+def site_url_for(host: str, port: int) -> str:
+    """The address of the local server, as links must spell it (an IPv6 host in brackets)."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - listening everywhere: links use the loopback address
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -69,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "PYTHONUNBUFFERED": "1"}
+    # E-mail links and the certificates' QR codes point at the server that runs (unless SITE_URL is given).
+    env.setdefault("SITE_URL", site_url_for(args.host, args.port))
     python = sys.executable
     runserver = [python, "manage.py", "runserver", f"{args.host}:{args.port}"]
     if args.no_reload:
@@ -100,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         # Own process groups: Ctrl-C reaches this supervisor, which stops the children in order.
         processes["web"] = subprocess.Popen(runserver, cwd=BASE_DIR, env=env, start_new_session=True)  # noqa: S603
         processes["worker"] = subprocess.Popen(worker, cwd=BASE_DIR, env=env, start_new_session=True)  # noqa: S603
-        _print_accounts(f"http://{args.host}:{args.port}/")
+        _print_accounts(env["SITE_URL"].rstrip("/") + "/")
         while not stopping:
             ended = [name for name, process in processes.items() if process.poll() is not None]
             if ended:

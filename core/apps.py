@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from core import search  # noqa: F401 - registers the SQLite unaccent() function
+        from core import (
+            checks,  # noqa: F401 - registers the system checks
+            search,  # noqa: F401 - registers the SQLite unaccent() function
+        )

@@ -22,6 +22,9 @@ class Framework(TimeStampedModel):
     description_fr = models.TextField(_("description (French)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     is_default = models.BooleanField(_("default for new assessments"), default=False)
+    # ESCA's practice: a Gold decision needs a second assessor's countersignature (the file's
+    # "gold_countersignature"; on for ecei-31).
+    gold_countersignature = models.BooleanField(_("Gold needs a second assessor's countersignature"), default=False)
     # The file the framework was loaded from, kept as it was (for audit and export).
     source = models.JSONField(_("source"), default=dict, blank=True)
 

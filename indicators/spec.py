@@ -103,6 +103,8 @@ class FrameworkSpec:
     categories: tuple[CategorySpec, ...]
     indicators: tuple[IndicatorSpec, ...]  # in display order
     description: dict[str, str] = field(default_factory=lambda: {"fr": "", "en": ""})
+    # A Gold decision needs a second assessor's countersignature (ESCA's two experts).
+    gold_countersignature: bool = False
 
     def __hash__(self) -> int:  # usable as a cache key although the texts are dicts
         return hash((self.code, self.categories, self.indicators))
@@ -134,6 +136,7 @@ class FrameworkSpec:
             "code": self.code,
             "name": dict(self.name),
             "description": dict(self.description),
+            "gold_countersignature": self.gold_countersignature,
             "categories": [
                 {
                     "code": category.code,
@@ -399,6 +402,9 @@ def parse_framework(data: Any) -> FrameworkSpec:
         c.add("code", _("may contain only letters, digits, hyphens and underscores."))
     name = _translated(c, data.get("name"), "name", required=True, max_length=200)
     description = _translated(c, data.get("description"), "description", required=False)
+    gold_countersignature = data.get("gold_countersignature", False)
+    if not isinstance(gold_countersignature, bool):
+        c.add("gold_countersignature", _("must be true or false."))
 
     categories: list[CategorySpec] = []
     indicators: list[IndicatorSpec] = []
@@ -447,6 +453,7 @@ def parse_framework(data: Any) -> FrameworkSpec:
         categories=tuple(categories),
         indicators=tuple(indicators),
         description=description,
+        gold_countersignature=gold_countersignature,
     )
 
 

@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import assessors
 from clusters.models import ClusterKind
 from core.places import country_name, region_name
 from core.widgets import FastSelect
@@ -14,12 +13,43 @@ from labelling.models import LABEL_LEVEL_CHOICES, AssessmentStatus, LabelStatus,
 
 
 class AssignForm(forms.Form):
+    """Choose an assessor; with ``cluster``, those who declared a conflict of interest with it are not offered
+    (and ``exclude`` leaves out, e.g., the first assessor when choosing the second)."""
+
     assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=None, empty_label=_("Choose an assessor"))
 
+    def __init__(self, *args, cluster=None, exclude=None, **kwargs):
+        from accounts.selectors import assessors_offered_for
+
+        super().__init__(*args, **kwargs)
+        queryset = assessors_offered_for(cluster)
+        if exclude:
+            queryset = queryset.exclude(pk__in=[pk for pk in exclude if pk])
+        self.fields["assessor"].queryset = queryset
+        self.fields["assessor"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class SecondAssessorForm(AssignForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessor"].queryset = assessors()
-        self.fields["assessor"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["assessor"].label = _("Second assessor")
+
+
+class DeclareConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Your conflict of interest"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_(
+            "E.g. a mandate, an employment, a consultancy or a family tie with the cluster in the last three years."
+        ),
+    )
+
+
+class DisagreeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you disagree with the review?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
 
 
 class ReviewAnswerForm(forms.Form):
@@ -53,9 +83,38 @@ class ReviewAnswerForm(forms.Form):
 
 
 class RequestChangesForm(forms.Form):
+    """A general comment and, for named indicators, a request shown to the manager beside the answer
+    (fields ``request_<code>``, one per indicator given in ``codes``)."""
+
     comment = forms.CharField(
-        label=_("What should the manager change?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+        label=_("General comment to the manager"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+        help_text=_("Required unless you ask for changes on named indicators in the table below."),
     )
+
+    def __init__(self, *args, codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = list(codes)
+        for code in self.codes:
+            self.fields[self.field_name(code)] = forms.CharField(
+                label=_("Change requested on %(code)s") % {"code": code},
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2, "form": "changes-form"}),
+            )
+
+    @staticmethod
+    def field_name(code: str) -> str:
+        return f"request_{code}"
+
+    def requests(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {code: data.get(self.field_name(code), "") for code in self.codes if data.get(self.field_name(code))}
+
+    def visible_fields(self):  # the per-indicator fields are shown in the answers table, not in the form
+        return [self["comment"]]
 
 
 class ValidateForm(forms.Form):

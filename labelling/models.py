@@ -76,6 +76,15 @@ class Assessment(TimeStampedModel):
         related_name="assigned_assessments",
         verbose_name=_("assessor"),
     )
+    # The second expert who countersigns the review before a Gold decision (framework setting).
+    second_assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="countersigned_assessments",
+        verbose_name=_("second assessor"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     # Eligibility, confirmed by the manager (copied from the cluster when the assessment starts).
     legal_entity = models.BooleanField(_("legal entity"), default=True)
@@ -91,11 +100,8 @@ class Assessment(TimeStampedModel):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         constraints = [
-            models.UniqueConstraint(
-                fields=["cluster", "reference_year"],
-                condition=~models.Q(status="decided"),
-                name="assessment_one_open_per_cluster_year",
-            )
+            # One live assessment per cluster and reference year (a withdrawn draft is deleted).
+            models.UniqueConstraint(fields=["cluster", "reference_year"], name="assessment_one_per_cluster_year")
         ]
         # The orders of the lists: the administrators' dashboard, the assessor's dashboard, and the
         # benchmark's "latest validated assessment of each cluster" (issue 12).
@@ -136,6 +142,10 @@ class Answer(TimeStampedModel):
     reviewed = models.BooleanField(_("reviewed"), default=False)
     justification = models.TextField(_("assessor's justification"), blank=True)
     assessor_comment = models.TextField(_("assessor's comment"), blank=True)
+    # The assessor's request on this indicator with the last change request, and whether the manager changed
+    # the answer since (then it needs a new review after the resubmission).
+    change_request = models.TextField(_("change requested by the assessor"), blank=True)
+    changed_since_request = models.BooleanField(_("changed since the request"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     @property
@@ -197,7 +207,12 @@ class Review(TimeStampedModel):
     no_conflict_declared_at = models.DateTimeField(_("no conflict of interest declared at"), null=True, blank=True)
     conflict_declared = models.BooleanField(_("conflict of interest declared"), default=False)
     conflict_details = models.TextField(_("conflict of interest details"), blank=True)
+    conflict_declared_at = models.DateTimeField(_("conflict of interest declared at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # The second assessor's answer to the review (Gold): a countersignature, or a disagreement with a reason.
+    countersigned_at = models.DateTimeField(_("countersigned at"), null=True, blank=True)
+    disagreed_at = models.DateTimeField(_("disagreement recorded at"), null=True, blank=True)
+    disagreement = models.TextField(_("reason for the disagreement"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -250,6 +265,14 @@ class Label(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=LabelStatus.choices, default=LabelStatus.ACTIVE)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("replaced by"),
+    )
     reminded_90 = models.BooleanField(default=False)
     reminded_30 = models.BooleanField(default=False)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,18 +83,106 @@ def assessment_counts_by_status(*, user) -> dict[str, int]:
     return counts
 
 
-def assessments_for_assessor(*, user) -> QuerySet:
-    """Only the assessments assigned to this assessor (nothing for anybody else)."""
+def _assessor_work(user) -> QuerySet:
+    """The assessments assigned to this assessor (first or second), annotated with what is left to do:
+    ``to_review`` (answers without a valid review), ``changed`` (of which changed since the change request),
+    ``outstanding`` (1 when the assessor has something to do now: review, or countersign)."""
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+
+    from labelling.models import Review
+
     if not can(user, "review.take"):
         return Assessment.objects.none()
+    countersigned = Review.objects.filter(
+        assessment=OuterRef("pk"), assessor=OuterRef("second_assessor"), countersigned_at__isnull=False
+    )
+    pending = Q(answers__reviewed=False) & (Q(answers__declared_number__isnull=False) | ~Q(answers__declared_option=""))
     return (
         assessments_visible_to(user)
-        .filter(assessor=user)
+        .filter(Q(assessor=user) | Q(second_assessor=user))
+        .annotate(
+            to_review=Count("answers", filter=pending),
+            changed=Count("answers", filter=pending & Q(answers__changed_since_request=True)),
+            countersigned=Exists(countersigned),
+        )
+        .annotate(
+            outstanding=Case(
+                When(assessor=user, status=AssessmentStatus.IN_REVIEW, then=Value(1)),
+                When(second_assessor=user, status=AssessmentStatus.VALIDATED, countersigned=False, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    )
+
+
+def assessments_for_assessor(*, user) -> QuerySet:
+    """Only the assessments assigned to this assessor (nothing for anybody else), outstanding work first."""
+    return (
+        _assessor_work(user)
         .select_related(None)
         .select_related("cluster")
-        .only(*DASHBOARD_COLUMNS[:6])
-        .order_by("status", "-updated_at")
+        .only(
+            "pk",
+            "reference_year",
+            "status",
+            "submitted_at",
+            "updated_at",
+            "assessor_id",
+            "second_assessor_id",
+            "cluster__name",
+        )
+        .order_by("-outstanding", "-changed", "submitted_at", "-updated_at", "-pk")
     )
+
+
+def assessor_counts(*, user) -> dict[str, int]:
+    """The figures at the top of the assessor's dashboard (three queries)."""
+    from labelling.models import Answer
+
+    if not can(user, "review.take"):
+        return {"in_review": 0, "answers_to_review": 0, "changed": 0, "to_countersign": 0}
+    mine = Assessment.objects.filter(assessor=user, status=AssessmentStatus.IN_REVIEW)
+    pending = Answer.objects.filter(assessment__in=mine, reviewed=False).filter(
+        Q(declared_number__isnull=False) | ~Q(declared_option="")
+    )
+    answers = pending.aggregate(n=Count("id"), changed=Count("id", filter=Q(changed_since_request=True)))
+    return {
+        "in_review": mine.count(),
+        "answers_to_review": answers["n"],
+        "changed": answers["changed"],
+        "to_countersign": _assessor_work(user)
+        .filter(second_assessor=user, status=AssessmentStatus.VALIDATED, countersigned=False)
+        .count(),
+    }
+
+
+def conflicted_assessors_by_cluster(*, cluster_ids) -> dict[int, set[int]]:
+    """For each cluster, the assessors who declared a conflict of interest with it (one query)."""
+    from labelling.models import Review
+
+    result: dict[int, set[int]] = {}
+    rows = Review.objects.filter(assessment__cluster_id__in=list(cluster_ids), conflict_declared=True).values_list(
+        "assessment__cluster_id", "assessor_id"
+    )
+    for cluster_id, assessor_id in rows:
+        result.setdefault(cluster_id, set()).add(assessor_id)
+    return result
+
+
+def assessments_needing_action(*, user, cluster=None) -> QuerySet:
+    """The assessments of the clusters the user manages that wait for them (changes requested)."""
+    if not (user and user.is_authenticated):
+        return Assessment.objects.none()
+    qs = (
+        Assessment.objects.filter(cluster__managers=user, status=AssessmentStatus.CHANGES_REQUESTED)
+        .select_related("cluster")
+        .only("pk", "reference_year", "status", "cluster__name")
+        .order_by("cluster__name", "reference_year")
+    )
+    if cluster is not None:
+        qs = qs.filter(cluster=cluster)
+    return qs
 
 
 def reports_for(*, user, assessment: Assessment) -> QuerySet:
@@ -214,14 +302,15 @@ def registry_choices() -> dict[str, list[str]]:
 
 
 def cluster_label_history(*, cluster) -> QuerySet:
-    return Label.objects.filter(cluster=cluster).order_by("-awarded_on", "-pk")
+    """Every label of the cluster (active, expired, revoked), the newest first, with what replaced it."""
+    return Label.objects.filter(cluster=cluster).select_related("superseded_by").order_by("-awarded_on", "-pk")
 
 
 def label_by_number(*, number: str) -> Label | None:
     number = (number or "").strip().upper()
     if not number:
         return None
-    return Label.objects.select_related("cluster").filter(certificate_number__iexact=number).first()
+    return Label.objects.select_related("cluster", "superseded_by").filter(certificate_number__iexact=number).first()
 
 
 def label_validity(*, label: Label, today=None) -> dict:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("assessments/<int:pk>/summary/", selfassessment.assessment_summary, name="assessment_summary"),
     path("assessments/<int:pk>/eligibility/", selfassessment.assessment_eligibility, name="assessment_eligibility"),
     path("assessments/<int:pk>/submit/", selfassessment.assessment_submit_view, name="assessment_submit"),
+    path("assessments/<int:pk>/withdraw/", selfassessment.assessment_withdraw, name="assessment_withdraw"),
     path("answers/<int:answer_pk>/evidence/", evidence.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", evidence.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", evidence.evidence_delete_view, name="evidence_delete"),

@@ -12,6 +12,19 @@ urlpatterns = [
         workflow.assessment_declare_no_conflict,
         name="assessment_declare_no_conflict",
     ),
+    path(
+        "assessments/<int:pk>/declare-conflict/",
+        workflow.assessment_declare_conflict,
+        name="assessment_declare_conflict",
+    ),
+    path("assessments/<int:pk>/assign-second/", workflow.assessment_assign_second, name="assessment_assign_second"),
+    path("assessments/<int:pk>/countersign/", workflow.assessment_countersign, name="assessment_countersign"),
+    path("assessments/<int:pk>/disagree/", workflow.assessment_disagree, name="assessment_disagree"),
+    path(
+        "assessments/<int:pk>/accept/<text:category_code>/",
+        workflow.answers_accept_category,
+        name="answers_accept_category",
+    ),
     path("assessments/<int:pk>/review/<text:code>/", workflow.answer_review, name="answer_review"),
     path(
         "assessments/<int:pk>/request-changes/", workflow.assessment_request_changes, name="assessment_request_changes"

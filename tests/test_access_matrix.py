@@ -110,6 +110,7 @@ PAGES: dict[str, Route] = {
     "labelling:assessment_summary": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER),
     "labelling:assessment_eligibility": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
     "labelling:assessment_submit": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
+    "labelling:assessment_withdraw": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER, OWNER_MANAGER),
     "labelling:evidence_upload": Route(lambda w: {"answer_pk": w.evidence.answer_id}, NOBODY, OWNER_MANAGER),
     "labelling:evidence_download": Route(lambda w: {"pk": w.evidence.pk}, OWNERS),
     "labelling:evidence_delete": Route(lambda w: {"pk": w.evidence.pk}, NOBODY, OWNER_MANAGER),
@@ -122,6 +123,14 @@ PAGES: dict[str, Route] = {
     "labelling:assessment_assign": Route(lambda w: {"pk": w.draft.pk}, NOBODY, ADMIN),
     "labelling:assessment_declare_no_conflict": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "labelling:answer_review": Route(lambda w: {"pk": w.in_review.pk, "code": "S1"}, NOBODY, ASSIGNED_ASSESSOR),
+    "labelling:assessment_declare_conflict": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
+    "labelling:assessment_assign_second": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ADMIN),
+    # only the second assessor countersigns (see test_second_and_conflicted_assessors below)
+    "labelling:assessment_countersign": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, NOBODY),
+    "labelling:assessment_disagree": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, NOBODY),
+    "labelling:answers_accept_category": Route(
+        lambda w: {"pk": w.in_review.pk, "category_code": "S"}, NOBODY, ASSIGNED_ASSESSOR
+    ),
     "labelling:assessment_request_changes": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "labelling:assessment_validate": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "labelling:assessment_decide": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ADMIN),
@@ -169,6 +178,11 @@ API: dict[str, Route] = {
     "api-assessment-assign": Route(lambda w: {"pk": w.draft.pk}, NOBODY, ADMIN),
     "api-assessment-declare-no-conflict": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "api-answer-review": Route(lambda w: {"pk": w.in_review.pk, "code": "S1"}, NOBODY, ASSIGNED_ASSESSOR),
+    "api-assessment-declare-conflict": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
+    "api-assessment-assign-second": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ADMIN),
+    "api-assessment-countersign": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, NOBODY),
+    "api-assessment-disagree": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, NOBODY),
+    "api-assessment-accept-remaining": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "api-assessment-request-changes": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "api-assessment-validate": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "api-assessment-score": Route(lambda w: {"pk": w.in_review.pk}, frozenset({"assessor", "administrator"})),
@@ -287,3 +301,79 @@ def test_api_access(world, name, role):
         response = getattr(client, method)(url, {}, format="json")
         assert response.status_code < 500
         assert _refused(response, role, api=True) or response.status_code == 405, f"{method} {url} as {role}"
+
+
+# --- the second assessor and an assessor who declared a conflict of interest ----------------------------
+
+# Routes of the assessment in review (and its evidence) that the two extra roles below may or may not use.
+SECOND_ROUTES = {
+    # name: (kwargs, api?, method, second assessor allowed?)
+    "labelling:assessment_detail": (lambda w: {"pk": w.in_review.pk}, False, "get", True),
+    "labelling:assessment_declare_no_conflict": (lambda w: {"pk": w.in_review.pk}, False, "post", True),
+    "labelling:assessment_declare_conflict": (lambda w: {"pk": w.in_review.pk}, False, "post", True),
+    "labelling:assessment_countersign": (lambda w: {"pk": w.in_review.pk}, False, "post", True),
+    "labelling:assessment_disagree": (lambda w: {"pk": w.in_review.pk}, False, "post", True),
+    "labelling:answer_review": (lambda w: {"pk": w.in_review.pk, "code": "S1"}, False, "post", False),
+    "labelling:answers_accept_category": (lambda w: {"pk": w.in_review.pk, "category_code": "S"}, False, "post", False),
+    "labelling:assessment_request_changes": (lambda w: {"pk": w.in_review.pk}, False, "post", False),
+    "labelling:assessment_validate": (lambda w: {"pk": w.in_review.pk}, False, "post", False),
+    "labelling:assessment_assign_second": (lambda w: {"pk": w.in_review.pk}, False, "post", False),
+    "api-assessment-detail": (lambda w: {"pk": w.in_review.pk}, True, "get", True),
+    "api-answer-list": (lambda w: {"pk": w.in_review.pk}, True, "get", True),
+    "api-assessment-declare-conflict": (lambda w: {"pk": w.in_review.pk}, True, "post", True),
+    "api-assessment-countersign": (lambda w: {"pk": w.in_review.pk}, True, "post", True),
+    "api-assessment-disagree": (lambda w: {"pk": w.in_review.pk}, True, "post", True),
+    "api-answer-review": (lambda w: {"pk": w.in_review.pk, "code": "S1"}, True, "post", False),
+    "api-assessment-accept-remaining": (lambda w: {"pk": w.in_review.pk}, True, "post", False),
+    "api-assessment-validate": (lambda w: {"pk": w.in_review.pk}, True, "post", False),
+}
+
+
+@pytest.fixture
+def second_world(world):
+    """`second` is the second assessor of the assessment in review; `conflicted` was its assessor and declared
+    a conflict of interest (so they were unassigned), and was then replaced by `assessor` again."""
+    from labelling.services.workflow import assessment_assign_second, review_declare_conflict
+
+    administrator = world.users["administrator"]
+    second = factories.AssessorFactory(username="second")
+    assessment_assign_second(user=administrator, assessment=world.in_review, assessor=second)
+    conflicted = factories.AssessorFactory(username="conflicted")
+    other = factories.AssessmentFactory(cluster=world.cluster, reference_year=2022, status="submitted")
+    other = assessment_assign(user=administrator, assessment=other, assessor=conflicted)
+    review_declare_conflict(user=conflicted, assessment=other, reason="I sat on its board until last year.")
+    world.in_review.refresh_from_db()
+    world.other_in_review = other
+    return world, second, conflicted
+
+
+@pytest.mark.parametrize("who", ["second", "conflicted"])
+@pytest.mark.parametrize("name", sorted(SECOND_ROUTES))
+def test_second_and_conflicted_assessors(second_world, client_for, name, who):
+    world, second, conflicted = second_world
+    kwargs, api, method, second_allowed = SECOND_ROUTES[name]
+    user = second if who == "second" else conflicted
+    allowed = who == "second" and second_allowed
+    url = reverse(name, kwargs=kwargs(world))
+    client = _api_client(user) if api else client_for(user)
+    before = _state(world)
+    response = getattr(client, method)(url, {}, **({"format": "json"} if api else {}))
+    _check(response, who, allowed, api=api, what=f"{method.upper()} {url}")
+    if not allowed:
+        assert _state(world) == before, f"a refused {method.upper()} {url} as {who} changed something"
+
+
+def test_a_conflicted_assessor_gets_404_on_the_assessment_they_left_and_is_not_offered_again(second_world, client_for):
+    world, _second, conflicted = second_world
+    other = world.other_in_review
+    client = client_for(conflicted)
+    for url in (
+        reverse("labelling:assessment_detail", args=[other.pk]),
+        reverse("labelling:answer_review", args=[other.pk, "S1"]),
+        reverse("labelling:evidence_download", args=[world.evidence.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert _api_client(conflicted).get(f"/api/v1/assessments/{other.pk}/").status_code == 404
+    page = client_for(world.users["administrator"]).get(reverse("labelling:assessment_detail", args=[other.pk]))
+    offered = [value for value, _label in page.context["assign_form"].fields["assessor"].choices if value]
+    assert conflicted.pk not in [int(str(v)) for v in offered]

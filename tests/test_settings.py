@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://grappe:secret@db.example.org:5432/grappe",
     "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
     "CACHE_URL": "redis://redis.example.org:6379/1",
+    "SITE_URL": "https://grappe.example.org",
 }
 
 
@@ -96,3 +97,32 @@ def test_the_wsgi_entry_point_does_not_default_to_the_development_settings():
     )
     assert "DEBUG=True" not in run.stdout
     assert run.returncode != 0 and "ImproperlyConfigured" in run.stderr  # production refuses to start without a key
+
+
+def test_production_warns_at_start_and_in_the_deploy_checks_when_site_url_is_not_https():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(64), "SITE_URL": "http://127.0.0.1:8000"}
+    result = _manage("check", "--deploy", env=env)
+    assert "WARNING: SITE_URL is 'http://127.0.0.1:8000'" in result.stderr
+    assert "grappe.W001" in result.stderr
+    clean = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**env, "SITE_URL": "https://grappe.example.org"}
+    )
+    assert clean.returncode == 0, clean.stderr
+    assert "SITE_URL" not in clean.stderr
+
+
+@pytest.mark.parametrize(
+    "host, port, expected",
+    [
+        ("127.0.0.1", 8108, "http://127.0.0.1:8108"),
+        ("0.0.0.0", 8000, "http://127.0.0.1:8000"),  # noqa: S104
+        ("::1", 8001, "http://[::1]:8001"),
+    ],
+)
+def test_make_run_points_site_url_at_the_running_server(host, port, expected):
+    sys.path.insert(0, str(settings.BASE_DIR / "bin"))
+    try:
+        from run_local import site_url_for
+    finally:
+        sys.path.pop(0)
+    assert site_url_for(host, port) == expected

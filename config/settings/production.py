@@ -1,6 +1,10 @@
 """Production: every secret comes from the environment, and the process refuses to start without it."""
 
+import sys
+
 from django.core.exceptions import ImproperlyConfigured
+
+from core.checks import site_url_problem
 
 from .base import *  # noqa: F401
 
@@ -37,3 +41,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# Links in e-mails and the certificates' QR codes use SITE_URL: say so at start when it is not https
+# (also a warning of `manage.py check --deploy`, grappe.W001).
+if site_url_problem(SITE_URL):
+    sys.stderr.write(f"WARNING: {site_url_problem(SITE_URL)}\n")

@@ -22,7 +22,13 @@ from indicators.questionnaire import questionnaire_to_dict
 from labelling.api import serializers_selfassessment as s
 from labelling.models import Answer, Evidence
 from labelling.selectors import assessments_visible_to
-from labelling.services.answers import answer_declared, answer_save, assessment_create, assessment_submit
+from labelling.services.answers import (
+    answer_declared,
+    answer_save,
+    assessment_create,
+    assessment_submit,
+    assessment_withdraw,
+)
 from labelling.services.offline import assessment_questionnaire
 
 ERRORS = {
@@ -100,6 +106,15 @@ class AssessmentDetailView(APIView):
     @extend_schema(responses={200: s.AssessmentSerializer, 404: ERRORS[404]}, summary="One assessment")
     def get(self, request, pk: int):
         return Response(s.AssessmentSerializer(_assessment(request, pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 404: ERRORS[404], 409: ERRORS[409]},
+        summary="Withdraw (delete) a draft assessment of one of your clusters; audited",
+    )
+    def delete(self, request, pk: int):
+        assessment_withdraw(user=request.user, assessment=_managed_assessment(request, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AnswerListView(APIView):

@@ -48,7 +48,30 @@ class ReviewInputSerializer(serializers.Serializer):
 
 
 class RequestChangesInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=4000)
+    comment = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default="", help_text="The general request."
+    )
+    requests = serializers.DictField(
+        child=serializers.CharField(max_length=4000, allow_blank=True),
+        required=False,
+        default=dict,
+        help_text='Requests on named indicators, shown to the manager beside the answer: {"S3": "…"}.',
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("comment", "").strip() and not any(t.strip() for t in attrs.get("requests", {}).values()):
+            raise serializers.ValidationError(
+                {"comment": [_("Say what the manager should change, in general or on named indicators.")]}
+            )
+        return attrs
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class CategoryInputSerializer(serializers.Serializer):
+    category = serializers.CharField(max_length=10, help_text="A category code, e.g. S.")
 
 
 class ValidateInputSerializer(serializers.Serializer):
@@ -86,6 +109,7 @@ class RegistryFilterSerializer(serializers.Serializer):
 class WorkflowAssessmentSerializer(serializers.ModelSerializer):
     cluster = serializers.CharField(source="cluster.name", read_only=True)
     assessor = serializers.SerializerMethodField()
+    second_assessor = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
@@ -98,6 +122,7 @@ class WorkflowAssessmentSerializer(serializers.ModelSerializer):
             "submitted_at",
             "validated_on",
             "recommended_level",
+            "second_assessor",
             "version",
         ]
         read_only_fields = fields
@@ -106,13 +131,27 @@ class WorkflowAssessmentSerializer(serializers.ModelSerializer):
     def get_assessor(self, obj) -> str | None:
         return obj.assessor.username if obj.assessor_id else None
 
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_second_assessor(self, obj) -> str | None:
+        return obj.second_assessor.username if obj.second_assessor_id else None
+
 
 class ReviewSerializer(serializers.ModelSerializer):
     assessor = serializers.CharField(source="assessor.username", read_only=True)
 
     class Meta:
         model = Review
-        fields = ["id", "assessment", "assessor", "no_conflict_declared_at", "comment"]
+        fields = [
+            "id",
+            "assessment",
+            "assessor",
+            "no_conflict_declared_at",
+            "conflict_declared",
+            "comment",
+            "countersigned_at",
+            "disagreed_at",
+            "disagreement",
+        ]
         read_only_fields = fields
 
 
@@ -123,7 +162,17 @@ class ReviewedAnswerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Answer
-        fields = ["code", "declared", "validated", "reviewed", "justification", "assessor_comment", "version"]
+        fields = [
+            "code",
+            "declared",
+            "validated",
+            "reviewed",
+            "justification",
+            "assessor_comment",
+            "change_request",
+            "changed_since_request",
+            "version",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.STR)

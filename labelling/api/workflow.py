@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -73,7 +74,9 @@ class DeclareNoConflictView(APIView):
         request=None, responses={200: s.ReviewSerializer, **ERRORS}, summary="Declare no conflict of interest"
     )
     def post(self, request, pk: int):
-        review = services.review_declare_no_conflict(user=request.user, assessment=_assigned(request, pk))
+        assessment = _assessment(request, pk)
+        require(request.user, "assessment.declare_conflict", assessment)  # the first or the second assessor
+        review = services.review_declare_no_conflict(user=request.user, assessment=assessment)
         return Response(s.ReviewSerializer(review).data)
 
 
@@ -115,9 +118,90 @@ class RequestChangesView(APIView):
         assessment = _assigned(request, pk)
         data = _input(s.RequestChangesInputSerializer, request)
         assessment = services.assessment_request_changes(
-            user=request.user, assessment=assessment, comment=data["comment"]
+            user=request.user, assessment=assessment, comment=data.get("comment", ""), requests=data.get("requests")
         )
         return Response(s.WorkflowAssessmentSerializer(assessment).data)
+
+
+class DeclareConflictView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=s.ReasonInputSerializer,
+        responses={200: OpenApiResponse(description="Declared: you are unassigned"), **ERRORS},
+        summary="Declare a conflict of interest (the assigned assessor): unassigned, back to submitted",
+    )
+    def post(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        require(request.user, "assessment.declare_conflict", assessment)
+        data = _input(s.ReasonInputSerializer, request)
+        services.review_declare_conflict(user=request.user, assessment=assessment, reason=data["reason"])
+        return Response({"detail": _("You declared a conflict of interest and are no longer assigned.")})
+
+
+class AssignSecondView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=s.AssignInputSerializer,
+        responses={200: s.WorkflowAssessmentSerializer, **ERRORS},
+        summary="Assign the second assessor who countersigns the review (administrators)",
+    )
+    def post(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        require(request.user, "assessment.assign", assessment)
+        data = _input(s.AssignInputSerializer, request)
+        assessment = services.assessment_assign_second(
+            user=request.user, assessment=assessment, assessor=data["assessor"]
+        )
+        return Response(s.WorkflowAssessmentSerializer(assessment).data)
+
+
+class CountersignView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=None,
+        responses={200: s.ReviewSerializer, **ERRORS},
+        summary="Countersign the validated review (the second assessor)",
+    )
+    def post(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        require(request.user, "assessment.countersign", assessment)
+        return Response(s.ReviewSerializer(services.review_countersign(user=request.user, assessment=assessment)).data)
+
+
+class DisagreeView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=s.ReasonInputSerializer,
+        responses={200: s.ReviewSerializer, **ERRORS},
+        summary="Record a disagreement with the validated review, with a reason (the second assessor)",
+    )
+    def post(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        require(request.user, "assessment.countersign", assessment)
+        data = _input(s.ReasonInputSerializer, request)
+        review = services.review_disagree(user=request.user, assessment=assessment, reason=data["reason"])
+        return Response(s.ReviewSerializer(review).data)
+
+
+class AcceptRemainingView(APIView):
+    permission_classes = [HasCapability.for_("assessment.view")]
+
+    @extend_schema(
+        request=s.CategoryInputSerializer,
+        responses={200: OpenApiResponse(description='{"accepted": ["S1", …]}'), **ERRORS},
+        summary="Accept every remaining answer of a category (assigned assessor; audited per answer)",
+    )
+    def post(self, request, pk: int):
+        assessment = _assigned(request, pk)
+        data = _input(s.CategoryInputSerializer, request)
+        accepted = services.answers_accept_remaining(
+            user=request.user, assessment=assessment, category_code=data["category"]
+        )
+        return Response({"accepted": accepted})
 
 
 class ValidateView(APIView):

@@ -12,6 +12,19 @@ urlpatterns = [
         name="api-assessment-declare-no-conflict",
     ),
     path(
+        "assessments/<int:pk>/declare-conflict/",
+        views.DeclareConflictView.as_view(),
+        name="api-assessment-declare-conflict",
+    ),
+    path("assessments/<int:pk>/assign-second/", views.AssignSecondView.as_view(), name="api-assessment-assign-second"),
+    path("assessments/<int:pk>/countersign/", views.CountersignView.as_view(), name="api-assessment-countersign"),
+    path("assessments/<int:pk>/disagree/", views.DisagreeView.as_view(), name="api-assessment-disagree"),
+    path(
+        "assessments/<int:pk>/accept-remaining/",
+        views.AcceptRemainingView.as_view(),
+        name="api-assessment-accept-remaining",
+    ),
+    path(
         "assessments/<int:pk>/answers/<text:code>/review/", views.AnswerReviewView.as_view(), name="api-answer-review"
     ),
     path(

@@ -12,12 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.permissions import can
 from audit.services import audit_log
-from core.exceptions import ConflictError, DomainError, InvalidTransition
+from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
 from indicators import values
 from labelling.models import EDITABLE_STATUSES, Answer, Assessment, AssessmentStatus, Evidence
 from labelling.services.steps import require_step
@@ -172,6 +174,13 @@ def proposal_fields(*, indicator, proposal) -> tuple[Decimal | None, str, list]:
     return Decimal(proposed).quantize(Decimal("0.001")), "", explanation
 
 
+def _duplicate_year(reference_year: int) -> DomainError:
+    message = _(
+        "This cluster already has an assessment for %(year)s: open it from the list, or withdraw it if it is a draft."
+    ) % {"year": reference_year}
+    return DomainError(_("The assessment cannot be created."), errors={"reference_year": [message]})
+
+
 def assessment_create(
     *,
     user,
@@ -206,27 +215,24 @@ def assessment_create(
     if framework is None:
         framework = _default_framework()
     with transaction.atomic():
-        # Serialise creations for one cluster so that the "one open assessment per year" check holds.
+        # Serialise creations for one cluster so that the "one assessment per year" check holds.
         type(cluster).objects.select_for_update().filter(pk=cluster.pk).first()
-        open_same_year = (
-            Assessment.objects.filter(cluster=cluster, reference_year=reference_year)
-            .exclude(status=AssessmentStatus.DECIDED)
-            .exists()
-        )
-        if open_same_year:
-            raise DomainError(
-                _("The assessment cannot be created."),
-                errors={"reference_year": [_("This cluster already has an open assessment for this year.")]},
-            )
-        assessment = Assessment.objects.create(
-            cluster=cluster,
-            framework=framework,
-            reference_year=reference_year,
-            previous=previous,
-            created_by=user if user is not None and user.is_authenticated else None,
-            legal_entity=cluster.legal_entity if legal_entity is None else legal_entity,
-            public_profile=cluster.public_profile if public_profile is None else public_profile,
-        )
+        same_year = Assessment.objects.filter(cluster=cluster, reference_year=reference_year).exists()
+        if same_year:
+            raise _duplicate_year(reference_year)
+        try:
+            with transaction.atomic():  # the unique constraint is the last word if two requests race
+                assessment = Assessment.objects.create(
+                    cluster=cluster,
+                    framework=framework,
+                    reference_year=reference_year,
+                    previous=previous,
+                    created_by=user if user is not None and user.is_authenticated else None,
+                    legal_entity=cluster.legal_entity if legal_entity is None else legal_entity,
+                    public_profile=cluster.public_profile if public_profile is None else public_profile,
+                )
+        except IntegrityError:
+            raise _duplicate_year(reference_year) from None
         proposals = _proposals(cluster=cluster, reference_year=reference_year)
         previous_answers = {}
         if previous is not None:
@@ -316,7 +322,11 @@ def answer_save(*, user, answer: Answer, value, comment: str = "", expected_vers
         after = {"value": _json_value(answer_declared(locked)), "comment": locked.comment}
         if before != after:
             locked.version += 1
-            locked.save(update_fields=["declared_number", "declared_option", "comment", "version", "updated_at"])
+            fields = ["declared_number", "declared_option", "comment", "version", "updated_at"]
+            if locked.assessment.status == AssessmentStatus.CHANGES_REQUESTED and not locked.changed_since_request:
+                locked.changed_since_request = True  # the assessor reviews it again after the resubmission
+                fields.append("changed_since_request")
+            locked.save(update_fields=fields)
             audit_log(
                 actor=user,
                 action="answer.declared",
@@ -326,7 +336,7 @@ def answer_save(*, user, answer: Answer, value, comment: str = "", expected_vers
                 after=after,
             )
     # Keep the caller's instance in step with the row.
-    for field in ("declared_number", "declared_option", "comment", "version", "updated_at"):
+    for field in ("declared_number", "declared_option", "comment", "version", "updated_at", "changed_since_request"):
         setattr(answer, field, getattr(locked, field))
     return locked
 
@@ -351,22 +361,37 @@ def assessment_eligibility_save(
     return locked
 
 
-def assessment_missing(*, assessment: Assessment) -> list[str]:
-    """What keeps the assessment from being submitted, as translated sentences (empty: ready)."""
-    missing: list[str] = []
-    answers = list(assessment.answers.select_related("indicator").order_by("indicator__position"))
+def assessment_missing_items(*, assessment: Assessment) -> list[tuple[str, str, str, str]]:
+    """What keeps the assessment from being submitted: ``(indicator code, category code, field, sentence)``
+    where field is ``value`` or ``comment`` (codes and field empty for a problem of the whole assessment)."""
+    missing: list[tuple[str, str, str, str]] = []
+    answers = list(
+        assessment.answers.select_related("indicator", "indicator__category").order_by("indicator__position")
+    )
     if not answers:
-        missing.append(_("The assessment has no indicators to answer."))
+        missing.append(("", "", "", _("The assessment has no indicators to answer.")))
     for answer in answers:
         code = answer.indicator.code
+        where = (code, answer.indicator.category.code)
         if not answer.is_answered:
-            missing.append(_("%(code)s — %(name)s: no answer.") % {"code": code, "name": answer.indicator.name})
+            missing.append(
+                (*where, "value", _("%(code)s — %(name)s: no answer.") % {"code": code, "name": answer.indicator.name})
+            )
         elif answer_needs_comment(answer):
             missing.append(
-                _("%(code)s — %(name)s: the value differs from the proposed one; explain why in a comment.")
-                % {"code": code, "name": answer.indicator.name}
+                (
+                    *where,
+                    "comment",
+                    _("%(code)s — %(name)s: the value differs from the proposed one; explain why in a comment.")
+                    % {"code": code, "name": answer.indicator.name},
+                )
             )
     return missing
+
+
+def assessment_missing(*, assessment: Assessment) -> list[str]:
+    """What keeps the assessment from being submitted, as translated sentences (empty: ready)."""
+    return [sentence for *_where, sentence in assessment_missing_items(assessment=assessment)]
 
 
 def assessment_evidence_missing(*, assessment: Assessment) -> list[Answer]:
@@ -392,9 +417,19 @@ def assessment_progress(*, assessment: Assessment) -> dict:
 
 
 def assessment_submit(*, user, assessment: Assessment, expected_version: int | None = None) -> Assessment:
-    """draft or changes requested → submitted. Refused with the list of what is missing."""
+    """draft → submitted; changes requested → back *in review* with the same assessor, who is e-mailed.
+
+    Refused with the list of what is missing. On a resubmission, the answers the manager changed since the
+    request lose their review (the assessor reviews them again); the others keep it.
+    """
+    from labelling.services.notifications import notify
+
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().select_related("cluster").get(pk=assessment.pk)
+        locked = (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("cluster", "assessor")
+            .get(pk=assessment.pk)
+        )
         target = require_step(
             locked, "submit", message=_("Only a draft or an assessment with changes requested can be submitted.")
         )
@@ -404,21 +439,68 @@ def assessment_submit(*, user, assessment: Assessment, expected_version: int | N
         if missing:
             raise DomainError(_("The assessment cannot be submitted yet: some answers are missing."), errors=missing)
         before = {"status": locked.status}
-        locked.status = target
+        # A resubmission after a change request goes straight back to the same assessor.
+        resubmitted = locked.status == AssessmentStatus.CHANGES_REQUESTED and locked.assessor_id is not None
+        changed: list[str] = []
+        if resubmitted:
+            changed_answers = locked.answers.filter(changed_since_request=True)
+            changed = list(changed_answers.order_by("indicator__position").values_list("indicator__code", flat=True))
+            changed_answers.update(reviewed=False, updated_at=timezone.now())
+            locked.status = AssessmentStatus.IN_REVIEW
+        else:
+            locked.status = target
         locked.submitted_at = timezone.now()
         locked.version += 1
         locked.save(update_fields=["status", "submitted_at", "version", "updated_at"])
         audit_log(
             actor=user,
-            action="assessment.submitted",
+            action="assessment.resubmitted" if resubmitted else "assessment.submitted",
             assessment=locked,
+            target=locked.assessor.username if resubmitted else "",
             before=before,
-            after={"status": locked.status},
+            after={"status": locked.status, **({"changed": changed} if resubmitted else {})},
         )
+        if resubmitted:
+            notify(
+                users=[locked.assessor],
+                subject=gettext_lazy("Grappe: the assessment of %(cluster)s is back for your review"),
+                template="labelling/email/resubmitted.txt",
+                context={"assessment": locked, "cluster": locked.cluster.name, "changed": changed},
+            )
     assessment.status = locked.status
     assessment.submitted_at = locked.submitted_at
     assessment.version = locked.version
     return locked
+
+
+def assessment_withdraw(*, user, assessment: Assessment) -> None:
+    """A manager withdraws (deletes) a draft: its answers and evidence files go; the audit trail keeps the
+    withdrawal on the cluster. Anything beyond a draft is refused."""
+    if not can(user, "assessment.view", assessment) or not can(user, "assessment.create", assessment.cluster):
+        raise NotFound()
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=assessment.pk)
+        if not can(user, "assessment.withdraw", locked):
+            raise InvalidTransition(_("Only a draft can be withdrawn; a submitted assessment follows its review."))
+        files = [(e.file.storage, e.file.name) for e in Evidence.objects.filter(answer__assessment=locked)]
+        progress = assessment_progress(assessment=locked)
+        audit_log(
+            actor=user,
+            action="assessment.withdrawn",
+            cluster=locked.cluster,
+            target=str(locked.reference_year),
+            before={
+                "assessment": locked.pk,
+                "reference_year": locked.reference_year,
+                "status": locked.status,
+                "answered": progress["answered"],
+                "evidence_files": progress["evidence_files"],
+            },
+            after=None,
+        )
+        locked.delete()
+        for storage, name in files:
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 def _previous_validated(assessment: Assessment):

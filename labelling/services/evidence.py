@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from core.exceptions import DomainError, InvalidTransition
 from core.files import UnsupportedFile, safe_filename, sniff_document
-from labelling.models import EDITABLE_STATUSES, Answer, Evidence
+from labelling.models import EDITABLE_STATUSES, Answer, AssessmentStatus, Evidence
 
 
 def _read_limited(upload, limit: int) -> bytes | None:
@@ -33,6 +33,13 @@ def _read_limited(upload, limit: int) -> bytes | None:
     if len(data) > limit:
         return None
     return data
+
+
+def _mark_changed_since_request(answer: Answer) -> None:
+    """New or removed evidence after a change request: the answer is reviewed again after the resubmission."""
+    if answer.assessment.status == AssessmentStatus.CHANGES_REQUESTED and not answer.changed_since_request:
+        Answer.objects.filter(pk=answer.pk).update(changed_since_request=True)
+        answer.changed_since_request = True
 
 
 def evidence_add(*, user, answer: Answer, upload, document_date: datetime.date | None) -> Evidence:
@@ -77,6 +84,7 @@ def evidence_add(*, user, answer: Answer, upload, document_date: datetime.date |
         stored, storage = evidence.file.name, evidence.file.storage
         try:  # a failure after the file was written must not leave it behind
             evidence.save()
+            _mark_changed_since_request(locked)
             audit_log(
                 actor=user,
                 action="evidence.added",
@@ -109,5 +117,6 @@ def evidence_delete(*, user, evidence: Evidence) -> None:
             target=locked.answer.indicator.code,
             before={"file": locked.original_name, "date": locked.document_date and locked.document_date.isoformat()},
         )
+        _mark_changed_since_request(locked.answer)
         locked.delete()
         transaction.on_commit(lambda: storage.delete(name))

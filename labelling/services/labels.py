@@ -67,7 +67,8 @@ def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetim
         label.save(update_fields=["certificate_number", "updated_at"])
         for old in superseded:
             old.status = LabelStatus.EXPIRED
-            old.save(update_fields=["status", "updated_at"])
+            old.superseded_by = label
+            old.save(update_fields=["status", "superseded_by", "updated_at"])
             audit_log(
                 actor=user,
                 action="label.superseded",

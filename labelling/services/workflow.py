@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can
+from accounts.selectors import administrators, assessors_offered_for
 from audit.services import audit_log
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
 from indicators import values
@@ -110,6 +111,12 @@ def assessment_assign(*, user, assessment: Assessment, assessor) -> Assessment:
     _require_admin(user, "assessment.assign", assessment)
     if not can(assessor, "review.take"):
         raise DomainError(_("Choose an assessor."), errors={"assessor": [_("This user is not an assessor.")]})
+    _require_offered(assessment, assessor)
+    if assessment.second_assessor_id == assessor.pk:
+        raise DomainError(
+            _("Choose an assessor."),
+            errors={"assessor": [_("This assessor is already the second assessor of this assessment.")]},
+        )
     with transaction.atomic():
         locked = _lock(assessment)
         target = require_step(
@@ -139,13 +146,49 @@ def assessment_assign(*, user, assessment: Assessment, assessor) -> Assessment:
     return locked
 
 
+def _require_status(assessment: Assessment, *statuses: str, message=None) -> None:
+    """For the steps of the review cycle that are not a status transition of ``TRANSITIONS`` (declaring a
+    conflict, the second assessor's countersignature)."""
+    if assessment.status not in statuses:
+        raise InvalidTransition(message)
+
+
+def _require_offered(assessment: Assessment, assessor) -> None:
+    """An assessor who declared a conflict of interest with the cluster is never assigned to it again."""
+    if not assessors_offered_for(assessment.cluster).filter(pk=assessor.pk).exists():
+        raise DomainError(
+            _("Choose an assessor."),
+            errors={"assessor": [_("This assessor declared a conflict of interest with this cluster.")]},
+        )
+
+
+# The statuses in which the second assessor (Gold) follows the assessment and may declare a conflict.
+SECOND_ASSESSOR_STATUSES = (
+    AssessmentStatus.SUBMITTED,
+    AssessmentStatus.IN_REVIEW,
+    AssessmentStatus.CHANGES_REQUESTED,
+    AssessmentStatus.VALIDATED,
+)
+
+
+def _require_declaring_assessor(user, locked: Assessment) -> None:
+    """The first assessor declares while the assessment is in review; the second one until the decision."""
+    if not can(user, "assessment.declare_conflict", locked):
+        raise NotFound()
+    if can(user, "assessment.assessor", locked):
+        _require_status(locked, AssessmentStatus.IN_REVIEW)
+    else:
+        _require_status(locked, *SECOND_ASSESSOR_STATUSES)
+
+
 def review_declare_no_conflict(*, user, assessment: Assessment) -> Review:
-    """The assigned assessor declares no conflict of interest; required before any review action."""
-    _require_assigned_assessor(user, assessment)
+    """The assigned assessor (or the second assessor) declares no conflict of interest; required before any
+    review action (or countersignature)."""
+    if not can(user, "assessment.declare_conflict", assessment):
+        raise NotFound()
     with transaction.atomic():
         locked = _lock(assessment)
-        _require_assigned_assessor(user, locked)
-        require_step(locked, "declare_no_conflict")
+        _require_declaring_assessor(user, locked)
         review, _created = Review.objects.get_or_create(assessment=locked, assessor=user)
         if review.no_conflict_declared_at is not None:
             return review
@@ -161,6 +204,226 @@ def review_declare_no_conflict(*, user, assessment: Assessment) -> Review:
             after={"no_conflict_declared": True},
         )
     return review
+
+
+CONFLICT_REASON_MAX_LENGTH = 4000
+
+
+def review_declare_conflict(*, user, assessment: Assessment, reason: str) -> Assessment:
+    """The assigned assessor declares a conflict of interest with a reason.
+
+    The first assessor is unassigned and the assessment returns to *submitted* (the answers they reviewed
+    lose that review: a new assessor starts afresh); a second assessor is only unassigned. Either way the
+    assessor loses access at once, is no longer offered for this cluster's assessments, the administrators
+    are e-mailed and the declaration is audited.
+    """
+    if not can(user, "assessment.declare_conflict", assessment):
+        raise NotFound()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Say what the conflict of interest is."), errors={"reason": [_("Say what the conflict of interest is.")]}
+        )
+    if len(reason) > CONFLICT_REASON_MAX_LENGTH:
+        raise DomainError(
+            _("Say what the conflict of interest is."),
+            errors={"reason": [_("Keep this under %(max)d characters.") % {"max": CONFLICT_REASON_MAX_LENGTH}]},
+        )
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require_declaring_assessor(user, locked)
+        first = can(user, "assessment.assessor", locked)
+        review, _created = Review.objects.get_or_create(assessment=locked, assessor=user)
+        review.conflict_declared = True
+        review.conflict_details = reason
+        review.conflict_declared_at = timezone.now()
+        review.no_conflict_declared_at = None
+        review.save(
+            update_fields=[
+                "conflict_declared",
+                "conflict_details",
+                "conflict_declared_at",
+                "no_conflict_declared_at",
+                "updated_at",
+            ]
+        )
+        before = {"status": locked.status, "assessor": user.username, "role": "first" if first else "second"}
+        if first:
+            locked.assessor = None
+            locked.status = AssessmentStatus.SUBMITTED
+            reviewed = list(locked.answers.filter(reviewed=True).values_list("pk", flat=True))
+            locked.answers.filter(pk__in=reviewed).update(
+                reviewed=False,
+                validated_number=None,
+                validated_option="",
+                justification="",
+                assessor_comment="",
+                version=models.F("version") + 1,
+                updated_at=timezone.now(),
+            )
+            fields = ["assessor", "status"]
+        else:
+            locked.second_assessor = None
+            fields = ["second_assessor"]
+        locked.version += 1
+        locked.save(update_fields=[*fields, "version", "updated_at"])
+        audit_log(
+            actor=user,
+            action="review.conflict_declared",
+            assessment=locked,
+            target=user.username,
+            before=before,
+            after={"status": locked.status, "assessor": None, "reason": reason},
+        )
+        notify(
+            users=list(administrators()),
+            subject=gettext_lazy("Grappe: conflict of interest declared on the assessment of %(cluster)s"),
+            template="labelling/email/conflict_declared.txt",
+            context={
+                "assessment": locked,
+                "cluster": locked.cluster.name,
+                "assessor": user.get_full_name() or user.username,
+                "reason": reason,
+                "second": not first,
+            },
+        )
+    return locked
+
+
+def assessment_assign_second(*, user, assessment: Assessment, assessor) -> Assessment:
+    """An administrator gives the assessment a second assessor, who countersigns the review (Gold)."""
+    _require_admin(user, "assessment.assign", assessment)
+    if assessor is None or not can(assessor, "review.take"):
+        raise DomainError(_("Choose an assessor."), errors={"assessor": [_("This user is not an assessor.")]})
+    _require_offered(assessment, assessor)
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require_status(
+            locked,
+            *SECOND_ASSESSOR_STATUSES,
+            message=_("A second assessor can be assigned once the assessment is submitted and until the decision."),
+        )
+        if locked.assessor_id == assessor.pk:
+            raise DomainError(
+                _("Choose an assessor."),
+                errors={"assessor": [_("The second assessor must be another person than the first one.")]},
+            )
+        if locked.second_assessor_id == assessor.pk:
+            return locked
+        before = {"second_assessor": locked.second_assessor.username if locked.second_assessor else None}
+        locked.second_assessor = assessor
+        locked.version += 1
+        locked.save(update_fields=["second_assessor", "version", "updated_at"])
+        audit_log(
+            actor=user,
+            action="assessment.second_assigned",
+            assessment=locked,
+            target=assessor.username,
+            before=before,
+            after={"second_assessor": assessor.username},
+        )
+        notify(
+            users=[assessor],
+            subject=gettext_lazy("Grappe: countersign the review of %(cluster)s"),
+            template="labelling/email/second_assigned.txt",
+            context={"assessment": locked, "cluster": locked.cluster.name},
+        )
+    return locked
+
+
+def _second_review(user, locked: Assessment) -> Review:
+    if not can(user, "assessment.countersign", locked):
+        raise NotFound()
+    _require_status(
+        locked, AssessmentStatus.VALIDATED, message=_("The review can be countersigned once it is validated.")
+    )
+    review = review_for(assessment=locked, assessor=user)
+    if review is None or review.no_conflict_declared_at is None:
+        raise InvalidTransition(_("Declare that you have no conflict of interest before countersigning."))
+    return review
+
+
+def review_countersign(*, user, assessment: Assessment) -> Review:
+    """The second assessor countersigns the validated review (required before a Gold decision)."""
+    if not can(user, "assessment.countersign", assessment):
+        raise NotFound()
+    with transaction.atomic():
+        locked = _lock(assessment)
+        review = _second_review(user, locked)
+        before = {"countersigned": review.countersigned_at is not None, "disagreement": review.disagreement}
+        review.countersigned_at = timezone.now()
+        review.disagreed_at = None
+        review.disagreement = ""
+        review.save(update_fields=["countersigned_at", "disagreed_at", "disagreement", "updated_at"])
+        audit_log(
+            actor=user,
+            action="review.countersigned",
+            assessment=locked,
+            target=user.username,
+            before=before,
+            after={"countersigned": True},
+        )
+    return review
+
+
+def review_disagree(*, user, assessment: Assessment, reason: str) -> Review:
+    """The second assessor records a disagreement with the review, with a reason (a Gold decision stays
+    refused; the administrators see the reason)."""
+    if not can(user, "assessment.countersign", assessment):
+        raise NotFound()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Give the reason for your disagreement."),
+            errors={"reason": [_("Give the reason for your disagreement.")]},
+        )
+    if len(reason) > JUSTIFICATION_MAX_LENGTH:
+        raise DomainError(
+            _("Give the reason for your disagreement."),
+            errors={"reason": [_("Keep this under %(max)d characters.") % {"max": JUSTIFICATION_MAX_LENGTH}]},
+        )
+    with transaction.atomic():
+        locked = _lock(assessment)
+        review = _second_review(user, locked)
+        before = {"countersigned": review.countersigned_at is not None, "disagreement": review.disagreement}
+        review.countersigned_at = None
+        review.disagreed_at = timezone.now()
+        review.disagreement = reason
+        review.save(update_fields=["countersigned_at", "disagreed_at", "disagreement", "updated_at"])
+        audit_log(
+            actor=user,
+            action="review.disagreed",
+            assessment=locked,
+            target=user.username,
+            before=before,
+            after={"countersigned": False, "disagreement": reason},
+        )
+        notify(
+            users=list(administrators()),
+            subject=gettext_lazy("Grappe: the second assessor disagrees with the review of %(cluster)s"),
+            template="labelling/email/disagreed.txt",
+            context={
+                "assessment": locked,
+                "cluster": locked.cluster.name,
+                "assessor": user.get_full_name() or user.username,
+                "reason": reason,
+            },
+        )
+    return review
+
+
+def countersignature_state(*, assessment: Assessment) -> dict:
+    """Whether a Gold decision may be taken: the framework's rule and the second assessor's answer."""
+    required = bool(assessment.framework.gold_countersignature)
+    review = review_for(assessment=assessment, assessor=assessment.second_assessor)
+    return {
+        "required": required,
+        "second_assessor": assessment.second_assessor,
+        "review": review,
+        "countersigned": bool(review and review.countersigned_at),
+        "disagreement": review.disagreement if review and review.disagreed_at else "",
+        "gold_allowed": (not required) or bool(review and review.countersigned_at),
+    }
 
 
 # --- review -----------------------------------------------------------------------------------------
@@ -267,14 +530,40 @@ def answer_review(
     return locked
 
 
-def assessment_request_changes(*, user, assessment: Assessment, comment: str) -> Assessment:
-    """The assessor sends the assessment back to the manager: in review → changes requested."""
+REQUEST_MAX_LENGTH = 4000
+
+
+def assessment_request_changes(
+    *, user, assessment: Assessment, comment: str = "", requests: dict[str, str] | None = None
+) -> Assessment:
+    """The assessor sends the assessment back to the manager: in review → changes requested.
+
+    ``comment`` is the general request; ``requests`` maps indicator codes to a request on that indicator
+    (shown to the manager beside the answer). At least one of them is needed. The answers' "changed since
+    the request" marks start afresh: what the manager changes from now on is reviewed again after the
+    resubmission.
+    """
     _require_assigned_assessor(user, assessment)
     comment = (comment or "").strip()
-    if not comment:
-        raise DomainError(
-            _("Say what the manager should change."), errors={"comment": [_("Say what the manager should change.")]}
+    requests = {str(code).strip(): (text or "").strip() for code, text in (requests or {}).items()}
+    requests = {code: text for code, text in requests.items() if text}
+    errors: dict[str, list[str]] = {}
+    if not comment and not requests:
+        errors["comment"] = [_("Say what the manager should change, in general or on named indicators.")]
+    if len(comment) > REQUEST_MAX_LENGTH:
+        errors["comment"] = [_("Keep this under %(max)d characters.") % {"max": REQUEST_MAX_LENGTH}]
+    codes = set(assessment.answers.values_list("indicator__code", flat=True))
+    unknown = sorted(code for code in requests if code not in codes)
+    if unknown:
+        errors["requests"] = [_("Unknown indicator: %(codes)s.") % {"codes": ", ".join(unknown)}]
+    too_long = sorted(code for code, text in requests.items() if len(text) > REQUEST_MAX_LENGTH)
+    if too_long:
+        errors.setdefault("requests", []).append(
+            _("Keep each request under %(max)d characters (%(codes)s).")
+            % {"max": REQUEST_MAX_LENGTH, "codes": ", ".join(too_long)}
         )
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
     with transaction.atomic():
         locked = _lock(assessment)
         _require_assigned_assessor(user, locked)
@@ -286,20 +575,97 @@ def assessment_request_changes(*, user, assessment: Assessment, comment: str) ->
         locked.save(update_fields=["status", "version", "updated_at"])
         review.comment = comment
         review.save(update_fields=["comment", "updated_at"])
+        answers = list(locked.answers.select_related("indicator"))
+        for answer in answers:
+            answer.change_request = requests.get(answer.indicator.code, "")
+            answer.changed_since_request = False
+        Answer.objects.bulk_update(answers, ["change_request", "changed_since_request"])
         audit_log(
             actor=user,
             action="assessment.changes_requested",
             assessment=locked,
             before=before,
-            after={"status": locked.status, "comment": comment},
+            after={"status": locked.status, "comment": comment, "requests": requests},
         )
+        by_position = {a.indicator.code: a.indicator for a in answers}
         notify(
             users=_managers(locked),
             subject=gettext_lazy("Grappe: changes requested on the assessment %(of_cluster)s"),
             template="labelling/email/changes_requested.txt",
-            context={"assessment": locked, "cluster": locked.cluster.name, "comment": comment},
+            context={
+                "assessment": locked,
+                "cluster": locked.cluster.name,
+                "comment": comment,
+                "requests": [
+                    {"code": code, "text": text}
+                    for code, text in sorted(requests.items(), key=lambda item: by_position[item[0]].position)
+                ],
+            },
         )
     return locked
+
+
+def answers_accept_remaining(*, user, assessment: Assessment, category_code: str) -> list[str]:
+    """Accept, in one action, every answer of a category that still needs a review and has a declared value.
+
+    Each acceptance is a separate ``answer.accepted`` event of the audit trail. Returns the codes accepted.
+    """
+    _require_assigned_assessor(user, assessment)
+    if not assessment.framework.categories.filter(code=category_code).exists():
+        raise DomainError(_("Unknown category."), errors={"category": [_("Unknown category.")]})
+    accepted = []
+    with transaction.atomic():
+        locked_assessment = _lock(assessment)
+        _require_assigned_assessor(user, locked_assessment)
+        _require_status(locked_assessment, AssessmentStatus.IN_REVIEW)
+        _require_no_conflict_declared(locked_assessment, user)
+        answers = (
+            Answer.objects.select_for_update(of=("self",))
+            .select_related("indicator")
+            .filter(assessment=locked_assessment, indicator__category__code=category_code)
+            .order_by("indicator__position")
+        )
+        for answer in answers:
+            if not answer_needs_review(answer) or answer.declared is None:
+                continue
+            before = {
+                "reviewed": answer.reviewed,
+                "validated": _json(answer_validated_value(answer)),
+                "justification": answer.justification,
+                "assessor_comment": answer.assessor_comment,
+            }
+            answer.validated_number = answer.declared_number
+            answer.validated_option = answer.declared_option
+            answer.justification = ""
+            answer.reviewed = True
+            answer.version += 1
+            answer.save(
+                update_fields=[
+                    "validated_number",
+                    "validated_option",
+                    "justification",
+                    "reviewed",
+                    "version",
+                    "updated_at",
+                ]
+            )
+            audit_log(
+                actor=user,
+                action="answer.accepted",
+                assessment=locked_assessment,
+                target=answer.indicator.code,
+                before=before,
+                after={
+                    "reviewed": True,
+                    "declared": _json(answer_declared_value(answer)),
+                    "validated": _json(answer_validated_value(answer)),
+                    "justification": "",
+                    "assessor_comment": answer.assessor_comment,
+                    "bulk": True,
+                },
+            )
+            accepted.append(answer.indicator.code)
+    return accepted
 
 
 def assessment_validate(*, user, assessment: Assessment, recommended_level: str = "") -> Assessment:
@@ -385,6 +751,30 @@ def assessment_score(*, assessment: Assessment, today: datetime.date | None = No
     )
 
 
+class CountersignatureRequired(InvalidTransition):
+    default_message = gettext_lazy(
+        "A Gold label needs the second assessor's countersignature of the review before the decision."
+    )
+
+
+def _require_countersignature(locked: Assessment) -> None:
+    state = countersignature_state(assessment=locked)
+    if state["gold_allowed"]:
+        return
+    if state["second_assessor"] is None:
+        message = _(
+            "A Gold label is assessed by two experts: assign a second assessor, who countersigns the review, "
+            "before deciding Gold."
+        )
+    elif state["disagreement"]:
+        message = _(
+            "The second assessor disagrees with the review: Gold cannot be decided. Their reason: %(reason)s"
+        ) % {"reason": state["disagreement"]}
+    else:
+        message = _("A Gold label needs the second assessor's countersignature: it has not been given yet.")
+    raise CountersignatureRequired(message, errors={"level": [message]})
+
+
 def assessment_decide(*, user, assessment: Assessment, level: str | None = None, reason: str = "") -> Decision:
     """An administrator decides on a validated assessment: validated → decided, and a label is issued
     when the level is not "none". ``level`` defaults to the computed one; a different level needs a reason.
@@ -407,6 +797,8 @@ def assessment_decide(*, user, assessment: Assessment, level: str | None = None,
                 _("Give the reason for deciding another level than the computed one."),
                 errors={"reason": [_("Give the reason for deciding another level than the computed one.")]},
             )
+        if decided == Level.GOLD:
+            _require_countersignature(locked)
         today = timezone.localdate()
         decision = Decision.objects.create(
             assessment=locked,

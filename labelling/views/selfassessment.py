@@ -10,11 +10,12 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can, require
-from core.exceptions import ConflictError, DomainError, InvalidTransition
+from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
 from core.forms import apply_domain_errors
 from indicators import values
 from labelling.forms_selfassessment import (
@@ -26,7 +27,7 @@ from labelling.forms_selfassessment import (
     value_field_name,
     version_field_name,
 )
-from labelling.models import Answer, Assessment
+from labelling.models import Answer, Assessment, AssessmentStatus
 from labelling.reporting import level_path_for
 from labelling.selectors import assessments_visible_to
 from labelling.services.answers import (
@@ -39,13 +40,16 @@ from labelling.services.answers import (
     assessment_eligibility_save,
     assessment_evidence_missing,
     assessment_missing,
+    assessment_missing_items,
     assessment_progress,
     assessment_score_preview,
     assessment_submit,
     indicator_expects_evidence,
     value_display,
 )
+from labelling.services.answers import assessment_withdraw as assessment_withdraw_service
 from labelling.services.proposals import assessment_refresh_proposals
+from labelling.services.workflow import answer_validated_value
 
 # --- lookups ------------------------------------------------------------------------------------
 
@@ -152,6 +156,13 @@ def _answer_rows(assessment: Assessment, answers, form: CategoryAnswersForm | No
                 "evidence": list(answer.evidence.all()),
                 "expects_evidence": indicator_expects_evidence(indicator),
                 "needs_comment": answer_needs_comment(answer),
+                # after validation, the value the assessor validated (and the correction's justification)
+                "show_validated": assessment.status in (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
+                and answer.reviewed,
+                "validated": value_display(
+                    indicator=indicator,
+                    value=answer_validated_value(answer) if answer.reviewed else None,
+                ),
             }
         )
     return rows
@@ -167,7 +178,8 @@ def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
 
     cluster = cluster_get(user=request.user, pk=cluster_pk)
     may_create = can(request.user, "assessment.create", cluster)
-    form = AssessmentCreateForm(request.POST or None, cluster=cluster) if may_create else None
+    initial = _renewal_initial(cluster, request.GET.get("renew", "")) if request.method == "GET" else {}
+    form = AssessmentCreateForm(request.POST or None, cluster=cluster, initial=initial) if may_create else None
     if request.method == "POST":
         if not may_create:
             raise Http404
@@ -199,6 +211,47 @@ def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
         "labelling/selfassessment/cluster_assessments.html",
         {"cluster": cluster, "assessments": assessments, "form": form, "may_create": may_create},
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _renewal_initial(cluster, renew: str) -> dict:
+    """``?renew=<assessment id>`` (the link of the expiry reminders): the form starts from that assessment,
+    for the year after its reference year (at most the current year)."""
+    if not renew.isdigit():
+        return {}
+    previous = cluster.assessments.filter(pk=int(renew)).first()
+    if previous is None:
+        return {}
+    this_year = timezone.localdate().year
+    year = min(max(previous.reference_year + 1, this_year - 1), this_year)
+    return {"previous": previous.pk, "reference_year": year}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw (delete) a draft, after a confirmation page."""
+    assessment = manager_assessment_for(request.user, pk)
+    if not can(request.user, "assessment.withdraw", assessment):
+        messages.error(request, _("Only a draft can be withdrawn; a submitted assessment follows its review."))
+        return redirect("labelling:cluster_assessments", cluster_pk=assessment.cluster_id)
+    if request.method == "POST":
+        try:
+            assessment_withdraw_service(user=request.user, assessment=assessment)
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("The draft assessment for %(year)s has been withdrawn.") % {"year": assessment.reference_year},
+            )
+        return redirect("labelling:cluster_assessments", cluster_pk=assessment.cluster_id)
+    return render(
+        request,
+        "labelling/selfassessment/withdraw.html",
+        {"assessment": assessment, "progress": assessment_progress(assessment=assessment)},
     )
 
 
@@ -428,10 +481,30 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
                 "version": assessment.version,
             }
         )
+    requested = [
+        {"answer": a, "url": reverse("labelling:assessment_fill", args=[assessment.pk, a.indicator.category.code])}
+        for a in answers
+        if a.change_request
+    ]
+    review = None
+    if assessment.status == AssessmentStatus.CHANGES_REQUESTED and assessment.assessor_id:
+        review = assessment.reviews.filter(assessor_id=assessment.assessor_id).first()
+    submit_items = []
+    if submit_errors:
+        for code, category_code, field, sentence in assessment_missing_items(assessment=assessment):
+            url = ""
+            if code:
+                name = value_field_name(code) if field == "value" else comment_field_name(code)
+                url = reverse("labelling:assessment_fill", args=[assessment.pk, category_code]) + f"#id_{name}"
+            submit_items.append({"text": sentence, "url": url})
     return render(
         request,
         "labelling/selfassessment/summary.html",
         {
+            "requested": requested,
+            "changes_comment": review.comment if review else "",
+            "changes_requested": assessment.status == AssessmentStatus.CHANGES_REQUESTED,
+            "submit_items": submit_items,
             "assessment": assessment,
             "preview": preview,
             "by_category": by_category,

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can, require
@@ -20,14 +21,18 @@ from core.exceptions import DomainError, NotFound
 from core.forms import apply_domain_errors
 from core.pagination import page_of
 from labelling import selectors
+from labelling.anomalies import answer_anomalies
 from labelling.forms_workflow import (
     AdminFilterForm,
     AssignForm,
     DecideForm,
+    DeclareConflictForm,
+    DisagreeForm,
     ReportRequestForm,
     RequestChangesForm,
     ReviewAnswerForm,
     RevokeForm,
+    SecondAssessorForm,
     ValidateForm,
 )
 from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Label, LabelStatus, Level
@@ -55,15 +60,16 @@ def _evidence_url(evidence) -> str:
         return ""
 
 
-def _answer_rows(assessment: Assessment) -> list[dict]:
+def _answer_rows(assessment: Assessment, *, anomalies: bool = False, changes_form=None) -> list[dict]:
     from labelling.services.answers import value_display
 
     rows = []
-    answers = (
+    answers = list(
         assessment.answers.select_related("indicator", "indicator__category")
         .prefetch_related("evidence")
         .order_by("indicator__position")
     )
+    flags = answer_anomalies(assessment=assessment, answers=answers) if anomalies else {}
     for answer in answers:
         indicator = answer.indicator
         rows.append(
@@ -74,34 +80,72 @@ def _answer_rows(assessment: Assessment) -> list[dict]:
                 "declared": value_display(indicator=indicator, value=services.answer_declared_value(answer)),
                 "validated": value_display(indicator=indicator, value=services.answer_validated_value(answer)),
                 "needs_review": services.answer_needs_review(answer),
+                "changed": answer.changed_since_request,
+                "anomalies": flags.get(indicator.code, []),
                 "criterion": selectors.indicator_criterion(indicator),
                 "evidence": [{"file": e, "url": _evidence_url(e)} for e in answer.evidence.all()],
+                "request_field": changes_form[changes_form.field_name(indicator.code)] if changes_form else None,
             }
         )
     return rows
+
+
+def _by_category(rows: list[dict]) -> list[dict]:
+    """The answer rows grouped by category, with what is left to review in each."""
+    groups: list[dict] = []
+    for row in rows:
+        if not groups or groups[-1]["category"].pk != row["category"].pk:
+            groups.append({"category": row["category"], "rows": [], "remaining": 0})
+        groups[-1]["rows"].append(row)
+        if row["needs_review"] and row["answer"].is_answered:
+            groups[-1]["remaining"] += 1
+    return groups
 
 
 def _detail_context(request, assessment: Assessment, **forms) -> dict:
     user = request.user
     is_admin = can(user, "assessment.assign", assessment)
     is_assessor = can(user, "assessment.assessor", assessment)
+    is_second = can(user, "assessment.countersign", assessment)
     review = services.review_for(assessment=assessment, assessor=assessment.assessor)
     no_conflict = bool(review and review.no_conflict_declared_at)
+    second = services.countersignature_state(assessment=assessment)
+    second_review = second["review"]
+    second_no_conflict = bool(second_review and second_review.no_conflict_declared_at)
     result = provisional = None
-    if is_admin or is_assessor:
+    if is_admin or is_assessor or is_second:
         try:
             result, provisional = selectors.assessment_result(assessment=assessment)
         except Exception:  # noqa: BLE001 - an answer the current framework refuses must not hide the page
             result = None
     decision = Decision.objects.filter(assessment=assessment).select_related("decided_by").first()
     label = Label.objects.filter(assessment=assessment).first()
-    rows = _answer_rows(assessment)
     status = assessment.status
+    can_review = is_assessor and status == AssessmentStatus.IN_REVIEW and no_conflict
+    codes = list(assessment.answers.order_by("indicator__position").values_list("indicator__code", flat=True))
+    changes_form = forms.get("changes_form") or RequestChangesForm(codes=codes)
+    rows = _answer_rows(
+        assessment,
+        anomalies=(is_assessor or is_admin) and status != AssessmentStatus.DECIDED,
+        changes_form=changes_form if can_review else None,
+    )
+    second_statuses = services.SECOND_ASSESSOR_STATUSES
     context = {
         "assessment": assessment,
         "cluster": assessment.cluster,
         "rows": rows,
+        "categories": _by_category(rows),
+        "requested_rows": [r for r in rows if r["answer"].change_request],
         "missing_review": [r["indicator"].code for r in rows if r["needs_review"]],
+        "changed_to_review": [r["indicator"].code for r in rows if r["needs_review"] and r["changed"]],
+        "flagged": [r["indicator"].code for r in rows if r["anomalies"]],
+        "is_second": is_second,
+        "second": second,
+        "second_no_conflict": second_no_conflict,
+        "can_declare_second": is_second and status in second_statuses and not second_no_conflict,
+        "can_countersign": is_second and status == AssessmentStatus.VALIDATED and second_no_conflict,
+        "can_assign_second": is_admin and status in second_statuses,
+        "gold_blocked": status == AssessmentStatus.VALIDATED and not second["gold_allowed"],
         "is_admin": is_admin,
         "is_assessor": is_assessor,
         "review": review,
@@ -118,12 +162,25 @@ def _detail_context(request, assessment: Assessment, **forms) -> dict:
         "can_benchmark": can(user, "assessment.benchmark", assessment),
         "can_assign": is_admin and status in (AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW),
         "can_declare": is_assessor and status == AssessmentStatus.IN_REVIEW and not no_conflict,
-        "can_review": is_assessor and status == AssessmentStatus.IN_REVIEW and no_conflict,
+        "can_review": can_review,
         "can_decide": is_admin and status == AssessmentStatus.VALIDATED,
         "can_revoke": is_admin and label is not None and label.status == LabelStatus.ACTIVE,
         "can_edit": can(user, "assessment.edit", assessment),
-        "assign_form": forms.get("assign_form") or AssignForm(initial={"assessor": assessment.assessor_id}),
-        "changes_form": forms.get("changes_form") or RequestChangesForm(),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(
+            initial={"assessor": assessment.assessor_id},
+            cluster=assessment.cluster,
+            exclude=[assessment.second_assessor_id],
+        ),
+        "second_form": forms.get("second_form")
+        or SecondAssessorForm(
+            initial={"assessor": assessment.second_assessor_id},
+            cluster=assessment.cluster,
+            exclude=[assessment.assessor_id],
+        ),
+        "conflict_form": forms.get("conflict_form") or DeclareConflictForm(),
+        "disagree_form": forms.get("disagree_form") or DisagreeForm(),
+        "changes_form": changes_form,
         "validate_form": forms.get("validate_form")
         or ValidateForm(initial={"recommended_level": result.level if result is not None else ""}),
         "decide_form": forms.get("decide_form")
@@ -138,6 +195,8 @@ def _detail_context(request, assessment: Assessment, **forms) -> dict:
 # The flag under which the detail page shows each step's form.
 FORM_SHOWN_BY = {
     "assign_form": "can_assign",
+    "second_form": "can_assign_second",
+    "disagree_form": "can_countersign",
     "validate_form": "can_review",
     "changes_form": "can_review",
     "decide_form": "can_decide",
@@ -191,7 +250,8 @@ def assessment_assign(request, pk: int):
 @login_required
 @require_POST
 def assessment_declare_no_conflict(request, pk: int):
-    assessment = _assigned_assessment_for(request, pk)
+    assessment = _assessment_for(request, pk)
+    require(request.user, "assessment.declare_conflict", assessment)  # the first or the second assessor
     try:
         services.review_declare_no_conflict(user=request.user, assessment=assessment)
     except NotFound as exc:
@@ -251,11 +311,15 @@ def answer_review(request, pk: int, code: str):
 @require_POST
 def assessment_request_changes(request, pk: int):
     assessment = _assigned_assessment_for(request, pk)
-    form = RequestChangesForm(request.POST)
+    codes = list(assessment.answers.order_by("indicator__position").values_list("indicator__code", flat=True))
+    form = RequestChangesForm(request.POST, codes=codes)
     if form.is_valid():
         try:
             services.assessment_request_changes(
-                user=request.user, assessment=assessment, comment=form.cleaned_data["comment"]
+                user=request.user,
+                assessment=assessment,
+                comment=form.cleaned_data["comment"],
+                requests=form.requests(),
             )
         except NotFound as exc:
             raise Http404 from exc
@@ -264,6 +328,107 @@ def assessment_request_changes(request, pk: int):
         else:
             return _done(request, assessment, _("The manager has been asked to make changes."))
     return render_assessment_detail(request, assessment, status=400, changes_form=form)
+
+
+@login_required
+@require_POST
+def assessment_declare_conflict(request, pk: int):
+    """The assessor declares a conflict of interest: they are unassigned and lose access at once."""
+    assessment = _assessment_for(request, pk)
+    require(request.user, "assessment.declare_conflict", assessment)
+    form = DeclareConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_declare_conflict(
+                user=request.user, assessment=assessment, reason=form.cleaned_data["reason"]
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "You declared a conflict of interest: you are no longer assigned to this assessment, and the "
+                    "administrators have been told."
+                ),
+            )
+            return redirect("labelling:assessor_dashboard")
+    return _render_detail(request, assessment, status=400, conflict_form=form)
+
+
+@login_required
+@require_POST
+def assessment_assign_second(request, pk: int):
+    assessment = _assessment_for(request, pk)
+    require(request.user, "assessment.assign", assessment)
+    form = SecondAssessorForm(request.POST, cluster=assessment.cluster, exclude=[assessment.assessor_id])
+    if form.is_valid():
+        try:
+            services.assessment_assign_second(
+                user=request.user, assessment=assessment, assessor=form.cleaned_data["assessor"]
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            return _done(request, assessment, _("The second assessor is assigned."))
+    return _render_detail(request, assessment, status=400, second_form=form)
+
+
+@login_required
+@require_POST
+def assessment_countersign(request, pk: int):
+    assessment = _assessment_for(request, pk)
+    require(request.user, "assessment.countersign", assessment)
+    try:
+        services.review_countersign(user=request.user, assessment=assessment)
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("labelling:assessment_detail", pk=assessment.pk)
+    return _done(request, assessment, _("You countersigned the review."))
+
+
+@login_required
+@require_POST
+def assessment_disagree(request, pk: int):
+    assessment = _assessment_for(request, pk)
+    require(request.user, "assessment.countersign", assessment)
+    form = DisagreeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_disagree(user=request.user, assessment=assessment, reason=form.cleaned_data["reason"])
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            return _done(request, assessment, _("Your disagreement is recorded; the administrators have been told."))
+    return _render_detail(request, assessment, status=400, disagree_form=form)
+
+
+@login_required
+@require_POST
+def answers_accept_category(request, pk: int, category_code: str):
+    """Accept every remaining answer of one category (each acceptance is audited on its own)."""
+    assessment = _assigned_assessment_for(request, pk)
+    try:
+        accepted = services.answers_accept_remaining(
+            user=request.user, assessment=assessment, category_code=category_code
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("labelling:assessment_detail", pk=assessment.pk)
+    message = ngettext(
+        "%(count)d answer accepted in %(category)s.", "%(count)d answers accepted in %(category)s.", len(accepted)
+    ) % {"count": len(accepted), "category": category_code}
+    return _done(request, assessment, message, f"#category-{category_code}")
 
 
 @login_required
@@ -344,13 +509,17 @@ def admin_dashboard(request):
     )
     page = page_of(request, qs)
     counts = selectors.assessment_counts_by_status(user=request.user)
+    # Evaluated once: iterating the field's choices in the template would query once per row.
+    choices = list(AssignForm().fields["assessor"].choices)
+    conflicts = selectors.conflicted_assessors_by_cluster(cluster_ids={a.cluster_id for a in page})
+    for assessment in page:  # an assessor who declared a conflict with the cluster is not offered
+        excluded = conflicts.get(assessment.cluster_id, set())
+        assessment.offered_choices = [(v, label) for v, label in choices if not v or int(str(v)) not in excluded]
     context = {
         "form": form,
         "page": page,
         "counts": [(value, label, counts.get(value, 0)) for value, label in AssessmentStatus.choices],
         "assign_form": AssignForm(),
-        # Evaluated once: iterating the field's choices in the template would query once per row.
-        "assessor_choices": list(AssignForm().fields["assessor"].choices),
     }
     return render(request, "labelling/admin_dashboard.html", context)
 
@@ -359,6 +528,9 @@ def admin_dashboard(request):
 @require_GET
 def assessor_dashboard(request):
     require(request.user, "review.take")
-    # Bare pagination (issue 12): the assessor's work ordered by status then last change, 50 a page.
-    page = page_of(request, selectors.assessments_for_assessor(user=request.user))
-    return render(request, "labelling/assessor_dashboard.html", {"assessments": list(page), "page": page})
+    page = page_of(request, selectors.assessments_for_assessor(user=request.user), ASSESSOR_PAGE_SIZE)
+    context = {"page": page, "counts": selectors.assessor_counts(user=request.user)}
+    return render(request, "labelling/assessor_dashboard.html", context)
+
+
+ASSESSOR_PAGE_SIZE = 25

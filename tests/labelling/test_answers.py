@@ -58,7 +58,11 @@ def test_create_copies_the_cluster_eligibility_unless_told_otherwise(framework, 
 def test_create_refuses_a_second_open_assessment_for_the_same_year(assessment, cluster, manager):
     with pytest.raises(DomainError) as exc, translation.override("en"):
         assessment_create(user=manager, cluster=cluster, reference_year=2025)
-    assert exc.value.errors == {"reference_year": ["This cluster already has an open assessment for this year."]}
+    assert exc.value.errors == {
+        "reference_year": [
+            "This cluster already has an assessment for 2025: open it from the list, or withdraw it if it is a draft."
+        ]
+    }
     assert Assessment.objects.filter(cluster=cluster).count() == 1
 
 

@@ -23,6 +23,7 @@ from indicators.computations import label_expiry
 from indicators.services import framework_spec_for
 from labelling.models import Assessment, AssessmentStatus, Label, LabelStatus, Report, ReportStatus
 from labelling.tasks import render_report
+from tests import factories
 from tests.labelling.workflow_helpers import value_for
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_the_whole_workflow_through_the_web_pages(
 
     # The assessor declares no conflict, accepts every answer and validates.
     as_assessor = client_for(assessor)
-    assert assessment in as_assessor.get(reverse("labelling:assessor_dashboard")).context["assessments"]
+    assert assessment in as_assessor.get(reverse("labelling:assessor_dashboard")).context["page"]
     response = as_assessor.post(reverse("labelling:assessment_declare_no_conflict", args=[assessment.pk]))
     assert response.status_code == 302
     for answer in assessment.answers.select_related("indicator"):
@@ -111,6 +112,17 @@ def test_the_whole_workflow_through_the_web_pages(
     # The scoring gives the level; the administrator confirms it and the label is issued.
     detail = as_admin.get(reverse("labelling:assessment_detail", args=[assessment.pk]))
     assert detail.context["result"].level == "gold" and detail.context["result"].points == 150
+    # Gold takes two experts: refused until a second assessor countersigns the review.
+    response = as_admin.post(reverse("labelling:assessment_decide", args=[assessment.pk]), {"level": "gold"})
+    assert response.status_code == 400
+    second = factories.AssessorFactory(username="second")
+    response = as_admin.post(
+        reverse("labelling:assessment_assign_second", args=[assessment.pk]), {"assessor": second.pk}
+    )
+    assert response.status_code == 302
+    as_second = client_for(second)
+    assert as_second.post(reverse("labelling:assessment_declare_no_conflict", args=[assessment.pk])).status_code == 302
+    assert as_second.post(reverse("labelling:assessment_countersign", args=[assessment.pk])).status_code == 302
     response = as_admin.post(reverse("labelling:assessment_decide", args=[assessment.pk]), {"level": "gold"})
     assert response.status_code == 302
     label = Label.objects.get(assessment=assessment)
@@ -214,6 +226,14 @@ def test_the_whole_workflow_through_the_api(
     assert response.status_code == 200 and response.json()["validated_on"] == today.isoformat()
     assert as_admin.get(f"{base}/score/").json()["level"] == "gold"
 
+    response = as_admin.post(f"{base}/decide/", {}, format="json")
+    assert response.status_code == 409  # Gold: the second assessor has not countersigned
+    assert response.json()["errors"]["level"]
+    second = factories.AssessorFactory(username="second")
+    assert as_admin.post(f"{base}/assign-second/", {"assessor": second.pk}, format="json").status_code == 200
+    as_second = _api(second)
+    assert as_second.post(f"{base}/declare-no-conflict/").status_code == 200
+    assert as_second.post(f"{base}/countersign/").json()["countersigned_at"]
     response = as_admin.post(f"{base}/decide/", {}, format="json")
     assert response.status_code == 201
     decision = response.json()

@@ -124,7 +124,7 @@ def test_a_second_open_assessment_for_the_same_year_is_refused_on_the_form(
         )
     assert response.status_code == 400
     assert response.context["form"].errors["reference_year"] == [
-        "This cluster already has an open assessment for this year."
+        "This cluster already has an assessment for 2025: open it from the list, or withdraw it if it is a draft."
     ]
     assert Assessment.objects.count() == 1
 

@@ -26,6 +26,7 @@ from labelling.services.workflow import (
 from tests import factories
 from tests.labelling.workflow_helpers import (
     accept_all,
+    countersigned,
     decided,
     in_review,
     submitted,
@@ -227,7 +228,7 @@ def test_request_changes_needs_a_comment(framework, cluster, manager, administra
     assessment = in_review(cluster, manager, administrator, assessor)
     with pytest.raises(DomainError) as exc:
         assessment_request_changes(user=assessor, assessment=assessment, comment="  ")
-    assert exc.value.errors == {"comment": ["Say what the manager should change."]}
+    assert exc.value.errors == {"comment": ["Say what the manager should change, in general or on named indicators."]}
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.IN_REVIEW
 
@@ -242,7 +243,7 @@ def test_request_changes_sends_it_back_and_emails_the_managers(
     assert assessment.status == AssessmentStatus.CHANGES_REQUESTED
     assert assessment.assessor == assessor  # stays assigned
     [event] = _events(assessment, "assessment.changes_requested")
-    assert event.after == {"status": "changes_requested", "comment": "S3: send the member list."}
+    assert event.after == {"status": "changes_requested", "comment": "S3: send the member list.", "requests": {}}
     [message] = mail.outbox
     assert message.to == [manager.email]
     assert "S3: send the member list." in message.body
@@ -253,8 +254,9 @@ def test_after_resubmission_a_changed_answer_needs_a_new_review(framework, clust
     accept_all(assessment, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, comment="Check S3.")
     answer_save(user=manager, answer=_answer(assessment, "S3"), value="60", comment="Recounted.")
-    assessment_submit(user=manager, assessment=assessment)
-    assessment_assign(user=administrator, assessment=assessment, assessor=assessor)
+    assessment_submit(user=manager, assessment=assessment)  # straight back to the same assessor
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.assessor) == (AssessmentStatus.IN_REVIEW, assessor)
     with pytest.raises(DomainError) as exc:
         assessment_validate(user=assessor, assessment=assessment)
     assert exc.value.errors == {"answers": ["S3"]}
@@ -368,7 +370,7 @@ def test_score_ignores_a_previous_assessment_outside_the_silver_window(
 def test_decide_confirms_the_computed_level_and_issues_the_label(
     framework, cluster, manager, administrator, assessor, eager_celery, django_capture_on_commit_callbacks
 ):
-    assessment = validated(cluster, manager, administrator, assessor)
+    assessment = countersigned(validated(cluster, manager, administrator, assessor), administrator)
     with time_machine.travel(datetime.datetime(2026, 3, 15, 10, 0, tzinfo=datetime.UTC)):
         with django_capture_on_commit_callbacks(execute=True):
             decision = assessment_decide(user=administrator, assessment=assessment)

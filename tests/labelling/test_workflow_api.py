@@ -10,7 +10,7 @@ from labelling.models import AssessmentStatus, Label, Report
 from labelling.services.reports import report_render
 from labelling.tasks import render_report
 from tests import factories
-from tests.labelling.workflow_helpers import decided, in_review, submitted, validated
+from tests.labelling.workflow_helpers import countersigned, decided, in_review, submitted, validated
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_request_changes_through_the_api(framework, cluster, manager, administra
 
 
 def test_decide_through_the_api(framework, cluster, manager, administrator, assessor):
-    assessment = validated(cluster, manager, administrator, assessor)
+    assessment = countersigned(validated(cluster, manager, administrator, assessor), administrator)
     url = f"{API}/assessments/{assessment.pk}/decide/"
     assert api(manager).post(url, {}, format="json").status_code == 404
     response = api(administrator).post(url, {"level": "silver"}, format="json")

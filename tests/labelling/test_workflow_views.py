@@ -8,7 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from labelling.models import Answer, AssessmentStatus, Label, LabelStatus
 from tests import factories
-from tests.labelling.workflow_helpers import accept_all, decided, in_review, submitted, validated
+from tests.labelling.workflow_helpers import accept_all, countersigned, decided, in_review, submitted, validated
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +209,10 @@ def test_the_assessor_validates_and_the_administrator_decides(
         "reason": ["Give the reason for deciding another level than the computed one."]
     }
     response = admin.post(reverse("labelling:assessment_decide", args=[assessment.pk]), {"level": "gold", "reason": ""})
+    assert response.status_code == 400  # Gold takes a second assessor's countersignature
+    assert "assign a second assessor" in response.context["decide_form"].errors["level"][0]
+    countersigned(assessment, administrator)
+    response = admin.post(reverse("labelling:assessment_decide", args=[assessment.pk]), {"level": "gold", "reason": ""})
     assert response.status_code == 302
     label = Label.objects.get(assessment=assessment)
     assert label.certificate_number in admin.get(_detail(assessment)).content.decode()
@@ -238,7 +242,7 @@ def test_the_assessor_dashboard_lists_only_assigned_assessments(
     mine = in_review(cluster, manager, administrator, assessor)
     in_review(other_cluster, other_manager, administrator, other_assessor)
     response = client_for(assessor).get(reverse("labelling:assessor_dashboard"))
-    assert response.context["assessments"] == [mine]
+    assert list(response.context["page"]) == [mine]
     assert client_for(manager).get(reverse("labelling:assessor_dashboard")).status_code == 404
 
 

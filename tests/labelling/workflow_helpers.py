@@ -10,8 +10,10 @@ from labelling.services.answers import answer_save, assessment_create, assessmen
 from labelling.services.workflow import (
     answer_review,
     assessment_assign,
+    assessment_assign_second,
     assessment_decide,
     assessment_validate,
+    review_countersign,
     review_declare_no_conflict,
 )
 
@@ -71,7 +73,21 @@ def validated(cluster, manager, administrator, assessor, **kwargs) -> Assessment
     return assessment_validate(user=assessor, assessment=assessment)
 
 
-def decided(cluster, manager, administrator, assessor, **kwargs):
+def countersigned(assessment: Assessment, administrator, second=None) -> Assessment:
+    """A second assessor (made if not given) declares no conflict and countersigns the validated review, as a
+    Gold decision of ecei-31 requires."""
+    from tests import factories
+
+    second = second or factories.AssessorFactory(username=f"second-{assessment.pk}")
+    assessment = assessment_assign_second(user=administrator, assessment=assessment, assessor=second)
+    review_declare_no_conflict(user=second, assessment=assessment)
+    review_countersign(user=second, assessment=assessment)
+    return Assessment.objects.get(pk=assessment.pk)
+
+
+def decided(cluster, manager, administrator, assessor, *, countersign: bool = True, **kwargs):
     assessment = validated(cluster, manager, administrator, assessor, **kwargs)
+    if countersign:
+        assessment = countersigned(assessment, administrator)
     decision = assessment_decide(user=administrator, assessment=assessment)
     return decision
