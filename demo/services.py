@@ -239,6 +239,11 @@ def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
         return "in review"
     _review(assessment=assessment, assessor=assessor, share=1.0, rng=rng)
     assessment = workflow.assessment_validate(user=assessor, assessment=assessment, recommended_level=demo.scenario)
+    if workflow.assessment_score(assessment=assessment).level == "gold":  # two experts: a countersignature
+        second = users["assessor2"]
+        assessment = workflow.assessment_assign_second(user=admin, assessment=assessment, assessor=second)
+        workflow.review_declare_no_conflict(user=second, assessment=assessment)
+        workflow.review_countersign(user=second, assessment=assessment)
     decision = workflow.assessment_decide(user=admin, assessment=assessment)
     return f"decided: {decision.level}"
 
