@@ -45,6 +45,7 @@ def browser_page(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="fr-FR")
         page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # "Submit the assessment?": yes
         page.set_default_timeout(15_000)
         try:
             yield page
