@@ -413,6 +413,30 @@ PAGE_CASES: dict[str, Case] = {
     "labelling:assessment_declare_no_conflict": Case(  # already declared in the world: refused
         "assessor", lambda w: {"pk": w.in_review.pk}, lambda w: {}, valid_passes=False
     ),
+    "labelling:assessment_declare_conflict": Case(
+        "assessor",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"reason": "I sat on its board."},
+        {"reason": "longtext"},
+    ),
+    "labelling:assessment_assign_second": Case(
+        "administrator",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"assessor": str(w.users["other_assessor"].pk)},
+        {"assessor": "fk"},
+        foreign=lambda w: {"assessor": w.users["other_manager"].pk},
+    ),
+    "labelling:answers_accept_category": Case(  # the world's answers are unanswered: nothing to accept
+        "assessor",
+        lambda w: {"pk": w.in_review.pk, "category_code": "S"},
+        lambda w: {},
+        reads_body=False,
+        empty_ok=True,
+        valid_passes=False,
+    ),
+    "labelling:assessment_withdraw": Case(
+        "manager", lambda w: {"pk": w.draft.pk}, lambda w: {}, reads_body=False, empty_ok=True
+    ),
     "labelling:answer_review": Case(
         "assessor",
         lambda w: {"pk": w.in_review.pk, "code": "S1"},
@@ -622,6 +646,26 @@ API_CASES: dict[str, Case] = {
     ),
     "api-assessment-declare-no-conflict": Case(  # declared already in the world: answers the same review again
         "assessor", lambda w: {"pk": w.in_review.pk}, lambda w: {}, valid_passes=False, reads_body=False
+    ),
+    "api-assessment-declare-conflict": Case(
+        "assessor",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"reason": "I sat on its board."},
+        {"reason": "longtext"},
+    ),
+    "api-assessment-assign-second": Case(
+        "administrator",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"assessor": w.users["other_assessor"].pk},
+        {"assessor": "fk"},
+        foreign=lambda w: {"assessor": w.users["other_manager"].pk},
+    ),
+    "api-assessment-accept-remaining": Case(  # the world's answers are unanswered: nothing to accept
+        "assessor",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {"category": "S"},
+        {"category": "text"},
+        valid_passes=False,
     ),
     "api-answer-review": Case(
         "assessor",
@@ -1090,6 +1134,9 @@ def test_api_survives_empty_and_extra_fields(bad_world, name, body):
             "api-assessment-assign",
             "api-answer-review",
             "api-assessment-request-changes",
+            "api-assessment-declare-conflict",
+            "api-assessment-assign-second",
+            "api-assessment-accept-remaining",
             "api-label-revoke",
             "api-cluster-detail",
             "api-member-detail",

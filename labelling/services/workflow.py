@@ -608,7 +608,8 @@ def assessment_request_changes(
 def answers_accept_remaining(*, user, assessment: Assessment, category_code: str) -> list[str]:
     """Accept, in one action, every answer of a category that still needs a review and has a declared value.
 
-    Each acceptance is a separate ``answer.accepted`` event of the audit trail. Returns the codes accepted.
+    Each acceptance is a separate ``answer.accepted`` event of the audit trail. Returns the codes accepted;
+    ``InvalidTransition`` when nothing is left to accept.
     """
     _require_assigned_assessor(user, assessment)
     if not assessment.framework.categories.filter(code=category_code).exists():
@@ -665,6 +666,8 @@ def answers_accept_remaining(*, user, assessment: Assessment, category_code: str
                 },
             )
             accepted.append(answer.indicator.code)
+        if not accepted:
+            raise InvalidTransition(_("Nothing is left to accept in this category."))
     return accepted
 
 

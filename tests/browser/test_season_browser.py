@@ -48,6 +48,9 @@ def browser(monkeypatch):
         try:
             yield browser
         finally:
+            from django.db import connections
+
+            connections.close_all()  # the live server's connection must not keep the test database open
             browser.close()
 
 
