@@ -333,7 +333,8 @@ SECOND_ROUTES = {
 def second_world(world):
     """`second` is the second assessor of the assessment in review; `conflicted` was its assessor and declared
     a conflict of interest (so they were unassigned), and was then replaced by `assessor` again."""
-    from labelling.services.workflow import assessment_assign_second, review_declare_conflict
+    from labelling.services.workflow import assessment_assign, assessment_assign_second, review_declare_conflict
+    from tests import factories
 
     administrator = world.users["administrator"]
     second = factories.AssessorFactory(username="second")

@@ -223,7 +223,8 @@ def test_a_whole_season_from_the_change_request_to_the_certificate(live_server, 
         "review.countersigned",
         "assessment.decided",
     } <= actions
-    assert "assessment.assigned" in actions and list(
-        AuditEvent.objects.filter(assessment=assessment, action="assessment.assigned")
-    ).__len__() == 1  # assigned once, before the season: nobody re-assigned it
+    assert (
+        "assessment.assigned" in actions
+        and list(AuditEvent.objects.filter(assessment=assessment, action="assessment.assigned")).__len__() == 1
+    )  # assigned once, before the season: nobody re-assigned it
     assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.DECIDED
