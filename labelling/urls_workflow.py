@@ -1,6 +1,7 @@
 from django.urls import path
 
 import core.converters  # noqa: F401 - registers <text:…>
+from labelling import audit_views
 from labelling.views import benchmark, registry, reports, workflow
 
 urlpatterns = [
@@ -32,6 +33,9 @@ urlpatterns = [
     path("assessments/<int:pk>/validate/", workflow.assessment_validate, name="assessment_validate"),
     path("assessments/<int:pk>/decide/", workflow.assessment_decide, name="assessment_decide"),
     path("labels/<int:pk>/revoke/", workflow.label_revoke, name="label_revoke"),
+    path("assessments/<int:pk>/audit/", audit_views.assessment_audit, name="assessment_audit"),
+    path("administration/audit/", audit_views.audit_all, name="audit_all"),
+    path("administration/audit.csv", audit_views.audit_export, name="audit_export"),
     path("assessor/", workflow.assessor_dashboard, name="assessor_dashboard"),
     path("administration/", workflow.admin_dashboard, name="admin_dashboard"),
     path("administration/registry.csv", registry.registry_export, {"fmt": "csv"}, name="registry_export"),

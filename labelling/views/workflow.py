@@ -22,6 +22,7 @@ from core.forms import apply_domain_errors
 from core.pagination import page_of
 from labelling import selectors
 from labelling.anomalies import answer_anomalies
+from labelling.audit_sentences import event_sentence
 from labelling.forms_workflow import (
     AdminFilterForm,
     AssignForm,
@@ -157,7 +158,10 @@ def _detail_context(request, assessment: Assessment, **forms) -> dict:
         "label": label,
         "label_validity": selectors.label_validity(label=label) if label else None,
         "reports": selectors.reports_for(user=user, assessment=assessment),
-        "audit_events": audit_trail(user=user, assessment=assessment)[:200],
+        "audit_rows": [
+            {"event": event, "sentence": event_sentence(event)}
+            for event in audit_trail(user=user, assessment=assessment)[:AUDIT_ON_DETAIL]
+        ],
         "can_audit": can(user, "assessment.audit", assessment),
         "can_benchmark": can(user, "assessment.benchmark", assessment),
         "can_assign": is_admin and status in (AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW),
@@ -191,6 +195,9 @@ def _detail_context(request, assessment: Assessment, **forms) -> dict:
     }
     return context
 
+
+# The latest events shown on the detail page (the whole trail has its own page).
+AUDIT_ON_DETAIL = 10
 
 # The flag under which the detail page shows each step's form.
 FORM_SHOWN_BY = {

@@ -1,0 +1,50 @@
+"""The audit trail as CSV: every filtered event with its sentence in the reader's language (administrators)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from labelling.audit_sentences import actor_name, event_sentence
+from labelling.exporters import escape_cell
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def audit_csv_lines(events: QuerySet) -> Iterator[str]:
+    """The events as CSV lines (header first): when, who, cluster, year, action, target, the sentence in the
+    reader's language, and the recorded before/after as JSON. Cells are escaped against formulas."""
+    writer = csv.writer(_Echo())
+    header = [
+        _("When"),
+        _("Who"),
+        _("Cluster"),
+        _("Reference year"),
+        _("Action"),
+        _("Target"),
+        _("What"),
+        _("Before"),
+        _("After"),
+    ]
+    yield "\ufeff" + writer.writerow([str(h) for h in header])
+    for event in events.iterator(chunk_size=500):
+        row = [
+            timezone.localtime(event.created_at).isoformat(timespec="seconds"),
+            actor_name(event.actor),
+            event.cluster.name if event.cluster_id else "",
+            event.assessment.reference_year if event.assessment_id else "",
+            event.action,
+            event.target,
+            event_sentence(event),
+            json.dumps(event.before, ensure_ascii=False) if event.before is not None else "",
+            json.dumps(event.after, ensure_ascii=False) if event.after is not None else "",
+        ]
+        yield writer.writerow([escape_cell(cell) for cell in row])

@@ -1,0 +1,102 @@
+"""The audit trail as pages: an assessment's trail (its managers, administrators), every event (administrators),
+and the CSV export. Each event reads as a sentence in the reader's language (``audit_sentences``), paginated and
+filterable by kind of event, person and date."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import can, require
+from audit import selectors as audit_selectors
+from labelling.audit_export import audit_csv_lines
+from labelling.audit_sentences import ACTION_GROUPS, event_sentence
+from labelling.models import Assessment
+
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of event"), required=False)
+    who = forms.CharField(label=_("Who (name or user name)"), required=False, max_length=150)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label=_("Cluster"), required=False, max_length=100)
+
+    def __init__(self, *args, with_cluster: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All")), *((key, label) for key, label in ACTION_GROUPS.items())]
+        if not with_cluster:
+            del self.fields["q"]
+
+    def filters(self) -> audit_selectors.AuditFilters:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return audit_selectors.AuditFilters(
+            kind=data.get("kind") or "",
+            who=(data.get("who") or "").strip(),
+            since=data.get("since"),
+            until=data.get("until"),
+            q=(data.get("q") or "").strip(),
+        )
+
+
+def _querystring(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _rows(page) -> list[dict]:
+    return [{"event": event, "sentence": event_sentence(event)} for event in page]
+
+
+@login_required
+@require_GET
+def assessment_audit(request, pk: int):
+    """One assessment's trail: its cluster's managers and administrators (404 for anybody else)."""
+    assessment = get_object_or_404(Assessment.objects.select_related("cluster"), pk=pk)
+    require(request.user, "assessment.audit", assessment)
+    form = AuditFilterForm(request.GET or None)
+    events = audit_selectors.audit_events(user=request.user, assessment=assessment, filters=form.filters())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "page": page,
+        "rows": _rows(page),
+        "querystring": _querystring(request),
+    }
+    return render(request, "labelling/audit_trail.html", context)
+
+
+@login_required
+@require_GET
+def audit_all(request):
+    """Every event (administrators), filterable by cluster too, and exportable as CSV."""
+    if not can(request.user, "audit.view_all"):
+        raise Http404
+    form = AuditFilterForm(request.GET or None, with_cluster=True)
+    events = audit_selectors.audit_events(user=request.user, filters=form.filters())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "rows": _rows(page), "querystring": _querystring(request)}
+    return render(request, "labelling/audit_all.html", context)
+
+
+@login_required
+@require_GET
+def audit_export(request):
+    """The filtered trail as CSV, streamed (administrators)."""
+    if not can(request.user, "audit.view_all"):
+        raise Http404
+    form = AuditFilterForm(request.GET or None, with_cluster=True)
+    events = audit_selectors.audit_events(user=request.user, filters=form.filters())
+    response = StreamingHttpResponse(audit_csv_lines(events), content_type="text/csv; charset=utf-8")
+    filename = f"grappe-audit-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,91 @@
+"""The audit trail read as sentences, in the reader's language, paginated and filterable; the administrators'
+CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from labelling.audit_sentences import event_sentence
+from labelling.models import Answer, AuditEvent
+from labelling.services.workflow import answer_review, assessment_request_changes
+from tests.labelling.workflow_helpers import in_review
+
+pytestmark = pytest.mark.django_db
+
+
+def _answer(assessment, code) -> Answer:
+    return Answer.objects.select_related("indicator", "assessment").get(assessment=assessment, indicator__code=code)
+
+
+@pytest.fixture
+def reviewed(framework, cluster, manager, administrator, assessor):
+    assessor.first_name, assessor.last_name = "Sophie", "Garnier"
+    assessor.save()
+    assessment = in_review(cluster, manager, administrator, assessor, values=None)
+    answer = _answer(assessment, "S3")
+    answer.declared_number = 285
+    answer.save(update_fields=["declared_number"])
+    answer_review(
+        user=assessor, answer=_answer(assessment, "S3"), accept=False, value="280", justification="Five left."
+    )
+    assessment_request_changes(user=assessor, assessment=assessment, comment="Check G2.", requests={"G2": "FTE."})
+    return assessment
+
+
+def test_a_correction_reads_as_a_sentence_in_each_language(reviewed):
+    event = AuditEvent.objects.get(assessment=reviewed, action="answer.corrected")
+    with translation.override("fr"):
+        assert event_sentence(event) == "Sophie Garnier a corrigé S3\u202f: 285 → 280 — justification\u202f: Five left."
+    with translation.override("en"):
+        assert event_sentence(event) == "Sophie Garnier corrected S3: 285 → 280 — justification: Five left."
+
+
+def test_every_recorded_action_has_its_own_sentence(reviewed):
+    for event in AuditEvent.objects.filter(assessment=reviewed):
+        with translation.override("en"):
+            sentence = event_sentence(event)
+        assert event.action not in sentence and "{" not in sentence, (event.action, sentence)
+
+
+def test_the_managers_and_administrators_read_the_trail_paginated_and_filtered(
+    reviewed, manager, other_manager, assessor, administrator, client_for
+):
+    url = reverse("labelling:assessment_audit", args=[reviewed.pk])
+    for user in (other_manager, assessor):
+        assert client_for(user).get(url).status_code == 404
+    with translation.override("en"):
+        response = client_for(manager).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    total = AuditEvent.objects.filter(assessment=reviewed).count()
+    assert response.context["page"].paginator.count == total > 31  # 31 answers declared, and the steps
+    assert len(response.context["rows"]) == 50 if total > 50 else total
+    page = response.content.decode()
+    assert "corrected S3: 285 → 280" in page and "{&#x27;" not in page and "{'" not in page
+    only_answers = client_for(manager).get(url, {"kind": "review"})
+    assert {r["event"].action for r in only_answers.context["rows"]} == {"review.no_conflict_declared"}
+    assert client_for(administrator).get(url).status_code == 200
+    detail = client_for(manager).get(reverse("labelling:assessment_detail", args=[reviewed.pk]))
+    assert len(detail.context["audit_rows"]) == 10 and 'id="audit-link"' in detail.content.decode()
+
+
+def test_the_administrators_see_every_event_and_export_them_as_csv(
+    reviewed, other_cluster, manager, administrator, client_for
+):
+    url = reverse("labelling:audit_all")
+    assert client_for(manager).get(url).status_code == 404
+    assert client_for(manager).get(reverse("labelling:audit_export")).status_code == 404
+    response = client_for(administrator).get(url, {"q": "Cosmetic", "kind": "assessment"})
+    assert response.status_code == 200
+    assert {r["event"].action.split(".")[0] for r in response.context["rows"]} == {"assessment"}
+    AuditEvent.objects.create(actor=None, action="member.create", cluster=other_cluster, target="=HYPERLINK(1)")
+    with translation.override("en"):
+        export = client_for(administrator).get(reverse("labelling:audit_export"), {"kind": "member"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["When", "Who", "Cluster"]
+    assert rows[1][1] == "Grappe" and rows[1][5] == "'=HYPERLINK(1)"  # no formula in a spreadsheet
+    assert len(rows) == 2
