@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from labelling.models import Answer, Assessment, AssessmentStatus, AuditEvent, Label, Report
+from audit.models import AuditEvent
+from labelling.models import Answer, Assessment, AssessmentStatus, Label, Report
 from labelling.services.workflow import answer_review, assessment_assign, review_declare_no_conflict
 from tests import factories
 from tests.labelling.samples import FULL, fill

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from audit.models import AuditEvent
 from labelling.audit_sentences import event_sentence
-from labelling.models import Answer, AuditEvent
+from labelling.models import Answer
 from labelling.services.workflow import answer_review, assessment_request_changes
 from tests.labelling.workflow_helpers import in_review
 

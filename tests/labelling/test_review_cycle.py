@@ -16,9 +16,10 @@ from django.core import mail
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from audit.models import AuditEvent
 from core.exceptions import DomainError, InvalidTransition, NotFound
 from labelling import selectors
-from labelling.models import Answer, Assessment, AssessmentStatus, AuditEvent, Decision, Evidence, Label, Review
+from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Evidence, Label, Review
 from labelling.services.answers import answer_save, assessment_create, assessment_submit, assessment_withdraw
 from labelling.services.evidence import evidence_add
 from labelling.services.workflow import (

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('clusters', '0001_initial'),
         ('indicators', '0003_gold_countersignature'),
-        ('labelling', '0003_list_indexes'),
+        ('labelling', '0004_auditevent_moves_to_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
