@@ -15,7 +15,7 @@ def ecei_31_needs_a_countersignature(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0002_load_ecei_31'),
+        ('indicators', '0003_french_typography'),
     ]
 
     operations = [

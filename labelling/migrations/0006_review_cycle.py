@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clusters', '0001_initial'),
-        ('indicators', '0003_gold_countersignature'),
-        ('labelling', '0004_auditevent_moves_to_audit'),
+        ('indicators', '0004_gold_countersignature'),
+        ('labelling', '0005_proposal_explanation_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
