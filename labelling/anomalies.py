@@ -38,7 +38,7 @@ def _fmt(value) -> str:
 
 def _peer_ranges(assessment: Assessment) -> dict[str, tuple[float, float, int]]:
     """Per numeric indicator: (p5, p95, number of peers) among the other clusters' validated assessments."""
-    from labelling.benchmark import benchmark_population
+    from labelling.peers import benchmark_population
 
     values, groups = benchmark_population(framework=assessment.framework)
     if values.empty:

@@ -1,12 +1,24 @@
 """Who may do what with assessments, evidence, reports and labels (registered with ``accounts.permissions`` when
 the app is ready)."""
 
-from accounts.permissions import is_administrator, is_assessor, is_assigned_assessor, manages, register_all
+from accounts.permissions import (
+    is_administrator,
+    is_assessor,
+    is_assigned_assessor,
+    is_second_assessor,
+    manages,
+    register_all,
+)
 from labelling.models import AssessmentStatus
 
 
 def _assessment_view(user, assessment) -> bool:
-    return is_administrator(user) or manages(user, assessment.cluster) or is_assigned_assessor(user, assessment)
+    return (
+        is_administrator(user)
+        or manages(user, assessment.cluster)
+        or is_assigned_assessor(user, assessment)
+        or is_second_assessor(user, assessment)
+    )
 
 
 def _assessment_edit(user, assessment) -> bool:
@@ -33,6 +45,13 @@ register_all(
         # every assessment of every cluster, on the administrators' dashboard
         "assessment.oversee": lambda u, _=None: is_administrator(u),
         "assessment.audit": lambda u, a: is_administrator(u) or manages(u, a.cluster),
+        # every event of the audit trail, and its CSV export
+        "audit.view_all": lambda u, _=None: is_administrator(u),
+        # the review cycle: the assessor assigned (first or second) declares a conflict of interest or none;
+        # the second assessor countersigns the review (Gold); a manager withdraws a draft
+        "assessment.declare_conflict": lambda u, a: is_assigned_assessor(u, a) or is_second_assessor(u, a),
+        "assessment.countersign": is_second_assessor,
+        "assessment.withdraw": lambda u, a: manages(u, a.cluster) and a.status == AssessmentStatus.DRAFT,
         # benchmarking: a validated or decided assessment among its peers
         "assessment.benchmark": lambda u, a: (
             (is_administrator(u) or manages(u, a.cluster))

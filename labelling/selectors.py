@@ -41,7 +41,7 @@ def assessments_visible_to(user) -> QuerySet:
     if is_manager(user):
         return qs.filter(cluster__managers=user)
     if is_assessor(user):
-        return qs.filter(assessor=user)
+        return qs.filter(Q(assessor=user) | Q(second_assessor=user))
     return qs.none()
 
 
