@@ -362,7 +362,7 @@ def assessment_declare_conflict(request, pk: int):
                 ),
             )
             return redirect("labelling:assessor_dashboard")
-    return _render_detail(request, assessment, status=400, conflict_form=form)
+    return render_assessment_detail(request, assessment, status=400, conflict_form=form)
 
 
 @login_required
@@ -382,7 +382,7 @@ def assessment_assign_second(request, pk: int):
             apply_domain_errors(form, exc)
         else:
             return _done(request, assessment, _("The second assessor is assigned."))
-    return _render_detail(request, assessment, status=400, second_form=form)
+    return render_assessment_detail(request, assessment, status=400, second_form=form)
 
 
 @login_required
@@ -415,7 +415,7 @@ def assessment_disagree(request, pk: int):
             apply_domain_errors(form, exc)
         else:
             return _done(request, assessment, _("Your disagreement is recorded; the administrators have been told."))
-    return _render_detail(request, assessment, status=400, disagree_form=form)
+    return render_assessment_detail(request, assessment, status=400, disagree_form=form)
 
 
 @login_required
