@@ -147,7 +147,7 @@ def normalise(number: Decimal | int) -> Decimal:
     if number == 0:
         return Decimal(0)
     if number == number.to_integral_value():
-        return number.quantize(Decimal(1))
+        return Decimal(int(number))  # exact at any size (quantize() stops at 28 digits)
     return number.normalize()
 
 
@@ -230,7 +230,10 @@ def check(indicator, raw: Any, *, language: str | None = None) -> tuple[Decimal 
         }.get(value_type, _("must be a number."))
         return None, [Problem("number", "type", _("Enter a number."), fragment)]
     problems: list[Problem] = []
-    if value_type == "int" and number != number.to_integral_value():
+    huge = abs(number) > MAX_MAGNITUDE  # checked first: quantize() cannot hold 10**30 to 3 places
+    if huge:
+        pass
+    elif value_type == "int" and number != number.to_integral_value():
         problems.append(Problem("whole", "type", _("Enter a whole number."), _("must be a whole number.")))
     elif number != number.quantize(_QUANTUM, rounding=ROUND_HALF_UP):
         problems.append(

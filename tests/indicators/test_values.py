@@ -177,6 +177,9 @@ def test_forms_and_engine_agree_on_every_value(code, raw, language):
         ("G2", "0.0001", "Use at most 3 decimal places.", "must have at most 3 decimal places."),
         ("G2", "1e3", "Enter a number.", "must be a number."),
         ("V8", "8", "The value cannot be more than 7.", "must be at most 7."),
+        ("G2", 10**30, "The value is too large.", "is too large."),
+        ("G2", "1" + "0" * 40, "The value is too large.", "is too large."),
+        ("S3", 10**30, "The value is too large.", "is too large."),
     ],
 )
 def test_check_names_each_problem_in_both_wordings(code, raw, message, fragment):
