@@ -125,6 +125,7 @@ def test_the_lists_never_read_the_framework_source(framework, people):
 
 def test_the_dashboards_are_paginated(framework, people, client_for, settings):
     from clusters import views as cluster_views
+    from labelling.views import workflow as workflow_views
 
     _grow(people, 0, 3)
     cluster_views.CLUSTERS_PER_PAGE, saved = 2, cluster_views.CLUSTERS_PER_PAGE
@@ -139,7 +140,8 @@ def test_the_dashboards_are_paginated(framework, people, client_for, settings):
     response = client_for(people["admin"]).get(reverse("labelling:admin_dashboard"))
     assert response.context["page"].paginator.per_page == 50
     mine = client_for(people["assessor"]).get(reverse("labelling:assessor_dashboard"))
-    assert mine.context["page"].paginator.per_page == 50 and mine.context["page"].paginator.count == 6
+    paginator = mine.context["page"].paginator
+    assert paginator.per_page == workflow_views.ASSESSOR_PAGE_SIZE and paginator.count == 6
 
 
 def test_the_list_orders_have_their_indexes(db):
