@@ -22,22 +22,12 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
+from tests.browser.conftest import CHROMIUM, launch
 from tests.browser.pages import PAGES, build_world
 
 ROOT = Path(settings.BASE_DIR)
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 FAILING_IMPACTS = {"serious", "critical"}
@@ -166,7 +156,7 @@ def test_every_page_type_passes_axe_the_html_checker_and_fits_a_phone(
     axe_problems, phone_problems = [], []
     axe_script = AXE.read_text(encoding="utf-8")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             contexts = {}
             for page_spec in PAGES:

@@ -19,40 +19,10 @@ from audit.models import AuditEvent
 from labelling.models import Answer, Assessment, AssessmentStatus, Label, Report
 from labelling.services.workflow import answer_review, assessment_assign, review_declare_no_conflict
 from tests import factories
+from tests.browser.conftest import requires_chromium
 from tests.labelling.samples import FULL, fill
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test's own ORM calls run beside Playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            from django.db import connections
-
-            connections.close_all()  # the live server's connection must not keep the test database open
-            browser.close()
+pytestmark = [pytest.mark.browser, requires_chromium]
 
 
 class Person:

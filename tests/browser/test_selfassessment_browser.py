@@ -5,56 +5,28 @@ Run with ``pytest -m browser tests/browser``. Needs /usr/bin/chromium.
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from labelling.models import Assessment, AssessmentStatus, Evidence
 from labelling.services.answers import answer_save
 from tests import factories
+from tests.browser.conftest import requires_chromium
 from tests.labelling.samples import FULL, pdf_bytes
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
-]
+pytestmark = [pytest.mark.browser, requires_chromium]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are safe here.
-    # Set for this test only: a process-wide value would leak into other tests (e.g. `check --deploy`).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="fr-FR")
-        page = context.new_page()
-        page.on("dialog", lambda dialog: dialog.accept())  # "Submit the assessment?": yes
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            # The ORM calls made while Playwright runs hold a connection of their own context: close it here,
-            # else it outlives the test and the test database cannot be dropped ("accessed by other users").
-            connections.close_all()
+def browser_page(browser):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # "Submit the assessment?": yes
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture
