@@ -463,7 +463,7 @@ def assessment_submit(*, user, assessment: Assessment, expected_version: int | N
         if resubmitted:
             notify(
                 users=[locked.assessor],
-                subject=gettext_lazy("Grappe: the assessment of %(cluster)s is back for your review"),
+                subject=gettext_lazy("Grappe: the assessment %(of_cluster)s is back for your review"),
                 template="labelling/email/resubmitted.txt",
                 context={"assessment": locked, "cluster": locked.cluster.name, "changed": changed},
             )

@@ -277,7 +277,7 @@ def review_declare_conflict(*, user, assessment: Assessment, reason: str) -> Ass
         )
         notify(
             users=list(administrators()),
-            subject=gettext_lazy("Grappe: conflict of interest declared on the assessment of %(cluster)s"),
+            subject=gettext_lazy("Grappe: conflict of interest declared on the assessment %(of_cluster)s"),
             template="labelling/email/conflict_declared.txt",
             context={
                 "assessment": locked,
@@ -324,7 +324,7 @@ def assessment_assign_second(*, user, assessment: Assessment, assessor) -> Asses
         )
         notify(
             users=[assessor],
-            subject=gettext_lazy("Grappe: countersign the review of %(cluster)s"),
+            subject=gettext_lazy("Grappe: countersign the review %(of_cluster)s"),
             template="labelling/email/second_assigned.txt",
             context={"assessment": locked, "cluster": locked.cluster.name},
         )

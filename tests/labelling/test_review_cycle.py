@@ -164,6 +164,24 @@ def test_the_resubmission_e_mail_is_in_french_for_a_french_assessor(
     assert "S3" in message.body and "Bonjour" in message.body
 
 
+def test_the_resubmission_e_mail_elides_de_before_a_vowel(
+    framework, cluster, manager, administrator, assessor, eager_celery, django_capture_on_commit_callbacks
+):
+    assessor.language = "fr"
+    assessor.save()
+    cluster.name = "Elastopole"
+    cluster.save()
+    assessment = in_review(cluster, manager, administrator, assessor)
+    assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recomptez."})
+    answer_save(user=manager, answer=_answer(assessment, "S3"), value="61", comment="Recompté.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(user=manager, assessment=assessment)
+    [message] = mail.outbox
+    assert message.subject == "Grappe\u202f: l'évaluation d\u2019Elastopole revient pour votre examen"
+    assert "Le gestionnaire d\u2019Elastopole a répondu" in message.body
+
+
 # --- conflict of interest ------------------------------------------------------------------------------------
 
 
