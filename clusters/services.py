@@ -1,9 +1,10 @@
-"""Writes to a cluster's records. Every service is atomic, checks the row's version (optimistic locking:
-a conditional ``UPDATE … WHERE version = expected``) and appends to the audit trail."""
+"""Writes to a cluster's records. Every service is atomic, locks the row it changes (``select_for_update``),
+compares the version the user loaded (optimistic locking: ``ConflictError`` when it moved, the version is
+mandatory) and appends to the audit trail. Refused values raise ``InvalidFields`` (the model's own validation
+is turned into it in one place, ``_validate``)."""
 
 from __future__ import annotations
 
-import copy
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,14 +14,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import F, Model
+from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_log
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from core import caching
-from core.exceptions import ConflictError
+from core.exceptions import ConflictError, DomainError, InvalidFields
 
 CLUSTER_FIELDS = (
     "name",
@@ -72,25 +74,28 @@ def _unknown_fields(data: Mapping[str, Any], allowed: Sequence[str]) -> None:
         raise ValueError(f"Unknown fields: {', '.join(unknown)}")
 
 
-def _locked_current(instance: Model, expected_version: int) -> Model:
-    """The row as stored, locked, if it still has the expected version; else ConflictError.
+def _locked(instance: Model, expected_version: int | None) -> Model:
+    """The row as stored, locked until the transaction ends; ``ConflictError`` unless it still has the version
+    the user loaded. The version is mandatory: a write without it is refused, never saved unchecked.
 
-    Callers may hand in an instance that a ModelForm has already modified: the "before" of the audit trail
-    comes from this fresh copy."""
-    current = type(instance).objects.select_for_update().filter(pk=instance.pk, version=expected_version).first()
-    if current is None:
+    Callers may hand in an instance that a form has already modified: the "before" of the audit trail comes
+    from this fresh copy."""
+    if expected_version is None:
+        raise InvalidFields({"version": [_("The version of the record you edited is missing.")]})
+    locked = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+    if locked is None or locked.version != int(expected_version):
         raise ConflictError()
-    return current
+    return locked
 
 
-def _validated_copy(instance: Model, changes: Mapping[str, Any], *, exclude: Sequence[str] = ()) -> Model:
-    """The instance with ``changes`` applied, checked by the model's validators and constraints."""
-    candidate = copy.copy(instance)
-    for name, value in changes.items():
-        setattr(candidate, name, value)
-    _check_rules(candidate)
-    candidate.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-    return candidate
+def _validate(row: Model, *, exclude: Sequence[str] = ()) -> None:
+    """Check the row by our rules, then by the model's validators: the one place where a model's
+    ``ValidationError`` becomes the domain error."""
+    _check_rules(row)
+    try:
+        row.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise InvalidFields(exc.message_dict) from exc
 
 
 def _check_rules(row: Model) -> None:
@@ -108,7 +113,7 @@ def _check_rules(row: Model) -> None:
                     _("Cannot be more than the board seats (%(n)s).") % {"n": row.board_seats}
                 ]
     if errors:
-        raise ValidationError(errors)
+        raise InvalidFields(errors)
 
 
 def _diff(instance: Model, changes: Mapping[str, Any]) -> tuple[dict, dict]:
@@ -121,25 +126,21 @@ def _diff(instance: Model, changes: Mapping[str, Any]) -> tuple[dict, dict]:
     return before, after
 
 
-def _save_versioned(instance: Model, *, expected_version: int, changes: Mapping[str, Any]) -> None:
-    """UPDATE … SET version = version + 1 WHERE pk = … AND version = expected; ConflictError when it moved."""
-    model = type(instance)
-    now = timezone.now()
-    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=now, **changes
-    )
-    if updated != 1:
-        raise ConflictError()
+def _apply(locked: Model, changes: Mapping[str, Any], *, exclude: Sequence[str] = ()) -> None:
+    """Set ``changes`` on the locked row and check it (nothing is saved when a value is refused)."""
     for name, value in changes.items():
-        setattr(instance, name, value)
-    instance.version = expected_version + 1
-    instance.updated_at = now
+        setattr(locked, name, value)
+    _validate(locked, exclude=exclude)
 
 
-def _require_version(expected_version: int | None) -> int:
-    if expected_version is None:
-        raise ValidationError({"version": [_("The version of the record you edited is missing.")]})
-    return int(expected_version)
+def _save(locked: Model, fields: Sequence[str], *, caller: Model) -> None:
+    """Save ``fields`` of the locked row with the next version, and keep the caller's instance in step."""
+    locked.version += 1
+    saved = [*fields, "version", "updated_at"]
+    locked.save(update_fields=saved)
+    for name in saved:
+        value = getattr(locked, name)
+        setattr(caller, name, value.name if isinstance(value, FieldFile) else value)
 
 
 # --- the cluster's profile ------------------------------------------------------------------------
@@ -157,23 +158,23 @@ def cluster_update(
 ) -> Cluster:
     """Change the profile. ``logo`` must already be checked (clusters.forms.validate_logo)."""
     _unknown_fields(data, CLUSTER_FIELDS)
-    expected_version = _require_version(expected_version)
-    current = _locked_current(cluster, expected_version)
+    locked = _locked(cluster, expected_version)
     changes = dict(data)
-    _validated_copy(current, changes, exclude=["logo"])
+    before, after = _diff(locked, changes)
+    old_logo = locked.logo.name if locked.logo else ""
+    _apply(locked, changes, exclude=["logo"])
     if "name" in changes and Cluster.objects.filter(name__iexact=changes["name"]).exclude(pk=cluster.pk).exists():
-        raise ValidationError({"name": [_("Another cluster already has this name.")]})
-    before, after = _diff(current, changes)
-    old_logo = current.logo.name if current.logo else ""
+        raise InvalidFields({"name": [_("Another cluster already has this name.")]})
     if logo is not None:
-        storage = current.logo.storage
-        changes["logo"] = storage.save(current.logo.field.generate_filename(current, logo.name), logo)
+        storage = locked.logo.storage
+        changes["logo"] = storage.save(locked.logo.field.generate_filename(locked, logo.name), logo)
         # A rollback after this point would leave an unused file behind, never a broken link.
     elif remove_logo and old_logo:
         changes["logo"] = ""
     if "logo" in changes:
+        locked.logo = changes["logo"]
         before["logo"], after["logo"] = old_logo, changes["logo"]
-    _save_versioned(cluster, expected_version=expected_version, changes=changes)
+    _save(locked, list(changes), caller=cluster)
     # The registry's filters and the peer groups (kind, region, sector) read the profile.
     caching.bump(caching.REGISTRY, caching.POPULATION)
     audit_log(actor=user, action="cluster.update", cluster=cluster, target=cluster.name, before=before, after=after)
@@ -188,7 +189,7 @@ def _check_member_name_free(*, cluster: Cluster, name: str, exclude_pk: int | No
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise ValidationError({"name": [_("A member with this name already exists in this cluster.")]})
+        raise InvalidFields({"name": [_("A member with this name already exists in this cluster.")]})
 
 
 @transaction.atomic
@@ -196,13 +197,13 @@ def member_create(*, user, cluster: Cluster, data: Mapping[str, Any]) -> Member:
     _unknown_fields(data, MEMBER_FIELDS)
     member = Member(cluster=cluster, **data)
     member.name = " ".join(member.name.split())
-    member.full_clean(validate_unique=False, validate_constraints=False)
+    _validate(member)
     _check_member_name_free(cluster=cluster, name=member.name)
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:  # the same name was added by someone else meanwhile
-        raise ValidationError({"name": [_("A member with this name already exists in this cluster.")]}) from exc
+        raise InvalidFields({"name": [_("A member with this name already exists in this cluster.")]}) from exc
     audit_log(
         actor=user,
         action="member.create",
@@ -216,18 +217,17 @@ def member_create(*, user, cluster: Cluster, data: Mapping[str, Any]) -> Member:
 @transaction.atomic
 def member_update(*, user, member: Member, data: Mapping[str, Any], expected_version: int) -> Member:
     _unknown_fields(data, MEMBER_FIELDS)
-    expected_version = _require_version(expected_version)
-    current = _locked_current(member, expected_version)
+    locked = _locked(member, expected_version)
     changes = dict(data)
     if "name" in changes:
         changes["name"] = " ".join(str(changes["name"]).split())
-    _validated_copy(current, changes)
+    before, after = _diff(locked, changes)
+    _apply(locked, changes)
     if "name" in changes:
-        _check_member_name_free(cluster=current.cluster, name=changes["name"], exclude_pk=member.pk)
-    before, after = _diff(current, changes)
-    _save_versioned(member, expected_version=expected_version, changes=changes)
+        _check_member_name_free(cluster=locked.cluster, name=changes["name"], exclude_pk=member.pk)
+    _save(locked, list(changes), caller=member)
     audit_log(
-        actor=user, action="member.update", cluster=current.cluster, target=member.name, before=before, after=after
+        actor=user, action="member.update", cluster=locked.cluster, target=member.name, before=before, after=after
     )
     return member
 
@@ -235,16 +235,17 @@ def member_update(*, user, member: Member, data: Mapping[str, Any], expected_ver
 @transaction.atomic
 def member_set_active(*, user, member: Member, active: bool, expected_version: int) -> Member:
     """Deactivate or reactivate a member; members are never deleted, so their history stays."""
-    expected_version = _require_version(expected_version)
-    current = _locked_current(member, expected_version)
-    _save_versioned(member, expected_version=expected_version, changes={"active": bool(active)})
+    locked = _locked(member, expected_version)
+    before = {"active": locked.active}
+    locked.active = bool(active)
+    _save(locked, ["active"], caller=member)
     audit_log(
         actor=user,
         action="member.activate" if active else "member.deactivate",
-        cluster=current.cluster,
+        cluster=locked.cluster,
         target=member.name,
-        before={"active": current.active},
-        after={"active": member.active},
+        before=before,
+        after={"active": locked.active},
     )
     return member
 
@@ -270,8 +271,7 @@ def _year_save(
             # It was loaded for editing, so someone removed it in between.
             raise ConflictError()
         row = model(cluster=cluster, year=year, **data)
-        _check_rules(row)
-        row.full_clean(validate_unique=False, validate_constraints=False)
+        _validate(row)
         try:
             with transaction.atomic():
                 row.save()
@@ -286,14 +286,14 @@ def _year_save(
         )
         return row
     if expected_version is None:
-        raise ValidationError(
+        raise InvalidFields(
             {"year": [_("Facts for %(year)s are already recorded: edit them instead.") % {"year": year}]}
         )
-    current = _locked_current(existing, int(expected_version))
+    locked = _locked(existing, expected_version)
     changes = dict(data)
-    _validated_copy(current, changes)
-    before, after = _diff(current, changes)
-    _save_versioned(existing, expected_version=int(expected_version), changes=changes)
+    before, after = _diff(locked, changes)
+    _apply(locked, changes)
+    _save(locked, list(changes), caller=existing)
     audit_log(actor=user, action=f"{action}.update", cluster=cluster, target=str(year), before=before, after=after)
     return existing
 
@@ -380,7 +380,7 @@ def members_import(*, user, cluster: Cluster, rows: Sequence[Mapping[str, Any]],
         _unknown_fields(row, MEMBER_FIELDS)
         key = row["name"].strip().lower()
         if key in seen:
-            raise ValidationError(_("The name %(name)s appears twice.") % {"name": row["name"]})
+            raise DomainError(_("The name %(name)s appears twice.") % {"name": row["name"]})
         seen.add(key)
         member = existing.get(key)
         if member is None:

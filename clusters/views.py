@@ -7,7 +7,6 @@ import copy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +19,8 @@ from clusters import selectors, services
 from clusters.forms import ClusterForm, FinancingYearForm, MemberFilter, MemberForm, TeamYearForm
 from clusters.importers import MemberImportError, read_members, template_csv, template_xlsx
 from clusters.models import FinancingYear, TeamYear
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import DomainError
+from core.forms import apply_domain_errors
 from core.pagination import page_of
 from indicators.proposals import percentage
 
@@ -36,19 +36,11 @@ def assessments_url(cluster_pk: int) -> str:
 
 
 def _save_or_report(form, call):
-    """Run the service; on a conflict or a refused value, put the message on the form (which keeps the input)."""
+    """Run the service; a refusal (a conflict, a refused value) goes on the form, which keeps what was typed."""
     try:
         return call()
-    except ConflictError as exc:
-        form.add_error(None, str(exc.message))
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
     except DomainError as exc:
-        form.add_error(None, str(exc.message))
+        apply_domain_errors(form, exc)
     return None
 
 
@@ -182,7 +174,7 @@ def member_set_active(request, pk: int, member_pk: int):
         version = -1
     try:
         services.member_set_active(user=request.user, member=member, active=active, expected_version=version)
-    except ConflictError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
         if active:
@@ -218,8 +210,6 @@ def member_import(request, pk: int):
                 result = services.members_import(user=request.user, cluster=cluster, rows=rows, source=upload.name)
             except MemberImportError as exc:
                 problems = exc.errors
-            except ValidationError as exc:
-                problems = exc.messages
             except DomainError as exc:
                 problems = [str(exc.message)]
     status = 400 if problems else 200

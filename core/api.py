@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -6,11 +5,15 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import DomainError
+from core.exceptions import DomainError, InvalidFields
 
 
 def exception_handler(exc, context):
-    """Map domain and model validation errors onto DRF answers, once for every endpoint."""
+    """Map the domain errors onto DRF answers, once for every endpoint: ``{"detail", "errors"?}`` with the
+    error's status; values refused field by field (``InvalidFields``) answer 400 with the errors by field, as a
+    serializer's do."""
+    if isinstance(exc, InvalidFields):
+        return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DomainError):
         body = {"detail": str(exc.message)}
         if exc.errors:
@@ -20,12 +23,6 @@ def exception_handler(exc, context):
         exc = exceptions.ParseError(_("The request body is nested too deeply."))
     if isinstance(exc, Http404):  # get_object_or_404's "No Label matches the given query.": English, names the model
         exc = exceptions.NotFound()
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            detail = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        else:
-            detail = {"non_field_errors": [str(m) for m in exc.messages]}
-        exc = exceptions.ValidationError(detail)
     response = drf_exception_handler(exc, context)
     if response is None and isinstance(exc, PermissionError):
         return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)

@@ -16,6 +16,16 @@ class DomainError(Exception):
         super().__init__(str(self.message))
 
 
+class InvalidFields(DomainError):
+    """Values refused field by field (a record's validators, a name already taken): ``errors`` is
+    ``{field: [messages]}``. Forms put each message on its field; the API answers 400 with the errors by field,
+    as it does for a serializer's. The message is the first error."""
+
+    def __init__(self, errors: dict):
+        errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
+        super().__init__(next(iter(errors.values()))[0], errors=errors)
+
+
 class InvalidTransition(DomainError):
     default_message = _("This step is not possible in the assessment's current state.")
     status_code = 409

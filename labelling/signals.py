@@ -4,7 +4,8 @@
 - a label is awarded, superseded, expired, revoked or deleted → the registry and the population (the
   statistics count the active labels);
 - an assessment is saved as validated or decided (validation, decision) → the population;
-- a cluster is saved (the Django admin; ``cluster_update`` bumps both itself, since it writes with UPDATE).
+- a cluster is saved (the Django admin, ``cluster_update``, which also bumps both itself: clusters does not rely
+  on labelling's signals).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 - The role predicates of ``accounts.permissions`` are used only by the apps' ``rules.py`` and selectors.
 - The apps below ``labelling`` (``accounts``, ``audit``, ``clusters``, ``core``, ``indicators``) never import it.
 - No module imports another module's private names (``from x import _helper``).
+- Services raise domain errors, never Django's ``ValidationError``, and lock with ``select_for_update``, never with
+  a conditional ``.filter(version=…).update(…)``.
 """
 
 from __future__ import annotations
@@ -95,6 +97,75 @@ def test_no_module_imports_the_private_names_of_another():
     assert not found, "make the name public (and documented) or move the code:\n" + "\n".join(found)
 
 
+def _service_files():
+    for path in _python_files(*APPS):
+        if path.name == "services.py" or path.parent.name == "services":
+            yield path
+
+
+def _django_validation_error_names(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """The names bound to ``django.core.exceptions.ValidationError``, and those bound to its module."""
+    names, modules = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.core.exceptions":
+            names |= {a.asname or a.name for a in node.names if a.name == "ValidationError"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "django.core":
+            modules |= {a.asname or a.name for a in node.names if a.name == "exceptions"}
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname for a in node.names if a.name == "django.core.exceptions" and a.asname}
+            if any(a.name == "django.core.exceptions" and not a.asname for a in node.names):
+                modules.add("django.core.exceptions")
+    return names, modules
+
+
+def _chain_filters_on_version(node: ast.expr) -> bool:
+    """Whether a call chain (``Model.objects.filter(…).exclude(…)``) filters on ``version`` somewhere."""
+    while isinstance(node, ast.Call | ast.Attribute):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("filter", "exclude", "get"):
+                keywords = [k.arg for k in node.keywords if k.arg] + [
+                    k.arg for a in node.args if isinstance(a, ast.Call) for k in a.keywords if k.arg
+                ]  # Q(version=…) too
+                if any(k == "version" or k.startswith("version__") for k in keywords):
+                    return True
+            node = node.func
+        else:
+            node = node.value
+    return False
+
+
+def _locking_and_error_style(source: str, filename: str = "<service>") -> list[tuple[int, str]]:
+    tree = ast.parse(source, filename=filename)
+    names, modules = _django_validation_error_names(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if (isinstance(raised, ast.Name) and raised.id in names) or (
+                isinstance(raised, ast.Attribute)
+                and raised.attr == "ValidationError"
+                and ast.unparse(raised.value) in modules
+            ):
+                found.append((node.lineno, "raises Django's ValidationError: raise a domain error (InvalidFields)"))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "update"
+            and _chain_filters_on_version(node.func.value)
+        ):
+            found.append((node.lineno, "conditional UPDATE on version: select_for_update, compare, then save"))
+    return found
+
+
+def test_services_raise_domain_errors_and_lock_with_select_for_update():
+    found = [
+        f"{path.relative_to(BASE)}:{number}: {problem}"
+        for path in _service_files()
+        for number, problem in _locking_and_error_style(path.read_text(), str(path))
+    ]
+    assert not found, "one error style and one locking style (ARCHITECTURE.md):\n" + "\n".join(found)
+
+
 def test_the_checks_above_do_find_what_they_look_for():
     """The patterns are not vacuous: each catches its example."""
     for bad in (
@@ -113,3 +184,22 @@ def test_the_checks_above_do_find_what_they_look_for():
     ):
         assert not ROLE_COMPARISON.search(fine), fine
     assert TEMPLATE_ROLE.search("{% if nav_role == Role.MANAGER %}")
+    assert list(_service_files()), "no service module found"
+    for bad in (
+        "from django.core.exceptions import ValidationError\nraise ValidationError({'a': ['b']})",
+        "from django.core.exceptions import ValidationError as VE\ndef f():\n    raise VE('x') from None",
+        "from django.core import exceptions\nraise exceptions.ValidationError('x')",
+        "import django.core.exceptions\nraise django.core.exceptions.ValidationError('x')",
+        "n = Answer.objects.filter(pk=1, version=v).update(version=F('version') + 1)",
+        "Member.objects.select_for_update().filter(Q(version=v), pk=1).update(active=False)",
+        "M.objects.exclude(pk=2).filter(pk=1, version__exact=v).update(a=1)",
+    ):
+        assert _locking_and_error_style(bad), bad
+    for fine in (
+        "from rest_framework.serializers import ValidationError\nraise ValidationError('x')",
+        "from django.core.exceptions import ValidationError\ntry:\n    f()\n"
+        "except ValidationError as e:\n    raise InvalidFields(e.message_dict) from e",
+        "locked.answers.filter(pk__in=ids).update(version=F('version') + 1)",
+        "locked = M.objects.select_for_update().get(pk=1)\nif locked.version != v:\n    raise ConflictError()",
+    ):
+        assert not _locking_and_error_style(fine), fine

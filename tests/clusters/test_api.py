@@ -3,24 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from tests.factories import FinancingYearFactory, MemberFactory, TeamYearFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_for():
-    def make(user):
-        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
 
 
 def test_the_cluster_list_shows_only_the_managers_clusters(cluster, other_cluster, manager, administrator, api_for):

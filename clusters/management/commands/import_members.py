@@ -3,12 +3,12 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from clusters.importers import MemberImportError, read_members
 from clusters.models import Cluster
 from clusters.services import members_import
+from core.exceptions import DomainError
 
 
 class Command(BaseCommand):
@@ -45,9 +45,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(exc.errors)} problem(s) in {file.name}: nothing was imported.", returncode=2
             ) from exc
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.stderr.write(message)
+        except DomainError as exc:
+            self.stderr.write(str(exc.message))
             raise CommandError(f"Nothing was imported from {file.name}.", returncode=2) from exc
         self.stdout.write(
             f"{cluster.name}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
