@@ -158,6 +158,15 @@ class Answer(TimeStampedModel):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [models.UniqueConstraint(fields=["assessment", "indicator"], name="answer_unique_indicator")]
+        indexes = [
+            # The assessor's dashboard asks, for each assessment in review, whether answers changed since the
+            # change request still wait for a review: a probe of this index, which holds only those answers.
+            models.Index(
+                fields=["assessment"],
+                name="answer_changed_pending",
+                condition=models.Q(changed_since_request=True, reviewed=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.indicator.code}"

@@ -536,6 +536,7 @@ def admin_dashboard(request):
 def assessor_dashboard(request):
     require(request.user, "review.take")
     page = page_of(request, selectors.assessments_for_assessor(user=request.user), ASSESSOR_PAGE_SIZE)
+    page.object_list = selectors.with_review_figures(page.object_list)
     context = {"page": page, "counts": selectors.assessor_counts(user=request.user)}
     return render(request, "labelling/assessor_dashboard.html", context)
 

@@ -15,7 +15,10 @@ from rest_framework.test import APIClient
 
 from labelling.models import Answer, Assessment, Label
 from labelling.peers import benchmark_position_for, population_statistics
+from labelling.services.answers import answer_save, assessment_submit
+from labelling.services.workflow import answer_review, assessment_request_changes
 from tests import factories
+from tests.labelling.workflow_helpers import accept_all, in_review
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +151,7 @@ def test_the_list_orders_have_their_indexes(db):
     with connection.cursor() as cursor:
         names = {
             name
-            for table in ("labelling_assessment", "labelling_label", "clusters_member")
+            for table in ("labelling_assessment", "labelling_answer", "labelling_label", "clusters_member")
             for name in connection.introspection.get_constraints(cursor, table)
         }
     assert {
@@ -158,6 +161,7 @@ def test_the_list_orders_have_their_indexes(db):
         "label_recent",
         "label_status_cluster",
         "member_cluster_name",
+        "answer_changed_pending",
     } <= names
 
 
@@ -245,3 +249,36 @@ def test_the_cache_key_carries_the_framework_and_the_population_version(framewor
     assert cache.get(key) is not None
     caching.bump(caching.POPULATION)
     assert caching.versions(caching.POPULATION) != [version]
+
+
+def test_the_assessor_dashboard_figures_follow_each_step_of_the_review_at_once(framework, cluster, client_for):
+    """The figures at the top of the assessor's dashboard are cached (``REVIEW_WORK``): every review action, the
+    change request and the resubmission show in them at the next view."""
+    manager, administrator = factories.ManagerFactory(), factories.AdministratorFactory()
+    assessor = factories.AssessorFactory()
+    cluster.managers.add(manager)
+    client = client_for(assessor)
+
+    def figures():
+        response = client.get(reverse("labelling:assessor_dashboard"))
+        [row] = response.context["page"]
+        counts = response.context["counts"]
+        return counts["in_review"], counts["answers_to_review"], counts["changed"], row.to_review, row.changed
+
+    assessment = in_review(cluster, manager, administrator, assessor)
+    assert figures() == (1, 31, 0, 31, 0)
+    s3 = Answer.objects.select_related("indicator", "assessment").get(assessment=assessment, indicator__code="S3")
+    answer_review(user=assessor, answer=s3, accept=True)
+    assert figures() == (1, 30, 0, 30, 0)
+    accept_all(assessment, assessor)
+    assert figures() == (1, 0, 0, 0, 0)
+    assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recount."})
+    assert figures() == (0, 0, 0, 0, 0)
+    s3 = Answer.objects.select_related("indicator", "assessment").get(pk=s3.pk)
+    answer_save(user=manager, answer=s3, value="61", comment="Recounted.")
+    assessment_submit(user=manager, assessment=Assessment.objects.get(pk=assessment.pk))
+    assert figures() == (1, 1, 1, 1, 1)
+    answer_review(
+        user=assessor, answer=Answer.objects.select_related("indicator", "assessment").get(pk=s3.pk), accept=True
+    )
+    assert figures() == (1, 0, 0, 0, 0)
