@@ -70,7 +70,7 @@ class ReviewAnswerForm(forms.Form):
         label=_("Justification of the correction"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)  # mandatory: a review never skips the version check
 
     def __init__(self, *args, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -64,6 +64,25 @@ def test_version_is_required_in_every_patch_schema():
         assert "version" in schema["required"], name
 
 
+def test_every_request_that_carries_a_version_requires_it():
+    """A versioned record is never changed without the version the client read (submission, review, PATCH)."""
+    schemas = _schema()["components"]["schemas"]
+    versioned = {
+        name: sorted({"version", "expected_version"} & set(schema.get("properties", {})))
+        for name, schema in schemas.items()
+        if name.endswith("Request") and {"version", "expected_version"} & set(schema.get("properties", {}))
+    }
+    assert {"SubmitRequest", "ReviewInputRequest"} <= set(versioned)
+    # creating a record carries no version to check: the member and yearly records' POST bodies ignore it
+    created = {"MemberRequest", "TeamYearRequest", "FinancingYearRequest"}
+    missing = {
+        name: fields
+        for name, fields in versioned.items()
+        if name not in created and not set(fields) <= set(schemas[name].get("required", []))
+    }
+    assert not missing, missing
+
+
 def test_a_patch_without_version_is_refused_as_the_schema_says(client_for, manager, cluster):
     from rest_framework.test import APIClient
 

@@ -169,7 +169,7 @@ class SubmitView(APIView):
         serializer = s.SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment_submit(
-            user=request.user, assessment=assessment, expected_version=serializer.validated_data.get("version")
+            user=request.user, assessment=assessment, expected_version=serializer.validated_data["version"]
         )
         return Response(s.AssessmentSerializer(_assessment(request, pk)).data)
 

@@ -154,5 +154,5 @@ class AnswerUpdateSerializer(serializers.Serializer):
 
 class SubmitSerializer(serializers.Serializer):
     version = serializers.IntegerField(
-        required=False, help_text="The version of the assessment you read (409 when it moved)."
+        help_text="The version of the assessment you read: required (400 without it), 409 when it moved."
     )

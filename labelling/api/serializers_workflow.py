@@ -31,7 +31,9 @@ class ReviewInputSerializer(serializers.Serializer):
     )
     justification = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
-    expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    expected_version = serializers.IntegerField(
+        min_value=1, help_text="The answer's version you read: required (400 without it), 409 when it moved."
+    )
 
     def validate(self, attrs):
         errors = {}

@@ -101,7 +101,7 @@ class AnswerReviewView(APIView):
             value=data.get("value"),
             justification=data.get("justification", ""),
             comment=data.get("comment", ""),
-            expected_version=data.get("expected_version"),
+            expected_version=data["expected_version"],
         )
         return Response(s.ReviewedAnswerSerializer(answer).data)
 

@@ -213,14 +213,17 @@ def test_the_whole_workflow_through_the_api(
             format="json",
         )
         assert response.status_code == 200, (item["code"], response.json())
-    assert as_manager.post(f"{base}/submit/", {}, format="json").status_code == 200
+    version = as_manager.get(f"{base}/").json()["version"]
+    assert as_manager.post(f"{base}/submit/", {"version": version}, format="json").status_code == 200
 
     response = as_admin.post(f"{base}/assign/", {"assessor": assessor.pk}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "in_review"
 
     assert as_assessor.post(f"{base}/declare-no-conflict/").status_code == 200
-    for item in answers:
-        response = as_assessor.post(f"{base}/answers/{item['code']}/review/", {"accept": True}, format="json")
+    answers = as_assessor.get(f"{base}/answers/").json()
+    for item in answers["results"] if isinstance(answers, dict) else answers:
+        body = {"accept": True, "expected_version": item["version"]}
+        response = as_assessor.post(f"{base}/answers/{item['code']}/review/", body, format="json")
         assert response.status_code == 200, (item["code"], response.json())
     response = as_assessor.post(f"{base}/validate/", {"recommended_level": "gold"}, format="json")
     assert response.status_code == 200 and response.json()["validated_on"] == today.isoformat()

@@ -155,7 +155,9 @@ def test_an_unknown_indicator_is_404(assessment, manager, api_for):
 
 def test_submit_lists_what_is_missing(assessment, manager, api_for):
     with translation.override("en"):
-        response = api_for(manager).post(f"{API}{assessment.pk}/submit/", {}, format="json")
+        response = api_for(manager).post(
+            f"{API}{assessment.pk}/submit/", {"version": assessment.version}, format="json"
+        )
     assert response.status_code == 400
     assert len(response.json()["errors"]) == 31
     assert response.json()["errors"][0].startswith("S1 — ")
@@ -168,9 +170,22 @@ def test_submit_then_edits_are_refused_with_409(assessment, manager, api_for):
     assert response.status_code == 200 and response.json()["status"] == "submitted"
     patch = client.patch(f"{API}{assessment.pk}/answers/S1/", {"value": 1, "version": 2}, format="json")
     assert patch.status_code == 409
-    assert client.post(f"{API}{assessment.pk}/submit/", {}, format="json").status_code == 409
+    assert client.post(f"{API}{assessment.pk}/submit/", {"version": 2}, format="json").status_code == 409
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED
+
+
+def test_submit_without_the_version_is_400_naming_it_and_a_stale_one_409(assessment, manager, api_for):
+    fill(assessment, manager)
+    assessment.refresh_from_db()
+    client = api_for(manager)
+    response = client.post(f"{API}{assessment.pk}/submit/", {}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["version"]
+    response = client.post(f"{API}{assessment.pk}/submit/", {"version": assessment.version - 1}, format="json")
+    assert response.status_code == 409
+    assert type(assessment).objects.get(pk=assessment.pk).status == AssessmentStatus.DRAFT
+    response = client.post(f"{API}{assessment.pk}/submit/", {"version": assessment.version}, format="json")
+    assert response.status_code == 200
 
 
 def test_the_questionnaire_is_the_interchange_format(assessment, manager, api_for):

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from labelling.models import AssessmentStatus, Label, Report
+from labelling.models import Answer, AssessmentStatus, Label, Report
 from labelling.services.reports import report_render
 from labelling.tasks import render_report
 from tests import factories
@@ -34,6 +34,11 @@ def api(user=None) -> APIClient:
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+def reviewed(assessment, code: str, **body) -> dict:
+    """A review's body with the answer's current version (mandatory)."""
+    return {**body, "expected_version": Answer.objects.get(assessment=assessment, indicator__code=code).version}
 
 
 def test_assign_through_the_api(framework, cluster, manager, administrator, assessor):
@@ -65,14 +70,18 @@ def test_the_whole_review_through_the_api(framework, cluster, manager, administr
     assessment = in_review(cluster, manager, administrator, assessor, declared=False)
     client = api(assessor)
     base = f"{API}/assessments/{assessment.pk}"
-    response = client.post(f"{base}/answers/S1/review/", {"accept": True}, format="json")
+    response = client.post(f"{base}/answers/S1/review/", reviewed(assessment, "S1", accept=True), format="json")
     assert response.status_code == 409  # no declaration yet
     assert client.post(f"{base}/declare-no-conflict/").status_code == 200
-    response = client.post(f"{base}/answers/S3/review/", {"accept": False, "value": 40}, format="json")
+    response = client.post(
+        f"{base}/answers/S3/review/", reviewed(assessment, "S3", accept=False, value=40), format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"justification": ["Explain why the declared value is corrected."]}
     response = client.post(
-        f"{base}/answers/S3/review/", {"accept": False, "value": 140, "justification": "Recount."}, format="json"
+        f"{base}/answers/S3/review/",
+        reviewed(assessment, "S3", accept=False, value=140, justification="Recount."),
+        format="json",
     )
     assert response.status_code == 200, response.json()
     assert response.json()["declared"] == "50" and response.json()["validated"] == "140"
@@ -81,7 +90,8 @@ def test_the_whole_review_through_the_api(framework, cluster, manager, administr
     assert "S1" in response.json()["errors"]["answers"] and "S3" not in response.json()["errors"]["answers"]
     for answer in assessment.answers.exclude(indicator__code="S3").select_related("indicator"):
         url = f"{base}/answers/{answer.indicator.code}/review/"
-        assert client.post(url, {"accept": True}, format="json").status_code == 200
+        body = {"accept": True, "expected_version": answer.version}
+        assert client.post(url, body, format="json").status_code == 200
     response = client.post(f"{base}/validate/", {"recommended_level": "gold"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "validated"
     score = client.get(f"{base}/score/")
@@ -212,3 +222,20 @@ def test_a_status_that_does_not_exist_is_not_a_500(framework, cluster, manager, 
     )
     assert response.status_code == 400 and "accept" in response.json()
     assert AssessmentStatus.IN_REVIEW == type(assessment).objects.get(pk=assessment.pk).status
+
+
+def test_a_review_without_the_answers_version_is_400_and_a_stale_one_409(
+    framework, cluster, manager, administrator, assessor
+):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    client = api(assessor)
+    assert client.post(f"{API}/assessments/{assessment.pk}/declare-no-conflict/").status_code == 200
+    url = f"{API}/assessments/{assessment.pk}/answers/S3/review/"
+    before = Answer.objects.filter(assessment=assessment, indicator__code="S3").values().get()
+    response = client.post(url, {"accept": True}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["expected_version"]
+    stale = reviewed(assessment, "S3", accept=True)["expected_version"] + 1
+    response = client.post(url, {"accept": True, "expected_version": stale}, format="json")
+    assert response.status_code == 409
+    assert Answer.objects.filter(assessment=assessment, indicator__code="S3").values().get() == before
+    assert client.post(url, reviewed(assessment, "S3", accept=True), format="json").status_code == 200

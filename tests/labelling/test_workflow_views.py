@@ -120,7 +120,9 @@ def test_a_correction_without_justification_keeps_what_was_typed(
     url = reverse("labelling:answer_review", args=[assessment.pk, "S3"])
     client = client_for(assessor)
     assert client.get(url).status_code == 200
-    response = client.post(url, {"decision": "correct", "value": "42", "justification": "", "comment": "Hmm"})
+    version = Answer.objects.get(assessment=assessment, indicator__code="S3").version
+    body = {"decision": "correct", "value": "42", "version": version}
+    response = client.post(url, {**body, "justification": "", "comment": "Hmm"})
     assert response.status_code == 400
     form = response.context["form"]
     assert form.errors == {"justification": ["Explain why the declared value is corrected."]}
@@ -128,7 +130,7 @@ def test_a_correction_without_justification_keeps_what_was_typed(
     assert 'value="42"' in page and "Hmm" in page
     assert not Answer.objects.get(assessment=assessment, indicator__code="S3").reviewed
 
-    response = client.post(url, {"decision": "correct", "value": "42", "justification": "Recount.", "comment": ""})
+    response = client.post(url, {**body, "justification": "Recount.", "comment": ""})
     assert response.status_code == 302 and response.url.endswith("#answer-S3")
     answer = Answer.objects.get(assessment=assessment, indicator__code="S3")
     assert answer.validated_number == 42 and answer.declared_number == 50
@@ -137,8 +139,9 @@ def test_a_correction_without_justification_keeps_what_was_typed(
 def test_a_level_correction_offers_the_options(framework, cluster, manager, administrator, assessor, client_for):
     assessment = in_review(cluster, manager, administrator, assessor)
     url = reverse("labelling:answer_review", args=[assessment.pk, "V1"])
+    version = Answer.objects.get(assessment=assessment, indicator__code="V1").version
     response = client_for(assessor).post(
-        url, {"decision": "correct", "value": "consulted", "justification": "Minutes."}
+        url, {"decision": "correct", "value": "consulted", "justification": "Minutes.", "version": version}
     )
     assert response.status_code == 302
     assert Answer.objects.get(assessment=assessment, indicator__code="V1").validated_option == "consulted"
@@ -164,6 +167,19 @@ def test_quick_accept_from_the_detail_page(framework, cluster, manager, administ
     assert response.status_code == 302
     answer.refresh_from_db()
     assert answer.reviewed and answer.validated_number == answer.declared_number
+
+
+def test_a_review_without_the_answers_version_is_refused_and_changes_nothing(
+    framework, cluster, manager, administrator, assessor, client_for
+):
+    assessment = in_review(cluster, manager, administrator, assessor)
+    url = reverse("labelling:answer_review", args=[assessment.pk, "S3"])
+    before = Answer.objects.filter(assessment=assessment, indicator__code="S3").values().get()
+    response = client_for(assessor).post(url, {"decision": "correct", "value": "42", "justification": "Recount."})
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["version"]
+    assert 'value="42"' in response.content.decode()
+    assert Answer.objects.filter(assessment=assessment, indicator__code="S3").values().get() == before
 
 
 def test_validating_too_early_lists_the_missing_codes(framework, cluster, manager, administrator, assessor, client_for):
