@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import language  # noqa: F401  (connects the login signal that applies User.language)
+        # deferred: AppConfig.ready(), once the models are loaded: connects the login signal that applies User.language
+        from accounts import language  # noqa: F401

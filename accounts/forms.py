@@ -5,6 +5,8 @@ from django.db import transaction
 from django.template import loader
 from django.utils import translation
 
+from core.outbox import outbox_enqueue
+
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password-reset form, whose e-mail is rendered in the request and sent by a Celery task after
@@ -14,8 +16,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        from core.outbox import outbox_enqueue
-
         language = getattr(context.get("user"), "language", "") or translation.get_language()
         with translation.override(language):
             subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())

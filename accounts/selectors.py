@@ -1,6 +1,6 @@
 """Reads about users."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
 
@@ -12,8 +12,6 @@ def assessors() -> QuerySet[User]:
 
 def administrators() -> QuerySet[User]:
     """The active administrators (e.g. to tell them of a declared conflict of interest)."""
-    from django.db.models import Q
-
     return User.objects.filter(Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True), is_active=True).order_by("pk")
 
 

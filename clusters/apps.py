@@ -7,5 +7,5 @@ class ClustersConfig(AppConfig):
     verbose_name = _("Clusters")
 
     def ready(self):
-        # Imported once the models are loaded (the rules read them): registers the app's capabilities.
+        # deferred: AppConfig.ready(), once the models are loaded (the rules read them): registers the capabilities
         from clusters import rules  # noqa: F401

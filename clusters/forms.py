@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
@@ -179,8 +180,6 @@ class MemberForm(VersionedForm):
         return name
 
     def clean_member_since(self):
-        from django.utils import timezone
-
         since = self.cleaned_data.get("member_since")
         if since and since > timezone.localdate():
             raise ValidationError(_("The membership date cannot be in the future."))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from clusters.models import Member, MemberType, SizeClass
 from core.exceptions import DomainError
+from core.spreadsheets import SpreadsheetRefused, bounded_rows, open_xlsx
 
 # column key -> (English header, French header, other accepted spellings)
 COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -197,8 +198,6 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    from core.spreadsheets import SpreadsheetRefused, bounded_rows, open_xlsx
-
     not_a_workbook = MemberImportError([ImportProblem(None, _("The file is not a valid XLSX workbook."))])
     try:
         with open_xlsx(data) as workbook:
@@ -470,6 +469,7 @@ def template_csv(language: str) -> bytes:
 
 
 def template_xlsx(language: str) -> bytes:
+    # deferred: openpyxl is heavy (0.13 s, 190 modules); only the spreadsheet template needs it
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float) -> None:
-    try:
+    try:  # deferred: sentry-sdk is an optional extra, imported only when SENTRY_DSN is set
         import sentry_sdk
         from sentry_sdk.integrations.celery import CeleryIntegration
         from sentry_sdk.integrations.django import DjangoIntegration

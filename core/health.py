@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from health_check import checks
 from health_check.base import HealthCheck
@@ -24,11 +25,12 @@ from health_check.checks import Cache, Storage
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
+from config.celery import app
+from core.models import OutboxMessage
+
 
 def _close_thread_connection() -> None:
     # Sync checks run in an executor thread, which has a database connection of its own: do not leak it.
-    from django.db import connection
-
     connection.close()
 
 
@@ -46,8 +48,6 @@ class Outbox(HealthCheck):
     """The transactional outbox is being relayed (core/outbox.py)."""
 
     def run(self):
-        from core.models import OutboxMessage
-
         limit = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_MAX_AGE_SECONDS)
         try:
             waiting = OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lt=limit).count()
@@ -69,13 +69,9 @@ class CeleryWorker(HealthCheck):
     """
 
     def __repr__(self):
-        from config.celery import app
-
         return f"CeleryWorker(queue={app.conf.task_default_queue!r})"
 
     def run(self):
-        from config.celery import app
-
         queue = app.conf.task_default_queue
         try:
             replies = app.control.inspect(timeout=settings.HEALTH_CELERY_TIMEOUT).active_queues() or {}

@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
+from config.celery import app
 from core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,6 @@ def outbox_enqueue(task: str, *, args: list | tuple = (), kwargs: dict | None = 
 
 def _publish(message: OutboxMessage, *, quick: bool) -> None:
     """Hand one task to the broker. ``quick``: one try (inside a web request), else Celery's retry policy."""
-    from config.celery import app
-
     app.loader.import_default_modules()
     task = app.tasks[message.task]
     if quick:

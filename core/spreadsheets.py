@@ -84,6 +84,7 @@ def open_xlsx(data: bytes):
     ``check_xlsx_archive`` runs first (``SpreadsheetRefused``); openpyxl's own errors propagate unchanged, for
     the caller to turn into its "unreadable file" message.
     """
+    # deferred: openpyxl is heavy (0.13 s, 190 modules); only the spreadsheet uploads needs it
     from openpyxl import load_workbook
 
     check_xlsx_archive(data)

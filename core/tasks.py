@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from audit.services import audit_log
+from core.outbox import outbox_relay
 
 
 @shared_task(name="core.ping_db")
@@ -15,6 +16,4 @@ def ping_db(token: str) -> str:
 @shared_task(name="core.relay_outbox", ignore_result=True)
 def relay_outbox() -> dict:
     """Celery beat: send the outbox messages that could not be sent after their commit (broker outage)."""
-    from core.outbox import outbox_relay
-
     return outbox_relay()

@@ -15,6 +15,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 RETRY_AFTER_SECONDS = 30
 
@@ -64,6 +65,4 @@ def not_found(request, exception=None, *args, **kwargs) -> HttpResponse:
     elsewhere."""
     if _is_api(request):
         return JsonResponse({"detail": _("Not found.")}, status=404)
-    from django.views.defaults import page_not_found
-
     return page_not_found(request, exception)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
@@ -33,6 +34,7 @@ from demo.data import (
 from indicators.services import framework_ensure_default, framework_spec_for
 from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Label
 from labelling.services import answers, workflow
+from labelling.services.evidence import evidence_add
 
 
 @dataclass
@@ -182,10 +184,6 @@ def _fill(*, assessment, manager, quality: float, rng: random.Random, share: flo
 
 def _attach_evidence(*, assessment, manager) -> None:
     """A few evidence files (one-page demo PDFs), so that the report's annex lists real ones."""
-    from django.core.files.base import ContentFile
-
-    from labelling.services.evidence import evidence_add
-
     rows = {a.indicator.code: a for a in assessment.answers.select_related("indicator")}
     for code, name, day in DEMO_EVIDENCE:
         if code in rows:

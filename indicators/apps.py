@@ -7,5 +7,5 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicator framework")
 
     def ready(self):
-        # Imported once the models are loaded (the rules read them): registers the app's capabilities.
+        # deferred: AppConfig.ready(), once the models are loaded (the rules read them): registers the capabilities
         from indicators import rules  # noqa: F401

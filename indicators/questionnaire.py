@@ -24,6 +24,8 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import SpreadsheetRefused, bounded_rows, check_xlsx_archive
+
 from . import values
 from .computations import (
     Eligibility,
@@ -343,6 +345,7 @@ def _expected(spec: IndicatorSpec, language: str) -> str:
 
 def write_questionnaire_xlsx(q: Questionnaire, framework: FrameworkSpec, *, language: str = "fr") -> bytes:
     """The questionnaire as a workbook to fill offline; read it back with read_questionnaire_xlsx."""
+    # deferred: openpyxl is heavy (0.13 s, 190 modules); only the spreadsheet questionnaire needs it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -436,10 +439,9 @@ def _json_scalar(value: Any) -> Any:
 
 
 def read_questionnaire_xlsx(data: bytes, *, frameworks: FrameworkLookup) -> Questionnaire:
+    # deferred: openpyxl is heavy (0.13 s, 190 modules); only the spreadsheet questionnaire needs it
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-
-    from core.spreadsheets import SpreadsheetRefused, bounded_rows, check_xlsx_archive
 
     try:
         check_xlsx_archive(data)  # before openpyxl inflates anything

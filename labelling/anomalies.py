@@ -17,6 +17,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from labelling.models import Assessment
+from labelling.peers import benchmark_population
+from labelling.services.answers import answer_declared, answer_proposed, value_display
 
 RECORDS_TOLERANCE = Decimal("0.10")
 PEER_PERCENTILES = (5, 95)
@@ -38,8 +40,6 @@ def _fmt(value) -> str:
 
 def _peer_ranges(assessment: Assessment) -> dict[str, tuple[float, float, int]]:
     """Per numeric indicator: (p5, p95, number of peers) among the other clusters' validated assessments."""
-    from labelling.peers import benchmark_population
-
     values, groups = benchmark_population(framework=assessment.framework)
     if values.empty:
         return {}
@@ -56,8 +56,6 @@ def _peer_ranges(assessment: Assessment) -> dict[str, tuple[float, float, int]]:
 
 def answer_anomalies(*, assessment: Assessment, answers) -> dict[str, list[Anomaly]]:
     """``{code: [Anomaly, …]}`` for the given answers (with their indicators) of ``assessment``."""
-    from labelling.services.answers import answer_declared, answer_proposed, value_display
-
     ranges = _peer_ranges(assessment)
     flags: dict[str, list[Anomaly]] = {}
     for answer in answers:

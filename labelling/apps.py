@@ -7,5 +7,5 @@ class LabellingConfig(AppConfig):
     verbose_name = _("Labelling")
 
     def ready(self):
-        # Imported once the models are loaded: cache invalidation, and the app's capabilities.
+        # deferred: AppConfig.ready(), once the models are loaded: cache invalidation, and the app's capabilities
         from labelling import rules, signals  # noqa: F401

@@ -5,11 +5,14 @@ justification : …"). A read only: the events stay as they were recorded (JSON 
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+from labelling.models import Level
 
 # The kinds of events a reader can filter on, by the first part of the action ("answer.corrected" → answer).
 ACTION_GROUPS = {
@@ -49,8 +52,6 @@ def value_text(value) -> str:
 
 def level_text(code) -> str:
     """A level's name ("Gold", "Or") from its recorded code."""
-    from labelling.models import Level
-
     if not code:
         return "—"
     return str(Level(code).label) if code in Level.values else str(code)
@@ -58,8 +59,6 @@ def level_text(code) -> str:
 
 def date_text(iso) -> str:
     """A recorded ISO date in the reader's short format."""
-    import datetime
-
     try:
         return date_format(datetime.date.fromisoformat(str(iso)), "SHORT_DATE_FORMAT")
     except ValueError:

@@ -19,9 +19,13 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, F, Func, QuerySet, TextField
 from django.db.models.functions import Cast, TruncDate
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
+from clusters.models import ClusterKind
 from core import places
+from core.xlsx import write_xlsx
+from labelling.models import LabelStatus, Level
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_FIRST = frozenset("=+-@\t\r")
@@ -77,8 +81,6 @@ def place_names() -> tuple[Callable[[str], str], Callable[[str, str], str]]:
     Country names from django-countries, INSEE/NUTS-2 region names (core.places); an unknown code stands for
     itself.
     """
-    from django.utils.translation import get_language, override
-
     language = get_language()  # a streamed body is written after the view returned: keep the user's language
 
     def country_name(code: str) -> str:
@@ -94,8 +96,6 @@ def place_names() -> tuple[Callable[[str], str], Callable[[str, str], str]]:
 
 def readable_labels() -> dict[str, Callable]:
     """For each coded column, code → the text a person reads, in the active language."""
-    from clusters.models import ClusterKind
-    from labelling.models import LabelStatus, Level
 
     def choices(enum) -> Callable[[str], str]:
         table = {value: str(label) for value, label in enum.choices}
@@ -319,8 +319,6 @@ def xlsx_file(rows: Iterable[tuple], *, titles: list[str] | None = None, keys: l
     """The workbook, written in constant memory to a temporary file (``core.xlsx``: the sheet is streamed
     into the zip row by row). Text stays text (inline strings, never a formula); cells starting like a
     formula are escaped as in the CSV, so that they stay inert after an edit too."""
-    from core.xlsx import write_xlsx
-
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response (or the caller)
     escape = _escaper(keys)
     write_xlsx(

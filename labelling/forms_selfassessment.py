@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -158,8 +160,6 @@ def _declared_raw(answer):
 
 
 def _differs(answer, value, proposed) -> bool:
-    from decimal import Decimal
-
     if answer.indicator.value_type == "level":
         return value != proposed
     return Decimal(value) != Decimal(proposed)

@@ -6,10 +6,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import assessors_offered_for
 from clusters.models import ClusterKind
 from core.places import country_name, region_name
 from core.widgets import FastSelect
 from labelling.models import LABEL_LEVEL_CHOICES, AssessmentStatus, LabelStatus, Level, ReportKind
+from labelling.selectors import RegistryFilters
 
 
 class AssignForm(forms.Form):
@@ -19,8 +21,6 @@ class AssignForm(forms.Form):
     assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=None, empty_label=_("Choose an assessor"))
 
     def __init__(self, *args, cluster=None, exclude=None, **kwargs):
-        from accounts.selectors import assessors_offered_for
-
         super().__init__(*args, **kwargs)
         queryset = assessors_offered_for(cluster)
         if exclude:
@@ -179,8 +179,6 @@ class RegistryFilterForm(forms.Form):
 
     def filters(self):
         """The valid filters (an invalid one is ignored, and shown as an error on the form)."""
-        from labelling.selectors import RegistryFilters
-
         data = {}
         if self.is_bound:
             self.is_valid()

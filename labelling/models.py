@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +10,6 @@ from indicators.proposals import Explanation
 
 
 def private_storage():
-    from django.core.files.storage import storages
-
     return storages["private"]
 
 

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from labelling.exporters import EXPORT_ORDER
-from labelling.models import LabelStatus
+from labelling.exporters import csv_lines as lines
+from labelling.models import LabelStatus, Level
+from labelling.selectors import RegistryFilters, registry_filtered
 
 LICENCE = {
     "name": "Licence Ouverte / Open Licence 2.0 (Etalab)",
@@ -81,8 +83,6 @@ NAMES = [column.name for column in COLUMNS]
 
 def open_labels():
     """The labels the open data publishes: active, of clusters listed in the public registry."""
-    from labelling.selectors import RegistryFilters, registry_filtered
-
     return registry_filtered(filters=RegistryFilters(status=LabelStatus.ACTIVE, public_only=True))
 
 
@@ -134,8 +134,6 @@ def open_rows() -> Iterator[dict]:
 
 
 def csv_lines() -> Iterator[str]:
-    from labelling.exporters import csv_lines as lines
-
     rows = (tuple("; ".join(v) if name == "sectors" else v for name, v in row.items()) for row in open_rows())
     return lines(rows, titles=NAMES, keys=NAMES)
 
@@ -170,8 +168,6 @@ def json_chunks() -> Iterator[str]:
 def certificate_json_ld(*, label, verify_url: str, valid: bool) -> dict | None:
     """The cluster (schema.org ``Organization``) and, while the label is valid, its credential
     (``EducationalOccupationalCredential``). None for a cluster that withdrew from the public registry."""
-    from labelling.models import Level
-
     cluster = label.cluster
     if not cluster.public_profile:
         return None

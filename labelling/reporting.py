@@ -14,6 +14,7 @@ import mimetypes
 from dataclasses import dataclass
 from decimal import Decimal
 
+import segno
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,9 @@ from indicators.computations import (
     GOLD_PERCENT,
     SILVER_MIN_IMPROVED,
     Eligibility,
+    InvalidAnswers,
     PreviousAssessment,
+    score_assessment,
 )
 from indicators.next_level import (
     BLOCKED_ELIGIBILITY,
@@ -38,6 +41,14 @@ from indicators.next_level import (
 from indicators.services import framework_spec_for
 from labelling import formatting as fmt
 from labelling.models import Assessment, Decision, Evidence, Label, LabelStatus, Level, Report, Review
+from labelling.peers import benchmark_population, benchmark_position_for
+from labelling.selectors import assessment_result, label_validity, verification_url
+from labelling.services.workflow import (
+    SCORED_STATUSES,
+    answer_declared_value,
+    answer_validated_value,
+    previous_scored_assessment,
+)
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 # The level badge of the cover (WeasyPrint draws SVG with attributes, not with the stylesheet's fill/stroke).
@@ -73,14 +84,6 @@ class Scoring:
 def assessment_scoring(*, assessment: Assessment) -> Scoring:
     """The score of an assessment (validated values once validated, else the declared ones) with the
     previous validated assessment it is compared with."""
-    from labelling.selectors import assessment_result
-    from labelling.services.workflow import (
-        SCORED_STATUSES,
-        answer_declared_value,
-        answer_validated_value,
-        previous_scored_assessment,
-    )
-
     result, provisional = assessment_result(assessment=assessment)
     validated = assessment.status in SCORED_STATUSES
     answers = list(assessment.answers.select_related("indicator"))
@@ -291,8 +294,6 @@ def _assessors(assessment: Assessment) -> list[str]:
 def _peer_rows(*, assessment: Assessment, indicators: dict, provisional: bool) -> tuple[list[dict], dict]:
     """Per indicator: median, quartiles and percentile among all clusters and the same kind, with group sizes
     and a strip chart over all clusters' values."""
-    from labelling.peers import benchmark_population, benchmark_position_for
-
     if provisional:
         return [], {}
     spec = framework_spec_for(assessment.framework)
@@ -391,8 +392,6 @@ def report_context(*, report: Report) -> dict:
     previous_result = None
     previous_values: dict = {}
     if scoring.previous is not None:
-        from indicators.computations import InvalidAnswers, score_assessment
-
         previous_values = dict(scoring.previous.answers)
         try:
             previous_result = score_assessment(
@@ -514,8 +513,6 @@ def report_context(*, report: Report) -> dict:
 
 
 def qr_data_uri(url: str) -> str:
-    import segno
-
     return segno.make(url, error="m").svg_data_uri(scale=4, border=1, dark="#1d2530")
 
 
@@ -527,8 +524,6 @@ MEDAL_COLOURS = {
 
 
 def certificate_context(*, report: Report) -> dict:
-    from labelling.selectors import label_validity, verification_url
-
     label = report.label or Label.objects.get(assessment_id=report.assessment_id)
     url = verification_url(label)
     level_word = {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze")}.get(label.level, label.level)

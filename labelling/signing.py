@@ -16,6 +16,10 @@ import threading
 from io import BytesIO
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 DEV_KEY_NAME = "development-key.pem"
@@ -37,11 +41,6 @@ def development_key_paths() -> tuple[Path, Path]:
 
 def ensure_development_key() -> tuple[Path, Path]:
     """Create the self-signed development key and certificate if they are not there yet (idempotent)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
     key_path, cert_path = development_key_paths()
     if key_path.exists() and cert_path.exists():
         return key_path, cert_path
@@ -113,6 +112,7 @@ def signing_files() -> tuple[Path, Path, list[Path], bytes | None]:
 
 
 def _signer():
+    # deferred: pyHanko is heavy (0.5 s, 300 modules); only signing and the verification page need it
     from pyhanko.sign import signers
 
     key_path, cert_path, chain, passphrase = signing_files()
@@ -140,6 +140,7 @@ def signer_certificate():
 
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
     """The PDF with an invisible PAdES (B-B) signature appended as an incremental update."""
+    # deferred: pyHanko is heavy (0.5 s, 300 modules); only signing and the verification page need it
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 

@@ -11,6 +11,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError
 
+from labelling.services.labels import labels_expire
+from labelling.services.reports import report_record_error, report_render, reports_sweep
+
 logger = logging.getLogger(__name__)
 
 # Errors worth another try: the database or the disk hiccuped. A template or data error is not retried.
@@ -33,8 +36,6 @@ def _retry_delay(retries: int) -> int:
 )
 def render_report(self, report_id: int) -> str:
     """Render one report's PDF; transient failures are retried, the last error is kept on the report."""
-    from labelling.services.reports import report_record_error, report_render
-
     try:
         report = report_render(report_id=report_id)
     except SoftTimeLimitExceeded:
@@ -62,16 +63,12 @@ def render_report(self, report_id: int) -> str:
 @shared_task(name="labelling.sweep_reports")
 def sweep_reports() -> dict:
     """Every minute (Celery beat): re-queue or fail the reports that a dead worker left pending or running."""
-    from labelling.services.reports import reports_sweep
-
     return reports_sweep()
 
 
 @shared_task(name="labelling.expire_labels")
 def expire_labels() -> dict:
     """Hourly (Celery beat): expire labels past their date and send the 90- and 30-day reminders."""
-    from labelling.services.labels import labels_expire
-
     run = labels_expire()
     return {"expired": len(run.expired), "reminded_90": len(run.reminded_90), "reminded_30": len(run.reminded_30)}
 

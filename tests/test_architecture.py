@@ -6,12 +6,17 @@
 - No module imports another module's private names (``from x import _helper``).
 - Services raise domain errors, never Django's ``ValidationError``, and lock with ``select_for_update``, never with
   a conditional ``.filter(version=…).update(…)``.
+- An import inside a function says why (``# deferred: …``), and the web process does not load the heavy
+  libraries that only the workers need.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +35,11 @@ ROLE_COMPARISON = re.compile(
     r"|\.is_(administrator|manager|assessor)\b"
     r"|\.is_superuser\b(?!\s*=[^=])"
 )
+# The comment that justifies an import inside a function: on the import's lines or on the line just above the
+# run of consecutive imports it belongs to.
+DEFERRED = re.compile(r"#.*\bdeferred:")
+# Libraries that only the report worker and the spreadsheet views need: the URLconf must not load them.
+HEAVY_FOR_WEB = ("weasyprint", "pyhanko", "openpyxl")
 TEMPLATE_ROLE = re.compile(r"\bRole\b|\.role\b|is_superuser|is_administrator|nav_role")
 
 
@@ -49,6 +59,38 @@ def _imports(path: Path):
                 yield node.lineno, alias.name, []
         elif isinstance(node, ast.ImportFrom) and node.module:
             yield node.lineno, node.module, [alias.name for alias in node.names]
+
+
+def unexplained_function_imports(source: str) -> list[int]:
+    """The lines of the imports inside a function or method that no ``# deferred: <why>`` comment explains."""
+    lines = source.splitlines()
+    found: list[int] = []
+
+    def explained(run: list[ast.stmt]) -> bool:
+        first, last = run[0].lineno, run[-1].end_lineno or run[-1].lineno
+        return any(DEFERRED.search(line) for line in lines[max(first - 2, 0) : last])
+
+    def statements(stmts: list[ast.stmt], in_function: bool) -> None:
+        run: list[ast.stmt] = []
+        for stmt in [*stmts, None]:
+            if isinstance(stmt, ast.Import | ast.ImportFrom):
+                run.append(stmt)
+                continue
+            if run and in_function and not explained(run):
+                found.extend(node.lineno for node in run)
+            run = []
+            if stmt is not None:
+                blocks(stmt, in_function or isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef))
+
+    def blocks(node: ast.AST, in_function: bool) -> None:
+        for name in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(node, name, None), list):
+                statements(getattr(node, name), in_function)
+        for child in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
+            blocks(child, in_function)
+
+    statements(ast.parse(source).body, False)
+    return found
 
 
 def test_roles_are_compared_only_in_accounts():
@@ -166,6 +208,21 @@ def test_services_raise_domain_errors_and_lock_with_select_for_update():
     assert not found, "one error style and one locking style (ARCHITECTURE.md):\n" + "\n".join(found)
 
 
+def test_the_web_process_does_not_load_the_workers_heavy_libraries():
+    """The WSGI application, the whole URLconf (every view and API module) and the error views load without
+    WeasyPrint, pyHanko or openpyxl: the report worker and the spreadsheet views import them when they need them.
+    (pandas is loaded: the benchmark pages' modules import it, so it is no reason to defer an import.)"""
+    script = (
+        "import sys; import config.wsgi; from django.urls import get_resolver; resolver = get_resolver(); "
+        "resolver.url_patterns; [resolver.resolve_error_handler(code) for code in (400, 403, 404, 500)]; "
+        f"print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY_FOR_WEB!r}))))"
+    )
+    loaded = subprocess.run(  # a fresh interpreter: this one has imported everything by now
+        [sys.executable, "-c", script], cwd=BASE, env=os.environ, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == [], f"the web process loads {loaded}: defer the import to the function that needs it"
+
+
 def test_the_checks_above_do_find_what_they_look_for():
     """The patterns are not vacuous: each catches its example."""
     for bad in (
@@ -203,3 +260,51 @@ def test_the_checks_above_do_find_what_they_look_for():
         "locked = M.objects.select_for_update().get(pk=1)\nif locked.version != v:\n    raise ConflictError()",
     ):
         assert not _locking_and_error_style(fine), fine
+
+
+def test_the_function_import_check_finds_an_unexplained_import():
+    source = """
+import os  # a module's own imports need no reason
+
+
+def f():
+    from a import b
+    return b
+
+
+class C:
+    def method(self):
+        if os.name:
+            import json
+        try:
+            pass
+        except ImportError:
+            import csv
+        return json, csv
+
+
+def explained():
+    # deferred: a cycle x -> y
+    from x import y
+    from x import z
+    from q import r  # deferred: pandas is heavy
+    text = "deferred: in a string is no comment"
+    from s import t
+    return y, z, r, text, t
+
+
+def g():
+    # deferred: only for the next import, not for one further down
+    value = 1
+    import zlib
+    return value, zlib
+"""
+    numbers = unexplained_function_imports(source)
+    lines = source.splitlines()
+    assert [lines[n - 1].strip() for n in numbers] == [
+        "from a import b",
+        "import json",
+        "import csv",
+        "from s import t",
+        "import zlib",
+    ]

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment (see README.md)."""
 
 import datetime
+from email.utils import getaddresses
 
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -337,8 +338,6 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 def _admins(value: str) -> list[tuple[str, str]]:
     """``ADMINS='Ada Lovelace <ada@example.org>, ops@example.org'`` → [(name, address), …]."""
-    from email.utils import getaddresses
-
     return [(name or address, address) for name, address in getaddresses([value]) if address]
 
 

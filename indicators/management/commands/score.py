@@ -19,6 +19,7 @@ from indicators.questionnaire import (
     read_questionnaire_xlsx,
     score_questionnaire,
 )
+from indicators.services import framework_spec_by_code
 from indicators.spec import FrameworkFileError, FrameworkSpec, load_framework_file, shipped_framework_path
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -26,8 +27,6 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 def framework_lookup(code: str) -> FrameworkSpec | None:
     """The framework from the database if it is there, else the file shipped with Grappe."""
-    from indicators.services import framework_spec_by_code
-
     try:
         spec = framework_spec_by_code(code)
     except DatabaseError:  # no database (or not migrated): the shipped files still work
