@@ -19,17 +19,7 @@ from labelling.tasks import expire_labels
 from tests import factories
 from tests.labelling.workflow_helpers import decided
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The assertions quote the English source messages: keep them independent of the French catalogue."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _at(day: datetime.date):

@@ -18,19 +18,9 @@ from labelling.models import Label, LabelStatus
 from labelling.services.labels import label_revoke
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 STATUS, SECTORS = KEYS.index("status"), KEYS.index("sectors")
-
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The assertions quote the English source messages: keep them independent of the French catalogue."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def _label(
@@ -299,4 +289,3 @@ def test_the_registry_pages_keep_the_filters_and_the_exports_drop_the_page(regis
     assert 'href="?level=gold&amp;page=1"' in html  # previous: the filter is kept, the page replaced
     assert 'href="?level=gold&amp;page=3"' not in html  # two gold labels: no next page
     assert f'href="{reverse("labelling:registry_export")}?level=gold"' in html  # the export takes the filters only
-

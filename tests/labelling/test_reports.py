@@ -15,17 +15,7 @@ from labelling.services.reports import BlockedURL, report_html, report_render, r
 from labelling.tasks import render_report
 from tests.labelling.workflow_helpers import decided, in_review
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The assertions quote the English source messages: keep them independent of the French catalogue."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -30,14 +30,7 @@ from tests import factories
 from tests.labelling.workflow_helpers import decided
 from tests.worker import WorkerProcess, _database_url, _wait_until_ready, wait_for, wait_for_status
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -36,27 +36,17 @@ from labelling.services.workflow import (
 )
 from tests import factories
 from tests.labelling.samples import pdf_bytes
-from tests.labelling.workflow_helpers import accept_all, countersigned, in_review, submitted, validated
+from tests.labelling.workflow_helpers import (
+    accept_all,
+    answer_of,
+    countersigned,
+    events_of,
+    in_review,
+    submitted,
+    validated,
+)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The assertions quote the English source messages (the e-mail tests switch languages themselves)."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-def _answer(assessment, code) -> Answer:
-    return Answer.objects.select_related("indicator", "assessment").get(assessment=assessment, indicator__code=code)
-
-
-def _events(assessment, action):
-    return list(AuditEvent.objects.filter(assessment=assessment, action=action).order_by("id"))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def api(user) -> APIClient:
@@ -89,10 +79,10 @@ def test_changes_requested_on_two_indicators_are_kept_beside_their_answers(
         comment="",
         requests={"S3": "Send the member list.", "G2": "Count the staff in FTE.", "F1": "  "},
     )
-    assert _answer(assessment, "S3").change_request == "Send the member list."
-    assert _answer(assessment, "G2").change_request == "Count the staff in FTE."
-    assert _answer(assessment, "F1").change_request == ""
-    [event] = _events(assessment, "assessment.changes_requested")
+    assert answer_of(assessment, "S3").change_request == "Send the member list."
+    assert answer_of(assessment, "G2").change_request == "Count the staff in FTE."
+    assert answer_of(assessment, "F1").change_request == ""
+    [event] = events_of(assessment, "assessment.changes_requested")
     assert event.after["requests"] == {"S3": "Send the member list.", "G2": "Count the staff in FTE."}
 
 
@@ -122,11 +112,11 @@ def test_resubmission_goes_straight_back_to_the_same_assessor_who_reviews_only_w
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recount.", "G2": "FTE, please."})
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value="61", comment="Recounted.")
+    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="61", comment="Recounted.")
     evidence_add(
-        user=manager, answer=_answer(assessment, "G2"), upload=_Upload(), document_date=datetime.date(2025, 6, 1)
+        user=manager, answer=answer_of(assessment, "G2"), upload=_Upload(), document_date=datetime.date(2025, 6, 1)
     )
-    assert _answer(assessment, "S3").changed_since_request and _answer(assessment, "G2").changed_since_request
+    assert answer_of(assessment, "S3").changed_since_request and answer_of(assessment, "G2").changed_since_request
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assessment_submit(user=manager, assessment=assessment)
@@ -137,7 +127,7 @@ def test_resubmission_goes_straight_back_to_the_same_assessor_who_reviews_only_w
         for a in Answer.objects.filter(assessment=assessment, reviewed=False).select_related("indicator")
     }
     assert needs == {"S3", "G2"}  # the 29 others keep their review
-    [event] = _events(assessment, "assessment.resubmitted")
+    [event] = events_of(assessment, "assessment.resubmitted")
     assert event.after == {"status": "in_review", "changed": ["S3", "G2"]}
     [message] = mail.outbox
     assert message.to == [assessor.email]
@@ -155,7 +145,7 @@ def test_the_resubmission_e_mail_is_in_french_for_a_french_assessor(
     assessor.save()
     assessment = in_review(cluster, manager, administrator, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recomptez."})
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value="61", comment="Recompté.")
+    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="61", comment="Recompté.")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assessment_submit(user=manager, assessment=assessment)
@@ -173,7 +163,7 @@ def test_the_resubmission_e_mail_elides_de_before_a_vowel(
     cluster.save()
     assessment = in_review(cluster, manager, administrator, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recomptez."})
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value="61", comment="Recompté.")
+    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="61", comment="Recompté.")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assessment_submit(user=manager, assessment=assessment)
@@ -199,7 +189,7 @@ def test_a_declared_conflict_unassigns_the_assessor_tells_the_administrators_and
     administrator.save()
     english_admin = factories.AdministratorFactory(username="admin-en", language="en")
     assessment = in_review(cluster, manager, administrator, assessor)
-    answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=True)
+    answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         review_declare_conflict(user=assessor, assessment=assessment, reason="I sat on its board.")
@@ -208,7 +198,7 @@ def test_a_declared_conflict_unassigns_the_assessor_tells_the_administrators_and
     assert not Answer.objects.filter(assessment=assessment, reviewed=True).exists()  # a new assessor starts afresh
     review = Review.objects.get(assessment=assessment, assessor=assessor)
     assert review.conflict_declared and review.conflict_details == "I sat on its board."
-    [event] = _events(assessment, "review.conflict_declared")
+    [event] = events_of(assessment, "review.conflict_declared")
     assert event.after["reason"] == "I sat on its board."
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {administrator.email, english_admin.email}
@@ -217,7 +207,7 @@ def test_a_declared_conflict_unassigns_the_assessor_tells_the_administrators_and
     assert "I sat on its board." in by_address[administrator.email].body
     # they lose access at once, and are not offered again for this cluster
     with pytest.raises(NotFound):
-        answer_review(user=assessor, answer=_answer(assessment, "S2"), accept=True)
+        answer_review(user=assessor, answer=answer_of(assessment, "S2"), accept=True)
     with pytest.raises(DomainError) as exc:
         assessment_assign(user=administrator, assessment=assessment, assessor=assessor)
     assert exc.value.errors == {"assessor": ["This assessor declared a conflict of interest with this cluster."]}
@@ -237,7 +227,7 @@ def test_a_conflict_needs_a_reason_and_only_the_assigned_assessor_declares_it(
         review_declare_conflict(user=other_assessor, assessment=assessment, reason="Me too.")
     assessment.refresh_from_db()
     assert (assessment.status, assessment.assessor) == (AssessmentStatus.IN_REVIEW, assessor)
-    assert not _events(assessment, "review.conflict_declared")
+    assert not events_of(assessment, "review.conflict_declared")
 
 
 def test_declaring_a_conflict_through_the_api_and_the_page(
@@ -319,7 +309,7 @@ def test_only_the_second_assessor_countersigns_and_only_a_validated_review(
     with pytest.raises(NotFound):
         review_countersign(user=assessor, assessment=assessment)
     with pytest.raises(NotFound):  # the second assessor reads, never reviews
-        answer_review(user=other_assessor, answer=_answer(assessment, "S1"), accept=True)
+        answer_review(user=other_assessor, answer=answer_of(assessment, "S1"), accept=True)
     with pytest.raises(DomainError) as exc:
         review_disagree(user=other_assessor, assessment=assessment, reason="")
     assert exc.value.errors == {"reason": ["Give the reason for your disagreement."]}
@@ -369,13 +359,13 @@ def test_accept_all_remaining_answers_of_a_category_audits_each_one(
     framework, cluster, manager, administrator, assessor, client_for
 ):
     assessment = in_review(cluster, manager, administrator, assessor)
-    answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=False, value="50", justification="Fewer.")
+    answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=False, value="50", justification="Fewer.")
     response = client_for(assessor).post(reverse("labelling:answers_accept_category", args=[assessment.pk, "S"]))
     assert response.status_code == 302
     s_codes = list(assessment.framework.indicators.filter(category__code="S").values_list("code", flat=True))
-    accepted = [e.target for e in _events(assessment, "answer.accepted")]
+    accepted = [e.target for e in events_of(assessment, "answer.accepted")]
     assert sorted(accepted) == sorted(c for c in s_codes if c != "S1")  # the correction stands
-    assert _answer(assessment, "S1").validated_number == Decimal(50)
+    assert answer_of(assessment, "S1").validated_number == Decimal(50)
     assert not Answer.objects.filter(assessment=assessment, indicator__category__code="G", reviewed=True).exists()
     with pytest.raises(InvalidTransition):  # nothing left
         answers_accept_remaining(user=assessor, assessment=assessment, category_code="S")
@@ -423,10 +413,10 @@ def test_anomalies_flag_answers_far_from_the_records_or_outside_the_peers_range(
     assessment = in_review(cluster, manager, administrator, assessor, reference_year=2025)
     answer_list = list(assessment.answers.select_related("indicator"))
     flags = answer_anomalies(assessment=assessment, answers=answer_list)
-    s3 = _answer(assessment, "S3")
+    s3 = answer_of(assessment, "S3")
     assert s3.proposed_number == 12 and s3.declared_number != 12
     assert [f.kind for f in flags["S3"]][0] == "records"
-    g2 = _answer(assessment, "G2")
+    g2 = answer_of(assessment, "G2")
     if g2.declared_number > 6:
         assert "peers" in [f.kind for f in flags["G2"]]
     page = client_for(assessor).get(reverse("labelling:assessment_detail", args=[assessment.pk]))
@@ -458,7 +448,7 @@ def test_a_manager_withdraws_a_draft_and_nothing_else(
 ):
     draft = assessment_create(user=manager, cluster=cluster, reference_year=2024)
     evidence = evidence_add(
-        user=manager, answer=_answer(draft, "S1"), upload=_Upload(), document_date=datetime.date(2025, 1, 1)
+        user=manager, answer=answer_of(draft, "S1"), upload=_Upload(), document_date=datetime.date(2025, 1, 1)
     )
     name, storage = evidence.file.name, evidence.file.storage
     with pytest.raises(NotFound):
@@ -562,7 +552,7 @@ def test_the_manager_sees_each_request_where_they_edit_and_what_is_still_asked(
     assert 'id="action-needed"' in client.get(reverse("clusters:profile", args=[cluster.pk])).content.decode()
     fill = client.get(reverse("labelling:assessment_fill", args=[assessment.pk, "S"])).content.decode()
     assert 'data-request="S3"' in fill and "Send the list." in fill and 'data-request="G2"' not in fill
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value="61", comment="Recounted.")
+    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="61", comment="Recounted.")
     summary = client.get(reverse("labelling:assessment_summary", args=[assessment.pk]))
     items = {i["answer"].indicator.code: i["answer"].changed_since_request for i in summary.context["requested"]}
     assert items == {"S3": True, "G2": False} and summary.context["changes_comment"] == "Two things."
@@ -576,7 +566,9 @@ def test_after_validation_the_manager_sees_the_corrected_value_and_its_justifica
 
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
-    answer_review(user=assessor, answer=_answer(assessment, "S3"), accept=False, value="40", justification="Two left.")
+    answer_review(
+        user=assessor, answer=answer_of(assessment, "S3"), accept=False, value="40", justification="Two left."
+    )
     assessment_validate(user=assessor, assessment=assessment)
     fill = client_for(manager).get(reverse("labelling:assessment_fill", args=[assessment.pk, "S"])).content.decode()
     assert 'data-validated="S3"' in fill and "Two left." in fill

@@ -9,15 +9,7 @@ from django.core import mail
 from config.celery import app
 from labelling.tasks import send_email
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The assertions quote the English source messages: keep them independent of the French catalogue."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_the_tasks_are_registered_under_their_explicit_names():

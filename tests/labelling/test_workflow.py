@@ -26,32 +26,16 @@ from labelling.services.workflow import (
 from tests import factories
 from tests.labelling.workflow_helpers import (
     accept_all,
+    answer_of,
     countersigned,
     decided,
+    events_of,
     in_review,
     submitted,
     validated,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The assertions quote the English source messages: keep them independent of the French catalogue."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-def _answer(assessment, code) -> Answer:
-    return Answer.objects.select_related("indicator", "assessment").get(assessment=assessment, indicator__code=code)
-
-
-def _events(assessment, action):
-    return list(AuditEvent.objects.filter(assessment=assessment, action=action).order_by("id"))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 # --- assign --------------------------------------------------------------------------------------------
@@ -66,7 +50,7 @@ def test_assign_puts_a_submitted_assessment_in_review_and_audits_it(
     assert assessment.status == AssessmentStatus.IN_REVIEW
     assert assessment.assessor == assessor
     assert result.pk == assessment.pk
-    [event] = _events(assessment, "assessment.assigned")
+    [event] = events_of(assessment, "assessment.assigned")
     assert event.actor == administrator
     assert event.before == {"status": "submitted", "assessor": None}
     assert event.after == {"status": "in_review", "assessor": "assessor"}
@@ -97,7 +81,7 @@ def test_assign_is_for_administrators_only(framework, cluster, manager, assessor
     assessment = submitted(cluster, manager)
     with pytest.raises(NotFound):
         assessment_assign(user=manager, assessment=assessment, assessor=assessor)
-    assert not _events(assessment, "assessment.assigned")
+    assert not events_of(assessment, "assessment.assigned")
 
 
 def test_assign_refuses_a_draft(framework, cluster, manager, administrator, assessor):
@@ -114,9 +98,9 @@ def test_reassigning_needs_a_new_declaration_from_the_new_assessor(
     assessment = in_review(cluster, manager, administrator, assessor)
     assessment_assign(user=administrator, assessment=assessment, assessor=other_assessor)
     with pytest.raises(InvalidTransition, match="conflict of interest"):
-        answer_review(user=other_assessor, answer=_answer(assessment, "S1"), accept=True)
+        answer_review(user=other_assessor, answer=answer_of(assessment, "S1"), accept=True)
     with pytest.raises(NotFound):
-        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=True)
+        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=True)
 
 
 # --- conflict of interest -----------------------------------------------------------------------------
@@ -127,7 +111,7 @@ def test_declare_no_conflict_records_the_review_and_audits(framework, cluster, m
     review = review_declare_no_conflict(user=assessor, assessment=assessment)
     assert Review.objects.get(assessment=assessment, assessor=assessor).no_conflict_declared_at is not None
     assert review.conflict_declared is False
-    [event] = _events(assessment, "review.no_conflict_declared")
+    [event] = events_of(assessment, "review.no_conflict_declared")
     assert event.actor == assessor and event.after == {"no_conflict_declared": True}
 
 
@@ -141,12 +125,12 @@ def test_only_the_assigned_assessor_declares(framework, cluster, manager, admini
 def test_no_review_action_before_the_declaration(framework, cluster, manager, administrator, assessor):
     assessment = in_review(cluster, manager, administrator, assessor, declared=False)
     with pytest.raises(InvalidTransition, match="no conflict of interest"):
-        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=True)
+        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=True)
     with pytest.raises(InvalidTransition):
         assessment_request_changes(user=assessor, assessment=assessment, comment="Fix S1")
     with pytest.raises(InvalidTransition):
         assessment_validate(user=assessor, assessment=assessment)
-    assert not _answer(assessment, "S1").reviewed
+    assert not answer_of(assessment, "S1").reviewed
 
 
 # --- answer review ------------------------------------------------------------------------------------
@@ -156,12 +140,12 @@ def test_accepting_copies_the_declared_value_into_the_validated_one(
     framework, cluster, manager, administrator, assessor
 ):
     assessment = in_review(cluster, manager, administrator, assessor)
-    answer = answer_review(user=assessor, answer=_answer(assessment, "S3"), accept=True, comment="Seen the list.")
+    answer = answer_review(user=assessor, answer=answer_of(assessment, "S3"), accept=True, comment="Seen the list.")
     answer.refresh_from_db()
     assert answer.reviewed
     assert answer.validated_number == answer.declared_number == Decimal(50)
     assert answer.assessor_comment == "Seen the list."
-    [event] = _events(assessment, "answer.accepted")
+    [event] = events_of(assessment, "answer.accepted")
     assert event.target == "S3"
     assert event.before["validated"] is None and event.after["validated"] == 50
 
@@ -171,44 +155,44 @@ def test_correcting_keeps_the_declared_value_and_requires_a_justification(
 ):
     assessment = in_review(cluster, manager, administrator, assessor)
     with pytest.raises(DomainError) as exc:
-        answer_review(user=assessor, answer=_answer(assessment, "S3"), accept=False, value="40")
+        answer_review(user=assessor, answer=answer_of(assessment, "S3"), accept=False, value="40")
     assert exc.value.errors == {"justification": ["Explain why the declared value is corrected."]}
-    assert not _answer(assessment, "S3").reviewed
+    assert not answer_of(assessment, "S3").reviewed
 
     answer_review(
-        user=assessor, answer=_answer(assessment, "S3"), accept=False, value="40", justification="10 members left."
+        user=assessor, answer=answer_of(assessment, "S3"), accept=False, value="40", justification="10 members left."
     )
-    answer = _answer(assessment, "S3")
+    answer = answer_of(assessment, "S3")
     assert answer.declared_number == Decimal(50)
     assert answer.validated_number == Decimal(40)
     assert answer.justification == "10 members left."
-    [event] = _events(assessment, "answer.corrected")
+    [event] = events_of(assessment, "answer.corrected")
     assert event.after["declared"] == 50 and event.after["validated"] == 40
 
 
 def test_a_correction_is_checked_against_the_indicator_type(framework, cluster, manager, administrator, assessor):
     assessment = in_review(cluster, manager, administrator, assessor)
     with pytest.raises(DomainError) as exc:
-        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=False, value="120", justification="x")
+        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=False, value="120", justification="x")
     assert exc.value.errors == {"value": ["The value cannot be more than 100."]}
     with pytest.raises(DomainError) as exc:
-        answer_review(user=assessor, answer=_answer(assessment, "V1"), accept=False, value="great", justification="x")
+        answer_review(user=assessor, answer=answer_of(assessment, "V1"), accept=False, value="great", justification="x")
     assert list(exc.value.errors) == ["value"]
     assert exc.value.errors["value"][0].startswith("Choose one of:")
-    answer_review(user=assessor, answer=_answer(assessment, "V1"), accept=False, value="consulted", justification="x")
-    assert _answer(assessment, "V1").validated_option == "consulted"
+    answer_review(user=assessor, answer=answer_of(assessment, "V1"), accept=False, value="consulted", justification="x")
+    assert answer_of(assessment, "V1").validated_option == "consulted"
 
 
 def test_a_correction_without_a_value_is_refused(framework, cluster, manager, administrator, assessor):
     assessment = in_review(cluster, manager, administrator, assessor)
     with pytest.raises(DomainError) as exc:
-        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=False, value="", justification="x")
+        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=False, value="", justification="x")
     assert exc.value.errors == {"value": ["Enter the corrected value."]}
 
 
 def test_review_with_a_stale_version_is_a_conflict(framework, cluster, manager, administrator, assessor):
     assessment = in_review(cluster, manager, administrator, assessor)
-    answer = _answer(assessment, "S1")
+    answer = answer_of(assessment, "S1")
     answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
     with pytest.raises(ConflictError):
         answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
@@ -218,7 +202,7 @@ def test_other_users_cannot_review(framework, cluster, manager, administrator, a
     assessment = in_review(cluster, manager, administrator, assessor)
     for user in (other_assessor, manager, administrator):
         with pytest.raises(NotFound):
-            answer_review(user=user, answer=_answer(assessment, "S1"), accept=True)
+            answer_review(user=user, answer=answer_of(assessment, "S1"), accept=True)
 
 
 # --- request changes ----------------------------------------------------------------------------------
@@ -242,7 +226,7 @@ def test_request_changes_sends_it_back_and_emails_the_managers(
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.CHANGES_REQUESTED
     assert assessment.assessor == assessor  # stays assigned
-    [event] = _events(assessment, "assessment.changes_requested")
+    [event] = events_of(assessment, "assessment.changes_requested")
     assert event.after == {"status": "changes_requested", "comment": "S3: send the member list.", "requests": {}}
     [message] = mail.outbox
     assert message.to == [manager.email]
@@ -253,14 +237,14 @@ def test_after_resubmission_a_changed_answer_needs_a_new_review(framework, clust
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, comment="Check S3.")
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value="60", comment="Recounted.")
+    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="60", comment="Recounted.")
     assessment_submit(user=manager, assessment=assessment)  # straight back to the same assessor
     assessment.refresh_from_db()
     assert (assessment.status, assessment.assessor) == (AssessmentStatus.IN_REVIEW, assessor)
     with pytest.raises(DomainError) as exc:
         assessment_validate(user=assessor, assessment=assessment)
     assert exc.value.errors == {"answers": ["S3"]}
-    answer_review(user=assessor, answer=_answer(assessment, "S3"), accept=True)
+    answer_review(user=assessor, answer=answer_of(assessment, "S3"), accept=True)
     assert assessment_validate(user=assessor, assessment=assessment).status == AssessmentStatus.VALIDATED
 
 
@@ -289,7 +273,7 @@ def test_validate_records_today_and_the_recommended_level(framework, cluster, ma
     assert assessment.status == AssessmentStatus.VALIDATED
     assert assessment.validated_on == datetime.date(2026, 3, 15)
     assert assessment.recommended_level == "gold"
-    [event] = _events(assessment, "assessment.validated")
+    [event] = events_of(assessment, "assessment.validated")
     assert event.after == {"status": "validated", "validated_on": "2026-03-15", "recommended_level": "gold"}
 
 
@@ -304,8 +288,8 @@ def test_validate_refuses_an_unknown_level(framework, cluster, manager, administ
 def test_validated_values_cannot_be_reviewed_again(framework, cluster, manager, administrator, assessor):
     assessment = validated(cluster, manager, administrator, assessor)
     with pytest.raises(InvalidTransition):
-        answer_review(user=assessor, answer=_answer(assessment, "S1"), accept=False, value="1", justification="x")
-    assert _answer(assessment, "S1").validated_number == Decimal(75)
+        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=False, value="1", justification="x")
+    assert answer_of(assessment, "S1").validated_number == Decimal(75)
 
 
 # --- score and decide ---------------------------------------------------------------------------------
@@ -315,7 +299,7 @@ def test_score_uses_the_validated_values_not_the_declared_ones(framework, cluste
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
     # S3 (baseline, weight 6) corrected below its partial threshold: the baseline fails, gold is lost.
-    answer_review(user=assessor, answer=_answer(assessment, "S3"), accept=False, value="20", justification="Recount.")
+    answer_review(user=assessor, answer=answer_of(assessment, "S3"), accept=False, value="20", justification="Recount.")
     assessment_validate(user=assessor, assessment=assessment)
     result = assessment_score(assessment=assessment)
     assert result.indicators["S3"].result == "none"
@@ -435,6 +419,6 @@ def test_the_declared_values_are_never_touched_by_the_review(framework, cluster,
     assessment = in_review(cluster, manager, administrator, assessor)
     before = {a.pk: (a.declared_number, a.declared_option, a.comment) for a in assessment.answers.all()}
     accept_all(assessment, assessor)
-    answer_review(user=assessor, answer=_answer(assessment, "G2"), accept=False, value="2", justification="Payroll.")
+    answer_review(user=assessor, answer=answer_of(assessment, "G2"), accept=False, value="2", justification="Payroll.")
     after = {a.pk: (a.declared_number, a.declared_option, a.comment) for a in assessment.answers.all()}
     assert before == after

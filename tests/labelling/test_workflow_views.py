@@ -10,17 +10,7 @@ from labelling.models import Answer, AssessmentStatus, Label, LabelStatus
 from tests import factories
 from tests.labelling.workflow_helpers import accept_all, countersigned, decided, in_review, submitted, validated
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The assertions quote the English source messages: keep them independent of the French catalogue."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _detail(assessment) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from audit.models import AuditEvent
 from indicators.services import framework_spec_for
 from labelling.models import Answer, Assessment
 from labelling.services.answers import answer_save, assessment_create, assessment_submit
@@ -18,6 +19,16 @@ from labelling.services.workflow import (
 )
 
 COMMENT = "Checked against our own figures."
+
+
+def answer_of(assessment: Assessment, code: str) -> Answer:
+    """The assessment's answer to indicator ``code``, with its indicator and assessment."""
+    return Answer.objects.select_related("indicator", "assessment").get(assessment=assessment, indicator__code=code)
+
+
+def events_of(assessment: Assessment, action: str) -> list[AuditEvent]:
+    """The audit events ``action`` of the assessment, oldest first."""
+    return list(AuditEvent.objects.filter(assessment=assessment, action=action).order_by("id"))
 
 
 def value_for(indicator_spec, result: str = "full"):

@@ -1,0 +1,14 @@
+"""Fixtures shared by the labelling tests (the suite's own are in ``tests/conftest.py``)."""
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture
+def english(settings):
+    """The assertions quote the English source messages: keep them independent of the French catalogue (a test
+    of an e-mail in the recipient's language switches languages itself). A module asks for it with
+    ``pytestmark = [..., pytest.mark.usefixtures("english")]``."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
