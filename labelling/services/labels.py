@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import can
 from audit.services import audit_log
 from core.exceptions import DomainError, InvalidTransition, NotFound
+from indicators.computations import label_expiry
 from labelling.models import Assessment, Label, LabelStatus, Level
 from labelling.services.notifications import notify
 
@@ -47,8 +48,6 @@ def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetim
     in the same transaction.
     The cluster's earlier active labels are superseded (marked expired) by the new one.
     """
-    from indicators.computations import label_expiry
-
     if level not in (Level.BRONZE, Level.SILVER, Level.GOLD):
         raise DomainError(_("A label is bronze, silver or gold."), errors={"level": [_("Choose a level.")]})
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.outbox import outbox_enqueue
 from core.text import of_name
 
 
@@ -24,8 +25,6 @@ def notify(*, users: Iterable, subject, template: str, context: dict | None = No
     ``subject`` is a lazy translatable string, formatted with ``context`` (``%(name)s`` placeholders).
     Returns the number of recipients.
     """
-    from core.outbox import outbox_enqueue
-
     context = {"site_url": settings.SITE_URL.rstrip("/"), **(context or {})}
     by_language: dict[str, list[str]] = defaultdict(list)
     for user in users:

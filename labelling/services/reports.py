@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -23,7 +24,13 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can
 from core.exceptions import DomainError, NotFound, RateLimited
+from core.models import OutboxMessage
+from core.outbox import outbox_enqueue
+from labelling.formatting import long_date
 from labelling.models import Assessment, Label, LabelStatus, Report, ReportKind, ReportStatus
+from labelling.reporting import certificate_context, report_context
+from labelling.selectors import label_validity
+from labelling.signing import sign_pdf
 
 # Relative URLs in the PDF templates resolve against this base; nothing else is ever fetched.
 REPORT_BASE_URL = "https://grappe.internal/"
@@ -39,8 +46,6 @@ class LabelNotValid(DomainError):
     status_code = 409
 
     def __init__(self, label: Label):
-        from labelling.formatting import long_date
-
         self.label = label
         if label.status == LabelStatus.REVOKED:
             message = _(
@@ -57,8 +62,6 @@ class LabelNotValid(DomainError):
 
 def label_certifiable(label: Label, *, today=None) -> bool:
     """Whether a certificate may be produced (or downloaded) for this label today: active and not past its end."""
-    from labelling.selectors import label_validity
-
     return label_validity(label=label, today=today)["state"] in ("valid", "not_yet")
 
 
@@ -89,8 +92,6 @@ def static_file_for_url(url: str):
         raise BlockedURL(f"Blocked URL in a PDF: {url[:200]}")
     path = finders.find(relative)
     if not path and settings.STATIC_ROOT:
-        from django.contrib.staticfiles.storage import staticfiles_storage
-
         if staticfiles_storage.exists(relative):
             path = staticfiles_storage.path(relative)
     if not path:
@@ -99,6 +100,7 @@ def static_file_for_url(url: str):
 
 
 def _fetcher_class():
+    # deferred: WeasyPrint is heavy (0.8 s, 280 modules); only the report worker needs it
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyURLFetcher(URLFetcher):
@@ -126,6 +128,7 @@ def safe_url_fetcher():
 
 def html_to_pdf(html: str) -> bytes:
     """WeasyPrint's render of our HTML: PDF/A-3b, fetching only our static files."""
+    # deferred: WeasyPrint is heavy (0.8 s, 280 modules); only the report worker needs it
     from weasyprint import HTML
 
     return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=safe_url_fetcher()).write_pdf(
@@ -145,8 +148,6 @@ def _signature_reason(report: Report) -> str:
 
 def report_pdf(*, report: Report) -> bytes:
     """The signed PDF of a report: gather, render, sign (the whole task but the storing)."""
-    from labelling.signing import sign_pdf
-
     if report.kind == ReportKind.CERTIFICATE and report.label is not None:
         require_certifiable(report.label)
     pdf = html_to_pdf(report_html(report=report))
@@ -158,8 +159,6 @@ def report_pdf(*, report: Report) -> bytes:
 
 def report_request(*, user, assessment, kind: str, language: str) -> Report:
     """Create a pending report and enqueue its rendering once the transaction has committed (outbox)."""
-    from core.outbox import outbox_enqueue
-
     if not can(user, "report.request", assessment):
         raise NotFound()
     errors: dict[str, list[str]] = {}
@@ -213,8 +212,6 @@ def _filename(report: Report) -> str:
 
 
 def report_html(*, report: Report) -> str:
-    from labelling.reporting import certificate_context, report_context
-
     with translation.override(report.language):
         if report.kind == ReportKind.CERTIFICATE:
             return render_to_string("reports/certificate.html", certificate_context(report=report))
@@ -260,9 +257,6 @@ def reports_sweep() -> dict:
     queued again while it has had fewer than ``REPORT_MAX_ATTEMPTS`` tries, else marked failed with a message
     (the status page then stops waiting). Rendering is idempotent, so a second copy of a message is harmless.
     """
-    from core.models import OutboxMessage
-    from core.outbox import outbox_enqueue
-
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.REPORT_STALE_SECONDS)
     stale = Report.objects.filter(
