@@ -3,6 +3,8 @@
 import pytest
 from django.utils import translation
 
+from labelling.services.answers import assessment_create
+
 
 @pytest.fixture
 def english(settings):
@@ -12,3 +14,10 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def assessment(framework, cluster, manager):
+    """A draft of the manager's cluster for 2025, as the manager creates it (a module that needs an assessment at
+    another step defines its own ``assessment``)."""
+    return assessment_create(user=manager, cluster=cluster, reference_year=2025)

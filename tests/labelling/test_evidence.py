@@ -18,11 +18,6 @@ DAY = datetime.date(2025, 3, 1)
 
 
 @pytest.fixture
-def assessment(framework, cluster, manager):
-    return assessment_create(user=manager, cluster=cluster, reference_year=2025)
-
-
-@pytest.fixture
 def answer(assessment):
     return assessment.answers.select_related("indicator").get(indicator__code="F1")
 

@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from core.exceptions import ConflictError
 from indicators.questionnaire import QuestionnaireError
 from labelling.models import AssessmentStatus
-from labelling.services.answers import answer_save, assessment_create
+from labelling.services.answers import answer_save
 from labelling.services.offline import (
     questionnaire_apply,
     questionnaire_changes,
@@ -21,11 +21,6 @@ from labelling.services.offline import (
     questionnaire_read,
 )
 from tests.labelling.samples import FULL
-
-
-@pytest.fixture
-def assessment(framework, cluster, manager):
-    return assessment_create(user=manager, cluster=cluster, reference_year=2025)
 
 
 def _answer(assessment, code):

@@ -20,11 +20,6 @@ def client_en(client_for):
     return make
 
 
-@pytest.fixture
-def assessment(framework, cluster, manager):
-    return assessment_create(user=manager, cluster=cluster, reference_year=2025)
-
-
 def _answer(assessment, code):
     return assessment.answers.select_related("indicator").get(indicator__code=code)
 
