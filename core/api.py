@@ -1,3 +1,6 @@
+from functools import partial
+
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -6,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import DomainError, InvalidFields
+from core.pagination import CountedPaginator
 
 
 def exception_handler(exc, context):
@@ -32,6 +36,12 @@ def exception_handler(exc, context):
 class Pagination(PageNumberPagination):
     """DRF's page-number pagination, whose contract the schema states: ``page`` is a positive integer (anything
     else answers 400 with a field error), and a page past the last answers 404."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A view with a ``paginated_count()`` (a cached count) is not counted again."""
+        count = getattr(view, "paginated_count", None)
+        self.django_paginator_class = Paginator if count is None else partial(CountedPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or 1

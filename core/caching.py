@@ -1,6 +1,6 @@
-"""Versioned cache entries: a computed value is stored under a key that carries the version of the data it
-was computed from, and a change of that data gives the version a new value, so the old entries are never
-read again (and expire on their own).
+"""Versioned cache entries: a computed value is stored with the version of the data it was computed from, and
+a change of that data gives the version a new value, so the old entries are never taken again (they are
+overwritten by the next computation, or expire on their own).
 
 A version is a random token kept in Django's cache (``CACHES``: Redis in production and tests, one local
 cache for ``make run``). When the token is missing (first use, eviction, a cache flush) a new one is drawn:
@@ -66,10 +66,18 @@ tokens = versions
 
 
 def cached(key: str, compute: Callable[[], T], *, versions: tuple[str, ...], timeout: int = ENTRY_TIMEOUT) -> T:
-    """``compute()`` once per value of ``versions``, kept in the cache under ``key`` and those versions."""
-    full_key = "{}:{}".format(key, ":".join(tokens(*versions)))
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, timeout=timeout)
+    """``compute()`` once per value of ``versions``, kept in the cache under ``key`` with those versions' tokens.
+
+    One round trip to the cache when the value is there: the entry (the tokens it was computed under, and the
+    value) is read together with the current tokens, and taken only when they match."""
+    version_keys = [_version_key(name) for name in versions]
+    found = cache.get_many([*version_keys, key])
+    current = [found.get(version_key) for version_key in version_keys]
+    entry = found.get(key)
+    if entry is not None and None not in current and entry[0] == current:
+        return entry[1]
+    if None in current:  # first use, or evicted: draw the missing tokens
+        current = tokens(*versions)
+    value = compute()
+    cache.set(key, (current, value), timeout=timeout)
     return value

@@ -7,6 +7,8 @@ Every read that depends on who asks takes the user and starts from ``assessments
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -267,7 +269,7 @@ def _sector_filter(qs: QuerySet, sector: str) -> QuerySet:
     return qs.filter(cluster__sectors__icontains=json.dumps(sector))
 
 
-# The columns the registry page and the public API show (no other column is read).
+# The columns the registry page and the public API show (no other column is read), read as values.
 REGISTRY_COLUMNS = (
     "certificate_number",
     "level",
@@ -275,7 +277,7 @@ REGISTRY_COLUMNS = (
     "awarded_on",
     "expires_on",
     "revoked_at",
-    "cluster",
+    "cluster_id",
     "cluster__name",
     "cluster__acronym",
     "cluster__kind",
@@ -313,10 +315,19 @@ REGISTRY_ORDER = ("cluster__name", "-awarded_on", "certificate_number")
 
 
 def registry_labels(*, filters: RegistryFilters | None = None) -> QuerySet:
-    """The registry's labels in its order, with only the columns the page and the API show."""
-    return (
-        registry_filtered(filters=filters).select_related("cluster").only(*REGISTRY_COLUMNS).order_by(*REGISTRY_ORDER)
-    )
+    """The registry's labels in its order, as dicts of the columns the page and the API show
+    (``REGISTRY_COLUMNS``): no model instance is built for a row."""
+    return registry_filtered(filters=filters).order_by(*REGISTRY_ORDER).values(*REGISTRY_COLUMNS)
+
+
+def registry_count(*, filters: RegistryFilters | None = None) -> int:
+    """How many labels the registry lists with these filters, counted once per filter set and change of the
+    labels or clusters (``core.caching.REGISTRY``); a name search (``q``: any text) is counted each time."""
+    f = filters or RegistryFilters()
+    if f.q:
+        return registry_filtered(filters=f).count()
+    key = "registry-count:" + hashlib.sha256(json.dumps(dataclasses.astuple(f)).encode()).hexdigest()[:32]
+    return caching.cached(key, lambda: registry_filtered(filters=f).count(), versions=(caching.REGISTRY,))
 
 
 def _registry_choices_uncached() -> dict[str, list[str]]:

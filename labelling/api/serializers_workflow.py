@@ -276,6 +276,30 @@ class PublicLabelSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def public_label_row(row: dict) -> dict:
+    """A registry row read as values (``selectors.REGISTRY_COLUMNS``) as ``PublicLabelSerializer`` gives the
+    label (the same keys, order and texts: ``tests/labelling/test_registry_api_rows.py``), without a model
+    instance or a serializer field per value."""
+    revoked = row["revoked_at"]
+    return {
+        "certificate_number": row["certificate_number"],
+        "cluster": row["cluster__name"],
+        "acronym": row["cluster__acronym"],
+        "kind": row["cluster__kind"],
+        "country": row["cluster__country"],
+        "region": row["cluster__region"],
+        "sectors": [str(sector) for sector in row["cluster__sectors"] or []],
+        "level": row["level"],
+        "status": row["status"],
+        "awarded_on": row["awarded_on"].isoformat(),
+        "expires_on": row["expires_on"].isoformat(),
+        "revoked_at": _DATETIME.to_representation(revoked) if revoked else None,
+    }
+
+
 class CertificateSerializer(PublicLabelSerializer):
     """The certificate check. A cluster that is not listed in the public registry (it never was, or withdrew) is
     not identified: ``listed`` is false and its name, acronym, kind, country, region and sectors are null; the

@@ -368,13 +368,16 @@ class RegistryView(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        filters = s.RegistryFilterSerializer(data=self.request.query_params)
+    def list(self, request, *args, **kwargs):
+        """The rows are read as values and shaped by ``public_label_row`` (what ``PublicLabelSerializer``, which
+        documents them, gives for a label); the count is cached between changes of the registry."""
+        filters = s.RegistryFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = {k: v.strip() for k, v in filters.validated_data.items() if v}
-        return selectors.registry_labels(
-            filters=selectors.RegistryFilters(status=LabelStatus.ACTIVE, public_only=True, **data)
-        )
+        registry = selectors.RegistryFilters(status=LabelStatus.ACTIVE, public_only=True, **data)
+        self.paginated_count = lambda: selectors.registry_count(filters=registry)
+        page = self.paginate_queryset(selectors.registry_labels(filters=registry))
+        return self.get_paginated_response([s.public_label_row(row) for row in page])
 
 
 class CertificateView(APIView):

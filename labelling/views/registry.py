@@ -7,8 +7,9 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -28,32 +29,66 @@ def _url_prefix(name: str) -> str:
     return reverse(name, args=["0"])[: -len("0/")]
 
 
+# One row of the registry's table. The 50 rows of a page are built here with one ``format_html`` each (which
+# escapes every value) rather than by ~15 template nodes each: a quarter of the page's time (issue 12).
+ROW_HTML = (
+    '<tr><th scope="row"><a href="{}">{}</a>{}</th><td>{}</td><td>{}</td><td>{}</td>'
+    '<td><span class="badge {}">{}</span></td><td>{}</td><td><a href="{}">{}</a></td></tr>'
+)
+
+
+def _row_html(row: dict) -> str:
+    acronym = format_html(" ({})", row["acronym"]) if row["acronym"] else ""
+    return format_html(
+        ROW_HTML,
+        row["cluster_url"],
+        row["cluster"],
+        acronym,
+        row["kind"],
+        row["place"],
+        row["sectors"],
+        row["level"],
+        row["level_label"],
+        row["expires_on"],
+        row["certificate_url"],
+        row["number"],
+    )
+
+
 def _registry_rows(labels) -> list[dict]:
-    """The page's rows as plain texts: the template prints them, it computes nothing per row."""
+    """The page's rows as plain texts, and each as its table row (``html``): the template computes nothing
+    per row."""
     cluster_url, certificate_url = _url_prefix("labelling:registry_cluster"), _url_prefix("labelling:certificate")
     kinds, levels = dict(ClusterKind.choices), dict(Level.choices)
     places: dict[tuple[str, str], str] = {}  # each place named once per page
+    date_format = formats.get_format("SHORT_DATE_FORMAT")  # looked up once, not per row
     rows = []
-    for label in labels:
-        cluster = label.cluster
-        where = (cluster.country, cluster.region)
+    for label in labels:  # dicts of selectors.REGISTRY_COLUMNS
+        name, acronym, kind, level = (
+            label["cluster__name"],
+            label["cluster__acronym"],
+            label["cluster__kind"],
+            label["level"],
+        )
+        where = (label["cluster__country"], label["cluster__region"])
         if where not in places:
             places[where] = place_label(*where)
         rows.append(
             {
-                "cluster": cluster.name,
-                "acronym": cluster.acronym if cluster.acronym != cluster.name else "",
-                "cluster_url": f"{cluster_url}{cluster.pk}/",
-                "kind": kinds.get(cluster.kind, cluster.kind),
+                "cluster": name,
+                "acronym": acronym if acronym != name else "",
+                "cluster_url": f"{cluster_url}{label['cluster_id']}/",
+                "kind": kinds.get(kind, kind),
                 "place": places[where],
-                "sectors": ", ".join(str(s) for s in cluster.sectors or []),
-                "level": label.level,
-                "level_label": levels.get(label.level, label.level),
-                "expires_on": formats.date_format(label.expires_on, "SHORT_DATE_FORMAT"),
-                "number": label.certificate_number,
-                "certificate_url": f"{certificate_url}{label.certificate_number}/",
+                "sectors": ", ".join(str(s) for s in label["cluster__sectors"] or []),
+                "level": level,
+                "level_label": levels.get(level, level),
+                "expires_on": dateformat.format(label["expires_on"], date_format),
+                "number": label["certificate_number"],
+                "certificate_url": f"{certificate_url}{label['certificate_number']}/",
             }
         )
+        rows[-1]["html"] = _row_html(rows[-1])
     return rows
 
 
@@ -61,8 +96,10 @@ def _registry_rows(labels) -> list[dict]:
 @public_page
 def registry(request):
     form = RegistryFilterForm(request.GET or None, choices=selectors.registry_choices())
-    labels = selectors.registry_labels(filters=form.filters())
-    page = page_of(request, labels)
+    filters = form.filters()
+    page = page_of(
+        request, selectors.registry_labels(filters=filters), count=lambda: selectors.registry_count(filters=filters)
+    )
     context = {
         "form": form,
         "page": page,

@@ -48,7 +48,7 @@ def registry(framework):
 
 
 def _names(response) -> list[str]:
-    return [label.cluster.name for label in response.context["page"]]
+    return [row["cluster__name"] for row in response.context["page"]]
 
 
 @pytest.mark.parametrize(

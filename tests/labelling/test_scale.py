@@ -245,10 +245,13 @@ def test_the_cache_key_carries_the_framework_and_the_population_version(framewor
     mine = _grow(people, 0, 1)[0]
     benchmark_position_for(assessment=mine)
     (version,) = caching.versions(caching.POPULATION)
-    key = f"benchmark:position:{framework.pk}:{framework.code}:{mine.pk}:{mine.status}:{version}"
-    assert cache.get(key) is not None
+    key = f"benchmark:position:{framework.pk}:{framework.code}:{mine.pk}:{mine.status}"
+    computed_under, position = cache.get(key)
+    assert computed_under == [version] and position is not None
     caching.bump(caching.POPULATION)
     assert caching.versions(caching.POPULATION) != [version]
+    benchmark_position_for(assessment=mine)  # computed again under the new version
+    assert cache.get(key)[0] == caching.versions(caching.POPULATION)
 
 
 def test_the_assessor_dashboard_figures_follow_each_step_of_the_review_at_once(framework, cluster, client_for):
