@@ -169,7 +169,7 @@ def test_the_csv_and_json_exports_stream_in_chunks(framework, admin, client_for)
     lines = list(exporters.csv_lines(exporters.registry_tuples(labels), batch=5))
     assert [chunk.count("\n") for chunk in lines] == [1, 5, 5, 2]
     pieces = list(exporters.json_chunks(exporters.registry_rows(labels), batch=5))
-    assert len(pieces) == 5 and len(json.loads("".join(pieces))) == 12
+    assert len(pieces) == 5 and len(json.loads(b"".join(pieces))) == 12
 
 
 # --- open data -----------------------------------------------------------------------------------------

@@ -44,7 +44,10 @@ class Command(BaseCommand):
                 for block in xlsx.chunks():
                     handle.write(block)
             return
-        chunks = csv_lines(registry_tuples(labels)) if fmt == "csv" else json_chunks(registry_rows(labels))
+        if fmt == "csv":
+            chunks = csv_lines(registry_tuples(labels))
+        else:  # UTF-8 bytes
+            chunks = (chunk.decode() for chunk in json_chunks(registry_rows(labels)))
         if output:
             with open(output, "w", encoding="utf-8", newline="") as handle:
                 for chunk in chunks:
