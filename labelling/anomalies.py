@@ -4,7 +4,7 @@ An answer is flagged when its declared value differs by more than 10 % from the 
 cluster's records (the proposal), or lies outside the 5th–95th percentile of the peers' validated values
 (the other clusters' latest validated or decided assessment of the same framework, at least
 ``MIN_PEERS_FOR_RANGE`` of them). Level indicators are compared with their proposal only. A read: nothing
-is stored, the flags follow the data.
+is stored but the peers' ranges, cached until the validated population changes; the flags follow the data.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core import caching
 from labelling.models import Assessment
 from labelling.peers import benchmark_population
 from labelling.services.answers import answer_declared, answer_proposed, value_display
@@ -38,8 +39,21 @@ def _fmt(value) -> str:
     return number_format(value, use_l10n=True)
 
 
-def _peer_ranges(assessment: Assessment) -> dict[str, tuple[float, float, int]]:
-    """Per numeric indicator: (p5, p95, number of peers) among the other clusters' validated assessments."""
+def peer_ranges(assessment: Assessment) -> dict[str, tuple[float, float, int]]:
+    """Per numeric indicator: (p5, p95, number of peers) among the other clusters' validated assessments,
+    computed once per cluster and version of the population (``core.caching.POPULATION``), as the benchmark
+    is: an assessor opening the assessment again does not read the whole population again."""
+    framework = assessment.framework
+    return caching.cached(
+        ":".join(
+            str(part) for part in ("anomalies", "peer-ranges", framework.pk, framework.code, assessment.cluster_id)
+        ),
+        lambda: _peer_ranges_uncached(assessment),
+        versions=(caching.POPULATION,),
+    )
+
+
+def _peer_ranges_uncached(assessment: Assessment) -> dict[str, tuple[float, float, int]]:
     values, groups = benchmark_population(framework=assessment.framework)
     if values.empty:
         return {}
@@ -56,7 +70,7 @@ def _peer_ranges(assessment: Assessment) -> dict[str, tuple[float, float, int]]:
 
 def answer_anomalies(*, assessment: Assessment, answers) -> dict[str, list[Anomaly]]:
     """``{code: [Anomaly, …]}`` for the given answers (with their indicators) of ``assessment``."""
-    ranges = _peer_ranges(assessment)
+    ranges = peer_ranges(assessment)
     flags: dict[str, list[Anomaly]] = {}
     for answer in answers:
         indicator = answer.indicator

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from labelling.anomalies import peer_ranges
 from labelling.models import Answer, Assessment, Label
 from labelling.peers import benchmark_position_for, population_statistics
 from labelling.services.answers import answer_save, assessment_submit
@@ -285,3 +286,16 @@ def test_the_assessor_dashboard_figures_follow_each_step_of_the_review_at_once(f
         user=assessor, answer=Answer.objects.select_related("indicator", "assessment").get(pk=s3.pk), accept=True
     )
     assert figures() == (1, 0, 0, 0, 0)
+
+
+def test_the_anomaly_flags_read_the_peers_ranges_from_the_cache_until_the_population_changes(
+    framework, people, django_assert_num_queries
+):
+    decided = _grow(people, 0, 6)
+    mine = Assessment.objects.get(cluster=decided[0].cluster, status="in_review")
+    low, high, count = peer_ranges(mine)["S1"]
+    assert count == 5  # the five other clusters
+    with django_assert_num_queries(0):
+        assert peer_ranges(mine)["S1"] == (low, high, count)
+    _grow(people, 6, 1)  # a seventh cluster's label: the population changed
+    assert peer_ranges(mine)["S1"][2] == 6
