@@ -93,10 +93,16 @@ def assessments_for_admin(*, user, status: str = "", q: str = "", assessor_id: i
 
 
 def assessment_counts_by_status(*, user) -> dict[str, int]:
-    rows = assessments_visible_to(user).order_by().values("status").annotate(n=Count("id"))
-    counts = {value: 0 for value in AssessmentStatus.values}
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
+    """How many assessments the user sees in each status, counted once per change of the review work
+    (``core.caching.REVIEW_WORK``: any assessment saved), not on every view of the dashboard."""
+
+    def count() -> dict[str, int]:
+        rows = assessments_visible_to(user).order_by().values("status").annotate(n=Count("id"))
+        counts = {value: 0 for value in AssessmentStatus.values}
+        counts.update({row["status"]: row["n"] for row in rows})
+        return counts
+
+    return caching.cached(f"assessment-counts:{user.pk}", count, versions=(caching.REVIEW_WORK,))
 
 
 def _pending_answers() -> Q:

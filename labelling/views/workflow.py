@@ -511,11 +511,11 @@ def admin_dashboard(request):
     require(request.user, "assessment.oversee")
     form = AdminFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.assessments_for_admin(
-        user=request.user, status=filters.get("status", ""), q=(filters.get("q") or "").strip()
-    )
-    page = page_of(request, qs)
+    status, q = filters.get("status", ""), (filters.get("q") or "").strip()
+    qs = selectors.assessments_for_admin(user=request.user, status=status, q=q)
     counts = selectors.assessment_counts_by_status(user=request.user)
+    # Without a search, the list's length is one of the (cached) counts by status: no count of every row.
+    page = page_of(request, qs, count=None if q else lambda: counts[status] if status else sum(counts.values()))
     # Evaluated once: iterating the field's choices in the template would query once per row.
     choices = list(AssignForm().fields["assessor"].choices)
     conflicts = selectors.conflicted_assessors_by_cluster(cluster_ids={a.cluster_id for a in page})

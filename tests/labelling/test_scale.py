@@ -17,9 +17,9 @@ from labelling.anomalies import peer_ranges
 from labelling.models import Answer, Assessment, Label
 from labelling.peers import benchmark_position_for, population_statistics
 from labelling.services.answers import answer_save, assessment_submit
-from labelling.services.workflow import answer_review, assessment_request_changes
+from labelling.services.workflow import answer_review, assessment_assign, assessment_request_changes
 from tests import factories
-from tests.labelling.workflow_helpers import accept_all, in_review
+from tests.labelling.workflow_helpers import accept_all, in_review, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +299,26 @@ def test_the_anomaly_flags_read_the_peers_ranges_from_the_cache_until_the_popula
         assert peer_ranges(mine)["S1"] == (low, high, count)
     _grow(people, 6, 1)  # a seventh cluster's label: the population changed
     assert peer_ranges(mine)["S1"][2] == 6
+
+
+def test_the_administrators_dashboard_counts_follow_a_submission_and_an_assignment_at_once(
+    framework, cluster, client_for
+):
+    manager, administrator, assessor = (
+        factories.ManagerFactory(),
+        factories.AdministratorFactory(),
+        factories.AssessorFactory(),
+    )
+    cluster.managers.add(manager)
+    client = client_for(administrator)
+
+    def figures(**params):
+        response = client.get(reverse("labelling:admin_dashboard"), params)
+        counts = {value: n for value, _label, n in response.context["counts"]}
+        return counts["submitted"], counts["in_review"], response.context["page"].paginator.count
+
+    assert figures() == (0, 0, 0)
+    assessment = submitted(cluster, manager)
+    assert figures() == (1, 0, 1) and figures(status="submitted")[2] == 1
+    assessment_assign(user=administrator, assessment=assessment, assessor=assessor)
+    assert figures() == (0, 1, 1) and figures(status="submitted")[2] == 0 and figures(status="in_review")[2] == 1
