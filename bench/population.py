@@ -6,7 +6,8 @@
 
 For N clusters (default 10,000): N decided assessments of reference year 2025 with their 31 validated
 answers, decisions and labels (92 % active, 5 % expired, 3 % revoked), plus N/5 assessments of 2026 in review
-— 1.2 N assessments, 37.2 N answers —, every one assigned to the assessor ``bench.assessor``; one
+— 1.2 N assessments, 37.2 N answers —, 120 of them (100 decided, 20 in review) assigned to the assessor
+``bench.light`` whatever N, every other one to the assessor ``bench.assessor``; one
 administrator ``bench.admin`` (password ``bench-password``). 5 % of the clusters withdrew from the public
 registry; names mix accented words ("Nekoé", "Énergie") so that search has something to fold.
 
@@ -34,6 +35,8 @@ FOREIGN = [("ES", "ES21"), ("ES", "ES51"), ("DE", "DE11"), ("IT", "ITC4"), ("BE"
 WORDS = ["Nekoé", "Énergie", "Aéro", "Végétal", "Mécanique", "Numérique", "Santé", "Océan", "Forêt", "Matériaux"]
 SECTORS = ["cosmétique", "énergie", "aéronautique", "agroalimentaire", "numérique", "santé", "bois", "mer"]
 CITIES = ["Orléans", "Tours", "Chartres", "Lyon", "Bordeaux", "Nantes", "Lille", "Toulouse", "Besançon"]
+
+LIGHT_DECIDED, LIGHT_IN_REVIEW = 100, 20  # bench.light's assignments, in every population
 
 
 def _recreate_database(url: str) -> None:
@@ -107,6 +110,7 @@ def build(n: int, *, seed: int) -> dict:
         users = [
             {"id": 1, "username": "bench.admin", "role": Role.ADMINISTRATOR, "is_staff": True, "is_superuser": True},
             {"id": 2, "username": "bench.assessor", "role": Role.ASSESSOR},
+            {"id": 3, "username": "bench.light", "role": Role.ASSESSOR},
         ]
         for user in users:
             user.update(
@@ -191,6 +195,10 @@ def build(n: int, *, seed: int) -> dict:
                     "version": 2,
                 }
             )
+        # ``bench.light`` has the same workload in every population (LIGHT_DECIDED + LIGHT_IN_REVIEW): its
+        # dashboard shows what the population alone costs; ``bench.assessor`` has all the others.
+        for assessment in assessments[n - LIGHT_DECIDED : n] + assessments[-LIGHT_IN_REVIEW:]:
+            assessment["assessor_id"] = 3
         counts["assessments"] = copy_rows(cursor, Assessment, assessments)
 
         answers = []
