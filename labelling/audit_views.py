@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,11 +14,10 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can, require
 from audit import selectors as audit_selectors
+from core.pagination import page_of
 from labelling.audit_export import audit_csv_lines
 from labelling.audit_sentences import ACTION_GROUPS, event_sentence
 from labelling.models import Assessment
-
-PAGE_SIZE = 50
 
 
 class AuditFilterForm(forms.Form):
@@ -46,12 +44,6 @@ class AuditFilterForm(forms.Form):
         )
 
 
-def _querystring(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _rows(page) -> list[dict]:
     return [{"event": event, "sentence": event_sentence(event)} for event in page]
 
@@ -64,14 +56,8 @@ def assessment_audit(request, pk: int):
     require(request.user, "assessment.audit", assessment)
     form = AuditFilterForm(request.GET or None)
     events = audit_selectors.audit_events(user=request.user, assessment=assessment, filters=form.filters())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "assessment": assessment,
-        "form": form,
-        "page": page,
-        "rows": _rows(page),
-        "querystring": _querystring(request),
-    }
+    page = page_of(request, events)
+    context = {"assessment": assessment, "form": form, "page": page, "rows": _rows(page)}
     return render(request, "labelling/audit_trail.html", context)
 
 
@@ -83,8 +69,8 @@ def audit_all(request):
         raise Http404
     form = AuditFilterForm(request.GET or None, with_cluster=True)
     events = audit_selectors.audit_events(user=request.user, filters=form.filters())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "rows": _rows(page), "querystring": _querystring(request)}
+    page = page_of(request, events)
+    context = {"form": form, "page": page, "rows": _rows(page)}
     return render(request, "labelling/audit_all.html", context)
 
 

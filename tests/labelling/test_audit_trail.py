@@ -88,3 +88,10 @@ def test_the_administrators_see_every_event_and_export_them_as_csv(
     assert rows[0][:3] == ["Quand", "Qui", "Cluster"]  # in the reader's language (French by default)
     assert rows[1][1] == "Grappe" and rows[1][5] == "'=HYPERLINK(1)"  # no formula in a spreadsheet
     assert len(rows) == 2
+
+
+def test_the_export_link_keeps_the_filters_and_drops_the_page(reviewed, administrator, client_for):
+    url = reverse("labelling:audit_all")
+    html = client_for(administrator).get(url, {"kind": "assessment", "page": "1"}).content.decode()
+    assert f'href="{reverse("labelling:audit_export")}?kind=assessment"' in html
+    assert f'href="{reverse("labelling:audit_export")}"' in client_for(administrator).get(url).content.decode()
