@@ -32,7 +32,9 @@ from demo.data import (
     team_rows,
 )
 from indicators.services import framework_ensure_default, framework_spec_for
+from labelling.answer_values import answer_proposed
 from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Label
+from labelling.selectors import assessment_score
 from labelling.services import answers, workflow
 from labelling.services.evidence import evidence_add
 
@@ -172,7 +174,7 @@ def _fill(*, assessment, manager, quality: float, rng: random.Random, share: flo
     for answer in assessment.answers.select_related("indicator").order_by("indicator__position"):
         if rng.random() > share:
             continue
-        proposed = answers.answer_proposed(answer)
+        proposed = answer_proposed(answer)
         if proposed is not None:
             value, comment = proposed, ""
         else:
@@ -237,7 +239,7 @@ def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
         return "in review"
     _review(assessment=assessment, assessor=assessor, share=1.0, rng=rng)
     assessment = workflow.assessment_validate(user=assessor, assessment=assessment, recommended_level=demo.scenario)
-    if workflow.assessment_score(assessment=assessment).level == "gold":  # two experts: a countersignature
+    if assessment_score(assessment=assessment).level == "gold":  # two experts: a countersignature
         second = users["assessor2"]
         assessment = workflow.assessment_assign_second(user=admin, assessment=assessment, assessor=second)
         workflow.review_declare_no_conflict(user=second, assessment=assessment)

@@ -17,9 +17,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core import caching
+from labelling.answer_values import answer_declared, answer_proposed, value_display
 from labelling.models import Assessment
 from labelling.peers import benchmark_population
-from labelling.services.answers import answer_declared, answer_proposed, value_display
 
 RECORDS_TOLERANCE = Decimal("0.10")
 PEER_PERCENTILES = (5, 95)

@@ -10,13 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
 from indicators import values
+from labelling.answer_values import answer_proposed
 from labelling.models import Assessment
-from labelling.services.answers import (
-    COMMENT_MAX_LENGTH,
-    FIRST_REFERENCE_YEAR,
-    answer_proposed,
-    value_parse,
-)
+from labelling.services.answers import COMMENT_MAX_LENGTH, FIRST_REFERENCE_YEAR, value_parse
 
 
 class AssessmentCreateForm(forms.Form):

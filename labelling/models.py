@@ -37,15 +37,35 @@ class Level(models.TextChoices):
 LABEL_LEVELS: tuple[str, ...] = (Level.BRONZE.value, Level.SILVER.value, Level.GOLD.value)
 LABEL_LEVEL_CHOICES = [(value, Level(value).label) for value in LABEL_LEVELS]  # for forms and the API schema
 
+# The statuses in which a second assessor (Gold) follows the assessment: may be assigned, and declares a conflict
+# of interest or none.
+SECOND_ASSESSOR_STATUSES = (
+    AssessmentStatus.SUBMITTED,
+    AssessmentStatus.IN_REVIEW,
+    AssessmentStatus.CHANGES_REQUESTED,
+    AssessmentStatus.VALIDATED,
+)
+
 # The workflow's steps: the statuses each step may be taken from, and the status it leads to (None: the status
-# stays). The services consult this table (``labelling.services.workflow.require_step``) before every step.
+# stays). Every service consults this table through ``labelling.services.steps.require_step`` before a step, and the
+# pages through ``step_allowed`` before they offer it: no other code compares an assessment's status to decide.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    # the manager's side
+    "edit": (EDITABLE_STATUSES, None),  # answers, eligibility, evidence, the offline file
     "submit": (EDITABLE_STATUSES, AssessmentStatus.SUBMITTED),
+    "resubmit": ((AssessmentStatus.CHANGES_REQUESTED,), AssessmentStatus.IN_REVIEW),  # back to the same assessor
+    # assignment and conflicts of interest
     "assign": ((AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW), AssessmentStatus.IN_REVIEW),
     "declare_no_conflict": ((AssessmentStatus.IN_REVIEW,), None),
-    "review_answer": ((AssessmentStatus.IN_REVIEW,), None),
+    "declare_conflict": ((AssessmentStatus.IN_REVIEW,), AssessmentStatus.SUBMITTED),  # the assessor is unassigned
+    "assign_second": (SECOND_ASSESSOR_STATUSES, None),
+    "second_declare_no_conflict": (SECOND_ASSESSOR_STATUSES, None),
+    "second_declare_conflict": (SECOND_ASSESSOR_STATUSES, None),  # the second assessor is unassigned
+    # the review
+    "review_answer": ((AssessmentStatus.IN_REVIEW,), None),  # one answer, or a category's remaining ones
     "request_changes": ((AssessmentStatus.IN_REVIEW,), AssessmentStatus.CHANGES_REQUESTED),
     "validate": ((AssessmentStatus.IN_REVIEW,), AssessmentStatus.VALIDATED),
+    "countersign": ((AssessmentStatus.VALIDATED,), None),  # the second assessor countersigns or disagrees
     "decide": ((AssessmentStatus.VALIDATED,), AssessmentStatus.DECIDED),
 }
 

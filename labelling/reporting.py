@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import math
 import mimetypes
-from dataclasses import dataclass
 from decimal import Decimal
 
 import segno
@@ -24,9 +23,7 @@ from indicators.computations import (
     ELIGIBILITY_MINIMUM,
     GOLD_PERCENT,
     SILVER_MIN_IMPROVED,
-    Eligibility,
     InvalidAnswers,
-    PreviousAssessment,
     score_assessment,
 )
 from indicators.next_level import (
@@ -42,13 +39,7 @@ from indicators.services import framework_spec_for
 from labelling import formatting as fmt
 from labelling.models import Assessment, Decision, Evidence, Label, LabelStatus, Level, Report, Review
 from labelling.peers import benchmark_population, benchmark_position_for
-from labelling.selectors import assessment_result, label_validity, verification_url
-from labelling.services.workflow import (
-    SCORED_STATUSES,
-    answer_declared_value,
-    answer_validated_value,
-    previous_scored_assessment,
-)
+from labelling.selectors import Scoring, assessment_scoring, label_validity, verification_url
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 # The level badge of the cover (WeasyPrint draws SVG with attributes, not with the stylesheet's fill/stroke).
@@ -66,38 +57,6 @@ def _result_label(result: str) -> str:
 
 def _level_label(level: str) -> str:
     return str(Level(level).label) if level in Level.values else level
-
-
-# --- scoring inputs ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Scoring:
-    result: object  # indicators.computations.ScoreResult
-    provisional: bool  # declared values (not validated yet)
-    eligibility: Eligibility
-    previous: PreviousAssessment | None
-    previous_assessment: Assessment | None
-    values: dict  # code -> the engine value the result was computed from
-
-
-def assessment_scoring(*, assessment: Assessment) -> Scoring:
-    """The score of an assessment (validated values once validated, else the declared ones) with the
-    previous validated assessment it is compared with."""
-    result, provisional = assessment_result(assessment=assessment)
-    validated = assessment.status in SCORED_STATUSES
-    answers = list(assessment.answers.select_related("indicator"))
-    values = {a.indicator.code: (answer_validated_value(a) if validated else answer_declared_value(a)) for a in answers}
-    earlier = previous_scored_assessment(assessment=assessment)
-    previous = None
-    if earlier is not None:
-        earlier_values = {}
-        for a in earlier.answers.select_related("indicator"):
-            v = answer_validated_value(a)
-            earlier_values[a.indicator.code] = v if v is not None else answer_declared_value(a)
-        previous = PreviousAssessment(validated_on=earlier.validated_on, answers=earlier_values)
-    eligibility = Eligibility(legal_entity=assessment.legal_entity, public_profile=assessment.public_profile)
-    return Scoring(result, provisional, eligibility, previous, earlier, values)
 
 
 # --- the path to the next level --------------------------------------------------------------------------

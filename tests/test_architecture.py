@@ -8,6 +8,8 @@
   a conditional ``.filter(version=…).update(…)``.
 - An import inside a function says why (``# deferred: …``), and the web process does not load the heavy
   libraries that only the workers need.
+- Selectors never import their app's services (reads never write); presenters shape what selectors read and
+  query nothing.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ def test_roles_are_compared_only_in_accounts():
 def test_only_rules_and_selectors_use_the_role_predicates():
     found = []
     for path in _python_files(*(app for app in APPS if app != "accounts")):
-        if path.name in ("rules.py", "selectors.py"):
+        if path.name in ("rules.py", "selectors.py") or path.parent.name == "selectors":  # a selectors package
             continue
         for number, module, names in _imports(path):
             if module == "accounts.permissions" and ROLE_PREDICATES & set(names):
@@ -308,3 +310,35 @@ def g():
         "from s import t",
         "import zlib",
     ]
+
+
+def _selector_files():
+    for app in APPS:
+        files = [BASE / app / "selectors.py", *sorted((BASE / app / "selectors").glob("*.py"))]
+        yield from ((app, path) for path in files if path.exists())
+
+
+def test_selectors_never_import_their_app_s_services():
+    found = [
+        f"{path.relative_to(BASE)}:{number}: {module}"
+        for app, path in _selector_files()
+        for number, module, _names in _imports(path)
+        if module == f"{app}.services" or module.startswith(f"{app}.services.")
+    ]
+    assert not found, "reads never write: move the shared read into the selectors\n" + "\n".join(found)
+
+
+def test_presenters_query_nothing():
+    """A presenter shapes data a selector read: no manager or queryset of its own, no service but the steps table."""
+    found = []
+    for app in APPS:
+        path = BASE / app / "presenters.py"
+        if not path.exists():
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"\.objects\b|\.filter\(|\.all\(\)\.(filter|get|order_by)|select_related", line):
+                found.append(f"{path.relative_to(BASE)}:{number}: {line.strip()}")
+        for number, module, _names in _imports(path):
+            if ".services" in module and module != "labelling.services.steps":
+                found.append(f"{path.relative_to(BASE)}:{number}: {module}")
+    assert not found, "read in a selector and pass the result to the presenter:\n" + "\n".join(found)

@@ -19,11 +19,11 @@ from rest_framework.views import APIView
 from accounts.permissions import can
 from clusters.selectors import clusters_managed_by
 from indicators.questionnaire import questionnaire_to_dict
+from labelling.answer_values import answer_declared
 from labelling.api import serializers_selfassessment as s
 from labelling.models import Answer, Evidence
 from labelling.selectors import assessments_visible_to
 from labelling.services.answers import (
-    answer_declared,
     answer_save,
     assessment_create,
     assessment_submit,

@@ -7,13 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from labelling.answer_values import answer_declared, answer_proposed
 from labelling.models import Answer, Assessment
-from labelling.services.answers import (
-    COMMENT_MAX_LENGTH,
-    answer_declared,
-    answer_proposed,
-    assessment_progress,
-)
+from labelling.selectors import assessment_progress
+from labelling.services.answers import COMMENT_MAX_LENGTH
 
 
 def _json_value(value):

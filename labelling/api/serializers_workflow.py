@@ -12,6 +12,7 @@ from rest_framework import serializers
 from accounts.permissions import can
 from accounts.selectors import assessors
 from clusters.models import ClusterKind
+from labelling.answer_values import answer_declared, answer_validated
 from labelling.models import LABEL_LEVELS, Answer, Assessment, Decision, Label, Level, Report, ReportKind, Review
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -179,16 +180,12 @@ class ReviewedAnswerSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_declared(self, obj):
-        from labelling.services.workflow import answer_declared_value
-
-        value = answer_declared_value(obj)
+        value = answer_declared(obj)
         return None if value is None else str(value)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_validated(self, obj):
-        from labelling.services.workflow import answer_validated_value
-
-        value = answer_validated_value(obj)
+        value = answer_validated(obj)
         return None if value is None else str(value)
 
 

@@ -1,4 +1,4 @@
-"""Reads of the workflow side: dashboards, the public registry, certificates, audit trails, report contexts.
+"""Reads of assessments: who sees which, the dashboards, the reports of an assessment.
 
 Every read that depends on who asks takes the user and starts from ``assessments_visible_to(user)`` (or
 ``labels_visible_to``), which hold the visibility rules of the app's rows; decisions go through
@@ -7,13 +7,6 @@ Every read that depends on who asks takes the user and starts from ``assessments
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
-from dataclasses import dataclass
-
-from django.conf import settings
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -27,23 +20,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
-from django.utils import timezone
 
 from accounts.permissions import can, is_administrator, is_assessor, is_manager
 from clusters.models import Cluster
 from core import caching
 from core.search import search
-from indicators import values
-from labelling.models import (
-    Answer,
-    Assessment,
-    AssessmentStatus,
-    Label,
-    LabelStatus,
-    Report,
-    Review,
-)
+from labelling.models import Answer, Assessment, AssessmentStatus, Label, Report, Review
 
 # --- visibility --------------------------------------------------------------------------------------------
 
@@ -210,8 +192,6 @@ def _assessor_counts_uncached(user) -> dict[str, int]:
 
 def conflicted_assessors_by_cluster(*, cluster_ids) -> dict[int, set[int]]:
     """For each cluster, the assessors who declared a conflict of interest with it (one query)."""
-    from labelling.models import Review
-
     result: dict[int, set[int]] = {}
     rows = Review.objects.filter(assessment__cluster_id__in=list(cluster_ids), conflict_declared=True).values_list(
         "assessment__cluster_id", "assessor_id"
@@ -251,222 +231,3 @@ def labels_visible_to(user) -> QuerySet:
     if is_manager(user):
         return qs.filter(cluster__managers=user)
     return qs.none()
-
-
-# --- the public registry --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RegistryFilters:
-    level: str = ""
-    country: str = ""
-    region: str = ""
-    kind: str = ""
-    sector: str = ""
-    q: str = ""
-    status: str = LabelStatus.ACTIVE  # the public registry shows active labels; exports may ask for all
-    public_only: bool = False  # the public pages leave out clusters that withdrew from the registry
-
-
-def _sector_filter(qs: QuerySet, sector: str) -> QuerySet:
-    if connection.vendor == "postgresql":
-        return qs.filter(cluster__sectors__contains=[sector])
-    # SQLite (make run): no JSON containment; match the JSON-encoded item in the stored text.
-    return qs.filter(cluster__sectors__icontains=json.dumps(sector))
-
-
-# The columns the registry page and the public API show (no other column is read), read as values.
-REGISTRY_COLUMNS = (
-    "certificate_number",
-    "level",
-    "status",
-    "awarded_on",
-    "expires_on",
-    "revoked_at",
-    "cluster_id",
-    "cluster__name",
-    "cluster__acronym",
-    "cluster__kind",
-    "cluster__country",
-    "cluster__region",
-    "cluster__sectors",
-)
-
-
-def registry_filtered(*, filters: RegistryFilters | None = None) -> QuerySet:
-    """The labels the registry lists (active ones unless asked otherwise), filtered, without order or
-    columns chosen: ``registry_labels`` (pages, API) and the exports each read what they need."""
-    f = filters or RegistryFilters()
-    qs = Label.objects.all()
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.public_only:
-        qs = qs.filter(cluster__public_profile=True)
-    if f.level:
-        qs = qs.filter(level=f.level)
-    if f.country:
-        qs = qs.filter(cluster__country__iexact=f.country)
-    if f.region:
-        qs = qs.filter(cluster__region__iexact=f.region)
-    if f.kind:
-        qs = qs.filter(cluster__kind=f.kind)
-    if f.sector:
-        qs = _sector_filter(qs, f.sector)
-    if f.q:  # accent- and case-insensitive: "nekoe" finds Nekoé
-        qs = search(qs, f.q, "cluster__name", "cluster__acronym")
-    return qs
-
-
-REGISTRY_ORDER = ("cluster__name", "-awarded_on", "certificate_number")
-
-
-def registry_labels(*, filters: RegistryFilters | None = None) -> QuerySet:
-    """The registry's labels in its order, as dicts of the columns the page and the API show
-    (``REGISTRY_COLUMNS``): no model instance is built for a row."""
-    return registry_filtered(filters=filters).order_by(*REGISTRY_ORDER).values(*REGISTRY_COLUMNS)
-
-
-def registry_count(*, filters: RegistryFilters | None = None) -> int:
-    """How many labels the registry lists with these filters, counted once per filter set and change of the
-    labels or clusters (``core.caching.REGISTRY``); a name search (``q``: any text) is counted each time."""
-    f = filters or RegistryFilters()
-    if f.q:
-        return registry_filtered(filters=f).count()
-    key = "registry-count:" + hashlib.sha256(json.dumps(dataclasses.astuple(f)).encode()).hexdigest()[:32]
-    return caching.cached(key, lambda: registry_filtered(filters=f).count(), versions=(caching.REGISTRY,))
-
-
-def _registry_choices_uncached() -> dict[str, list[str]]:
-    rows = (
-        Cluster.objects.filter(public_profile=True, labels__status=LabelStatus.ACTIVE)
-        .order_by()
-        .values_list("country", "region", "sectors")
-        .distinct()
-    )
-    countries, regions, sectors = set(), set(), set()
-    for country, region, cluster_sectors in rows:
-        if country:
-            countries.add(country)
-        if region:
-            regions.add(region)
-        for sector in cluster_sectors or []:
-            if isinstance(sector, str) and sector:
-                sectors.add(sector)
-    return {"country": sorted(countries), "region": sorted(regions), "sector": sorted(sectors, key=str.lower)}
-
-
-def registry_choices() -> dict[str, list[str]]:
-    """The values the registry filters offer (from the listed clusters that hold an active label),
-    computed once per change of the labels or the clusters (``core.caching.REGISTRY``)."""
-    return caching.cached("registry-choices", _registry_choices_uncached, versions=(caching.REGISTRY,))
-
-
-def cluster_label_history(*, cluster) -> QuerySet:
-    """Every label of the cluster (active, expired, revoked), the newest first, with what replaced it."""
-    return Label.objects.filter(cluster=cluster).select_related("superseded_by").order_by("-awarded_on", "-pk")
-
-
-def label_by_number(*, number: str) -> Label | None:
-    number = (number or "").strip().upper()
-    if not number:
-        return None
-    return Label.objects.select_related("cluster", "superseded_by").filter(certificate_number__iexact=number).first()
-
-
-def label_validity(*, label: Label, today=None) -> dict:
-    """What the certificate page says: valid today or not, and why."""
-    today = today or timezone.localdate()
-    valid = label.status == LabelStatus.ACTIVE and label.awarded_on <= today <= label.expires_on
-    if label.status == LabelStatus.REVOKED:
-        reason = "revoked"
-    elif label.status == LabelStatus.EXPIRED or today > label.expires_on:
-        reason = "expired"
-    elif today < label.awarded_on:
-        reason = "not_yet"
-    else:
-        reason = "valid"
-    return {"valid": valid, "state": reason, "today": today}
-
-
-def verification_url(label: Label) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("labelling:certificate", args=[label.certificate_number])
-
-
-BADGE_COLOURS = {"gold": "#8a6d0b", "silver": "#5f666e", "bronze": "#7a4519"}
-BADGE_GREY = "#6b7280"
-
-
-def badge_for(*, label: Label, today=None) -> dict:
-    """What the SVG badge says: the level, and "valid until …", or "expired" / "revoked" in grey."""
-    from django.utils.translation import gettext as _
-
-    from labelling.formatting import long_date
-
-    validity = label_validity(label=label, today=today)
-    level = {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze")}.get(label.level, label.level)
-    left = _("Label %(level)s") % {"level": level}
-    if validity["state"] == "revoked":
-        right, colour = _("revoked"), BADGE_GREY
-    elif validity["state"] == "expired":
-        right, colour = _("expired"), BADGE_GREY
-    else:
-        right, colour = _("valid until %(date)s") % {"date": long_date(label.expires_on)}, BADGE_COLOURS[label.level]
-    # DejaVu Sans at 11 px: about 6.6 px a character; the badge is drawn without measuring text.
-    left_width = 14 + round(6.6 * len(left))
-    right_width = 14 + round(6.6 * len(right))
-    verify = verification_url(label)
-    image = verify.rstrip("/") + "/badge.svg"
-    return {
-        "left": left,
-        "right": right,
-        "colour": colour,
-        "valid": validity["valid"],
-        "state": validity["state"],
-        "left_width": left_width,
-        "right_width": right_width,
-        "width": left_width + right_width,
-        "title": f"{left} — {right} — {label.certificate_number}",
-        "image_url": image,
-        "verify_url": verify,
-        "snippet": (f'<a href="{verify}"><img src="{image}" alt="{left} {label.certificate_number}" height="20"></a>'),
-    }
-
-
-def signer_facts() -> dict:
-    """Who signs the PDFs (name, SHA-256 fingerprint of the certificate), for the verification page."""
-    from labelling.signing import SigningNotConfigured, signer_certificate
-
-    try:
-        certificate = signer_certificate()
-    except (SigningNotConfigured, OSError, ValueError):
-        return {}
-    return {
-        "subject": certificate.subject.human_friendly,
-        "fingerprint": ":".join(f"{b:02X}" for b in certificate.sha256),
-        "development": settings.SIGNING_DEVELOPMENT_KEY and not settings.SIGNING_KEY_FILE,
-    }
-
-
-# --- report contexts ---------------------------------------------------------------------------------
-
-
-def indicator_criterion(indicator, which: str = "full") -> str:
-    """The quality criterion of an indicator as the report prints it (e.g. "≥ 75 %", "Co-built")."""
-    return values.format_threshold(indicator, which)
-
-
-def _display(indicator, value) -> str:
-    from labelling.services.answers import value_display
-
-    return value_display(indicator=indicator, value=value)
-
-
-def assessment_result(*, assessment: Assessment):
-    """(result, provisional): validated values once validated, else the declared values as a preview."""
-    from labelling.services.workflow import SCORED_STATUSES, assessment_score
-
-    if assessment.status in SCORED_STATUSES:
-        return assessment_score(assessment=assessment), False
-    from labelling.services.answers import assessment_score_preview
-
-    return assessment_score_preview(assessment=assessment), True

@@ -1,12 +1,12 @@
-"""The manager's side of an assessment: create it, answer the indicators, check what is missing, submit.
+"""The manager's side of an assessment: create it, answer the indicators, confirm the eligibility, submit,
+withdraw a draft.
 
-Values travel as the scoring engine takes them (``indicators.computations.Value``): a number for
-``int``/``dec``/``pct`` indicators, an option code for ``level`` ones, ``None`` when unanswered.
+An answer's values as the scoring engine takes them are read in ``labelling.answer_values``; what is missing
+before submission, the progress and the score preview in ``labelling.selectors``.
 """
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -21,8 +21,11 @@ from accounts.permissions import can
 from audit.services import audit_log
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
 from indicators import values
-from labelling.models import EDITABLE_STATUSES, Answer, Assessment, AssessmentStatus, Evidence
-from labelling.services.steps import require_step
+from labelling.answer_values import answer_declared, answer_previous_value, json_value
+from labelling.models import Answer, Assessment, AssessmentStatus, Evidence
+from labelling.selectors import assessment_missing, assessment_progress
+from labelling.services.notifications import notify
+from labelling.services.steps import require_step, step_allowed
 
 COMMENT_MAX_LENGTH = 4000
 FIRST_REFERENCE_YEAR = 2000
@@ -42,69 +45,6 @@ def value_parse(*, indicator, raw: Any):
         return values.clean(indicator, raw)
     except values.InvalidValue as exc:
         raise DomainError(_("Invalid value."), errors={"value": exc.messages}) from None
-
-
-def value_display(*, indicator, value) -> str:
-    """A value as the pages show it, in the reader's language (level: the option's label)."""
-    return values.format_value(indicator, value)
-
-
-def engine_value(indicator, number: Decimal | None, option: str):
-    """A stored answer column pair (number, option) as the scoring engine takes it."""
-    if indicator.value_type == "level":
-        return option or None
-    if number is None:
-        return None
-    if indicator.value_type == "int":
-        return int(number)
-    return values.normalise(number)
-
-
-def answer_declared(answer: Answer):
-    return engine_value(answer.indicator, answer.declared_number, answer.declared_option)
-
-
-def answer_proposed(answer: Answer):
-    return engine_value(answer.indicator, answer.proposed_number, answer.proposed_option)
-
-
-def answer_previous_value(answer: Answer, previous_answer: Answer | None):
-    """What the answer was last time: the validated value when the assessor gave one, else the declared one."""
-    if previous_answer is None:
-        return None
-    validated = engine_value(
-        previous_answer.indicator, previous_answer.validated_number, previous_answer.validated_option
-    )
-    return validated if validated is not None else answer_declared(previous_answer)
-
-
-def answer_is_override(answer: Answer) -> bool:
-    """The manager declared something else than what the records propose."""
-    proposed = answer_proposed(answer)
-    declared = answer_declared(answer)
-    if proposed is None or declared is None:
-        return False
-    if answer.indicator.value_type == "level":
-        return proposed != declared
-    return Decimal(proposed) != Decimal(declared)
-
-
-def answer_needs_comment(answer: Answer) -> bool:
-    return answer_is_override(answer) and not answer.comment.strip()
-
-
-def indicator_expects_evidence(indicator) -> bool:
-    """Evidence is expected for every baseline indicator and for every value not computed from the records.
-
-    (A value proposed from the cluster's records is proven by those records; the others by a document.)
-    """
-    return bool(indicator.baseline or not indicator.from_data)
-
-
-def _json_value(value):
-    if isinstance(value, Decimal):
-        return values.plain(value)
-    return value
 
 
 def _set_declared(answer: Answer, value) -> None:
@@ -282,10 +222,11 @@ def assessment_create(
 
 
 def _require_editable(assessment: Assessment) -> None:
-    if assessment.status not in EDITABLE_STATUSES:
-        raise InvalidTransition(
-            _("This assessment has been submitted: it can no longer be changed unless changes are requested.")
-        )
+    require_step(
+        assessment,
+        "edit",
+        message=_("This assessment has been submitted: it can no longer be changed unless changes are requested."),
+    )
 
 
 def answer_save(*, user, answer: Answer, value, comment: str = "", expected_version: int | None = None) -> Answer:
@@ -316,10 +257,10 @@ def answer_save(*, user, answer: Answer, value, comment: str = "", expected_vers
         _require_editable(locked.assessment)
         if expected_version is not None and int(expected_version) != locked.version:
             raise ConflictError()
-        before = {"value": _json_value(answer_declared(locked)), "comment": locked.comment}
+        before = {"value": json_value(answer_declared(locked)), "comment": locked.comment}
         _set_declared(locked, parsed)
         locked.comment = comment
-        after = {"value": _json_value(answer_declared(locked)), "comment": locked.comment}
+        after = {"value": json_value(answer_declared(locked)), "comment": locked.comment}
         if before != after:
             locked.version += 1
             fields = ["declared_number", "declared_option", "comment", "version", "updated_at"]
@@ -361,77 +302,24 @@ def assessment_eligibility_save(
     return locked
 
 
-def assessment_missing_items(*, assessment: Assessment) -> list[tuple[str, str, str, str]]:
-    """What keeps the assessment from being submitted: ``(indicator code, category code, field, sentence)``
-    where field is ``value`` or ``comment`` (codes and field empty for a problem of the whole assessment)."""
-    missing: list[tuple[str, str, str, str]] = []
-    answers = list(
-        assessment.answers.select_related("indicator", "indicator__category").order_by("indicator__position")
-    )
-    if not answers:
-        missing.append(("", "", "", _("The assessment has no indicators to answer.")))
-    for answer in answers:
-        code = answer.indicator.code
-        where = (code, answer.indicator.category.code)
-        if not answer.is_answered:
-            missing.append(
-                (*where, "value", _("%(code)s — %(name)s: no answer.") % {"code": code, "name": answer.indicator.name})
-            )
-        elif answer_needs_comment(answer):
-            missing.append(
-                (
-                    *where,
-                    "comment",
-                    _("%(code)s — %(name)s: the value differs from the proposed one; explain why in a comment.")
-                    % {"code": code, "name": answer.indicator.name},
-                )
-            )
-    return missing
-
-
-def assessment_missing(*, assessment: Assessment) -> list[str]:
-    """What keeps the assessment from being submitted, as translated sentences (empty: ready)."""
-    return [sentence for *_where, sentence in assessment_missing_items(assessment=assessment)]
-
-
-def assessment_evidence_missing(*, assessment: Assessment) -> list[Answer]:
-    """Answers whose indicator expects evidence and that have none yet (advised, not required)."""
-    return [
-        answer
-        for answer in assessment.answers.select_related("indicator").prefetch_related("evidence")
-        if indicator_expects_evidence(answer.indicator) and not answer.evidence.all()
-    ]
-
-
-def assessment_progress(*, assessment: Assessment) -> dict:
-    """Counts for the progress bar: answered / indicators, evidence attached / expected."""
-    answers = list(assessment.answers.select_related("indicator").prefetch_related("evidence"))
-    expected = [a for a in answers if indicator_expects_evidence(a.indicator)]
-    return {
-        "answered": sum(1 for a in answers if a.is_answered),
-        "total": len(answers),
-        "evidence_attached": sum(1 for a in expected if a.evidence.all()),
-        "evidence_expected": len(expected),
-        "evidence_files": sum(len(a.evidence.all()) for a in answers),
-    }
-
-
 def assessment_submit(*, user, assessment: Assessment, expected_version: int | None = None) -> Assessment:
     """draft → submitted; changes requested → back *in review* with the same assessor, who is e-mailed.
 
     Refused with the list of what is missing. On a resubmission, the answers the manager changed since the
     request lose their review (the assessor reviews them again); the others keep it.
     """
-    from labelling.services.notifications import notify
-
     with transaction.atomic():
         locked = (
             Assessment.objects.select_for_update(of=("self",))
             .select_related("cluster", "assessor")
             .get(pk=assessment.pk)
         )
+        # A resubmission after a change request goes straight back to the same assessor.
+        resubmitted = locked.assessor_id is not None and step_allowed(locked, "resubmit")
         target = require_step(
-            locked, "submit", message=_("Only a draft or an assessment with changes requested can be submitted.")
+            locked,
+            "resubmit" if resubmitted else "submit",
+            message=_("Only a draft or an assessment with changes requested can be submitted."),
         )
         if expected_version is not None and int(expected_version) != locked.version:
             raise ConflictError()
@@ -439,16 +327,12 @@ def assessment_submit(*, user, assessment: Assessment, expected_version: int | N
         if missing:
             raise DomainError(_("The assessment cannot be submitted yet: some answers are missing."), errors=missing)
         before = {"status": locked.status}
-        # A resubmission after a change request goes straight back to the same assessor.
-        resubmitted = locked.status == AssessmentStatus.CHANGES_REQUESTED and locked.assessor_id is not None
         changed: list[str] = []
         if resubmitted:
             changed_answers = locked.answers.filter(changed_since_request=True)
             changed = list(changed_answers.order_by("indicator__position").values_list("indicator__code", flat=True))
             changed_answers.update(reviewed=False, updated_at=timezone.now())
-            locked.status = AssessmentStatus.IN_REVIEW
-        else:
-            locked.status = target
+        locked.status = target
         locked.submitted_at = timezone.now()
         locked.version += 1
         locked.save(update_fields=["status", "submitted_at", "version", "updated_at"])
@@ -501,37 +385,3 @@ def assessment_withdraw(*, user, assessment: Assessment) -> None:
         locked.delete()
         for storage, name in files:
             transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
-
-
-def _previous_validated(assessment: Assessment):
-    from indicators.computations import PreviousAssessment
-
-    previous = (
-        Assessment.objects.filter(cluster_id=assessment.cluster_id, validated_on__isnull=False)
-        .exclude(pk=assessment.pk)
-        .order_by("-validated_on", "-pk")
-        .first()
-    )
-    if previous is None:
-        return None
-    values = {}
-    for answer in previous.answers.select_related("indicator"):
-        validated = engine_value(answer.indicator, answer.validated_number, answer.validated_option)
-        values[answer.indicator.code] = validated if validated is not None else answer_declared(answer)
-    return PreviousAssessment(validated_on=previous.validated_on, answers=values)
-
-
-def assessment_score_preview(*, assessment: Assessment, today: datetime.date | None = None):
-    """The score and level the declared answers would earn if validated today (a preview)."""
-    from indicators.computations import Eligibility, score_assessment
-    from indicators.services import framework_spec_for
-
-    spec = framework_spec_for(assessment.framework)
-    answers = {a.indicator.code: answer_declared(a) for a in assessment.answers.select_related("indicator")}
-    return score_assessment(
-        spec,
-        answers,
-        eligibility=Eligibility(legal_entity=assessment.legal_entity, public_profile=assessment.public_profile),
-        validated_on=today or timezone.localdate(),
-        previous=_previous_validated(assessment),
-    )

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from core.exceptions import DomainError, InvalidTransition
+from core.exceptions import DomainError
 from core.files import UnsupportedFile, safe_filename, sniff_document
-from labelling.models import EDITABLE_STATUSES, Answer, AssessmentStatus, Evidence
+from labelling.models import Answer, AssessmentStatus, Evidence
+from labelling.services.steps import require_step
 
 
 def _read_limited(upload, limit: int) -> bytes | None:
@@ -70,8 +71,11 @@ def evidence_add(*, user, answer: Answer, upload, document_date: datetime.date |
     stored_name = f"{uuid.uuid4().hex}.{kind.extension}"
     with transaction.atomic():
         locked = Answer.objects.select_for_update().select_related("assessment", "indicator").get(pk=answer.pk)
-        if locked.assessment.status not in EDITABLE_STATUSES:
-            raise InvalidTransition(_("This assessment has been submitted: its evidence can no longer be changed."))
+        require_step(
+            locked.assessment,
+            "edit",
+            message=_("This assessment has been submitted: its evidence can no longer be changed."),
+        )
         evidence = Evidence(
             answer=locked,
             original_name=original_name,
@@ -107,8 +111,9 @@ def evidence_delete(*, user, evidence: Evidence) -> None:
             .get(pk=evidence.pk)
         )
         assessment = locked.answer.assessment
-        if assessment.status not in EDITABLE_STATUSES:
-            raise InvalidTransition(_("This assessment has been submitted: its evidence can no longer be changed."))
+        require_step(
+            assessment, "edit", message=_("This assessment has been submitted: its evidence can no longer be changed.")
+        )
         name, storage = locked.file.name, locked.file.storage
         audit_log(
             actor=user,

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.exceptions import ConflictError, DomainError, InvalidTransition
+from core.exceptions import ConflictError, DomainError
 from indicators.questionnaire import (
     Questionnaire,
     QuestionnaireError,
@@ -26,14 +26,10 @@ from indicators.questionnaire import (
     write_questionnaire_xlsx,
 )
 from indicators.services import framework_spec_by_code, framework_spec_for
-from labelling.models import EDITABLE_STATUSES, Assessment
-from labelling.services.answers import (
-    answer_declared,
-    answer_save,
-    assessment_eligibility_save,
-    value_display,
-    value_parse,
-)
+from labelling.answer_values import answer_declared, value_display
+from labelling.models import Assessment
+from labelling.services.answers import answer_save, assessment_eligibility_save, value_parse
+from labelling.services.steps import require_step
 
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -179,10 +175,11 @@ def questionnaire_apply(*, user, assessment: Assessment, pending: dict) -> int:
     changed = 0
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if locked.status not in EDITABLE_STATUSES:
-            raise InvalidTransition(
-                _("This assessment has been submitted: it can no longer be changed unless changes are requested.")
-            )
+        require_step(
+            locked,
+            "edit",
+            message=_("This assessment has been submitted: it can no longer be changed unless changes are requested."),
+        )
         if locked.version != pending["assessment_version"]:
             raise ConflictError()
         answers = {a.indicator.code: a for a in locked.answers.select_related("indicator")}

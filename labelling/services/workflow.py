@@ -10,7 +10,9 @@ pages answer 404), ``InvalidTransition`` when the step does not fit the current 
 
 from __future__ import annotations
 
-import datetime
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models, transaction
@@ -22,17 +24,18 @@ from accounts.permissions import can
 from accounts.selectors import administrators, assessors_offered_for
 from audit.services import audit_log
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
-from indicators import values
-from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Level, Review
+from labelling.answer_values import answer_declared, answer_needs_review, answer_validated, json_value
+from labelling.models import Answer, Assessment, Decision, Level, Review
+from labelling.selectors import assessment_score, countersignature_state, review_for
+from labelling.services.answers import value_parse
+from labelling.services.labels import label_award
 from labelling.services.notifications import notify
 from labelling.services.steps import require_step
 
 JUSTIFICATION_MAX_LENGTH = 4000
 
-SCORED_STATUSES = (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
 
-
-# --- helpers ---------------------------------------------------------------------------------------
+# --- the frame of every step ---------------------------------------------------------------------------
 
 
 def _lock(assessment: Assessment) -> Assessment:
@@ -42,54 +45,51 @@ def _lock(assessment: Assessment) -> Assessment:
     )
 
 
-def _json(value):
-    if isinstance(value, Decimal):
-        return values.plain(value)
-    return value
-
-
-def _engine_value(answer: Answer, number, option):
-    from labelling.services.answers import engine_value
-
-    return engine_value(answer.indicator, number, option)
-
-
-def answer_validated_value(answer: Answer):
-    """The validated value as the scoring engine takes it (None while not reviewed)."""
-    return _engine_value(answer, answer.validated_number, answer.validated_option)
-
-
-def answer_declared_value(answer: Answer):
-    return _engine_value(answer, answer.declared_number, answer.declared_option)
-
-
-def answer_needs_review(answer: Answer) -> bool:
-    """Not reviewed yet, or accepted before the manager changed the declared value (after a change request)."""
-    if not answer.reviewed:
-        return True
-    if answer.justification.strip():
-        return False  # a correction stands on its own
-    return answer_validated_value(answer) != answer_declared_value(answer)
-
-
-def _managers(assessment: Assessment):
-    return list(assessment.cluster.managers.filter(is_active=True))
-
-
-def _require_assigned_assessor(user, assessment: Assessment) -> None:
-    if not can(user, "assessment.assessor", assessment):
-        raise NotFound()
-
-
-def _require_admin(user, capability: str, assessment: Assessment) -> None:
+def _require(user, capability: str, assessment: Assessment) -> None:
+    """``NotFound`` (404) unless the user holds ``capability`` on the assessment."""
     if not can(user, capability, assessment):
         raise NotFound()
 
 
-def review_for(*, assessment: Assessment, assessor) -> Review | None:
-    if assessor is None:
-        return None
-    return Review.objects.filter(assessment=assessment, assessor=assessor).first()
+@contextmanager
+def _step(
+    user, assessment: Assessment, capability: str, step: str | Callable[[Assessment], str], *, message=None
+) -> Iterator[tuple[Assessment, str]]:
+    """The frame of a step, in one transaction: the assessment row locked, the ``capability`` checked again on it
+    (``NotFound``), the ``step`` (or the one ``step(locked)`` names) checked against ``TRANSITIONS``
+    (``InvalidTransition``). Yields ``(locked, the status the step leads to)``; the service writes, then
+    ``_record`` s what it did."""
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require(user, capability, locked)
+        yield locked, require_step(locked, step(locked) if callable(step) else step, message=message)
+
+
+@dataclass
+class Notice:
+    """An e-mail that a step sends (after the commit, through the outbox), with the assessment and cluster in its
+    context."""
+
+    users: Iterable
+    subject: object  # a lazy translatable string
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+def _record(user, locked: Assessment, action: str, *, before, after, target: str = "", notice: Notice | None = None):
+    """The end of a step: one event of the audit trail, and the e-mail it sends."""
+    audit_log(actor=user, action=action, assessment=locked, target=target, before=before, after=after)
+    if notice is not None:
+        notify(
+            users=list(notice.users),
+            subject=notice.subject,
+            template=notice.template,
+            context={"assessment": locked, "cluster": locked.cluster.name, **notice.context},
+        )
+
+
+def _managers(assessment: Assessment):
+    return list(assessment.cluster.managers.filter(is_active=True))
 
 
 def _require_no_conflict_declared(assessment: Assessment, user) -> Review:
@@ -102,57 +102,6 @@ def _require_no_conflict_declared(assessment: Assessment, user) -> Review:
 # --- assignment and conflict of interest ------------------------------------------------------------
 
 
-def assessment_assign(*, user, assessment: Assessment, assessor) -> Assessment:
-    """An administrator gives a submitted assessment to an assessor: submitted → in review.
-
-    Re-assigning an assessment already in review to someone else is allowed; the new assessor then
-    declares no conflict of interest before reviewing.
-    """
-    _require_admin(user, "assessment.assign", assessment)
-    if not can(assessor, "review.take"):
-        raise DomainError(_("Choose an assessor."), errors={"assessor": [_("This user is not an assessor.")]})
-    _require_offered(assessment, assessor)
-    if assessment.second_assessor_id == assessor.pk:
-        raise DomainError(
-            _("Choose an assessor."),
-            errors={"assessor": [_("This assessor is already the second assessor of this assessment.")]},
-        )
-    with transaction.atomic():
-        locked = _lock(assessment)
-        target = require_step(
-            locked, "assign", message=_("Only a submitted assessment or one in review can be assigned.")
-        )
-        before = {"status": locked.status, "assessor": locked.assessor.username if locked.assessor else None}
-        if locked.status == AssessmentStatus.IN_REVIEW and locked.assessor_id == assessor.pk:
-            return locked
-        locked.assessor = assessor
-        locked.status = target
-        locked.version += 1
-        locked.save(update_fields=["assessor", "status", "version", "updated_at"])
-        audit_log(
-            actor=user,
-            action="assessment.assigned",
-            assessment=locked,
-            target=assessor.username,
-            before=before,
-            after={"status": locked.status, "assessor": assessor.username},
-        )
-        notify(
-            users=[assessor],
-            subject=gettext_lazy("Grappe: the assessment %(of_cluster)s is assigned to you"),
-            template="labelling/email/assigned.txt",
-            context={"assessment": locked, "cluster": locked.cluster.name},
-        )
-    return locked
-
-
-def _require_status(assessment: Assessment, *statuses: str, message=None) -> None:
-    """For the steps of the review cycle that are not a status transition of ``TRANSITIONS`` (declaring a
-    conflict, the second assessor's countersignature)."""
-    if assessment.status not in statuses:
-        raise InvalidTransition(message)
-
-
 def _require_offered(assessment: Assessment, assessor) -> None:
     """An assessor who declared a conflict of interest with the cluster is never assigned to it again."""
     if not assessors_offered_for(assessment.cluster).filter(pk=assessor.pk).exists():
@@ -162,43 +111,74 @@ def _require_offered(assessment: Assessment, assessor) -> None:
         )
 
 
-# The statuses in which the second assessor (Gold) follows the assessment and may declare a conflict.
-SECOND_ASSESSOR_STATUSES = (
-    AssessmentStatus.SUBMITTED,
-    AssessmentStatus.IN_REVIEW,
-    AssessmentStatus.CHANGES_REQUESTED,
-    AssessmentStatus.VALIDATED,
-)
+def assessment_assign(*, user, assessment: Assessment, assessor) -> Assessment:
+    """An administrator gives a submitted assessment to an assessor: submitted → in review.
+
+    Re-assigning an assessment already in review to someone else is allowed; the new assessor then
+    declares no conflict of interest before reviewing.
+    """
+    _require(user, "assessment.assign", assessment)
+    if not can(assessor, "review.take"):
+        raise DomainError(_("Choose an assessor."), errors={"assessor": [_("This user is not an assessor.")]})
+    _require_offered(assessment, assessor)
+    if assessment.second_assessor_id == assessor.pk:
+        raise DomainError(
+            _("Choose an assessor."),
+            errors={"assessor": [_("This assessor is already the second assessor of this assessment.")]},
+        )
+    message = _("Only a submitted assessment or one in review can be assigned.")
+    with _step(user, assessment, "assessment.assign", "assign", message=message) as (locked, target):
+        before = {"status": locked.status, "assessor": locked.assessor.username if locked.assessor else None}
+        if locked.status == target and locked.assessor_id == assessor.pk:
+            return locked  # already theirs
+        locked.assessor = assessor
+        locked.status = target
+        locked.version += 1
+        locked.save(update_fields=["assessor", "status", "version", "updated_at"])
+        _record(
+            user,
+            locked,
+            "assessment.assigned",
+            target=assessor.username,
+            before=before,
+            after={"status": locked.status, "assessor": assessor.username},
+            notice=Notice(
+                [assessor],
+                gettext_lazy("Grappe: the assessment %(of_cluster)s is assigned to you"),
+                "labelling/email/assigned.txt",
+            ),
+        )
+    return locked
 
 
-def _require_declaring_assessor(user, locked: Assessment) -> None:
-    """The first assessor declares while the assessment is in review; the second one until the decision."""
-    if not can(user, "assessment.declare_conflict", locked):
-        raise NotFound()
-    if can(user, "assessment.assessor", locked):
-        _require_status(locked, AssessmentStatus.IN_REVIEW)
-    else:
-        _require_status(locked, *SECOND_ASSESSOR_STATUSES)
+def _declaring(user, *, conflict: bool) -> Callable[[Assessment], str]:
+    """The step of a declaration on the locked assessment: the first assessor declares while the assessment is in
+    review, the second one until the decision."""
+
+    def step(locked: Assessment) -> str:
+        first = can(user, "assessment.assessor", locked)
+        if conflict:
+            return "declare_conflict" if first else "second_declare_conflict"
+        return "declare_no_conflict" if first else "second_declare_no_conflict"
+
+    return step
 
 
 def review_declare_no_conflict(*, user, assessment: Assessment) -> Review:
     """The assigned assessor (or the second assessor) declares no conflict of interest; required before any
     review action (or countersignature)."""
-    if not can(user, "assessment.declare_conflict", assessment):
-        raise NotFound()
-    with transaction.atomic():
-        locked = _lock(assessment)
-        _require_declaring_assessor(user, locked)
+    _require(user, "assessment.declare_conflict", assessment)
+    with _step(user, assessment, "assessment.declare_conflict", _declaring(user, conflict=False)) as (locked, _target):
         review, _created = Review.objects.get_or_create(assessment=locked, assessor=user)
         if review.no_conflict_declared_at is not None:
             return review
         review.no_conflict_declared_at = timezone.now()
         review.conflict_declared = False
         review.save(update_fields=["no_conflict_declared_at", "conflict_declared", "updated_at"])
-        audit_log(
-            actor=user,
-            action="review.no_conflict_declared",
-            assessment=locked,
+        _record(
+            user,
+            locked,
+            "review.no_conflict_declared",
             target=user.username,
             before={"no_conflict_declared": False},
             after={"no_conflict_declared": True},
@@ -217,8 +197,7 @@ def review_declare_conflict(*, user, assessment: Assessment, reason: str) -> Ass
     assessor loses access at once, is no longer offered for this cluster's assessments, the administrators
     are e-mailed and the declaration is audited.
     """
-    if not can(user, "assessment.declare_conflict", assessment):
-        raise NotFound()
+    _require(user, "assessment.declare_conflict", assessment)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
@@ -229,9 +208,7 @@ def review_declare_conflict(*, user, assessment: Assessment, reason: str) -> Ass
             _("Say what the conflict of interest is."),
             errors={"reason": [_("Keep this under %(max)d characters.") % {"max": CONFLICT_REASON_MAX_LENGTH}]},
         )
-    with transaction.atomic():
-        locked = _lock(assessment)
-        _require_declaring_assessor(user, locked)
+    with _step(user, assessment, "assessment.declare_conflict", _declaring(user, conflict=True)) as (locked, target):
         first = can(user, "assessment.assessor", locked)
         review, _created = Review.objects.get_or_create(assessment=locked, assessor=user)
         review.conflict_declared = True
@@ -250,7 +227,7 @@ def review_declare_conflict(*, user, assessment: Assessment, reason: str) -> Ass
         before = {"status": locked.status, "assessor": user.username, "role": "first" if first else "second"}
         if first:
             locked.assessor = None
-            locked.status = AssessmentStatus.SUBMITTED
+            locked.status = target
             reviewed = list(locked.answers.filter(reviewed=True).values_list("pk", flat=True))
             locked.answers.filter(pk__in=reviewed).update(
                 reviewed=False,
@@ -267,42 +244,31 @@ def review_declare_conflict(*, user, assessment: Assessment, reason: str) -> Ass
             fields = ["second_assessor"]
         locked.version += 1
         locked.save(update_fields=[*fields, "version", "updated_at"])
-        audit_log(
-            actor=user,
-            action="review.conflict_declared",
-            assessment=locked,
+        _record(
+            user,
+            locked,
+            "review.conflict_declared",
             target=user.username,
             before=before,
             after={"status": locked.status, "assessor": None, "reason": reason},
-        )
-        notify(
-            users=list(administrators()),
-            subject=gettext_lazy("Grappe: conflict of interest declared on the assessment %(of_cluster)s"),
-            template="labelling/email/conflict_declared.txt",
-            context={
-                "assessment": locked,
-                "cluster": locked.cluster.name,
-                "assessor": user.get_full_name() or user.username,
-                "reason": reason,
-                "second": not first,
-            },
+            notice=Notice(
+                administrators(),
+                gettext_lazy("Grappe: conflict of interest declared on the assessment %(of_cluster)s"),
+                "labelling/email/conflict_declared.txt",
+                {"assessor": user.get_full_name() or user.username, "reason": reason, "second": not first},
+            ),
         )
     return locked
 
 
 def assessment_assign_second(*, user, assessment: Assessment, assessor) -> Assessment:
     """An administrator gives the assessment a second assessor, who countersigns the review (Gold)."""
-    _require_admin(user, "assessment.assign", assessment)
+    _require(user, "assessment.assign", assessment)
     if assessor is None or not can(assessor, "review.take"):
         raise DomainError(_("Choose an assessor."), errors={"assessor": [_("This user is not an assessor.")]})
     _require_offered(assessment, assessor)
-    with transaction.atomic():
-        locked = _lock(assessment)
-        _require_status(
-            locked,
-            *SECOND_ASSESSOR_STATUSES,
-            message=_("A second assessor can be assigned once the assessment is submitted and until the decision."),
-        )
+    message = _("A second assessor can be assigned once the assessment is submitted and until the decision.")
+    with _step(user, assessment, "assessment.assign", "assign_second", message=message) as (locked, _target):
         if locked.assessor_id == assessor.pk:
             raise DomainError(
                 _("Choose an assessor."),
@@ -314,54 +280,44 @@ def assessment_assign_second(*, user, assessment: Assessment, assessor) -> Asses
         locked.second_assessor = assessor
         locked.version += 1
         locked.save(update_fields=["second_assessor", "version", "updated_at"])
-        audit_log(
-            actor=user,
-            action="assessment.second_assigned",
-            assessment=locked,
+        _record(
+            user,
+            locked,
+            "assessment.second_assigned",
             target=assessor.username,
             before=before,
             after={"second_assessor": assessor.username},
-        )
-        notify(
-            users=[assessor],
-            subject=gettext_lazy("Grappe: countersign the review %(of_cluster)s"),
-            template="labelling/email/second_assigned.txt",
-            context={"assessment": locked, "cluster": locked.cluster.name},
+            notice=Notice(
+                [assessor],
+                gettext_lazy("Grappe: countersign the review %(of_cluster)s"),
+                "labelling/email/second_assigned.txt",
+            ),
         )
     return locked
 
 
-def _second_review(user, locked: Assessment) -> Review:
-    if not can(user, "assessment.countersign", locked):
-        raise NotFound()
-    _require_status(
-        locked, AssessmentStatus.VALIDATED, message=_("The review can be countersigned once it is validated.")
-    )
-    review = review_for(assessment=locked, assessor=user)
-    if review is None or review.no_conflict_declared_at is None:
-        raise InvalidTransition(_("Declare that you have no conflict of interest before countersigning."))
-    return review
+@contextmanager
+def _countersigning(user, assessment: Assessment) -> Iterator[tuple]:
+    """The frame of the second assessor's answer on a validated review: yields ``(locked, their review)``."""
+    message = _("The review can be countersigned once it is validated.")
+    with _step(user, assessment, "assessment.countersign", "countersign", message=message) as (locked, _target):
+        review = review_for(assessment=locked, assessor=user)
+        if review is None or review.no_conflict_declared_at is None:
+            raise InvalidTransition(_("Declare that you have no conflict of interest before countersigning."))
+        yield locked, review
 
 
 def review_countersign(*, user, assessment: Assessment) -> Review:
     """The second assessor countersigns the validated review (required before a Gold decision)."""
-    if not can(user, "assessment.countersign", assessment):
-        raise NotFound()
-    with transaction.atomic():
-        locked = _lock(assessment)
-        review = _second_review(user, locked)
+    _require(user, "assessment.countersign", assessment)
+    with _countersigning(user, assessment) as (locked, review):
         before = {"countersigned": review.countersigned_at is not None, "disagreement": review.disagreement}
         review.countersigned_at = timezone.now()
         review.disagreed_at = None
         review.disagreement = ""
         review.save(update_fields=["countersigned_at", "disagreed_at", "disagreement", "updated_at"])
-        audit_log(
-            actor=user,
-            action="review.countersigned",
-            assessment=locked,
-            target=user.username,
-            before=before,
-            after={"countersigned": True},
+        _record(
+            user, locked, "review.countersigned", target=user.username, before=before, after={"countersigned": True}
         )
     return review
 
@@ -369,8 +325,7 @@ def review_countersign(*, user, assessment: Assessment) -> Review:
 def review_disagree(*, user, assessment: Assessment, reason: str) -> Review:
     """The second assessor records a disagreement with the review, with a reason (a Gold decision stays
     refused; the administrators see the reason)."""
-    if not can(user, "assessment.countersign", assessment):
-        raise NotFound()
+    _require(user, "assessment.countersign", assessment)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
@@ -382,51 +337,53 @@ def review_disagree(*, user, assessment: Assessment, reason: str) -> Review:
             _("Give the reason for your disagreement."),
             errors={"reason": [_("Keep this under %(max)d characters.") % {"max": JUSTIFICATION_MAX_LENGTH}]},
         )
-    with transaction.atomic():
-        locked = _lock(assessment)
-        review = _second_review(user, locked)
+    with _countersigning(user, assessment) as (locked, review):
         before = {"countersigned": review.countersigned_at is not None, "disagreement": review.disagreement}
         review.countersigned_at = None
         review.disagreed_at = timezone.now()
         review.disagreement = reason
         review.save(update_fields=["countersigned_at", "disagreed_at", "disagreement", "updated_at"])
-        audit_log(
-            actor=user,
-            action="review.disagreed",
-            assessment=locked,
+        _record(
+            user,
+            locked,
+            "review.disagreed",
             target=user.username,
             before=before,
             after={"countersigned": False, "disagreement": reason},
-        )
-        notify(
-            users=list(administrators()),
-            subject=gettext_lazy("Grappe: the second assessor disagrees with the review of %(cluster)s"),
-            template="labelling/email/disagreed.txt",
-            context={
-                "assessment": locked,
-                "cluster": locked.cluster.name,
-                "assessor": user.get_full_name() or user.username,
-                "reason": reason,
-            },
+            notice=Notice(
+                administrators(),
+                gettext_lazy("Grappe: the second assessor disagrees with the review of %(cluster)s"),
+                "labelling/email/disagreed.txt",
+                {"assessor": user.get_full_name() or user.username, "reason": reason},
+            ),
         )
     return review
 
 
-def countersignature_state(*, assessment: Assessment) -> dict:
-    """Whether a Gold decision may be taken: the framework's rule and the second assessor's answer."""
-    required = bool(assessment.framework.gold_countersignature)
-    review = review_for(assessment=assessment, assessor=assessment.second_assessor)
+# --- review -----------------------------------------------------------------------------------------
+
+
+def _review_state(answer: Answer) -> dict:
+    """An answer's review as the audit trail records it (before and after)."""
     return {
-        "required": required,
-        "second_assessor": assessment.second_assessor,
-        "review": review,
-        "countersigned": bool(review and review.countersigned_at),
-        "disagreement": review.disagreement if review and review.disagreed_at else "",
-        "gold_allowed": (not required) or bool(review and review.countersigned_at),
+        "reviewed": answer.reviewed,
+        "validated": json_value(answer_validated(answer)),
+        "justification": answer.justification,
+        "assessor_comment": answer.assessor_comment,
     }
 
 
-# --- review -----------------------------------------------------------------------------------------
+def _reviewed_state(answer: Answer) -> dict:
+    return {
+        "reviewed": True,
+        "declared": json_value(answer_declared(answer)),
+        "validated": json_value(answer_validated(answer)),
+        "justification": answer.justification,
+        "assessor_comment": answer.assessor_comment,
+    }
+
+
+REVIEW_FIELDS = ["validated_number", "validated_option", "justification", "reviewed", "version", "updated_at"]
 
 
 def answer_review(
@@ -444,10 +401,8 @@ def answer_review(
     A correction is checked against the indicator's type and range and needs a justification. The
     declared fields are never touched.
     """
-    from labelling.services.answers import value_parse
-
     assessment = answer.assessment
-    _require_assigned_assessor(user, assessment)
+    _require(user, "assessment.assessor", assessment)
     justification = (justification or "").strip()
     comment = (comment or "").strip()
     errors: dict[str, list[str]] = {}
@@ -462,16 +417,13 @@ def answer_review(
                 errors.update(exc.errors or {"value": [str(exc.message)]})
         if not justification:
             errors["justification"] = [_("Explain why the declared value is corrected.")]
-    for field, text in (("justification", justification), ("comment", comment)):
+    for name, text in (("justification", justification), ("comment", comment)):
         if len(text) > JUSTIFICATION_MAX_LENGTH:
-            errors[field] = [_("Keep this under %(max)d characters.") % {"max": JUSTIFICATION_MAX_LENGTH}]
+            errors[name] = [_("Keep this under %(max)d characters.") % {"max": JUSTIFICATION_MAX_LENGTH}]
     if errors:
         raise DomainError(_("The review of this answer was not saved."), errors=errors)
 
-    with transaction.atomic():
-        locked_assessment = _lock(assessment)
-        _require_assigned_assessor(user, locked_assessment)
-        require_step(locked_assessment, "review_answer")
+    with _step(user, assessment, "assessment.assessor", "review_answer") as (locked_assessment, _target):
         _require_no_conflict_declared(locked_assessment, user)
         locked = Answer.objects.select_for_update().select_related("indicator").get(pk=answer.pk)
         if expected_version is not None and int(expected_version) != locked.version:
@@ -481,12 +433,7 @@ def answer_review(
                 _("The review of this answer was not saved."),
                 errors={"value": [_("Nothing was declared: enter the validated value with a justification.")]},
             )
-        before = {
-            "reviewed": locked.reviewed,
-            "validated": _json(answer_validated_value(locked)),
-            "justification": locked.justification,
-            "assessor_comment": locked.assessor_comment,
-        }
+        before = _review_state(locked)
         if accept:
             locked.validated_number = locked.declared_number
             locked.validated_option = locked.declared_option
@@ -502,30 +449,14 @@ def answer_review(
         locked.assessor_comment = comment
         locked.reviewed = True
         locked.version += 1
-        locked.save(
-            update_fields=[
-                "validated_number",
-                "validated_option",
-                "justification",
-                "assessor_comment",
-                "reviewed",
-                "version",
-                "updated_at",
-            ]
-        )
-        audit_log(
-            actor=user,
-            action="answer.accepted" if accept else "answer.corrected",
-            assessment=locked_assessment,
+        locked.save(update_fields=[*REVIEW_FIELDS, "assessor_comment"])
+        _record(
+            user,
+            locked_assessment,
+            "answer.accepted" if accept else "answer.corrected",
             target=locked.indicator.code,
             before=before,
-            after={
-                "reviewed": True,
-                "declared": _json(answer_declared_value(locked)),
-                "validated": _json(answer_validated_value(locked)),
-                "justification": locked.justification,
-                "assessor_comment": locked.assessor_comment,
-            },
+            after=_reviewed_state(locked),
         )
     return locked
 
@@ -543,7 +474,7 @@ def assessment_request_changes(
     the request" marks start afresh: what the manager changes from now on is reviewed again after the
     resubmission.
     """
-    _require_assigned_assessor(user, assessment)
+    _require(user, "assessment.assessor", assessment)
     comment = (comment or "").strip()
     requests = {str(code).strip(): (text or "").strip() for code, text in (requests or {}).items()}
     requests = {code: text for code, text in requests.items() if text}
@@ -564,10 +495,7 @@ def assessment_request_changes(
         )
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
-    with transaction.atomic():
-        locked = _lock(assessment)
-        _require_assigned_assessor(user, locked)
-        target = require_step(locked, "request_changes")
+    with _step(user, assessment, "assessment.assessor", "request_changes") as (locked, target):
         review = _require_no_conflict_declared(locked, user)
         before = {"status": locked.status}
         locked.status = target
@@ -580,27 +508,25 @@ def assessment_request_changes(
             answer.change_request = requests.get(answer.indicator.code, "")
             answer.changed_since_request = False
         Answer.objects.bulk_update(answers, ["change_request", "changed_since_request"])
-        audit_log(
-            actor=user,
-            action="assessment.changes_requested",
-            assessment=locked,
+        by_position = {a.indicator.code: a.indicator for a in answers}
+        _record(
+            user,
+            locked,
+            "assessment.changes_requested",
             before=before,
             after={"status": locked.status, "comment": comment, "requests": requests},
-        )
-        by_position = {a.indicator.code: a.indicator for a in answers}
-        notify(
-            users=_managers(locked),
-            subject=gettext_lazy("Grappe: changes requested on the assessment %(of_cluster)s"),
-            template="labelling/email/changes_requested.txt",
-            context={
-                "assessment": locked,
-                "cluster": locked.cluster.name,
-                "comment": comment,
-                "requests": [
-                    {"code": code, "text": text}
-                    for code, text in sorted(requests.items(), key=lambda item: by_position[item[0]].position)
-                ],
-            },
+            notice=Notice(
+                _managers(locked),
+                gettext_lazy("Grappe: changes requested on the assessment %(of_cluster)s"),
+                "labelling/email/changes_requested.txt",
+                {
+                    "comment": comment,
+                    "requests": [
+                        {"code": code, "text": text}
+                        for code, text in sorted(requests.items(), key=lambda item: by_position[item[0]].position)
+                    ],
+                },
+            ),
         )
     return locked
 
@@ -611,14 +537,11 @@ def answers_accept_remaining(*, user, assessment: Assessment, category_code: str
     Each acceptance is a separate ``answer.accepted`` event of the audit trail. Returns the codes accepted;
     ``InvalidTransition`` when nothing is left to accept.
     """
-    _require_assigned_assessor(user, assessment)
+    _require(user, "assessment.assessor", assessment)
     if not assessment.framework.categories.filter(code=category_code).exists():
         raise DomainError(_("Unknown category."), errors={"category": [_("Unknown category.")]})
     accepted = []
-    with transaction.atomic():
-        locked_assessment = _lock(assessment)
-        _require_assigned_assessor(user, locked_assessment)
-        _require_status(locked_assessment, AssessmentStatus.IN_REVIEW)
+    with _step(user, assessment, "assessment.assessor", "review_answer") as (locked_assessment, _target):
         _require_no_conflict_declared(locked_assessment, user)
         answers = (
             Answer.objects.select_for_update(of=("self",))
@@ -629,41 +552,20 @@ def answers_accept_remaining(*, user, assessment: Assessment, category_code: str
         for answer in answers:
             if not answer_needs_review(answer) or answer.declared is None:
                 continue
-            before = {
-                "reviewed": answer.reviewed,
-                "validated": _json(answer_validated_value(answer)),
-                "justification": answer.justification,
-                "assessor_comment": answer.assessor_comment,
-            }
+            before = _review_state(answer)
             answer.validated_number = answer.declared_number
             answer.validated_option = answer.declared_option
             answer.justification = ""
             answer.reviewed = True
             answer.version += 1
-            answer.save(
-                update_fields=[
-                    "validated_number",
-                    "validated_option",
-                    "justification",
-                    "reviewed",
-                    "version",
-                    "updated_at",
-                ]
-            )
-            audit_log(
-                actor=user,
-                action="answer.accepted",
-                assessment=locked_assessment,
+            answer.save(update_fields=REVIEW_FIELDS)
+            _record(
+                user,
+                locked_assessment,
+                "answer.accepted",
                 target=answer.indicator.code,
                 before=before,
-                after={
-                    "reviewed": True,
-                    "declared": _json(answer_declared_value(answer)),
-                    "validated": _json(answer_validated_value(answer)),
-                    "justification": "",
-                    "assessor_comment": answer.assessor_comment,
-                    "bulk": True,
-                },
+                after={**_reviewed_state(answer), "bulk": True},
             )
             accepted.append(answer.indicator.code)
         if not accepted:
@@ -673,16 +575,13 @@ def answers_accept_remaining(*, user, assessment: Assessment, category_code: str
 
 def assessment_validate(*, user, assessment: Assessment, recommended_level: str = "") -> Assessment:
     """The assessor validates the reviewed answers: in review → validated (validated_on = today)."""
-    _require_assigned_assessor(user, assessment)
+    _require(user, "assessment.assessor", assessment)
     recommended_level = (recommended_level or "").strip()
     if recommended_level and recommended_level not in Level.values:
         raise DomainError(
             _("Choose a level from the list."), errors={"recommended_level": [_("Choose a level from the list.")]}
         )
-    with transaction.atomic():
-        locked = _lock(assessment)
-        _require_assigned_assessor(user, locked)
-        target = require_step(locked, "validate")
+    with _step(user, assessment, "assessment.assessor", "validate") as (locked, target):
         _require_no_conflict_declared(locked, user)
         missing = [
             a.indicator.code
@@ -701,10 +600,10 @@ def assessment_validate(*, user, assessment: Assessment, recommended_level: str 
         locked.recommended_level = recommended_level
         locked.version += 1
         locked.save(update_fields=["status", "validated_on", "recommended_level", "version", "updated_at"])
-        audit_log(
-            actor=user,
-            action="assessment.validated",
-            assessment=locked,
+        _record(
+            user,
+            locked,
+            "assessment.validated",
             before=before,
             after={
                 "status": locked.status,
@@ -715,43 +614,7 @@ def assessment_validate(*, user, assessment: Assessment, recommended_level: str 
     return locked
 
 
-# --- scoring and decision ---------------------------------------------------------------------------
-
-
-def previous_scored_assessment(*, assessment: Assessment) -> Assessment | None:
-    """The same cluster's latest other assessment that was validated before this one."""
-    qs = Assessment.objects.filter(
-        cluster_id=assessment.cluster_id, status__in=SCORED_STATUSES, validated_on__isnull=False
-    ).exclude(pk=assessment.pk)
-    if assessment.validated_on is not None:
-        qs = qs.filter(validated_on__lte=assessment.validated_on)
-    return qs.order_by("-validated_on", "-pk").first()
-
-
-def assessment_score(*, assessment: Assessment, today: datetime.date | None = None):
-    """The ScoreResult that the validated values earn, with the cluster's previous validated assessment.
-
-    Before validation (a preview for the assessor), the validation date is taken as today.
-    """
-    from indicators.computations import Eligibility, PreviousAssessment, score_assessment
-    from indicators.services import framework_spec_for
-
-    spec = framework_spec_for(assessment.framework)
-    answers = {a.indicator.code: answer_validated_value(a) for a in assessment.answers.select_related("indicator")}
-    previous = None
-    earlier = previous_scored_assessment(assessment=assessment)
-    if earlier is not None:
-        previous = PreviousAssessment(
-            validated_on=earlier.validated_on,
-            answers={a.indicator.code: answer_validated_value(a) for a in earlier.answers.select_related("indicator")},
-        )
-    return score_assessment(
-        spec,
-        answers,
-        eligibility=Eligibility(legal_entity=assessment.legal_entity, public_profile=assessment.public_profile),
-        validated_on=assessment.validated_on or today or timezone.localdate(),
-        previous=previous,
-    )
+# --- decision ---------------------------------------------------------------------------------------
 
 
 class CountersignatureRequired(InvalidTransition):
@@ -782,16 +645,13 @@ def assessment_decide(*, user, assessment: Assessment, level: str | None = None,
     """An administrator decides on a validated assessment: validated → decided, and a label is issued
     when the level is not "none". ``level`` defaults to the computed one; a different level needs a reason.
     """
-    from labelling.services.labels import label_award
-
-    _require_admin(user, "assessment.decide", assessment)
+    _require(user, "assessment.decide", assessment)
     reason = (reason or "").strip()
     level = (level or "").strip() or None
     if level is not None and level not in Level.values:
         raise DomainError(_("Choose a level from the list."), errors={"level": [_("Choose a level from the list.")]})
-    with transaction.atomic():
-        locked = _lock(assessment)
-        target = require_step(locked, "decide", message=_("Only a validated assessment can be decided."))
+    message = _("Only a validated assessment can be decided.")
+    with _step(user, assessment, "assessment.decide", "decide", message=message) as (locked, target):
         result = assessment_score(assessment=locked)
         computed = result.level
         decided = level or computed

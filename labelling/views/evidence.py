@@ -15,8 +15,9 @@ from core.exceptions import DomainError, InvalidTransition
 from core.forms import apply_domain_errors
 from labelling.forms_selfassessment import EvidenceForm
 from labelling.models import Answer, Evidence
+from labelling.presenters import indicator_thresholds
 from labelling.services.evidence import evidence_add, evidence_delete
-from labelling.views.selfassessment import frozen_response, indicator_thresholds, manager_assessment_for
+from labelling.views.selfassessment import frozen_response, manager_assessment_for
 
 
 def _answer_for_manager(user, answer_pk: int) -> Answer:

@@ -19,7 +19,7 @@ from clusters.models import Cluster, ClusterKind
 from core.pagination import page_of
 from core.places import place_label
 from core.throttles import public_page
-from labelling import exporters, opendata, selectors
+from labelling import exporters, opendata, presenters, selectors
 from labelling.forms_workflow import RegistryFilterForm, VerifyForm
 from labelling.models import Level
 
@@ -149,7 +149,7 @@ def certificate(request, number: str):
         "cluster": label.cluster if label.cluster.public_profile else None,
         "validity": validity,
         "verify_url": verify_url,
-        "badge": selectors.badge_for(label=label),
+        "badge": presenters.badge_for(label=label),
         "signer": selectors.signer_facts(),
         "labelling_body": settings.LABELLING_BODY,
         "json_ld": opendata.json_ld_script_body(json_ld) if json_ld else "",
@@ -168,7 +168,7 @@ def certificate_badge(request, number: str):
     label = selectors.label_by_number(number=number)
     if label is None:
         raise Http404
-    svg = render_to_string("labelling/badge.svg", {"badge": selectors.badge_for(label=label)})
+    svg = render_to_string("labelling/badge.svg", {"badge": presenters.badge_for(label=label)})
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
     patch_vary_headers(response, ["Accept-Language", "Cookie"])

@@ -18,6 +18,8 @@ from accounts.permissions import can, require
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
 from core.forms import apply_domain_errors
 from indicators import values
+from labelling import presenters, selectors
+from labelling.answer_values import answer_declared, answer_needs_comment, answer_proposed, value_display
 from labelling.forms_selfassessment import (
     AssessmentCreateForm,
     CategoryAnswersForm,
@@ -27,29 +29,17 @@ from labelling.forms_selfassessment import (
     value_field_name,
     version_field_name,
 )
-from labelling.models import Answer, Assessment, AssessmentStatus
+from labelling.models import Assessment
 from labelling.reporting import level_path_for
-from labelling.selectors import assessments_visible_to
+from labelling.selectors import assessment_progress, assessments_visible_to
 from labelling.services.answers import (
-    answer_declared,
-    answer_needs_comment,
-    answer_previous_value,
-    answer_proposed,
     answer_save,
     assessment_create,
     assessment_eligibility_save,
-    assessment_evidence_missing,
-    assessment_missing,
-    assessment_missing_items,
-    assessment_progress,
-    assessment_score_preview,
     assessment_submit,
-    indicator_expects_evidence,
-    value_display,
 )
 from labelling.services.answers import assessment_withdraw as assessment_withdraw_service
 from labelling.services.proposals import assessment_refresh_proposals
-from labelling.services.workflow import answer_validated_value
 
 # --- lookups ------------------------------------------------------------------------------------
 
@@ -85,87 +75,6 @@ def frozen_response(request: HttpRequest, assessment: Assessment) -> HttpRespons
 
 def _categories(assessment: Assessment):
     return list(assessment.framework.categories.order_by("position"))
-
-
-# --- presentation helpers ------------------------------------------------------------------------
-
-
-def indicator_thresholds(indicator) -> list[str]:
-    """The quality criteria of an indicator as short sentences."""
-    if indicator.value_type == "level":
-        results = {"full": _("full points"), "partial": _("half points"), "none": _("no points")}
-        return [
-            _("%(option)s: %(result)s")
-            % {"option": indicator.option_label(option["code"]), "result": results.get(option.get("result"), "")}
-            for option in indicator.options
-        ]
-    sign = "≥" if indicator.direction == "higher" else "≤"
-    lines = []
-    if indicator.full_threshold is not None:
-        lines.append(
-            _("Full points (%(weight)s): %(sign)s %(value)s%(unit)s")
-            % {
-                "weight": indicator.weight,
-                "sign": sign,
-                "value": values.format_quantity(indicator.full_threshold, indicator.unit),
-                "unit": "",
-            }
-        )
-    if indicator.partial_threshold is not None:
-        lines.append(
-            _("Half points (%(weight)s): %(sign)s %(value)s%(unit)s")
-            % {
-                "weight": values.format_number(Decimal(indicator.weight) / 2),
-                "sign": sign,
-                "value": values.format_quantity(indicator.partial_threshold, indicator.unit),
-                "unit": "",
-            }
-        )
-    return lines
-
-
-def _answer_rows(assessment: Assessment, answers, form: CategoryAnswersForm | None):
-    previous = {}
-    if assessment.previous_id:
-        previous = {
-            a.indicator.code: a
-            for a in Answer.objects.filter(assessment_id=assessment.previous_id).select_related("indicator")
-        }
-    rows = []
-    for answer in answers:
-        indicator = answer.indicator
-        code = indicator.code
-        proposed = answer_proposed(answer)
-        last = answer_previous_value(answer, previous.get(code))
-        rows.append(
-            {
-                "answer": answer,
-                "indicator": indicator,
-                "code": code,
-                "value_field": form[value_field_name(code)] if form else None,
-                "comment_field": form[comment_field_name(code)] if form else None,
-                "version_field": form[version_field_name(code)] if form else None,
-                "declared": value_display(indicator=indicator, value=answer_declared(answer)),
-                "proposed": value_display(indicator=indicator, value=proposed),
-                "proposed_raw": (proposed if indicator.value_type == "level" else values.input_number(proposed))
-                if proposed is not None
-                else "",
-                "last": value_display(indicator=indicator, value=last) if last is not None else "",
-                "has_last": code in previous,
-                "thresholds": indicator_thresholds(indicator),
-                "evidence": list(answer.evidence.all()),
-                "expects_evidence": indicator_expects_evidence(indicator),
-                "needs_comment": answer_needs_comment(answer),
-                # after validation, the value the assessor validated (and the correction's justification)
-                "show_validated": assessment.status in (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
-                and answer.reviewed,
-                "validated": value_display(
-                    indicator=indicator,
-                    value=answer_validated_value(answer) if answer.reviewed else None,
-                ),
-            }
-        )
-    return rows
 
 
 # --- list and create -----------------------------------------------------------------------------
@@ -338,7 +247,9 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
             "previous_category": categories[index - 1] if index > 0 else None,
             "next_category": categories[index + 1] if index + 1 < len(categories) else None,
             "form": form,
-            "rows": _answer_rows(assessment, answers, form),
+            "rows": presenters.fill_rows(
+                assessment, answers, form, selectors.previous_answers(user=request.user, assessment=assessment)
+            ),
             "editable": editable,
             "progress": assessment_progress(assessment=assessment),
         },
@@ -441,38 +352,9 @@ def assessment_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_summary(request, assessment, *, eligibility_form=None, submit_errors=None, status=200):
-    preview = assessment_score_preview(assessment=assessment)
-    categories = _categories(assessment)
-    answers = list(
-        assessment.answers.select_related("indicator", "indicator__category")
-        .prefetch_related("evidence")
-        .order_by("indicator__position")
-    )
-    by_category = []
-    for category in categories:
-        rows = []
-        for answer in answers:
-            if answer.indicator.category_id != category.pk:
-                continue
-            scored = preview.indicators.get(answer.indicator.code)
-            rows.append(
-                {
-                    "answer": answer,
-                    "declared": value_display(indicator=answer.indicator, value=answer_declared(answer)),
-                    "result": scored.result if scored else "none",
-                    "points": scored.points if scored else 0,
-                    "evidence_count": len(answer.evidence.all()),
-                }
-            )
-        by_category.append(
-            {
-                "category": category,
-                "score": preview.categories.get(category.code),
-                "rows": rows,
-                "met": sum(1 for r in rows if r["result"] == "full"),
-            }
-        )
-    editable = can(request.user, "assessment.edit", assessment)
+    facts = selectors.summary_facts(user=request.user, assessment=assessment)
+    missing_items = selectors.assessment_missing_items(assessment=assessment) if submit_errors else ()
+    context = presenters.summary_context(assessment, facts, missing_items)
     if eligibility_form is None:
         eligibility_form = EligibilityForm(
             initial={
@@ -481,45 +363,16 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
                 "version": assessment.version,
             }
         )
-    requested = [
-        {"answer": a, "url": reverse("labelling:assessment_fill", args=[assessment.pk, a.indicator.category.code])}
-        for a in answers
-        if a.change_request
-    ]
-    review = None
-    if assessment.status == AssessmentStatus.CHANGES_REQUESTED and assessment.assessor_id:
-        review = assessment.reviews.filter(assessor_id=assessment.assessor_id).first()
-    submit_items = []
-    if submit_errors:
-        for code, category_code, field, sentence in assessment_missing_items(assessment=assessment):
-            url = ""
-            if code:
-                name = value_field_name(code) if field == "value" else comment_field_name(code)
-                url = reverse("labelling:assessment_fill", args=[assessment.pk, category_code]) + f"#id_{name}"
-            submit_items.append({"text": sentence, "url": url})
-    return render(
-        request,
-        "labelling/selfassessment/summary.html",
+    context.update(
         {
-            "requested": requested,
-            "changes_comment": review.comment if review else "",
-            "changes_requested": assessment.status == AssessmentStatus.CHANGES_REQUESTED,
-            "submit_items": submit_items,
-            "assessment": assessment,
-            "preview": preview,
-            "by_category": by_category,
-            "missing": assessment_missing(assessment=assessment),
-            "evidence_missing": assessment_evidence_missing(assessment=assessment),
-            "progress": assessment_progress(assessment=assessment),
-            "editable": editable,
+            "editable": can(request.user, "assessment.edit", assessment),
             "eligibility_form": eligibility_form,
             "submit_form": SubmitForm(initial={"version": assessment.version}, auto_id="submit_%s"),
             "submit_errors": submit_errors,
-            "categories": categories,
             "path": level_path_for(assessment=assessment),
-        },
-        status=status,
+        }
     )
+    return render(request, "labelling/selfassessment/summary.html", context, status=status)
 
 
 @login_required

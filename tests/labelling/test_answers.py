@@ -9,9 +9,6 @@ from labelling.models import Answer, Assessment, AssessmentStatus
 from labelling.services.answers import (
     answer_save,
     assessment_create,
-    assessment_missing,
-    assessment_progress,
-    assessment_score_preview,
     assessment_submit,
     value_parse,
 )
@@ -183,29 +180,6 @@ def test_answer_save_without_a_change_keeps_the_version(assessment, manager):
     assert AuditEvent.objects.filter(action="answer.declared").count() == 1
 
 
-def test_missing_lists_every_unanswered_indicator(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
-    missing = assessment_missing(assessment=assessment)
-    assert len(missing) == 30
-    assert missing[0].startswith("S2 — ")
-    assert not any(line.startswith("S1 ") for line in missing)
-
-
-def test_missing_asks_for_a_comment_when_the_value_overrides_the_proposal(framework, cluster, manager):
-    factories.MemberFactory.create_batch(2, cluster=cluster)
-    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
-    fill(assessment, manager)
-    assert assessment_missing(assessment=assessment) == []
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120, comment="")
-    with translation.override("en"):
-        missing = assessment_missing(assessment=assessment)
-    assert missing == [
-        "S3 — Committed participants: the value differs from the proposed one; explain why in a comment."
-    ]  # declared 120, the records say 2
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value=2)
-    assert assessment_missing(assessment=assessment) == []
-
-
 def test_submit_refuses_an_incomplete_assessment_with_the_list_of_what_is_missing(assessment, manager):
     with pytest.raises(DomainError) as exc:
         assessment_submit(user=manager, assessment=assessment)
@@ -243,30 +217,6 @@ def test_submit_with_a_stale_assessment_version_raises_a_conflict(assessment, ma
     fill(assessment, manager)
     with pytest.raises(ConflictError):
         assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version + 1)
-
-
-def test_progress_counts_answers_and_expected_evidence(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
-    progress = assessment_progress(assessment=assessment)
-    assert progress["answered"] == 1 and progress["total"] == 31
-    # baseline indicators plus those not computed from the records
-    assert progress["evidence_expected"] == 25
-    assert progress["evidence_attached"] == 0
-
-
-def test_score_preview_gives_gold_for_full_answers(assessment, manager):
-    fill(assessment, manager)
-    result = assessment_score_preview(assessment=assessment)
-    assert result.level == "gold"
-    assert result.points == 150
-
-
-def test_score_preview_counts_unanswered_indicators_as_none(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120)
-    result = assessment_score_preview(assessment=assessment)
-    assert result.points == 6
-    assert result.indicators["S3"].result == "full"
-    assert result.indicators["S1"].result == "none"
 
 
 def test_assessment_factory_makes_answers_and_sets_extra_fields(framework, assessor):

@@ -1,0 +1,116 @@
+"""Reads of the labelling app, one module a topic (every public name is also importable from here):
+
+- ``assessments``: who sees which assessment and label (``assessments_visible_to``, ``labels_visible_to``),
+  the dashboards
+- ``registry``: the public registry, a cluster's labels, certificates and their validity
+- ``scoring``: the score the validated values earn, the preview of the declared ones
+- ``selfassessment``: what is missing before submission, the progress, the summary page's reads
+- ``review``: reviews, the countersignature, the assessment page's reads
+
+Every read that depends on who asks takes the user and starts from a visibility selector. Selectors never write
+and never import a service.
+"""
+
+from __future__ import annotations
+
+from labelling.selectors.assessments import (
+    DASHBOARD_COLUMNS,
+    assessment_counts_by_status,
+    assessments_for_admin,
+    assessments_for_assessor,
+    assessments_needing_action,
+    assessments_visible_to,
+    assessor_counts,
+    conflicted_assessors_by_cluster,
+    labels_visible_to,
+    reports_for,
+    with_review_figures,
+)
+from labelling.selectors.registry import (
+    REGISTRY_COLUMNS,
+    REGISTRY_ORDER,
+    RegistryFilters,
+    cluster_label_history,
+    label_by_number,
+    label_validity,
+    registry_choices,
+    registry_count,
+    registry_filtered,
+    registry_labels,
+    signer_facts,
+    verification_url,
+)
+from labelling.selectors.review import (
+    AUDIT_ON_DETAIL,
+    DETAIL_CAPABILITIES,
+    DetailFacts,
+    countersignature_state,
+    detail_facts,
+    review_answers,
+    review_for,
+)
+from labelling.selectors.scoring import (
+    SCORED_STATUSES,
+    Scoring,
+    assessment_result,
+    assessment_score,
+    assessment_score_preview,
+    assessment_scoring,
+    previous_scored_assessment,
+)
+from labelling.selectors.selfassessment import (
+    SummaryFacts,
+    assessment_evidence_missing,
+    assessment_missing,
+    assessment_missing_items,
+    assessment_progress,
+    previous_answers,
+    summary_facts,
+)
+
+__all__ = [
+    "AUDIT_ON_DETAIL",
+    "DASHBOARD_COLUMNS",
+    "DETAIL_CAPABILITIES",
+    "DetailFacts",
+    "REGISTRY_COLUMNS",
+    "REGISTRY_ORDER",
+    "RegistryFilters",
+    "SCORED_STATUSES",
+    "Scoring",
+    "SummaryFacts",
+    "assessment_counts_by_status",
+    "assessment_evidence_missing",
+    "assessment_missing",
+    "assessment_missing_items",
+    "assessment_progress",
+    "assessment_result",
+    "assessment_score",
+    "assessment_score_preview",
+    "assessment_scoring",
+    "assessments_for_admin",
+    "assessments_for_assessor",
+    "assessments_needing_action",
+    "assessments_visible_to",
+    "assessor_counts",
+    "cluster_label_history",
+    "conflicted_assessors_by_cluster",
+    "countersignature_state",
+    "detail_facts",
+    "label_by_number",
+    "label_validity",
+    "labels_visible_to",
+    "previous_answers",
+    "previous_scored_assessment",
+    "registry_choices",
+    "registry_count",
+    "registry_filtered",
+    "registry_labels",
+    "reports_for",
+    "review_answers",
+    "review_for",
+    "signer_facts",
+    "summary_facts",
+    "verification_url",
+    "with_review_figures",
+]

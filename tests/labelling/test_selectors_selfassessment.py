@@ -1,0 +1,108 @@
+"""The selectors of the manager's side: what is missing before submission, the progress, the score preview, and
+the page-level reads that take the user."""
+
+import pytest
+from django.utils import translation
+
+from core.exceptions import NotFound
+from labelling.selectors import (
+    assessment_missing,
+    assessment_progress,
+    assessment_score_preview,
+    previous_answers,
+    summary_facts,
+)
+from labelling.services.answers import answer_save, assessment_create
+from tests import factories
+from tests.labelling.samples import fill
+
+pytestmark = pytest.mark.django_db
+
+
+def _answer(assessment, code):
+    return assessment.answers.select_related("indicator").get(indicator__code=code)
+
+
+@pytest.fixture
+def assessment(framework, cluster, manager):
+    return assessment_create(user=manager, cluster=cluster, reference_year=2025)
+
+
+def test_missing_lists_every_unanswered_indicator(assessment, manager):
+    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
+    missing = assessment_missing(assessment=assessment)
+    assert len(missing) == 30
+    assert missing[0].startswith("S2 — ")
+    assert not any(line.startswith("S1 ") for line in missing)
+
+
+def test_missing_asks_for_a_comment_when_the_value_overrides_the_proposal(framework, cluster, manager):
+    factories.MemberFactory.create_batch(2, cluster=cluster)
+    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
+    fill(assessment, manager)
+    assert assessment_missing(assessment=assessment) == []
+    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120, comment="")
+    with translation.override("en"):
+        missing = assessment_missing(assessment=assessment)
+    assert missing == [
+        "S3 — Committed participants: the value differs from the proposed one; explain why in a comment."
+    ]  # declared 120, the records say 2
+    answer_save(user=manager, answer=_answer(assessment, "S3"), value=2)
+    assert assessment_missing(assessment=assessment) == []
+
+
+def test_progress_counts_answers_and_expected_evidence(assessment, manager):
+    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
+    progress = assessment_progress(assessment=assessment)
+    assert progress["answered"] == 1 and progress["total"] == 31
+    # baseline indicators plus those not computed from the records
+    assert progress["evidence_expected"] == 25
+    assert progress["evidence_attached"] == 0
+
+
+def test_score_preview_gives_gold_for_full_answers(assessment, manager):
+    fill(assessment, manager)
+    result = assessment_score_preview(assessment=assessment)
+    assert result.level == "gold"
+    assert result.points == 150
+
+
+def test_score_preview_counts_unanswered_indicators_as_none(assessment, manager):
+    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120)
+    result = assessment_score_preview(assessment=assessment)
+    assert result.points == 6
+    assert result.indicators["S3"].result == "full"
+    assert result.indicators["S1"].result == "none"
+
+
+# --- the page-level reads take the user ----------------------------------------------------------------------
+
+
+def test_the_summary_reads_what_the_page_shows_for_its_manager(assessment, manager):
+    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
+    facts = summary_facts(user=manager, assessment=assessment)
+    assert [a.indicator.code for a in facts.answers][:2] == ["S1", "S2"]
+    assert facts.progress["answered"] == 1
+    assert len(facts.missing) == 30
+    assert facts.review is None  # no change request
+    assert facts.preview.indicators["S1"].result in ("full", "partial", "none")
+
+
+def test_the_summary_and_the_previous_answers_are_not_read_for_someone_who_may_not_see_the_assessment(
+    assessment, other_manager, assessor
+):
+    for user in (other_manager, assessor):
+        with pytest.raises(NotFound):
+            summary_facts(user=user, assessment=assessment)
+        with pytest.raises(NotFound):
+            previous_answers(user=user, assessment=assessment)
+
+
+def test_previous_answers_are_the_renewed_assessment_s(framework, cluster, manager):
+    first = assessment_create(user=manager, cluster=cluster, reference_year=2024)
+    answer_save(user=manager, answer=_answer(first, "S1"), value=55)
+    renewal = assessment_create(user=manager, cluster=cluster, reference_year=2025, previous=first)
+    assert previous_answers(user=manager, assessment=first) == {}
+    previous = previous_answers(user=manager, assessment=renewal)
+    assert previous["S1"].assessment_id == first.pk
+    assert previous["S1"].declared_number == 55
