@@ -19,8 +19,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can
 from audit.services import audit_log
+from clusters.selectors import proposals_for
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
 from indicators import values
+from indicators.models import Framework
+from indicators.services import framework_ensure_default
 from labelling.answer_values import answer_declared, answer_previous_value, json_value
 from labelling.models import Answer, Assessment, AssessmentStatus, Evidence
 from labelling.selectors import assessment_missing, assessment_progress
@@ -60,22 +63,10 @@ def _set_declared(answer: Answer, value) -> None:
 
 
 def _default_framework():
-    from indicators.models import Framework
-
     framework = Framework.objects.filter(is_default=True).first()
     if framework is None:
-        from indicators.services import framework_ensure_default
-
         framework = framework_ensure_default()
     return framework
-
-
-def _proposals(*, cluster, reference_year: int) -> dict:
-    try:
-        from clusters.selectors import proposals_for
-    except ImportError:  # the records selectors are not installed yet: no proposals, the manager answers
-        return {}
-    return proposals_for(cluster=cluster, reference_year=reference_year)
 
 
 def _copy_evidence(*, source: Evidence, answer: Answer, user) -> Evidence:
@@ -173,7 +164,7 @@ def assessment_create(
                 )
         except IntegrityError:
             raise _duplicate_year(reference_year) from None
-        proposals = _proposals(cluster=cluster, reference_year=reference_year)
+        proposals = proposals_for(cluster=cluster, reference_year=reference_year)
         previous_answers = {}
         if previous is not None:
             previous_answers = {

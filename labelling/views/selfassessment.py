@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can, require
+from clusters.selectors import cluster_get
 from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
 from core.forms import apply_domain_errors
 from indicators import values
@@ -83,8 +84,6 @@ def _categories(assessment: Assessment):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
-    from clusters.selectors import cluster_get
-
     cluster = cluster_get(user=request.user, pk=cluster_pk)
     may_create = can(request.user, "assessment.create", cluster)
     initial = _renewal_initial(cluster, request.GET.get("renew", "")) if request.method == "GET" else {}
