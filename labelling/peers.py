@@ -17,6 +17,7 @@ from django.db.models import Count, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 
 from core import caching
+from core.rows import fetch_rows
 from indicators import benchmarking
 from indicators.models import Indicator
 from indicators.services import framework_spec_for
@@ -112,7 +113,7 @@ def _frames(framework, rows: list[dict], answers_of: Q | None = None) -> tuple[p
         column_of = _indicator_columns(framework, codes)
         level_columns = np.array([indicator.value_type == "level" for indicator in spec.indicators])
         condition = answers_of if answers_of is not None else Q(assessment_id__in=ids)
-        records = list(
+        records = fetch_rows(
             Answer.objects.filter(condition)
             .order_by()
             .values_list("assessment_id", "indicator_id", Cast("validated_number", FloatField()), "validated_option")
