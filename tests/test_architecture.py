@@ -210,6 +210,18 @@ def test_services_raise_domain_errors_and_lock_with_select_for_update():
     assert not found, "one error style and one locking style (ARCHITECTURE.md):\n" + "\n".join(found)
 
 
+def test_imports_inside_functions_say_why():
+    found = [
+        f"{path.relative_to(BASE)}:{number}: {path.read_text().splitlines()[number - 1].strip()}"
+        for path in _python_files(*APPS)
+        for number in unexplained_function_imports(path.read_text())
+    ]
+    assert not found, (
+        "import at the top of the module, or say why not on the line above (# deferred: a cycle a -> b, "
+        "a heavy library the web process must not load, AppConfig.ready()):\n" + "\n".join(found)
+    )
+
+
 def test_the_web_process_does_not_load_the_workers_heavy_libraries():
     """The WSGI application, the whole URLconf (every view and API module) and the error views load without
     WeasyPrint, pyHanko or openpyxl: the report worker and the spreadsheet views import them when they need them.

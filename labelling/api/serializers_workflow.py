@@ -14,6 +14,7 @@ from accounts.selectors import assessors
 from clusters.models import ClusterKind
 from labelling.answer_values import answer_declared, answer_validated
 from labelling.models import LABEL_LEVELS, Answer, Assessment, Decision, Label, Level, Report, ReportKind, Review
+from labelling.selectors import label_validity, verification_url
 
 # --- inputs ---------------------------------------------------------------------------------------------
 
@@ -214,8 +215,6 @@ class LabelSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_verify_url(self, obj) -> str:
-        from labelling.selectors import verification_url
-
         return verification_url(obj)
 
 
@@ -328,14 +327,10 @@ class CertificateSerializer(PublicLabelSerializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_valid_today(self, obj) -> bool:
-        from labelling.selectors import label_validity
-
         return label_validity(label=obj)["valid"]
 
     @extend_schema_field(serializers.ChoiceField(choices=["valid", "expired", "revoked", "not_yet"]))
     def get_state(self, obj) -> str:
-        from labelling.selectors import label_validity
-
         return label_validity(label=obj)["state"]
 
 
