@@ -26,6 +26,7 @@ from accounts.permissions import can
 from core.exceptions import DomainError, NotFound, RateLimited
 from core.models import OutboxMessage
 from core.outbox import outbox_enqueue
+from core.text import of_name
 from labelling.formatting import long_date
 from labelling.models import Assessment, Label, LabelStatus, Report, ReportKind, ReportStatus
 from labelling.reporting import certificate_context, report_context
@@ -136,12 +137,13 @@ def html_to_pdf(html: str) -> bytes:
     )
 
 
-def _signature_reason(report: Report) -> str:
+def signature_reason(report: Report) -> str:
+    """Why the PDF is signed (its PAdES reason), in the report's language."""
     with translation.override(report.language):
         if report.kind == ReportKind.CERTIFICATE and report.label is not None:
             return _("Label certificate %(number)s") % {"number": report.label.certificate_number}
-        return _("Assessment report of %(cluster)s, %(year)s") % {
-            "cluster": report.assessment.cluster.name,
+        return _("Assessment report %(of_cluster)s, %(year)s") % {
+            "of_cluster": of_name(report.assessment.cluster.name),
             "year": report.assessment.reference_year,
         }
 
@@ -151,7 +153,7 @@ def report_pdf(*, report: Report) -> bytes:
     if report.kind == ReportKind.CERTIFICATE and report.label is not None:
         require_certifiable(report.label)
     pdf = html_to_pdf(report_html(report=report))
-    return sign_pdf(pdf, reason=_signature_reason(report), location=settings.SITE_URL)
+    return sign_pdf(pdf, reason=signature_reason(report), location=settings.SITE_URL)
 
 
 # --- services ------------------------------------------------------------------------------------------

@@ -307,3 +307,19 @@ def test_a_bad_report_request_re_renders_the_page_with_the_error(assessment, man
     assert response.status_code == 400
     assert not Report.objects.exists()
     assert response.context["report_form"].errors["kind"]
+
+
+@pytest.mark.parametrize(
+    "name, language, reason",
+    [
+        ("Elastopole", "fr", "Rapport d’évaluation d’Elastopole, 2025"),
+        ("Vegepolys", "fr", "Rapport d’évaluation de Vegepolys, 2025"),
+        ("Elastopole", "en", "Assessment report of Elastopole, 2025"),
+    ],
+)
+def test_the_signature_reason_names_the_cluster_with_french_elision(framework, name, language, reason):
+    from tests import factories
+
+    assessment = factories.AssessmentFactory(cluster=factories.ClusterFactory(name=name), reference_year=2025)
+    report = Report(kind="assessment", assessment=assessment, language=language)
+    assert report_services.signature_reason(report) == reason
