@@ -16,6 +16,10 @@ INSTALLED := $(VENV)/.installed
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/grappe
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/clusters"`.
 PYTEST_ARGS ?=
+# pytest-xdist spreads the suite over the cores: `-n auto` is one worker per core, each test file whole on one
+# worker (`--dist loadfile`, pyproject.toml); a single core runs it in one process. PYTEST_WORKERS=4 sets the
+# number, PYTEST_WORKERS=0 (or PYTEST_ARGS="-n 0") runs in one process, e.g. for --pdb.
+PYTEST_WORKERS ?= $(shell [ "$$(nproc 2>/dev/null || echo 1)" -gt 1 ] && echo auto || echo 0)
 
 comma := ,
 
@@ -82,10 +86,10 @@ test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: install browser checkers pdftools database lint check-migrations ## Run the whole suite (PostgreSQL, Redis, a real worker, chromium)
 	@if [ -x $(CHROMIUM) ]; then \
-	   $(VENV)/bin/pytest $(PYTEST_ARGS); \
+	   $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
 	 else \
 	   echo "*** $(CHROMIUM) is missing and could not be installed: the browser tests are SKIPPED (-m 'not browser')."; \
-	   $(VENV)/bin/pytest -m 'not browser' $(PYTEST_ARGS); \
+	   $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m 'not browser' $(PYTEST_ARGS); \
 	 fi
 
 pdftools: ## Install poppler-utils (pdftotext, pdfsig, pdfinfo) for the PDF tests (when root and missing)

@@ -29,6 +29,15 @@ from labelling.services.workflow import assessment_assign, review_declare_no_con
 from tests import factories
 
 
+def pytest_configure(config):
+    """The development signing key (labelling/signing.py) is made here, before any pytest-xdist worker starts:
+    two workers signing their first PDF at once would each write a key, and the pair might not match."""
+    if not hasattr(config, "workerinput"):  # the controller, or a run without xdist
+        from labelling.signing import ensure_development_key
+
+        ensure_development_key()
+
+
 @pytest.fixture(autouse=True)
 def _french_by_default(settings):
     settings.LANGUAGE_CODE = "fr"

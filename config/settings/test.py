@@ -43,6 +43,17 @@ if TEST_FILES_OWNED:
             shutil.rmtree(_stale, ignore_errors=True)
     os.environ["GRAPPE_TEST_FILES"] = tempfile.mkdtemp(prefix=f"grappe-test-files-{os.getpid()}-")
     atexit.register(shutil.rmtree, os.environ["GRAPPE_TEST_FILES"], ignore_errors=True)
+# Under pytest-xdist (`make test` runs `-n auto`) the controller imports these settings first, and its workers
+# inherit its folder: each worker takes a subfolder of its own (gw0, gw1…), so that no two workers share a
+# file, and passes it on to its own subprocesses (GRAPPE_TEST_FILES_WORKER says the subfolder is already
+# taken). The controller's atexit removes them all; a killed run's are removed with its folder.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1… in an xdist worker
+if _XDIST_WORKER and os.environ.get("GRAPPE_TEST_FILES_WORKER") != _XDIST_WORKER:
+    _worker_files = Path(os.environ["GRAPPE_TEST_FILES"]) / _XDIST_WORKER
+    _worker_files.mkdir(exist_ok=True)
+    os.environ["GRAPPE_TEST_FILES"] = str(_worker_files)
+    os.environ["GRAPPE_TEST_FILES_WORKER"] = _XDIST_WORKER
+    atexit.register(shutil.rmtree, _worker_files, ignore_errors=True)
 TEST_FILES_ROOT = Path(os.environ["GRAPPE_TEST_FILES"])
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=TEST_FILES_ROOT / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=TEST_FILES_ROOT / "private")
