@@ -12,8 +12,25 @@ from demo.services import demo_load
 from labelling.models import Assessment, AssessmentStatus, Label
 from labelling.peers import benchmark_position_for
 from labelling.selectors import RegistryFilters, registry_labels
+from tests.conftest import module_transaction
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module (``demo_load``'s summary of that first load); each test runs in a
+    savepoint inside it (tests/conftest.py, ``module_transaction``), so it sees the demo as first loaded."""
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            summary = demo_load()
+        yield summary
+
+
+@pytest.fixture
+def demo(demo_once, db):
+    """Every test of the module starts with the demo loaded once (the second loads are the tests' own)."""
+    return demo_once
 
 
 def _load() -> str:
@@ -35,7 +52,6 @@ def _counts() -> dict[str, int]:
 
 
 def test_loading_the_demo_twice_creates_nothing_the_second_time():
-    _load()
     first = _counts()
     output = _load()
 
@@ -44,8 +60,6 @@ def test_loading_the_demo_twice_creates_nothing_the_second_time():
 
 
 def test_the_demo_has_the_four_centre_poles_and_a_grappe_with_their_public_facts():
-    _load()
-
     cosmetic = Cluster.objects.get(name="Cosmetic Valley")
     assert (cosmetic.kind, cosmetic.city, cosmetic.region, cosmetic.year_founded) == ("pole", "Chartres", "24", 1994)
     real = Cluster.objects.exclude(name__endswith=FICTION_SUFFIX)
@@ -61,8 +75,6 @@ def test_the_demo_has_the_four_centre_poles_and_a_grappe_with_their_public_facts
 
 
 def test_each_demo_cluster_has_its_invented_members_and_four_years_of_team_and_financing():
-    _load()
-
     for demo in CLUSTERS:
         cluster = Cluster.objects.get(name=demo.name)
         assert cluster.members.count() == demo.members
@@ -98,7 +110,6 @@ def test_every_demo_account_logs_in_with_the_password_the_command_prints(client)
 
 
 def test_a_changed_demo_password_is_put_back_by_the_next_load():
-    _load()
     admin = User.objects.get(username="admin")
     admin.set_password("something else entirely")
     admin.save()
@@ -109,10 +120,8 @@ def test_a_changed_demo_password_is_put_back_by_the_next_load():
     assert admin.check_password("grappe-admin")
 
 
-def test_the_demo_assessments_cover_every_step_of_the_workflow():
-    summary = demo_load()
-
-    assert summary.skipped == []
+def test_the_demo_assessments_cover_every_step_of_the_workflow(demo):
+    assert demo.skipped == []
     statuses = dict(
         Assessment.objects.exclude(cluster__name__endswith=FICTION_SUFFIX).values_list("cluster__name", "status")
     )
@@ -128,7 +137,6 @@ def test_the_demo_assessments_cover_every_step_of_the_workflow():
 
 
 def test_reset_removes_the_demo_and_loads_it_afresh():
-    _load()
     Member.objects.filter(cluster__name="DREAM").delete()
 
     call_command("load_demo", "--reset", stdout=StringIO(), stderr=StringIO())
@@ -137,10 +145,8 @@ def test_reset_removes_the_demo_and_loads_it_afresh():
     assert Assessment.objects.filter(cluster__name="DREAM").count() == 1
 
 
-def test_the_fictional_peers_are_validated_say_they_are_fictional_and_stay_out_of_the_registry():
-    summary = demo_load()
-
-    assert summary.skipped == []
+def test_the_fictional_peers_are_validated_say_they_are_fictional_and_stay_out_of_the_registry(demo):
+    assert demo.skipped == []
     fictional = Cluster.objects.filter(name__endswith=FICTION_SUFFIX)
     assert fictional.count() == len(FICTIONAL_CLUSTERS) >= 30
     assert len(set(fictional.values_list("kind", flat=True))) == 4
@@ -157,8 +163,6 @@ def test_the_fictional_peers_are_validated_say_they_are_fictional_and_stay_out_o
 
 
 def test_every_validated_demo_cluster_has_enough_peers_in_every_group():
-    demo_load()
-
     for assessment in Assessment.objects.filter(status=AssessmentStatus.DECIDED):
         position = benchmark_position_for(assessment=assessment)
         hidden = [(i.code, g) for i in position.indicators for g, peer in i.groups.items() if not peer.shown]
@@ -166,7 +170,6 @@ def test_every_validated_demo_cluster_has_enough_peers_in_every_group():
 
 
 def test_loading_the_fictional_peers_twice_adds_nothing():
-    demo_load()
     counts = (Cluster.objects.count(), Assessment.objects.count())
 
     demo_load()
