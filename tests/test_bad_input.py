@@ -12,12 +12,15 @@ savepoint that is rolled back, so that the tries do not see each other; a failur
 
 from __future__ import annotations
 
+import functools
 import traceback
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from rest_framework.authtoken.models import Token
@@ -118,22 +121,29 @@ SNAPSHOT_MODELS = (
 )
 
 
-def _one_query(querysets: dict) -> dict:
-    """The rows of several querysets in one round trip: {name: sorted rows as text} (each try takes four
-    snapshots; one query each instead of one per model keeps the thousands of tries fast)."""
+def _one_query(querysets: dict) -> tuple[tuple[str, ...], str, list]:
+    """The rows of several querysets in one round trip (each try takes four snapshots; one query each instead of
+    one per model keeps the thousands of tries fast): the names, the SQL and its parameters, for ``_rows``."""
     columns, params = [], []
     for queryset in querysets.values():
         sql, qs_params = queryset.query.sql_with_params()
         # the SQL is what the ORM compiled from our own querysets; the values travel as parameters
         columns.append(f"(SELECT coalesce(array_agg(t::text ORDER BY t::text), '{{}}') FROM ({sql}) AS t)")  # noqa: S608
         params.extend(qs_params)
+    return tuple(querysets), f"SELECT {', '.join(columns)}", params
+
+
+def _rows(query: tuple[tuple[str, ...], str, list]) -> dict:
+    """{name: sorted rows as text} of a ``_one_query``."""
+    names, sql, params = query
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", params)
-        return dict(zip(querysets, cursor.fetchone(), strict=True))
+        cursor.execute(sql, params)
+        return dict(zip(names, cursor.fetchone(), strict=True))
 
 
-def snapshot() -> dict:
-    """Every row of the models that input can change, with what moves when it is saved."""
+@functools.cache
+def _snapshot_query() -> tuple[tuple[str, ...], str, list]:
+    """Compiled once: the ORM's compiling cost as much as running it, thousands of times."""
     querysets = {}
     for model in SNAPSHOT_MODELS:
         names = [f.name for f in model._meta.concrete_fields if f.name in ("version", "status", "updated_at")]
@@ -142,18 +152,29 @@ def snapshot() -> dict:
     return _one_query(querysets)
 
 
-def foreign_snapshot(w) -> dict:
-    """What belongs to the other cluster: never changed by anybody here."""
-    other = w.other_cluster
+def snapshot() -> dict:
+    """Every row of the models that input can change, with what moves when it is saved."""
+    return _rows(_snapshot_query())
+
+
+@functools.cache
+def _foreign_query(other_pk: int) -> tuple[tuple[str, ...], str, list]:
     return _one_query(
         {
-            "cluster": Cluster.objects.filter(pk=other.pk).order_by().values_list("version", "updated_at"),
-            "members": Member.objects.filter(cluster=other).order_by().values_list("pk", "version"),
-            "assessments": Assessment.objects.filter(cluster=other).order_by().values_list("pk", "version", "status"),
-            "team": TeamYear.objects.filter(cluster=other).order_by().values_list("pk", "version"),
-            "financing": FinancingYear.objects.filter(cluster=other).order_by().values_list("pk", "version"),
+            "cluster": Cluster.objects.filter(pk=other_pk).order_by().values_list("version", "updated_at"),
+            "members": Member.objects.filter(cluster=other_pk).order_by().values_list("pk", "version"),
+            "assessments": Assessment.objects.filter(cluster=other_pk)
+            .order_by()
+            .values_list("pk", "version", "status"),
+            "team": TeamYear.objects.filter(cluster=other_pk).order_by().values_list("pk", "version"),
+            "financing": FinancingYear.objects.filter(cluster=other_pk).order_by().values_list("pk", "version"),
         }
     )
+
+
+def foreign_snapshot(w) -> dict:
+    """What belongs to the other cluster: never changed by anybody here."""
+    return _rows(_foreign_query(w.other_cluster.pk))
 
 
 # --- the routes under test -------------------------------------------------------------------------------------
@@ -756,6 +777,34 @@ def bad_world_once(world_once, django_db_blocker):
 def bad_world(bad_world_once, world):
     """The bad-input world of this test (a savepoint and a fresh copy of the objects, as ``world``)."""
     return world
+
+
+@pytest.fixture(scope="module")
+def world_sessions(bad_world_once, django_db_blocker) -> dict[int, str]:
+    """One log-in per user of the world for the whole module, in its transaction: {user pk: session key}."""
+    sessions = {}
+    with django_db_blocker.unblock():
+        for user in bad_world_once.users.values():
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+@pytest.fixture
+def client_for(world_sessions):
+    """tests/conftest.py's ``client_for``, on the module's sessions: a log-in per test was 8 % of the module."""
+
+    def client_for(user) -> Client:
+        client = Client()
+        if user is not None and user.pk in world_sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = world_sessions[user.pk]
+        elif user is not None:
+            client.force_login(user)
+        return client
+
+    return client_for
 
 
 def _has_errors(body) -> bool:
