@@ -16,9 +16,10 @@ INSTALLED := $(VENV)/.installed
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/grappe
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/clusters"`.
 PYTEST_ARGS ?=
-# pytest-xdist spreads the suite over the cores: `-n auto` is one worker per core, each test file whole on one
-# worker (`--dist loadfile`, pyproject.toml); a single core runs it in one process. PYTEST_WORKERS=4 sets the
-# number, PYTEST_WORKERS=0 (or PYTEST_ARGS="-n 0") runs in one process, e.g. for --pdb.
+# pytest-xdist spreads the suite over the cores: `-n auto` is one worker per core (a single core runs it in one
+# process). PYTEST_WORKERS=4 sets the number, PYTEST_WORKERS=0 (or PYTEST_ARGS="-n 0") runs in one process, e.g.
+# for --pdb. Keep xdist's default `--dist load` (README.md, "Tests"): it hands each worker its tests in
+# pytest-django's order, so that no transactional test empties a worker's tables before a test that needs them.
 PYTEST_WORKERS ?= $(shell [ "$$(nproc 2>/dev/null || echo 1)" -gt 1 ] && echo auto || echo 0)
 
 comma := ,
