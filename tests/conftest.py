@@ -5,7 +5,8 @@ Two kinds of database fixtures:
 - the usual function-scoped ones (``cluster``, ``manager``, ``framework``…): built for each test, rolled back
   after it (pytest-django's ``db``);
 - ``world``: a cluster with an assessment in every state, its users in every role, a label, a report and an
-  evidence file, **built once per test module** inside a transaction that stays open for the module. Each test
+  evidence file, **built once per test module** (under pytest-xdist, once per module on each worker that runs
+  some of its tests) inside a transaction that stays open for the module. Each test
   runs in a savepoint inside it (pytest-django's ``db``, which is Django's ``TestCase``) and gets a deep copy of
   the Python objects, as ``TestCase.setUpTestData`` does: a test may change the rows and the objects freely, the
   next test sees the world as it was built.
