@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings as django_settings  # the name `settings` is pytest-django's fixture
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
@@ -239,3 +240,32 @@ def world_once(django_db_setup, django_db_blocker):
 def world(world_once, db):
     """The module's world, in a savepoint of this test, as a fresh copy of the objects."""
     return copy.deepcopy(world_once)
+
+
+@pytest.fixture(scope="module")
+def world_sessions(world_once, django_db_blocker) -> dict[int, str]:
+    """One log-in per user of the module's world, in its transaction: {user pk: session key}."""
+    sessions = {}
+    with django_db_blocker.unblock():
+        for user in world_once.users.values():
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                sessions[user.pk] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+@pytest.fixture
+def world_client_for(world_sessions, world):
+    """``client_for`` for the tests on ``world``: a client of one of its users carries the session that user opened
+    once for the module (a log-in per test was 8 % of the access matrix and of the bad-input battery); anybody
+    else logs in as with ``client_for``. A module takes it as its ``client_for`` by overriding that fixture."""
+
+    def client_for(user) -> Client:
+        if user is None or user.pk not in world_sessions:
+            return _client_for(user)
+        client = Client()
+        client.cookies[django_settings.SESSION_COOKIE_NAME] = world_sessions[user.pk]
+        return client
+
+    return client_for

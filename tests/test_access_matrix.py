@@ -219,6 +219,12 @@ def test_every_route_is_in_the_matrix():
     assert not missing, f"routes without access expectations: {sorted(missing)}"
 
 
+@pytest.fixture
+def client_for(world_client_for):
+    """The world's users are logged in once per module (tests/conftest.py, ``world_client_for``)."""
+    return world_client_for
+
+
 def _page_client(client_for, user):
     return client_for(user)
 

@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from rest_framework.authtoken.models import Token
@@ -779,32 +777,10 @@ def bad_world(bad_world_once, world):
     return world
 
 
-@pytest.fixture(scope="module")
-def world_sessions(bad_world_once, django_db_blocker) -> dict[int, str]:
-    """One log-in per user of the world for the whole module, in its transaction: {user pk: session key}."""
-    sessions = {}
-    with django_db_blocker.unblock():
-        for user in bad_world_once.users.values():
-            if user is not None:
-                client = Client()
-                client.force_login(user)
-                sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return sessions
-
-
 @pytest.fixture
-def client_for(world_sessions):
-    """tests/conftest.py's ``client_for``, on the module's sessions: a log-in per test was 8 % of the module."""
-
-    def client_for(user) -> Client:
-        client = Client()
-        if user is not None and user.pk in world_sessions:
-            client.cookies[settings.SESSION_COOKIE_NAME] = world_sessions[user.pk]
-        elif user is not None:
-            client.force_login(user)
-        return client
-
-    return client_for
+def client_for(world_client_for):
+    """The world's users are logged in once per module (tests/conftest.py, ``world_client_for``)."""
+    return world_client_for
 
 
 def _has_errors(body) -> bool:
