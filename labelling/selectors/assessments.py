@@ -136,6 +136,11 @@ def assessments_for_assessor(*, user) -> QuerySet:
             has_changes=Case(
                 When(first_in_review, then=Exists(changed)), default=Value(False), output_field=BooleanField()
             ),
+            countersigned=Case(
+                When(second_assessor=user, then=Exists(countersigned)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
         .order_by("-outstanding", "-has_changes", "submitted_at", "-updated_at", "-pk")
     )

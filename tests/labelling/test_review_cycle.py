@@ -604,3 +604,25 @@ def test_a_refused_form_lists_its_errors_with_links_to_the_fields(framework, clu
     page = response.content.decode()
     assert response.status_code in (200, 400)
     assert "data-error-summary" in page and 'href="#id_name"' in page
+
+
+def test_the_second_assessors_dashboard_says_to_countersign_then_countersigned(
+    framework, cluster, manager, administrator, assessor, client_for
+):
+    second = factories.AssessorFactory(username="second-dashboard")
+    assessment = validated(cluster, manager, administrator, assessor)
+    assessment = assessment_assign_second(user=administrator, assessment=assessment, assessor=second)
+    review_declare_no_conflict(user=second, assessment=assessment)
+    client = client_for(second)
+
+    def row():
+        response = client.get(reverse("labelling:assessor_dashboard"))
+        [mine] = response.context["page"]
+        return mine.outstanding, mine.countersigned, response.context["counts"]["to_countersign"]
+
+    assert row() == (1, False, 1)
+    assert "<strong>to countersign</strong>" in client.get(reverse("labelling:assessor_dashboard")).content.decode()
+    review_countersign(user=second, assessment=Assessment.objects.get(pk=assessment.pk))
+    assert row() == (0, True, 0)
+    page = client.get(reverse("labelling:assessor_dashboard")).content.decode()
+    assert "· countersigned" in page and "<strong>to countersign</strong>" not in page
