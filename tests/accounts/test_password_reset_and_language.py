@@ -77,3 +77,23 @@ def test_the_language_switch_saves_the_preferred_language(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     user.refresh_from_db()
     assert user.language == "en"
+
+
+def test_switching_language_after_a_refused_form_goes_back_to_the_page_it_was_posted_from(client, framework):
+    from labelling.services.answers import assessment_create
+
+    manager = factories.ManagerFactory(language="fr")
+    cluster = factories.ClusterFactory()
+    cluster.managers.add(manager)
+    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
+    client.force_login(manager)
+    summary = reverse("labelling:assessment_summary", args=[assessment.pk])
+    refused = client.post(
+        reverse("labelling:assessment_submit", args=[assessment.pk]), {}, HTTP_REFERER=f"http://testserver{summary}"
+    )
+    assert refused.status_code in (400, 409)
+    [next_url] = re.findall(r'name="next" type="hidden" value="([^"]*)"', refused.content.decode())
+    assert next_url == f"http://testserver{summary}"
+    back = client.post(reverse("set_language"), {"language": "en", "next": next_url})
+    assert back.status_code == 302 and back["Location"] == f"http://testserver{summary}"
+    assert client.get(back["Location"]).status_code == 200
