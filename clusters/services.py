@@ -23,6 +23,7 @@ from audit.services import audit_log
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from core import caching
 from core.exceptions import ConflictError, DomainError, InvalidFields
+from core.locking import version_check
 
 CLUSTER_FIELDS = (
     "name",
@@ -80,11 +81,8 @@ def _locked(instance: Model, expected_version: int | None) -> Model:
 
     Callers may hand in an instance that a form has already modified: the "before" of the audit trail comes
     from this fresh copy."""
-    if expected_version is None:
-        raise InvalidFields({"version": [_("The version of the record you edited is missing.")]})
     locked = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
-    if locked is None or locked.version != int(expected_version):
-        raise ConflictError()
+    version_check(locked, expected_version)
     return locked
 
 
@@ -300,9 +298,10 @@ def _year_save(
 
 @transaction.atomic
 def team_year_save(
-    *, user, cluster: Cluster, year: int, data: Mapping[str, Any], expected_version: int | None = None
+    *, user, cluster: Cluster, year: int, data: Mapping[str, Any], expected_version: int | None
 ) -> TeamYear:
-    """Create the team and governance facts of ``year`` (expected_version None) or change them."""
+    """Create the team and governance facts of ``year`` (``expected_version=None``, said explicitly) or change them
+    (the version the user loaded)."""
     return _year_save(
         user=user,
         model=TeamYear,
@@ -317,9 +316,10 @@ def team_year_save(
 
 @transaction.atomic
 def financing_year_save(
-    *, user, cluster: Cluster, year: int, data: Mapping[str, Any], expected_version: int | None = None
+    *, user, cluster: Cluster, year: int, data: Mapping[str, Any], expected_version: int | None
 ) -> FinancingYear:
-    """Create the financing of ``year`` by source (expected_version None) or change it."""
+    """Create the financing of ``year`` by source (``expected_version=None``, said explicitly) or change it (the
+    version the user loaded)."""
     return _year_save(
         user=user,
         model=FinancingYear,

@@ -181,7 +181,7 @@ def _fill(*, assessment, manager, quality: float, rng: random.Random, share: flo
             target = "full" if rng.random() < quality else "partial"
             value = _demo_value(spec.indicator(answer.indicator.code), target, rng)
             comment = MANAGER_COMMENTS.get(answer.indicator.code, "")
-        answers.answer_save(user=manager, answer=answer, value=value, comment=comment)
+        answers.answer_save(user=manager, answer=answer, value=value, comment=comment, expected_version=answer.version)
 
 
 def _attach_evidence(*, assessment, manager) -> None:
@@ -211,9 +211,10 @@ def _review(*, assessment, assessor, share: float, rng: random.Random) -> None:
                 value=corrected,
                 justification="Valeur vérifiée sur le rapport d'activité (démo).",
                 comment="Chiffre confirmé par l'équipe d'animation.",
+                expected_version=answer.version,
             )
         else:
-            workflow.answer_review(user=assessor, answer=answer, accept=True)
+            workflow.answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
 
 
 def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
@@ -228,7 +229,7 @@ def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
     _fill(assessment=assessment, manager=manager, quality=quality, rng=rng)
     if demo.scenario in ("gold", "bronze"):
         _attach_evidence(assessment=assessment, manager=manager)
-    assessment = answers.assessment_submit(user=manager, assessment=assessment)
+    assessment = answers.assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     if demo.scenario == "submitted":
         return "submitted"
 

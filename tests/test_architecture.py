@@ -5,7 +5,8 @@
 - The apps below ``labelling`` (``accounts``, ``audit``, ``clusters``, ``core``, ``indicators``) never import it.
 - No module imports another module's private names (``from x import _helper``).
 - Services raise domain errors, never Django's ``ValidationError``, and lock with ``select_for_update``, never with
-  a conditional ``.filter(version=…).update(…)``.
+  a conditional ``.filter(version=…).update(…)``; their ``expected_version`` has no default (the version check is
+  mandatory: a caller cannot forget it and skip the check).
 - An import inside a function says why (``# deferred: …``), and the web process does not load the heavy
   libraries that only the workers need.
 - Selectors never import their app's services (reads never write); presenters shape what selectors read and
@@ -201,6 +202,29 @@ def _locking_and_error_style(source: str, filename: str = "<service>") -> list[t
     return found
 
 
+def defaulted_versions(source: str) -> list[int]:
+    """The lines of the functions whose ``expected_version`` parameter has a default value."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            args = node.args
+            positional = [*args.posonlyargs, *args.args]
+            defaulted = positional[len(positional) - len(args.defaults) :]
+            defaulted += [arg for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True) if default]
+            if any(arg.arg == "expected_version" for arg in defaulted):
+                found.append(node.lineno)
+    return found
+
+
+def test_the_version_of_a_service_has_no_default():
+    found = [
+        f"{path.relative_to(BASE)}:{number}"
+        for path in _service_files()
+        for number in defaulted_versions(path.read_text())
+    ]
+    assert not found, "make expected_version a required keyword (None is refused, never skips):\n" + "\n".join(found)
+
+
 def test_services_raise_domain_errors_and_lock_with_select_for_update():
     found = [
         f"{path.relative_to(BASE)}:{number}: {problem}"
@@ -274,6 +298,18 @@ def test_the_checks_above_do_find_what_they_look_for():
         "locked = M.objects.select_for_update().get(pk=1)\nif locked.version != v:\n    raise ConflictError()",
     ):
         assert not _locking_and_error_style(fine), fine
+
+
+def test_the_version_check_finds_a_defaulted_version():
+    source = """
+def a(*, user, expected_version: int | None = None): ...
+def b(user, expected_version=3): ...
+async def c(*, expected_version=None, note=""): ...
+def fine(*, user, expected_version: int, comment: str = ""): ...
+def fine_too(*, expected_version: int | None, year: int = 2025): ...
+def other(user, version=None): ...
+"""
+    assert defaulted_versions(source) == [2, 3, 4]
 
 
 def test_the_function_import_check_finds_an_unexplained_import():

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import can
 from audit.services import audit_log
 from clusters.selectors import proposals_for
-from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
+from core.exceptions import DomainError, InvalidTransition, NotFound
+from core.locking import version_check
 from indicators import values
 from indicators.models import Framework
 from indicators.services import framework_ensure_default
@@ -220,10 +221,10 @@ def _require_editable(assessment: Assessment) -> None:
     )
 
 
-def answer_save(*, user, answer: Answer, value, comment: str = "", expected_version: int | None = None) -> Answer:
+def answer_save(*, user, answer: Answer, value, comment: str = "", expected_version: int) -> Answer:
     """Declare a value (or clear it with ``None``/"") and a comment for one indicator.
 
-    ``expected_version`` is the answer's version the user loaded; ``ConflictError`` when it moved.
+    ``expected_version`` is the answer's version the user loaded (mandatory): ``ConflictError`` when it moved.
     """
     indicator = answer.indicator
     comment = (comment or "").strip()
@@ -246,8 +247,7 @@ def answer_save(*, user, answer: Answer, value, comment: str = "", expected_vers
             .get(pk=answer.pk)
         )
         _require_editable(locked.assessment)
-        if expected_version is not None and int(expected_version) != locked.version:
-            raise ConflictError()
+        version_check(locked, expected_version)
         before = {"value": json_value(answer_declared(locked)), "comment": locked.comment}
         _set_declared(locked, parsed)
         locked.comment = comment
@@ -274,14 +274,13 @@ def answer_save(*, user, answer: Answer, value, comment: str = "", expected_vers
 
 
 def assessment_eligibility_save(
-    *, user, assessment: Assessment, legal_entity: bool, public_profile: bool, expected_version: int | None = None
+    *, user, assessment: Assessment, legal_entity: bool, public_profile: bool, expected_version: int
 ) -> Assessment:
     """The manager confirms (or not) the eligibility criteria that are not indicators."""
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _require_editable(locked)
-        if expected_version is not None and int(expected_version) != locked.version:
-            raise ConflictError()
+        version_check(locked, expected_version)
         before = {"legal_entity": locked.legal_entity, "public_profile": locked.public_profile}
         locked.legal_entity = bool(legal_entity)
         locked.public_profile = bool(public_profile)
@@ -293,7 +292,7 @@ def assessment_eligibility_save(
     return locked
 
 
-def assessment_submit(*, user, assessment: Assessment, expected_version: int | None = None) -> Assessment:
+def assessment_submit(*, user, assessment: Assessment, expected_version: int) -> Assessment:
     """draft → submitted; changes requested → back *in review* with the same assessor, who is e-mailed.
 
     Refused with the list of what is missing. On a resubmission, the answers the manager changed since the
@@ -312,8 +311,7 @@ def assessment_submit(*, user, assessment: Assessment, expected_version: int | N
             "resubmit" if resubmitted else "submit",
             message=_("Only a draft or an assessment with changes requested can be submitted."),
         )
-        if expected_version is not None and int(expected_version) != locked.version:
-            raise ConflictError()
+        version_check(locked, expected_version)
         missing = assessment_missing(assessment=locked)
         if missing:
             raise DomainError(_("The assessment cannot be submitted yet: some answers are missing."), errors=missing)

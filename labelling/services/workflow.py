@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import can
 from accounts.selectors import administrators, assessors_offered_for
 from audit.services import audit_log
-from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
+from core.exceptions import DomainError, InvalidTransition, NotFound
+from core.locking import version_check
 from labelling.answer_values import answer_declared, answer_needs_review, answer_validated, json_value
 from labelling.models import Answer, Assessment, Decision, Level, Review
 from labelling.selectors import assessment_score, countersignature_state, review_for
@@ -394,7 +395,7 @@ def answer_review(
     value=None,
     justification: str = "",
     comment: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Answer:
     """The assessor accepts the declared value (validated = declared) or enters a corrected one.
 
@@ -426,8 +427,7 @@ def answer_review(
     with _step(user, assessment, "assessment.assessor", "review_answer") as (locked_assessment, _target):
         _require_no_conflict_declared(locked_assessment, user)
         locked = Answer.objects.select_for_update().select_related("indicator").get(pk=answer.pk)
-        if expected_version is not None and int(expected_version) != locked.version:
-            raise ConflictError()
+        version_check(locked, expected_version)
         if accept and locked.declared is None:
             raise DomainError(
                 _("The review of this answer was not saved."),

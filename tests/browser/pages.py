@@ -58,7 +58,7 @@ def build_world() -> PageWorld:
     factories.FinancingYearFactory(cluster=cluster, year=2025)
     draft = factories.AssessmentFactory(cluster=cluster, reference_year=2025, created_by=manager)
     answer = draft.answers.select_related("indicator").get(indicator__code="S1")
-    answer_save(user=manager, answer=answer, value="80,5")
+    answer_save(user=manager, answer=answer, value="80,5", expected_version=answer.version)
     in_review = factories.AssessmentFactory(
         cluster=cluster, reference_year=2024, created_by=manager, status="submitted"
     )

@@ -77,11 +77,11 @@ def season(transactional_db):
 
     assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
     fill(assessment, manager)
-    assessment = assessment_submit(user=manager, assessment=assessment)
+    assessment = assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assessment = assessment_assign(user=admin, assessment=assessment, assessor=assessor)
     review_declare_no_conflict(user=assessor, assessment=assessment)
     for answer in assessment.answers.select_related("indicator", "assessment"):  # the assessor read them all
-        answer_review(user=assessor, answer=answer, accept=True)
+        answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
     return {"assessment": assessment, "cluster": cluster, "second": second}
 
 

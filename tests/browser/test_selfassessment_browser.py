@@ -117,7 +117,13 @@ def test_a_manager_fills_reloads_attaches_evidence_and_submits(live_server, setu
 
     # the other categories are answered through the services
     for answer in assessment.answers.select_related("indicator").exclude(indicator__category__code="S"):
-        answer_save(user=manager, answer=answer, value=FULL[answer.indicator.code], comment="Vérifié")
+        answer_save(
+            user=manager,
+            answer=answer,
+            value=FULL[answer.indicator.code],
+            comment="Vérifié",
+            expected_version=answer.version,
+        )
 
     # submitting is refused while S4 overrides the records without a comment
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/summary/")

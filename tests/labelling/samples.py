@@ -101,4 +101,10 @@ FULL = {
 
 def fill(assessment, user, values=FULL, comment="Checked against our own figures."):
     for answer in assessment.answers.select_related("indicator"):
-        answer_save(user=user, answer=answer, value=values[answer.indicator.code], comment=comment)
+        answer_save(
+            user=user,
+            answer=answer,
+            value=values[answer.indicator.code],
+            comment=comment,
+            expected_version=answer.version,
+        )

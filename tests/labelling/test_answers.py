@@ -148,17 +148,17 @@ def test_answer_save_declares_the_value_bumps_the_version_and_audits(assessment,
 
 def test_answer_save_clears_an_answer_with_an_empty_value(assessment, manager):
     answer = _answer(assessment, "V1")
-    answer_save(user=manager, answer=answer, value="consulted")
-    answer_save(user=manager, answer=answer, value="")
+    answer_save(user=manager, answer=answer, value="consulted", expected_version=answer.version)
+    answer_save(user=manager, answer=answer, value="", expected_version=answer.version)
     answer.refresh_from_db()
     assert answer.declared_option == "" and not answer.is_answered
 
 
 def test_answer_save_refuses_a_bad_value_and_keeps_the_old_one(assessment, manager):
     answer = _answer(assessment, "S1")
-    answer_save(user=manager, answer=answer, value=60)
+    answer_save(user=manager, answer=answer, value=60, expected_version=answer.version)
     with pytest.raises(DomainError) as exc:
-        answer_save(user=manager, answer=answer, value="150", comment="x" * 5000)
+        answer_save(user=manager, answer=answer, value="150", comment="x" * 5000, expected_version=answer.version)
     assert set(exc.value.errors) == {"value", "comment"}
     answer.refresh_from_db()
     assert answer.declared_number == 60 and answer.version == 2
@@ -174,7 +174,7 @@ def test_answer_save_with_a_stale_version_raises_a_conflict(assessment, manager)
 
 def test_answer_save_without_a_change_keeps_the_version(assessment, manager):
     answer = _answer(assessment, "S1")
-    answer_save(user=manager, answer=answer, value=60)
+    answer_save(user=manager, answer=answer, value=60, expected_version=answer.version)
     answer_save(user=manager, answer=answer, value="60.0", expected_version=2)
     assert _answer(assessment, "S1").version == 2
     assert AuditEvent.objects.filter(action="answer.declared").count() == 1
@@ -182,7 +182,7 @@ def test_answer_save_without_a_change_keeps_the_version(assessment, manager):
 
 def test_submit_refuses_an_incomplete_assessment_with_the_list_of_what_is_missing(assessment, manager):
     with pytest.raises(DomainError) as exc:
-        assessment_submit(user=manager, assessment=assessment)
+        assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assert len(exc.value.errors) == 31
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DRAFT and assessment.submitted_at is None
@@ -190,25 +190,27 @@ def test_submit_refuses_an_incomplete_assessment_with_the_list_of_what_is_missin
 
 def test_submit_freezes_a_complete_assessment_for_the_manager(assessment, manager):
     fill(assessment, manager)
-    assessment_submit(user=manager, assessment=assessment)
+    assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED and assessment.submitted_at is not None
     event = AuditEvent.objects.get(assessment=assessment, action="assessment.submitted")
     assert (event.before, event.after) == ({"status": "draft"}, {"status": "submitted"})
+    s1 = _answer(assessment, "S1")
     with pytest.raises(InvalidTransition):
-        answer_save(user=manager, answer=_answer(assessment, "S1"), value=10)
+        answer_save(user=manager, answer=s1, value=10, expected_version=s1.version)
     with pytest.raises(InvalidTransition):
-        assessment_submit(user=manager, assessment=assessment)
+        assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assert _answer(assessment, "S1").declared_number == 80
 
 
 def test_a_manager_resubmits_after_changes_are_requested(assessment, manager):
     fill(assessment, manager)
-    assessment_submit(user=manager, assessment=assessment)
+    assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.CHANGES_REQUESTED)
     assessment.refresh_from_db()
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=90)
-    assessment_submit(user=manager, assessment=assessment)
+    s1 = _answer(assessment, "S1")
+    answer_save(user=manager, answer=s1, value=90, expected_version=s1.version)
+    assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED
 

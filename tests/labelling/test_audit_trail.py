@@ -31,8 +31,9 @@ def reviewed(framework, cluster, manager, administrator, assessor):
     answer = _answer(assessment, "S3")
     answer.declared_number = 285
     answer.save(update_fields=["declared_number"])
+    s3 = _answer(assessment, "S3")
     answer_review(
-        user=assessor, answer=_answer(assessment, "S3"), accept=False, value="280", justification="Five left."
+        user=assessor, answer=s3, accept=False, value="280", justification="Five left.", expected_version=s3.version
     )
     assessment_request_changes(user=assessor, assessment=assessment, comment="Check G2.", requests={"G2": "FTE."})
     return assessment

@@ -48,7 +48,8 @@ def _xlsx_file(assessment, answers: dict) -> bytes:
 
 
 def test_the_export_holds_the_declared_answers_and_every_code(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "V2"), value="current")
+    v2 = _answer(assessment, "V2")
+    answer_save(user=manager, answer=v2, value="current", expected_version=v2.version)
     data = json.loads(questionnaire_export_json(assessment=assessment))
     assert data["format"] == "grappe-questionnaire/1"
     assert data["cluster"]["name"] == "Cosmetic Valley"
@@ -57,14 +58,16 @@ def test_the_export_holds_the_declared_answers_and_every_code(assessment, manage
 
 
 def test_the_xlsx_export_reads_back_to_the_same_answers(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "G2"), value="2.5")
+    g2 = _answer(assessment, "G2")
+    answer_save(user=manager, answer=g2, value="2.5", expected_version=g2.version)
     questionnaire = questionnaire_read(assessment=assessment, data=questionnaire_export_xlsx(assessment=assessment))
     assert str(questionnaire.answers["G2"]) == "2.5"
     assert questionnaire_changes(assessment=assessment, questionnaire=questionnaire) == []
 
 
 def test_changes_list_old_and_new_values_per_indicator(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=40)
+    s1 = _answer(assessment, "S1")
+    answer_save(user=manager, answer=s1, value=40, expected_version=s1.version)
     questionnaire = questionnaire_read(
         assessment=assessment, data=_xlsx_file(assessment, {"S1": 80, "V1": "consulted"})
     )
@@ -130,7 +133,8 @@ def test_apply_saves_every_change_and_audits_them(assessment, manager):
 def test_apply_refuses_everything_when_an_answer_moved_since_the_preview(assessment, manager):
     questionnaire = questionnaire_read(assessment=assessment, data=_json_file(assessment, S1=80, S2=60))
     pending = questionnaire_pending(assessment=assessment, questionnaire=questionnaire)
-    answer_save(user=manager, answer=_answer(assessment, "S2"), value=10)
+    s2 = _answer(assessment, "S2")
+    answer_save(user=manager, answer=s2, value=10, expected_version=s2.version)
     with pytest.raises(ConflictError):
         questionnaire_apply(user=manager, assessment=assessment, pending=pending)
     assert _answer(assessment, "S1").declared_number is None
@@ -206,7 +210,8 @@ def test_a_malformed_spreadsheet_is_reported_not_a_crash(assessment, manager, cl
 def test_a_conflict_between_preview_and_confirmation_applies_nothing(assessment, manager, client_for):
     client = client_for(manager)
     token = _upload(client, assessment, _json_file(assessment, S1=80, S2=60), "q.json").context["token"]
-    answer_save(user=manager, answer=_answer(assessment, "S2"), value=10)
+    s2 = _answer(assessment, "S2")
+    answer_save(user=manager, answer=s2, value=10, expected_version=s2.version)
     response = client.post(reverse("labelling:assessment_offline_confirm", args=[assessment.pk]), {"token": token})
     assert response["Location"] == reverse("labelling:assessment_offline", args=[assessment.pk])
     assert _answer(assessment, "S1").declared_number is None

@@ -112,14 +112,16 @@ def test_resubmission_goes_straight_back_to_the_same_assessor_who_reviews_only_w
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recount.", "G2": "FTE, please."})
-    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="61", comment="Recounted.")
+    assessment.refresh_from_db()  # the manager opens it again: changes requested
+    s3 = answer_of(assessment, "S3")
+    answer_save(user=manager, answer=s3, value="61", comment="Recounted.", expected_version=s3.version)
     evidence_add(
         user=manager, answer=answer_of(assessment, "G2"), upload=_Upload(), document_date=datetime.date(2025, 6, 1)
     )
     assert answer_of(assessment, "S3").changed_since_request and answer_of(assessment, "G2").changed_since_request
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(user=manager, assessment=assessment)
+        assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assessment.refresh_from_db()
     assert (assessment.status, assessment.assessor) == (AssessmentStatus.IN_REVIEW, assessor)
     needs = {
@@ -145,10 +147,12 @@ def test_the_resubmission_e_mail_is_in_french_for_a_french_assessor(
     assessor.save()
     assessment = in_review(cluster, manager, administrator, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recomptez."})
-    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="61", comment="Recompté.")
+    assessment.refresh_from_db()  # the manager opens it again: changes requested
+    s3 = answer_of(assessment, "S3")
+    answer_save(user=manager, answer=s3, value="61", comment="Recompté.", expected_version=s3.version)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(user=manager, assessment=assessment)
+        assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     [message] = mail.outbox
     assert message.subject == "Grappe\u202f: l'évaluation de Cosmetic Valley revient pour votre examen"
     assert "S3" in message.body and "Bonjour" in message.body
@@ -163,10 +167,12 @@ def test_the_resubmission_e_mail_elides_de_before_a_vowel(
     cluster.save()
     assessment = in_review(cluster, manager, administrator, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recomptez."})
-    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="61", comment="Recompté.")
+    assessment.refresh_from_db()  # the manager opens it again: changes requested
+    s3 = answer_of(assessment, "S3")
+    answer_save(user=manager, answer=s3, value="61", comment="Recompté.", expected_version=s3.version)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(user=manager, assessment=assessment)
+        assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     [message] = mail.outbox
     assert message.subject == "Grappe\u202f: l'évaluation d\u2019Elastopole revient pour votre examen"
     assert "Le gestionnaire d\u2019Elastopole a répondu" in message.body
@@ -189,7 +195,8 @@ def test_a_declared_conflict_unassigns_the_assessor_tells_the_administrators_and
     administrator.save()
     english_admin = factories.AdministratorFactory(username="admin-en", language="en")
     assessment = in_review(cluster, manager, administrator, assessor)
-    answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=True)
+    s1 = answer_of(assessment, "S1")
+    answer_review(user=assessor, answer=s1, accept=True, expected_version=s1.version)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         review_declare_conflict(user=assessor, assessment=assessment, reason="I sat on its board.")
@@ -206,8 +213,9 @@ def test_a_declared_conflict_unassigns_the_assessor_tells_the_administrators_and
     assert by_address[administrator.email].subject.startswith("Grappe\u202f: conflit d'intérêts déclaré")
     assert "I sat on its board." in by_address[administrator.email].body
     # they lose access at once, and are not offered again for this cluster
+    s2 = answer_of(assessment, "S2")
     with pytest.raises(NotFound):
-        answer_review(user=assessor, answer=answer_of(assessment, "S2"), accept=True)
+        answer_review(user=assessor, answer=s2, accept=True, expected_version=s2.version)
     with pytest.raises(DomainError) as exc:
         assessment_assign(user=administrator, assessment=assessment, assessor=assessor)
     assert exc.value.errors == {"assessor": ["This assessor declared a conflict of interest with this cluster."]}
@@ -308,8 +316,9 @@ def test_only_the_second_assessor_countersigns_and_only_a_validated_review(
         review_countersign(user=other_assessor, assessment=assessment)  # still in review
     with pytest.raises(NotFound):
         review_countersign(user=assessor, assessment=assessment)
+    s1 = answer_of(assessment, "S1")
     with pytest.raises(NotFound):  # the second assessor reads, never reviews
-        answer_review(user=other_assessor, answer=answer_of(assessment, "S1"), accept=True)
+        answer_review(user=other_assessor, answer=s1, accept=True, expected_version=s1.version)
     with pytest.raises(DomainError) as exc:
         review_disagree(user=other_assessor, assessment=assessment, reason="")
     assert exc.value.errors == {"reason": ["Give the reason for your disagreement."]}
@@ -359,7 +368,10 @@ def test_accept_all_remaining_answers_of_a_category_audits_each_one(
     framework, cluster, manager, administrator, assessor, client_for
 ):
     assessment = in_review(cluster, manager, administrator, assessor)
-    answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=False, value="50", justification="Fewer.")
+    s1 = answer_of(assessment, "S1")
+    answer_review(
+        user=assessor, answer=s1, accept=False, value="50", justification="Fewer.", expected_version=s1.version
+    )
     response = client_for(assessor).post(reverse("labelling:answers_accept_category", args=[assessment.pk, "S"]))
     assert response.status_code == 302
     s_codes = list(assessment.framework.indicators.filter(category__code="S").values_list("code", flat=True))
@@ -562,7 +574,8 @@ def test_the_manager_sees_each_request_where_they_edit_and_what_is_still_asked(
     assert 'id="action-needed"' in client.get(reverse("clusters:profile", args=[cluster.pk])).content.decode()
     fill = client.get(reverse("labelling:assessment_fill", args=[assessment.pk, "S"])).content.decode()
     assert 'data-request="S3"' in fill and "Send the list." in fill and 'data-request="G2"' not in fill
-    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="61", comment="Recounted.")
+    s3 = answer_of(assessment, "S3")
+    answer_save(user=manager, answer=s3, value="61", comment="Recounted.", expected_version=s3.version)
     summary = client.get(reverse("labelling:assessment_summary", args=[assessment.pk]))
     items = {i["answer"].indicator.code: i["answer"].changed_since_request for i in summary.context["requested"]}
     assert items == {"S3": True, "G2": False} and summary.context["changes_comment"] == "Two things."
@@ -576,8 +589,9 @@ def test_after_validation_the_manager_sees_the_corrected_value_and_its_justifica
 
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
+    s3 = answer_of(assessment, "S3")
     answer_review(
-        user=assessor, answer=answer_of(assessment, "S3"), accept=False, value="40", justification="Two left."
+        user=assessor, answer=s3, accept=False, value="40", justification="Two left.", expected_version=s3.version
     )
     assessment_validate(user=assessor, assessment=assessment)
     fill = client_for(manager).get(reverse("labelling:assessment_fill", args=[assessment.pk, "S"])).content.decode()

@@ -272,19 +272,19 @@ def test_the_assessor_dashboard_figures_follow_each_step_of_the_review_at_once(f
     assessment = in_review(cluster, manager, administrator, assessor)
     assert figures() == (1, 31, 0, 31, 0)
     s3 = Answer.objects.select_related("indicator", "assessment").get(assessment=assessment, indicator__code="S3")
-    answer_review(user=assessor, answer=s3, accept=True)
+    answer_review(user=assessor, answer=s3, accept=True, expected_version=s3.version)
     assert figures() == (1, 30, 0, 30, 0)
     accept_all(assessment, assessor)
     assert figures() == (1, 0, 0, 0, 0)
     assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recount."})
     assert figures() == (0, 0, 0, 0, 0)
     s3 = Answer.objects.select_related("indicator", "assessment").get(pk=s3.pk)
-    answer_save(user=manager, answer=s3, value="61", comment="Recounted.")
-    assessment_submit(user=manager, assessment=Assessment.objects.get(pk=assessment.pk))
+    answer_save(user=manager, answer=s3, value="61", comment="Recounted.", expected_version=s3.version)
+    current = Assessment.objects.get(pk=assessment.pk)
+    assessment_submit(user=manager, assessment=current, expected_version=current.version)
     assert figures() == (1, 1, 1, 1, 1)
-    answer_review(
-        user=assessor, answer=Answer.objects.select_related("indicator", "assessment").get(pk=s3.pk), accept=True
-    )
+    s3 = Answer.objects.select_related("indicator", "assessment").get(pk=s3.pk)
+    answer_review(user=assessor, answer=s3, accept=True, expected_version=s3.version)
     assert figures() == (1, 0, 0, 0, 0)
 
 

@@ -19,7 +19,10 @@ def test_score_uses_the_validated_values_not_the_declared_ones(framework, cluste
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
     # S3 (baseline, weight 6) corrected below its partial threshold: the baseline fails, gold is lost.
-    answer_review(user=assessor, answer=answer_of(assessment, "S3"), accept=False, value="20", justification="Recount.")
+    s3 = answer_of(assessment, "S3")
+    answer_review(
+        user=assessor, answer=s3, accept=False, value="20", justification="Recount.", expected_version=s3.version
+    )
     assessment_validate(user=assessor, assessment=assessment)
     result = assessment_score(assessment=assessment)
     assert result.indicators["S3"].result == "none"

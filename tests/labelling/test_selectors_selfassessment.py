@@ -29,7 +29,8 @@ def assessment(framework, cluster, manager):
 
 
 def test_missing_lists_every_unanswered_indicator(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
+    s1 = _answer(assessment, "S1")
+    answer_save(user=manager, answer=s1, value=60, expected_version=s1.version)
     missing = assessment_missing(assessment=assessment)
     assert len(missing) == 30
     assert missing[0].startswith("S2 — ")
@@ -41,18 +42,21 @@ def test_missing_asks_for_a_comment_when_the_value_overrides_the_proposal(framew
     assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
     fill(assessment, manager)
     assert assessment_missing(assessment=assessment) == []
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120, comment="")
+    s3 = _answer(assessment, "S3")
+    answer_save(user=manager, answer=s3, value=120, comment="", expected_version=s3.version)
     with translation.override("en"):
         missing = assessment_missing(assessment=assessment)
     assert missing == [
         "S3 — Committed participants: the value differs from the proposed one; explain why in a comment."
     ]  # declared 120, the records say 2
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value=2)
+    s3 = _answer(assessment, "S3")
+    answer_save(user=manager, answer=s3, value=2, expected_version=s3.version)
     assert assessment_missing(assessment=assessment) == []
 
 
 def test_progress_counts_answers_and_expected_evidence(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
+    s1 = _answer(assessment, "S1")
+    answer_save(user=manager, answer=s1, value=60, expected_version=s1.version)
     progress = assessment_progress(assessment=assessment)
     assert progress["answered"] == 1 and progress["total"] == 31
     # baseline indicators plus those not computed from the records
@@ -68,7 +72,8 @@ def test_score_preview_gives_gold_for_full_answers(assessment, manager):
 
 
 def test_score_preview_counts_unanswered_indicators_as_none(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120)
+    s3 = _answer(assessment, "S3")
+    answer_save(user=manager, answer=s3, value=120, expected_version=s3.version)
     result = assessment_score_preview(assessment=assessment)
     assert result.points == 6
     assert result.indicators["S3"].result == "full"
@@ -79,7 +84,8 @@ def test_score_preview_counts_unanswered_indicators_as_none(assessment, manager)
 
 
 def test_the_summary_reads_what_the_page_shows_for_its_manager(assessment, manager):
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60)
+    s1 = _answer(assessment, "S1")
+    answer_save(user=manager, answer=s1, value=60, expected_version=s1.version)
     facts = summary_facts(user=manager, assessment=assessment)
     assert [a.indicator.code for a in facts.answers][:2] == ["S1", "S2"]
     assert facts.progress["answered"] == 1
@@ -100,7 +106,8 @@ def test_the_summary_and_the_previous_answers_are_not_read_for_someone_who_may_n
 
 def test_previous_answers_are_the_renewed_assessment_s(framework, cluster, manager):
     first = assessment_create(user=manager, cluster=cluster, reference_year=2024)
-    answer_save(user=manager, answer=_answer(first, "S1"), value=55)
+    s1 = _answer(first, "S1")
+    answer_save(user=manager, answer=s1, value=55, expected_version=s1.version)
     renewal = assessment_create(user=manager, cluster=cluster, reference_year=2025, previous=first)
     assert previous_answers(user=manager, assessment=first) == {}
     previous = previous_answers(user=manager, assessment=renewal)

@@ -91,7 +91,8 @@ def test_retrieve_and_answers_are_404_for_another_clusters_manager(assessment, o
 
 
 def test_the_answers_list_gives_every_indicator_in_order(assessment, manager, api_for):
-    answer_save(user=manager, answer=_answer(assessment, "G2"), value="2.5")
+    g2_answer = _answer(assessment, "G2")
+    answer_save(user=manager, answer=g2_answer, value="2.5", expected_version=g2_answer.version)
     rows = api_for(manager).get(f"{API}{assessment.pk}/answers/").json()
     assert [row["code"] for row in rows][:5] == ["S1", "S2", "S3", "S4", "G1"]
     assert len(rows) == 31
@@ -112,7 +113,8 @@ def test_patch_declares_a_value_with_the_version(assessment, manager, api_for):
 
 
 def test_patch_keeps_what_is_not_sent(assessment, manager, api_for):
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=60, comment="fees")
+    s1 = _answer(assessment, "S1")
+    answer_save(user=manager, answer=s1, value=60, comment="fees", expected_version=s1.version)
     client = api_for(manager)
     client.patch(f"{API}{assessment.pk}/answers/S1/", {"comment": "fees and charters", "version": 2}, format="json")
     answer = _answer(assessment, "S1")
@@ -184,7 +186,8 @@ def test_submit_without_the_version_is_400_naming_it_and_a_stale_one_409(assessm
 
 
 def test_the_questionnaire_is_the_interchange_format(assessment, manager, api_for):
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120)
+    s3 = _answer(assessment, "S3")
+    answer_save(user=manager, answer=s3, value=120, expected_version=s3.version)
     body = api_for(manager).get(f"{API}{assessment.pk}/questionnaire/").json()
     assert body["format"] == "grappe-questionnaire/1"
     assert body["framework"] == "ecei-31" and body["reference_year"] == 2025

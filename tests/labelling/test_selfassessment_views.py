@@ -125,7 +125,8 @@ def test_a_second_open_assessment_for_the_same_year_is_refused_on_the_form(
 
 
 def test_a_renewal_from_the_form_copies_answers_and_shows_last_time(assessment, cluster, manager, client_for):
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=66)
+    s1 = _answer(assessment, "S1")
+    answer_save(user=manager, answer=s1, value=66, expected_version=s1.version)
     client = client_for(manager)
     client.post(
         reverse("labelling:cluster_assessments", args=[cluster.pk]),
@@ -271,7 +272,8 @@ def test_use_this_value_without_javascript_takes_the_proposal(framework, cluster
 
 def test_a_stale_page_is_refused_with_a_conflict_and_keeps_what_was_typed(assessment, manager, client_for, client_en):
     data = _category_post(assessment, "S", {"S1": "70"})
-    answer_save(user=manager, answer=_answer(assessment, "S1"), value=55)  # another tab
+    s1 = _answer(assessment, "S1")
+    answer_save(user=manager, answer=s1, value=55, expected_version=s1.version)  # another tab
     with translation.override("en"):  # the client sends Accept-Language: en
         response = client_en(manager).post(_fill_url(assessment), data)
     assert response.status_code == 409
@@ -337,7 +339,8 @@ def test_autosave_warns_when_an_override_needs_a_comment(framework, cluster, man
 
 
 def test_the_summary_previews_the_level_and_lists_what_is_missing(assessment, manager, client_for):
-    answer_save(user=manager, answer=_answer(assessment, "S3"), value=120)
+    s3 = _answer(assessment, "S3")
+    answer_save(user=manager, answer=s3, value=120, expected_version=s3.version)
     response = client_for(manager).get(reverse("labelling:assessment_summary", args=[assessment.pk]))
     assert response.status_code == 200
     assert response.context["preview"].points == 6

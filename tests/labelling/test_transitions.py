@@ -95,19 +95,33 @@ def _first_answer(assessment):
     return assessment.answers.select_related("indicator", "assessment").order_by("indicator__position").first()
 
 
+def _save_first(assessment, manager):
+    answer = _first_answer(assessment)
+    return answer_save(user=manager, answer=answer, value=1, expected_version=answer.version)
+
+
+def _accept_first(assessment, assessor):
+    answer = _first_answer(assessment)
+    return answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
+
+
 # step -> (who takes it, how: the service call); one service per step (two where two services take it)
 STEPS = {
     "edit": [
-        ("manager", lambda a, p: answer_save(user=p["manager"], answer=_first_answer(a), value=1)),
+        ("manager", lambda a, p: _save_first(a, p["manager"])),
         (
             "manager",
             lambda a, p: assessment_eligibility_save(
-                user=p["manager"], assessment=a, legal_entity=True, public_profile=True
+                user=p["manager"], assessment=a, legal_entity=True, public_profile=True, expected_version=a.version
             ),
         ),
     ],
-    "submit": [("manager", lambda a, p: assessment_submit(user=p["manager"], assessment=a))],
-    "resubmit": [("manager", lambda a, p: assessment_submit(user=p["manager"], assessment=a))],
+    "submit": [
+        ("manager", lambda a, p: assessment_submit(user=p["manager"], assessment=a, expected_version=a.version))
+    ],
+    "resubmit": [
+        ("manager", lambda a, p: assessment_submit(user=p["manager"], assessment=a, expected_version=a.version))
+    ],
     "assign": [("admin", lambda a, p: assessment_assign(user=p["admin"], assessment=a, assessor=p["other"]))],
     "declare_no_conflict": [("first", lambda a, p: review_declare_no_conflict(user=p["first"], assessment=a))],
     "declare_conflict": [("first", lambda a, p: review_declare_conflict(user=p["first"], assessment=a, reason="x"))],
@@ -119,7 +133,7 @@ STEPS = {
         ("second", lambda a, p: review_declare_conflict(user=p["second"], assessment=a, reason="x"))
     ],
     "review_answer": [
-        ("first", lambda a, p: answer_review(user=p["first"], answer=_first_answer(a), accept=True)),
+        ("first", lambda a, p: _accept_first(a, p["first"])),
         ("first", lambda a, p: answers_accept_remaining(user=p["first"], assessment=a, category_code="S")),
     ],
     "request_changes": [

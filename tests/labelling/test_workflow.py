@@ -96,10 +96,12 @@ def test_reassigning_needs_a_new_declaration_from_the_new_assessor(
 ):
     assessment = in_review(cluster, manager, administrator, assessor)
     assessment_assign(user=administrator, assessment=assessment, assessor=other_assessor)
+    s1 = answer_of(assessment, "S1")
     with pytest.raises(InvalidTransition, match="conflict of interest"):
-        answer_review(user=other_assessor, answer=answer_of(assessment, "S1"), accept=True)
+        answer_review(user=other_assessor, answer=s1, accept=True, expected_version=s1.version)
+    s1 = answer_of(assessment, "S1")
     with pytest.raises(NotFound):
-        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=True)
+        answer_review(user=assessor, answer=s1, accept=True, expected_version=s1.version)
 
 
 # --- conflict of interest -----------------------------------------------------------------------------
@@ -123,8 +125,9 @@ def test_only_the_assigned_assessor_declares(framework, cluster, manager, admini
 
 def test_no_review_action_before_the_declaration(framework, cluster, manager, administrator, assessor):
     assessment = in_review(cluster, manager, administrator, assessor, declared=False)
+    s1 = answer_of(assessment, "S1")
     with pytest.raises(InvalidTransition, match="no conflict of interest"):
-        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=True)
+        answer_review(user=assessor, answer=s1, accept=True, expected_version=s1.version)
     with pytest.raises(InvalidTransition):
         assessment_request_changes(user=assessor, assessment=assessment, comment="Fix S1")
     with pytest.raises(InvalidTransition):
@@ -139,7 +142,8 @@ def test_accepting_copies_the_declared_value_into_the_validated_one(
     framework, cluster, manager, administrator, assessor
 ):
     assessment = in_review(cluster, manager, administrator, assessor)
-    answer = answer_review(user=assessor, answer=answer_of(assessment, "S3"), accept=True, comment="Seen the list.")
+    s3 = answer_of(assessment, "S3")
+    answer = answer_review(user=assessor, answer=s3, accept=True, comment="Seen the list.", expected_version=s3.version)
     answer.refresh_from_db()
     assert answer.reviewed
     assert answer.validated_number == answer.declared_number == Decimal(50)
@@ -153,13 +157,20 @@ def test_correcting_keeps_the_declared_value_and_requires_a_justification(
     framework, cluster, manager, administrator, assessor
 ):
     assessment = in_review(cluster, manager, administrator, assessor)
+    s3 = answer_of(assessment, "S3")
     with pytest.raises(DomainError) as exc:
-        answer_review(user=assessor, answer=answer_of(assessment, "S3"), accept=False, value="40")
+        answer_review(user=assessor, answer=s3, accept=False, value="40", expected_version=s3.version)
     assert exc.value.errors == {"justification": ["Explain why the declared value is corrected."]}
     assert not answer_of(assessment, "S3").reviewed
 
+    s3 = answer_of(assessment, "S3")
     answer_review(
-        user=assessor, answer=answer_of(assessment, "S3"), accept=False, value="40", justification="10 members left."
+        user=assessor,
+        answer=s3,
+        accept=False,
+        value="40",
+        justification="10 members left.",
+        expected_version=s3.version,
     )
     answer = answer_of(assessment, "S3")
     assert answer.declared_number == Decimal(50)
@@ -171,21 +182,31 @@ def test_correcting_keeps_the_declared_value_and_requires_a_justification(
 
 def test_a_correction_is_checked_against_the_indicator_type(framework, cluster, manager, administrator, assessor):
     assessment = in_review(cluster, manager, administrator, assessor)
+    s1 = answer_of(assessment, "S1")
     with pytest.raises(DomainError) as exc:
-        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=False, value="120", justification="x")
+        answer_review(
+            user=assessor, answer=s1, accept=False, value="120", justification="x", expected_version=s1.version
+        )
     assert exc.value.errors == {"value": ["The value cannot be more than 100."]}
+    v1 = answer_of(assessment, "V1")
     with pytest.raises(DomainError) as exc:
-        answer_review(user=assessor, answer=answer_of(assessment, "V1"), accept=False, value="great", justification="x")
+        answer_review(
+            user=assessor, answer=v1, accept=False, value="great", justification="x", expected_version=v1.version
+        )
     assert list(exc.value.errors) == ["value"]
     assert exc.value.errors["value"][0].startswith("Choose one of:")
-    answer_review(user=assessor, answer=answer_of(assessment, "V1"), accept=False, value="consulted", justification="x")
+    v1 = answer_of(assessment, "V1")
+    answer_review(
+        user=assessor, answer=v1, accept=False, value="consulted", justification="x", expected_version=v1.version
+    )
     assert answer_of(assessment, "V1").validated_option == "consulted"
 
 
 def test_a_correction_without_a_value_is_refused(framework, cluster, manager, administrator, assessor):
     assessment = in_review(cluster, manager, administrator, assessor)
+    s1 = answer_of(assessment, "S1")
     with pytest.raises(DomainError) as exc:
-        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=False, value="", justification="x")
+        answer_review(user=assessor, answer=s1, accept=False, value="", justification="x", expected_version=s1.version)
     assert exc.value.errors == {"value": ["Enter the corrected value."]}
 
 
@@ -200,8 +221,9 @@ def test_review_with_a_stale_version_is_a_conflict(framework, cluster, manager, 
 def test_other_users_cannot_review(framework, cluster, manager, administrator, assessor, other_assessor):
     assessment = in_review(cluster, manager, administrator, assessor)
     for user in (other_assessor, manager, administrator):
+        s1 = answer_of(assessment, "S1")
         with pytest.raises(NotFound):
-            answer_review(user=user, answer=answer_of(assessment, "S1"), accept=True)
+            answer_review(user=user, answer=s1, accept=True, expected_version=s1.version)
 
 
 # --- request changes ----------------------------------------------------------------------------------
@@ -236,14 +258,18 @@ def test_after_resubmission_a_changed_answer_needs_a_new_review(framework, clust
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, comment="Check S3.")
-    answer_save(user=manager, answer=answer_of(assessment, "S3"), value="60", comment="Recounted.")
-    assessment_submit(user=manager, assessment=assessment)  # straight back to the same assessor
+    assessment.refresh_from_db()  # the manager opens it again: changes requested
+    s3 = answer_of(assessment, "S3")
+    answer_save(user=manager, answer=s3, value="60", comment="Recounted.", expected_version=s3.version)
+    # Straight back to the same assessor.
+    assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assessment.refresh_from_db()
     assert (assessment.status, assessment.assessor) == (AssessmentStatus.IN_REVIEW, assessor)
     with pytest.raises(DomainError) as exc:
         assessment_validate(user=assessor, assessment=assessment)
     assert exc.value.errors == {"answers": ["S3"]}
-    answer_review(user=assessor, answer=answer_of(assessment, "S3"), accept=True)
+    s3 = answer_of(assessment, "S3")
+    answer_review(user=assessor, answer=s3, accept=True, expected_version=s3.version)
     assert assessment_validate(user=assessor, assessment=assessment).status == AssessmentStatus.VALIDATED
 
 
@@ -254,7 +280,7 @@ def test_validate_refuses_with_the_codes_not_reviewed(framework, cluster, manage
     assessment = in_review(cluster, manager, administrator, assessor)
     for answer in Answer.objects.filter(assessment=assessment).select_related("indicator", "assessment"):
         if answer.indicator.code not in ("S1", "R3"):
-            answer_review(user=assessor, answer=answer, accept=True)
+            answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
     with pytest.raises(DomainError) as exc:
         assessment_validate(user=assessor, assessment=assessment)
     assert exc.value.errors == {"answers": ["S1", "R3"]}
@@ -286,8 +312,9 @@ def test_validate_refuses_an_unknown_level(framework, cluster, manager, administ
 
 def test_validated_values_cannot_be_reviewed_again(framework, cluster, manager, administrator, assessor):
     assessment = validated(cluster, manager, administrator, assessor)
+    s1 = answer_of(assessment, "S1")
     with pytest.raises(InvalidTransition):
-        answer_review(user=assessor, answer=answer_of(assessment, "S1"), accept=False, value="1", justification="x")
+        answer_review(user=assessor, answer=s1, accept=False, value="1", justification="x", expected_version=s1.version)
     assert answer_of(assessment, "S1").validated_number == Decimal(75)
 
 
@@ -362,6 +389,9 @@ def test_the_declared_values_are_never_touched_by_the_review(framework, cluster,
     assessment = in_review(cluster, manager, administrator, assessor)
     before = {a.pk: (a.declared_number, a.declared_option, a.comment) for a in assessment.answers.all()}
     accept_all(assessment, assessor)
-    answer_review(user=assessor, answer=answer_of(assessment, "G2"), accept=False, value="2", justification="Payroll.")
+    g2 = answer_of(assessment, "G2")
+    answer_review(
+        user=assessor, answer=g2, accept=False, value="2", justification="Payroll.", expected_version=g2.version
+    )
     after = {a.pk: (a.declared_number, a.declared_option, a.comment) for a in assessment.answers.all()}
     assert before == after

@@ -7,7 +7,7 @@ from decimal import Decimal
 from audit.models import AuditEvent
 from indicators.services import framework_spec_for
 from labelling.models import Answer, Assessment
-from labelling.services.answers import answer_save, assessment_create, assessment_submit
+from labelling.services.answers import assessment_create, assessment_submit
 from labelling.services.workflow import (
     answer_review,
     assessment_assign,
@@ -17,8 +17,7 @@ from labelling.services.workflow import (
     review_countersign,
     review_declare_no_conflict,
 )
-
-COMMENT = "Checked against our own figures."
+from tests.labelling.samples import fill
 
 
 def answer_of(assessment: Assessment, code: str) -> Answer:
@@ -53,15 +52,14 @@ def values_for(assessment: Assessment, result: str = "full", **overrides) -> dic
 
 
 def answer_all(assessment: Assessment, manager, values: dict | None = None) -> None:
-    values = values if values is not None else values_for(assessment)
-    for answer in assessment.answers.select_related("indicator"):
-        answer_save(user=manager, answer=answer, value=values[answer.indicator.code], comment=COMMENT)
+    """Every answer declared (values earning full points unless given), with the samples' comment."""
+    fill(assessment, manager, values if values is not None else values_for(assessment))
 
 
 def submitted(cluster, manager, *, values=None, reference_year: int = 2025) -> Assessment:
     assessment = assessment_create(user=manager, cluster=cluster, reference_year=reference_year)
     answer_all(assessment, manager, values)
-    return assessment_submit(user=manager, assessment=assessment)
+    return assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
 
 
 def in_review(cluster, manager, administrator, assessor, *, declared: bool = True, **kwargs) -> Assessment:
@@ -75,7 +73,7 @@ def in_review(cluster, manager, administrator, assessor, *, declared: bool = Tru
 
 def accept_all(assessment: Assessment, assessor) -> None:
     for answer in Answer.objects.filter(assessment=assessment).select_related("indicator", "assessment"):
-        answer_review(user=assessor, answer=answer, accept=True)
+        answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
 
 
 def validated(cluster, manager, administrator, assessor, **kwargs) -> Assessment:
