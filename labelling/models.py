@@ -54,6 +54,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "edit": (EDITABLE_STATUSES, None),  # answers, eligibility, evidence, the offline file
     "submit": (EDITABLE_STATUSES, AssessmentStatus.SUBMITTED),
     "resubmit": ((AssessmentStatus.CHANGES_REQUESTED,), AssessmentStatus.IN_REVIEW),  # back to the same assessor
+    "withdraw": ((AssessmentStatus.DRAFT,), None),  # the draft is deleted (the audit trail keeps the withdrawal)
     # assignment and conflicts of interest
     "assign": ((AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW), AssessmentStatus.IN_REVIEW),
     "declare_no_conflict": ((AssessmentStatus.IN_REVIEW,), None),

@@ -1,5 +1,6 @@
 """Who may do what with assessments, evidence, reports and labels (registered with ``accounts.permissions`` when
-the app is ready)."""
+the app is ready). Whether a step of the workflow fits the assessment's status is asked of the steps table
+(``labelling.services.steps.step_allowed``), never by comparing statuses here."""
 
 from accounts.permissions import (
     is_administrator,
@@ -9,7 +10,8 @@ from accounts.permissions import (
     manages,
     register_all,
 )
-from labelling.models import AssessmentStatus
+from labelling.selectors.scoring import SCORED_STATUSES
+from labelling.services.steps import step_allowed
 
 
 def _assessment_view(user, assessment) -> bool:
@@ -22,11 +24,11 @@ def _assessment_view(user, assessment) -> bool:
 
 
 def _assessment_edit(user, assessment) -> bool:
-    return manages(user, assessment.cluster) and assessment.is_editable_by_manager
+    return manages(user, assessment.cluster) and step_allowed(assessment, "edit")
 
 
 def _assessment_review(user, assessment) -> bool:
-    return is_assigned_assessor(user, assessment) and assessment.status == AssessmentStatus.IN_REVIEW
+    return is_assigned_assessor(user, assessment) and step_allowed(assessment, "review_answer")
 
 
 register_all(
@@ -51,11 +53,10 @@ register_all(
         # the second assessor countersigns the review (Gold); a manager withdraws a draft
         "assessment.declare_conflict": lambda u, a: is_assigned_assessor(u, a) or is_second_assessor(u, a),
         "assessment.countersign": is_second_assessor,
-        "assessment.withdraw": lambda u, a: manages(u, a.cluster) and a.status == AssessmentStatus.DRAFT,
-        # benchmarking: a validated or decided assessment among its peers
+        "assessment.withdraw": lambda u, a: manages(u, a.cluster) and step_allowed(a, "withdraw"),
+        # benchmarking: a scored (validated or decided) assessment among its peers; not a step of the workflow
         "assessment.benchmark": lambda u, a: (
-            (is_administrator(u) or manages(u, a.cluster))
-            and a.status in (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
+            (is_administrator(u) or manages(u, a.cluster)) and a.status in SCORED_STATUSES
         ),
         # the user may be given assessments to review, and has a list of their reviews
         "review.take": lambda u, _=None: is_assessor(u) and u.is_active,

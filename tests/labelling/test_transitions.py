@@ -15,7 +15,7 @@ from django.conf import settings
 
 from core.exceptions import InvalidTransition
 from labelling.models import TRANSITIONS, Assessment, AssessmentStatus
-from labelling.services.answers import answer_save, assessment_eligibility_save, assessment_submit
+from labelling.services.answers import answer_save, assessment_eligibility_save, assessment_submit, assessment_withdraw
 from labelling.services.workflow import (
     answer_review,
     answers_accept_remaining,
@@ -122,6 +122,7 @@ STEPS = {
     "resubmit": [
         ("manager", lambda a, p: assessment_submit(user=p["manager"], assessment=a, expected_version=a.version))
     ],
+    "withdraw": [("manager", lambda a, p: assessment_withdraw(user=p["manager"], assessment=a))],
     "assign": [("admin", lambda a, p: assessment_assign(user=p["admin"], assessment=a, assessor=p["other"]))],
     "declare_no_conflict": [("first", lambda a, p: review_declare_no_conflict(user=p["first"], assessment=a))],
     "declare_conflict": [("first", lambda a, p: review_declare_conflict(user=p["first"], assessment=a, reason="x"))],
