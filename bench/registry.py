@@ -29,7 +29,7 @@ FROM labelling_label l JOIN clusters_cluster c ON c.id = l.cluster_id
 WHERE l.status = 'active' AND c.public_profile {where}
 ORDER BY c.name, l.awarded_on DESC, l.certificate_number LIMIT 50 OFFSET {offset}
 """
-SEARCH = "AND (lower(unaccent(c.name)) LIKE %(q)s OR lower(unaccent(c.acronym)) LIKE %(q)s)"
+SEARCH = "AND (lower(grappe_unaccent(c.name)) LIKE %(q)s OR lower(grappe_unaccent(c.acronym)) LIKE %(q)s)"
 
 
 def main() -> int:
@@ -81,9 +81,11 @@ def main() -> int:
             f"{name:24} {_common.ms(d)} {_common.ms(r)} {ratio:6.2f}× {target:6.1f}× {queries:8}  {_common.verdict(ok)}"
         )
     # the filter choices: cached; the cold computation for reference
-    from labelling import selectors
+    from labelling.selectors import registry as registry_selectors
 
-    cold = _common.interleaved({"choices": selectors._registry_choices_uncached}, repeat=max(3, args.repeat // 3))
+    cold = _common.interleaved(
+        {"choices": registry_selectors._registry_choices_uncached}, repeat=max(3, args.repeat // 3)
+    )
     print(f"{'filter choices, cold':24} {_common.ms(_common.median(cold['choices']))}  (cached between label changes)")
     return 1 if failed else 0
 

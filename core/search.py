@@ -1,7 +1,9 @@
 """Accent- and case-insensitive search: "nekoe" finds "Nekoé", "ELASTOPOLE" finds "Elastopole".
 
-On PostgreSQL the ``unaccent`` extension (installed by migration ``clusters/0002``) strips the accents; on
-SQLite (``make run``) a function of the same name, registered on every new connection, does it in Python.
+On PostgreSQL the ``unaccent`` extension (installed by migration ``clusters/0002``) strips the accents, through
+an IMMUTABLE wrapper that trigram indexes of the cluster names and acronyms hold (``clusters/0003``), so that a
+search does not read every cluster; on SQLite (``make run``) a function of the same name, registered on every
+new connection, does it in Python.
 The searched text goes through ``fold`` (the same folding in Python), and both sides are lower-cased.
 """
 
@@ -21,8 +23,14 @@ def fold(text: str) -> str:
 
 
 class Unaccent(Func):
+    """``unaccent(text)``; on PostgreSQL its IMMUTABLE wrapper ``grappe_unaccent`` (migration ``clusters/0003``),
+    whose expression the trigram indexes of the cluster names and acronyms hold."""
+
     function = "UNACCENT"
     output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="GRAPPE_UNACCENT", **extra_context)
 
 
 def folded(field: str) -> Func:

@@ -97,3 +97,17 @@ def test_the_administrators_dashboard_searches_without_accents(framework, client
         factories.AssessmentFactory(cluster=factories.ClusterFactory(name=name, acronym=""))
     page = client_for(admin).get(reverse("labelling:admin_dashboard"), {"q": "energie"})
     assert [a.cluster.name for a in page.context["page"]] == ["Pôle Énergie Centre"]
+
+
+@pytest.mark.django_db
+def test_a_name_search_can_use_the_trigram_indexes_of_the_folded_names():
+    """The search's expression is the one the indexes of migration clusters/0003 hold (with sequential scans
+    switched off, the planner takes them: a change of the expression would leave them unused)."""
+    from django.db import connection
+
+    factories.ClusterFactory(name="Nekoé", acronym="NKO")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = search(Cluster.objects.all(), "nekoe", "name", "acronym").explain()
+    assert "cluster_name_folded_trgm" in plan and "cluster_acronym_folded_trgm" in plan
+    assert [c.name for c in search(Cluster.objects.all(), "NEKOE", "name", "acronym")] == ["Nekoé"]
