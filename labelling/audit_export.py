@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from itertools import islice
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,11 +13,21 @@ from django.utils.translation import gettext as _
 
 from labelling.audit_sentences import actor_name, event_sentence
 from labelling.exporters import escape_cell
+from labelling.selectors import framework_specs_of
 
 
 class _Echo:
     def write(self, value):
         return value
+
+
+def _with_specs(events: Iterator, batch: int = 500) -> Iterator[tuple]:
+    """Each event with its assessment's framework, read once a batch for the assessments not seen yet."""
+    specs: dict = {}
+    while chunk := list(islice(events, batch)):
+        specs.update(framework_specs_of(assessment_ids={e.assessment_id for e in chunk} - specs.keys()))
+        for event in chunk:
+            yield event, specs.get(event.assessment_id)
 
 
 def audit_csv_lines(events: QuerySet) -> Iterator[str]:
@@ -35,7 +46,7 @@ def audit_csv_lines(events: QuerySet) -> Iterator[str]:
         _("After"),
     ]
     yield "\ufeff" + writer.writerow([str(h) for h in header])
-    for event in events.iterator(chunk_size=500):
+    for event, spec in _with_specs(events.iterator(chunk_size=500)):
         row = [
             timezone.localtime(event.created_at).isoformat(timespec="seconds"),
             actor_name(event.actor),
@@ -43,7 +54,7 @@ def audit_csv_lines(events: QuerySet) -> Iterator[str]:
             event.assessment.reference_year if event.assessment_id else "",
             event.action,
             event.target,
-            event_sentence(event),
+            event_sentence(event, spec),
             json.dumps(event.before, ensure_ascii=False) if event.before is not None else "",
             json.dumps(event.after, ensure_ascii=False) if event.after is not None else "",
         ]

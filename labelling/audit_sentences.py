@@ -1,6 +1,7 @@
 """The audit trail read as sentences: each event (who, what, before, after) becomes a translated sentence in the
 reader's language, with numbers in the reader's convention ("Sophie Garnier a corrigé S3 : 285 → 280 —
-justification : …"). A read only: the events stay as they were recorded (JSON before/after).
+justification : …") and a level's options by their labels in the assessment's framework ("a répondu à V4 : — →
+Co-construite"). A read only: the events stay as they were recorded (JSON before/after).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from indicators import values
+from indicators.spec import FrameworkSpec
 from labelling.models import Level
 
 # The kinds of events a reader can filter on, by the first part of the action ("answer.corrected" → answer).
@@ -48,6 +51,19 @@ def value_text(value) -> str:
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value)
     return str(value)
+
+
+def answer_text(spec: FrameworkSpec | None, code: str, value) -> str:
+    """An answer's recorded value: a level's option by its label in the reader's language (the code itself when
+    the framework ``spec`` has no such indicator or option any more), anything else as :func:`value_text`."""
+    if spec is not None and isinstance(value, str) and value:
+        try:
+            indicator = spec.indicator(code)
+        except KeyError:
+            return value_text(value)
+        if indicator.value_type == "level":
+            return values.format_value(indicator, value)
+    return value_text(value)
 
 
 def level_text(code) -> str:
@@ -90,8 +106,15 @@ def _changes(before, after) -> str:
     return "; ".join(parts)
 
 
-def event_sentence(event) -> str:
-    """One event as a sentence in the current language."""
+def audit_rows(events, specs: dict[int, FrameworkSpec]) -> list[dict]:
+    """The rows of a trail's page: each event with its sentence; ``specs``: the framework of each event's
+    assessment, by assessment id (``labelling.selectors.framework_specs_of``)."""
+    return [{"event": event, "sentence": event_sentence(event, specs.get(event.assessment_id))} for event in events]
+
+
+def event_sentence(event, spec: FrameworkSpec | None = None) -> str:
+    """One event as a sentence in the current language; ``spec``: the framework of the event's assessment, which
+    names a level's options (without it, their codes)."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     who = actor_name(event.actor)
@@ -101,22 +124,22 @@ def event_sentence(event) -> str:
     if action == "answer.corrected":
         text = _("%(who)s corrected %(target)s: %(declared)s → %(validated)s — justification: %(justification)s") % {
             **params,
-            "declared": value_text(after.get("declared")),
-            "validated": value_text(after.get("validated")),
+            "declared": answer_text(spec, target, after.get("declared")),
+            "validated": answer_text(spec, target, after.get("validated")),
             "justification": after.get("justification") or "—",
         }
     elif action == "answer.accepted":
         text = _("%(who)s accepted %(target)s as declared (%(value)s).") % {
             **params,
-            "value": value_text(after.get("validated")),
+            "value": answer_text(spec, target, after.get("validated")),
         }
         if after.get("bulk"):
             text += " " + _("(with the rest of its category)")
     elif action == "answer.declared":
         text = _("%(who)s answered %(target)s: %(before)s → %(after)s.") % {
             **params,
-            "before": value_text(before.get("value")),
-            "after": value_text(after.get("value")),
+            "before": answer_text(spec, target, before.get("value")),
+            "after": answer_text(spec, target, after.get("value")),
         }
         if (after.get("comment") or "") != (before.get("comment") or "") and after.get("comment"):
             text += " " + _("Comment: %(comment)s") % {"comment": after["comment"]}

@@ -16,8 +16,9 @@ from accounts.permissions import can, require
 from audit import selectors as audit_selectors
 from core.pagination import page_of
 from labelling.audit_export import audit_csv_lines
-from labelling.audit_sentences import ACTION_GROUPS, event_sentence
+from labelling.audit_sentences import ACTION_GROUPS, audit_rows
 from labelling.models import Assessment
+from labelling.selectors import framework_specs_of
 
 
 class AuditFilterForm(forms.Form):
@@ -45,7 +46,8 @@ class AuditFilterForm(forms.Form):
 
 
 def _rows(page) -> list[dict]:
-    return [{"event": event, "sentence": event_sentence(event)} for event in page]
+    events = list(page)
+    return audit_rows(events, framework_specs_of(assessment_ids={event.assessment_id for event in events}))
 
 
 @login_required

@@ -24,7 +24,7 @@ from labelling.answer_values import (
     indicator_expects_evidence,
     value_display,
 )
-from labelling.audit_sentences import event_sentence
+from labelling.audit_sentences import audit_rows
 from labelling.formatting import long_date
 from labelling.forms_selfassessment import comment_field_name, value_field_name, version_field_name
 from labelling.models import Assessment, AssessmentStatus, Label, LabelStatus, Level
@@ -275,7 +275,7 @@ def detail_context(assessment: Assessment, facts: DetailFacts, rows: list[dict],
         "label": facts.label,
         "label_validity": facts.label_validity,
         "reports": facts.reports,
-        "audit_rows": [{"event": event, "sentence": event_sentence(event)} for event in facts.audit_events],
+        "audit_rows": audit_rows(facts.audit_events, facts.audit_specs),
         "can_audit": facts.may["audit"],
         "can_benchmark": facts.may["benchmark"],
         "can_edit": facts.may["edit"],

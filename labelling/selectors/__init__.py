@@ -56,6 +56,7 @@ from labelling.selectors.scoring import (
     assessment_score,
     assessment_score_preview,
     assessment_scoring,
+    framework_specs_of,
     previous_scored_assessment,
 )
 from labelling.selectors.selfassessment import (
@@ -101,6 +102,7 @@ __all__ = [
     "label_validity",
     "labels_visible_to",
     "previous_answers",
+    "framework_specs_of",
     "previous_scored_assessment",
     "registry_choices",
     "registry_count",

@@ -13,6 +13,7 @@ from accounts.permissions import can
 from audit.selectors import audit_trail
 from core.exceptions import NotFound
 from indicators.computations import ScoreResult
+from indicators.services import framework_spec_for
 from labelling.anomalies import Anomaly, answer_anomalies
 from labelling.models import Answer, Assessment, Decision, Label, Review
 from labelling.selectors.assessments import assessments_visible_to, reports_for
@@ -88,6 +89,7 @@ class DetailFacts:
     label_validity: dict | None
     reports: object  # QuerySet of Report
     audit_events: list
+    audit_specs: dict  # the assessment's framework, by its id (``audit_sentences.audit_rows``)
 
 
 def detail_facts(*, user, assessment: Assessment) -> DetailFacts:
@@ -113,4 +115,5 @@ def detail_facts(*, user, assessment: Assessment) -> DetailFacts:
         label_validity=label_validity(label=label) if label else None,
         reports=reports_for(user=user, assessment=assessment),
         audit_events=list(audit_trail(user=user, assessment=assessment)[:AUDIT_ON_DETAIL]),
+        audit_specs={assessment.pk: framework_spec_for(assessment.framework)},
     )

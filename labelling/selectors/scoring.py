@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from indicators.computations import Eligibility, PreviousAssessment, ScoreResult, score_assessment
 from indicators.services import framework_spec_for
+from indicators.spec import FrameworkSpec
 from labelling.answer_values import answer_declared, answer_validated, answer_validated_or_declared
 from labelling.models import Assessment, AssessmentStatus
 
@@ -120,3 +121,13 @@ def assessment_scoring(*, assessment: Assessment) -> Scoring:
         }
         previous = PreviousAssessment(validated_on=earlier.validated_on, answers=earlier_values)
     return Scoring(result, provisional, _eligibility(assessment), previous, earlier, values)
+
+
+def framework_specs_of(*, assessment_ids) -> dict[int, FrameworkSpec]:
+    """The framework of each of these assessments, by assessment id (the audit trail names a level's options by
+    their labels in the version the assessment was answered in)."""
+    ids = {pk for pk in assessment_ids if pk}
+    if not ids:
+        return {}
+    assessments = Assessment.objects.filter(pk__in=ids).select_related("framework")
+    return {assessment.pk: framework_spec_for(assessment.framework) for assessment in assessments}

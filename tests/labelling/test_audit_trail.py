@@ -47,6 +47,40 @@ def test_a_correction_reads_as_a_sentence_in_each_language(reviewed):
         assert event_sentence(event) == "Sophie Garnier corrected S3: 285 → 280 — justification: Five left."
 
 
+def test_a_level_answer_reads_with_its_option_labels_and_a_retired_code_stays_a_code(
+    reviewed, administrator, client_for
+):
+    for before, after in ((None, "audited"), ("audited", "budget_monitoring"), ("budget_monitoring", "retired")):
+        AuditEvent.objects.create(
+            assessment=reviewed, action="answer.declared", target="V4", before={"value": before}, after={"value": after}
+        )
+    AuditEvent.objects.create(
+        assessment=reviewed,
+        action="answer.corrected",
+        target="V4",
+        after={"declared": "audited", "validated": "none", "justification": "No auditor."},
+    )
+    url = reverse("labelling:assessment_audit", args=[reviewed.pk])
+    french = client_for(administrator).get(url, {"kind": "answer"}, HTTP_ACCEPT_LANGUAGE="fr")
+    sentences = [row["sentence"] for row in french.context["rows"][:4]]
+    assert sentences == [
+        "Grappe a corrigé V4\u202f: Comptes certifiés et suivi budgétaire → Ni l'un ni l'autre — "
+        "justification\u202f: No auditor.",
+        "Grappe a répondu à V4\u202f: Suivi budgétaire seulement → retired.",
+        "Grappe a répondu à V4\u202f: Comptes certifiés et suivi budgétaire → Suivi budgétaire seulement.",
+        "Grappe a répondu à V4\u202f: — → Comptes certifiés et suivi budgétaire.",
+    ]
+    english = client_for(administrator).get(url, {"kind": "answer"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.context["rows"][3]["sentence"] == "Grappe answered V4: — → Certified accounts and budget monitoring."
+    everyone = client_for(administrator).get(reverse("labelling:audit_all"), {"kind": "answer"})
+    assert everyone.context["rows"][1]["sentence"] == sentences[1]
+    detail = client_for(administrator).get(reverse("labelling:assessment_detail", args=[reviewed.pk]))
+    assert [row["sentence"] for row in detail.context["audit_rows"][:4]] == sentences
+    export = client_for(administrator).get(reverse("labelling:audit_export"), {"kind": "answer"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert [row[6] for row in rows[1:5]] == sentences
+
+
 def test_every_recorded_action_has_its_own_sentence(reviewed):
     for event in AuditEvent.objects.filter(assessment=reviewed):
         with translation.override("en"):
