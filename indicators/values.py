@@ -15,6 +15,8 @@ functions, so they agree on what a number is:
 - :func:`format_number` / :func:`format_percent` / :func:`format_threshold` / :func:`format_value` write for
   people in the reader's language: French ``1 234,5`` (U+202F between thousands) and ``44,7 %``, English
   ``1,234.5`` and ``44.7%``. ``parse_number(format_number(x, language=L), language=L) == x`` for both languages.
+  :func:`unit_for` puts a countable unit in the singular or the plural by the language's rule (``1 objectif``,
+  ``0 objectif``, ``2 objectifs``; ``1 objective``, ``0 objectives``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 __all__ = [
     "DECIMAL_PLACES",
@@ -45,6 +48,7 @@ __all__ = [
     "normalise",
     "parse_number",
     "plain",
+    "unit_for",
 ]
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and space before : ; ? ! % and inside « »
@@ -361,6 +365,59 @@ def _unit(indicator, language: str | None) -> str:
     return "%" if indicator.value_type == "pct" else str(unit).strip()
 
 
+# The framework's countable units, keyed by their English plural as the framework files write it: the catalogue
+# gives each language's singular and plural and its rule (French: 0 and 1 take the singular, English: 1 only).
+# A unit missing here (FTE, ETP: invariable), or that the catalogue writes otherwise than the framework in that
+# language, stays as the framework wrote it.
+_COUNTED_UNITS = {
+    "members": lambda n: npgettext("unit", "member", "members", n),
+    "years": lambda n: npgettext("unit", "year", "years", n),
+    "days per staff member": lambda n: npgettext("unit", "day per staff member", "days per staff member", n),
+    "projects": lambda n: npgettext("unit", "project", "projects", n),
+    "partnerships": lambda n: npgettext("unit", "partnership", "partnerships", n),
+    "months": lambda n: npgettext("unit", "month", "months", n),
+    "indicators": lambda n: npgettext("unit", "indicator", "indicators", n),
+    "objectives": lambda n: npgettext("unit", "objective", "objectives", n),
+    "categories of 7": lambda n: npgettext("unit", "category of 7", "categories of 7", n),
+    "groups": lambda n: npgettext("unit", "group", "groups", n),
+    "communications": lambda n: npgettext("unit", "communication", "communications", n),
+    "articles": lambda n: npgettext("unit", "article", "articles", n),
+    "success stories": lambda n: npgettext("unit", "success story", "success stories", n),
+}
+
+
+def _english_unit(indicator) -> str:
+    unit = getattr(indicator, "unit", "")
+    if isinstance(unit, dict):
+        return (unit.get("en") or "").strip()
+    return (getattr(indicator, "unit_en", "") or "").strip()
+
+
+def _plural_count(number: Decimal, language: str) -> int:
+    """The whole number whose form a quantity's unit takes (plural rules are written for whole numbers): the
+    number itself when whole; with decimals its whole part in French (« 1,5 jour »), any plural count in
+    English (« 1.5 days »)."""
+    whole = int(abs(number))
+    if number == number.to_integral_value() or language == "fr":
+        return whole
+    return 2
+
+
+def unit_for(indicator, number=None, *, language: str | None = None) -> str:
+    """The indicator's unit in ``language`` as it follows ``number``: ``1 objectif``, ``0 objectif``,
+    ``2 objectifs``; ``1 objective``, ``0 objectives`` (without a number: as the framework writes it)."""
+    unit = _unit(indicator, language)
+    counted = _COUNTED_UNITS.get(_english_unit(indicator))
+    if not unit or unit == "%" or counted is None or number is None or number == "":
+        return unit
+    code = _language(language)
+    count = _plural_count(Decimal(repr(number)) if isinstance(number, float) else Decimal(number), code)
+    with translation.override(code):
+        if counted(2) != unit:  # the catalogue does not know this framework's word
+            return unit
+        return counted(count)
+
+
 def format_value(indicator, value, *, language: str | None = None, unit: bool = True) -> str:
     """An indicator's value for people: the option's label for levels, else the number with the indicator's
     unit (``80,5 %``, ``50 membres``; ``unit=False``: the number alone)."""
@@ -375,7 +432,7 @@ def format_value(indicator, value, *, language: str | None = None, unit: bool = 
             return str(value)
         return option.label.get(_language(language)) or option.label.get("fr") or option.code
     if unit:
-        return format_quantity(value, _unit(indicator, language), language=language)
+        return format_quantity(value, unit_for(indicator, value, language=language), language=language)
     return format_number(value, language=language)
 
 
@@ -398,7 +455,9 @@ def format_threshold(indicator, which: str = "full", *, language: str | None = N
     if threshold is None:
         return ""
     sign = "≤" if indicator.direction == "lower" else "≥"
-    return f"{sign}\xa0{format_quantity(threshold, _unit(indicator, language), language=language)}"
+    return (
+        f"{sign}\xa0{format_quantity(threshold, unit_for(indicator, threshold, language=language), language=language)}"
+    )
 
 
 def format_quantity(number: Decimal | int | float | None, unit: str = "", *, language: str | None = None) -> str:

@@ -40,11 +40,12 @@ def percent(value, places: int = 1) -> str:
     return values.format_percent(value, places=places)
 
 
-def with_unit(indicator, text: str) -> str:
-    """A formatted number followed by the indicator's unit (``78,8 %``, ``285 membres``)."""
+def with_unit(indicator, text: str, count=None) -> str:
+    """A formatted number followed by the indicator's unit (``78,8 %``, ``285 membres``), in the singular or
+    the plural that ``count`` (the number) takes."""
     if not text:
         return ""
-    unit = (indicator.unit or "").strip()
+    unit = values.unit_for(indicator, count)
     if indicator.value_type == "pct" or unit == "%":
         return f"{text}{NARROW_NBSP if _language() == 'fr' else ''}%"
     return f"{text}{NBSP}{unit}" if unit else text
@@ -65,7 +66,7 @@ def target(indicator, raw) -> str:
     if indicator.value_type == "level":
         return indicator.option_label(str(raw))
     sign = "≤" if indicator.direction == "lower" else "≥"
-    return f"{sign}{NBSP}{with_unit(indicator, number(raw))}"
+    return f"{sign}{NBSP}{with_unit(indicator, number(raw), raw)}"
 
 
 def signed(value, places: int | None = None) -> str:

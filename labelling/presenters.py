@@ -57,7 +57,9 @@ def indicator_thresholds(indicator) -> list[str]:
             % {
                 "weight": indicator.weight,
                 "sign": sign,
-                "value": values.format_quantity(indicator.full_threshold, indicator.unit),
+                "value": values.format_quantity(
+                    indicator.full_threshold, values.unit_for(indicator, indicator.full_threshold)
+                ),
                 "unit": "",
             }
         )
@@ -67,7 +69,9 @@ def indicator_thresholds(indicator) -> list[str]:
             % {
                 "weight": values.format_number(Decimal(indicator.weight) / 2),
                 "sign": sign,
-                "value": values.format_quantity(indicator.partial_threshold, indicator.unit),
+                "value": values.format_quantity(
+                    indicator.partial_threshold, values.unit_for(indicator, indicator.partial_threshold)
+                ),
                 "unit": "",
             }
         )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import can, require
 from clusters.models import ClusterKind
 from core.places import region_name
+from indicators import values
 from indicators.models import Framework
 from indicators.services import framework_spec_for
 from labelling.models import Assessment, Level
@@ -109,7 +110,7 @@ def benchmark_tables(assessment: Assessment) -> dict:
                 {
                     "code": code,
                     "name": _text(indicator.name, language),
-                    "unit": _text(indicator.unit, language),
+                    "unit": values.unit_for(indicator, item.points, language=language),
                     "lower_is_better": indicator.direction == "lower",
                     "value": value,
                     "all": main,

@@ -207,6 +207,43 @@ def test_thresholds_and_values_are_written_for_the_reader():
     assert values.format_value(v1, "co_built", language="fr") == v1.option("co_built").label["fr"]
 
 
+@pytest.mark.parametrize(
+    "code, number, french, english",
+    [
+        ("V7", 1, "1\xa0objectif", "1\xa0objective"),
+        ("V7", 0, "0\xa0objectif", "0\xa0objectives"),  # 0 takes the singular in French only
+        ("V7", 2, "2\xa0objectifs", "2\xa0objectives"),
+        ("S3", 1, "1\xa0membre", "1\xa0member"),
+        ("S3", 1234, f"1{NNBSP}234\xa0membres", "1,234\xa0members"),
+        ("G1", 1, "1\xa0an", "1\xa0year"),
+        ("F1", 1, "1\xa0mois", "1\xa0month"),
+        ("R1", 1, "1\xa0retombée", "1\xa0article"),
+        ("V8", 1, "1\xa0catégorie sur 7", "1\xa0category of 7"),
+        ("G4", Decimal("1.5"), "1,5\xa0jour par salarié", "1.5\xa0days per staff member"),
+        ("G4", Decimal("2.5"), "2,5\xa0jours par salarié", "2.5\xa0days per staff member"),
+        ("G2", 1, "1\xa0ETP", "1\xa0FTE"),  # an abbreviation: invariable
+    ],
+)
+def test_a_unit_takes_the_singular_or_the_plural_of_its_number(code, number, french, english):
+    assert values.format_value(SPECS[code], number, language="fr") == french
+    assert values.format_value(SPECS[code], number, language="en") == english
+
+
+def test_a_threshold_of_one_is_in_the_singular():
+    assert values.format_threshold(SPECS["V7"], "partial", language="fr") == "≥\xa01\xa0objectif"
+    assert values.format_threshold(SPECS["V7"], "full", language="en") == "≥\xa03\xa0objectives"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_catalogue_knows_every_countable_unit_of_the_shipped_framework(language):
+    """A unit the catalogue writes otherwise than the framework would stay in the plural after 1."""
+    for spec in ECEI.indicators:
+        unit = spec.unit[language]
+        if spec.value_type in ("int", "dec") and unit and spec.unit["en"] not in ("FTE",):
+            assert values.unit_for(spec, 2, language=language) == unit, spec.code
+            assert values.unit_for(spec, 1, language=language) != unit or unit in ("mois",), spec.code
+
+
 def test_json_number_and_plain_never_use_exponents():
     assert values.json_number(Decimal("1E+2")) == 100
     assert isinstance(values.json_number(Decimal("100.000")), int)

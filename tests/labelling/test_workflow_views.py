@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from labelling.models import Answer, AssessmentStatus, Label, LabelStatus
+from labelling.services.answers import assessment_create, assessment_submit
+from labelling.services.workflow import assessment_assign, review_declare_no_conflict
 from tests import factories
-from tests.labelling.workflow_helpers import accept_all, countersigned, decided, in_review, submitted, validated
+from tests.labelling.workflow_helpers import (
+    accept_all,
+    answer_all,
+    countersigned,
+    decided,
+    in_review,
+    submitted,
+    validated,
+    values_for,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -305,3 +318,20 @@ def test_the_admin_dashboard_does_not_query_the_assessors_once_per_submitted_ass
     page = client.get(url)
     assert page.content.decode().count(f'<option value="{assessor.pk}"') == 4  # every row offers the assessor
     assert count_queries(client, url) == before
+
+
+def test_the_detail_page_writes_one_objective_in_the_singular_in_each_language(
+    framework, cluster, manager, administrator, assessor, client_for
+):
+    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
+    answer_all(assessment, manager, values_for(assessment, V7=1, V6=0))
+    assessment = assessment_assign(
+        user=administrator, assessment=assessment_submit(user=manager, assessment=assessment), assessor=assessor
+    )
+    review_declare_no_conflict(user=assessor, assessment=assessment)
+    english = client_for(assessor).get(_detail(assessment), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"<td>1\xa0objective\s*</td>", english) and "1\xa0objectives" not in english
+    assert re.search(r"<td>0\xa0indicators\s*</td>", english)
+    french = client_for(assessor).get(_detail(assessment), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert re.search(r"<td>1\xa0objectif\s*</td>", french) and "1\xa0objectifs" not in french
+    assert re.search(r"<td>0\xa0indicateur\s*</td>", french)  # 0 takes the singular in French
