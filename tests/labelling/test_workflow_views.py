@@ -8,13 +8,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from labelling.models import Answer, AssessmentStatus, Label, LabelStatus
-from labelling.services.answers import assessment_create, assessment_submit
-from labelling.services.workflow import assessment_assign, review_declare_no_conflict
+from labelling.models import Answer, Assessment, AssessmentStatus, Label, LabelStatus
 from tests import factories
 from tests.labelling.workflow_helpers import (
     accept_all,
-    answer_all,
     countersigned,
     decided,
     in_review,
@@ -323,12 +320,8 @@ def test_the_admin_dashboard_does_not_query_the_assessors_once_per_submitted_ass
 def test_the_detail_page_writes_one_objective_in_the_singular_in_each_language(
     framework, cluster, manager, administrator, assessor, client_for
 ):
-    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
-    answer_all(assessment, manager, values_for(assessment, V7=1, V6=0))
-    assessment = assessment_assign(
-        user=administrator, assessment=assessment_submit(user=manager, assessment=assessment), assessor=assessor
-    )
-    review_declare_no_conflict(user=assessor, assessment=assessment)
+    values = values_for(Assessment(framework=framework), V7=1, V6=0)
+    assessment = in_review(cluster, manager, administrator, assessor, values=values)
     english = client_for(assessor).get(_detail(assessment), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert re.search(r"<td>1\xa0objective\s*</td>", english) and "1\xa0objectives" not in english
     assert re.search(r"<td>0\xa0indicators\s*</td>", english)
