@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import orjson
+from django.db import connections, transaction
 from django.db.models import CharField, F, Func, QuerySet, TextField
 from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import get_language, override
@@ -30,7 +31,7 @@ from labelling.models import LabelStatus, Level
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_FIRST = frozenset("=+-@\t\r")
-CHUNK_SIZE = 2500  # rows per fetch (a server-side cursor): memory stays flat from a few thousand rows on
+CHUNK_SIZE = 1000  # rows per fetch (a server-side cursor): memory stays flat from a few thousand rows on
 
 # (key, header) in file order. ``*_label`` columns hold the readable text of the code beside them.
 COLUMNS = [
@@ -157,6 +158,18 @@ def export_values(labels: QuerySet) -> QuerySet:
     )
 
 
+def _all_rows(queryset: QuerySet) -> Iterator[tuple]:
+    """The rows of ``queryset`` through a server-side cursor, ``CHUNK_SIZE`` at a time, in one transaction
+    that tells PostgreSQL the export reads every row (``cursor_tuple_fraction = 1``): a cursor is otherwise
+    planned for its first tenth, a plan a third slower for the whole registry."""
+    connection = connections[queryset.db]
+    with transaction.atomic(using=queryset.db):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        yield from queryset.iterator(chunk_size=CHUNK_SIZE)
+
+
 def _memo(function: Callable) -> Callable:
     """A label lookup that computes each distinct code (or code pair) once per export."""
     seen: dict = {}
@@ -196,7 +209,7 @@ def registry_tuples(labels: QuerySet, *, labels_for: dict | None = None) -> Iter
         expires,
         revoked,
         year,
-    ) in export_values(labels).iterator(chunk_size=CHUNK_SIZE):
+    ) in _all_rows(export_values(labels)):
         yield (
             number,
             cluster,

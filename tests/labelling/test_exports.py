@@ -283,3 +283,22 @@ def test_json_ld_escaping():
     body = opendata.json_ld_script_body({"name": "</script><script>alert(1)</script> & co"})
     assert "<" not in body and ">" not in body and "&" not in body
     assert json.loads(body)["name"] == "</script><script>alert(1)</script> & co"
+
+
+def test_an_export_read_in_part_and_abandoned_leaves_no_transaction_open(framework):
+    """The rows are read in one transaction (``cursor_tuple_fraction``): a client that goes away after the
+    first chunk closes the stream, and the transaction with it."""
+    from django.db import connection
+
+    from labelling import exporters, selectors
+
+    factories.LabelFactory.create_batch(3)
+    before = list(connection.savepoint_ids)  # inside the test's own transaction, the export's is a savepoint
+    stream = exporters.csv_lines(exporters.registry_tuples(selectors.registry_filtered()), batch=1)
+    next(stream), next(stream)
+    assert len(connection.savepoint_ids) == len(before) + 1
+    stream.close()
+    assert connection.savepoint_ids == before
+    with connection.cursor() as cursor:  # the setting was local to the export's transaction
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone()[0] == "0.1"
