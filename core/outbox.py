@@ -1,11 +1,14 @@
 """The transactional outbox: Celery tasks sent after commit, never lost when the broker is down.
 
 ``outbox_enqueue(task, args=…, kwargs=…)`` writes an ``OutboxMessage`` in the caller's transaction and, once
-it commits, hands the task to the broker at once (one quick try, no retry loop inside the web request). When
-the broker cannot be reached the message stays pending, the request answers normally, and the
-``core.relay_outbox`` task (Celery beat, every ``OUTBOX_RELAY_SECONDS``; also ``manage.py relay_outbox``)
-sends it when the broker is back. A rolled-back transaction leaves no message, so nothing is sent for a
-change that did not happen.
+it commits, hands the task to the broker at once: one quick try, on a connection of its own that makes a
+single connection attempt (none of kombu's retries, 2 s then 4 s apart) and waits at most
+``OUTBOX_QUICK_SEND_TIMEOUT`` for the connection and for each of the broker's replies. When the broker cannot be
+reached the message stays pending, the request answers normally, and the ``core.relay_outbox`` task (Celery
+beat, every ``OUTBOX_RELAY_SECONDS``; also ``manage.py relay_outbox``) sends it when the broker is back, with
+Celery's usual connection and publish retries. Once a quick try has failed on a broker error, the other messages
+of the same transaction are not tried (each would wait as long): a request pays the wait once, not once per
+message. A rolled-back transaction leaves no message, so nothing is sent for a change that did not happen.
 
 Delivery is at least once: the tasks sent this way must be idempotent (``render_report`` is; an e-mail may,
 rarely, be sent twice if a process dies between the broker's acknowledgement and the ``sent_at`` update).
@@ -16,12 +19,14 @@ Two processes never send the same message concurrently: each claims it first wit
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
-from functools import partial
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu import pools
 from kombu.exceptions import KombuError
 
 from config.celery import app
@@ -43,11 +48,60 @@ ERROR_MAX_LENGTH = 2000
 KEEP_SENT_DAYS = 7
 
 
+# What a send came to: the relay and the quick send of a transaction's messages act on the difference.
+SENT, NOT_SENT, BROKER_DOWN = "sent", "not sent", "broker down"
+
+
+class _QuickSends:
+    """The quick sends of one transaction's messages, run one after the other once it has committed."""
+
+    def __init__(self) -> None:
+        self.started = False  # its first send has run: the transaction is over, a new one makes a new batch
+        self.broker_down = False  # a send failed on a broker error: the others are left to the relay
+
+
+class _QuickSend:
+    """The on-commit callback of one message: sends it unless the broker already failed this batch."""
+
+    def __init__(self, pk: int, batch: _QuickSends) -> None:
+        self.pk, self.batch = pk, batch
+
+    def __call__(self) -> None:
+        pk = self.pk
+        self.batch.started = True
+        if self.batch.broker_down:
+            logger.info("Outbox message %s not tried (the broker failed in its transaction): left to the relay", pk)
+        elif _send(pk, quick=True) == BROKER_DOWN:
+            self.batch.broker_down = True
+
+
+# One batch per thread at a time (a thread runs one transaction at a time; Django's connections are per thread).
+# A rolled-back transaction's batch never starts: the next transaction takes it over, nothing left in it runs.
+_local = threading.local()
+
+
+def _current_batch() -> _QuickSends:
+    batch = getattr(_local, "quick_sends", None)
+    if batch is None or batch.started:
+        batch = _local.quick_sends = _QuickSends()
+    return batch
+
+
 def outbox_enqueue(task: str, *, args: list | tuple = (), kwargs: dict | None = None) -> OutboxMessage:
     """Record ``task(*args, **kwargs)`` to be sent after the current transaction commits (JSON arguments)."""
     message = OutboxMessage.objects.create(task=task, args=list(args), kwargs=dict(kwargs or {}))
-    transaction.on_commit(partial(outbox_send, message.pk, quick=True))
+    transaction.on_commit(_QuickSend(message.pk, _current_batch()))
     return message
+
+
+def _quick_connection():
+    """A broker connection from a pool of its own: one connection attempt, short socket timeouts (web requests).
+
+    The pool (kombu's, as Celery's own) is keyed by the broker's address and these options, so a changed
+    ``broker_url`` gets a pool of its own."""
+    timeout = settings.OUTBOX_QUICK_SEND_TIMEOUT
+    quick = {"max_retries": 0, "socket_connect_timeout": timeout, "socket_timeout": timeout}
+    return pools.connections[app.connection_for_write(transport_options=quick)].acquire(block=True, timeout=timeout)
 
 
 def _publish(message: OutboxMessage, *, quick: bool) -> None:
@@ -55,7 +109,8 @@ def _publish(message: OutboxMessage, *, quick: bool) -> None:
     app.loader.import_default_modules()
     task = app.tasks[message.task]
     if quick:
-        task.apply_async(args=message.args, kwargs=message.kwargs, retry=False)
+        with _quick_connection() as connection:
+            task.apply_async(args=message.args, kwargs=message.kwargs, connection=connection, retry=False)
     else:
         task.apply_async(args=message.args, kwargs=message.kwargs)
 
@@ -70,13 +125,17 @@ def _claim(pk: int) -> bool:
 
 def outbox_send(pk: int, *, quick: bool = False) -> bool:
     """Send one pending message; True when the broker took it. Never raises for a broker or database outage."""
+    return _send(pk, quick=quick) == SENT
+
+
+def _send(pk: int, *, quick: bool) -> str:
     try:
         if not _claim(pk):
-            return False  # already sent, or another process is sending it
+            return NOT_SENT  # already sent, or another process is sending it
         message = OutboxMessage.objects.get(pk=pk)
     except DatabaseError:
         logger.exception("Outbox message %s: the database is unavailable; the relay will send it", pk)
-        return False
+        return NOT_SENT
     try:
         _publish(message, quick=quick)
     except BROKER_ERRORS as exc:
@@ -87,13 +146,13 @@ def outbox_send(pk: int, *, quick: bool = False) -> bool:
             )
         except DatabaseError:
             logger.exception("Outbox message %s: could not record the error", pk)
-        return False
+        return BROKER_DOWN
     try:
         # The keyword arguments (an e-mail's text, a password-reset link) are not kept once sent.
         OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), claimed_until=None, last_error="", kwargs={})
     except DatabaseError:
         logger.exception("Outbox message %s was sent but not marked: it may be sent again", pk)
-    return True
+    return SENT
 
 
 def outbox_relay(*, limit: int = 200) -> dict:

@@ -4,10 +4,12 @@ delays them instead of answering 500 after the change was saved, and loses nothi
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
@@ -28,25 +30,36 @@ def _reset_broker_pools() -> None:
 
 
 @contextmanager
-def broker_closed():
-    """Point this process's Celery app at a local port where nothing listens (the broker is "down"); gives a
-    function that brings the broker back.
+def broker_closed(*, silent: bool = False, retry_quickly: bool = True):
+    """Point this process's Celery app at a local port where the broker is "down"; gives a function that brings
+    the broker back.
 
-    A hand-over gives up once the broker's connection timeout has passed; kombu retries within it, 2 s then 4 s
-    apart (6 s in all for production's 3 s). Here the timeout is short and the retries quick: the same refusal
-    and the same path through the outbox, without waiting 6 s for each message."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # free once closed: connecting to it is refused
+    Down is a closed port (the connection is refused at once, as when Redis is stopped) or, ``silent``, a port
+    that accepts the connection and never answers (a frozen Redis, a half-open connection): only a timeout ends
+    that wait. The send after a commit makes one attempt bounded by ``OUTBOX_QUICK_SEND_TIMEOUT`` whatever the
+    settings below (core/outbox.py). The relay retries the way Celery does, within the broker's connection
+    timeout, 2 s then 4 s apart (6 s in all for production's 3 s): ``retry_quickly`` shortens that to 0.5 s,
+    retried every 0.1 s, so that a test which relays while the broker is down does not wait 6 s. Never relay
+    while the broker is silent: Celery's own connections have no socket timeout and would wait for ever."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    watchdog = threading.Timer(15, listener.close)  # a regression fails (the wait ends) instead of hanging the run
+    if silent:
+        listener.listen(16)  # the kernel completes the connections; nobody reads or answers
+        watchdog.start()
+    else:
+        listener.close()  # free once closed: connecting to it is refused
     previous = (app.conf.broker_url, app.conf.broker_connection_timeout, app.conf.broker_transport_options)
     app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    app.conf.broker_connection_timeout = 0.5
-    app.conf.broker_transport_options = {
-        **previous[2],
-        "interval_start": 0.1,
-        "interval_step": 0.1,
-        "interval_max": 0.2,
-    }
+    if retry_quickly:
+        app.conf.broker_connection_timeout = 0.5
+        app.conf.broker_transport_options = {
+            **previous[2],
+            "interval_start": 0.1,
+            "interval_step": 0.1,
+            "interval_max": 0.2,
+        }
     _reset_broker_pools()
 
     def restore():
@@ -57,6 +70,8 @@ def broker_closed():
         yield restore
     finally:
         restore()
+        watchdog.cancel()
+        listener.close()
 
 
 @pytest.fixture
@@ -141,8 +156,6 @@ def test_a_revocation_with_the_broker_down_answers_normally_and_its_email_follow
 
     assert outbox_relay()["sent"] == 0  # still down: nothing lost, nothing sent
     closed_broker()  # the broker is back
-    from django.conf import settings
-
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True  # run the e-mail task here, to read the e-mail it sends
     try:
@@ -184,6 +197,63 @@ def test_a_report_requested_while_the_broker_is_down_is_produced_once_it_is_back
         broker_back()  # the broker is back: the beat task relays what is pending
         assert outbox_relay()["sent"] == 1
         wait_for_status(report, ReportStatus.READY, worker=celery_worker_process, timeout=90)
+
+
+@pytest.mark.parametrize("silent", [False, True], ids=["refused", "silent"])
+def test_a_request_waits_for_a_broker_that_is_down_once_and_the_relay_sends_its_messages_later(
+    silent, framework, cluster, manager, administrator, assessor, client_for, django_capture_on_commit_callbacks
+):
+    """With production's retry settings (kombu alone would wait about 6 s for each message), a revocation that
+    sends two e-mails (one per language) answers within one quick bound: a refused connection costs a few
+    milliseconds, a silent broker ``OUTBOX_QUICK_SEND_TIMEOUT`` (1 s) once, for the first message only."""
+    bound = settings.OUTBOX_QUICK_SEND_TIMEOUT
+    cluster.managers.add(factories.ManagerFactory(username="english_manager", language="en"))
+    label = decided(cluster, manager, administrator, assessor).assessment.label
+    OutboxMessage.objects.all().delete()
+    with broker_closed(silent=silent, retry_quickly=False):
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(administrator).post(
+                reverse("labelling:label_revoke", args=[label.pk]), {"reason": "Misleading figures."}
+            )
+        elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    # Before: 6 s per message (12 s here), and a silent broker held the request for ever.
+    assert elapsed < 2 * bound
+    if silent:
+        assert elapsed >= 0.9 * bound  # it did wait for the broker's answer, once
+    first, second = OutboxMessage.objects.order_by("id")
+    assert first.sent_at is None and first.attempts == 1 and first.last_error
+    assert second.sent_at is None and second.attempts == 0  # not tried: the broker had just failed
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # the broker is back; run the e-mail task here, to read what it sends
+    try:
+        assert outbox_relay()["sent"] == 2
+        assert outbox_relay()["sent"] == 0  # sent once
+    finally:
+        app.conf.task_always_eager = previous
+    assert sorted(email.to[0] for email in mail.outbox) == ["english_manager@example.org", manager.email]
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_the_wait_for_a_silent_broker_does_not_grow_with_the_messages_of_a_transaction(
+    db, django_capture_on_commit_callbacks
+):
+    bound = settings.OUTBOX_QUICK_SEND_TIMEOUT
+    with broker_closed(silent=True, retry_quickly=False):
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            for n in range(5):
+                outbox_enqueue("core.ping_db", args=[f"token-{n}"])
+        elapsed = time.monotonic() - started
+    assert 0.9 * bound <= elapsed < 2 * bound  # once, not five times
+    assert list(OutboxMessage.objects.order_by("id").values_list("attempts", flat=True)) == [1, 0, 0, 0, 0]
+    with broker_closed(silent=True, retry_quickly=False):
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            outbox_enqueue("core.ping_db", args=["next-request"])
+        assert time.monotonic() - started >= 0.9 * bound  # the next transaction tries again: nothing is remembered
 
 
 def test_a_password_reset_with_the_broker_down_answers_normally_and_keeps_its_email(
