@@ -9,10 +9,16 @@ answers without reading every cluster. Nothing to do on SQLite (``make run``), w
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+# The body names the extension's schema: pg_restore (bin/backup.py) builds the indexes with an empty
+# search_path, where an unqualified unaccent() would not be found.
 FUNCTION = """
 CREATE OR REPLACE FUNCTION grappe_unaccent(text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-AS $$ SELECT unaccent('unaccent'::regdictionary, $1) $$
+AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, $1) $$
+"""
+SCHEMA_OF_UNACCENT = """
+SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname = 'unaccent'
 """
 INDEXES = {
     "cluster_name_folded_trgm": "name",
@@ -23,7 +29,10 @@ INDEXES = {
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(SCHEMA_OF_UNACCENT)
+        (schema,) = cursor.fetchone()
+    schema_editor.execute(FUNCTION.format(schema=schema))
     for index, column in INDEXES.items():
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {index} ON clusters_cluster "
