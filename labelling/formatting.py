@@ -9,7 +9,7 @@ Every report formatting call goes through this module, which defers to the share
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import dateformat
 from django.utils.translation import get_language
@@ -33,6 +33,15 @@ def number(value, places: int | None = None) -> str:
         return values.format_number(value, places=places)
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
+
+
+def statistic(value) -> str:
+    """A peer group's median or quartile, the same for every group on the benchmark page and in the report: one
+    decimal at most, rounded half up (``54,9``, ``56,6`` for 56.55, ``72,4``, ``50``); empty when there is none."""
+    if value is None:
+        return ""
+    exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+    return number(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def percent(value, places: int = 1) -> str:

@@ -269,7 +269,7 @@ def _peer_rows(*, assessment: Assessment, indicators: dict, provisional: bool) -
                 return ""
             if level:  # level indicators are compared on their points
                 return fmt.number(value) + "\u00a0pt"
-            text = fmt.number(round(value, 1))
+            text = fmt.statistic(value)
             return fmt.with_unit(indicator, text) if indicator.value_type == "pct" else text
 
         groups = {}

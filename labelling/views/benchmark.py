@@ -17,6 +17,7 @@ from core.places import region_name
 from indicators import values
 from indicators.models import Framework
 from indicators.services import framework_spec_for
+from labelling.formatting import statistic
 from labelling.models import Assessment, Level
 from labelling.peers import MIN_PEERS, benchmark_position_for, population_statistics
 
@@ -83,7 +84,9 @@ def benchmark_tables(assessment: Assessment) -> dict:
                 value = number_display(item.points)
 
             def show(x, level=level, weight=indicator.weight):
-                return result_display(x, weight) if level else number_display(x)
+                if level:
+                    return result_display(x, weight)
+                return statistic(x) if x is not None else "—"
 
             groups = []
             for name in shown_groups:

@@ -2,12 +2,14 @@
 the API; and the proposals refreshed from the records while the assessment is editable."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from labelling.models import Answer
@@ -18,6 +20,7 @@ from labelling.peers import (
     compute_population_statistics,
     population_statistics,
 )
+from labelling.reporting import _peer_rows
 from labelling.services.proposals import assessment_refresh_proposals
 from tests import factories
 
@@ -193,6 +196,30 @@ def test_the_benchmark_page_renders_in_french_and_english(population, manager, c
     assert f"{q1} – 57,5" in row if language == "fr" else f"{q1} – 57.5" in row
     assert '<meter min="0" max="100" value="50">' in row  # percentile among all
     assert "67" in row  # percentile among the pôles
+
+
+def test_every_peer_group_s_median_and_quartiles_have_one_decimal_as_in_the_report(population, manager, client_for):
+    s2 = iter(["50.35", "10.15", "20.25", "80.45", "90.05"])  # S2 of the four pôles and the grappe
+    for answer in Answer.objects.filter(indicator__code="S2").exclude(assessment__status="draft").order_by("pk"):
+        answer.validated_number = Decimal(next(s2, "30.55"))
+        answer.save(update_fields=["validated_number"])
+    mine = population["mine"]
+    position = {item.code: item for item in benchmark_position_for(assessment=mine).indicators}["S2"]
+    raw = [getattr(position.groups[g], s) for g in ("all", "kind") for s in ("median", "q1", "q3")]
+    assert any(round(x, 2) != round(x, 1) for x in raw)  # the old rule gave some of them two decimals
+    client = client_for(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    page = client.get(reverse("labelling:assessment_benchmark", args=[mine.pk])).content.decode()
+    cells = re.findall(r"<td>([^<]*)</td>", page.split('id="bench-row-S2"')[1].split("</tr>")[0])
+    figures = [part.strip() for cell in cells for part in cell.split("–")]
+    assert len(figures) == 6  # all clusters: median, q1, q3; the same kind: median, q1, q3
+    assert all(re.fullmatch(r"\d+(,\d)?", figure) for figure in figures), figures
+    with translation.override("fr"):
+        indicators = {indicator.code: indicator for indicator in mine.framework.indicators.all()}
+        rows, _population = _peer_rows(assessment=mine, indicators=indicators, provisional=False)
+    report = next(row for row in rows if row["indicator"].code == "S2")["groups"]
+    in_report = [report[g][s].replace("\u202f%", "") for g in ("all", "kind") for s in ("median", "q1", "q3")]
+    assert figures == in_report
 
 
 def test_the_benchmark_page_says_when_the_group_is_too_small(population, client_for):
