@@ -34,6 +34,13 @@ class AuditFilterForm(forms.Form):
         if not with_cluster:
             del self.fields["q"]
 
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("since", _("This date is after the end date: choose a start date on or before it."))
+        return data
+
     def filters(self) -> audit_selectors.AuditFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return audit_selectors.AuditFilters(

@@ -159,13 +159,18 @@ def verification_url(label: Label) -> str:
 
 
 def signer_facts() -> dict:
-    """Who signs the PDFs (name, SHA-256 fingerprint of the certificate), for the verification page."""
+    """Who signs the PDFs (the certificate's common name and organisation, its SHA-256 fingerprint), for the
+    verification page."""
     try:
         certificate = signer_certificate()
     except (SigningNotConfigured, OSError, ValueError):
         return {}
+    subject = certificate.subject.native  # {"common_name": …, "organization_name": …}
+    organisation = subject.get("organization_name") or ""
     return {
-        "subject": certificate.subject.human_friendly,
+        # the template writes them in a translated phrase (asn1crypto's human_friendly is English only)
+        "name": subject.get("common_name") or organisation or certificate.subject.human_friendly,
+        "organisation": organisation if subject.get("common_name") else "",
         "fingerprint": ":".join(f"{b:02X}" for b in certificate.sha256),
         "development": settings.SIGNING_DEVELOPMENT_KEY and not settings.SIGNING_KEY_FILE,
     }

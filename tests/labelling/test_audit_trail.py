@@ -130,3 +130,27 @@ def test_the_export_link_keeps_the_filters_and_drops_the_page(reviewed, administ
     html = client_for(administrator).get(url, {"kind": "assessment", "page": "1"}).content.decode()
     assert f'href="{reverse("labelling:audit_export")}?kind=assessment"' in html
     assert f'href="{reverse("labelling:audit_export")}"' in client_for(administrator).get(url).content.decode()
+
+
+def test_a_start_date_after_the_end_date_is_refused_on_its_field_with_what_was_typed(
+    reviewed, administrator, client_for
+):
+    url = reverse("labelling:audit_all")
+    query = {"since": "2026-03-10", "until": "2026-03-01", "who": "Garnier"}
+    french = client_for(administrator).get(url, query, HTTP_ACCEPT_LANGUAGE="fr")
+    form = french.context["form"]
+    assert form.errors == {
+        "since": [
+            "Cette date est postérieure à la date de fin\u202f: "
+            "choisissez une date de début antérieure ou égale à celle-ci."
+        ]
+    }
+    html = french.content.decode()
+    assert 'value="2026-03-10"' in html and 'value="2026-03-01"' in html and 'value="Garnier"' in html
+    assert "postérieure à la date de fin" in html
+    english = client_for(administrator).get(url, query, HTTP_ACCEPT_LANGUAGE="en").context["form"]
+    assert english.errors["since"] == ["This date is after the end date: choose a start date on or before it."]
+    trail = reverse("labelling:assessment_audit", args=[reviewed.pk])
+    assert "since" in client_for(administrator).get(trail, query).context["form"].errors
+    same_day = client_for(administrator).get(url, {"since": "2026-03-01", "until": "2026-03-01"})
+    assert same_day.context["form"].is_valid()

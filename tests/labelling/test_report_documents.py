@@ -324,6 +324,12 @@ def test_the_certificate_page_offers_the_badge_snippet_and_says_how_to_check_a_s
     assert "&lt;a href=&quot;http" in html and f"{badge_url}&quot;" in html  # the snippet, escaped in a textarea
     assert "pdfsig" in html and "SHA-256" in html
     assert re.search(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", html), "the signer's fingerprint"
+    signer = re.search(r'<small id="signer-subject">\((.*?)\)</small>', html, re.S).group(1)
+    assert signer == "signer: Grappe — development signing key, organisation: Grappe"
+    french = client.get(reverse("labelling:certificate", args=[label.certificate_number]), HTTP_ACCEPT_LANGUAGE="fr")
+    signer = re.search(r'<small id="signer-subject">\((.*?)\)</small>', french.content.decode(), re.S).group(1)
+    assert signer == "signataire\u202f: Grappe — development signing key, organisation\u202f: Grappe"
+    assert "Common Name" not in french.content.decode() and "Organization:" not in french.content.decode()
 
 
 # --- the path on the self-assessment summary ---------------------------------------------------------------
