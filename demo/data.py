@@ -270,7 +270,9 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", ADMIN_PASSWORD, "administrator", "administrator, Django admin", "Hélène", "Bernard", True),
     DemoAccount("assessor", ASSESSOR_PASSWORD, "assessor", "assessor", "Marc", "Vasseur"),
     # Gold takes two experts: the second assessor countersigns the review (ecei-31's setting).
-    DemoAccount("assessor2", ASSESSOR_PASSWORD, "assessor", "second assessor (countersigns Gold)", "Sophie", "Garnier"),
+    DemoAccount(
+        "assessor2", ASSESSOR_PASSWORD, "assessor", "second assessor (countersigns Gold)", "Isabelle", "Langlois"
+    ),
     *(DemoAccount(c.manager, MANAGER_PASSWORD, "manager", f"manager of {c.name}", *c.manager_name) for c in CLUSTERS),
 )
 DEMO_ACCOUNTS = ACCOUNTS

@@ -109,6 +109,12 @@ def test_every_demo_account_logs_in_with_the_password_the_command_prints(client)
     assert DEMO_NOTICE in output
 
 
+def test_no_two_demo_accounts_share_a_name():
+    names = [User.objects.get(username=account.username).get_full_name() for account in ACCOUNTS]
+    assert all(names) and len(set(names)) == len(names), sorted(names)
+    assert User.objects.get(username="assessor2").get_full_name() == "Isabelle Langlois"
+
+
 def test_a_changed_demo_password_is_put_back_by_the_next_load():
     admin = User.objects.get(username="admin")
     admin.set_password("something else entirely")
