@@ -51,7 +51,7 @@ def _wrk(url: str, *, duration: int, connections: int) -> tuple[float, str]:
         timeout=duration + 60,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = re.search(r"50%\s+(\S+)", out).group(1)
+    latency = re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE).group(1)  # the distribution's line, not a "…50%" stdev
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} responses were not 2xx/3xx")
