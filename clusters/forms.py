@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 import django_filters
 import filetype
 from django import forms
@@ -11,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
+from PIL import Image, ImageFile
 
 from clusters.models import Cluster, FinancingYear, Member, MemberType, SizeClass, TeamYear
 from clusters.services import CLUSTER_FIELDS, TEAM_FIELDS
@@ -19,6 +22,22 @@ from clusters.services import CLUSTER_FIELDS, TEAM_FIELDS
 YEAR_TAKEN = _("Facts for %(year)s are already recorded: edit them instead.")
 LOGO_MIME_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 LOGO_PILLOW_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+
+
+_DECODING = threading.Lock()
+
+
+@contextmanager
+def strict_decoding():
+    """Pillow decodes a truncated file only when its global ``ImageFile.LOAD_TRUNCATED_IMAGES`` says so, and
+    WeasyPrint sets it to True when it is imported (the report worker; ``make run``'s single process; a test run),
+    after which a forged logo would decode with its missing pixels made up. The check decodes with it off."""
+    with _DECODING:
+        previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def validate_logo(upload) -> str:
@@ -51,7 +70,8 @@ def validate_logo(upload) -> str:
                 raise not_an_image
             if max(image.size) > side:
                 raise too_many_pixels
-            image.load()  # decode every pixel: a truncated or forged file fails here
+            with strict_decoding():
+                image.load()  # decode every pixel: a truncated or forged file fails here
     except ValidationError:
         raise
     except Image.DecompressionBombError as exc:  # Pillow's own guard, far above ours: refused at the header

@@ -518,6 +518,19 @@ def test_a_file_that_only_starts_like_a_png_is_refused_as_a_logo(cluster, manage
     assert response.context["form"].errors["logo"] == ["The logo must be a PNG, JPEG, GIF or WebP image."]
 
 
+def test_a_forged_logo_is_refused_even_once_weasyprint_let_pillow_load_truncated_images(
+    cluster, manager, en_client_for, settings, tmp_path, monkeypatch
+):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what importing WeasyPrint does
+    settings.MEDIA_ROOT = tmp_path
+    logo = SimpleUploadedFile("logo.png", _png_declaring(64, 64), content_type="image/png")
+    response = en_client_for(manager).post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, logo=logo))
+    assert response.context["form"].errors["logo"] == ["The logo must be a PNG, JPEG, GIF or WebP image."]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the report renderer's setting is left as it was
+
+
 def test_a_logo_at_the_pixel_limit_is_accepted_and_one_pixel_more_is_not(
     cluster, manager, en_client_for, settings, tmp_path
 ):
