@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core import caching
 from labelling.answer_values import answer_declared, answer_proposed, value_display
 from labelling.models import Assessment
-from labelling.peers import benchmark_population
+from labelling.peers import benchmark_population, population_key
 
 RECORDS_TOLERANCE = Decimal("0.10")
 PEER_PERCENTILES = (5, 95)
@@ -43,11 +43,8 @@ def peer_ranges(assessment: Assessment) -> dict[str, tuple[float, float, int]]:
     """Per numeric indicator: (p5, p95, number of peers) among the other clusters' validated assessments,
     computed once per cluster and version of the population (``core.caching.POPULATION``), as the benchmark
     is: an assessor opening the assessment again does not read the whole population again."""
-    framework = assessment.framework
     return caching.cached(
-        ":".join(
-            str(part) for part in ("anomalies", "peer-ranges", framework.pk, framework.code, assessment.cluster_id)
-        ),
+        population_key("peer-ranges", assessment.framework, assessment.cluster_id),
         lambda: _peer_ranges_uncached(assessment),
         versions=(caching.POPULATION,),
     )

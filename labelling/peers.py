@@ -235,14 +235,15 @@ class BenchmarkPosition:
         }
 
 
-def _cache_key(what: str, framework, *rest) -> str:
+def population_key(what: str, framework, *rest) -> str:
+    """The cache key of a value computed from the framework's validated population (``caching.POPULATION``)."""
     return ":".join(str(part) for part in ("benchmark", what, framework.pk, framework.code, *rest))
 
 
 def benchmark_position_for(*, assessment: Assessment) -> BenchmarkPosition:
     """``compute_benchmark_position``, computed once per version of the population (``core.caching``)."""
     return caching.cached(
-        _cache_key("position", assessment.framework, assessment.pk, assessment.status),
+        population_key("position", assessment.framework, assessment.pk, assessment.status),
         lambda: compute_benchmark_position(assessment=assessment),
         versions=(caching.POPULATION,),
     )
@@ -336,7 +337,7 @@ class PopulationStatistics:
 def population_statistics(*, framework) -> PopulationStatistics:
     """``compute_population_statistics``, computed once per version of the population (``core.caching``)."""
     return caching.cached(
-        _cache_key("statistics", framework),
+        population_key("statistics", framework),
         lambda: compute_population_statistics(framework=framework),
         versions=(caching.POPULATION,),
     )

@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from config.celery import app
 from indicators.services import framework_ensure_default
@@ -121,6 +122,19 @@ def count_queries():
 def client_for():
     """``client_for(user)`` gives a test client logged in as that user (None: a visitor)."""
     return _client_for
+
+
+@pytest.fixture
+def api_for():
+    """``api_for(user)``: an API client authenticated as that user (None: anonymous), answered in English."""
+
+    def make(user):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
 
 
 # A real Celery worker through Redis for the tests that need one (see tests/worker.py).

@@ -1,7 +1,6 @@
 import pytest
 from django.conf import settings
 from django.utils import translation
-from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
@@ -18,19 +17,6 @@ def en_client_for(client_for):
     def make(user):
         client = client_for(user)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
-
-
-@pytest.fixture
-def api_for():
-    """``api_for(user)``: an API client authenticated as that user (None: anonymous), answered in English."""
-
-    def make(user):
-        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        if user is not None:
-            client.force_authenticate(user)
         return client
 
     return make

@@ -140,30 +140,33 @@ def test_resubmission_goes_straight_back_to_the_same_assessor_who_reviews_only_w
     assert (work[assessment.pk].to_review, work[assessment.pk].changed) == (2, 2)
 
 
-def test_the_resubmission_e_mail_is_in_french_for_a_french_assessor(
-    framework, cluster, manager, administrator, assessor, eager_celery, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    "name, subject, greeting",
+    [
+        ("Cosmetic Valley", "Grappe\u202f: l'évaluation de Cosmetic Valley revient pour votre examen", "Bonjour"),
+        (
+            "Elastopole",
+            "Grappe\u202f: l'évaluation d\u2019Elastopole revient pour votre examen",
+            "Le gestionnaire d\u2019Elastopole a répondu",
+        ),
+    ],
+    ids=["de", "elided"],
+)
+def test_the_resubmission_e_mail_is_in_french_for_a_french_assessor_and_elides_de(
+    framework,
+    cluster,
+    manager,
+    administrator,
+    assessor,
+    eager_celery,
+    django_capture_on_commit_callbacks,
+    name,
+    subject,
+    greeting,
 ):
     assessor.language = "fr"
     assessor.save()
-    assessment = in_review(cluster, manager, administrator, assessor)
-    assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recomptez."})
-    assessment.refresh_from_db()  # the manager opens it again: changes requested
-    s3 = answer_of(assessment, "S3")
-    answer_save(user=manager, answer=s3, value="61", comment="Recompté.", expected_version=s3.version)
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
-    [message] = mail.outbox
-    assert message.subject == "Grappe\u202f: l'évaluation de Cosmetic Valley revient pour votre examen"
-    assert "S3" in message.body and "Bonjour" in message.body
-
-
-def test_the_resubmission_e_mail_elides_de_before_a_vowel(
-    framework, cluster, manager, administrator, assessor, eager_celery, django_capture_on_commit_callbacks
-):
-    assessor.language = "fr"
-    assessor.save()
-    cluster.name = "Elastopole"
+    cluster.name = name
     cluster.save()
     assessment = in_review(cluster, manager, administrator, assessor)
     assessment_request_changes(user=assessor, assessment=assessment, requests={"S3": "Recomptez."})
@@ -174,8 +177,8 @@ def test_the_resubmission_e_mail_elides_de_before_a_vowel(
     with django_capture_on_commit_callbacks(execute=True):
         assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     [message] = mail.outbox
-    assert message.subject == "Grappe\u202f: l'évaluation d\u2019Elastopole revient pour votre examen"
-    assert "Le gestionnaire d\u2019Elastopole a répondu" in message.body
+    assert message.subject == subject
+    assert "S3" in message.body and greeting in message.body
 
 
 # --- conflict of interest ------------------------------------------------------------------------------------

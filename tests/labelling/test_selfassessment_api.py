@@ -1,23 +1,11 @@
 import pytest
 from django.utils import translation
-from rest_framework.test import APIClient
 
 from labelling.models import Assessment, AssessmentStatus
 from labelling.services.answers import answer_save, assessment_create
 from tests.labelling.samples import fill
 
 API = "/api/v1/assessments/"
-
-
-@pytest.fixture
-def api_for():
-    def make(user):
-        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
 
 
 def _answer(assessment, code):
