@@ -155,24 +155,44 @@ def snapshot() -> dict:
     return _rows(_snapshot_query())
 
 
+def _foreign_querysets(other_pk: int) -> dict:
+    return {
+        "cluster": Cluster.objects.filter(pk=other_pk).order_by().values_list("version", "updated_at"),
+        "members": Member.objects.filter(cluster=other_pk).order_by().values_list("pk", "version"),
+        "assessments": Assessment.objects.filter(cluster=other_pk).order_by().values_list("pk", "version", "status"),
+        "team": TeamYear.objects.filter(cluster=other_pk).order_by().values_list("pk", "version"),
+        "financing": FinancingYear.objects.filter(cluster=other_pk).order_by().values_list("pk", "version"),
+    }
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows input can change (``snapshot``) and, apart, those of another cluster (never changed by anybody
+    here), read in one round trip."""
+
+    other_cluster: int
+    own: dict
+    foreign: dict
+
+
 @functools.cache
-def _foreign_query(other_pk: int) -> tuple[tuple[str, ...], str, list]:
-    return _one_query(
-        {
-            "cluster": Cluster.objects.filter(pk=other_pk).order_by().values_list("version", "updated_at"),
-            "members": Member.objects.filter(cluster=other_pk).order_by().values_list("pk", "version"),
-            "assessments": Assessment.objects.filter(cluster=other_pk)
-            .order_by()
-            .values_list("pk", "version", "status"),
-            "team": TeamYear.objects.filter(cluster=other_pk).order_by().values_list("pk", "version"),
-            "financing": FinancingYear.objects.filter(cluster=other_pk).order_by().values_list("pk", "version"),
-        }
-    )
+def _rows_query(other_pk: int) -> tuple[tuple[str, ...], str, list]:
+    names, sql, params = _snapshot_query()
+    foreign_names, foreign_sql, foreign_params = _one_query(_foreign_querysets(other_pk))
+    foreign_columns = foreign_sql.removeprefix("SELECT ")
+    return (*names, *(f"foreign:{n}" for n in foreign_names)), f"{sql}, {foreign_columns}", [*params, *foreign_params]
 
 
-def foreign_snapshot(w) -> dict:
-    """What belongs to the other cluster: never changed by anybody here."""
-    return _rows(_foreign_query(w.other_cluster.pk))
+def rows_now(other_pk: int) -> Rows:
+    rows = _rows(_rows_query(other_pk))
+    own = {k: v for k, v in rows.items() if not k.startswith("foreign:")}
+    foreign = {k: v for k, v in rows.items() if k.startswith("foreign:")}
+    return Rows(other_pk, own, foreign)
+
+
+def rows_before_the_tries(w) -> Rows:
+    """The rows as the world left them, read once per test: every try is rolled back, so each starts from them."""
+    return rows_now(w.other_cluster.pk)
 
 
 # --- the routes under test -------------------------------------------------------------------------------------
@@ -816,10 +836,9 @@ def _check_page(response, *, must_refuse: bool) -> str | None:
     return None
 
 
-def _try(what: str, failures: list, call, *, must_refuse: bool, check, w, ok: int = 302):
-    """Send one request inside a savepoint that is rolled back; record what went wrong."""
-    foreign = foreign_snapshot(w)
-    before = snapshot()
+def _try(what: str, failures: list, call, *, must_refuse: bool, check, before: Rows, ok: int = 302):
+    """Send one request inside a savepoint that is rolled back; record what went wrong. ``before``: the rows every
+    try starts from (``rows_before_the_tries``), compared with the rows after the request in one query."""
     try:
         with transaction.atomic():
             try:
@@ -827,16 +846,19 @@ def _try(what: str, failures: list, call, *, must_refuse: bool, check, w, ok: in
             except Exception as exc:  # noqa: BLE001 - a crash is the failure we report
                 tail = "".join(traceback.format_exception(exc)[-4:])
                 failures.append(f"{what}: raised {type(exc).__name__}: {str(exc)[:300]}\n{tail}")
+                transaction.set_rollback(True)  # whatever the crash left undone is not kept for the next try
                 return None
             problem = check(response, must_refuse=must_refuse)
             if check is _check_page:
                 refused = response.status_code in (200, 400, 404, 409) and response.status_code != ok
             else:
                 refused = response.status_code >= 400
-            if problem is None and (must_refuse or refused) and snapshot() != before:
-                problem = f"refused ({response.status_code}) but the database changed"
-            if problem is None and foreign_snapshot(w) != foreign:
-                problem = "another cluster's records changed"
+            if problem is None:
+                after = rows_now(before.other_cluster)
+                if (must_refuse or refused) and after.own != before.own:
+                    problem = f"refused ({response.status_code}) but the database changed"
+                elif after.foreign != before.foreign:
+                    problem = "another cluster's records changed"
             if problem:
                 failures.append(f"{what}: {problem}")
             transaction.set_rollback(True)
@@ -844,6 +866,41 @@ def _try(what: str, failures: list, call, *, must_refuse: bool, check, w, ok: in
     except Exception as exc:  # noqa: BLE001
         failures.append(f"{what}: raised {type(exc).__name__} after the request: {exc}")
     return None
+
+
+def test_the_checks_see_a_refused_try_that_changed_a_row_and_a_change_to_another_cluster(bad_world):
+    """The harness itself: the rows are read once per test, so a try that changes them must still be caught, and
+    each try is rolled back whatever it did, a crash included."""
+    w = bad_world
+    before = rows_before_the_tries(w)
+    refused = type("Refused", (), {"status_code": 400, "json": lambda self: {"name": ["no"]}})()
+    accepted = type("Accepted", (), {"status_code": 200})()
+
+    def changes(model, answer, **lookup):
+        def call():
+            model.objects.filter(**lookup).update(version=99)
+            return answer
+
+        return call
+
+    def crashes():
+        Member.objects.filter(pk=w.member.pk).update(version=98)
+        raise RuntimeError("boom")
+
+    failures: list[str] = []
+    _try("own", failures, changes(Member, refused, pk=w.member.pk), must_refuse=True, check=_check_api, before=before)
+    _try(
+        "foreign",
+        failures,
+        changes(Cluster, accepted, pk=w.other_cluster.pk),
+        must_refuse=False,
+        check=_check_api,
+        before=before,
+    )
+    _try("crash", failures, crashes, must_refuse=True, check=_check_api, before=before)
+    assert [f.split(":")[0] for f in failures] == ["own", "foreign", "crash"]
+    assert "the database changed" in failures[0] and "another cluster" in failures[1] and "boom" in failures[2]
+    assert rows_now(w.other_cluster.pk) == before  # every try was rolled back
 
 
 def _url(name, case, w):
@@ -886,11 +943,13 @@ TYPED_KINDS = {"text", "longtext", "int", "dec", "date", "answer"}  # what a use
 @pytest.mark.parametrize("name", sorted(PAGE_CASES))
 def test_page_refuses_a_bad_value_in_each_field(bad_world, client_for, name, bad):
     w, case = bad_world, PAGE_CASES[name]
+    before = rows_before_the_tries(w)
+    valid = case.valid(w)  # the same for every try: each one is rolled back
     client = _page_client(client_for, w, case)
     url = _url(name, case, w)
     failures: list[str] = []
     for field_name, kind in case.fields.items():
-        body = {**case.valid(w), field_name: BAD[bad]}
+        body = {**valid, field_name: BAD[bad]}
         what = f"POST {name} {field_name}={bad}"
         response = _try(
             what,
@@ -898,7 +957,7 @@ def test_page_refuses_a_bad_value_in_each_field(bad_world, client_for, name, bad
             _page_post(client, url, body),
             must_refuse=not may_pass(kind, bad),
             check=_check_page,
-            w=w,
+            before=before,
             ok=case.ok,
         )
         # a page that re-renders its form shows what was typed, so that nothing is lost
@@ -935,6 +994,7 @@ BODIES = {
 @pytest.mark.parametrize("name", sorted(PAGE_CASES))
 def test_page_survives_empty_and_odd_bodies(bad_world, client_for, name, body):
     w, case = bad_world, PAGE_CASES[name]
+    before = rows_before_the_tries(w)
     client = _page_client(client_for, w, case)
     failures: list[str] = []
     data = BODIES[body](w, case)
@@ -948,7 +1008,7 @@ def test_page_survives_empty_and_odd_bodies(bad_world, client_for, name, body):
         _page_post(client, _url(name, case, w), data),
         must_refuse=must_refuse,
         check=_check_page,
-        w=w,
+        before=before,
         ok=case.ok,
     )
     assert not failures, "\n".join(failures)
@@ -957,27 +1017,29 @@ def test_page_survives_empty_and_odd_bodies(bad_world, client_for, name, body):
 @pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if c.foreign))
 def test_page_refuses_another_clusters_ids(bad_world, client_for, name):
     w, case = bad_world, PAGE_CASES[name]
+    before = rows_before_the_tries(w)
+    valid = case.valid(w)  # the same for every try: each one is rolled back
     client = _page_client(client_for, w, case)
     failures: list[str] = []
     for field_name, value in case.foreign(w).items():
-        body = {**case.valid(w), field_name: str(value)}
+        body = {**valid, field_name: str(value)}
         _try(
             f"POST {name} {field_name}=<foreign id>",
             failures,
             _page_post(client, _url(name, case, w), body),
             must_refuse=True,
             check=_check_page,
-            w=w,
+            before=before,
             ok=case.ok,
         )
-        body = {**case.valid(w), field_name: "999999"}
+        body = {**valid, field_name: "999999"}
         _try(
             f"POST {name} {field_name}=<no such id>",
             failures,
             _page_post(client, _url(name, case, w), body),
             must_refuse=True,
             check=_check_page,
-            w=w,
+            before=before,
             ok=case.ok,
         )
     assert not failures, "\n".join(failures)
@@ -987,10 +1049,12 @@ def test_page_refuses_another_clusters_ids(bad_world, client_for, name):
 @pytest.mark.parametrize("name", sorted(n for n, c in PAGE_CASES.items() if "version" in c.fields.values()))
 def test_page_refuses_a_stale_or_broken_version(bad_world, client_for, name, stale):
     w, case = bad_world, PAGE_CASES[name]
+    before = rows_before_the_tries(w)
+    valid = case.valid(w)  # the same for every try: each one is rolled back
     client = _page_client(client_for, w, case)
     failures: list[str] = []
     for field_name in [f for f, kind in case.fields.items() if kind == "version"]:
-        body = {**case.valid(w), field_name: stale}
+        body = {**valid, field_name: stale}
         # the version is mandatory: left empty, nothing is saved
         response = _try(
             f"POST {name} {field_name}={stale!r}",
@@ -998,7 +1062,7 @@ def test_page_refuses_a_stale_or_broken_version(bad_world, client_for, name, sta
             _page_post(client, _url(name, case, w), body),
             must_refuse=True,
             check=_check_page,
-            w=w,
+            before=before,
             ok=case.ok,
         )
         if response is not None and response.status_code == 302 and name != "clusters:member_set_active":
@@ -1037,13 +1101,15 @@ UPLOAD_MAY_PASS = {"utf16_csv"}
 def test_page_refuses_bad_uploads(bad_world, client_for, name, upload, tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path)
     w, case = bad_world, PAGE_CASES[name]
+    before = rows_before_the_tries(w)
+    valid = case.valid(w)  # the same for every try: each one is rolled back
     client = _page_client(client_for, w, case)
     filename, content = UPLOADS[upload]
     failures: list[str] = []
     for field_name in case.files:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        body = {**case.valid(w), field_name: SimpleUploadedFile(filename, content)}
+        body = {**valid, field_name: SimpleUploadedFile(filename, content)}
         must_refuse = upload not in UPLOAD_MAY_PASS and not (name == "clusters:member_import" and upload == "x")
         if name in ("labelling:evidence_upload",) and upload in ("long_name", "nul_name"):
             must_refuse = False  # a real PDF: the name is cleaned, the file accepted
@@ -1053,7 +1119,7 @@ def test_page_refuses_bad_uploads(bad_world, client_for, name, upload, tmp_path,
             _page_post(client, _url(name, case, w), body),
             must_refuse=must_refuse,
             check=_check_page,
-            w=w,
+            before=before,
             ok=case.ok,
         )
         if response is not None and must_refuse and response.status_code == 302:
@@ -1084,6 +1150,8 @@ def test_api_accepts_its_valid_body(bad_world, name):
 @pytest.mark.parametrize("name", sorted(API_CASES))
 def test_api_refuses_a_bad_value_in_each_field(bad_world, name, bad):
     w, case = bad_world, API_CASES[name]
+    before = rows_before_the_tries(w)
+    valid = case.valid(w)  # the same for every try: each one is rolled back
     client, url = _api_call(w, name, case)
     value = BAD[bad] if bad in BAD else JSON_BAD[bad]
     failures: list[str] = []
@@ -1091,14 +1159,14 @@ def test_api_refuses_a_bad_value_in_each_field(bad_world, name, bad):
         # A bare number in a foreign key must name no row: the world's ids are small (it is built once per
         # module), so 2 could be one of its own assessments, a valid choice.
         sent = NO_SUCH_ID if kind == "fk" and bad == "number_2" else value
-        body = {**case.valid(w), field_name: sent}
+        body = {**valid, field_name: sent}
         _try(
             f"{case.method.upper()} {name} {field_name}={bad}",
             failures,
             _api_send(client, case.method, url, body),
             must_refuse=not may_pass(kind, bad),
             check=_check_api,
-            w=w,
+            before=before,
         )
     assert not failures, "\n".join(failures)
 
@@ -1120,6 +1188,7 @@ RAW_BODIES = {
 @pytest.mark.parametrize("name", sorted(API_CASES))
 def test_api_refuses_malformed_bodies(bad_world, name, raw):
     w, case = bad_world, API_CASES[name]
+    before = rows_before_the_tries(w)
     client, url = _api_call(w, name, case)
     content, content_type = RAW_BODIES[raw]
     failures: list[str] = []
@@ -1133,7 +1202,7 @@ def test_api_refuses_malformed_bodies(bad_world, name, raw):
         lambda: getattr(client, case.method)(url, content, content_type=content_type),
         must_refuse=must_refuse,
         check=_check_api,
-        w=w,
+        before=before,
     )
     assert not failures, "\n".join(failures)
 
@@ -1142,6 +1211,7 @@ def test_api_refuses_malformed_bodies(bad_world, name, raw):
 @pytest.mark.parametrize("name", sorted(API_CASES))
 def test_api_survives_empty_and_extra_fields(bad_world, name, body):
     w, case = bad_world, API_CASES[name]
+    before = rows_before_the_tries(w)
     client, url = _api_call(w, name, case)
     failures: list[str] = []
     if body == "empty":
@@ -1186,7 +1256,7 @@ def test_api_survives_empty_and_extra_fields(bad_world, name, body):
         _api_send(client, case.method, url, data),
         must_refuse=must_refuse,
         check=_check_api,
-        w=w,
+        before=before,
     )
     if response is not None and body == "extra_fields" and 200 <= response.status_code < 300:
         payload = response.json()
@@ -1199,18 +1269,20 @@ def test_api_survives_empty_and_extra_fields(bad_world, name, body):
 @pytest.mark.parametrize("name", sorted(n for n, c in API_CASES.items() if c.foreign))
 def test_api_refuses_another_clusters_ids(bad_world, name):
     w, case = bad_world, API_CASES[name]
+    before = rows_before_the_tries(w)
+    valid = case.valid(w)  # the same for every try: each one is rolled back
     client, url = _api_call(w, name, case)
     failures: list[str] = []
     for field_name, value in case.foreign(w).items():
         for label, sent in (("<foreign id>", value), ("<no such id>", 999999), ("<id as text>", str(value))):
-            body = {**case.valid(w), field_name: sent}
+            body = {**valid, field_name: sent}
             response = _try(
                 f"{name} {field_name}={label}",
                 failures,
                 _api_send(client, case.method, url, body),
                 must_refuse=True,
                 check=_check_api,
-                w=w,
+                before=before,
             )
             if response is not None and response.status_code == 400 and field_name not in response.json():
                 failures.append(f"{name} {field_name}={label}: the 400 does not name {field_name}")
@@ -1223,6 +1295,7 @@ def test_api_refuses_another_clusters_ids(bad_world, name):
 )
 def test_api_refuses_a_stale_or_broken_version(bad_world, name, stale):
     w, case = bad_world, API_CASES[name]
+    before = rows_before_the_tries(w)
     client, url = _api_call(w, name, case)
     failures: list[str] = []
     field_name = "version" if "version" in case.fields else "expected_version"
@@ -1234,7 +1307,7 @@ def test_api_refuses_a_stale_or_broken_version(bad_world, name, stale):
         _api_send(client, case.method, url, body),
         must_refuse=must_refuse,
         check=_check_api,
-        w=w,
+        before=before,
     )
     assert not failures, "\n".join(failures)
 
