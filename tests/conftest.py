@@ -238,7 +238,10 @@ def build_world() -> World:
         "other_assessor": other_assessor,
         "administrator": administrator,
     }
-    return World(cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member, users)
+    built = [cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member]
+    # Read back without the related objects cached while building (each assessment held the framework, whose
+    # source is a large JSON): every test deep-copies the world, and that copy was most of a short test's setup.
+    return World(*(type(obj)._default_manager.get(pk=obj.pk) for obj in built), users)
 
 
 @pytest.fixture(scope="module")
