@@ -17,7 +17,7 @@ def _visitor(**headers) -> Client:
 
 
 def test_the_throttles_count_in_the_redis_cache_of_the_settings(settings):
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "core.redis_cache.RedisCache"  # Django's, one client per pool
     assert PublicAnonThrottle.cache is cache
 
 

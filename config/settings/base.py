@@ -202,9 +202,19 @@ SIGNING_KEY_PASSPHRASE = env("SIGNING_KEY_PASSPHRASE", default="")
 SIGNING_DEVELOPMENT_KEY = env.bool("SIGNING_DEVELOPMENT_KEY", default=True)
 SIGNING_DEVELOPMENT_DIR = BASE_DIR / "var" / "signing"
 
+
+def cache_from_env(default=env.NOTSET) -> dict:
+    """CACHE_URL as a ``CACHES`` entry; Django's Redis backend becomes ``core.redis_cache.RedisCache``, which keeps
+    one Redis client per connection pool (Django's builds one per call)."""
+    config = env.cache("CACHE_URL", default=default)
+    if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "core.redis_cache.RedisCache"
+    return config
+
+
 # The cache: Redis in production and in the tests (throttles, lockouts and the statistics must be shared by every
 # process), a local memory cache for `make run`. CACHE_URL takes django-environ's forms (redis://…, locmemcache://).
-CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+CACHES = {"default": cache_from_env(default="redis://127.0.0.1:6379/1")}
 CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="grappe"))
 
 # Celery. The broker URL decides the transport: filesystem:// for `make run`, redis:// elsewhere.

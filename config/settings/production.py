@@ -26,7 +26,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-CACHES = {"default": env.cache("CACHE_URL")}  # no default: Redis, shared by every web process
+CACHES = {"default": cache_from_env()}  # no default: Redis, shared by every web process
 # The PDFs are signed with the labelling body's key (SIGNING_KEY_FILE, …): no self-signed development key here.
 SIGNING_DEVELOPMENT_KEY = env.bool("SIGNING_DEVELOPMENT_KEY", default=False)
 

@@ -14,7 +14,7 @@ DEBUG = False
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/grappe")}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 # Redis database 14, with a prefix of this run's own so that runs side by side never share keys.
-CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/14")}
+CACHES = {"default": cache_from_env(default="redis://127.0.0.1:6379/14")}
 CACHES["default"]["KEY_PREFIX"] = f"grappe-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
