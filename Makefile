@@ -18,8 +18,10 @@ TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/grappe
 PYTEST_ARGS ?=
 # pytest-xdist spreads the suite over the cores: `-n auto` is one worker per core (a single core runs it in one
 # process). PYTEST_WORKERS=4 sets the number, PYTEST_WORKERS=0 (or PYTEST_ARGS="-n 0") runs in one process, e.g.
-# for --pdb. Keep xdist's default `--dist load` (README.md, "Tests"): it hands each worker its tests in
-# pytest-django's order, so that no transactional test empties a worker's tables before a test that needs them.
+# for --pdb. `--dist worksteal` (README.md, "Tests"): each worker starts with half of the suite in pytest-django's
+# order and takes tests from the end of another's queue when its own is empty, so both finish together; after a
+# transactional test, tests/conftest.py puts the migrated catalogue back, so a worker may run any test after it.
+PYTEST_DIST ?= worksteal
 PYTEST_WORKERS ?= $(shell [ "$$(nproc 2>/dev/null || echo 1)" -gt 1 ] && echo auto || echo 0)
 
 comma := ,
@@ -87,10 +89,10 @@ test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: install browser checkers pdftools database lint check-migrations ## Run the whole suite (PostgreSQL, Redis, a real worker, chromium)
 	@if [ -x $(CHROMIUM) ]; then \
-	   $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
+	   $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS); \
 	 else \
 	   echo "*** $(CHROMIUM) is missing and could not be installed: the browser tests are SKIPPED (-m 'not browser')."; \
-	   $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m 'not browser' $(PYTEST_ARGS); \
+	   $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) -m 'not browser' $(PYTEST_ARGS); \
 	 fi
 
 pdftools: ## Install poppler-utils (pdftotext, pdfsig, pdfinfo) for the PDF tests (when root and missing)

@@ -23,6 +23,8 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from config.celery import app
@@ -39,6 +41,31 @@ def pytest_configure(config):
         from labelling.signing import ensure_development_key
 
         ensure_development_key()
+
+
+def _flushes_the_database(item) -> bool:
+    """pytest-django's own rule (``_django_db_helper``): these tests run outside a transaction and empty every
+    table after them."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transaction_, reset_sequences, *_rest = validate_django_db(marker)
+        if transaction_ or reset_sequences:
+            return True
+    names = getattr(item, "fixturenames", ())
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(names))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that emptied the tables, the catalogue the data migration installed is put back, so that every
+    test finds the database as the migrations left it, whatever ran before it on its worker: the suite's order does
+    not matter, and pytest-xdist may hand a worker a transaction-free test after a transactional one
+    (``--dist worksteal``, README.md, "Tests")."""
+    result = yield
+    if _flushes_the_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            framework_ensure_default()
+    return result
 
 
 @pytest.fixture(autouse=True)
