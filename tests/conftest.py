@@ -62,7 +62,7 @@ def pytest_runtest_teardown(item, nextitem):
     not matter, and pytest-xdist may hand a worker a transaction-free test after a transactional one
     (``--dist worksteal``, README.md, "Tests")."""
     result = yield
-    if _flushes_the_database(item):
+    if nextitem is not None and _flushes_the_database(item):  # after the last test, the database is gone
         with item.config.stash[blocking_manager_key].unblock():
             framework_ensure_default()
     return result
