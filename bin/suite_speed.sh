@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test suite's time against an older commit's, run back to back on this machine (README.md, "`make test` and
+# CI"): the machine's speed changes from hour to hour, so only suites run side by side in time compare.
+#
+#   bin/suite_speed.sh 81cce0d [rounds]
+#
+# Each round runs this tree as `make test` does (`pytest -n auto --dist worksteal`), then the old commit in one
+# process, as it ran then (`-p no:xdist`), from a worktree under /tmp with this tree's .venv and node_modules,
+# each on a database of its own. Prints each run's pytest summary and the ratio. SUITE_ARGS limits both runs
+# (e.g. SUITE_ARGS=tests/test_xlsx.py to try the script itself).
+set -euo pipefail
+
+old=${1:?usage: bin/suite_speed.sh <old commit> [rounds]}
+rounds=${2:-1}
+here=$(cd "$(dirname "$0")/.." && pwd)
+tree=/tmp/grappe-suite-speed-$(git -C "$here" rev-parse --short "$old")
+[ -d "$tree" ] || git -C "$here" worktree add --detach "$tree" "$old" >/dev/null
+[ -e "$tree/node_modules" ] || ln -s "$here/node_modules" "$tree/node_modules"
+export DJANGO_SETTINGS_MODULE=config.settings.test
+server=${DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}
+
+seconds() { sed -nE 's/.* in ([0-9.]+)s.*/\1/p' | tail -1; }
+
+for round in $(seq "$rounds"); do
+  now=$(cd "$here" && DATABASE_URL=$server/grappe_speed_now .venv/bin/pytest -n auto --dist worksteal -q \
+        -p no:cacheprovider ${SUITE_ARGS:-} 2>&1 | tail -1 || true)
+  then=$(cd "$tree" && PYTHONPATH=$tree DATABASE_URL=$server/grappe_speed_old "$here/.venv/bin/pytest" -q \
+         -p no:cacheprovider -p no:xdist ${SUITE_ARGS:-} 2>&1 | tail -1 || true)
+  a=$(seconds <<<"$now")
+  b=$(seconds <<<"$then")
+  echo "round $round ($(date +%H:%M)): this tree: $now"
+  echo "round $round: $old: $then"
+  python3 -c "print(f'round $round: ratio {float($a) / float($b):.2f} (this tree / $old)')"
+done
