@@ -22,13 +22,13 @@ server=${DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}
 seconds() { sed -nE 's/.* in ([0-9.]+)s.*/\1/p' | tail -1; }
 
 for round in $(seq "$rounds"); do
-  now=$(cd "$here" && DATABASE_URL=$server/grappe_speed_now .venv/bin/pytest -n auto --dist worksteal -q \
+  this_run=$(cd "$here" && DATABASE_URL=$server/grappe_speed_now .venv/bin/pytest -n auto --dist worksteal -q \
         -p no:cacheprovider ${SUITE_ARGS:-} 2>&1 | tail -1 || true)
-  then=$(cd "$tree" && PYTHONPATH=$tree DATABASE_URL=$server/grappe_speed_old "$here/.venv/bin/pytest" -q \
+  old_run=$(cd "$tree" && PYTHONPATH=$tree DATABASE_URL=$server/grappe_speed_old "$here/.venv/bin/pytest" -q \
          -p no:cacheprovider -p no:xdist ${SUITE_ARGS:-} 2>&1 | tail -1 || true)
-  a=$(seconds <<<"$now")
-  b=$(seconds <<<"$then")
-  echo "round $round ($(date +%H:%M)): this tree: $now"
-  echo "round $round: $old: $then"
+  a=$(seconds <<<"$this_run")
+  b=$(seconds <<<"$old_run")
+  echo "round $round ($(date +%H:%M)): this tree: $this_run"
+  echo "round $round: $old: $old_run"
   python3 -c "print(f'round $round: ratio {float($a) / float($b):.2f} (this tree / $old)')"
 done

@@ -17,7 +17,8 @@ def _visitor(**headers) -> Client:
 
 
 def test_the_throttles_count_in_the_redis_cache_of_the_settings(settings):
-    assert settings.CACHES["default"]["BACKEND"] == "core.redis_cache.RedisCache"  # Django's, one client per pool
+    # Django's Redis backend, keeping one client per connection pool (core/redis_cache.py)
+    assert settings.CACHES["default"]["BACKEND"] == "core.redis_cache.RedisCache"
     assert PublicAnonThrottle.cache is cache
 
 
