@@ -26,7 +26,7 @@ from labelling.answer_values import (
 )
 from labelling.audit_sentences import audit_rows
 from labelling.formatting import long_date
-from labelling.forms_selfassessment import comment_field_name, value_field_name, version_field_name
+from labelling.forms.selfassessment import comment_field_name, value_field_name, version_field_name
 from labelling.models import Assessment, AssessmentStatus, Label, LabelStatus, Level
 from labelling.selectors import DetailFacts, SummaryFacts, label_validity, verification_url
 from labelling.selectors.scoring import SCORED_STATUSES

@@ -20,7 +20,7 @@ from accounts.permissions import can
 from clusters.selectors import clusters_managed_by
 from indicators.questionnaire import questionnaire_to_dict
 from labelling.answer_values import answer_declared
-from labelling.api import serializers_selfassessment as s
+from labelling.api.serializers import selfassessment as s
 from labelling.models import Answer, Evidence
 from labelling.selectors import assessments_visible_to
 from labelling.services.answers import (

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from accounts.permissions import HasCapability, require
 from core.throttles import PUBLIC_THROTTLES
 from labelling import selectors
-from labelling.api import serializers_workflow as s
+from labelling.api.serializers import workflow as s
 from labelling.models import Answer, LabelStatus, Report, ReportKind, ReportStatus
 from labelling.selectors import assessments_visible_to
 from labelling.services import labels as label_services

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.permissions import can
 from core.exceptions import DomainError, InvalidTransition
 from core.forms import apply_domain_errors
-from labelling.forms_selfassessment import EvidenceForm
+from labelling.forms.selfassessment import EvidenceForm
 from labelling.models import Answer, Evidence
 from labelling.presenters import indicator_thresholds
 from labelling.services.evidence import evidence_add, evidence_delete

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import can
 from core.exceptions import ConflictError, DomainError, InvalidTransition
 from indicators.questionnaire import QuestionnaireError
-from labelling.forms_selfassessment import QuestionnaireUploadForm
+from labelling.forms.selfassessment import QuestionnaireUploadForm
 from labelling.services.offline import (
     questionnaire_apply,
     questionnaire_changes,

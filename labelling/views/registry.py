@@ -20,7 +20,7 @@ from core.pagination import page_of
 from core.places import place_label
 from core.throttles import public_page
 from labelling import exporters, opendata, presenters, selectors
-from labelling.forms_workflow import RegistryFilterForm, VerifyForm
+from labelling.forms.workflow import RegistryFilterForm, VerifyForm
 from labelling.models import Level
 
 

@@ -17,7 +17,7 @@ from accounts.permissions import can, require
 from core.exceptions import DomainError, NotFound
 from core.forms import apply_domain_errors
 from labelling import selectors
-from labelling.forms_workflow import ReportRequestForm
+from labelling.forms.workflow import ReportRequestForm
 from labelling.models import Assessment, Report, ReportKind, ReportStatus
 from labelling.services.reports import LabelNotValid, label_certifiable
 from labelling.services.reports import report_request as request_service

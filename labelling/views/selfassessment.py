@@ -21,7 +21,7 @@ from core.forms import apply_domain_errors
 from indicators import values
 from labelling import presenters, selectors
 from labelling.answer_values import answer_declared, answer_needs_comment, answer_proposed, value_display
-from labelling.forms_selfassessment import (
+from labelling.forms.selfassessment import (
     AssessmentCreateForm,
     CategoryAnswersForm,
     EligibilityForm,

@@ -21,7 +21,7 @@ from core.forms import apply_domain_errors
 from core.pagination import page_of
 from labelling import presenters, selectors
 from labelling.answer_values import answer_validated
-from labelling.forms_workflow import (
+from labelling.forms.workflow import (
     AdminFilterForm,
     AssignForm,
     DecideForm,

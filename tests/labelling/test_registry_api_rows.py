@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from labelling.api.serializers_workflow import PublicLabelSerializer, public_label_row
+from labelling.api.serializers.workflow import PublicLabelSerializer, public_label_row
 from labelling.models import Label
 from labelling.selectors import RegistryFilters, registry_count, registry_labels
 from labelling.services.labels import label_revoke

@@ -1,0 +1,1 @@
+"""The labelling API's serializers, by topic: ``selfassessment`` and ``workflow``."""

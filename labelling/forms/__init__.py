@@ -1,0 +1,2 @@
+"""The labelling forms, by topic: ``selfassessment`` (the manager's pages) and ``workflow`` (review, decision,
+reports, registry)."""
