@@ -344,10 +344,6 @@ class _Checker:
         return row, problems
 
 
-def _expected_headers() -> str:
-    return " / ".join((", ".join(headers_for("fr")), ", ".join(headers_for("en"))))
-
-
 def _columns(header: list[Any]) -> tuple[dict[int, str], list[ImportProblem]]:
     problems: list[ImportProblem] = []
     positions: dict[int, str] = {}

@@ -69,20 +69,6 @@ def member_get(*, cluster: Cluster, pk: int) -> Member:
     return member
 
 
-def team_year_get(*, cluster: Cluster, year: int) -> TeamYear:
-    team = TeamYear.objects.filter(cluster=cluster, year=year).first()
-    if team is None:
-        raise Http404
-    return team
-
-
-def financing_year_get(*, cluster: Cluster, year: int) -> FinancingYear:
-    financing = FinancingYear.objects.filter(cluster=cluster, year=year).first()
-    if financing is None:
-        raise Http404
-    return financing
-
-
 def members_of(*, cluster: Cluster) -> QuerySet[Member]:
     return Member.objects.filter(cluster=cluster).order_by("name", "pk")
 

@@ -18,10 +18,6 @@ _SANE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 HEADER = "X-Request-ID"
 
 
-def current_request_id() -> str:
-    return _request_id.get()
-
-
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):

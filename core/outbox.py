@@ -174,6 +174,3 @@ def outbox_relay(*, limit: int = 200) -> dict:
     pruned, _ = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
     return {"pending": len(pending), "sent": sent, "failed": failed, "pruned": pruned}
 
-
-def outbox_pending_count() -> int:
-    return OutboxMessage.objects.filter(sent_at__isnull=True).count()

@@ -29,11 +29,6 @@ def framework_default() -> Framework | None:
     return _with_catalogue(Framework.objects.filter(is_default=True)).first()
 
 
-def framework_by_code(code: str) -> Framework | None:
-    """A framework version by its code, with its categories and indicators prefetched."""
-    return _with_catalogue(Framework.objects.filter(code=code)).first()
-
-
 def framework_with_catalogue() -> QuerySet:
     """Framework versions with their catalogue prefetched (for the API's detail)."""
     return _with_catalogue(framework_list())

@@ -30,10 +30,6 @@ MIN_PEERS = 3
 SHOWN_PEER_GROUPS = ("all", "kind", "region")
 
 
-def is_benchmarkable(assessment: Assessment) -> bool:
-    return assessment.status in BENCHMARKED_STATUSES
-
-
 _ROW_FIELDS = (
     "pk",
     "cluster_id",

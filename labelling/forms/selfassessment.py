@@ -149,12 +149,6 @@ class CategoryAnswersForm(forms.Form):
         return cleaned
 
 
-def _declared_raw(answer):
-    if answer.indicator.value_type == "level":
-        return answer.declared_option or None
-    return answer.declared_number
-
-
 def _differs(answer, value, proposed) -> bool:
     if answer.indicator.value_type == "level":
         return value != proposed
