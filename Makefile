@@ -18,7 +18,7 @@ TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/grappe
 PYTEST_ARGS ?=
 # pytest-xdist spreads the suite over the cores: `-n auto` is one worker per core (a single core runs it in one
 # process). PYTEST_WORKERS=4 sets the number, PYTEST_WORKERS=0 (or PYTEST_ARGS="-n 0") runs in one process, e.g.
-# for --pdb. `--dist worksteal` (README.md, "Tests"): each worker starts with half of the suite in pytest-django's
+# for --pdb. `--dist worksteal` (docs/development/tests.md, "Parallel runs"): each worker starts with half of the suite in pytest-django's
 # order and takes tests from the end of another's queue when its own is empty, so both finish together; after a
 # transactional test, tests/conftest.py puts the migrated catalogue back, so a worker may run any test after it.
 PYTEST_DIST ?= worksteal
@@ -26,7 +26,7 @@ PYTEST_WORKERS ?= $(shell [ "$$(nproc 2>/dev/null || echo 1)" -gt 1 ] && echo au
 
 comma := ,
 
-.PHONY: help install lock hooks run demo test lint format check-migrations browser checkers pdftools database bench messages clean distclean
+.PHONY: help install lock hooks run demo test lint format check-migrations docs docs-check browser checkers pdftools database bench messages clean distclean
 
 help: ## List the commands
 	@echo "Grappe — make targets:"
@@ -87,7 +87,7 @@ demo: install ## Load (or refresh) the demo data into the local SQLite database
 
 test: export DJANGO_SETTINGS_MODULE := config.settings.test
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
-test: install browser checkers pdftools database lint check-migrations ## Run the whole suite (PostgreSQL, Redis, a real worker, chromium)
+test: install browser checkers pdftools database lint check-migrations docs-check ## Run the whole suite (PostgreSQL, Redis, a real worker, chromium)
 	@if [ -x $(CHROMIUM) ]; then \
 	   $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS); \
 	 else \
@@ -141,6 +141,14 @@ format: install ## ruff format and ruff's import sorting
 check-migrations: export DJANGO_SETTINGS_MODULE := config.settings.test
 check-migrations: install ## Fail when a model change has no migration
 	$(MANAGE) makemigrations --check --dry-run
+
+# The documentation site (mkdocs.yml, docs/): --strict turns every warning (a broken link or anchor, a page in the
+# nav that does not exist, a missing included file) into a failure. Building needs no network.
+docs: install ## Build the documentation site into site/ (open site/index.html; `.venv/bin/mkdocs serve` to edit)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
+docs-check: install ## Build the documentation with --strict into a temporary folder (part of `make test`)
+	@site=$$(mktemp -d); trap 'rm -rf "$$site"' EXIT; NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet --site-dir "$$site"
 
 bench: install ## Run the performance scripts in bench/ (they print their figures)
 	@shopt -s nullglob; scripts=(bench/population.py); \

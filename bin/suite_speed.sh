@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test suite's time against an older commit's, run back to back on this machine (README.md, "`make test` and
-# CI"): the machine's speed changes from hour to hour, so only suites run side by side in time compare.
+# The test suite's time against an older commit's, run back to back on this machine (docs/development/tests.md,
+# "Parallel runs"): the machine's speed changes from hour to hour, so only suites run side by side in time compare.
 #
 #   bin/suite_speed.sh 81cce0d [rounds]
 #

@@ -2,7 +2,8 @@
 
 Every class counts in the default cache (Redis in production and in the tests, so that all web processes share
 the counters; one process's memory for `make run`). Rates are the ``DEFAULT_THROTTLE_RATES`` of
-``REST_FRAMEWORK`` (README, "Limits"), read at each request so that a test or an operator can change them.
+``REST_FRAMEWORK`` (docs/operations/security.md, "Throttling"), read at each request so that a test or an operator
+can change them.
 
 - ``AnonThrottle`` / ``UserThrottle``: every API endpoint (per address / per account).
 - ``PublicAnonThrottle``: the public endpoints (registry, certificate check, badge), stricter, anonymous callers

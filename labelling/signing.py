@@ -5,7 +5,7 @@ The key and its certificate come from settings (``SIGNING_KEY_FILE``, ``SIGNING_
 when none is configured, a self-signed development key is created on first use under
 ``SIGNING_DEVELOPMENT_DIR`` (``make run`` and the tests): PDFs signed with it are intact and valid for
 ``pdfsig``, but their signer is not trusted by anybody — install the labelling body's real certificate for
-that (README.md, "Signed PDFs").
+that (docs/operations/deployment.md).
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def signing_files() -> tuple[Path, Path, list[Path], bytes | None]:
     if not settings.SIGNING_DEVELOPMENT_KEY:
         raise SigningNotConfigured(
             "No signing key: set SIGNING_KEY_FILE, SIGNING_CERT_FILE and SIGNING_KEY_PASSPHRASE "
-            "(README.md, Signed PDFs)."
+            "(docs/operations/deployment.md)."
         )
     key_path, cert_path = ensure_development_key()
     return key_path, cert_path, [], None

@@ -60,7 +60,7 @@ def pytest_runtest_teardown(item, nextitem):
     """After a test that emptied the tables, the catalogue the data migration installed is put back, so that every
     test finds the database as the migrations left it, whatever ran before it on its worker: the suite's order does
     not matter, and pytest-xdist may hand a worker a transaction-free test after a transactional one
-    (``--dist worksteal``, README.md, "`make test` and CI")."""
+    (``--dist worksteal``, docs/development/tests.md, "Parallel runs")."""
     result = yield
     if nextitem is not None and _flushes_the_database(item):  # after the last test, the database is gone
         with item.config.stash[blocking_manager_key].unblock():

@@ -2,7 +2,7 @@
 
 French is the default language; the English catalogue is filled too (msgstr = msgid) so that both are
 explicitly complete. When a test here fails after a source string was added or changed, run the commands in
-docs/readme/i18n.md (makemessages, translate, compilemessages).
+docs/development/languages.md (makemessages, translate, compilemessages).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _describe(entries) -> str:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_main_catalogue_of_each_language_exists_and_is_not_empty(language):
     path = LOCALE / language / "LC_MESSAGES" / "django.po"
-    assert path.exists(), f"{path} is missing: run makemessages (docs/readme/i18n.md)."
+    assert path.exists(), f"{path} is missing: run makemessages (docs/development/languages.md)."
     assert len(_live(path)) > 100
 
 
@@ -163,7 +163,7 @@ def test_the_catalogues_hold_every_translatable_string_of_the_sources_and_nothin
                     f"{committed_path.relative_to(ROOT)} still has {len(stale)} removed strings: "
                     + ", ".join(map(repr, stale[:20]))
                 )
-    assert not problems, "The catalogues are out of date (see docs/readme/i18n.md):\n" + "\n".join(problems)
+    assert not problems, "The catalogues are out of date (see docs/development/languages.md):\n" + "\n".join(problems)
 
 
 # (c) compiled ------------------------------------------------------------------------------------------------------

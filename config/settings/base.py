@@ -1,4 +1,4 @@
-"""Settings shared by every environment. Values come from the environment (see README.md)."""
+"""Settings shared by every environment. Values come from the environment (see docs/operations/configuration.md)."""
 
 import datetime
 from email.utils import getaddresses
@@ -57,7 +57,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Security headers on every answer (README, "Security"): no inline script, style or handler anywhere, no other host.
+# Security headers on every answer (docs/operations/security.md, "Security headers"): no inline script, style or
+# handler anywhere, no other host.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -193,7 +194,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # The labelling body named on the certificates and reports, and the key it signs the PDFs with (PAdES, pyHanko).
 # SIGNING_KEY_FILE / SIGNING_CERT_FILE: PEM files; SIGNING_KEY_PASSPHRASE: the key's passphrase, from the
 # environment. Outside production, a missing key is replaced by a self-signed development key created on first
-# use under var/signing/ (see README.md, "Signed PDFs"); production refuses to start without them.
+# use under var/signing/ (see docs/operations/deployment.md); production refuses to start without them.
 LABELLING_BODY = env("LABELLING_BODY", default="Grappe")
 SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
 SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default="")

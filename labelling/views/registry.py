@@ -145,7 +145,7 @@ def certificate(request, number: str):
     json_ld = opendata.certificate_json_ld(label=label, verify_url=verify_url, valid=validity["valid"])
     context = {
         "label": label,
-        # A cluster that is not (or no longer) listed is not identified: see README, "Privacy".
+        # A cluster that is not (or no longer) listed is not identified: see docs/operations/security.md, "Privacy".
         "cluster": label.cluster if label.cluster.public_profile else None,
         "validity": validity,
         "verify_url": verify_url,

@@ -1,5 +1,5 @@
 """What the public certificate check and registry reveal about a cluster that is not (or no longer) listed, and
-why certificate numbers cannot be enumerated. README, "Privacy"."""
+why certificate numbers cannot be enumerated. docs/operations/security.md, "Privacy"."""
 
 import datetime
 import re
