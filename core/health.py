@@ -73,8 +73,13 @@ class CeleryWorker(HealthCheck):
 
     def run(self):
         queue = app.conf.task_default_queue
+        timeout = settings.HEALTH_CELERY_TIMEOUT
         try:
-            replies = app.control.inspect(timeout=settings.HEALTH_CELERY_TIMEOUT).active_queues() or {}
+            # One attempt to reach the broker, bounded by the timeout: Celery's own connection retries for
+            # several seconds (CELERY_BROKER_CONNECTION_TIMEOUT and its back-off), longer than an orchestrator waits.
+            with app.connection_for_read(connect_timeout=timeout) as conn:
+                conn.ensure_connection(max_retries=0, timeout=timeout)
+                replies = app.control.inspect(timeout=timeout, connection=conn).active_queues() or {}
         except OSError as exc:
             raise ServiceUnavailable("The broker cannot be reached") from exc
         except Exception as exc:  # kombu wraps connection errors in its own classes

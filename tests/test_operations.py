@@ -63,6 +63,24 @@ def test_the_full_check_fails_without_a_worker_on_our_queue_and_with_a_stuck_out
     assert body["Database(alias='default')"] == "OK"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_full_check_answers_503_within_two_seconds_when_the_broker_is_down(monkeypatch):
+    import time
+
+    closed = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    monkeypatch.setattr(app.conf, "broker_url", closed)
+    monkeypatch.setattr(app.conf, "broker_read_url", closed)
+    started = time.monotonic()
+    status, body = _health()
+    elapsed = time.monotonic() - started
+    print(f"/health/ with the broker down: {status} in {elapsed:.2f} s")
+    assert status == 503
+    assert body[f"CeleryWorker(queue={app.conf.task_default_queue!r})"].startswith(
+        "Unavailable: The broker cannot be reached"
+    )
+    assert elapsed < 2.0
+
+
 def test_docker_compose_uses_the_health_endpoint():
     compose = (settings.BASE_DIR / "docker-compose.yml").read_text()
     assert "/health/live/" in compose
