@@ -6,8 +6,14 @@ the counters; one process's memory for `make run`). Rates are the ``DEFAULT_THRO
 can change them.
 
 - ``AnonThrottle`` / ``UserThrottle``: every API endpoint (per address / per account).
-- ``PublicAnonThrottle``: the public endpoints (registry, certificate check, badge), stricter, anonymous callers
+- ``PublicAnonThrottle``: the public API endpoints (registry, certificate check), stricter, anonymous callers
   only; a logged-in or token caller is counted by ``UserThrottle`` alone.
+- ``PublicPageThrottle``: the public pages (registry, verification, certificate, badge, open data), anonymous
+  visitors per address at a rate sized for an office or a campus behind one address (``public_pages``).
+
+Every class counts in a fixed window with one atomic operation per hit (``hit``: Redis ``INCR`` and its expiry in
+one script), so parallel callers never get more than the rate through (DRF's own throttles read a history, then
+write it back: parallel callers overwrite each other's hits).
 - ``LoginThrottle``, ``PasswordResetThrottle``, ``TokenThrottle``: per address, on the login page (site and admin),
   the password-reset form and ``POST /api/v1/auth/token/``; django-axes also locks after repeated failures.
 
@@ -18,8 +24,10 @@ A refused API call answers 429 with ``Retry-After`` (DRF); a refused page answer
 from __future__ import annotations
 
 import math
+import time
 from functools import wraps
 
+from django.core.cache import cache
 from django.shortcuts import render
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle, SimpleRateThrottle, UserRateThrottle
@@ -35,11 +43,62 @@ def axes_client_ip(request, *args) -> str:
     return client_ip(request)
 
 
+# INCR, then set the expiry on the window's first hit: one round trip, atomic on the server.
+_HIT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
+def _redis_client_and_key(key: str):
+    """The raw Redis client of the default cache and the key as the cache stores it, or ``None`` when the cache
+    is not Redis (``make run``'s local memory cache)."""
+    backend = getattr(cache, "_cache", None)
+    if backend is not None and hasattr(backend, "get_client"):  # Django's RedisCache (and subclasses)
+        full_key = cache.make_and_validate_key(key)
+        return backend.get_client(full_key, write=True), full_key
+    client = getattr(cache, "client", None)
+    if client is not None and hasattr(client, "get_client"):  # django-redis
+        return client.get_client(write=True), client.make_key(key)
+    return None
+
+
+def hit(key: str, window_seconds: int) -> int:
+    """Count one hit on ``key`` in the current window and return the window's count so far: one atomic Redis
+    operation; elsewhere ``add`` then ``incr`` (atomic enough in one process)."""
+    redis = _redis_client_and_key(key)
+    if redis is not None:
+        client, full_key = redis
+        return int(client.eval(_HIT_SCRIPT, 1, full_key, window_seconds + 1))
+    cache.add(key, 0, timeout=window_seconds + 1)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_seconds + 1)
+        return 1
+
+
 class _RateFromSettings:
-    """Read the rate from the current settings at each request (DRF reads it once, at import)."""
+    """Read the rate from the current settings at each request (DRF reads it once, at import), and count in a
+    fixed window with one atomic operation per hit (``hit``)."""
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        now = time.time()
+        window = int(now // self.duration)
+        self.window_ends_at = (window + 1) * self.duration
+        return hit(f"{self.key}:{window}", self.duration) <= self.num_requests
+
+    def wait(self):
+        return max(1.0, self.window_ends_at - time.time())
 
 
 class AnonThrottle(_RateFromSettings, AnonRateThrottle):
@@ -54,6 +113,12 @@ class PublicAnonThrottle(_RateFromSettings, AnonRateThrottle):
     """Anonymous callers of the public endpoints: the registry, the certificate check and the badge."""
 
     scope = "public_anon"
+
+
+class PublicPageThrottle(_RateFromSettings, AnonRateThrottle):
+    """Anonymous visitors of the public pages and the badge: many people may share one address."""
+
+    scope = "public_pages"
 
 
 class _PerAddressThrottle(_RateFromSettings, SimpleRateThrottle):
@@ -103,5 +168,6 @@ def throttle_posts(throttle_class):
     return throttle_page(throttle_class, methods=("POST",))
 
 
-public_page = throttle_page(PublicAnonThrottle, methods=("GET", "HEAD"))
-"""The public pages' decorator (registry, certificate check): anonymous visitors at the ``public_anon`` rate."""
+public_page = throttle_page(PublicPageThrottle, methods=("GET", "HEAD"))
+"""The public pages' decorator (registry, certificate check, badge, open data): anonymous visitors at the
+``public_pages`` rate."""

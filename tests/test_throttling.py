@@ -67,7 +67,7 @@ def test_every_api_endpoint_has_an_anonymous_limit(rates):
 
 
 def test_the_public_pages_are_throttled_for_anonymous_visitors(rates, framework):
-    rates(public_anon="2/minute")
+    rates(public_pages="2/minute")
     label = factories.LabelFactory()
     visitor = _visitor(HTTP_ACCEPT_LANGUAGE="en")
     visitor.get("/registry/")
@@ -81,8 +81,60 @@ def test_the_public_pages_are_throttled_for_anonymous_visitors(rates, framework)
 
 
 def test_logged_in_users_are_not_held_by_the_public_page_rate(rates):
-    rates(public_anon="1/minute")
+    rates(public_pages="1/minute")
     user = _visitor()
     user.force_login(factories.ManagerFactory())
 
     assert [user.get("/registry/").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_the_public_pages_default_to_a_rate_an_office_behind_one_address_can_share(settings):
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["public_pages"]
+    count, period = rate.split("/")
+    assert period == "minute" and int(count) >= 300
+
+
+def test_searching_the_registry_api_does_not_block_scanning_a_certificate(rates, framework):
+    # The API's searches keep their own limit; the pages (a QR code's scan) count apart, at the pages' rate.
+    rates(public_anon="3/minute", public_pages="50/minute")
+    label = factories.LabelFactory()
+    visitor = _visitor(HTTP_ACCEPT_LANGUAGE="en")
+    codes = [visitor.get("/api/v1/registry/").status_code for _ in range(4)]
+    assert codes[-1] == 429
+
+    assert visitor.get(f"/verify/{label.certificate_number}/").status_code == 200
+    assert visitor.get(f"/verify/{label.certificate_number}/badge.svg").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("limit", [30, 120])
+def test_parallel_callers_never_get_more_than_the_rate_through(rates, limit):
+    """16 clients at once against the real Redis: exactly the rate passes (one atomic INCR per hit)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    rates(anon=f"{limit}/day")  # a day-long window: the run never straddles two
+    address = fresh_address()
+
+    def call(_):
+        try:
+            return Client(REMOTE_ADDR=address).get("/api/v1/frameworks/").status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        codes = list(pool.map(call, range(limit + 40)))
+
+    print(f"16 parallel clients, limit {limit}: {codes.count(200)} passed, {codes.count(429)} refused")
+    assert codes.count(200) == limit
+    assert codes.count(429) == 40
+
+
+def test_one_hit_is_one_redis_operation():
+    from core.throttles import _redis_client_and_key, hit
+
+    client, full_key = _redis_client_and_key(f"throttle-test-{fresh_address()}")
+    key = full_key.split(":", 2)[-1]
+    assert [hit(key, 60) for _ in range(3)] == [1, 2, 3]
+    assert 0 < client.ttl(full_key) <= 61

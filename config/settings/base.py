@@ -284,6 +284,8 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/minute"),
         "user": env("THROTTLE_USER", default="600/minute"),
         "public_anon": env("THROTTLE_PUBLIC_ANON", default="30/minute"),
+        # The public pages and the badge (embedded in cluster websites): an office or campus shares one address.
+        "public_pages": env("THROTTLE_PUBLIC_PAGES", default="600/minute"),
         "login": env("THROTTLE_LOGIN", default="10/minute"),
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
         "token": env("THROTTLE_TOKEN", default="10/minute"),
