@@ -124,11 +124,15 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked account or address before the password is even checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Lock-out after repeated failed log-ins (login page, Django admin, token endpoint): AXES_FAILURE_LIMIT failures
-# lock the user name (from any address) and, separately, the address (for any user name) for AXES_COOLOFF_MINUTES.
-# Administrators unlock in the admin ("Access attempts": delete the rows) or `manage.py axes_reset_username NAME`.
+# lock the pair (user name, address) for AXES_COOLOFF_MINUTES, so that nobody can lock an account out from
+# elsewhere; AXES_ADDRESS_FAILURE_LIMIT failures from one address, whatever the user names (password spraying),
+# lock that address (accounts/lockout.py). Administrators unlock in the admin ("Access attempts": delete the rows)
+# or `manage.py axes_reset_username NAME`; a locked-out user can also log in from another network, or wait.
+AXES_HANDLER = "accounts.lockout.PairAndAddressHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.throttles.axes_client_ip"

@@ -47,24 +47,45 @@ def test_the_lockout_message_is_translated():
     assert "Account locked" in response.content.decode()
 
 
-def test_the_account_is_locked_from_another_address_too():
+def test_failures_from_one_address_do_not_lock_the_account_from_another():
+    # Nobody can lock `admin` or a manager out from elsewhere: the lock falls on the pair (user name, address).
     ManagerFactory(username="alice")
-    _fail(_client(), "/accounts/login/", "alice", 5)
+    attacker = _client()
+    _fail(attacker, "/accounts/login/", "alice", 5)
 
-    response = _client().post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert attacker.post("/accounts/login/", {"username": "alice", "password": PASSWORD}).status_code == 429
+    assert _client().post("/accounts/login/", {"username": "alice", "password": PASSWORD}).status_code == 302
 
-    assert response.status_code == 429
+
+def test_a_locked_pair_does_not_hold_back_colleagues_behind_the_same_address():
+    ManagerFactory(username="alice")
+    ManagerFactory(username="bob")
+    office = fresh_address()
+    _fail(Client(REMOTE_ADDR=office), "/accounts/login/", "alice", 5)
+
+    response = Client(REMOTE_ADDR=office).post("/accounts/login/", {"username": "bob", "password": PASSWORD})
+
+    assert response.status_code == 302
 
 
-def test_an_address_that_tries_many_user_names_is_locked():
+def test_an_address_that_sprays_many_user_names_is_locked_for_every_user_name(settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
     ManagerFactory(username="bob")
     client = _client()
-    for n in range(5):
-        client.post("/accounts/login/", {"username": f"guess{n}", "password": "wrong"})
+    codes = [
+        client.post("/accounts/login/", {"username": f"guess{n}", "password": "wrong"}).status_code for n in range(8)
+    ]
+    assert codes == [200] * 7 + [429]  # each user name failed once only: the address's eighth failure locks it
 
     response = client.post("/accounts/login/", {"username": "bob", "password": PASSWORD})
 
     assert response.status_code == 429
+    assert _client().post("/accounts/login/", {"username": "bob", "password": PASSWORD}).status_code == 302
+
+
+def test_the_address_ceiling_defaults_above_the_pair_limit(settings):
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
 
 
 def test_four_failures_then_the_right_password_log_in_and_reset_the_count():
@@ -184,8 +205,8 @@ def test_the_token_endpoint_locks_like_the_login_page():
     assert response["Retry-After"] == str(15 * 60)
     assert response["Content-Type"] == "application/json"
     assert not Token.objects.exists()
-    # the same lock on the login page: the failures are counted once, wherever they happen
-    assert _client().post("/accounts/login/", {"username": "alice", "password": PASSWORD}).status_code == 429
+    # the same lock on the login page from that address: the failures are counted once, wherever they happen
+    assert client.post("/accounts/login/", {"username": "alice", "password": PASSWORD}).status_code == 429
 
 
 def test_the_token_endpoint_is_throttled(rates):
