@@ -1,4 +1,4 @@
-from accounts.permissions import is_administrator, is_assessor, is_manager
+from accounts.permissions import is_administrator, is_assessor, is_manager, is_officer
 
 
 def navigation(request):
@@ -11,5 +11,6 @@ def navigation(request):
             "clusters": is_manager(user) and not admin,
             "reviews": is_assessor(user) and not admin,
             "assessments": admin,
+            "programmes": admin or is_officer(user),
         }
     }

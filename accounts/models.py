@@ -7,12 +7,14 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Cluster manager")
     ASSESSOR = "assessor", _("Assessor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    OFFICER = "officer", _("Programme officer")
 
 
 class User(AbstractUser):
     """A person using Grappe. The role decides what they may do (see accounts.permissions).
 
-    A cluster manager is linked to the clusters they manage through ``Cluster.managers``.
+    A cluster manager is linked to the clusters they manage through ``Cluster.managers``; a programme officer to
+    the funders' programmes they follow through ``Programme.officers`` (``programmes`` app).
     """
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)

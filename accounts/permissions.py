@@ -39,6 +39,27 @@ def is_assessor(user) -> bool:
     return bool(user and user.is_authenticated and user.role == Role.ASSESSOR)
 
 
+def is_officer(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.OFFICER)
+
+
+def officer_programme_ids(user) -> set[int]:
+    """The ids of the programmes the user follows as a programme officer (read once per user object; empty for
+    any other role)."""
+    if not is_officer(user):
+        return set()
+    cache = getattr(user, "_officer_programme_ids", None)
+    if cache is None:
+        cache = set(user.programmes_followed.values_list("id", flat=True))
+        user._officer_programme_ids = cache
+    return cache
+
+
+def follows(user, programme) -> bool:
+    """The user is a programme officer of this programme."""
+    return programme is not None and programme.pk in officer_programme_ids(user)
+
+
 def manages(user, cluster) -> bool:
     """The user is a manager of this cluster (the ids of their clusters are read once per user object)."""
     if cluster is None or not is_manager(user):

@@ -22,3 +22,8 @@ def assessors_offered_for(cluster=None) -> QuerySet[User]:
     if cluster is not None:
         qs = qs.exclude(reviews__assessment__cluster=cluster, reviews__conflict_declared=True)
     return qs
+
+
+def programme_officers() -> QuerySet[User]:
+    """The active users with the programme officer role (those a programme may be followed by)."""
+    return User.objects.filter(role=Role.OFFICER, is_active=True).order_by("last_name", "first_name", "username")

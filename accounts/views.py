@@ -13,6 +13,8 @@ def home(request):
             return redirect("labelling:admin_dashboard")
         if user.role == Role.ASSESSOR:
             return redirect("labelling:assessor_dashboard")
+        if user.role == Role.OFFICER:
+            return redirect("programmes:list")
         return redirect("clusters:dashboard")
     return render(request, "home.html")
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("", include("labelling.urls")),
     path("methodology/", include("indicators.urls")),
+    path("programmes/", include("programmes.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

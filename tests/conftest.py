@@ -221,6 +221,7 @@ class World:
     evidence: object
     member: object
     users: dict = field(default_factory=dict)
+    programme: object = None  # followed by `officer`, enrols `cluster` (not `other_cluster`)
 
 
 def build_world() -> World:
@@ -235,6 +236,10 @@ def build_world() -> World:
     assessor = factories.AssessorFactory(username="assessor")
     other_assessor = factories.AssessorFactory(username="other_assessor")
     administrator = factories.AdministratorFactory(username="administrator")
+    officer = factories.OfficerFactory(username="officer")
+    programme = factories.ProgrammeFactory(name_fr="Pôles — phase V")
+    programme.officers.add(officer)
+    factories.EnrolmentFactory(programme=programme, cluster=cluster)
 
     draft = factories.AssessmentFactory(cluster=cluster, reference_year=2025, created_by=manager)
     in_review = factories.AssessmentFactory(
@@ -264,11 +269,13 @@ def build_world() -> World:
         "assessor": assessor,
         "other_assessor": other_assessor,
         "administrator": administrator,
+        "officer": officer,
     }
     built = [cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member]
     # Read back without the related objects cached while building (each assessment held the framework, whose
     # source is a large JSON): every test deep-copies the world, and that copy was most of a short test's setup.
-    return World(*(type(obj)._default_manager.get(pk=obj.pk) for obj in built), users)
+    programme = type(programme)._default_manager.get(pk=programme.pk)
+    return World(*(type(obj)._default_manager.get(pk=obj.pk) for obj in built), users, programme)
 
 
 @pytest.fixture(scope="module")

@@ -173,3 +173,31 @@ class ReportFactory(DjangoModelFactory):
     kind = "assessment"
     language = "fr"
     status = "pending"
+
+
+class OfficerFactory(UserFactory):
+    role = Role.OFFICER
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    """A State programme of the pôles' set over 2023-2026 (add officers and enrolments after)."""
+
+    class Meta:
+        model = "programmes.Programme"
+
+    name_fr = factory.Sequence(lambda n: f"Programme {n}")
+    name_en = factory.LazyAttribute(lambda o: f"{o.name_fr} (EN)")
+    funder = "État — DGE"
+    funder_kind = "state"
+    starts_on = datetime.date(2023, 1, 1)
+    ends_on = datetime.date(2026, 12, 31)
+    indicator_set = "poles-competitivite"
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "programmes.Enrolment"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    cluster = factory.SubFactory(ClusterFactory)
+    joined_on = datetime.date(2023, 1, 1)

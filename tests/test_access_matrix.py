@@ -4,7 +4,8 @@ The expectations are written out per route below. ``test_every_route_is_in_the_m
 added without saying who may use it, so the matrix cannot silently fall behind the code.
 
 Roles: visitor, manager (of the cluster that owns the objects), other_manager (of another cluster), assessor
-(assigned to the assessment in review), other_assessor (not assigned), administrator.
+(assigned to the assessment in review), other_assessor (not assigned), administrator, officer (a programme officer
+of a programme that enrols the cluster: they get nothing of the labelling desk, only the programmes' pages).
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from labelling.models import Evidence
 
-ROLES = ("visitor", "manager", "other_manager", "assessor", "other_assessor", "administrator")
+ROLES = ("visitor", "manager", "other_manager", "assessor", "other_assessor", "administrator", "officer")
 EVERYONE = frozenset(ROLES)
 LOGGED_IN = frozenset(ROLES) - {"visitor"}
 ADMIN = frozenset({"administrator"})
@@ -28,6 +29,7 @@ ASSIGNED = frozenset({"manager", "assessor", "administrator"})
 ASSESSORS = frozenset({"assessor", "other_assessor", "administrator"})
 ASSIGNED_ASSESSOR = frozenset({"assessor"})
 NOBODY = frozenset()
+FUNDERS = frozenset({"officer", "administrator"})  # the programme's officer, and administrators
 
 # Routes outside the matrix: Django's own auth pages, the language switch and the JS catalogue, the admin
 # (staff only, Django's own checks), the API schema and docs (public by design), and media in DEBUG.
@@ -147,6 +149,10 @@ PAGES: dict[str, Route] = {
     "labelling:report_status": Route(lambda w: {"pk": w.report.pk}, OWNERS),
     "labelling:report_download": Route(lambda w: {"pk": w.report.pk}, OWNERS),
     "labelling:report_regenerate": Route(lambda w: {"pk": w.report.pk}, NOBODY, OWNERS),
+    # the funders' programmes (officer: follows world.programme, which enrols world.cluster)
+    "programmes:list": Route(lambda w: {}, LOGGED_IN),  # lists only the programmes the user follows
+    "programmes:detail": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
+    "programmes:cluster": Route(lambda w: {"pk": w.programme.pk, "cluster_pk": w.cluster.pk}, FUNDERS),
     # benchmarking
     "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "labelling:statistics": Route(lambda w: {}, ADMIN),
@@ -371,6 +377,24 @@ def test_second_and_conflicted_assessors(second_world, client_for, name, who):
     _check(response, who, allowed, api=api, what=f"{method.upper()} {url}")
     if not allowed:
         assert _state(world) == before, f"a refused {method.upper()} {url} as {who} changed something"
+
+
+def test_an_officer_gets_404_for_a_cluster_their_programme_does_not_enrol_and_for_another_programme(world, client_for):
+    from tests import factories
+
+    officer = world.users["officer"]
+    client = client_for(officer)
+    assert client.get(reverse("programmes:cluster", args=[world.programme.pk, world.other_cluster.pk])).status_code == 404
+    other = factories.ProgrammeFactory()
+    factories.EnrolmentFactory(programme=other, cluster=world.other_cluster)
+    for url in (
+        reverse("programmes:detail", args=[other.pk]),
+        reverse("programmes:cluster", args=[other.pk, world.other_cluster.pk]),
+        reverse("programmes:cluster", args=[other.pk, world.cluster.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    listed = client.get(reverse("programmes:list")).content.decode()
+    assert world.programme.name_fr in listed and other.name_fr not in listed
 
 
 def test_a_conflicted_assessor_gets_404_on_the_assessment_they_left_and_is_not_offered_again(second_world, client_for):

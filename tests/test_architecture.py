@@ -26,8 +26,17 @@ import pytest
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-APPS = ("accounts", "audit", "clusters", "core", "demo", "indicators", "labelling", "config")
-ROLE_PREDICATES = {"is_administrator", "is_manager", "is_assessor", "manages", "is_assigned_assessor"}
+APPS = ("accounts", "audit", "clusters", "core", "demo", "indicators", "labelling", "programmes", "config")
+ROLE_PREDICATES = {
+    "is_administrator",
+    "is_manager",
+    "is_assessor",
+    "is_officer",
+    "manages",
+    "follows",
+    "officer_programme_ids",
+    "is_assigned_assessor",
+}
 # A role compared or filtered on, a role property read, a superuser flag read (giving a user a role or setting the
 # flag, as the demo loader does, is not a decision).
 ROLE_COMPARISON = re.compile(
@@ -129,6 +138,17 @@ def test_the_lower_apps_never_import_labelling(app):
         if module == "labelling" or module.startswith("labelling.")
     ]
     assert not found, f"{app} must not depend on labelling:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("app", ["accounts", "audit", "clusters", "core", "indicators", "labelling"])
+def test_the_apps_below_programmes_never_import_it(app):
+    found = [
+        f"{path.relative_to(BASE)}:{number}: {module}"
+        for path in _python_files(app)
+        for number, module, _names in _imports(path)
+        if module == "programmes" or module.startswith("programmes.")
+    ]
+    assert not found, f"{app} must not depend on programmes:\n" + "\n".join(found)
 
 
 def test_no_module_imports_the_private_names_of_another():
