@@ -14,7 +14,21 @@ class ProgrammeAdminForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = "__all__"
+        fields = (
+            "name_fr",
+            "name_en",
+            "funder",
+            "funder_kind",
+            "starts_on",
+            "ends_on",
+            "description_fr",
+            "description_en",
+            "indicator_set",
+            "report_due_month",
+            "report_due_day",
+            "s3_domains",
+            "officers",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,7 +40,10 @@ class ProgrammeAdminForm(forms.ModelForm):
             isinstance(d, dict) and d.get("code") and d.get("fr") and d.get("en") for d in domains
         ):
             raise forms.ValidationError(
-                _('A list of domains, each with a code and its French and English names: [{"code": …, "fr": …, "en": …}].')
+                _(
+                    "A list of domains, each with a code and its French and English names: "
+                    '[{"code": …, "fr": …, "en": …}].'
+                )
             )
         codes = [d["code"] for d in domains]
         if len(set(codes)) != len(codes):
@@ -52,6 +69,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name_fr", "name_en", "funder", "funder_kind", "starts_on", "ends_on")}),
         (_("Description"), {"fields": ("description_fr", "description_en")}),
-        (_("Indicators and reports"), {"fields": ("indicator_set", "report_due_month", "report_due_day", "s3_domains")}),
+        (
+            _("Indicators and reports"),
+            {"fields": ("indicator_set", "report_due_month", "report_due_day", "s3_domains")},
+        ),
         (_("Programme officers"), {"fields": ("officers",)}),
     )

@@ -23,7 +23,9 @@ MESSAGES = {
         "%(active)d active member in the records.", "%(active)d active members in the records.", "active"
     ),
     "sme_members": ngettext_lazy(
-        "%(smes)d SME among the %(active)d active members.", "%(smes)d SMEs among the %(active)d active members.", "smes"
+        "%(smes)d SME among the %(active)d active members.",
+        "%(smes)d SMEs among the %(active)d active members.",
+        "smes",
     ),
     "staff": gettext_lazy("%(fte)s FTE of management staff in %(year)d (team and governance)."),
     "budget": gettext_lazy("Budget of %(year)d, all sources: €%(total)s (financing)."),
@@ -109,8 +111,11 @@ def _private_share(records: ClusterRecords, year: int) -> Computed | None:
     return Computed(
         percentage(private, total),
         "private_share",
-        {"private": values.plain(values.normalise(private)), "total": values.plain(values.normalise(total)),
-         "year": year},
+        {
+            "private": values.plain(values.normalise(private)),
+            "total": values.plain(values.normalise(total)),
+            "year": year,
+        },
     )
 
 

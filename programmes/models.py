@@ -150,6 +150,9 @@ class Target(models.Model):
         ordering = ["contract", "year", "indicator"]
         constraints = [models.UniqueConstraint(fields=["contract", "indicator", "year"], name="target_once")]
 
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}: {self.value}"
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Being filled")
@@ -203,6 +206,9 @@ class ReportValue(models.Model):
     class Meta:
         ordering = ["report", "id"]
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="report_value_once")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
 
 
 class ReportProof(TimeStampedModel):

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.permissions import is_administrator, manages, officer_programme_ids, require
+from accounts.permissions import is_administrator, officer_programme_ids, require
 from clusters.models import Cluster
 from clusters.selectors import cluster_records, clusters_managed_by
 from labelling.selectors import cluster_label_history, label_validity

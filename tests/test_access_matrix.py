@@ -384,7 +384,8 @@ def test_an_officer_gets_404_for_a_cluster_their_programme_does_not_enrol_and_fo
 
     officer = world.users["officer"]
     client = client_for(officer)
-    assert client.get(reverse("programmes:cluster", args=[world.programme.pk, world.other_cluster.pk])).status_code == 404
+    not_enrolled = reverse("programmes:cluster", args=[world.programme.pk, world.other_cluster.pk])
+    assert client.get(not_enrolled).status_code == 404
     other = factories.ProgrammeFactory()
     factories.EnrolmentFactory(programme=other, cluster=world.other_cluster)
     for url in (

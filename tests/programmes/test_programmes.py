@@ -75,7 +75,9 @@ def _records_cluster():
 def test_the_computed_figures_equal_the_records():
     cluster = _records_cluster()
     figures = compute(
-        cluster_records(cluster=cluster, reference_year=2024), year=2024, codes=indicator_set("poles-competitivite").codes
+        cluster_records(cluster=cluster, reference_year=2024),
+        year=2024,
+        codes=indicator_set("poles-competitivite").codes,
     )
     assert figures["members"].value == 4
     assert figures["sme_members"].value == 2
@@ -86,8 +88,8 @@ def test_the_computed_figures_equal_the_records():
     assert "rd_projects_labelled" not in figures  # declared
     with translation.override("fr"):
         assert figures["private_share"].explanation() == (
-            "Cotisations, prestations payantes et autres fonds privés\u202f: 50\u202f000 € sur un budget de 200\u202f000 € "
-            "en 2024."
+            "Cotisations, prestations payantes et autres fonds privés\u202f: "
+            "50\u202f000 € sur un budget de 200\u202f000 € en 2024."
         )
     with translation.override("en"):
         assert figures["sme_members"].explanation() == "2 SMEs among the 4 active members."
