@@ -10,8 +10,8 @@ from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from demo.data import ACCOUNTS, CLUSTERS, DEMO_NOTICE, FICTION_SUFFIX, FICTIONAL_CLUSTERS, member_rows
 from demo.services import demo_load
 from labelling.models import Assessment, AssessmentStatus, Label
-from labelling.peers import benchmark_position_for
 from labelling.selectors import RegistryFilters, registry_labels
+from labelling.selectors.peers import benchmark_position_for
 from tests.conftest import module_transaction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import HasCapability, can, require
 from labelling.models import Assessment
-from labelling.peers import benchmark_position_for, population_statistics
+from labelling.selectors.peers import benchmark_position_for, population_statistics
 from labelling.views.benchmark import statistics_framework
 
 _PEER = inline_serializer(

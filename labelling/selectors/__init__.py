@@ -6,6 +6,10 @@
 - ``scoring``: the score the validated values earn, the preview of the declared ones
 - ``selfassessment``: what is missing before submission, the progress, the summary page's reads
 - ``review``: reviews, the countersignature, the assessment page's reads
+- ``anomalies``: the answers worth a look first (against the records' proposal and the peers' range)
+- ``peers``: the benchmark population as frames for ``indicators.benchmarking``, one assessment's position among
+  its peers, the administrators' statistics
+- ``report``: what the PDF report and the certificate show (shaped by ``labelling.presenters.report``)
 
 Every read that depends on who asks takes the user and starts from a visibility selector. Selectors never write
 and never import a service.
@@ -26,6 +30,15 @@ from labelling.selectors.assessments import (
     reports_for,
     with_review_figures,
 )
+from labelling.selectors.peers import (
+    MIN_PEERS,
+    BenchmarkPosition,
+    PopulationStatistics,
+    benchmark_population,
+    benchmark_position_for,
+    population_key,
+    population_statistics,
+)
 from labelling.selectors.registry import (
     REGISTRY_COLUMNS,
     REGISTRY_ORDER,
@@ -39,6 +52,14 @@ from labelling.selectors.registry import (
     registry_labels,
     signer_facts,
     verification_url,
+)
+from labelling.selectors.report import (
+    CertificateFacts,
+    LevelPathFacts,
+    ReportFacts,
+    certificate_facts,
+    level_path_facts,
+    report_facts,
 )
 from labelling.selectors.review import (
     AUDIT_ON_DETAIL,
@@ -71,6 +92,19 @@ from labelling.selectors.selfassessment import (
 
 __all__ = [
     "AUDIT_ON_DETAIL",
+    "BenchmarkPosition",
+    "CertificateFacts",
+    "LevelPathFacts",
+    "MIN_PEERS",
+    "PopulationStatistics",
+    "ReportFacts",
+    "benchmark_population",
+    "benchmark_position_for",
+    "certificate_facts",
+    "level_path_facts",
+    "population_key",
+    "population_statistics",
+    "report_facts",
     "DASHBOARD_COLUMNS",
     "DETAIL_CAPABILITIES",
     "DetailFacts",

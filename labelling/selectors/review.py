@@ -14,8 +14,8 @@ from audit.selectors import audit_trail
 from core.exceptions import NotFound
 from indicators.computations import ScoreResult
 from indicators.services import framework_spec_for
-from labelling.anomalies import Anomaly, answer_anomalies
 from labelling.models import Answer, Assessment, Decision, Label, Review
+from labelling.selectors.anomalies import Anomaly, answer_anomalies
 from labelling.selectors.assessments import assessments_visible_to, reports_for
 from labelling.selectors.registry import label_validity
 from labelling.selectors.scoring import assessment_result

@@ -17,6 +17,7 @@ from indicators.computations import ScoreResult
 from labelling.answer_values import answer_needs_comment, indicator_expects_evidence
 from labelling.models import Answer, Assessment, AssessmentStatus, Review
 from labelling.selectors.assessments import assessments_visible_to
+from labelling.selectors.report import LevelPathFacts, level_path_facts
 from labelling.selectors.scoring import assessment_score_preview
 
 
@@ -103,6 +104,7 @@ class SummaryFacts:
     missing: list[str]
     evidence_missing: list[Answer]
     progress: dict
+    level_path: LevelPathFacts  # the path to the next level's inputs
 
 
 def summary_facts(*, user, assessment: Assessment) -> SummaryFacts:
@@ -123,4 +125,5 @@ def summary_facts(*, user, assessment: Assessment) -> SummaryFacts:
         missing=assessment_missing(assessment=assessment),
         evidence_missing=assessment_evidence_missing(assessment=assessment),
         progress=assessment_progress(assessment=assessment),
+        level_path=level_path_facts(assessment=assessment),
     )

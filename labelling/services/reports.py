@@ -1,8 +1,8 @@
 """PDF reports and certificates: a database row with a status, produced by a Celery task.
 
-Gather (``labelling.reporting.report_context``), render (template → WeasyPrint, PDF/A-3b, with a URL
-fetcher that serves only our own static files), sign (PAdES, ``labelling.signing``), store (private storage,
-``file.save(save=False)`` then ``save(update_fields=...)``).
+Gather (``labelling.selectors.report``, shaped by ``labelling.presenters.report``), render (template →
+WeasyPrint, PDF/A-3b, with a URL fetcher that serves only our own static files), sign (PAdES,
+``labelling.signing``), store (private storage, ``file.save(save=False)`` then ``save(update_fields=...)``).
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from core.outbox import outbox_enqueue
 from core.text import of_name
 from labelling.formatting import long_date
 from labelling.models import Assessment, Label, LabelStatus, Report, ReportKind, ReportStatus
-from labelling.reporting import certificate_context, report_context
+from labelling.presenters.report import certificate_context, report_context
 from labelling.selectors import label_validity
+from labelling.selectors.report import certificate_facts, report_facts
 from labelling.signing import sign_pdf
 
 # Relative URLs in the PDF templates resolve against this base; nothing else is ever fetched.
@@ -216,8 +217,8 @@ def _filename(report: Report) -> str:
 def report_html(*, report: Report) -> str:
     with translation.override(report.language):
         if report.kind == ReportKind.CERTIFICATE:
-            return render_to_string("reports/certificate.html", certificate_context(report=report))
-        return render_to_string("reports/assessment.html", report_context(report=report))
+            return render_to_string("reports/certificate.html", certificate_context(certificate_facts(report=report)))
+        return render_to_string("reports/assessment.html", report_context(report_facts(report=report)))
 
 
 def report_render(*, report_id: int) -> Report | None:

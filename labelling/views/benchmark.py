@@ -19,7 +19,7 @@ from indicators.models import Framework
 from indicators.services import framework_spec_for
 from labelling.formatting import statistic
 from labelling.models import Assessment, Level
-from labelling.peers import MIN_PEERS, benchmark_position_for, population_statistics
+from labelling.selectors.peers import MIN_PEERS, benchmark_position_for, population_statistics
 
 
 def _language() -> str:

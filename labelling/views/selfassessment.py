@@ -31,7 +31,6 @@ from labelling.forms.selfassessment import (
     version_field_name,
 )
 from labelling.models import Assessment
-from labelling.reporting import level_path_for
 from labelling.selectors import assessment_progress, assessments_visible_to
 from labelling.services.answers import (
     answer_save,
@@ -368,7 +367,7 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
             "eligibility_form": eligibility_form,
             "submit_form": SubmitForm(initial={"version": assessment.version}, auto_id="submit_%s"),
             "submit_errors": submit_errors,
-            "path": level_path_for(assessment=assessment),
+            "path": presenters.level_path_for(facts.level_path),
         }
     )
     return render(request, "labelling/selfassessment/summary.html", context, status=status)

@@ -13,14 +13,15 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from labelling.models import Answer
-from labelling.peers import (
+from labelling.presenters.report import peer_rows
+from labelling.selectors.peers import (
     benchmark_population,
     benchmark_position_for,
     compute_benchmark_position,
     compute_population_statistics,
     population_statistics,
 )
-from labelling.reporting import _peer_rows
+from labelling.selectors.report import report_peers
 from labelling.services.proposals import assessment_refresh_proposals
 from tests import factories
 
@@ -216,7 +217,7 @@ def test_every_peer_group_s_median_and_quartiles_have_one_decimal_as_in_the_repo
     assert all(re.fullmatch(r"\d+(,\d)?", figure) for figure in figures), figures
     with translation.override("fr"):
         indicators = {indicator.code: indicator for indicator in mine.framework.indicators.all()}
-        rows, _population = _peer_rows(assessment=mine, indicators=indicators, provisional=False)
+        rows, _population = peer_rows(report_peers(assessment=mine), indicators=indicators, kind="")
     report = next(row for row in rows if row["indicator"].code == "S2")["groups"]
     in_report = [report[g][s].replace("\u202f%", "") for g in ("all", "kind") for s in ("median", "q1", "q3")]
     assert figures == in_report

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from core.exceptions import DomainError, NotFound
 from labelling.models import Report, ReportStatus
-from labelling.reporting import certificate_context, report_context
+from labelling.presenters.report import certificate_context, report_context
+from labelling.selectors.report import certificate_facts, report_facts
 from labelling.services import reports as report_services
 from labelling.services.reports import BlockedURL, report_html, report_render, report_request, safe_url_fetcher
 from labelling.tasks import render_report
@@ -75,7 +76,7 @@ def test_request_is_refused_to_users_who_cannot_see_the_assessment(assessment, o
 
 def test_the_report_context_has_the_31_indicators_with_both_values(assessment, manager):
     report = Report.objects.create(assessment=assessment, kind="assessment", language="en", requested_by=manager)
-    context = report_context(report=report)
+    context = report_context(report_facts(report=report))
     rows = [row for category in context["categories"] for row in category["rows"]]
     assert len(rows) == 31
     assert context["result"].level == "gold" and context["provisional"] is False
@@ -125,7 +126,7 @@ def test_the_certificate_has_the_number_and_a_qr_code_to_the_verification_page(a
     settings.SITE_URL = "https://grappe.example.org"
     label = assessment.label
     report = report_request(user=manager, assessment=assessment, kind="certificate", language="fr")
-    context = certificate_context(report=report)
+    context = certificate_context(certificate_facts(report=report))
     assert context["verify_url"] == f"https://grappe.example.org/verify/{label.certificate_number}/"
     assert context["qr"].startswith("data:image/svg+xml")
     html = report_html(report=report)

@@ -426,7 +426,7 @@ def test_the_assessor_dashboard_puts_outstanding_work_first_and_is_paginated(
 def test_anomalies_flag_answers_far_from_the_records_or_outside_the_peers_range(
     framework, cluster, manager, administrator, assessor, client_for
 ):
-    from labelling.anomalies import answer_anomalies
+    from labelling.selectors.anomalies import answer_anomalies
 
     factories.MemberFactory.create_batch(12, cluster=cluster)  # S3 is proposed: 12 members
     peers = []

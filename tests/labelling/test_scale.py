@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from labelling.anomalies import peer_ranges
 from labelling.models import Answer, Assessment, Label
-from labelling.peers import benchmark_position_for, population_statistics
+from labelling.selectors.anomalies import peer_ranges
+from labelling.selectors.peers import benchmark_position_for, population_statistics
 from labelling.services.answers import answer_save, assessment_submit
 from labelling.services.workflow import answer_review, assessment_assign, assessment_request_changes
 from tests import factories

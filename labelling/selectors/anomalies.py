@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core import caching
 from labelling.answer_values import answer_declared, answer_proposed, value_display
 from labelling.models import Assessment
-from labelling.peers import benchmark_population, population_key
+from labelling.selectors.peers import benchmark_population, population_key
 
 RECORDS_TOLERANCE = Decimal("0.10")
 PEER_PERCENTILES = (5, 95)

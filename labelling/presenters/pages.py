@@ -1,10 +1,4 @@
-"""Presenters: what the pages show, shaped from data a selector already read.
-
-A presenter does no query of its own and decides no rule: it turns answers, facts and forms into the rows and
-flags a template draws (display strings, links, form fields, badge geometry). Reads are selectors'
-(``labelling.selectors``), writes services'; the report's and certificate's contexts and the charts' geometry
-(radar, strips) are in ``labelling.reporting``, the report's presenter.
-"""
+"""The pages' presenters: what the HTML pages show, shaped from data a selector already read."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
-"""Gather what the assessment report and the certificate show (the "gather" step of a PDF): reads only.
+"""The PDF documents' presenter: what ``labelling.selectors.report`` read, shaped for the templates.
 
 ``report_context`` builds everything the template ``reports/assessment.html`` draws — cover, executive
 summary, radar chart, the 31 indicators, peer positions, the path to the next level, evidence annex and
 signature block — with every number already written the reader's way (``labelling.formatting``); the
-template only lays it out. ``level_path_for`` is shared with the self-assessment summary page.
+template only lays it out. ``level_path_for`` is shared with the self-assessment summary page. Nothing here
+queries the database.
 """
 
 from __future__ import annotations
@@ -18,14 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators import benchmarking
-from indicators.computations import (
-    ELIGIBILITY_MINIMUM,
-    GOLD_PERCENT,
-    SILVER_MIN_IMPROVED,
-    InvalidAnswers,
-    score_assessment,
-)
+from indicators.computations import ELIGIBILITY_MINIMUM, GOLD_PERCENT, SILVER_MIN_IMPROVED
 from indicators.next_level import (
     BLOCKED_ELIGIBILITY,
     BLOCKED_NO_PREVIOUS,
@@ -35,13 +29,11 @@ from indicators.next_level import (
     level_path,
     next_level,
 )
-from indicators.services import framework_spec_for
 from labelling import formatting as fmt
-from labelling.models import Assessment, Decision, Evidence, Label, LabelStatus, Level, Report, Review
-from labelling.peers import benchmark_population, benchmark_position_for
-from labelling.selectors import Scoring, assessment_scoring, label_validity, verification_url
+from labelling.models import LabelStatus, Level
+from labelling.selectors.report import CertificateFacts, LevelPathFacts, PeerFacts, ReportFacts
+from labelling.selectors.scoring import Scoring
 
-LOGO_MAX_BYTES = 2 * 1024 * 1024
 # The level badge of the cover (WeasyPrint draws SVG with attributes, not with the stylesheet's fill/stroke).
 BADGE_COLOURS = {
     "gold": {"dark": "#8a6d0b", "light": "#e3c35a"},
@@ -62,16 +54,14 @@ def _level_label(level: str) -> str:
 # --- the path to the next level --------------------------------------------------------------------------
 
 
-def level_path_for(*, assessment: Assessment, scoring: Scoring | None = None) -> dict | None:
+def level_path_for(facts: LevelPathFacts) -> dict | None:
     """The path to the next level as the report and the summary page show it (None at Gold)."""
-    scoring = scoring or assessment_scoring(assessment=assessment)
+    scoring, spec, indicators = facts.scoring, facts.spec, facts.indicators
     result = scoring.result
     level = next_level(result)
     if level is None:
         return None
-    spec = framework_spec_for(assessment.framework)
     path = level_path(spec, result, level, eligibility=scoring.eligibility, previous=scoring.previous)
-    indicators = {i.code: i for i in assessment.framework.indicators.all()}
     reasons = {
         REASON_BASELINE: _("minimum requirement"),
         REASON_ELIGIBILITY: _("eligibility: at least %(n)s committed participants") % {"n": ELIGIBILITY_MINIMUM},
@@ -218,18 +208,12 @@ def strip_chart(*, values: list[float], own: float | None, q1, median, q3, width
 # --- the assessment report -----------------------------------------------------------------------------
 
 
-def _logo_data_uri(cluster) -> str:
+def _logo_data_uri(logo: tuple[bytes, str] | None) -> str:
     """The cluster's logo inlined (the PDF fetcher serves nothing but our static files and data: URIs)."""
-    if not cluster.logo:
+    if logo is None:
         return ""
-    try:
-        if cluster.logo.size > LOGO_MAX_BYTES:
-            return ""
-        with cluster.logo.open("rb") as handle:
-            body = handle.read()
-    except (OSError, ValueError):
-        return ""
-    content_type = mimetypes.guess_type(cluster.logo.name)[0] or "image/png"
+    body, name = logo
+    content_type = mimetypes.guess_type(name)[0] or "image/png"
     return f"data:{content_type};base64,{base64.b64encode(body).decode('ascii')}"
 
 
@@ -239,26 +223,22 @@ def _person(user) -> str:
     return user.get_full_name() or user.username
 
 
-def _assessors(assessment: Assessment) -> list[str]:
+def _assessors(users: list) -> list[str]:
+    """The assessors' names, the assessor first, each once."""
     names = []
-    if assessment.assessor_id:
-        names.append(_person(assessment.assessor))
-    for review in Review.objects.filter(assessment=assessment, conflict_declared=False).select_related("assessor"):
-        name = _person(review.assessor)
+    for user in users:
+        name = _person(user)
         if name and name not in names:
             names.append(name)
     return names
 
 
-def _peer_rows(*, assessment: Assessment, indicators: dict, provisional: bool) -> tuple[list[dict], dict]:
+def peer_rows(peers: PeerFacts | None, *, indicators: dict, kind: str) -> tuple[list[dict], dict]:
     """Per indicator: median, quartiles and percentile among all clusters and the same kind, with group sizes
-    and a strip chart over all clusters' values."""
-    if provisional:
+    and a strip chart over all clusters' values (none while provisional: ``peers`` is None)."""
+    if peers is None:
         return [], {}
-    spec = framework_spec_for(assessment.framework)
-    values, _groups = benchmark_population(framework=assessment.framework, include=assessment)
-    compared = benchmarking.comparable_values(spec, values)
-    position = benchmark_position_for(assessment=assessment)
+    compared, position = peers.compared, peers.position
     rows = []
     for item in position.indicators:
         indicator = indicators[item.code]
@@ -303,7 +283,7 @@ def _peer_rows(*, assessment: Assessment, indicators: dict, provisional: bool) -
                 else {},
             }
         )
-    return rows, {"population": position.population, "kind": assessment.cluster.get_kind_display()}
+    return rows, {"population": position.population, "kind": kind}
 
 
 def _summary(*, scoring: Scoring, spec, path: dict | None) -> dict:
@@ -339,32 +319,15 @@ def _summary(*, scoring: Scoring, spec, path: dict | None) -> dict:
     }
 
 
-def report_context(*, report: Report) -> dict:
-    assessment = Assessment.objects.select_related("cluster", "framework", "assessor").get(pk=report.assessment_id)
+def report_context(facts: ReportFacts) -> dict:
+    """The context of ``reports/assessment.html``."""
+    report, assessment, spec, scoring = facts.report, facts.assessment, facts.spec, facts.scoring
     cluster = assessment.cluster
-    spec = framework_spec_for(assessment.framework)
-    scoring = assessment_scoring(assessment=assessment)
     result = scoring.result
-    indicators = {i.code: i for i in assessment.framework.indicators.select_related("category")}
-    answers = {a.indicator.code: a for a in assessment.answers.select_related("indicator")}
-
-    previous_result = None
-    previous_values: dict = {}
-    if scoring.previous is not None:
-        previous_values = dict(scoring.previous.answers)
-        try:
-            previous_result = score_assessment(
-                spec,
-                {code: v for code, v in previous_values.items() if code in spec.codes},
-                eligibility=scoring.eligibility,
-                validated_on=scoring.previous.validated_on,
-            )
-        except InvalidAnswers:  # an older framework's values that this version refuses: no comparison
-            previous_result = None
+    indicators, answers, previous_result = facts.indicators, facts.answers, facts.previous_result
 
     categories = []
-    for category in assessment.framework.categories.order_by("position"):
-        codes = [i.code for i in sorted(category.indicators.all(), key=lambda i: i.position)]
+    for category, codes in facts.categories:
         rows = []
         for code in codes:
             indicator = indicators[code]
@@ -413,10 +376,9 @@ def report_context(*, report: Report) -> dict:
             }
         )
 
-    path = level_path_for(assessment=assessment, scoring=scoring)
-    peer_rows, peer_facts = _peer_rows(assessment=assessment, indicators=indicators, provisional=scoring.provisional)
-    decision = Decision.objects.filter(assessment=assessment).select_related("decided_by").first()
-    label = Label.objects.filter(assessment=assessment).first()
+    path = level_path_for(facts.level_path)
+    peers, peer_facts = peer_rows(facts.peers, indicators=indicators, kind=cluster.get_kind_display())
+    decision, label = facts.decision, facts.label
     evidence = [
         {
             "name": item.original_name,
@@ -424,16 +386,14 @@ def report_context(*, report: Report) -> dict:
             "indicator": item.answer.indicator.name,
             "date": fmt.long_date(item.document_date),
         }
-        for item in Evidence.objects.filter(answer__assessment=assessment)
-        .select_related("answer__indicator")
-        .order_by("answer__indicator__position", "created_at")
+        for item in facts.evidence
     ]
-    assessors = _assessors(assessment)
+    assessors = _assessors(facts.assessors)
     return {
         "report": report,
         "assessment": assessment,
         "cluster": cluster,
-        "logo": _logo_data_uri(cluster),
+        "logo": _logo_data_uri(facts.logo),
         "kind": cluster.get_kind_display(),
         "region": fmt.region_name(cluster.region),
         "result": result,
@@ -450,7 +410,7 @@ def report_context(*, report: Report) -> dict:
         "previous_assessment": scoring.previous_assessment,
         "previous_on": fmt.long_date(scoring.previous.validated_on) if scoring.previous else "",
         "path": path,
-        "peers": peer_rows,
+        "peers": peers,
         "peer_facts": peer_facts,
         "decision": decision,
         "decided_on": fmt.long_date(decision.decided_on) if decision else "",
@@ -482,9 +442,9 @@ MEDAL_COLOURS = {
 }
 
 
-def certificate_context(*, report: Report) -> dict:
-    label = report.label or Label.objects.get(assessment_id=report.assessment_id)
-    url = verification_url(label)
+def certificate_context(facts: CertificateFacts) -> dict:
+    """The context of ``reports/certificate.html``."""
+    report, label, url = facts.report, facts.label, facts.verify_url
     level_word = {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze")}.get(label.level, label.level)
     return {
         "report": report,
@@ -499,7 +459,7 @@ def certificate_context(*, report: Report) -> dict:
         "expires_on": fmt.long_date(label.expires_on),
         "verify_url": url,
         "qr": qr_data_uri(url),
-        "validity": label_validity(label=label),
+        "validity": facts.validity,
         "active": label.status == LabelStatus.ACTIVE,
         "labelling_body": settings.LABELLING_BODY,
         "reference_year": label.assessment.reference_year,
