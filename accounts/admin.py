@@ -9,5 +9,5 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Grappe"), {"fields": ("role", "language")}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Grappe"), {"fields": ("role", "language", "country")}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Grappe"), {"fields": ("role", "email")}))

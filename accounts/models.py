@@ -22,6 +22,9 @@ class User(AbstractUser):
         _("preferred language"), max_length=5, choices=[("fr", "Français"), ("en", "English")], default="fr"
     )
 
+    # An assessor's country (ISO 3166 code): a Gold visit needs an expert of another country than the cluster's.
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. FR"))
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

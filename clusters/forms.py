@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile
 
-from clusters.models import Cluster, FinancingYear, Member, MemberType, SizeClass, TeamYear
+from clusters.models import Cluster, FinancingYear, Member, MemberType, SizeClass, TeamYear, validate_eccp_url
 from clusters.services import CLUSTER_FIELDS, TEAM_FIELDS
 
 YEAR_TAKEN = _("Facts for %(year)s are already recorded: edit them instead.")
@@ -139,6 +139,14 @@ class ClusterForm(VersionedForm):
         max_length=2000,
     )
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
+    eccp_url = forms.URLField(
+        label=_("ECCP profile address"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        validators=[validate_eccp_url],
+        help_text=Cluster._meta.get_field("eccp_url").help_text,
+    )
     logo = forms.FileField(
         label=_("logo"),
         required=False,

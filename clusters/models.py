@@ -1,12 +1,27 @@
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+
+ECCP_HOST = "clustercollaboration.eu"
+
+
+def validate_eccp_url(value: str) -> None:
+    """An ECCP profile address: ``https`` on the European Cluster Collaboration Platform's site."""
+    parts = urlsplit(value or "")
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not (host == ECCP_HOST or host.endswith("." + ECCP_HOST)):
+        raise ValidationError(
+            _("Enter the address of the cluster's profile on the ECCP: https://clustercollaboration.eu/…"),
+            code="eccp_host",
+        )
 
 
 class ClusterKind(models.TextChoices):
@@ -41,6 +56,13 @@ class Cluster(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     year_founded = models.PositiveSmallIntegerField(
         _("year founded"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    # The cluster's profile on the European Cluster Collaboration Platform (a prerequisite to apply for a label).
+    eccp_url = models.URLField(
+        _("ECCP profile address"),
+        blank=True,
+        validators=[validate_eccp_url],
+        help_text=_("The cluster's profile on the European Cluster Collaboration Platform (clustercollaboration.eu)."),
     )
     sectors = models.JSONField(_("sectors / filières"), default=list, blank=True)
     s3_domains = models.JSONField(_("smart-specialisation domains"), default=list, blank=True)

@@ -36,6 +36,7 @@ CLUSTER_FIELDS = (
     "region",
     "city",
     "website",
+    "eccp_url",
     "year_founded",
     "sectors",
     "s3_domains",

@@ -16,6 +16,7 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("clusters.api_urls")),
     path("", include("labelling.api_urls")),
+    path("", include("expertise.api_urls")),
     path("", include("indicators.api_urls")),
 ]
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("clusters/", include("clusters.urls")),
     path("", include("labelling.urls")),
+    path("", include("expertise.urls")),
     path("methodology/", include("indicators.urls")),
     path("programmes/", include("programmes.urls")),
     path("api/v1/", include(api_v1)),

@@ -242,7 +242,9 @@ CLUSTERS: tuple[DemoCluster, ...] = (
         "grappes d'entreprises.",
         manager="manager.nekoe",
         manager_name=("Sophie", "Garnier"),
-        members=45,
+        # 12 members: fewer than the 15 active members a label's prerequisites ask, so that the demo shows the
+        # refusal of a submission (issue 20).
+        members=12,
         companies=0.8,
         large_companies=0.05,
         same_region=0.85,

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.text import slugify
 
 from accounts.models import User
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
@@ -111,6 +112,7 @@ def _load_cluster(demo: DemoCluster, users: dict[str, Any], summary: DemoSummary
             "region": demo.region,
             "city": demo.city,
             "website": demo.website,
+            "eccp_url": f"https://clustercollaboration.eu/cluster-organisations/{slugify(demo.name)}",
             "year_founded": demo.year_founded,
             "sectors": list(demo.sectors),
             "s3_domains": list(demo.s3_domains),

@@ -107,6 +107,11 @@ class Assessment(TimeStampedModel):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     # Eligibility, confirmed by the manager (copied from the cluster when the assessment starts).
+    # The level the cluster applies for (chosen when the assessment starts, editable until the submission): it sets
+    # the format of the expert's interview or visit.
+    applied_level = models.CharField(
+        _("level applied for"), max_length=10, choices=LABEL_LEVEL_CHOICES, default=Level.BRONZE.value
+    )
     legal_entity = models.BooleanField(_("legal entity"), default=True)
     public_profile = models.BooleanField(_("listed in the public registry"), default=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -68,6 +68,28 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
+@pytest.fixture(scope="session", autouse=True)
+def expert_guards_saved():
+    """The expert's process guards labelling's steps (``labelling.services.steps.STEP_GUARDS``: the prerequisites
+    before ``submit``, the visit and the findings before ``validate``, the Gold freeze on ``edit``). The suite's
+    tests of the desk review do not plan visits: the guards are off for them, and on for the tests that ask for the
+    ``expert_process`` fixture (every test of ``tests/expertise/``, the demo's)."""
+    from labelling.services import steps
+
+    saved = {step: list(guards) for step, guards in steps.STEP_GUARDS.items()}
+    steps.STEP_GUARDS.clear()
+    yield saved
+    steps.STEP_GUARDS.update(saved)
+
+
+@pytest.fixture
+def expert_process(expert_guards_saved, monkeypatch):
+    """The expert's step guards on, for this test (see ``expert_guards_saved``)."""
+    from labelling.services import steps
+
+    monkeypatch.setattr(steps, "STEP_GUARDS", {step: list(guards) for step, guards in expert_guards_saved.items()})
+
+
 @pytest.fixture(autouse=True)
 def _french_by_default(settings):
     settings.LANGUAGE_CODE = "fr"

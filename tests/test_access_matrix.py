@@ -110,6 +110,9 @@ PAGES: dict[str, Route] = {
         post_data=lambda w: {"code": "S1", "value": "80"},
     ),
     "labelling:assessment_summary": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER),
+    # the expert's process (issue 20): the prerequisites to apply; administrators record the exemption
+    "expertise:prerequisites": Route(lambda w: {"pk": w.in_review.pk}, ASSIGNED, ADMIN),
+    "expertise:exemption_withdraw": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ADMIN),
     "labelling:assessment_eligibility": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
     "labelling:assessment_submit": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
     "labelling:assessment_withdraw": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER, OWNER_MANAGER),
@@ -183,6 +186,7 @@ API: dict[str, Route] = {
     "api-answer-list": Route(lambda w: {"pk": w.in_review.pk}, ASSIGNED),
     "api-answer-detail": Route(lambda w: {"pk": w.draft.pk, "code": "S1"}, OWNERS),
     "api-assessment-submit": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
+    "api-assessment-prerequisites": Route(lambda w: {"pk": w.in_review.pk}, ASSIGNED),
     "api-assessment-questionnaire": Route(lambda w: {"pk": w.draft.pk}, OWNERS),
     "api-assessment-assign": Route(lambda w: {"pk": w.draft.pk}, NOBODY, ADMIN),
     "api-assessment-declare-no-conflict": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),

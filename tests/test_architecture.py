@@ -26,7 +26,7 @@ import pytest
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-APPS = ("accounts", "audit", "clusters", "core", "demo", "indicators", "labelling", "programmes", "config")
+APPS = ("accounts", "audit", "clusters", "core", "demo", "expertise", "indicators", "labelling", "programmes", "config")
 ROLE_PREDICATES = {
     "is_administrator",
     "is_manager",

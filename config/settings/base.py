@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "indicators",
     "clusters",
     "labelling",
+    "expertise",
     "programmes",
     "demo",
 ]

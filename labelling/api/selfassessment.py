@@ -98,6 +98,7 @@ class AssessmentListCreateView(generics.ListAPIView):
             previous=data.get("previous"),
             legal_entity=data.get("legal_entity"),
             public_profile=data.get("public_profile"),
+            applied_level=data.get("applied_level"),
         )
         return Response(s.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 

@@ -11,8 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import DomainError
 from indicators import values
 from labelling.answer_values import answer_proposed
-from labelling.models import Assessment
+from labelling.models import LABEL_LEVEL_CHOICES, Assessment
 from labelling.services.answers import COMMENT_MAX_LENGTH, FIRST_REFERENCE_YEAR, value_parse
+
+APPLIED_LEVEL_HELP = _(
+    "It sets the expert's interview or visit: Bronze, a three-hour interview (by video or on site); Silver, a "
+    "five-hour visit; Gold, a visit of two days by two experts (one day for a renewal). You can change it until "
+    "the submission."
+)
+
+
+def applied_level_field(*, required: bool = True):
+    return forms.ChoiceField(
+        label=_("Level applied for"), choices=LABEL_LEVEL_CHOICES, help_text=APPLIED_LEVEL_HELP, required=required
+    )
 
 
 class AssessmentCreateForm(forms.Form):
@@ -20,6 +32,7 @@ class AssessmentCreateForm(forms.Form):
         label=_("Reference year"),
         help_text=_("The year whose activity the answers describe (usually last year)."),
     )
+    applied_level = applied_level_field(required=False)  # left out: Bronze
     legal_entity = forms.BooleanField(
         label=_("The organisation is a legal entity or a clearly identified unit of one"), required=False
     )
@@ -37,6 +50,7 @@ class AssessmentCreateForm(forms.Form):
     def __init__(self, *args, cluster, **kwargs):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("reference_year", timezone.localdate().year - 1)
+        initial.setdefault("applied_level", "bronze")
         initial.setdefault("legal_entity", cluster.legal_entity)
         initial.setdefault("public_profile", cluster.public_profile)
         super().__init__(*args, **kwargs)
@@ -50,6 +64,7 @@ class AssessmentCreateForm(forms.Form):
 
 
 class EligibilityForm(forms.Form):
+    applied_level = applied_level_field(required=False)  # left out: unchanged
     legal_entity = forms.BooleanField(
         label=_("The organisation is a legal entity or a clearly identified unit of one"), required=False
     )

@@ -26,7 +26,7 @@ from indicators import values
 from indicators.models import Framework
 from indicators.services import framework_ensure_default
 from labelling.answer_values import answer_declared, answer_previous_value, json_value
-from labelling.models import Answer, Assessment, AssessmentStatus, Evidence
+from labelling.models import LABEL_LEVELS, Answer, Assessment, AssessmentStatus, Evidence, Level
 from labelling.selectors import assessment_missing, assessment_progress
 from labelling.services.notifications import notify
 from labelling.services.steps import require_step, step_allowed
@@ -122,8 +122,12 @@ def assessment_create(
     previous: Assessment | None = None,
     legal_entity: bool | None = None,
     public_profile: bool | None = None,
+    applied_level: str | None = None,
 ) -> Assessment:
     """Start an assessment: one Answer per indicator of the framework, proposals from the records.
+
+    ``applied_level`` is the level the cluster applies for (Bronze when not given): it sets the format of the
+    expert's interview or visit, and stays editable until the submission.
 
     With ``previous`` (a renewal), the declared answers, comments and evidence files of that assessment
     are copied (the review is not); each answer then shows what it was last time.
@@ -141,6 +145,9 @@ def assessment_create(
             ]
     if previous is not None and previous.cluster_id != cluster.pk:
         errors["previous"] = [_("The previous assessment must be one of this cluster's.")]
+    applied_level = applied_level or Level.BRONZE.value
+    if applied_level not in LABEL_LEVELS:
+        errors["applied_level"] = [_("Choose a level from the list.")]
     if errors:
         raise DomainError(_("The assessment cannot be created."), errors=errors)
 
@@ -162,6 +169,7 @@ def assessment_create(
                     created_by=user if user is not None and user.is_authenticated else None,
                     legal_entity=cluster.legal_entity if legal_entity is None else legal_entity,
                     public_profile=cluster.public_profile if public_profile is None else public_profile,
+                    applied_level=applied_level,
                 )
         except IntegrityError:
             raise _duplicate_year(reference_year) from None
@@ -207,6 +215,7 @@ def assessment_create(
                 "previous": previous.pk if previous is not None else None,
                 "legal_entity": assessment.legal_entity,
                 "public_profile": assessment.public_profile,
+                "applied_level": applied_level,
                 "evidence_copied": copied_files,
             },
         )
@@ -274,20 +283,34 @@ def answer_save(*, user, answer: Answer, value, comment: str = "", expected_vers
 
 
 def assessment_eligibility_save(
-    *, user, assessment: Assessment, legal_entity: bool, public_profile: bool, expected_version: int
+    *,
+    user,
+    assessment: Assessment,
+    legal_entity: bool,
+    public_profile: bool,
+    expected_version: int,
+    applied_level: str | None = None,
 ) -> Assessment:
-    """The manager confirms (or not) the eligibility criteria that are not indicators."""
+    """The manager confirms (or not) the eligibility criteria that are not indicators, and the level applied for
+    (``None``: unchanged), until the submission."""
+    if applied_level is not None and applied_level not in LABEL_LEVELS:
+        raise DomainError(
+            _("Choose a level from the list."), errors={"applied_level": [_("Choose a level from the list.")]}
+        )
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _require_editable(locked)
         version_check(locked, expected_version)
-        before = {"legal_entity": locked.legal_entity, "public_profile": locked.public_profile}
+        fields = ("legal_entity", "public_profile", "applied_level")
+        before = {name: getattr(locked, name) for name in fields}
         locked.legal_entity = bool(legal_entity)
         locked.public_profile = bool(public_profile)
-        after = {"legal_entity": locked.legal_entity, "public_profile": locked.public_profile}
+        if applied_level is not None:
+            locked.applied_level = applied_level
+        after = {name: getattr(locked, name) for name in fields}
         if before != after:
             locked.version += 1
-            locked.save(update_fields=["legal_entity", "public_profile", "version", "updated_at"])
+            locked.save(update_fields=[*fields, "version", "updated_at"])
             audit_log(actor=user, action="assessment.eligibility", assessment=locked, before=before, after=after)
     return locked
 

@@ -3,8 +3,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.exceptions import InvalidTransition
 from labelling.models import TRANSITIONS, Assessment
+
+# The conditions that apps above labelling put on a step (the expert's process: the prerequisites before ``submit``,
+# the visit and the findings before ``validate``, the freeze before a Gold visit on ``edit``): each guard takes the
+# locked assessment and raises a ``DomainError`` to refuse the step. Registered when those apps are ready.
+STEP_GUARDS: dict[str, list[Callable[[Assessment], None]]] = {}
+
+
+def register_step_guard(step: str, guard: Callable[[Assessment], None]) -> None:
+    """Make ``require_step`` ask ``guard(assessment)`` before the workflow ``step`` (once per guard)."""
+    if step not in TRANSITIONS:
+        raise KeyError(step)
+    guards = STEP_GUARDS.setdefault(step, [])
+    if guard not in guards:
+        guards.append(guard)
 
 
 def step_allowed(assessment: Assessment, step: str) -> bool:
@@ -15,8 +31,11 @@ def step_allowed(assessment: Assessment, step: str) -> bool:
 
 def require_step(assessment: Assessment, step: str, message=None) -> str:
     """The status the workflow ``step`` leads to from the assessment's status (the same status for a step that
-    does not move it); raises ``InvalidTransition`` (409) when the step cannot be taken from there."""
+    does not move it); raises ``InvalidTransition`` (409) when the step cannot be taken from there, or the error of
+    a guard registered on the step (``register_step_guard``)."""
     if not step_allowed(assessment, step):
         raise InvalidTransition(message)
+    for guard in STEP_GUARDS.get(step, ()):
+        guard(assessment)
     _sources, target = TRANSITIONS[step]
     return target or assessment.status

@@ -99,6 +99,7 @@ def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
                     previous=form.cleaned_data["previous"],
                     legal_entity=form.cleaned_data["legal_entity"],
                     public_profile=form.cleaned_data["public_profile"],
+                    applied_level=form.cleaned_data["applied_level"] or None,
                 )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
@@ -356,6 +357,7 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
     if eligibility_form is None:
         eligibility_form = EligibilityForm(
             initial={
+                "applied_level": assessment.applied_level,
                 "legal_entity": assessment.legal_entity,
                 "public_profile": assessment.public_profile,
                 "version": assessment.version,
@@ -387,6 +389,7 @@ def assessment_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
                 assessment=assessment,
                 legal_entity=form.cleaned_data["legal_entity"],
                 public_profile=form.cleaned_data["public_profile"],
+                applied_level=form.cleaned_data["applied_level"] or None,
                 expected_version=form.cleaned_data["version"],
             )
         except InvalidTransition:

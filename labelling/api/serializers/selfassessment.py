@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from labelling.answer_values import answer_declared, answer_proposed
-from labelling.models import Answer, Assessment
+from labelling.models import LABEL_LEVEL_CHOICES, Answer, Assessment
 from labelling.selectors import assessment_progress
 from labelling.services.answers import COMMENT_MAX_LENGTH
 
@@ -43,6 +43,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "framework",
             "status",
             "previous",
+            "applied_level",
             "legal_entity",
             "public_profile",
             "submitted_at",
@@ -73,6 +74,7 @@ class AssessmentCreateSerializer(serializers.Serializer):
     previous = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.none(), required=False, allow_null=True)
     legal_entity = serializers.BooleanField(required=False)
     public_profile = serializers.BooleanField(required=False)
+    applied_level = serializers.ChoiceField(choices=LABEL_LEVEL_CHOICES, required=False)
 
     def __init__(self, *args, clusters=None, previous=None, **kwargs):
         super().__init__(*args, **kwargs)
