@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from audit.models import AuditEvent
+from core.admin import ModelAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ModelAdmin):
     """Read-only: the trail is appended to by the services, never edited."""
 
     list_display = ("created_at", "action", "actor", "assessment", "target")

@@ -18,6 +18,7 @@ from PIL import Image, ImageFile
 
 from clusters.models import Cluster, FinancingYear, Member, MemberType, SizeClass, TeamYear, validate_eccp_url
 from clusters.services import CLUSTER_FIELDS, TEAM_FIELDS
+from core.forms import ModelForm, NumberField
 
 YEAR_TAKEN = _("Facts for %(year)s are already recorded: edit them instead.")
 LOGO_MIME_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
@@ -112,10 +113,11 @@ class ListField(forms.CharField):
                 )
 
 
-class VersionedForm(forms.ModelForm):
-    """Carries the row's version, so that saving over someone else's change is refused."""
+class VersionedForm(ModelForm):
+    """Carries the row's version, so that saving over someone else's change is refused. Its numbers (years,
+    amounts, counts) are ``core.forms.NumberField``\\ s: « 12 000,50 » is 12000.5 in French and English."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = NumberField(whole=True, widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -46,6 +46,7 @@ __all__ = [
     "input_number",
     "json_number",
     "normalise",
+    "parse_as_written",
     "parse_number",
     "plain",
     "unit_for",
@@ -85,10 +86,18 @@ def parse_number(raw: Any, *, language: str | None = None) -> Decimal | None:
     Accepts ``int``, ``Decimal`` and ``float`` (read as written, ``0.1`` stays 0.1) and text in either
     convention. ``bool``, exponent forms, NaN and infinities give None. The result is :func:`normalise`\\ d.
     """
+    number = parse_as_written(raw, language=language)
+    return None if number is None else normalise(number)
+
+
+def parse_as_written(raw: Any, *, language: str | None = None) -> Decimal | None:
+    """:func:`parse_number` before normalising: the Decimal keeps the decimal places as typed (``12,000`` in
+    French is ``Decimal("12.000")``, three places), so that a form field can refuse more places than it holds
+    instead of reading a French ``12,000`` as twelve where twelve thousand was meant."""
     if isinstance(raw, bool) or raw is None:
         return None
     if isinstance(raw, Decimal):
-        return normalise(raw) if raw.is_finite() else None
+        return raw if raw.is_finite() else None
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
@@ -139,10 +148,9 @@ def parse_number(raw: Any, *, language: str | None = None) -> Decimal | None:
     if digits is None:
         return None
     try:
-        number = Decimal(f"{sign}{digits}.{fraction}" if fraction else f"{sign}{digits}")
+        return Decimal(f"{sign}{digits}.{fraction}" if fraction else f"{sign}{digits}")
     except InvalidOperation:  # pragma: no cover - the text is only digits by now
         return None
-    return normalise(number)
 
 
 def normalise(number: Decimal | int) -> Decimal:

@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from core.admin import ModelAdmin, TabularInline
+
 from .models import Answer, Assessment, Decision, Evidence, Label, Report, Review
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(TabularInline):
     model = Answer
     extra = 0
     fields = ("indicator", "declared_number", "declared_option", "validated_number", "validated_option", "reviewed")
@@ -18,7 +20,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ModelAdmin):
     list_display = ("cluster", "reference_year", "status", "assessor", "submitted_at", "validated_on")
     list_filter = ("status", "reference_year", "framework")
     search_fields = ("cluster__name",)
@@ -29,17 +31,17 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ModelAdmin):
     list_display = ("original_name", "answer", "content_type", "size", "document_date")
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ModelAdmin):
     list_display = ("assessment", "assessor", "no_conflict_declared_at", "conflict_declared")
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ModelAdmin):
     list_display = ("assessment", "level", "computed_level", "decided_by", "decided_on")
 
     # A decision records who, when and the scores as they stood: it is never edited nor removed.
@@ -54,7 +56,7 @@ class DecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(admin.ModelAdmin):
+class LabelAdmin(ModelAdmin):
     list_display = ("certificate_number", "cluster", "level", "status", "awarded_on", "expires_on")
     list_filter = ("level", "status")
     search_fields = ("certificate_number", "cluster__name")
@@ -79,6 +81,6 @@ class LabelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ModelAdmin):
     list_display = ("kind", "assessment", "language", "status", "attempts", "created_at")
     list_filter = ("kind", "status")

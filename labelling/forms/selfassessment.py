@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
+from core.forms import Form, NumberField
 from indicators import values
 from labelling.answer_values import answer_proposed
 from labelling.models import LABEL_LEVEL_CHOICES, Assessment
-from labelling.services.answers import COMMENT_MAX_LENGTH, FIRST_REFERENCE_YEAR, value_parse
+from labelling.services.answers import COMMENT_MAX_LENGTH, value_parse
 
 APPLIED_LEVEL_HELP = _(
     "It sets the expert's interview or visit: Bronze, a three-hour interview (by video or on site); Silver, a "
@@ -27,8 +28,9 @@ def applied_level_field(*, required: bool = True):
     )
 
 
-class AssessmentCreateForm(forms.Form):
-    reference_year = forms.IntegerField(
+class AssessmentCreateForm(Form):
+    reference_year = NumberField(
+        whole=True,
         label=_("Reference year"),
         help_text=_("The year whose activity the answers describe (usually last year)."),
     )
@@ -58,12 +60,9 @@ class AssessmentCreateForm(forms.Form):
         previous = cluster.assessments.order_by("-reference_year", "-created_at")
         self.fields["previous"].queryset = previous
         self.fields["previous"].label_from_instance = lambda a: f"{a.reference_year} — {a.get_status_display()}"
-        self.fields["reference_year"].widget.attrs.update(
-            {"min": FIRST_REFERENCE_YEAR, "max": timezone.localdate().year}
-        )
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(Form):
     applied_level = applied_level_field(required=False)  # left out: unchanged
     legal_entity = forms.BooleanField(
         label=_("The organisation is a legal entity or a clearly identified unit of one"), required=False
@@ -71,11 +70,11 @@ class EligibilityForm(forms.Form):
     public_profile = forms.BooleanField(
         label=_("The organisation accepts to be listed in the public registry of labels"), required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = NumberField(whole=True, widget=forms.HiddenInput)
 
 
-class SubmitForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class SubmitForm(Form):
+    version = NumberField(whole=True, widget=forms.HiddenInput)
 
 
 def value_field_name(code: str) -> str:
@@ -90,7 +89,7 @@ def version_field_name(code: str) -> str:
     return f"{code}-version"
 
 
-class CategoryAnswersForm(forms.Form):
+class CategoryAnswersForm(Form):
     """The answers of one category: a value, a comment and the loaded version for each indicator."""
 
     def __init__(self, *args, answers, editable: bool = True, **kwargs):
@@ -129,7 +128,8 @@ class CategoryAnswersForm(forms.Form):
                 initial=answer.comment,
                 widget=forms.Textarea(attrs={"rows": 2, "data-autosave": "comment", "data-code": code}),
             )
-            version = forms.IntegerField(
+            version = NumberField(
+                whole=True,
                 initial=answer.version,
                 widget=forms.HiddenInput(attrs={"data-version": code}),
             )
@@ -170,7 +170,7 @@ def _differs(answer, value, proposed) -> bool:
     return Decimal(value) != Decimal(proposed)
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_("PDF, office document (docx, xlsx, pptx, odt, ods, odp, doc, xls) or image (PNG, JPEG, WebP)."),
@@ -182,7 +182,7 @@ class EvidenceForm(forms.Form):
     )
 
 
-class QuestionnaireUploadForm(forms.Form):
+class QuestionnaireUploadForm(Form):
     file = forms.FileField(
         label=_("Filled questionnaire"),
         help_text=_("The XLSX or JSON file downloaded from this page, filled in."),

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import assessors_offered_for
 from clusters.models import ClusterKind
+from core.forms import Form, NumberField
 from core.places import country_name, region_name
 from core.widgets import FastSelect
 from labelling.models import LABEL_LEVEL_CHOICES, AssessmentStatus, LabelStatus, Level, ReportKind
 from labelling.selectors import RegistryFilters
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     """Choose an assessor; with ``cluster``, those who declared a conflict of interest with it are not offered
     (and ``exclude`` leaves out, e.g., the first assessor when choosing the second)."""
 
@@ -35,7 +36,7 @@ class SecondAssessorForm(AssignForm):
         self.fields["assessor"].label = _("Second assessor")
 
 
-class DeclareConflictForm(forms.Form):
+class DeclareConflictForm(Form):
     reason = forms.CharField(
         label=_("Your conflict of interest"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -46,13 +47,13 @@ class DeclareConflictForm(forms.Form):
     )
 
 
-class DisagreeForm(forms.Form):
+class DisagreeForm(Form):
     reason = forms.CharField(
         label=_("Why do you disagree with the review?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
 
-class ReviewAnswerForm(forms.Form):
+class ReviewAnswerForm(Form):
     ACCEPT, CORRECT = "accept", "correct"
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -70,7 +71,7 @@ class ReviewAnswerForm(forms.Form):
         label=_("Justification of the correction"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput)  # mandatory: a review never skips the version check
+    version = NumberField(whole=True, widget=forms.HiddenInput)  # mandatory: a review never skips the version check
 
     def __init__(self, *args, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +83,7 @@ class ReviewAnswerForm(forms.Form):
             )
 
 
-class RequestChangesForm(forms.Form):
+class RequestChangesForm(Form):
     """A general comment and, for named indicators, a request shown to the manager beside the answer
     (fields ``request_<code>``, one per indicator given in ``codes``)."""
 
@@ -117,13 +118,13 @@ class RequestChangesForm(forms.Form):
         return [self["comment"]]
 
 
-class ValidateForm(forms.Form):
+class ValidateForm(Form):
     recommended_level = forms.ChoiceField(
         label=_("Recommended level (optional)"), required=False, choices=[("", "—"), *Level.choices]
     )
 
 
-class DecideForm(forms.Form):
+class DecideForm(Form):
     level = forms.ChoiceField(label=_("Level decided"), choices=Level.choices)
     reason = forms.CharField(
         label=_("Reason"),
@@ -133,21 +134,21 @@ class DecideForm(forms.Form):
     )
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(Form):
     reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(Form):
     kind = forms.ChoiceField(label=_("Document"), choices=ReportKind.choices)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
-class AdminFilterForm(forms.Form):
+class AdminFilterForm(Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *AssessmentStatus.choices])
     q = forms.CharField(label=_("Cluster"), required=False, max_length=100)
 
 
-class RegistryFilterForm(forms.Form):
+class RegistryFilterForm(Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     # FastSelect: the choice lists grow with the registry; Django's template per option would dominate the page.
     level = forms.ChoiceField(
@@ -188,7 +189,7 @@ class RegistryFilterForm(forms.Form):
         return RegistryFilters(status=LabelStatus.ACTIVE, public_only=True, **{k: v.strip() for k, v in data.items()})
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(Form):
     number = forms.CharField(
         label=_("Certificate number"), max_length=40, help_text=_("As printed on the certificate, e.g. GRP-2026-000123")
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can, require
 from audit import selectors as audit_selectors
+from core.forms import Form
 from core.pagination import page_of
 from labelling.audit_export import audit_csv_lines
 from labelling.audit_sentences import ACTION_GROUPS, audit_rows
@@ -21,7 +22,7 @@ from labelling.models import Assessment
 from labelling.selectors import framework_specs_of
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     kind = forms.ChoiceField(label=_("Kind of event"), required=False)
     who = forms.CharField(label=_("Who (name or user name)"), required=False, max_length=150)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

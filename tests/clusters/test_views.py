@@ -351,7 +351,7 @@ def test_the_financing_form_refuses_negative_and_non_numeric_amounts(cluster, ma
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["state"] == ["Ensure this value is greater than or equal to 0."]
-    assert errors["regional"] == ["Enter a number."]
+    assert errors["regional"] == ["Enter a number, e.g. 12,000.5."]
     assert 'value="abc"' in response.content.decode()
     assert not FinancingYear.objects.exists()
 
