@@ -5,11 +5,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import programme_officers
+from core.admin import ModelAdmin, TabularInline
+from core.forms import ModelForm
 from programmes.indicator_sets import set_choices
 from programmes.models import Enrolment, Programme
 
 
-class ProgrammeAdminForm(forms.ModelForm):
+class ProgrammeAdminForm(ModelForm):
     indicator_set = forms.ChoiceField(label=_("indicator set"), choices=set_choices)
 
     class Meta:
@@ -51,7 +53,7 @@ class ProgrammeAdminForm(forms.ModelForm):
         return domains
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(TabularInline):
     model = Enrolment
     extra = 1
     autocomplete_fields = ("cluster",)
@@ -59,7 +61,7 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ModelAdmin):
     form = ProgrammeAdminForm
     list_display = ("name_fr", "funder", "funder_kind", "starts_on", "ends_on", "indicator_set")
     list_filter = ("funder_kind",)

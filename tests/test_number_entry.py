@@ -6,13 +6,16 @@ the same number, or refuses it on the field; never a silent other number (« 12 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
 import warnings
-import pkgutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django import forms
+from django.apps import apps
+from django.conf import settings as dj_settings
 from django.contrib import admin
 from django.core import validators
 from django.core.exceptions import ValidationError
@@ -26,7 +29,11 @@ from core.forms import DJANGO_NUMBER_FIELDS, NumberField
 from indicators import values
 from tests.factories import UserFactory
 
-PROJECT_APPS = ("accounts", "audit", "clusters", "core", "demo", "indicators", "labelling")
+PROJECT_APPS = tuple(  # the apps of this repository (not the libraries in the virtualenv)
+    config.name
+    for config in apps.get_app_configs()
+    if Path(config.path).is_relative_to(dj_settings.BASE_DIR) and "site-packages" not in Path(config.path).parts
+)
 SPACES = (" ", "\xa0", "\u202f")
 
 
@@ -194,9 +201,7 @@ def test_a_french_or_english_amount_is_saved_as_typed(cluster, manager, client_f
     client = client_for(manager)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     zero = {"state": "0", "regional": "0", "eu": "0", "paid_services": "0", "other_private": "0"}
-    response = client.post(
-        f"/clusters/{cluster.pk}/financing/add/", {"year": "2 024", "member_fees": text, **zero}
-    )
+    response = client.post(f"/clusters/{cluster.pk}/financing/add/", {"year": "2 024", "member_fees": text, **zero})
     assert response.status_code == 302, response.context["form"].errors
     row = FinancingYear.objects.get(cluster=cluster)
     assert (row.year, row.member_fees) == (2024, number)
