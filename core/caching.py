@@ -11,7 +11,8 @@ on the old rows cannot leave its result under the new version).
 Versions in use:
 - ``POPULATION``: the validated/decided assessments and the labels (benchmark and statistics);
 - ``REGISTRY``: the labels and the clusters' public facts (the registry's filter choices and counts);
-- ``REVIEW_WORK``: the assessments, answers and reviews (the figures at the top of the assessor's dashboard).
+- ``REVIEW_WORK``: the assessments, answers and reviews (the figures at the top of the assessor's dashboard);
+- ``FRAMEWORK``: the frameworks' indicators and thresholds (the public methodology page).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.db import transaction
 POPULATION = "population"
 REGISTRY = "registry"
 REVIEW_WORK = "review-work"
+FRAMEWORK = "framework"
 
 # Computed entries live a day at most: a version change makes them unreachable long before.
 ENTRY_TIMEOUT = 24 * 3600

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import caching
 from core.exceptions import DomainError
 from indicators import values
 
@@ -63,6 +64,7 @@ def framework_install(*, spec: FrameworkSpec, make_default: bool = False) -> Fra
         Framework.objects.filter(is_default=True).exclude(pk=framework.pk).update(is_default=False)
         framework.is_default = True
         framework.save(update_fields=["is_default", "updated_at"])
+    caching.bump(caching.FRAMEWORK)
     return framework
 
 

@@ -10,6 +10,9 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core import caching
+from core.public_cache import public_cache
+
 from . import benchmarking, selectors, values
 from .models import Direction, Indicator, ValueType
 
@@ -69,6 +72,7 @@ def indicator_row(indicator: Indicator, language: str) -> IndicatorRow:
     )
 
 
+@public_cache(versions=(caching.FRAMEWORK,), max_age=3600)
 def methodology(request):
     framework = selectors.framework_default()
     if framework is None:

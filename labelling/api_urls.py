@@ -4,6 +4,7 @@ registry."""
 from django.urls import path
 
 import core.converters  # noqa: F401 - registers <text:…>
+from core.public_cache import public_cache
 from labelling.api import selfassessment, workflow
 from labelling.api.benchmark import AssessmentBenchmarkView, StatisticsView
 
@@ -62,6 +63,12 @@ urlpatterns = [
     path("labels/", workflow.LabelListView.as_view(), name="api-label-list"),
     path("labels/<int:pk>/", workflow.LabelDetailView.as_view(), name="api-label-detail"),
     path("labels/<int:pk>/revoke/", workflow.LabelRevokeView.as_view(), name="api-label-revoke"),
-    path("registry/", workflow.RegistryView.as_view(), name="api-registry"),
-    path("certificates/<text:number>/", workflow.CertificateView.as_view(), name="api-certificate"),
+    path(
+        "registry/", public_cache(max_age=60, vary_on_accept=True)(workflow.RegistryView.as_view()), name="api-registry"
+    ),
+    path(
+        "certificates/<text:number>/",
+        public_cache(max_age=300, daily=True, vary_on_accept=True)(workflow.CertificateView.as_view()),
+        name="api-certificate",
+    ),
 ]

@@ -95,6 +95,15 @@ def _french_by_default(settings):
     settings.LANGUAGE_CODE = "fr"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache_versions():
+    """Every test starts with new tokens for the cache versions (core/caching.py): a rolled-back test leaves its
+    computed entries and rendered public pages in Redis, under tokens the next test must not take."""
+    from core import caching
+
+    caching.bump(caching.POPULATION, caching.REGISTRY, caching.REVIEW_WORK, caching.FRAMEWORK)
+
+
 @pytest.fixture
 def rates(settings):
     """``rates(login="2/minute")`` lowers those throttle rates for this test only (the suite's are very high).

@@ -8,9 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -18,6 +16,7 @@ from accounts.permissions import can
 from clusters.models import Cluster, ClusterKind
 from core.pagination import page_of
 from core.places import place_label
+from core.public_cache import public_cache
 from core.throttles import public_page
 from labelling import exporters, opendata, presenters, selectors
 from labelling.forms.workflow import RegistryFilterForm, VerifyForm
@@ -92,6 +91,7 @@ def _registry_rows(labels) -> list[dict]:
     return rows
 
 
+@public_cache(max_age=60)
 @require_GET
 @public_page
 def registry(request):
@@ -110,6 +110,7 @@ def registry(request):
     return render(request, "labelling/registry.html", context)
 
 
+@public_cache(max_age=60)
 @require_GET
 @public_page
 def registry_cluster(request, pk: int):
@@ -122,6 +123,7 @@ def registry_cluster(request, pk: int):
     return render(request, "labelling/registry_cluster.html", {"cluster": cluster, "rows": rows})
 
 
+@public_cache(max_age=300, daily=True)
 @require_GET
 @public_page
 def verify(request):
@@ -134,6 +136,7 @@ def verify(request):
     return render(request, "labelling/verify.html", {"form": form})
 
 
+@public_cache(max_age=300, daily=True)
 @require_GET
 @public_page
 def certificate(request, number: str):
@@ -160,6 +163,7 @@ def certificate(request, number: str):
 BADGE_MAX_AGE = 60 * 60  # an hour: a revocation shows on the cluster's site within the hour
 
 
+@public_cache(max_age=BADGE_MAX_AGE, daily=True)
 @public_page
 @require_GET
 def certificate_badge(request, number: str):
@@ -170,11 +174,8 @@ def certificate_badge(request, number: str):
         raise Http404
     svg = render_to_string("labelling/badge.svg", {"badge": presenters.badge_for(label=label)})
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
-    patch_vary_headers(response, ["Accept-Language", "Cookie"])
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    response["Last-Modified"] = http_date(label.updated_at.timestamp())
     return response
 
 
@@ -214,6 +215,7 @@ def registry_export(request, fmt: str = "csv"):
 # --- open data --------------------------------------------------------------------------------------
 
 
+@public_cache(max_age=3600)
 @require_GET
 @public_page
 def open_data(request):
@@ -225,6 +227,7 @@ def open_data(request):
     )
 
 
+@public_cache(max_age=3600)
 @require_GET
 @public_page
 def open_data_file(request, fmt: str):
@@ -237,5 +240,4 @@ def open_data_file(request, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="grappe-labels.{fmt}"'
     response["Link"] = '<{}>; rel="license"'.format(opendata.LICENCE["url"])
     response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -1,0 +1,148 @@
+"""Public pages served from the cache (core/public_cache.py): validators, 304 without SQL, a rendered copy per
+version, the ETag's change on revocation, and no throttle on a hit."""
+
+import pytest
+from django.test import Client
+
+from labelling.services.labels import label_revoke
+from tests import factories
+from tests.throttling import fresh_address
+
+pytestmark = pytest.mark.django_db
+
+# route → (max-age, s-maxage)
+ROUTES = {
+    "/registry/": 60,
+    "/verify/": 300,
+    "/verify/{number}/": 300,
+    "/verify/{number}/badge.svg": 3600,
+    "/registry/clusters/{cluster}/": 60,
+    "/registry/open-data/": 3600,
+    "/registry/open-data/labels.csv": 3600,
+    "/registry/open-data/labels.json": 3600,
+    "/methodology/": 3600,
+    "/api/v1/registry/": 60,
+    "/api/v1/certificates/{number}/": 300,
+}
+
+
+@pytest.fixture
+def label(framework):
+    return factories.LabelFactory(cluster__public_profile=True)
+
+
+def _visitor(language="fr") -> Client:
+    return Client(REMOTE_ADDR=fresh_address(), HTTP_ACCEPT_LANGUAGE=language)
+
+
+def _url(route, label):
+    return route.format(number=label.certificate_number, cluster=label.cluster_id)
+
+
+def test_every_public_route_exists(label):
+    from django.urls import resolve
+
+    for route in ROUTES:
+        resolve(_url(route, label).split("?")[0])
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_public_route_answers_with_validators_and_public_cache_control(route, label):
+    response = _visitor().get(_url(route, label))
+
+    assert response.status_code == 200, response.content[:300]
+    assert response["ETag"].startswith('"') and response["Last-Modified"]
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    max_age = ROUTES[route]
+    assert {"public", f"max-age={max_age}", f"s-maxage={max_age}"} <= cache_control
+    vary = {part.strip().lower() for part in response["Vary"].split(",")}
+    assert {"accept-language", "cookie"} <= vary
+    assert ("accept" in vary) == route.startswith("/api/")
+    assert "Set-Cookie" not in response  # nothing of the visitor's own in a shared copy
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_conditional_request_answers_304_without_sql(route, label, django_assert_num_queries):
+    url = _url(route, label)
+    etag = _visitor().get(url)["ETag"]
+
+    with django_assert_num_queries(0):
+        response = _visitor().get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("route", ["/registry/", "/verify/{number}/", "/verify/{number}/badge.svg", "/methodology/"])
+def test_a_second_visitor_gets_the_kept_copy_without_sql(route, label, django_assert_num_queries):
+    url = _url(route, label)
+    first = _visitor().get(url)
+
+    with django_assert_num_queries(0):
+        second = _visitor().get(url)
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_each_language_has_its_own_copy_and_etag(label):
+    french, english = _visitor("fr").get("/registry/"), _visitor("en").get("/registry/")
+
+    assert french["ETag"] != english["ETag"]
+    assert "Registre" in french.content.decode() or "registre" in french.content.decode()
+    assert english["Content-Language"] == "en"
+
+
+def test_a_revocation_changes_the_etag_and_the_page_at_once(label, administrator):
+    url = f"/verify/{label.certificate_number}/"
+    before = _visitor().get(url)
+
+    label_revoke(user=administrator, label=label, reason="Fraude constatée")
+    after = _visitor().get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert after.content != before.content
+
+
+@pytest.mark.parametrize("header", ['"', "W/", "garbage, ,,", '"' + "x" * 5000 + '"', '*, W/"abc"'])
+def test_a_malformed_if_none_match_gets_the_full_answer_never_a_500(header, label):
+    response = _visitor().get("/registry/", HTTP_IF_NONE_MATCH=header)
+
+    assert response.status_code in (200, 304)
+    if header.strip() != "*" and not header.startswith("*"):
+        assert response.status_code == 200
+
+
+def test_if_modified_since_answers_304_when_nothing_changed(label):
+    url = "/registry/"
+    first = _visitor().get(url)
+
+    response = _visitor().get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert response.status_code == 304
+
+
+def test_a_logged_in_visitor_gets_a_private_fresh_page(label, manager):
+    client = _visitor()
+    client.force_login(manager)
+
+    response = client.get("/registry/")
+
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert "ETag" not in response or response["ETag"] != _visitor().get("/registry/").get("ETag")
+
+
+def test_cache_hits_are_not_throttled_only_misses_count(rates, label):
+    rates(public_pages="2/minute")
+    visitor = _visitor()
+    url = f"/verify/{label.certificate_number}/"
+
+    codes = [visitor.get(url).status_code for _ in range(10)]  # one miss, then hits
+
+    assert codes == [200] * 10
+    visitor.get("/registry/?q=a")  # the second miss
+    assert visitor.get("/registry/?q=b").status_code == 429  # a third miss past the rate
