@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -52,9 +54,19 @@ class PreferredLanguageMiddleware:
         return response
 
 
+@csrf_exempt
 @require_POST
 def set_language(request):
-    """Django's ``set_language``, which also remembers the choice as the account's preferred language."""
+    """Django's ``set_language``, which also remembers the choice as the account's preferred language.
+
+    A visitor's switch carries no CSRF token: it stands on public pages kept as shared copies
+    (core/public_cache.py), and switching a visitor's language from another site does no harm. A logged-in user's
+    switch writes to the account, so it is checked as every other form is (the header's form carries the token for
+    them)."""
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+        if refused is not None:
+            return refused
     response = django_set_language(request)
     language = request.POST.get("language", "")
     user = request.user
