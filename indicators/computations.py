@@ -25,6 +25,9 @@ FULL, PARTIAL, NONE = "full", "partial", "none"
 LEVEL_NONE, LEVEL_BRONZE, LEVEL_SILVER, LEVEL_GOLD = "none", "bronze", "silver", "gold"
 # From worst to best (for comparisons such as "the level never falls"); the rules are checked
 # in the order none, gold, silver, bronze (see level_for).
+# A condition of the level rules is met, not met, or does not apply (never shown as failed: a first assessment
+# has nothing to compare with, and a Gold level needs no Silver condition).
+MET, NOT_MET, NOT_APPLICABLE = "met", "not_met", "not_applicable"
 LEVEL_RANK = {LEVEL_NONE: 0, LEVEL_BRONZE: 1, LEVEL_SILVER: 2, LEVEL_GOLD: 3}
 
 GOLD_PERCENT = 80  # excellence score needed for Gold
@@ -158,6 +161,31 @@ class ScoreResult:
     indicators: dict[str, IndicatorScore]
     gold_score_met: bool = False  # points × 100 ≥ 80 × total weight
     silver_window: bool = False  # a previous validated assessment 12 to 36 months before
+    compared: bool = False  # there was a previous validated assessment to compare with
+
+    def conditions(self) -> dict[str, str]:
+        """Each condition of the rules of indicators.md: ``MET``, ``NOT_MET`` or ``NOT_APPLICABLE``.
+
+        Every page and PDF that marks the conditions reads them here. The Silver conditions apply only when there
+        is a previous validated assessment to compare with, and not to a Gold level (Gold does not need them):
+        there they are not applicable, never failed."""
+
+        def state(met: bool) -> str:
+            return MET if met else NOT_MET
+
+        silver_met = self.silver_window and len(self.improved) >= SILVER_MIN_IMPROVED
+        if silver_met:
+            silver = MET
+        elif not self.compared or self.level == LEVEL_GOLD:
+            silver = NOT_APPLICABLE
+        else:
+            silver = NOT_MET
+        return {
+            "eligibility": state(self.eligible),
+            "baseline": state(self.baseline_met),
+            "gold_score": state(self.gold_score_met),
+            "silver": silver,
+        }
 
     def to_dict(self) -> dict:
         """The ``manage.py score --json`` shape of indicators.md."""
@@ -294,4 +322,5 @@ def score_assessment(
         indicators=indicators,
         gold_score_met=gold_score_met,
         silver_window=silver_window,
+        compared=previous is not None,
     )

@@ -249,6 +249,20 @@ def detail_actions(assessment: Assessment, facts: DetailFacts) -> dict:
     }
 
 
+def condition_rows(result) -> list[dict]:
+    """The conditions of the level rules as the page marks them (``ScoreResult.conditions``: met, not met, or not
+    applicable, the same marks as the PDF report)."""
+    if result is None:
+        return []
+    labels = {
+        "eligibility": _("Eligibility"),
+        "baseline": _("Minimum requirements"),
+        "gold_score": _("Excellence score"),
+        "silver": _("Silver conditions"),
+    }
+    return [{"key": key, "label": labels[key], "state": state} for key, state in result.conditions().items()]
+
+
 def detail_context(assessment: Assessment, facts: DetailFacts, rows: list[dict], actions: dict) -> dict:
     """The assessment's page without its forms (the view adds them)."""
     result = facts.result
@@ -268,6 +282,7 @@ def detail_context(assessment: Assessment, facts: DetailFacts, rows: list[dict],
         "review": facts.review,
         "result": result,
         "result_level": Level(result.level).label if result is not None else "",
+        "conditions": condition_rows(result),
         "provisional": facts.provisional,
         "decision": facts.decision,
         "label": facts.label,

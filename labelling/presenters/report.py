@@ -310,6 +310,7 @@ def _summary(*, scoring: Scoring, spec, path: dict | None) -> dict:
         "gold_percent": fmt.percent(GOLD_PERCENT, 0),
         "gold_score_met": result.gold_score_met,
         "has_previous": scoring.previous is not None,
+        "conditions": result.conditions(),
         "silver_window": result.silver_window,
         "improved": list(result.improved),
         "improved_count": len(result.improved),
