@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -287,6 +289,30 @@ class LabelStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
+
+
+# A certificate's number: ``GRP-<year>-<six-digit sequence>-<verification code>``. The code is eight characters of
+# Crockford's base-32 alphabet (no I, L, O, U: nothing to misread on a printed certificate). One declaration: the
+# numbers issued, the verification page's example and its check of what a visitor typed.
+CERTIFICATE_PREFIX = "GRP"
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8
+CERTIFICATE_NUMBER_RE = re.compile(
+    rf"^{CERTIFICATE_PREFIX}-(?P<year>\d{{4}})-(?P<sequence>\d{{6,}})-(?P<code>[{CODE_ALPHABET}]{{{CODE_LENGTH}}})$"
+)
+# The same number without its code: what a visitor who copied only the printed sequence types.
+CERTIFICATE_NUMBER_WITHOUT_CODE_RE = re.compile(rf"^{CERTIFICATE_PREFIX}-(?P<year>\d{{4}})-(?P<sequence>\d+)-?$")
+
+
+def certificate_number_for(*, year: int, sequence: int, code: str) -> str:
+    """``GRP-<year>-<sequence>-<code>``: the sequence keeps numbers unique and ordered, the random code makes them
+    impossible to enumerate (``/verify/GRP-2026-000001-…`` answers 404 without the right code)."""
+    return f"{CERTIFICATE_PREFIX}-{year}-{sequence:06d}-{code}"
+
+
+def certificate_number_example(year: int) -> str:
+    """The number a page shows as an example: the real shape, with ``X`` for each character of the code."""
+    return certificate_number_for(year=year, sequence=1, code="X" * CODE_LENGTH)
 
 
 class Label(TimeStampedModel):

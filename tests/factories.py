@@ -159,7 +159,8 @@ class LabelFactory(DjangoModelFactory):
     assessment = factory.SubFactory(AssessmentFactory, status="decided", validated_on=datetime.date(2026, 3, 1))
     cluster = factory.LazyAttribute(lambda o: o.assessment.cluster)
     level = "bronze"
-    certificate_number = factory.Sequence(lambda n: f"GRP-2026-{900000 + n:06d}")
+    # The real shape (labelling.models.CERTIFICATE_NUMBER_RE): sequence and verification code.
+    certificate_number = factory.Sequence(lambda n: f"GRP-2026-{900000 + n:06d}-TESTC{n % 1000:03d}")
     awarded_on = datetime.date(2026, 3, 15)
     expires_on = factory.LazyAttribute(lambda o: _label_expiry(o.awarded_on))
     status = "active"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import assessors_offered_for
@@ -11,7 +12,16 @@ from clusters.models import ClusterKind
 from core.forms import Form, NumberField
 from core.places import country_name, region_name
 from core.widgets import FastSelect
-from labelling.models import LABEL_LEVEL_CHOICES, AssessmentStatus, LabelStatus, Level, ReportKind
+from labelling.models import (
+    CERTIFICATE_NUMBER_WITHOUT_CODE_RE,
+    CODE_LENGTH,
+    LABEL_LEVEL_CHOICES,
+    AssessmentStatus,
+    LabelStatus,
+    Level,
+    ReportKind,
+    certificate_number_example,
+)
 from labelling.selectors import RegistryFilters
 
 
@@ -190,6 +200,33 @@ class RegistryFilterForm(Form):
 
 
 class VerifyForm(Form):
-    number = forms.CharField(
-        label=_("Certificate number"), max_length=40, help_text=_("As printed on the certificate, e.g. GRP-2026-000123")
-    )
+    """A certificate's number as a visitor types it: spaces dropped, upper case; a number that lacks its code is
+    refused with what is missing (a lookup would only say « no certificate »)."""
+
+    number = forms.CharField(label=_("Certificate number"), max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        example = certificate_number_example(timezone.localdate().year)
+        field = self.fields["number"]
+        field.help_text = _(
+            "As printed on the certificate, code included, e.g. %(example)s (the last eight characters are its "
+            "verification code)."
+        ) % {"example": example}
+        field.widget.attrs.update({"placeholder": example, "autocapitalize": "characters", "spellcheck": "false"})
+
+    def clean_number(self):
+        number = "".join(self.cleaned_data["number"].split()).upper()
+        if without_code := CERTIFICATE_NUMBER_WITHOUT_CODE_RE.match(number):
+            raise forms.ValidationError(
+                _(
+                    "This number lacks its verification code: the %(length)s characters after the last hyphen, as "
+                    "in %(example)s. Copy the whole number from the certificate, or scan its QR code."
+                ),
+                code="code_missing",
+                params={
+                    "length": CODE_LENGTH,
+                    "example": certificate_number_example(int(without_code["year"])),
+                },
+            )
+        return number

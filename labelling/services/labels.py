@@ -16,16 +16,11 @@ from accounts.permissions import can
 from audit.services import audit_log
 from core.exceptions import DomainError, InvalidTransition, NotFound
 from indicators.computations import label_expiry
-from labelling.models import Assessment, Label, LabelStatus, Level
+from labelling.models import CODE_ALPHABET, CODE_LENGTH, Assessment, Label, LabelStatus, Level
+from labelling.models import certificate_number_for as number_of
 from labelling.services.notifications import notify
 
-CERTIFICATE_PREFIX = "GRP"
 REMINDER_DAYS = (90, 30)
-
-
-# The verification code: Crockford's base-32 alphabet (no I, L, O, U: nothing to misread on a printed certificate).
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 8
 
 
 def verification_code() -> str:
@@ -34,9 +29,8 @@ def verification_code() -> str:
 
 
 def certificate_number_for(*, year: int, sequence: int, code: str | None = None) -> str:
-    """``GRP-<year>-<sequence>-<code>``: the sequence keeps numbers unique and ordered, the random code makes them
-    impossible to enumerate (``/verify/GRP-2026-000001-…`` answers 404 without the right code)."""
-    return f"{CERTIFICATE_PREFIX}-{year}-{sequence:06d}-{code or verification_code()}"
+    """A new certificate's number (``labelling.models.certificate_number_for``), with a random code."""
+    return number_of(year=year, sequence=sequence, code=code or verification_code())
 
 
 def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetime.date) -> Label:

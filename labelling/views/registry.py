@@ -20,7 +20,7 @@ from core.public_cache import public_cache
 from core.throttles import public_page
 from labelling import exporters, opendata, presenters, selectors
 from labelling.forms.workflow import RegistryFilterForm, VerifyForm
-from labelling.models import Level
+from labelling.models import Level, certificate_number_example
 
 
 def _url_prefix(name: str) -> str:
@@ -132,7 +132,11 @@ def verify(request):
         label = selectors.label_by_number(number=form.cleaned_data["number"])
         if label is not None:
             return redirect("labelling:certificate", number=label.certificate_number)
-        form.add_error("number", _("No certificate has this number. Check it against the certificate."))
+        form.add_error(
+            "number",
+            _("No certificate has this number. Check it against the certificate: it reads like %(example)s.")
+            % {"example": certificate_number_example(timezone.localdate().year)},
+        )
     return render(request, "labelling/verify.html", {"form": form})
 
 

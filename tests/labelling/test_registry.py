@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from clusters.models import ClusterKind
 from labelling.exporters import KEYS, escape_cell, registry_rows
-from labelling.models import Label, LabelStatus
-from labelling.services.labels import label_revoke
+from labelling.models import CERTIFICATE_NUMBER_RE, Label, LabelStatus, certificate_number_example
+from labelling.services.labels import certificate_number_for, label_revoke
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -106,12 +106,49 @@ def test_verify_sends_a_known_number_to_its_certificate(registry, client_for):
     assert response.url == reverse("labelling:certificate", args=[number])
 
 
+@time_machine.travel(datetime.datetime(2026, 5, 4, 12, 0, tzinfo=datetime.UTC))
 def test_verify_says_when_no_certificate_has_the_number(registry, client_for):
-    response = client_for(None).get(reverse("labelling:verify"), {"number": "GRP-1999-000001"})
+    response = client_for(None).get(reverse("labelling:verify"), {"number": "GRP-1999-000001-7KQ4M9XD"})
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "number": ["No certificate has this number. Check it against the certificate."]
+        "number": [
+            "No certificate has this number. Check it against the certificate: it reads like GRP-2026-000001-XXXXXXXX."
+        ]
     }
+
+
+@time_machine.travel(datetime.datetime(2026, 5, 4, 12, 0, tzinfo=datetime.UTC))
+def test_the_verification_page_shows_a_number_of_the_real_shape(client_for):
+    html = client_for(None).get(reverse("labelling:verify")).content.decode()
+    assert "GRP-2026-000123" not in html
+    assert html.count("GRP-2026-000001-XXXXXXXX") == 2  # the help text and the placeholder
+    # The example has the shape of the numbers issued (one declaration: labelling.models).
+    assert CERTIFICATE_NUMBER_RE.match(certificate_number_for(year=2026, sequence=1))
+    assert CERTIFICATE_NUMBER_RE.match(certificate_number_example(2026))
+
+
+@pytest.mark.parametrize("typed", ["GRP-2026-900001", "grp-2026-900001-", " GRP-2026-900001 "])
+def test_a_number_typed_without_its_code_says_what_is_missing(registry, client_for, typed):
+    response = client_for(None).get(reverse("labelling:verify"), {"number": typed})
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["number"]
+    assert error.startswith("This number lacks its verification code: the 8 characters after the last hyphen")
+    assert "GRP-2026-000001-XXXXXXXX" in error
+    assert f'value="{typed}"' in response.content.decode()  # what was typed stays in the field
+
+
+def test_a_number_typed_with_spaces_or_in_lower_case_is_found(registry, client_for):
+    number = registry["cosmetic"].certificate_number
+    typed = number.lower().replace("-", " - ", 1)
+    response = client_for(None).get(reverse("labelling:verify"), {"number": typed})
+    assert response.status_code == 302 and response.url == reverse("labelling:certificate", args=[number])
+
+
+def test_the_verification_page_in_french_says_what_is_missing(registry, client_for, settings):
+    settings.LANGUAGE_CODE = "fr"
+    client = client_for(None)
+    response = client.get(reverse("labelling:verify"), {"number": "GRP-2026-900001"}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Il manque à ce numéro son code de vérification" in response.content.decode()
 
 
 @time_machine.travel(datetime.datetime(2027, 1, 10, 12, 0, tzinfo=datetime.UTC))
