@@ -173,4 +173,3 @@ def outbox_relay(*, limit: int = 200) -> dict:
     cutoff = timezone.now() - timedelta(days=KEEP_SENT_DAYS)
     pruned, _ = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
     return {"pending": len(pending), "sent": sent, "failed": failed, "pruned": pruned}
-
