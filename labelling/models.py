@@ -382,6 +382,8 @@ class Report(TimeStampedModel):
     file = models.FileField(_("file"), storage=private_storage, upload_to="reports/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Who is producing it: the id of the task delivery that claimed it (a retry and a redelivery keep it).
+    claim = models.CharField(max_length=64, blank=True, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

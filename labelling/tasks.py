@@ -37,7 +37,7 @@ def _retry_delay(retries: int) -> int:
 def render_report(self, report_id: int) -> str:
     """Render one report's PDF; transient failures are retried, the last error is kept on the report."""
     try:
-        report = report_render(report_id=report_id)
+        report = report_render(report_id=report_id, claim=self.request.id)
     except SoftTimeLimitExceeded:
         logger.error("Report %s took longer than %s s", report_id, settings.REPORT_SOFT_TIME_LIMIT)
         report_record_error(

@@ -1,13 +1,15 @@
 """PDF reports and certificates: a database row with a status, produced by a Celery task.
 
-Gather (``labelling.selectors.report``, shaped by ``labelling.presenters.report``), render (template →
-WeasyPrint, PDF/A-3b, with a URL fetcher that serves only our own static files), sign (PAdES,
-``labelling.signing``), store (private storage, ``file.save(save=False)`` then ``save(update_fields=...)``).
+Claim the row (a short transaction), gather (``labelling.selectors.report``, shaped by
+``labelling.presenters.report``), render (template → WeasyPrint, PDF/A-3b, with a URL fetcher that serves only our
+own static files) and sign (PAdES, ``labelling.signing``) with no transaction and no database connection held,
+store (the file in private storage, then the row in a short transaction).
 """
 
 from __future__ import annotations
 
 import mimetypes
+import uuid
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
@@ -15,8 +17,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -149,12 +151,11 @@ def signature_reason(report: Report) -> str:
         }
 
 
-def report_pdf(*, report: Report) -> bytes:
-    """The signed PDF of a report: gather, render, sign (the whole task but the storing)."""
+def report_html_checked(*, report: Report) -> str:
+    """The report's HTML, once a certificate's label is checked still valid (reads only)."""
     if report.kind == ReportKind.CERTIFICATE and report.label is not None:
         require_certifiable(report.label)
-    pdf = html_to_pdf(report_html(report=report))
-    return sign_pdf(pdf, reason=signature_reason(report), location=settings.SITE_URL)
+    return report_html(report=report)
 
 
 # --- services ------------------------------------------------------------------------------------------
@@ -221,33 +222,67 @@ def report_html(*, report: Report) -> str:
         return render_to_string("reports/assessment.html", report_context(report_facts(report=report)))
 
 
-def report_render(*, report_id: int) -> Report | None:
-    """Produce the PDF of a report. Safe to run twice: the row is locked, a ready report is left alone."""
-    # Visible progress for the polling page (a plain UPDATE: it waits if another worker holds the row).
-    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(
-        status=ReportStatus.RUNNING, attempts=F("attempts") + 1, updated_at=timezone.now()
+def _claim(report_id: int, claim: str) -> Report | None:
+    """Short transaction: take the report for this delivery, or None when it is ready or another one has it.
+
+    A running report is taken only by the delivery that claimed it (``claim``: the Celery task's id, the same for
+    a redelivery after its worker died), so that two messages for one report, given to two workers at once,
+    produce it once. A recorded error releases the claim (the retry, or whichever delivery comes next, takes it).
+    A running report whose claimant died and whose message is gone is the sweeper's: it puts it back to pending
+    after ``REPORT_STALE_SECONDS``."""
+    with transaction.atomic():
+        taken = (
+            Report.objects.filter(pk=report_id)
+            .exclude(status=ReportStatus.READY)
+            .filter(~Q(status=ReportStatus.RUNNING) | Q(claim__in=(claim, "")))
+            .update(status=ReportStatus.RUNNING, claim=claim, attempts=F("attempts") + 1, updated_at=timezone.now())
+        )
+        if not taken:
+            return None
+        return Report.objects.select_related("assessment", "assessment__cluster", "label").get(pk=report_id)
+
+
+def _release_connection() -> None:
+    """Close this thread's database connection when no transaction needs it: nothing is held while the PDF
+    is rendered and signed (seconds), and the next query opens a new one."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def report_render(*, report_id: int, claim: str | None = None) -> Report | None:
+    """Produce the PDF of a report, in three steps with no transaction nor connection held while WeasyPrint and
+    the signature run: claim the row (short transaction), gather the HTML (reads), render and sign (no database),
+    store (short transaction that checks the claim is still ours). Safe to run twice: a ready report is left
+    alone, and a report claimed by another delivery is left to it."""
+    claim = claim or uuid.uuid4().hex
+    report = _claim(report_id, claim)
+    if report is None:
+        return Report.objects.filter(pk=report_id).first()
+    html = report_html_checked(report=report)
+    reason = signature_reason(report)
+    filename = _filename(report)
+    _release_connection()
+    pdf = sign_pdf(html_to_pdf(html), reason=reason, location=settings.SITE_URL)
+    field = report.file.field
+    stored = field.storage.save(
+        field.generate_filename(report, filename), ContentFile(pdf), max_length=field.max_length
     )
     with transaction.atomic():
-        report = (
-            Report.objects.select_for_update(of=("self",))
-            .select_related("assessment", "assessment__cluster", "label")
-            .filter(pk=report_id)
-            .first()
-        )
-        if report is None or report.status == ReportStatus.READY:
-            return report
-        pdf = report_pdf(report=report)
-        report.file.save(_filename(report), ContentFile(pdf), save=False)
-        report.status = ReportStatus.READY
-        report.error = ""
-        report.finished_at = timezone.now()
-        report.save(update_fields=["file", "status", "error", "finished_at", "updated_at"])
-    return report
+        current = Report.objects.select_for_update(of=("self",)).filter(pk=report_id).first()
+        if current is None or current.status == ReportStatus.READY or current.claim != claim:
+            transaction.on_commit(lambda: field.storage.delete(stored))  # another delivery took it over
+            return current
+        current.file.name = stored
+        current.status = ReportStatus.READY
+        current.error = ""
+        current.finished_at = timezone.now()
+        current.save(update_fields=["file", "status", "error", "finished_at", "updated_at"])
+    return current
 
 
 def report_record_error(*, report_id: int, error: str, final: bool) -> None:
-    """Keep the error for the administrators; a final failure marks the report failed."""
-    fields = {"error": error[:ERROR_MAX_LENGTH], "updated_at": timezone.now()}
+    """Keep the error for the administrators and release the claim; a final failure marks the report failed."""
+    fields = {"error": error[:ERROR_MAX_LENGTH], "claim": "", "updated_at": timezone.now()}
     if final:
         fields.update(status=ReportStatus.FAILED, finished_at=timezone.now())
     Report.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(**fields)
