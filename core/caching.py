@@ -11,7 +11,10 @@ on the old rows cannot leave its result under the new version).
 Versions in use:
 - ``POPULATION``: the validated/decided assessments and the labels (benchmark and statistics);
 - ``REGISTRY``: the labels and the clusters' public facts (the registry's filter choices and counts);
-- ``REVIEW_WORK``: the assessments, answers and reviews (the figures at the top of the assessor's dashboard);
+- ``ASSESSMENTS``: the assessments' rows (the counts by status at the top of the administrators' dashboard);
+- ``assessor_work(user_id)``, one per assessor: the assessments assigned to that assessor (first or second), their
+  answers and their reviews (the figures at the top of that assessor's dashboard). A manager's autosave on one
+  cluster renews the versions of that assessment's assessors only, not every assessor's;
 - ``FRAMEWORK``: the frameworks' indicators and thresholds (the public methodology page).
 """
 
@@ -26,13 +29,18 @@ from django.db import transaction
 
 POPULATION = "population"
 REGISTRY = "registry"
-REVIEW_WORK = "review-work"
+ASSESSMENTS = "assessments"
 FRAMEWORK = "framework"
 
 # Computed entries live a day at most: a version change makes them unreachable long before.
 ENTRY_TIMEOUT = 24 * 3600
 
 T = TypeVar("T")
+
+
+def assessor_work(user_id: int) -> str:
+    """The version of one assessor's own work (see the module's docstring)."""
+    return f"review-work:{user_id}"
 
 
 def _version_key(name: str) -> str:

@@ -145,6 +145,22 @@ class Assessment(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.cluster} — {self.reference_year}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The assessors as read, so that a save that unassigns one also refreshes that one's cached figures
+        # (labelling.signals); a deferred column is not read for it.
+        instance.loaded_assessor_ids = (
+            instance.__dict__.get("assessor_id"),
+            instance.__dict__.get("second_assessor_id"),
+        )
+        return instance
+
+    def assessor_ids(self) -> set[int]:
+        """The assessors assigned now or when the row was read (first and second)."""
+        ids = {self.assessor_id, self.second_assessor_id, *getattr(self, "loaded_assessor_ids", ())}
+        return {pk for pk in ids if pk}
+
     @property
     def is_editable_by_manager(self) -> bool:
         return self.status in EDITABLE_STATUSES

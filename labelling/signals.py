@@ -3,9 +3,11 @@
 
 - a label is awarded, superseded, expired, revoked or deleted → the registry and the population (the
   statistics count the active labels);
-- an assessment is saved as validated or decided (validation, decision) → the population;
-- an assessment, an answer or a review is saved or deleted → the review work (the assessor's dashboard
-  figures);
+- an assessment is saved or deleted → the assessments (the counts by status), and the work of its assessors, those
+  assigned now and those it was read with (an unassigned one's figures change too); as validated or decided
+  (validation, decision) → the population too;
+- an answer or a review is saved or deleted → the work of its assessment's assessors only (the figures at the top
+  of their dashboards): a manager's autosave leaves every other assessor's cached figures alone;
 - a cluster is saved (the Django admin, ``cluster_update``, which also bumps both itself: clusters does not rely
   on labelling's signals).
 """
@@ -22,6 +24,10 @@ from labelling.models import Answer, Assessment, AssessmentStatus, Label, Review
 BENCHMARKED = (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
 
 
+def _assessors_work(user_ids) -> tuple[str, ...]:
+    return tuple(caching.assessor_work(pk) for pk in sorted(user_ids))
+
+
 @receiver([post_save, post_delete], sender=Label, dispatch_uid="labelling.label_changed")
 def label_changed(sender, instance, **kwargs):
     caching.bump(caching.REGISTRY, caching.POPULATION)
@@ -29,18 +35,31 @@ def label_changed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=Assessment, dispatch_uid="labelling.assessment_changed")
 def assessment_changed(sender, instance, **kwargs):
+    names = (caching.ASSESSMENTS, *_assessors_work(instance.assessor_ids()))
     if instance.status in BENCHMARKED or kwargs.get("signal") is post_delete:
-        caching.bump(caching.POPULATION, caching.REVIEW_WORK)
-    else:
-        caching.bump(caching.REVIEW_WORK)
+        names = (caching.POPULATION, *names)
+    caching.bump(*names)
+
+
+def _assessors_of(instance) -> set[int]:
+    """The assessors of an answer's or a review's assessment: from the assessment read with it, else one query."""
+    assessment = instance._state.fields_cache.get("assessment")
+    if assessment is not None:
+        return assessment.assessor_ids()
+    row = Assessment.objects.filter(pk=instance.assessment_id).values_list("assessor_id", "second_assessor_id")
+    return {pk for pk in (row.first() or ()) if pk}
 
 
 @receiver([post_save, post_delete], sender=Answer, dispatch_uid="labelling.answer_changed")
 @receiver([post_save, post_delete], sender=Review, dispatch_uid="labelling.review_changed")
 def review_work_changed(sender, instance, **kwargs):
-    """Answers changed with ``QuerySet.update`` (a change request, a resubmission) change their assessment's
-    status in the same transaction, whose save bumps the version too."""
-    caching.bump(caching.REVIEW_WORK)
+    """Answers changed with ``QuerySet.update`` (a change request, a resubmission, a withdrawn assessor) change
+    their assessment in the same transaction, whose save renews its assessors' versions too."""
+    assessors = _assessors_of(instance)
+    if isinstance(instance, Review) and instance.assessor_id:
+        assessors.add(instance.assessor_id)
+    if assessors:
+        caching.bump(*_assessors_work(assessors))
 
 
 @receiver([post_save, post_delete], sender=Cluster, dispatch_uid="labelling.cluster_changed")

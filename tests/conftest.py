@@ -98,10 +98,12 @@ def _french_by_default(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache_versions():
     """Every test starts with new tokens for the cache versions (core/caching.py): a rolled-back test leaves its
-    computed entries and rendered public pages in Redis, under tokens the next test must not take."""
+    computed entries and rendered public pages in Redis, under tokens the next test must not take. An assessor's
+    own version (``caching.assessor_work``) is named by the user's id, which PostgreSQL's sequences never give
+    twice in a run (the key prefix is the run's own)."""
     from core import caching
 
-    caching.bump(caching.POPULATION, caching.REGISTRY, caching.REVIEW_WORK, caching.FRAMEWORK)
+    caching.bump(caching.POPULATION, caching.REGISTRY, caching.ASSESSMENTS, caching.FRAMEWORK)
 
 
 @pytest.fixture

@@ -75,8 +75,8 @@ def assessments_for_admin(*, user, status: str = "", q: str = "", assessor_id: i
 
 
 def assessment_counts_by_status(*, user) -> dict[str, int]:
-    """How many assessments the user sees in each status, counted once per change of the review work
-    (``core.caching.REVIEW_WORK``: any assessment saved), not on every view of the dashboard."""
+    """How many assessments the user sees in each status, counted once per change of the assessments
+    (``core.caching.ASSESSMENTS``: any assessment saved; not an answer), not on every view of the dashboard."""
 
     def count() -> dict[str, int]:
         rows = assessments_visible_to(user).order_by().values("status").annotate(n=Count("id"))
@@ -84,7 +84,7 @@ def assessment_counts_by_status(*, user) -> dict[str, int]:
         counts.update({row["status"]: row["n"] for row in rows})
         return counts
 
-    return caching.cached(f"assessment-counts:{user.pk}", count, versions=(caching.REVIEW_WORK,))
+    return caching.cached(f"assessment-counts:{user.pk}", count, versions=(caching.ASSESSMENTS,))
 
 
 def _pending_answers() -> Q:
@@ -164,13 +164,16 @@ def with_review_figures(assessments) -> list:
 
 
 def assessor_counts(*, user) -> dict[str, int]:
-    """The figures at the top of the assessor's dashboard, computed once per change of the review work
-    (``core.caching.REVIEW_WORK``: any assessment, answer or review saved) rather than on every view: they
-    count every answer of every assessment in review, which grows with the assessor's assignments."""
+    """The figures at the top of the assessor's dashboard, computed once per change of this assessor's own work
+    (``core.caching.assessor_work``: an assessment assigned to them, its answers or its reviews saved) rather
+    than on every view: they count every answer of every assessment in review, which grows with the assessor's
+    assignments. Another cluster's autosave leaves them cached."""
     if not can(user, "review.take"):
         return {"in_review": 0, "answers_to_review": 0, "changed": 0, "to_countersign": 0}
     return caching.cached(
-        f"assessor-counts:{user.pk}", lambda: _assessor_counts_uncached(user), versions=(caching.REVIEW_WORK,)
+        f"assessor-counts:{user.pk}",
+        lambda: _assessor_counts_uncached(user),
+        versions=(caching.assessor_work(user.pk),),
     )
 
 

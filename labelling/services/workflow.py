@@ -427,6 +427,7 @@ def answer_review(
     with _step(user, assessment, "assessment.assessor", "review_answer") as (locked_assessment, _target):
         _require_no_conflict_declared(locked_assessment, user)
         locked = Answer.objects.select_for_update().select_related("indicator").get(pk=answer.pk)
+        locked.assessment = locked_assessment  # read once (its assessors' cached figures are renewed on save)
         version_check(locked, expected_version)
         if accept and locked.declared is None:
             raise DomainError(
@@ -552,6 +553,7 @@ def answers_accept_remaining(*, user, assessment: Assessment, category_code: str
         for answer in answers:
             if not answer_needs_review(answer) or answer.declared is None:
                 continue
+            answer.assessment = locked_assessment  # read once (its assessors' cached figures are renewed on save)
             before = _review_state(answer)
             answer.validated_number = answer.declared_number
             answer.validated_option = answer.declared_option
