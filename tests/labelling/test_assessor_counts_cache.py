@@ -59,6 +59,7 @@ def test_a_submission_and_an_unassignment_renew_the_assessors_concerned(
     # The assessor declares a conflict: unassigned, the assessment's row no longer names them, yet their
     # figures are renewed (the assessors the row was read with count).
     cached = _version(assessor)
+    assessment.refresh_from_db()
     review_declare_conflict(user=assessor, assessment=assessment, reason="My brother chairs it.")
     assert _version(assessor) != cached
     assert assessor_counts(user=assessor)["in_review"] == 0
