@@ -256,8 +256,8 @@ def test_the_cache_key_carries_the_framework_and_the_population_version(framewor
 
 
 def test_the_assessor_dashboard_figures_follow_each_step_of_the_review_at_once(framework, cluster, client_for):
-    """The figures at the top of the assessor's dashboard are cached (``caching.assessor_work``): every review action, the
-    change request and the resubmission show in them at the next view."""
+    """The figures at the top of the assessor's dashboard are cached (``caching.assessor_work``): every review
+    action, the change request and the resubmission show in them at the next view."""
     manager, administrator = factories.ManagerFactory(), factories.AdministratorFactory()
     assessor = factories.AssessorFactory()
     cluster.managers.add(manager)

@@ -1,0 +1,131 @@
+"""The Kubernetes manifests (deploy/kubernetes/): every object of the base and of the production overlay is valid
+against a current Kubernetes version's schemas (kubernetes-validate, strict), and holds what the docs promise."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import jsonpatch
+import kubernetes_validate
+import pytest
+import yaml
+
+DEPLOY = Path(__file__).resolve().parent.parent / "deploy" / "kubernetes"
+KUBERNETES_VERSION = kubernetes_validate.latest_version()
+
+
+def _documents(path: Path) -> list[dict]:
+    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def _kustomization(folder: Path) -> dict:
+    return yaml.safe_load((folder / "kustomization.yaml").read_text())
+
+
+def build(folder: Path) -> list[dict]:
+    """What ``kubectl kustomize`` gives for the fields this repository uses: resources (files or folders),
+    namespace, images and JSON patches (RFC 6902) on targets named by kind and name."""
+    kustomization = _kustomization(folder)
+    objects: list[dict] = []
+    for resource in kustomization.get("resources", []):
+        path = (folder / resource).resolve()
+        objects += build(path) if path.is_dir() else _documents(path)
+    objects = copy.deepcopy(objects)
+    for patch in kustomization.get("patches", []):
+        target = patch["target"]
+        matches = [o for o in objects if o["kind"] == target["kind"] and o["metadata"]["name"] == target["name"]]
+        assert len(matches) == 1, f"patch target {target} matches {len(matches)} objects"
+        patched = jsonpatch.apply_patch(matches[0], yaml.safe_load(patch["patch"]))
+        objects[objects.index(matches[0])] = patched
+    if "namespace" in kustomization:
+        for o in objects:
+            o["metadata"]["namespace"] = kustomization["namespace"]
+    for image in kustomization.get("images", []):
+        for o in objects:
+            for container in _containers(o):
+                if container["image"].split(":")[0] == image["name"]:
+                    container["image"] = f"{image['newName']}:{image['newTag']}"
+    return objects
+
+
+def _pod_spec(o: dict) -> dict | None:
+    if o["kind"] in ("Deployment", "Job"):
+        return o["spec"]["template"]["spec"]
+    return None
+
+
+def _containers(o: dict) -> list[dict]:
+    spec = _pod_spec(o)
+    return [*spec.get("initContainers", []), *spec["containers"]] if spec else []
+
+
+BASE = build(DEPLOY / "base")
+PRODUCTION = build(DEPLOY / "overlays" / "production")
+
+
+def _by(objects, kind, name):
+    [found] = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
+    return found
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        pytest.param(o, id=f"{where}:{o['kind']}/{o['metadata']['name']}")
+        for where, objs in (("base", BASE), ("production", PRODUCTION))
+        for o in objs
+    ],
+)
+def test_every_object_is_valid_for_a_current_kubernetes(obj):
+    kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
+
+
+def test_the_deployment_has_every_part_the_docs_name():
+    kinds = {(o["kind"], o["metadata"]["name"]) for o in PRODUCTION}
+    assert {
+        ("Deployment", "grappe-web"),
+        ("Deployment", "grappe-worker"),
+        ("Deployment", "grappe-beat"),
+        ("Job", "grappe-migrate"),
+        ("Service", "grappe-web"),
+        ("Ingress", "grappe"),
+        ("HorizontalPodAutoscaler", "grappe-web"),
+        ("HorizontalPodAutoscaler", "grappe-worker"),
+        ("PodDisruptionBudget", "grappe-web"),
+        ("PodDisruptionBudget", "grappe-worker"),
+        ("ConfigMap", "grappe-config"),
+    } <= kinds
+    assert not [o for o in PRODUCTION if o["kind"] == "Secret"]  # referenced, never committed
+
+
+def test_beat_stays_single():
+    beat = _by(PRODUCTION, "Deployment", "grappe-beat")
+    assert beat["spec"]["replicas"] == 1 and beat["spec"]["strategy"]["type"] == "Recreate"
+    scaled = {o["spec"]["scaleTargetRef"]["name"] for o in PRODUCTION if o["kind"] == "HorizontalPodAutoscaler"}
+    assert "grappe-beat" not in scaled
+
+
+@pytest.mark.parametrize("obj", [o for o in PRODUCTION if _pod_spec(o)], ids=lambda o: o["metadata"]["name"])
+def test_every_pod_runs_as_the_image_user_read_only_with_resources(obj):
+    pod = _pod_spec(obj)
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == 10001
+    for container in _containers(obj):
+        security = container["securityContext"]
+        assert security["readOnlyRootFilesystem"] is True and security["allowPrivilegeEscalation"] is False
+        assert security["capabilities"]["drop"] == ["ALL"]
+        assert container["resources"]["requests"] and container["resources"]["limits"]["memory"]
+        assert container["image"] == "registry.example.org/grappe:1.0.0"
+        refs = {ref.get("configMapRef", ref.get("secretRef", {})).get("name") for ref in container["envFrom"]}
+        assert refs == {"grappe-config", "grappe-secrets"}
+
+
+def test_the_web_probes_ask_the_live_check_with_the_host_of_the_ingress():
+    web = _by(PRODUCTION, "Deployment", "grappe-web")
+    host = _by(PRODUCTION, "Ingress", "grappe")["spec"]["rules"][0]["host"]
+    assert host in _by(PRODUCTION, "ConfigMap", "grappe-config")["data"]["ALLOWED_HOSTS"].split(",")
+    [container] = web["spec"]["template"]["spec"]["containers"]
+    for probe in ("readinessProbe", "livenessProbe"):
+        get = container[probe]["httpGet"]
+        assert get["path"] == "/health/live/"
+        assert {"name": "Host", "value": host} in get["httpHeaders"]
