@@ -43,6 +43,8 @@ register_all(
         ),
         # obj: the Enrolment the report is started for
         "yearly_report.start": lambda u, e: _manages_cluster_of(u, e),
+        # the cluster's managers fill the report; edit and submit also need the report's status to allow the step
+        "yearly_report.fill": lambda u, r: _manages_cluster_of(u, r),
         "yearly_report.edit": lambda u, r: _manages_cluster_of(u, r) and step_allowed(r, "edit"),
         "yearly_report.submit": lambda u, r: _manages_cluster_of(u, r) and step_allowed(r, "submit"),
         # nobody reviews their own cluster's report

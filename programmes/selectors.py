@@ -14,9 +14,9 @@ from accounts.permissions import is_administrator, officer_programme_ids, requir
 from clusters.models import Cluster
 from clusters.selectors import cluster_records, clusters_managed_by
 from labelling.selectors import cluster_label_history, label_validity
-from programmes.computations import compute
+from programmes.computations import Computed, compute
 from programmes.indicator_sets import IndicatorSet, indicator_set
-from programmes.models import Contract, Enrolment, Programme, YearlyReport
+from programmes.models import Contract, Enrolment, Programme, ReportProof, YearlyReport
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
@@ -124,3 +124,162 @@ def reports_of(*, enrolment: Enrolment) -> QuerySet[YearlyReport]:
 
 def contract_of(*, enrolment: Enrolment) -> Contract | None:
     return Contract.objects.filter(programme_id=enrolment.programme_id, cluster_id=enrolment.cluster_id).first()
+
+
+# --- yearly reports ------------------------------------------------------------------------------------------------
+
+
+def reports_visible_to(user) -> QuerySet[YearlyReport]:
+    """Every report for an administrator, those of the programmes they follow for an officer, those of their
+    clusters for a manager, none for anybody else."""
+    if is_administrator(user):
+        return YearlyReport.objects.all()
+    ids = officer_programme_ids(user)
+    if ids:
+        return YearlyReport.objects.filter(programme_id__in=ids)
+    return YearlyReport.objects.filter(cluster__in=clusters_managed_by(user))
+
+
+def report_get(*, user, pk: int) -> YearlyReport:
+    report = reports_visible_to(user).select_related("programme", "cluster", "decided_by").filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    require(user, "yearly_report.view", report)
+    return report
+
+
+def managed_enrolment_get(*, user, pk: int) -> Enrolment:
+    """An enrolment of a cluster the user manages (404 otherwise)."""
+    enrolment = managed_enrolments(user=user).filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    indicator: object  # SetIndicator
+    row: object  # ReportValue
+    shown: str
+    computed_shown: str
+    explanation: str
+    overridden: bool
+
+
+def report_rows(*, report: YearlyReport, spec: IndicatorSet) -> list[ValueRow]:
+    """The report's figures in the set's order, with the computed value and its explanation (one query)."""
+    rows = {row.indicator: row for row in report.values.all()}
+    found = []
+    for indicator in spec.indicators:
+        row = rows.get(indicator.code)
+        if row is None:
+            continue
+        found.append(
+            ValueRow(
+                indicator=indicator,
+                row=row,
+                shown=indicator.format(row.value),
+                computed_shown=indicator.format(row.computed) if row.computed is not None else "",
+                explanation=Computed.explanation_of(row.explanation),
+                overridden=row.computed is not None and row.value != row.computed,
+            )
+        )
+    return found
+
+
+def proofs_of(*, report: YearlyReport) -> QuerySet[ReportProof]:
+    return report.proofs.only("original_name", "size", "created_at", "report_id").order_by("pk")
+
+
+def proof_get(*, user, pk: int) -> ReportProof:
+    proof = ReportProof.objects.filter(pk=pk, report__in=reports_visible_to(user)).select_related("report").first()
+    if proof is None:
+        raise Http404
+    require(user, "yearly_report.view", proof.report)
+    return proof
+
+
+def enrolment_reports(*, enrolment: Enrolment) -> list[dict]:
+    """Each year of the programme (while the cluster was enrolled) with its report, if started, and its state."""
+    programme = enrolment.programme
+    reports = {r.year: r for r in reports_of(enrolment=enrolment)}
+    today = timezone.localdate()
+    rows = []
+    for year in programme.years:
+        if year < enrolment.joined_on.year or (enrolment.left_on and year > enrolment.left_on.year):
+            continue
+        report = reports.get(year)
+        rows.append(
+            {
+                "year": year,
+                "report": report,
+                "due": programme.due_date(year),
+                "state": report_state(report, programme.due_date(year), today),
+            }
+        )
+    return rows
+
+
+def report_state(report: YearlyReport | None, due: datetime.date, today: datetime.date) -> str:
+    """not_started, draft, submitted, returned, approved, or late (not submitted by its due date)."""
+    if report is not None and report.status in ("submitted", "approved"):
+        return report.status
+    if today > due:
+        return "late"
+    return "not_started" if report is None else report.status
+
+
+def managed_report_states(*, user, today: datetime.date) -> list[dict]:
+    """For each enrolment of the user's clusters, the report on the last year that has a due date not long past
+    or coming (the year the managers are working on), with its state (two queries)."""
+    enrolments = list(managed_enrolments(user=user).filter(left_on__isnull=True))
+    if not enrolments:
+        return []
+    reports = {
+        (r.programme_id, r.cluster_id, r.year): r
+        for r in YearlyReport.objects.filter(cluster__in=clusters_managed_by(user)).only(
+            "programme_id", "cluster_id", "year", "status"
+        )
+    }
+    rows = []
+    for enrolment in enrolments:
+        programme = enrolment.programme
+        years = [y for y in programme.years if y < today.year and y >= enrolment.joined_on.year]
+        if not years:
+            continue
+        year = years[-1]
+        report = reports.get((programme.pk, enrolment.cluster_id, year))
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "year": year,
+                "report": report,
+                "state": report_state(report, programme.due_date(year), today),
+            }
+        )
+    return rows
+
+
+# --- performance contracts -----------------------------------------------------------------------------------------
+
+
+def contracts_visible_to(user) -> QuerySet[Contract]:
+    if is_administrator(user):
+        return Contract.objects.all()
+    ids = officer_programme_ids(user)
+    if ids:
+        return Contract.objects.filter(programme_id__in=ids)
+    return Contract.objects.filter(cluster__in=clusters_managed_by(user))
+
+
+def contract_get(*, user, pk: int, capability: str = "contract.view") -> Contract:
+    contract = contracts_visible_to(user).select_related("programme", "cluster").filter(pk=pk).first()
+    if contract is None:
+        raise Http404
+    require(user, capability, contract)
+    return contract
+
+
+def targets_of(*, contract: Contract) -> dict[tuple[str, int], object]:
+    """``{(indicator, year): target}`` of the contract (one query)."""
+    return {(code, year): value for code, year, value in contract.targets.values_list("indicator", "year", "value")}

@@ -4,13 +4,33 @@ Thin: selectors read, services write, domain errors go on the forms."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import can, require
+from core.exceptions import DomainError
+from core.forms import apply_domain_errors
 from core.pagination import page_of
-from programmes import selectors
+from programmes import presenters, selectors, services
+from programmes.forms import (
+    ContractForm,
+    ProofForm,
+    ReportForm,
+    ReturnForm,
+    StartReportForm,
+    TargetsForm,
+    TargetsImportForm,
+    VersionForm,
+)
+from programmes.rules import step_allowed
+from programmes.targets_sheet import TargetsImportError, read_targets, template_xlsx
 
 PER_PAGE = 50
 
@@ -66,6 +86,372 @@ def programme_cluster(request, pk: int, cluster_pk: int):
             "years": programme.years,
             "figures": selectors.computed_figures(enrolment=enrolment, spec=spec, year=year),
             "labels": selectors.label_rows(cluster=enrolment.cluster),
-            "reports": selectors.reports_of(enrolment=enrolment),
+            "years_reports": presenters.with_state_labels(selectors.enrolment_reports(enrolment=enrolment)),
+            "contract": selectors.contract_of(enrolment=enrolment),
         },
     )
+
+
+# --- yearly reports ------------------------------------------------------------------------------------------------
+
+
+def _save_or_report(form, call):
+    """Run the service; a refusal goes on the form, which keeps what was typed."""
+    try:
+        return call()
+    except DomainError as exc:
+        apply_domain_errors(form, exc)
+    return None
+
+
+@login_required
+def enrolment_page(request, pk: int):
+    """A manager's view of one programme their cluster is enrolled in: the years, their reports, the contract."""
+    enrolment = selectors.managed_enrolment_get(user=request.user, pk=pk)
+    start_form = StartReportForm(request.POST or None)
+    if request.method == "POST" and start_form.is_valid():
+        report = _save_or_report(
+            start_form,
+            lambda: services.report_start(user=request.user, enrolment=enrolment, year=start_form.cleaned_data["year"]),
+        )
+        if report is not None:
+            messages.success(request, _("The report on %(year)d is open: fill it in.") % {"year": report.year})
+            return redirect("programmes:report", pk=report.pk)
+    contract = selectors.contract_of(enrolment=enrolment)
+    return render(
+        request,
+        "programmes/enrolment.html",
+        {
+            "enrolment": enrolment,
+            "programme": enrolment.programme,
+            "cluster": enrolment.cluster,
+            "years": presenters.with_state_labels(selectors.enrolment_reports(enrolment=enrolment)),
+            "contract": contract,
+            "start_form": start_form,
+        },
+        status=400 if start_form.errors else 200,
+    )
+
+
+def _report_context(request, report, *, form=None, return_form=None, proof_form=None) -> dict:
+    spec = selectors.set_of(report.programme)
+    user = request.user
+    rows = selectors.report_rows(report=report, spec=spec)
+    editable = can(user, "yearly_report.edit", report)
+    reviewable = can(user, "yearly_report.review", report) and step_allowed(report, "approve")
+    if editable and form is None:
+        form = ReportForm(spec=spec, rows={r.indicator.code: r.row for r in rows}, initial={"version": report.version})
+    if reviewable and return_form is None:
+        return_form = ReturnForm(spec=spec, initial={"version": report.version})
+    resubmitted = any(r.row.changed for r in rows)
+    return {
+        "report": report,
+        "programme": report.programme,
+        "cluster": report.cluster,
+        "rows": rows,
+        "form": form,
+        "fields": _field_rows(form, rows) if form is not None else [],
+        "return_form": return_form,
+        "return_fields": _field_rows(return_form, rows, prefix="comment_") if return_form is not None else [],
+        "proof_form": proof_form or (ProofForm() if editable else None),
+        "proofs": selectors.proofs_of(report=report),
+        "editable": editable,
+        "can_submit": can(user, "yearly_report.submit", report),
+        "reviewable": reviewable,
+        "resubmitted": resubmitted,
+        "state_label": presenters.state_label(report.status),
+        "due": report.programme.due_date(report.year),
+    }
+
+
+def _field_rows(form, rows, prefix: str = "") -> list[dict]:
+    out = []
+    for row in rows:
+        code = row.indicator.code
+        if prefix:
+            out.append({"row": row, "comment": form[f"{prefix}{code}"]})
+        else:
+            out.append({"row": row, "value": form[f"value_{code}"], "comment": form[f"comment_{code}"]})
+    return out
+
+
+@login_required
+def report_page(request, pk: int):
+    """The yearly report: filled by the cluster's managers, reviewed by the programme's officer."""
+    report = selectors.report_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        require(request.user, "yearly_report.fill", report)
+        spec = selectors.set_of(report.programme)
+        rows = {r.indicator.code: r.row for r in selectors.report_rows(report=report, spec=spec)}
+        form = ReportForm(request.POST, spec=spec, rows=rows)
+        status = 400
+        if form.is_valid():
+            try:
+                services.report_save(
+                    user=request.user,
+                    report=report,
+                    entries=form.entries(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The report was saved."))
+                return redirect("programmes:report", pk=report.pk)
+        return render(request, "programmes/report.html", _report_context(request, report, form=form), status=status)
+    return render(request, "programmes/report.html", _report_context(request, report))
+
+
+def _step_view(request, pk: int, capability: str, call, done: str):
+    report = selectors.report_get(user=request.user, pk=pk)
+    require(request.user, capability, report)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            call(report, form.cleaned_data["version"])
+        except DomainError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+            return redirect("programmes:report", pk=report.pk)
+        messages.success(request, done)
+    else:
+        messages.error(request, _("The version of the record you edited is missing."))
+    return redirect("programmes:report", pk=report.pk)
+
+
+def _messages_of(exc: DomainError) -> list[str]:
+    if isinstance(exc.errors, dict):
+        return [str(m) for msgs in exc.errors.values() for m in msgs]
+    return [str(exc.message)]
+
+
+@require_POST
+@login_required
+def report_submit(request, pk: int):
+    return _step_view(
+        request,
+        pk,
+        "yearly_report.fill",
+        lambda r, v: services.report_submit(user=request.user, report=r, expected_version=v),
+        _("The report was submitted to the programme's officer."),
+    )
+
+
+@require_POST
+@login_required
+def report_approve(request, pk: int):
+    return _step_view(
+        request,
+        pk,
+        "yearly_report.review",
+        lambda r, v: services.report_approve(user=request.user, report=r, expected_version=v),
+        _("The report was approved."),
+    )
+
+
+@require_POST
+@login_required
+def report_return(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk)
+    require(request.user, "yearly_report.review", report)
+    spec = selectors.set_of(report.programme)
+    form = ReturnForm(request.POST, spec=spec)
+    if form.is_valid():
+        done = _save_or_report(
+            form,
+            lambda: services.report_return(
+                user=request.user,
+                report=report,
+                comments=form.comments(),
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The report was returned to the cluster with your comments."))
+            return redirect("programmes:report", pk=report.pk)
+    return render(request, "programmes/report.html", _report_context(request, report, return_form=form), status=400)
+
+
+@require_POST
+@login_required
+def proof_upload(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk)
+    require(request.user, "yearly_report.fill", report)
+    form = ProofForm(request.POST, request.FILES)
+    if form.is_valid():
+        done = _save_or_report(
+            form, lambda: services.proof_add(user=request.user, report=report, upload=form.cleaned_data.get("file"))
+        )
+        if done is not None:
+            messages.success(request, _("The file was attached."))
+            return redirect("programmes:report", pk=report.pk)
+    return render(request, "programmes/report.html", _report_context(request, report, proof_form=form), status=400)
+
+
+@require_GET
+@login_required
+def proof_download(request, pk: int):
+    proof = selectors.proof_get(user=request.user, pk=pk)
+    return private_file(proof.file, proof.original_name, proof.content_type)
+
+
+def private_file(field, name: str, content_type: str) -> FileResponse:
+    """A file of the private storage, as an attachment the browser does not run (as the evidence files)."""
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- performance contracts -----------------------------------------------------------------------------------------
+
+
+@login_required
+def contract_page(request, pk: int, cluster_pk: int):
+    """The officer records the performance contract of an enrolled cluster: dates and the signed PDF."""
+    enrolment = selectors.enrolment_get(user=request.user, programme_pk=pk, cluster_pk=cluster_pk)
+    require(request.user, "contract.edit", enrolment)
+    contract = selectors.contract_of(enrolment=enrolment)
+    if request.method == "POST":
+        form = ContractForm(request.POST, request.FILES)
+        status = 400
+        if form.is_valid():
+            data = {name: form.cleaned_data.get(name) for name in services.CONTRACT_FIELDS}
+            try:
+                contract = services.contract_save(
+                    user=request.user,
+                    enrolment=enrolment,
+                    data=data,
+                    upload=form.cleaned_data.get("document"),
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The performance contract was saved."))
+                return redirect("programmes:targets", pk=contract.pk)
+    else:
+        initial = {"version": contract.version if contract else 0}
+        if contract:
+            initial.update({name: getattr(contract, name) for name in services.CONTRACT_FIELDS})
+        else:
+            initial.update({"starts_on": enrolment.programme.starts_on, "ends_on": enrolment.programme.ends_on})
+        form, status = ContractForm(initial=initial), 200
+    return render(
+        request,
+        "programmes/contract.html",
+        {
+            "enrolment": enrolment,
+            "programme": enrolment.programme,
+            "cluster": enrolment.cluster,
+            "contract": contract,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _targets_context(contract, *, form=None, import_form=None) -> dict:
+    spec = selectors.set_of(contract.programme)
+    years = contract.programme.years
+    current = selectors.targets_of(contract=contract)
+    form = form or TargetsForm(spec=spec, years=years, current=current, initial={"version": contract.version})
+    grid = [
+        {"indicator": indicator, "cells": [form[f"target_{indicator.code}_{year}"] for year in years]}
+        for indicator in spec.indicators
+    ]
+    return {
+        "contract": contract,
+        "programme": contract.programme,
+        "cluster": contract.cluster,
+        "years": years,
+        "form": form,
+        "grid": grid,
+        "import_form": import_form or TargetsImportForm(initial={"version": contract.version}),
+    }
+
+
+@login_required
+def targets_page(request, pk: int):
+    contract = selectors.contract_get(user=request.user, pk=pk, capability="contract.edit")
+    if request.method != "POST":
+        return render(request, "programmes/targets.html", _targets_context(contract))
+    spec = selectors.set_of(contract.programme)
+    form = TargetsForm(request.POST, spec=spec, years=contract.programme.years, current={})
+    status = 400
+    if form.is_valid():
+        try:
+            services.targets_save(
+                user=request.user,
+                contract=contract,
+                targets=form.targets(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+            status = exc.status_code
+        else:
+            messages.success(request, _("The targets were saved."))
+            return redirect("programmes:targets", pk=contract.pk)
+    return render(request, "programmes/targets.html", _targets_context(contract, form=form), status=status)
+
+
+@require_POST
+@login_required
+def targets_import(request, pk: int):
+    contract = selectors.contract_get(user=request.user, pk=pk, capability="contract.edit")
+    form = TargetsImportForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > settings.IMPORT_MAX_BYTES:
+                raise TargetsImportError(
+                    [
+                        _("The file is too large: at most %(size)s.")
+                        % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)}
+                    ]
+                )
+            targets = read_targets(
+                upload.read(), spec=selectors.set_of(contract.programme), years=contract.programme.years
+            )
+            services.targets_save(
+                user=request.user, contract=contract, targets=targets, expected_version=form.cleaned_data["version"]
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+            status = exc.status_code
+        else:
+            messages.success(request, _("The targets of the sheet were saved."))
+            return redirect("programmes:targets", pk=contract.pk)
+    return render(request, "programmes/targets.html", _targets_context(contract, import_form=form), status=status)
+
+
+@require_GET
+@login_required
+def targets_template(request, pk: int):
+    contract = selectors.contract_get(user=request.user, pk=pk, capability="contract.edit")
+    data = template_xlsx(
+        spec=selectors.set_of(contract.programme),
+        years=contract.programme.years,
+        current=selectors.targets_of(contract=contract),
+    )
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="targets-{contract.pk}.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+def contract_document(request, pk: int):
+    contract = selectors.contract_get(user=request.user, pk=pk)
+    if not contract.document:
+        raise Http404
+    return private_file(contract.document, f"contract-{contract.pk}.pdf", "application/pdf")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.conf import settings as django_settings  # the name `settings` is pytest-django's fixture
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,6 +32,7 @@ from config.celery import app
 from indicators.services import framework_ensure_default
 from labelling.models import Evidence, Report
 from labelling.services.workflow import assessment_assign, review_declare_no_conflict
+from programmes.services import contract_save, proof_add, report_start
 from tests import factories
 
 
@@ -255,6 +257,9 @@ class World:
     member: object
     users: dict = field(default_factory=dict)
     programme: object = None  # followed by `officer`, enrols `cluster` (not `other_cluster`)
+    yearly_report: object = None  # the cluster's report on 2024 to `programme`, being filled
+    proof: object = None  # a proof file of that report
+    contract: object = None  # the cluster's performance contract with `programme`, with its signed PDF
 
 
 def build_world() -> World:
@@ -272,7 +277,19 @@ def build_world() -> World:
     officer = factories.OfficerFactory(username="officer")
     programme = factories.ProgrammeFactory(name_fr="Pôles — phase V")
     programme.officers.add(officer)
-    factories.EnrolmentFactory(programme=programme, cluster=cluster)
+    enrolment = factories.EnrolmentFactory(programme=programme, cluster=cluster)
+    yearly_report = report_start(user=manager, enrolment=enrolment, year=2024)
+    proof = proof_add(
+        user=manager, report=yearly_report, upload=SimpleUploadedFile("figures.pdf", b"%PDF-1.7 figures\n%%EOF\n")
+    )
+
+    contract = contract_save(
+        user=officer,
+        enrolment=enrolment,
+        data={"starts_on": datetime.date(2023, 1, 1), "ends_on": datetime.date(2026, 12, 31)},
+        upload=SimpleUploadedFile("contract.pdf", b"%PDF-1.7 contract\n%%EOF\n"),
+        expected_version=0,
+    )
 
     draft = factories.AssessmentFactory(cluster=cluster, reference_year=2025, created_by=manager)
     in_review = factories.AssessmentFactory(
@@ -307,8 +324,10 @@ def build_world() -> World:
     built = [cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member]
     # Read back without the related objects cached while building (each assessment held the framework, whose
     # source is a large JSON): every test deep-copies the world, and that copy was most of a short test's setup.
-    programme = type(programme)._default_manager.get(pk=programme.pk)
-    return World(*(type(obj)._default_manager.get(pk=obj.pk) for obj in built), users, programme)
+    programme, yearly_report, proof, contract = (
+        type(obj)._default_manager.get(pk=obj.pk) for obj in (programme, yearly_report, proof, contract)
+    )
+    return World(*(type(obj)._default_manager.get(pk=obj.pk) for obj in built), users, programme, yearly_report, proof)
 
 
 @pytest.fixture(scope="module")

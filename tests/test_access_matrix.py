@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from labelling.models import Evidence
+from programmes.models import Contract, ReportProof, Target, YearlyReport
 
 ROLES = ("visitor", "manager", "other_manager", "assessor", "other_assessor", "administrator", "officer")
 EVERYONE = frozenset(ROLES)
@@ -156,6 +157,20 @@ PAGES: dict[str, Route] = {
     "programmes:list": Route(lambda w: {}, LOGGED_IN),  # lists only the programmes the user follows
     "programmes:detail": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
     "programmes:cluster": Route(lambda w: {"pk": w.programme.pk, "cluster_pk": w.cluster.pk}, FUNDERS),
+    # the managers' side of an enrolment, and the yearly report (being filled by `manager`)
+    "programmes:enrolment": Route(lambda w: {"pk": w.programme.enrolments.get().pk}, OWNER_MANAGER, OWNER_MANAGER),
+    "programmes:report": Route(lambda w: {"pk": w.yearly_report.pk}, OWNERS | FUNDERS, OWNER_MANAGER),
+    "programmes:report_submit": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, OWNER_MANAGER),
+    "programmes:report_approve": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, FUNDERS),
+    "programmes:report_return": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, FUNDERS),
+    "programmes:proof_upload": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, OWNER_MANAGER),
+    "programmes:proof_download": Route(lambda w: {"pk": w.proof.pk}, OWNERS | FUNDERS),
+    # the performance contract: recorded by the officer, read by the cluster's managers
+    "programmes:contract": Route(lambda w: {"pk": w.programme.pk, "cluster_pk": w.cluster.pk}, FUNDERS, FUNDERS),
+    "programmes:targets": Route(lambda w: {"pk": w.contract.pk}, FUNDERS, FUNDERS),
+    "programmes:targets_import": Route(lambda w: {"pk": w.contract.pk}, NOBODY, FUNDERS),
+    "programmes:targets_template": Route(lambda w: {"pk": w.contract.pk}, FUNDERS),
+    "programmes:contract_document": Route(lambda w: {"pk": w.contract.pk}, OWNERS | FUNDERS),
     # benchmarking
     "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "labelling:statistics": Route(lambda w: {}, ADMIN),
@@ -277,6 +292,10 @@ def _state(world):
         world.cluster.members.count(),
         Evidence.objects.count(),
         world.label.__class__.objects.filter(status="revoked").count(),
+        sorted(YearlyReport.objects.values_list("id", "status", "version")),
+        ReportProof.objects.count(),
+        sorted(Contract.objects.values_list("id", "version")),
+        Target.objects.count(),
     )
 
 
