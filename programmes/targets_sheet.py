@@ -82,7 +82,7 @@ def read_targets(data: bytes, *, spec: IndicatorSet, years: list[int]) -> dict[t
         year = values.parse_number(cell)
         if year is None or year != year.to_integral_value() or int(year) not in years:
             problems.append(
-                _("Cell %(cell)s: « %(value)s » is not a year of the programme (%(first)d to %(last)d).")
+                _("Cell %(cell)s: “%(value)s” is not a year of the programme (%(first)d to %(last)d).")
                 % {"cell": f"{_column(index)}1", "value": cell, "first": years[0], "last": years[-1]}
             )
             continue
@@ -97,7 +97,7 @@ def read_targets(data: bytes, *, spec: IndicatorSet, years: list[int]) -> dict[t
         indicator = spec.indicator(code)
         if indicator is None:
             problems.append(
-                _("Cell %(cell)s: the programme's indicator set has no indicator « %(code)s ».")
+                _("Cell %(cell)s: the programme's indicator set has no indicator “%(code)s”.")
                 % {"cell": f"A{number}", "code": code}
             )
             continue
@@ -113,7 +113,7 @@ def read_targets(data: bytes, *, spec: IndicatorSet, years: list[int]) -> dict[t
                 continue
             value = values.parse_number(raw)
             if value is None:
-                problems.append(_("Cell %(cell)s: « %(value)s » is not a number.") % {"cell": address, "value": raw})
+                problems.append(_("Cell %(cell)s: “%(value)s” is not a number.") % {"cell": address, "value": raw})
                 continue
             problem = indicator.check(value)
             if problem:

@@ -327,7 +327,9 @@ def build_world() -> World:
     programme, yearly_report, proof, contract = (
         type(obj)._default_manager.get(pk=obj.pk) for obj in (programme, yearly_report, proof, contract)
     )
-    return World(*(type(obj)._default_manager.get(pk=obj.pk) for obj in built), users, programme, yearly_report, proof)
+    return World(
+        *(type(obj)._default_manager.get(pk=obj.pk) for obj in built), users, programme, yearly_report, proof, contract
+    )
 
 
 @pytest.fixture(scope="module")
