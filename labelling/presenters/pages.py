@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators import values
@@ -21,7 +22,7 @@ from labelling.answer_values import (
 from labelling.audit_sentences import audit_rows
 from labelling.formatting import long_date
 from labelling.forms.selfassessment import comment_field_name, value_field_name, version_field_name
-from labelling.models import Assessment, AssessmentStatus, Label, LabelStatus, Level
+from labelling.models import Assessment, AssessmentStatus, Label, LabelStatus, Level, ReportKind, ReportStatus
 from labelling.selectors import DetailFacts, SummaryFacts, label_validity, verification_url
 from labelling.selectors.scoring import SCORED_STATUSES
 from labelling.services.steps import step_allowed
@@ -263,9 +264,42 @@ def condition_rows(result) -> list[dict]:
     return [{"key": key, "label": labels[key], "state": state} for key, state in result.conditions().items()]
 
 
+def decision_documents(reports, label, language: str) -> list[dict]:
+    """The documents of a decided assessment, for the decision block at the top of its page: the report, and the
+    certificate when there is a label. For each, the newest ready PDF (the reader's language first) to download,
+    else the one being produced to follow, else nothing yet (the page offers to produce it)."""
+    kinds = [(ReportKind.ASSESSMENT, _("Assessment report"), _("Produce the assessment report (PDF)"))]
+    if label is not None:
+        kinds.append((ReportKind.CERTIFICATE, _("Label certificate"), _("Produce the label certificate (PDF)")))
+    documents = []
+    for kind, title, produce in kinds:
+        mine = [r for r in reports if r.kind == kind]  # newest first (reports_for)
+        # A stable sort: the newest in the reader's language first, else the newest.
+        ready = sorted((r for r in mine if r.status == ReportStatus.READY), key=lambda r: r.language != language)
+        pending = [r for r in mine if r.status in (ReportStatus.PENDING, ReportStatus.RUNNING)]
+        document = {
+            "kind": kind,
+            "title": title,
+            "produce": produce,
+            "language": language,
+            "download": "",
+            "status": "",
+            # A certificate is produced only for a label in force (services.reports.require_certifiable).
+            "can_produce": kind == ReportKind.ASSESSMENT or label.status == LabelStatus.ACTIVE,
+        }
+        if ready:
+            document["download"] = reverse("labelling:report_download", args=[ready[0].pk])
+            document["file_language"] = ready[0].language.upper()
+        elif pending:
+            document["status"] = reverse("labelling:report_status", args=[pending[0].pk])
+        documents.append(document)
+    return documents
+
+
 def detail_context(assessment: Assessment, facts: DetailFacts, rows: list[dict], actions: dict) -> dict:
     """The assessment's page without its forms (the view adds them)."""
     result = facts.result
+    reports = list(facts.reports)
     return {
         "assessment": assessment,
         "cluster": assessment.cluster,
@@ -287,7 +321,10 @@ def detail_context(assessment: Assessment, facts: DetailFacts, rows: list[dict],
         "decision": facts.decision,
         "label": facts.label,
         "label_validity": facts.label_validity,
-        "reports": facts.reports,
+        "reports": reports,
+        "decision_documents": decision_documents(reports, facts.label, get_language())
+        if facts.decision is not None
+        else [],
         "audit_rows": audit_rows(facts.audit_events, facts.audit_specs),
         "can_audit": facts.may["audit"],
         "can_benchmark": facts.may["benchmark"],
