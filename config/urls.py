@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from accounts import views as account_views
 from accounts.api import TokenView
 from accounts.language import set_language
-from core import health
+from core import health, metrics
 from core.throttles import LoginThrottle, throttle_posts
 
 api_v1 = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),  # also saves the account's preferred language
     path("i18n/", include("django.conf.urls.i18n")),
+    path("metrics", metrics.metrics, name="metrics"),  # Prometheus, closed to the public (core/metrics.py)
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/login/", throttle_posts(LoginThrottle)(admin.site.login)),
     path("admin/", admin.site.urls),

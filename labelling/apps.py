@@ -7,5 +7,9 @@ class LabellingConfig(AppConfig):
     verbose_name = _("Labelling")
 
     def ready(self):
-        # deferred: AppConfig.ready(), once the models are loaded: cache invalidation, and the app's capabilities
-        from labelling import rules, signals  # noqa: F401
+        # deferred: AppConfig.ready(), once the models are loaded: cache invalidation, the app's capabilities, and its
+        # figures for /metrics
+        from core.metrics import register_collector
+        from labelling import metrics, rules, signals  # noqa: F401
+
+        register_collector(metrics.collect)

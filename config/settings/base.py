@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_filters",
     "health_check",
     "axes",
+    "django_prometheus",
     "django_countries",
     "core",
     "audit",
@@ -42,7 +43,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "core.logging.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first and last: the request's whole time
+    "core.logging.RequestIdMiddleware",  # every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -55,8 +57,9 @@ MIDDLEWARE = [
     "accounts.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: turns a django-axes lockout into the 429 answer of accounts.lockout.
+    # Turns a django-axes lockout into the 429 answer of accounts.lockout.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 # Security headers on every answer (docs/operations/security.md, "Security headers"): no inline script, style or
@@ -118,7 +121,17 @@ TEMPLATES = [
 ]
 
 # The embedded default is a SQLite file in the project; tests and production use PostgreSQL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+def database_from_env(default=env.NOTSET) -> dict:
+    """DATABASE_URL as a ``DATABASES`` entry, through django-prometheus's wrapper of the same backend: the queries,
+    their errors and durations are counted for /metrics (core/metrics.py)."""
+    config = env.db("DATABASE_URL", default=default)
+    engine = config.get("ENGINE", "")
+    if engine.startswith("django.db.backends."):
+        config["ENGINE"] = "django_prometheus.db.backends." + engine.rsplit(".", 1)[-1]
+    return config
+
+
+DATABASES = {"default": database_from_env(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -264,6 +277,9 @@ OUTBOX_QUICK_SEND_TIMEOUT = env.float("OUTBOX_QUICK_SEND_TIMEOUT", default=1.0)
 OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=30.0)
 OUTBOX_MAX_AGE_SECONDS = env.int("OUTBOX_MAX_AGE_SECONDS", default=600)  # /health/ fails past this
 HEALTH_CELERY_TIMEOUT = env.float("HEALTH_CELERY_TIMEOUT", default=1.0)
+# /metrics (core/metrics.py): closed unless a bearer token or the scraper's networks are given.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 CELERY_BEAT_SCHEDULE = {
     "expire-labels": {"task": "labelling.expire_labels", "schedule": 3600.0},
     # Tasks whose hand-over to the broker failed after their commit (core/outbox.py).

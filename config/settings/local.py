@@ -25,7 +25,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 # The web server and the worker write to the same SQLite file: wait for the lock rather than fail at once,
 # take the write lock when a transaction starts (no deadlock on upgrade), and let readers run beside a writer.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"].endswith(".sqlite3"):  # noqa: F405 - Django's or django-prometheus's wrapper
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,

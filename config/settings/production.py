@@ -23,7 +23,7 @@ if (
         'e.g. python3 -c "import secrets; print(secrets.token_urlsafe(64))"'
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": database_from_env()}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CACHES = {"default": cache_from_env()}  # no default: Redis, shared by every web process

@@ -11,7 +11,7 @@ from .base import *  # noqa: F401
 
 SECRET_KEY = env("SECRET_KEY", default="tests-only-not-secret")
 DEBUG = False
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/grappe")}
+DATABASES = {"default": database_from_env(default="postgres://postgres@127.0.0.1:5432/grappe")}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 # Redis database 14, with a prefix of this run's own so that runs side by side never share keys.
 CACHES = {"default": cache_from_env(default="redis://127.0.0.1:6379/14")}

@@ -1,0 +1,76 @@
+"""/metrics (core/metrics.py, django-prometheus): closed to the public, open to the token and the scrapers'
+networks, with the requests by view, the database's figures and the application's own."""
+
+import pytest
+from django.test import Client
+
+from labelling.models import ReportStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_metrics(settings):
+    settings.METRICS_TOKEN = "scrape-me"
+    settings.METRICS_ALLOWED_NETWORKS = ["10.42.0.0/16"]
+
+
+def _scrape(**extra) -> str:
+    response = Client(**extra).get("/metrics")
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("text/plain")
+    return response.content.decode()
+
+
+def test_the_metrics_are_closed_to_the_public_by_default():
+    assert Client().get("/metrics").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"HTTP_AUTHORIZATION": "Bearer wrong"},
+        {"HTTP_AUTHORIZATION": "scrape-me"},
+        {"REMOTE_ADDR": "10.43.0.7"},
+        {"REMOTE_ADDR": "203.0.113.9", "HTTP_X_FORWARDED_FOR": "10.42.0.7"},  # a forged header opens nothing
+    ],
+)
+def test_a_wrong_token_or_an_address_outside_the_networks_gets_404(open_metrics, extra):
+    assert Client(**extra).get("/metrics").status_code == 404
+
+
+def test_a_logged_in_administrator_gets_nothing_either(open_metrics, administrator):
+    client = Client()
+    client.force_login(administrator)
+    assert client.get("/metrics").status_code == 404
+
+
+def test_the_token_opens_the_metrics_with_the_requests_by_view_and_the_database(open_metrics):
+    Client().get("/registry/")
+
+    body = _scrape(HTTP_AUTHORIZATION="Bearer scrape-me")
+
+    assert 'django_http_requests_latency_seconds_by_view_method_bucket{' in body
+    assert 'view="labelling:registry"' in body
+    assert "django_db_execute_total" in body
+
+
+def test_the_scrapers_network_opens_the_metrics(open_metrics):
+    assert "grappe_labels" in _scrape(REMOTE_ADDR="10.42.3.4")
+
+
+def test_the_application_figures_count_reports_labels_outbox_and_queue(open_metrics, framework):
+    factories.LabelFactory(level="silver")
+    factories.LabelFactory(level="gold", status="revoked", revoked_reason="Fraude")
+    factories.ReportFactory(status=ReportStatus.FAILED)
+    factories.ReportFactory(status=ReportStatus.PENDING)
+
+    body = _scrape(HTTP_AUTHORIZATION="Bearer scrape-me")
+
+    assert 'grappe_labels{level="silver",state="active"} 1.0' in body
+    assert 'grappe_labels{level="gold",state="revoked"} 1.0' in body
+    assert 'grappe_reports{kind="assessment",state="failed"} 1.0' in body
+    assert 'grappe_reports{kind="assessment",state="pending"} 1.0' in body
+    assert "grappe_outbox_waiting " in body
+    assert "grappe_celery_queue_length{queue=" in body
