@@ -74,6 +74,8 @@ PAGES: dict[str, Route] = {
     "home": Route(lambda w: {}, EVERYONE, public=True),
     "indicators:methodology": Route(lambda w: {}, EVERYONE, public=True),
     "labelling:registry": Route(lambda w: {}, EVERYONE, public=True),
+    # Prometheus's endpoint: no role opens it, only METRICS_TOKEN or the scrapers' networks (tests/test_metrics.py)
+    "metrics": Route(lambda w: {}, NOBODY),
     "labelling:open_data": Route(lambda w: {}, EVERYONE, public=True),
     "labelling:open_data_csv": Route(lambda w: {}, EVERYONE, public=True),
     "labelling:open_data_json": Route(lambda w: {}, EVERYONE, public=True),
