@@ -5,12 +5,21 @@ raise domain errors that ``core.api.exception_handler`` maps to 400/404/409."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import generics, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from expertise import selectors
+from accounts.permissions import can
+from core.exceptions import InvalidTransition, NotFound
+from expertise import selectors, services
+from expertise.models import REASON_MAX_LENGTH, Visit, VisitMode
+from expertise.services import Slot
+from expertise.views import invitation_response
 
 ERRORS = {
     400: OpenApiResponse(description="Bad input: field errors"),
@@ -47,3 +56,260 @@ class PrerequisitesView(APIView):
     def get(self, request, pk: int):
         _assessment, prerequisites = selectors.assessment_prerequisites(user=request.user, pk=pk)
         return Response(prerequisites.to_dict())
+
+
+# --- the interview or visit ----------------------------------------------------------------------------------------
+
+
+class SlotSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    slots = SlotSerializer(many=True, read_only=True)
+    invitation_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "assessment",
+            "kind",
+            "mode",
+            "meeting_url",
+            "address",
+            "status",
+            "starts_at",
+            "ends_at",
+            "sequence",
+            "uid",
+            "comment",
+            "reason",
+            "slots",
+            "invitation_url",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_invitation_url(self, visit) -> str | None:
+        if visit.starts_at is None:
+            return None
+        return reverse("api-visit-invitation", args=[visit.pk])
+
+
+class ProposeSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=VisitMode.choices)
+    meeting_url = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    slots = SlotSerializer(many=True, help_text="One to three slots, none in the past, none overlapping")
+
+
+class AcceptSerializer(serializers.Serializer):
+    slot = serializers.IntegerField(help_text="The id of one of the proposed slots")
+    version = serializers.IntegerField()
+
+
+class DeclineSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    version = serializers.IntegerField()
+
+
+class MoveSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    version = serializers.IntegerField()
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    version = serializers.IntegerField()
+
+
+def _input(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _visible_assessment(request, pk: int):
+    try:
+        return selectors.assessment_visible(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _visit(request, pk: int, capability: str):
+    visit = selectors.visit_visible(user=request.user, pk=pk)
+    if not can(request.user, capability, visit):
+        raise NotFound()
+    return visit
+
+
+FUTURE = "2031-03-10T09:00:00+01:00"
+
+
+class AssessmentVisitsView(generics.ListAPIView):
+    serializer_class = VisitSerializer
+
+    def get_queryset(self):
+        assessment = _visible_assessment(self.request, self.kwargs["pk"])
+        return selectors.visits_of(assessment=assessment).order_by("-created_at", "-pk")
+
+    @extend_schema(tags=["visits"], summary="The interviews or visits of an assessment, newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=["visits"],
+        request=ProposeSerializer,
+        responses={201: VisitSerializer, **ERRORS},
+        summary="Propose one to three slots (the assigned assessor)",
+        examples=[
+            OpenApiExample(
+                "A video interview (Bronze)",
+                request_only=True,
+                value={
+                    "mode": "video",
+                    "meeting_url": "https://visio.example.org/grappe-elastopole",
+                    "slots": [{"starts_at": FUTURE, "ends_at": "2031-03-10T12:00:00+01:00"}],
+                },
+            )
+        ],
+    )
+    def post(self, request, pk: int):
+        assessment = _visible_assessment(request, pk)
+        if not can(request.user, "assessment.assessor", assessment):
+            raise NotFound()
+        data = _input(ProposeSerializer, request)
+        visit = services.visit_propose(
+            user=request.user,
+            assessment=assessment,
+            slots=[Slot(s["starts_at"], s["ends_at"]) for s in data["slots"]],
+            mode=data["mode"],
+            meeting_url=data["meeting_url"],
+            address=data["address"],
+        )
+        visit = selectors.visits_of(assessment=assessment).get(pk=visit.pk)
+        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+
+def _done(visit) -> Response:
+    return Response(VisitSerializer(selectors.visits_of(assessment=visit.assessment).get(pk=visit.pk)).data)
+
+
+class VisitAcceptView(APIView):
+    @extend_schema(
+        tags=["visits"],
+        request=AcceptSerializer,
+        responses={200: VisitSerializer, **ERRORS},
+        summary="Accept one of the proposed slots (a manager of the cluster); everyone gets the invitation",
+        examples=[OpenApiExample("Accept", request_only=True, value={"slot": 12, "version": 1})],
+    )
+    def post(self, request, pk: int):
+        visit = _visit(request, pk, "visit.answer")
+        data = _input(AcceptSerializer, request)
+        return _done(
+            services.visit_accept(
+                user=request.user, visit=visit, slot_id=data["slot"], expected_version=data["version"]
+            )
+        )
+
+
+class VisitDeclineView(APIView):
+    @extend_schema(
+        tags=["visits"],
+        request=DeclineSerializer,
+        responses={200: VisitSerializer, **ERRORS},
+        summary="Ask for other slots, with a comment (a manager of the cluster)",
+        examples=[OpenApiExample("Decline", request_only=True, value={"comment": "Any day of April.", "version": 1})],
+    )
+    def post(self, request, pk: int):
+        visit = _visit(request, pk, "visit.answer")
+        data = _input(DeclineSerializer, request)
+        return _done(
+            services.visit_decline(
+                user=request.user, visit=visit, comment=data["comment"], expected_version=data["version"]
+            )
+        )
+
+
+class VisitMoveView(APIView):
+    @extend_schema(
+        tags=["visits"],
+        request=MoveSerializer,
+        responses={200: VisitSerializer, **ERRORS},
+        summary="Move the accepted visit, with a reason: the invitation's SEQUENCE grows",
+        examples=[
+            OpenApiExample(
+                "Move",
+                request_only=True,
+                value={"starts_at": FUTURE, "ends_at": "2031-03-10T14:00:00+01:00", "reason": "Strike.", "version": 2},
+            )
+        ],
+    )
+    def post(self, request, pk: int):
+        visit = _visit(request, pk, "visit.change")
+        data = _input(MoveSerializer, request)
+        return _done(
+            services.visit_move(
+                user=request.user,
+                visit=visit,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        )
+
+
+class VisitCancelView(APIView):
+    @extend_schema(
+        tags=["visits"],
+        request=CancelSerializer,
+        responses={200: VisitSerializer, **ERRORS},
+        summary="Cancel the visit, with a reason: everyone gets the cancellation (METHOD:CANCEL)",
+        examples=[OpenApiExample("Cancel", request_only=True, value={"reason": "Postponed to 2032.", "version": 2})],
+    )
+    def post(self, request, pk: int):
+        visit = _visit(request, pk, "visit.change")
+        data = _input(CancelSerializer, request)
+        return _done(
+            services.visit_cancel(
+                user=request.user, visit=visit, reason=data["reason"], expected_version=data["version"]
+            )
+        )
+
+
+class CalendarRenderer(renderers.BaseRenderer):
+    """Lets a client ask for ``text/calendar`` (the view answers the file itself; errors stay JSON)."""
+
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else str(data).encode()
+
+
+class VisitInvitationView(APIView):
+    renderer_classes = [renderers.JSONRenderer, CalendarRenderer]
+
+    @extend_schema(
+        tags=["visits"],
+        responses={
+            (200, "text/calendar"): OpenApiTypes.BINARY,
+            404: ERRORS[404],
+            409: OpenApiResponse(description="The visit has no date yet (slots proposed)"),
+        },
+        summary="The visit's calendar invitation (RFC 5545); for a cancelled visit, the cancellation",
+    )
+    def get(self, request, pk: int):
+        visit = _visit(request, pk, "visit.view")
+        if visit.starts_at is None:
+            raise InvalidTransition(_("The visit has no date yet: a manager accepts one of the proposed slots first."))
+        return invitation_response(visit)

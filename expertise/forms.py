@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from expertise.models import REASON_MAX_LENGTH
+from expertise.models import REASON_MAX_LENGTH, VisitMode
+from expertise.presenters import slot_label
+from expertise.services import MAX_SLOTS, Slot
 
 
 class ExemptionForm(forms.Form):
@@ -12,4 +14,73 @@ class ExemptionForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("ECCP waives its checks for the clusters of a recognised national or regional programme."),
+    )
+
+
+def _when(label):
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ProposeForm(forms.Form):
+    """The assessor's one to three slots (the services check them)."""
+
+    mode = forms.ChoiceField(label=_("Where"), choices=VisitMode.choices)
+    meeting_url = forms.CharField(
+        label=_("Meeting link (video)"), required=False, max_length=200, help_text=_("An https:// address.")
+    )
+    address = forms.CharField(
+        label=_("Address of the visit (on site)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    slot_1_starts_at = _when(_("Slot 1: start"))
+    slot_1_ends_at = _when(_("Slot 1: end"))
+    slot_2_starts_at = _when(_("Slot 2: start"))
+    slot_2_ends_at = _when(_("Slot 2: end"))
+    slot_3_starts_at = _when(_("Slot 3: start"))
+    slot_3_ends_at = _when(_("Slot 3: end"))
+
+    def __init__(self, *args, modes=tuple(VisitMode.values), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].choices = [(value, VisitMode(value).label) for value in modes]
+
+    def slots(self) -> list:
+        data = self.cleaned_data
+        return [Slot(data.get(f"slot_{n}_starts_at"), data.get(f"slot_{n}_ends_at")) for n in range(1, MAX_SLOTS + 1)]
+
+
+class AcceptForm(VersionForm):
+    slot = forms.TypedChoiceField(label=_("The slot that suits you"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [(slot.pk, slot_label(slot)) for slot in visit.slots.all()]
+
+
+class DeclineForm(VersionForm):
+    comment = forms.CharField(
+        label=_("Which dates would suit you?"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MoveForm(VersionForm):
+    starts_at = _when(_("New start"))
+    ends_at = _when(_("New end"))
+    reason = forms.CharField(
+        label=_("Reason for the move"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CancelForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Reason for the cancellation"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )

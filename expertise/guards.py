@@ -3,10 +3,12 @@ guard takes the locked assessment and raises a domain error to refuse the step."
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.exceptions import DomainError
-from expertise.selectors import prerequisites_check
+from core.exceptions import DomainError, InvalidTransition
+from expertise.selectors import prerequisites_check, questionnaire_frozen_until_visit
 from labelling.services.steps import register_step_guard
 
 
@@ -26,3 +28,23 @@ def prerequisites_guard(assessment) -> None:
 
 
 register_step_guard("submit", prerequisites_guard)
+
+
+def gold_freeze_guard(assessment) -> None:
+    """For Gold, the questionnaire is frozen for the manager from the framework's days before the accepted visit."""
+    visit = questionnaire_frozen_until_visit(assessment=assessment)
+    if visit is None:
+        return
+    raise InvalidTransition(
+        _(
+            "The questionnaire is frozen: the Gold visit of %(date)s is less than %(days)d days away. Bring your "
+            "changes to the visit."
+        )
+        % {
+            "date": date_format(timezone.localtime(visit.starts_at), "DATE_FORMAT"),
+            "days": assessment.framework.gold_visit_freeze_days,
+        }
+    )
+
+
+register_step_guard("edit", gold_freeze_guard)

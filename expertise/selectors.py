@@ -3,14 +3,18 @@ selectors (``NotFound`` for an assessment the user may not see)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from accounts.permissions import can
 from clusters.models import COMPANY_TYPES, MemberType, TeamYear
 from core.exceptions import NotFound
-from expertise.models import PrerequisiteExemption
+from expertise.formats import RENEWAL_WINDOW, visit_kind
+from expertise.models import OPEN_VISIT_STATUSES, PrerequisiteExemption, Visit, VisitStatus
 from expertise.prerequisites import PrerequisiteFacts, Prerequisites, prerequisites_evaluate
-from labelling.models import Assessment
+from labelling.models import Assessment, Label, LabelStatus
 from labelling.selectors import assessments_visible_to
 
 RESEARCH_EDUCATION_TYPES = (MemberType.RESEARCH, MemberType.UNIVERSITY)
@@ -66,3 +70,129 @@ def assessment_prerequisites(*, user, pk: int) -> tuple[Assessment, Prerequisite
     """The assessment and its prerequisites, for a user who may see it (``NotFound`` otherwise)."""
     assessment = assessment_visible(user=user, pk=pk)
     return assessment, prerequisites_check(assessment=assessment)
+
+
+# --- the interview or visit ----------------------------------------------------------------------------------------
+
+
+def visits_visible_to(user) -> QuerySet:
+    """The visits of the assessments the user may see (managers: their clusters'; assessors: those assigned to them;
+    administrators: all)."""
+    return Visit.objects.filter(assessment__in=assessments_visible_to(user).values("pk")).select_related(
+        "assessment", "assessment__cluster", "assessment__framework", "proposed_by"
+    )
+
+
+def visit_visible(*, user, pk: int) -> Visit:
+    """One visit, for a user who may see its assessment (``NotFound`` otherwise)."""
+    visit = visits_visible_to(user).filter(pk=pk).first()
+    if visit is None or not can(user, "visit.view", visit):
+        raise NotFound()
+    return visit
+
+
+def visits_of(*, assessment: Assessment) -> QuerySet:
+    """The visits of an assessment the caller already holds, newest first, with their slots."""
+    return Visit.objects.filter(assessment=assessment).select_related("proposed_by").prefetch_related("slots")
+
+
+def open_visit_of(*, assessment: Assessment) -> Visit | None:
+    return visits_of(assessment=assessment).filter(status__in=OPEN_VISIT_STATUSES).first()
+
+
+def visit_held(*, assessment: Assessment, now=None) -> Visit | None:
+    """The accepted visit of the assessment that has taken place (it ended before ``now``), if any."""
+    now = now or timezone.now()
+    return (
+        Visit.objects.filter(assessment=assessment, status=VisitStatus.ACCEPTED, ends_at__lte=now)
+        .order_by("-ends_at")
+        .first()
+    )
+
+
+def is_gold_renewal(*, assessment: Assessment, today=None) -> bool:
+    """A Gold renewal: the cluster held a Gold label (not revoked) that expires, or expired, within a year of today."""
+    today = today or timezone.localdate()
+    return (
+        Label.objects.filter(cluster_id=assessment.cluster_id, level="gold")
+        .exclude(status=LabelStatus.REVOKED)
+        .exclude(assessment_id=assessment.pk)
+        .filter(expires_on__gte=today - RENEWAL_WINDOW)
+        .exists()
+    )
+
+
+def kind_for(*, assessment: Assessment) -> str:
+    """The format of the visit, from the level applied for (and whether a Gold is a renewal)."""
+    renewal = assessment.applied_level == "gold" and is_gold_renewal(assessment=assessment)
+    return visit_kind(assessment.applied_level, gold_renewal=renewal)
+
+
+def questionnaire_frozen_until_visit(*, assessment: Assessment, now=None) -> Visit | None:
+    """For Gold, the accepted visit whose freeze has begun (the framework's ``gold_visit_freeze_days`` before it):
+    the questionnaire is frozen for the manager. ``None``: not frozen by a visit."""
+    days = assessment.framework.gold_visit_freeze_days
+    if assessment.applied_level != "gold" or not days:
+        return None
+    now = now or timezone.now()
+    return (
+        Visit.objects.filter(
+            assessment=assessment,
+            status=VisitStatus.ACCEPTED,
+            starts_at__lte=now + datetime.timedelta(days=days),
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def visit_recipients(*, assessment: Assessment) -> list:
+    """Everyone a visit concerns: the assessors of the assessment and the active managers of the cluster."""
+    people = [user for user in (assessment.assessor, assessment.second_assessor) if user is not None]
+    people += list(assessment.cluster.managers.filter(is_active=True))
+    seen, unique = set(), []
+    for user in people:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            unique.append(user)
+    return unique
+
+
+def next_visit_for(user, *, now=None) -> Visit | None:
+    """The next accepted visit among the assessments the user may see (the dashboards)."""
+    now = now or timezone.now()
+    return (
+        visits_visible_to(user)
+        .filter(status=VisitStatus.ACCEPTED, ends_at__gte=now)
+        .select_related("assessment__assessor", "assessment__second_assessor")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+UPCOMING_DAYS = 30
+
+
+def upcoming_visits(user, *, now=None, days: int = UPCOMING_DAYS) -> QuerySet:
+    """The administrators' list: the accepted visits of the coming ``days`` days, soonest first."""
+    if not can(user, "visit.oversee"):
+        raise NotFound()
+    now = now or timezone.now()
+    return (
+        visits_visible_to(user)
+        .filter(status=VisitStatus.ACCEPTED, starts_at__gte=now, starts_at__lte=now + datetime.timedelta(days=days))
+        .select_related("assessment__assessor", "assessment__second_assessor")
+        .order_by("starts_at", "pk")
+    )
+
+
+def visits_to_remind(*, days: int, now=None) -> QuerySet:
+    """Accepted visits starting within ``days`` days that have not had that reminder yet (7 or 1)."""
+    now = now or timezone.now()
+    flag = {7: "reminded_7", 1: "reminded_1"}[days]
+    return Visit.objects.filter(
+        status=VisitStatus.ACCEPTED,
+        starts_at__gt=now,
+        starts_at__lte=now + datetime.timedelta(days=days),
+        **{flag: False},
+    ).order_by("starts_at")

@@ -25,6 +25,12 @@ class Framework(TimeStampedModel):
     # ESCA's practice: a Gold decision needs a second assessor's countersignature (the file's
     # "gold_countersignature"; on for ecei-31).
     gold_countersignature = models.BooleanField(_("Gold needs a second assessor's countersignature"), default=False)
+    # ESCA's Gold process: the questionnaire is frozen for the manager this many days before the visit, and a visit
+    # is accepted no sooner than this many days after the submission (the file's "gold_visit_freeze_days"; 14 for
+    # ecei-31; 0: no freeze).
+    gold_visit_freeze_days = models.PositiveSmallIntegerField(
+        _("days before a Gold visit when the questionnaire is frozen"), default=0
+    )
     # The file the framework was loaded from, kept as it was (for audit and export).
     source = models.JSONField(_("source"), default=dict, blank=True)
 

@@ -52,13 +52,18 @@ def framework_install(*, spec: FrameworkSpec, make_default: bool = False) -> Fra
             for field, value in framework_row(spec).items():
                 setattr(framework, field, value)
             framework.gold_countersignature = spec.gold_countersignature
+            framework.gold_visit_freeze_days = spec.gold_visit_freeze_days
             framework.save()
             framework.indicators.all().delete()
             framework.categories.all().delete()
             write_framework_rows(spec, framework, Category, Indicator)
             _SPEC_CACHE.pop(framework.pk, None)
     else:
-        framework = Framework.objects.create(gold_countersignature=spec.gold_countersignature, **framework_row(spec))
+        framework = Framework.objects.create(
+            gold_countersignature=spec.gold_countersignature,
+            gold_visit_freeze_days=spec.gold_visit_freeze_days,
+            **framework_row(spec),
+        )
         write_framework_rows(spec, framework, Category, Indicator)
     if make_default and not framework.is_default:
         Framework.objects.filter(is_default=True).exclude(pk=framework.pk).update(is_default=False)
@@ -135,6 +140,7 @@ def _build_spec(framework: Framework) -> FrameworkSpec:
         indicators=tuple(ordered),
         description={"fr": framework.description_fr, "en": framework.description_en},
         gold_countersignature=framework.gold_countersignature,
+        gold_visit_freeze_days=framework.gold_visit_freeze_days,
     )
 
 

@@ -105,6 +105,9 @@ class FrameworkSpec:
     description: dict[str, str] = field(default_factory=lambda: {"fr": "", "en": ""})
     # A Gold decision needs a second assessor's countersignature (ESCA's two experts).
     gold_countersignature: bool = False
+    # The questionnaire is frozen this many days before a Gold visit (and a visit is accepted no sooner after the
+    # submission); 0: no freeze.
+    gold_visit_freeze_days: int = 0
 
     def __hash__(self) -> int:  # usable as a cache key although the texts are dicts
         return hash((self.code, self.categories, self.indicators))
@@ -137,6 +140,7 @@ class FrameworkSpec:
             "name": dict(self.name),
             "description": dict(self.description),
             "gold_countersignature": self.gold_countersignature,
+            "gold_visit_freeze_days": self.gold_visit_freeze_days,
             "categories": [
                 {
                     "code": category.code,
@@ -405,6 +409,12 @@ def parse_framework(data: Any) -> FrameworkSpec:
     gold_countersignature = data.get("gold_countersignature", False)
     if not isinstance(gold_countersignature, bool):
         c.add("gold_countersignature", _("must be true or false."))
+    gold_visit_freeze_days = data.get("gold_visit_freeze_days", 0)
+    if isinstance(gold_visit_freeze_days, bool) or not isinstance(gold_visit_freeze_days, int):
+        c.add("gold_visit_freeze_days", _("must be a whole number from 0 to 90."))
+        gold_visit_freeze_days = 0
+    elif not 0 <= gold_visit_freeze_days <= 90:
+        c.add("gold_visit_freeze_days", _("must be a whole number from 0 to 90."))
 
     categories: list[CategorySpec] = []
     indicators: list[IndicatorSpec] = []
@@ -454,6 +464,7 @@ def parse_framework(data: Any) -> FrameworkSpec:
         indicators=tuple(indicators),
         description=description,
         gold_countersignature=gold_countersignature,
+        gold_visit_freeze_days=gold_visit_freeze_days,
     )
 
 

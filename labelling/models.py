@@ -69,6 +69,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "request_changes": ((AssessmentStatus.IN_REVIEW,), AssessmentStatus.CHANGES_REQUESTED),
     "validate": ((AssessmentStatus.IN_REVIEW,), AssessmentStatus.VALIDATED),
     "countersign": ((AssessmentStatus.VALIDATED,), None),  # the second assessor countersigns or disagrees
+    # the expert's process (the ``expertise`` app): the interview or visit is planned while the assessor has the
+    # assessment
+    "plan_visit": ((AssessmentStatus.IN_REVIEW, AssessmentStatus.CHANGES_REQUESTED), None),
     "decide": ((AssessmentStatus.VALIDATED,), AssessmentStatus.DECIDED),
 }
 

@@ -24,11 +24,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from config.celery import app
+from expertise.models import Visit, VisitSlot
 from indicators.services import framework_ensure_default
 from labelling.models import Evidence, Report
 from labelling.services.workflow import assessment_assign, review_declare_no_conflict
@@ -260,6 +262,7 @@ class World:
     yearly_report: object = None  # the cluster's report on 2024 to `programme`, being filled
     proof: object = None  # a proof file of that report
     contract: object = None  # the cluster's performance contract with `programme`, with its signed PDF
+    visit: object = None  # the accepted video interview of `in_review` (issue 20)
 
 
 def build_world() -> World:
@@ -327,9 +330,34 @@ def build_world() -> World:
     programme, yearly_report, proof, contract = (
         type(obj)._default_manager.get(pk=obj.pk) for obj in (programme, yearly_report, proof, contract)
     )
+    visit = _world_visit(in_review, assessor)
     return World(
-        *(type(obj)._default_manager.get(pk=obj.pk) for obj in built), users, programme, yearly_report, proof, contract
+        *(type(obj)._default_manager.get(pk=obj.pk) for obj in built),
+        users,
+        programme,
+        yearly_report,
+        proof,
+        contract,
+        visit,
     )
+
+
+def _world_visit(assessment, assessor):
+    """An accepted video interview of the assessment in review, a month ahead."""
+    starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=30)
+    visit = Visit.objects.create(
+        assessment=assessment,
+        uid="world-visit@grappe",
+        kind="interview",
+        mode="video",
+        meeting_url="https://visio.example.org/world",
+        status="accepted",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=3),
+        proposed_by=assessor,
+    )
+    VisitSlot.objects.create(visit=visit, starts_at=visit.starts_at, ends_at=visit.ends_at)
+    return Visit.objects.get(pk=visit.pk)
 
 
 @pytest.fixture(scope="module")

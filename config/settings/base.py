@@ -286,6 +286,8 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.relay_outbox", "schedule": OUTBOX_RELAY_SECONDS},
     # Reports left pending or running by a dead worker: re-queued, or failed with a message.
     "sweep-reports": {"task": "labelling.sweep_reports", "schedule": 60.0},
+    # The reminders 7 days and 1 day before each expert's visit (expertise/services.py, visits_remind).
+    "remind-visits": {"task": "expertise.remind_visits", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

@@ -112,6 +112,27 @@ def _require_offered(assessment: Assessment, assessor) -> None:
         )
 
 
+def _require_two_countries(locked: Assessment, assessor, other) -> None:
+    """Gold is assessed by two experts, not both of the cluster's country (ESCA's practice): assigning the second
+    one of the same country as the cluster when the first one is too is refused, with the reason."""
+    if locked.applied_level != Level.GOLD or other is None:
+        return
+    country = (locked.cluster.country or "").upper()
+    if country and (assessor.country or "").upper() == country and (other.country or "").upper() == country:
+        raise DomainError(
+            _("Choose an assessor."),
+            errors={
+                "assessor": [
+                    _(
+                        "A Gold assessment needs one expert from another country than the cluster's (%(country)s): "
+                        "both assessors would be from %(country)s."
+                    )
+                    % {"country": country}
+                ]
+            },
+        )
+
+
 def assessment_assign(*, user, assessment: Assessment, assessor) -> Assessment:
     """An administrator gives a submitted assessment to an assessor: submitted → in review.
 
@@ -132,6 +153,7 @@ def assessment_assign(*, user, assessment: Assessment, assessor) -> Assessment:
         before = {"status": locked.status, "assessor": locked.assessor.username if locked.assessor else None}
         if locked.status == target and locked.assessor_id == assessor.pk:
             return locked  # already theirs
+        _require_two_countries(locked, assessor, locked.second_assessor)
         locked.assessor = assessor
         locked.status = target
         locked.version += 1
@@ -277,6 +299,7 @@ def assessment_assign_second(*, user, assessment: Assessment, assessor) -> Asses
             )
         if locked.second_assessor_id == assessor.pk:
             return locked
+        _require_two_countries(locked, assessor, locked.assessor)
         before = {"second_assessor": locked.second_assessor.username if locked.second_assessor else None}
         locked.second_assessor = assessor
         locked.version += 1

@@ -8,12 +8,15 @@
 from __future__ import annotations
 
 import ast
+import datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from core.exceptions import InvalidTransition
+from expertise.services import Slot, visit_propose
 from labelling.models import TRANSITIONS, Assessment, AssessmentStatus
 from labelling.services.answers import answer_save, assessment_eligibility_save, assessment_submit, assessment_withdraw
 from labelling.services.workflow import (
@@ -146,6 +149,21 @@ STEPS = {
         ("second", lambda a, p: review_disagree(user=p["second"], assessment=a, reason="x")),
     ],
     "decide": [("admin", lambda a, p: assessment_decide(user=p["admin"], assessment=a))],
+    # the expert's process (expertise): the visit is planned while the assessor has the assessment
+    "plan_visit": [
+        (
+            "first",
+            lambda a, p: visit_propose(
+                user=p["first"],
+                assessment=a,
+                slots=[
+                    Slot(timezone.now() + datetime.timedelta(days=30), timezone.now() + datetime.timedelta(days=31))
+                ],
+                mode="on_site",
+                address="Orléans",
+            ),
+        )
+    ],
 }
 
 # A resubmission is a submission from *changes requested*: from the other editable status (a draft) it is a

@@ -1,0 +1,18 @@
+"""Shaping for the pages of the expert's process: functions of what the selectors read, querying nothing."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
+def when(value) -> str:
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
+
+
+def slot_label(slot) -> str:
+    """« 12 mars 2027 9:00 – 12:00 », or both full dates when the slot spans days."""
+    start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+    if start.date() == end.date():
+        return f"{date_format(start, 'DATETIME_FORMAT')} – {date_format(end, 'TIME_FORMAT')}"
+    return f"{date_format(start, 'DATETIME_FORMAT')} – {date_format(end, 'DATETIME_FORMAT')}"
