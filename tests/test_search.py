@@ -69,9 +69,9 @@ def test_search_on_sqlite(sqlite):
         for i, name in enumerate(NAMES):
             cursor.execute(
                 "INSERT INTO clusters_cluster (name, acronym, kind, legal_form, legal_entity, public_profile, country,"
-                " region, city, website, sectors, s3_domains, description_fr, description_en, logo, version,"
-                " created_at, updated_at) VALUES (%s, %s, 'pole', '', 1, 1, 'FR', '', '', '', '[]', '[]', '', '', '',"
-                " 1, '2026-01-01', '2026-01-01')",
+                " region, city, website, eccp_url, sectors, s3_domains, description_fr, description_en, logo, version,"
+                " created_at, updated_at) VALUES (%s, %s, 'pole', '', 1, 1, 'FR', '', '', '', '', '[]', '[]', '', '',"
+                " '', 1, '2026-01-01', '2026-01-01')",
                 [name, f"A{i}"],
             )
     for text, expected in CASES:
