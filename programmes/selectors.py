@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.permissions import is_administrator, officer_programme_ids, require
 from clusters.models import Cluster
 from clusters.selectors import cluster_records, clusters_managed_by
-from labelling.selectors import cluster_label_history, label_validity
+from labelling.selectors import cluster_label_history, current_labels_of, label_validity
 from programmes.computations import Computed, compute
 from programmes.indicator_sets import IndicatorSet, indicator_set
-from programmes.models import Contract, Enrolment, Programme, ReportProof, YearlyReport
+from programmes.models import Contract, Enrolment, Programme, ReportProof, ReportValue, Target, YearlyReport
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
@@ -283,3 +283,78 @@ def contract_get(*, user, pk: int, capability: str = "contract.view") -> Contrac
 def targets_of(*, contract: Contract) -> dict[tuple[str, int], object]:
     """``{(indicator, year): target}`` of the contract (one query)."""
     return {(code, year): value for code, year, value in contract.targets.values_list("indicator", "year", "value")}
+
+
+# --- the officer's dashboard ---------------------------------------------------------------------------------------
+
+FLAG_DAYS = 90  # a label is flagged when it expires within this many days
+
+
+@dataclass
+class ProgrammeFacts:
+    """What the dashboard reads about the whole programme, in a number of queries that does not depend on the
+    number of clusters or years."""
+
+    labels: dict  # cluster id -> newest label (current_labels_of)
+    reports: dict  # cluster id -> (report id, status) for the year shown
+    s3: dict  # cluster id -> the cluster's S3 domain codes
+    totals: dict  # (indicator, year) -> {"sum", "avg", "count"} of the submitted and approved reports
+    target_totals: dict  # (indicator, year) -> {"sum", "avg"} of the contracts' targets
+    enrolled: int
+
+
+def programme_facts(*, programme: Programme, year: int) -> ProgrammeFacts:
+    """Five queries: the labels, the reports of the year, the clusters' S3 domains, the totals by indicator and
+    year, the targets' totals."""
+    enrolled_ids = Enrolment.objects.filter(programme=programme).values("cluster_id")
+    labels = current_labels_of(cluster_ids=enrolled_ids)
+    reports = {
+        cluster_id: (pk, status)
+        for cluster_id, pk, status in YearlyReport.objects.filter(programme=programme, year=year).values_list(
+            "cluster_id", "pk", "status"
+        )
+    }
+    s3 = dict(Cluster.objects.filter(pk__in=enrolled_ids).values_list("pk", "s3_domains"))
+    totals = {
+        (row["indicator"], row["report__year"]): row
+        for row in ReportValue.objects.filter(
+            report__programme=programme, report__status__in=("submitted", "approved"), value__isnull=False
+        )
+        .values("indicator", "report__year")
+        .annotate(sum=Sum("value"), avg=Avg("value"), count=Count("pk"))
+        .order_by()
+    }
+    target_totals = {
+        (row["indicator"], row["year"]): row
+        for row in Target.objects.filter(contract__programme=programme)
+        .values("indicator", "year")
+        .annotate(sum=Sum("value"), avg=Avg("value"))
+        .order_by()
+    }
+    return ProgrammeFacts(labels, reports, s3, totals, target_totals, len(s3))
+
+
+def page_figures(*, programme: Programme, year: int, cluster_ids: list[int]) -> tuple[dict, dict]:
+    """The values and the targets of ``year`` for the clusters of one page: ``{(cluster id, indicator): value}``
+    twice (two queries)."""
+    figures = {
+        (cluster_id, code): value
+        for cluster_id, code, value in ReportValue.objects.filter(
+            report__programme=programme, report__year=year, report__cluster_id__in=cluster_ids
+        ).values_list("report__cluster_id", "indicator", "value")
+    }
+    targets = {
+        (cluster_id, code): value
+        for cluster_id, code, value in Target.objects.filter(
+            contract__programme=programme, year=year, contract__cluster_id__in=cluster_ids
+        ).values_list("contract__cluster_id", "indicator", "value")
+    }
+    return figures, targets
+
+
+def enrolments_in_chunks(*, programme: Programme, size: int = 500):
+    """Every enrolment of the programme, ``size`` at a time (the exports), in name order."""
+    enrolments = enrolments_of(programme=programme)
+    ids = list(enrolments.values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        yield list(enrolments.filter(pk__in=ids[start : start + size]))

@@ -20,4 +20,7 @@ urlpatterns = [
     path("contracts/<int:pk>/targets/import/", views.targets_import, name="targets_import"),
     path("contracts/<int:pk>/targets.xlsx", views.targets_template, name="targets_template"),
     path("contracts/<int:pk>/document/", views.contract_document, name="contract_document"),
+    path("<int:pk>/dashboard/", views.dashboard, name="dashboard"),
+    path("<int:pk>/dashboard.csv", views.dashboard_export, {"fmt": "csv"}, name="dashboard_csv"),
+    path("<int:pk>/dashboard.xlsx", views.dashboard_export, {"fmt": "xlsx"}, name="dashboard_xlsx"),
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -18,6 +18,7 @@ from accounts.permissions import can, require
 from core.exceptions import DomainError
 from core.forms import apply_domain_errors
 from core.pagination import page_of
+from labelling import exporters
 from programmes import presenters, selectors, services
 from programmes.forms import (
     ContractForm,
@@ -455,3 +456,102 @@ def contract_document(request, pk: int):
     if not contract.document:
         raise Http404
     return private_file(contract.document, f"contract-{contract.pk}.pdf", "application/pdf")
+
+
+# --- the officer's dashboard ---------------------------------------------------------------------------------------
+
+
+def _dashboard_year(request, programme) -> int:
+    return _year(request, programme)
+
+
+@require_GET
+@login_required
+def dashboard(request, pk: int):
+    """Per programme: each cluster's label, report state and achievement against its targets; the programme's
+    totals against the sum of the targets; the charts; the S3 domains. Its query count does not depend on the
+    number of clusters or years (tests/programmes/test_dashboard.py, bench/programmes.py)."""
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    spec = selectors.set_of(programme)
+    year = _dashboard_year(request, programme)
+    today = timezone.localdate()
+    facts = selectors.programme_facts(programme=programme, year=year)
+    page = page_of(request, selectors.enrolments_of(programme=programme), PER_PAGE, count=lambda: facts.enrolled)
+    enrolments = list(page.object_list)
+    figures, targets = selectors.page_figures(
+        programme=programme, year=year, cluster_ids=[e.cluster_id for e in enrolments]
+    )
+    rows = presenters.dashboard_rows(
+        enrolments=enrolments,
+        facts=facts,
+        figures=figures,
+        targets=targets,
+        spec=spec,
+        programme=programme,
+        year=year,
+        today=today,
+    )
+    totals = presenters.totals_table(spec=spec, years=programme.years, facts=facts)
+    chosen = request.GET.get("indicator") or spec.indicators[0].code
+    line = next((t for t in totals if t["indicator"].code == chosen), totals[0])
+    return render(
+        request,
+        "programmes/dashboard.html",
+        {
+            "programme": programme,
+            "spec": spec,
+            "year": year,
+            "years": programme.years,
+            "rows": rows,
+            "page": page,
+            "totals": totals,
+            "states": presenters.state_counts(facts=facts, programme=programme, year=year, today=today),
+            "chart": presenters.bar_chart_actual_vs_target(line=line),
+            "labels_chart": presenters.bar_chart_labels(facts=facts, today=today),
+            "s3": presenters.s3_groups(programme=programme, facts=facts, today=today, year=year),
+            "chosen": line["indicator"].code,
+        },
+    )
+
+
+def _export_rows(programme, spec, year: int, facts, today):
+    for enrolments in selectors.enrolments_in_chunks(programme=programme):
+        figures, targets = selectors.page_figures(
+            programme=programme, year=year, cluster_ids=[e.cluster_id for e in enrolments]
+        )
+        for row in presenters.dashboard_rows(
+            enrolments=enrolments,
+            facts=facts,
+            figures=figures,
+            targets=targets,
+            spec=spec,
+            programme=programme,
+            year=year,
+            today=today,
+        ):
+            yield presenters.export_tuple(row)
+
+
+@require_GET
+@login_required
+def dashboard_export(request, pk: int, fmt: str):
+    """The dashboard's rows, every cluster, as CSV or XLSX: streamed, cells that look like formulas escaped."""
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    spec = selectors.set_of(programme)
+    year = _dashboard_year(request, programme)
+    facts = selectors.programme_facts(programme=programme, year=year)
+    titles, keys = presenters.export_header(spec)
+    rows = _export_rows(programme, spec, year, facts, timezone.localdate())
+    name = f"programme-{programme.pk}-{year}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exporters.csv_lines(rows, titles=titles, keys=keys), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    xlsx = exporters.xlsx_file(rows, titles=titles, keys=keys)
+    response = StreamingHttpResponse(
+        xlsx.chunks(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

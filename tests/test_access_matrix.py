@@ -166,6 +166,9 @@ PAGES: dict[str, Route] = {
     "programmes:list": Route(lambda w: {}, LOGGED_IN),  # lists only the programmes the user follows
     "programmes:detail": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
     "programmes:cluster": Route(lambda w: {"pk": w.programme.pk, "cluster_pk": w.cluster.pk}, FUNDERS),
+    "programmes:dashboard": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
+    "programmes:dashboard_csv": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
+    "programmes:dashboard_xlsx": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
     # the managers' side of an enrolment, and the yearly report (being filled by `manager`)
     "programmes:enrolment": Route(lambda w: {"pk": w.programme.enrolments.get().pk}, OWNER_MANAGER, OWNER_MANAGER),
     "programmes:report": Route(lambda w: {"pk": w.yearly_report.pk}, OWNERS | FUNDERS, OWNER_MANAGER),

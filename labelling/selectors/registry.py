@@ -132,6 +132,19 @@ def cluster_label_history(*, cluster) -> QuerySet:
     return Label.objects.filter(cluster=cluster).select_related("superseded_by").order_by("-awarded_on", "-pk")
 
 
+def current_labels_of(*, cluster_ids) -> dict[int, dict]:
+    """The newest label of each of the clusters (``cluster_ids``: ids or a subquery of them), whatever its status,
+    as ``{cluster id: {"level", "status", "expires_on", "certificate_number"}}`` (one query; the funders'
+    dashboard reads a programme's clusters with it)."""
+    rows = (
+        Label.objects.filter(cluster_id__in=cluster_ids)
+        .order_by("cluster_id", "-awarded_on", "-pk")
+        .distinct("cluster_id")
+        .values("cluster_id", "level", "status", "expires_on", "certificate_number")
+    )
+    return {row["cluster_id"]: row for row in rows}
+
+
 def label_by_number(*, number: str) -> Label | None:
     number = (number or "").strip().upper()
     if not number:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEvent
 from core.exceptions import ConflictError, InvalidFields, InvalidTransition
@@ -75,7 +76,7 @@ def test_bad_years_and_a_second_report_are_refused_on_the_year_field(setup):
         services.report_start(user=manager, enrolment=enrolment, year=2031)
     assert "year" in caught.value.errors
     services.report_start(user=manager, enrolment=enrolment, year=2024)
-    with pytest.raises(InvalidFields) as caught:
+    with pytest.raises(InvalidFields) as caught, translation.override("en"):
         services.report_start(user=manager, enrolment=enrolment, year=2024)
     assert "already been started" in caught.value.errors["year"][0]
     assert YearlyReport.objects.count() == 1
