@@ -200,7 +200,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     not_a_workbook = MemberImportError([ImportProblem(None, _("The file is not a valid XLSX workbook."))])
     try:
-        with open_xlsx(data) as workbook:
+        with open_xlsx(data, max_rows=settings.IMPORT_MAX_ROWS, max_columns=settings.IMPORT_MAX_COLUMNS) as workbook:
             if not workbook.worksheets:
                 raise not_a_workbook
             rows = list(

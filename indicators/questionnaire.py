@@ -24,7 +24,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import SpreadsheetRefused, bounded_rows, check_xlsx_archive
+from core.spreadsheets import SpreadsheetRefused, bounded_rows, check_xlsx
 
 from . import values
 from .computations import (
@@ -444,7 +444,8 @@ def read_questionnaire_xlsx(data: bytes, *, frameworks: FrameworkLookup) -> Ques
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        check_xlsx_archive(data)  # before openpyxl inflates anything
+        # before openpyxl inflates anything: the zip container, then every sheet's rows and cells, streamed
+        check_xlsx(data, max_rows=MAX_XLSX_ROWS, max_columns=MAX_XLSX_COLUMNS)
     except SpreadsheetRefused as exc:
         raise QuestionnaireError([("file", str(exc.message))]) from None
     try:

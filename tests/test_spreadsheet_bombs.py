@@ -156,13 +156,32 @@ def test_a_sheet_declaring_too_many_rows_is_refused(settings):
     assert "more than 100 rows" in problems(_swap(_members_workbook(), {SHEET: sheet}))[0]
 
 
-def test_only_the_first_columns_of_a_giant_row_are_read(settings):
+def test_a_cell_beyond_the_columns_the_import_reads_is_refused_naming_the_column(settings):
     settings.IMPORT_MAX_COLUMNS = 3
     cells = b"".join(b'<c r="%s2"><v>1</v></c>' % column.encode() for column in ("C", "D", "XFD"))
     row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>Acme</t></is></c><c r="B2" t="inlineStr"><is><t>PME</t></is></c>'
     sheet = SHEET_HEAD + HEADER_ROW + row + cells + b"</row>" + SHEET_TAIL
-    # Column C is outside the named columns (reported); D … XFD are never read.
-    assert problems(_swap(_members_workbook(), {SHEET: sheet})) == ["Line 2: values outside the named columns."]
+    # Column C is read (and reported: outside the named columns, were the file accepted); D stops the reading.
+    assert problems(_swap(_members_workbook(), {SHEET: sheet})) == [
+        "The sheet “Sheet” has a cell in column D of row 2, beyond the 3 columns this import reads: delete the "
+        "columns after C."
+    ]
+
+
+def test_cells_without_references_and_repeated_references_are_counted_too(settings):
+    settings.IMPORT_MAX_COLUMNS = 3
+    for cells in (b"<c><v>1</v></c>" * 5, b'<c r="A2"><v>1</v></c>' * 5):
+        sheet = SHEET_HEAD + HEADER_ROW + b'<row r="2">' + cells + b"</row>" + SHEET_TAIL
+        assert "has a cell in column D of row 2" in problems(_swap(_members_workbook(), {SHEET: sheet}))[0]
+    rows = b"".join(b'<row r="2"><c r="A2"><v>1</v></c></row>' for _ in range(5))
+    settings.IMPORT_MAX_ROWS = 4
+    sheet = SHEET_HEAD + HEADER_ROW + rows + SHEET_TAIL
+    assert "has more than 4 rows" in problems(_swap(_members_workbook(), {SHEET: sheet}))[0]
+
+
+def test_a_sheet_declaring_a_document_type_is_refused():
+    sheet = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + SHEET_HEAD.split(b"?>", 1)[1] + SHEET_TAIL
+    assert "declares a document type" in problems(_swap(_members_workbook(), {SHEET: sheet}))[0]
 
 
 def test_a_csv_with_too_many_lines_is_refused(settings):
@@ -224,3 +243,105 @@ def test_the_offline_questionnaire_refuses_each_bomb(assessment, manager, client
     text = response.content.decode()
     expected = {"rows": "has more than 2000 rows", "inflating": "zip bomb", "sizes": "too large once decompressed"}
     assert expected[bomb] in text
+
+
+# --- cell bombs: a workbook under every size limit whose sheet is one row of 3.4 million cells ---------------
+
+BOMB_CELLS = 3_400_000
+
+
+@pytest.fixture(scope="module")
+def bomb_sheet() -> bytes:
+    """51 MB of sheet XML: one row of 3.4 million cells ``<c><v>D</v></c>``, D a random digit from 0 to 6, so
+    that it deflates 22 times (under the ratio limit of 100) into 2.3 MB, and 48.6 MiB in all (under 50 MiB)."""
+    import numpy
+
+    cells = numpy.tile(numpy.frombuffer(b"<c><v>0</v></c>", dtype=numpy.uint8), (BOMB_CELLS, 1))
+    cells[:, 6] = numpy.random.default_rng(22).integers(48, 55, BOMB_CELLS)
+    return SHEET_HEAD + b'<row r="1">' + cells.tobytes() + b"</row>" + SHEET_TAIL
+
+
+def cell_bomb(data: bytes, sheet_xml: bytes, sheet: str = SHEET) -> bytes:
+    """The workbook with ``sheet`` replaced by the bomb, written with zipfile as a spreadsheet program would."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != sheet:
+                target.writestr(info.filename, source.read(info.filename))
+        target.writestr(sheet, sheet_xml, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return buffer.getvalue()
+
+
+def _measured(call) -> tuple[object, float, float]:
+    """The call's answer, its time in seconds (run as is) and its memory growth in MB (Python's allocations at
+    their peak, run again under tracemalloc, which slows it down)."""
+    import tracemalloc
+
+    started = time.perf_counter()
+    answer = call()
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    try:
+        call()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return answer, seconds, peak / 1024 / 1024
+
+
+def test_the_cell_bomb_is_under_every_declared_limit(bomb_sheet):
+    bomb = cell_bomb(_members_workbook(), bomb_sheet)
+    check_xlsx_archive(bomb)  # passes: the cells are what stops it
+    entry = zipfile.ZipFile(io.BytesIO(bomb)).getinfo(SHEET)
+    assert 2.2e6 < len(bomb) < 2.5e6 and 50e6 < entry.file_size < 52e6
+    assert 20 < entry.file_size / entry.compress_size < 24
+
+
+@pytest.mark.django_db
+def test_the_member_import_stops_a_cell_bomb_at_the_first_cell_beyond_its_columns(
+    cluster, manager, client_for, bomb_sheet, capsys
+):
+    bomb = cell_bomb(_members_workbook(), bomb_sheet)
+    client = client_for(manager)
+    client.cookies["django_language"] = "fr"
+
+    def post():
+        return client.post(f"/clusters/{cluster.pk}/members/import/", {"file": SimpleUploadedFile("m.xlsx", bomb)})
+
+    response, seconds, megabytes = _measured(post)
+    with capsys.disabled():
+        print(f"\nmember import, cell bomb ({len(bomb) / 1e6:.1f} MB): refused in {seconds:.3f} s, +{megabytes:.1f} MB")
+    assert response.status_code == 400
+    assert response.context["problems"] == [
+        "La feuille «\u202fSheet\u202f» a une cellule en colonne AY de la ligne 1, au-delà des 50\u00a0colonnes "
+        "que lit cet import\u202f: supprimez les colonnes après AX."
+    ]
+    assert seconds < 1 and megabytes < 50
+    assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_offline_questionnaire_stops_a_cell_bomb_at_the_first_cell_beyond_its_columns(
+    assessment, manager, client_for, bomb_sheet, capsys
+):
+    plain = questionnaire_export_xlsx(assessment=assessment, language="en")
+    bomb = cell_bomb(plain, bomb_sheet, _answers_sheet(plain))
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+    url = reverse("labelling:assessment_offline", args=[assessment.pk])
+
+    def post():
+        return client.post(url, {"file": SimpleUploadedFile("questionnaire.xlsx", bomb)})
+
+    response, seconds, megabytes = _measured(post)
+    with capsys.disabled():
+        print(
+            f"\noffline questionnaire, cell bomb ({len(bomb) / 1e6:.1f} MB): refused in {seconds:.3f} s, +{megabytes:.1f} MB"
+        )
+    assert response.status_code == 400
+    assert (
+        "The sheet “answers” has a cell in column K of row 1, beyond the 10 columns this import reads: delete the "
+        "columns after J." in response.content.decode()
+    )
+    assert seconds < 1 and megabytes < 50
