@@ -227,10 +227,10 @@ def open_xlsx(data: bytes, *, max_rows: int, max_columns: int):
     ``check_xlsx`` runs first (``SpreadsheetRefused``); openpyxl's own errors propagate unchanged, for the
     caller to turn into its "unreadable file" message.
     """
+    check_xlsx(data, max_rows=max_rows, max_columns=max_columns)  # a refused file does not even load openpyxl
     # deferred: openpyxl is heavy (0.13 s, 190 modules); only the spreadsheet uploads needs it
     from openpyxl import load_workbook
 
-    check_xlsx(data, max_rows=max_rows, max_columns=max_columns)
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         yield workbook

@@ -439,15 +439,16 @@ def _json_scalar(value: Any) -> Any:
 
 
 def read_questionnaire_xlsx(data: bytes, *, frameworks: FrameworkLookup) -> Questionnaire:
+    try:
+        # before openpyxl inflates anything (or is even loaded): the zip container, then every sheet's rows and
+        # cells, streamed
+        check_xlsx(data, max_rows=MAX_XLSX_ROWS, max_columns=MAX_XLSX_COLUMNS)
+    except SpreadsheetRefused as exc:
+        raise QuestionnaireError([("file", str(exc.message))]) from None
     # deferred: openpyxl is heavy (0.13 s, 190 modules); only the spreadsheet questionnaire needs it
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        # before openpyxl inflates anything: the zip container, then every sheet's rows and cells, streamed
-        check_xlsx(data, max_rows=MAX_XLSX_ROWS, max_columns=MAX_XLSX_COLUMNS)
-    except SpreadsheetRefused as exc:
-        raise QuestionnaireError([("file", str(exc.message))]) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):

@@ -6,32 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from indicators import values
+from core.forms import Form, NumberField
 from programmes.indicator_sets import IndicatorSet
-
-
-class NumberField(forms.CharField):
-    """A number typed in the reader's convention (« 1 234,5 » in French, « 1,234.5 » in English)."""
-
-    default_error_messages = {"invalid": _("Type a number, for example 1 234,5.")}
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        number = values.parse_number(text, language=translation.get_language())
-        if number is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal | int):
-            return values.input_number(value)
-        return value
-
 
 YES_NO = [("", "—"), ("1", _("yes")), ("0", _("no"))]
 
@@ -41,21 +19,17 @@ def _value_field(indicator, *, required: bool = False) -> forms.Field:
     if indicator.kind == "yesno":
         return forms.TypedChoiceField(label=label, choices=YES_NO, coerce=Decimal, empty_value=None, required=required)
     unit = indicator.unit_label()
-    return NumberField(
-        label=f"{label} ({unit})" if unit else label,
-        required=required,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    return NumberField(label=f"{label} ({unit})" if unit else label, required=required)
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     """A step that only carries the version the user loaded (submit, approve)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = NumberField(whole=True, widget=forms.HiddenInput)
 
 
-class StartReportForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+class StartReportForm(Form):
+    year = NumberField(whole=True, label=_("Year"), min_value=1990, max_value=2100)
 
 
 class ReportForm(VersionForm):
@@ -107,12 +81,12 @@ class ReturnForm(VersionForm):
         return {i.code: self.cleaned_data.get(f"comment_{i.code}", "") for i in self.spec.indicators}
 
 
-class ProofForm(forms.Form):
+class ProofForm(Form):
     file = forms.FileField(label=_("Proof file"), required=False)
 
 
-class ContractForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ContractForm(Form):
+    version = NumberField(whole=True, widget=forms.HiddenInput, required=False)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -146,6 +120,6 @@ class TargetsForm(VersionForm):
         }
 
 
-class TargetsImportForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class TargetsImportForm(Form):
+    version = NumberField(whole=True, widget=forms.HiddenInput)
     file = forms.FileField(label=_("Targets sheet (XLSX)"))

@@ -55,7 +55,7 @@ def read_targets(data: bytes, *, spec: IndicatorSet, years: list[int]) -> dict[t
     """``{(indicator, year): value or None}`` from a filled sheet; ``TargetsImportError`` with every problem."""
     unreadable = TargetsImportError([_("The file is not a valid XLSX workbook.")])
     try:
-        with open_xlsx(data) as workbook:
+        with open_xlsx(data, max_rows=settings.IMPORT_MAX_ROWS, max_columns=settings.IMPORT_MAX_COLUMNS) as workbook:
             if not workbook.worksheets:
                 raise unreadable
             rows = list(

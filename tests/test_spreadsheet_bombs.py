@@ -337,11 +337,31 @@ def test_the_offline_questionnaire_stops_a_cell_bomb_at_the_first_cell_beyond_it
     response, seconds, megabytes = _measured(post)
     with capsys.disabled():
         print(
-            f"\noffline questionnaire, cell bomb ({len(bomb) / 1e6:.1f} MB): refused in {seconds:.3f} s, +{megabytes:.1f} MB"
+            f"\noffline questionnaire, cell bomb ({len(bomb) / 1e6:.1f} MB): "
+            f"refused in {seconds:.3f} s, +{megabytes:.1f} MB"
         )
     assert response.status_code == 400
     assert (
         "The sheet “answers” has a cell in column K of row 1, beyond the 10 columns this import reads: delete the "
         "columns after J." in response.content.decode()
     )
+    assert seconds < 1 and megabytes < 50
+
+
+def test_the_programmes_targets_sheet_stops_a_cell_bomb_too(bomb_sheet, capsys):
+    from programmes.indicator_sets import indicator_set
+    from programmes.targets_sheet import TargetsImportError, read_targets, template_xlsx
+
+    spec = indicator_set("poles-competitivite")
+    bomb = cell_bomb(template_xlsx(spec=spec, years=[2024], current={}), bomb_sheet)
+
+    def read():
+        with pytest.raises(TargetsImportError) as caught:
+            read_targets(bomb, spec=spec, years=[2024])
+        return caught.value
+
+    refused, seconds, megabytes = _measured(read)
+    with capsys.disabled():
+        print(f"\nprogramme targets, cell bomb: refused in {seconds:.3f} s, +{megabytes:.1f} MB")
+    assert "has a cell in column AY of row 1, beyond the 50 columns" in str(refused.errors)
     assert seconds < 1 and megabytes < 50
