@@ -3,12 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form, NumberField
 from expertise.models import REASON_MAX_LENGTH, VisitMode
 from expertise.presenters import slot_label
 from expertise.services import MAX_SLOTS, Slot
 
 
-class ExemptionForm(forms.Form):
+class ExemptionForm(Form):
     reason = forms.CharField(
         label=_("Reason for the exemption"),
         max_length=REASON_MAX_LENGTH,
@@ -25,11 +26,11 @@ def _when(label):
     )
 
 
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class VersionForm(Form):
+    version = NumberField(whole=True, widget=forms.HiddenInput)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(Form):
     """The assessor's one to three slots (the services check them)."""
 
     mode = forms.ChoiceField(label=_("Where"), choices=VisitMode.choices)
