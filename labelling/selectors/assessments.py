@@ -74,6 +74,44 @@ def assessments_for_admin(*, user, status: str = "", q: str = "", assessor_id: i
     return qs.order_by("-updated_at", "-pk")
 
 
+# The administrators' work, most urgent first (``admin_work``): an assessment nobody reviews yet, a Gold review
+# without its second assessor, a second assessor's disagreement, a validated assessment to decide, and last the
+# decisions that wait for a countersignature (the second assessor's work, shown so that nothing is lost).
+WORK_ASSIGN, WORK_ASSIGN_SECOND, WORK_SETTLE, WORK_DECIDE, WORK_COUNTERSIGNATURE = 1, 2, 3, 4, 5
+ADMIN_WORK_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.VALIDATED)
+
+
+def admin_work(*, user) -> QuerySet:
+    """The assessments waiting for an administrator (submitted: to assign; validated: to decide), annotated with
+    ``work`` (``WORK_*``) and ordered by it, then the longest waiting first. Empty for anybody else."""
+    if not can(user, "assessment.oversee"):
+        return Assessment.objects.none()
+    second_review = Review.objects.filter(assessment=OuterRef("pk"), assessor=OuterRef("second_assessor"))
+    needs_second = Q(second_assessor__isnull=True, recommended_level="gold", framework__gold_countersignature=True)
+    return (
+        assessments_for_admin(user=user)
+        .filter(status__in=ADMIN_WORK_STATUSES)
+        .annotate(
+            work=Case(
+                When(status=AssessmentStatus.SUBMITTED, then=Value(WORK_ASSIGN)),
+                When(needs_second, then=Value(WORK_ASSIGN_SECOND)),
+                When(
+                    Q(second_assessor__isnull=False) & Exists(second_review.filter(disagreed_at__isnull=False)),
+                    then=Value(WORK_SETTLE),
+                ),
+                When(
+                    Q(second_assessor__isnull=False, framework__gold_countersignature=True)
+                    & ~Exists(second_review.filter(countersigned_at__isnull=False)),
+                    then=Value(WORK_COUNTERSIGNATURE),
+                ),
+                default=Value(WORK_DECIDE),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("work", "submitted_at", "pk")
+    )
+
+
 def assessment_counts_by_status(*, user) -> dict[str, int]:
     """How many assessments the user sees in each status, counted once per change of the assessments
     (``core.caching.ASSESSMENTS``: any assessment saved; not an answer), not on every view of the dashboard."""

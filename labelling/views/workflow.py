@@ -408,14 +408,27 @@ def label_revoke(request, pk: int):
 @login_required
 @require_GET
 def admin_dashboard(request):
+    """The work first: without a filter, the assessments waiting for an administrator (to assign, to decide…),
+    most urgent first; the others are one filter away (a status, a cluster, or every assessment)."""
     require(request.user, "assessment.oversee")
     form = AdminFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     status, q = filters.get("status", ""), (filters.get("q") or "").strip()
-    qs = selectors.assessments_for_admin(user=request.user, status=status, q=q)
+    show_all = request.GET.get("show") == "all"
     counts = selectors.assessment_counts_by_status(user=request.user)
-    # Without a search, the list's length is one of the (cached) counts by status: no count of every row.
-    page = page_of(request, qs, count=None if q else lambda: counts[status] if status else sum(counts.values()))
+    work_count = sum(counts[s] for s in selectors.ADMIN_WORK_STATUSES)
+    working = not (status or q or show_all)
+    if working:
+        page = page_of(request, selectors.admin_work(user=request.user), ADMIN_PAGE_SIZE, count=lambda: work_count)
+    else:
+        qs = selectors.assessments_for_admin(user=request.user, status=status, q=q)
+        # Without a search, the list's length is one of the (cached) counts by status: no count of every row.
+        page = page_of(
+            request,
+            qs,
+            ADMIN_PAGE_SIZE,
+            count=None if q else lambda: counts[status] if status else sum(counts.values()),
+        )
     # Evaluated once: iterating the field's choices in the template would query once per row.
     choices = list(AssignForm().fields["assessor"].choices)
     conflicts = selectors.conflicted_assessors_by_cluster(cluster_ids={a.cluster_id for a in page})
@@ -425,19 +438,42 @@ def admin_dashboard(request):
     context = {
         "form": form,
         "page": page,
+        "working": working,
+        "work_count": work_count,
+        "total": sum(counts.values()),
+        "status": status,
         "counts": [(value, label, counts.get(value, 0)) for value, label in AssessmentStatus.choices],
         "assign_form": AssignForm(),
+        "work": {
+            "assign": selectors.WORK_ASSIGN,
+            "assign_second": selectors.WORK_ASSIGN_SECOND,
+            "settle": selectors.WORK_SETTLE,
+            "decide": selectors.WORK_DECIDE,
+            "countersignature": selectors.WORK_COUNTERSIGNATURE,
+        },
     }
     return render(request, "labelling/admin_dashboard.html", context)
+
+
+ADMIN_PAGE_SIZE = 25
 
 
 @login_required
 @require_GET
 def assessor_dashboard(request):
+    """The work first: without ``?show=all``, only what waits for the assessor (to review, changed since a
+    request, to countersign), most urgent first; the other assignments are one link away."""
     require(request.user, "review.take")
-    page = page_of(request, selectors.assessments_for_assessor(user=request.user), ASSESSOR_PAGE_SIZE)
+    counts = selectors.assessor_counts(user=request.user)
+    show_all = request.GET.get("show") == "all"
+    qs = selectors.assessments_for_assessor(user=request.user)
+    if show_all:
+        page = page_of(request, qs, ASSESSOR_PAGE_SIZE)
+    else:
+        work_count = counts["in_review"] + counts["to_countersign"]
+        page = page_of(request, qs.filter(outstanding=1), ASSESSOR_PAGE_SIZE, count=lambda: work_count)
     page.object_list = selectors.with_review_figures(page.object_list)
-    context = {"page": page, "counts": selectors.assessor_counts(user=request.user)}
+    context = {"page": page, "counts": counts, "show_all": show_all}
     return render(request, "labelling/assessor_dashboard.html", context)
 
 

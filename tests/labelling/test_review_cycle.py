@@ -415,11 +415,13 @@ def test_the_assessor_dashboard_puts_outstanding_work_first_and_is_paginated(
     Answer.objects.filter(assessment__in=done[1:]).update(reviewed=True)
     waiting = in_review(clusters[26], manager, administrator, assessor)
     client = client_for(assessor)
-    first = client.get(reverse("labelling:assessor_dashboard"))
+    work = client.get(reverse("labelling:assessor_dashboard"))  # the work only (issue 22, item 9)
+    assert [a.pk for a in work.context["page"]] == [waiting.pk]
+    first = client.get(reverse("labelling:assessor_dashboard") + "?show=all")
     rows = list(first.context["page"])
     assert rows[0].pk == waiting.pk and rows[0].to_review == 31 and len(rows) == 25
     assert first.context["counts"] == {"in_review": 1, "answers_to_review": 31, "changed": 0, "to_countersign": 0}
-    second = client.get(reverse("labelling:assessor_dashboard") + "?page=2")
+    second = client.get(reverse("labelling:assessor_dashboard") + "?show=all&page=2")
     assert len(second.context["page"]) == 2 and {a.pk for a in second.context["page"]} <= {a.pk for a in done}
 
 
@@ -633,7 +635,7 @@ def test_the_second_assessors_dashboard_says_to_countersign_then_countersigned(
     client = client_for(second)
 
     def row():
-        response = client.get(reverse("labelling:assessor_dashboard"))
+        response = client.get(reverse("labelling:assessor_dashboard") + "?show=all")
         [mine] = response.context["page"]
         return mine.outstanding, mine.countersigned, response.context["counts"]["to_countersign"]
 
@@ -641,5 +643,7 @@ def test_the_second_assessors_dashboard_says_to_countersign_then_countersigned(
     assert "<strong>to countersign</strong>" in client.get(reverse("labelling:assessor_dashboard")).content.decode()
     review_countersign(user=second, assessment=Assessment.objects.get(pk=assessment.pk))
     assert row() == (0, True, 0)
-    page = client.get(reverse("labelling:assessor_dashboard")).content.decode()
+    page = client.get(reverse("labelling:assessor_dashboard") + "?show=all").content.decode()
     assert "· countersigned" in page and "<strong>to countersign</strong>" not in page
+    # Countersigned, it is no longer work: the default view leaves it out.
+    assert list(client.get(reverse("labelling:assessor_dashboard")).context["page"]) == []
