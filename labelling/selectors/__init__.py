@@ -18,8 +18,8 @@ and never import a service.
 from __future__ import annotations
 
 from labelling.selectors.assessments import (
-    DASHBOARD_COLUMNS,
     ADMIN_WORK_STATUSES,
+    DASHBOARD_COLUMNS,
     WORK_ASSIGN,
     WORK_ASSIGN_SECOND,
     WORK_COUNTERSIGNATURE,
