@@ -54,10 +54,6 @@ return count
 def _redis_client_and_key(key: str):
     """The raw Redis client of the default cache and the key as the cache stores it, or ``None`` when the cache
     is not Redis (``make run``'s local memory cache)."""
-    backend = getattr(cache, "_cache", None)
-    if backend is not None and hasattr(backend, "get_client"):  # Django's RedisCache (and subclasses)
-        full_key = cache.make_and_validate_key(key)
-        return backend.get_client(full_key, write=True), full_key
     client = getattr(cache, "client", None)
     if client is not None and hasattr(client, "get_client"):  # django-redis
         return client.get_client(write=True), client.make_key(key)

@@ -120,6 +120,7 @@ TEMPLATES = [
     },
 ]
 
+
 # The embedded default is a SQLite file in the project; tests and production use PostgreSQL.
 def database_from_env(default=env.NOTSET) -> dict:
     """DATABASE_URL as a ``DATABASES`` entry, through django-prometheus's wrapper of the same backend: the queries,
@@ -224,11 +225,11 @@ SIGNING_DEVELOPMENT_DIR = BASE_DIR / "var" / "signing"
 
 
 def cache_from_env(default=env.NOTSET) -> dict:
-    """CACHE_URL as a ``CACHES`` entry; Django's Redis backend becomes ``core.redis_cache.RedisCache``, which keeps
-    one Redis client per connection pool (Django's builds one per call)."""
+    """CACHE_URL as a ``CACHES`` entry; a ``redis://`` URL takes django-redis (one client per connection pool,
+    where Django's own backend builds one per call), whichever backend django-environ would pick."""
     config = env.cache("CACHE_URL", default=default)
     if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
-        config["BACKEND"] = "core.redis_cache.RedisCache"
+        config["BACKEND"] = "django_redis.cache.RedisCache"
     return config
 
 
