@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("labelling.api_urls")),
     path("", include("expertise.api_urls")),
     path("", include("indicators.api_urls")),
+    path("", include("programmes.api_urls")),
 ]
 
 urlpatterns = [

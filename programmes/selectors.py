@@ -358,3 +358,32 @@ def enrolments_in_chunks(*, programme: Programme, size: int = 500):
     ids = list(enrolments.values_list("pk", flat=True))
     for start in range(0, len(ids), size):
         yield list(enrolments.filter(pk__in=ids[start : start + size]))
+
+
+def year_shown(programme: Programme, asked, today: datetime.date) -> int:
+    """The year asked for (``?year=``) when it is one of the programme's, else the last year that has ended, else
+    the programme's last year when it is over, else its first."""
+    years = programme.years
+    try:
+        year = int(asked or "")
+    except (TypeError, ValueError):
+        year = None
+    if year in years:
+        return year
+    last_ended = today.year - 1
+    if last_ended in years:
+        return last_ended
+    return years[-1] if last_ended > years[-1] else years[0]
+
+
+def reports_of_cluster(*, user, cluster_pk: int) -> QuerySet[YearlyReport]:
+    """The yearly reports of a cluster the user may see: 404 unless they manage it, follow a programme that enrols
+    it, or are an administrator."""
+    visible = (
+        is_administrator(user)
+        or clusters_managed_by(user).filter(pk=cluster_pk).exists()
+        or Enrolment.objects.filter(cluster_id=cluster_pk, programme_id__in=officer_programme_ids(user)).exists()
+    )
+    if not visible:
+        raise Http404
+    return reports_visible_to(user).filter(cluster_id=cluster_pk).order_by("programme_id", "-year", "pk")

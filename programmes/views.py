@@ -37,16 +37,7 @@ PER_PAGE = 50
 
 
 def _year(request, programme) -> int:
-    """The year asked for (``?year=``), else the last year of the programme that has ended, else its first."""
-    years = programme.years
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
-    if year in years:
-        return year
-    last_ended = timezone.localdate().year - 1
-    return last_ended if last_ended in years else (years[-1] if last_ended > years[-1] else years[0])
+    return selectors.year_shown(programme, request.GET.get("year"), timezone.localdate())
 
 
 @require_GET

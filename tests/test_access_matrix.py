@@ -241,6 +241,24 @@ API: dict[str, Route] = {
     "api-label-revoke": Route(lambda w: {"pk": w.label.pk}, NOBODY, ADMIN),
     "api-assessment-benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "api-statistics": Route(lambda w: {}, ADMIN),
+    # the funders' side (officer: follows world.programme, which enrols world.cluster)
+    "api-programme-list": Route(lambda w: {}, LOGGED_IN),  # lists only the programmes the user follows
+    "api-programme-detail": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
+    "api-programme-clusters": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
+    "api-programme-dashboard": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
+    "api-programme-contracts": Route(lambda w: {"pk": w.programme.pk}, FUNDERS),
+    "api-contract-targets": Route(lambda w: {"pk": w.contract.pk}, OWNERS | FUNDERS, FUNDERS),
+    "api-cluster-yearly-reports": Route(
+        _c,
+        OWNERS | FUNDERS,
+        OWNER_MANAGER,
+        post_data=lambda w: {"programme": w.programme.pk, "year": 2025},
+        also_refused=frozenset({400}),  # administrators manage no cluster: "not enrolled" on `programme`
+    ),
+    "api-yearly-report-detail": Route(lambda w: {"pk": w.yearly_report.pk}, OWNERS | FUNDERS),
+    "api-yearly-report-submit": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, OWNER_MANAGER),
+    "api-yearly-report-approve": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, FUNDERS),
+    "api-yearly-report-return": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, FUNDERS),
 }
 
 

@@ -337,6 +337,8 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "labelling.models.AssessmentStatus",
         "LabelStatusEnum": "labelling.models.LabelStatus",
         "ReportStatusEnum": "labelling.models.ReportStatus",
+        "YearlyReportStatusEnum": "programmes.models.ReportStatus",
+        "FunderKindEnum": "programmes.models.FunderKind",
     },
 }
 
