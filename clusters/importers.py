@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,17 +26,42 @@ from clusters.models import Member, MemberType, SizeClass
 from core.exceptions import DomainError
 from core.spreadsheets import SpreadsheetRefused, bounded_rows, open_xlsx
 
-# column key -> (English header, French header, other accepted spellings)
-COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "name": ("Name", "Nom", ("organisation name", "organization name", "nom de l'organisation", "raison sociale")),
-    "member_type": ("Type", "Type", ("member type", "type de membre", "member_type")),
-    "size_class": ("Size class", "Taille", ("size", "size_class", "classe de taille", "taille d'entreprise")),
-    "region": ("Region", "Région", ("code region",)),
-    "member_since": ("Member since", "Membre depuis", ("member_since", "since", "adhesion", "date d'adhesion")),
-    "fee_paying": ("Fee-paying", "Cotisant", ("fee paying", "fee_paying", "cotisation")),
-    "active": ("Active", "Actif", ("actif/active",)),
-}
-REQUIRED_COLUMNS = ("name", "member_type")
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a member file: the one declaration that the reader, the templates (their headers and help
+    sheet) and the import page's list of columns are made from."""
+
+    key: str  # the Member field it fills
+    en: str  # the template's header in English
+    fr: str  # the template's header in French
+    required: bool
+    others: tuple[str, ...] = ()  # other accepted spellings (the field's name in both languages is accepted too)
+
+    def accepted(self) -> str:
+        """What the column takes, in the active language."""
+        return _ACCEPTED[self.key]()
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "name",
+        "Name",
+        "Nom",
+        True,
+        ("organisation name", "organization name", "nom de l'organisation", "raison sociale"),
+    ),
+    Column("member_type", "Type", "Type", True, ("member type", "type de membre")),
+    Column(
+        "size_class", "Size class", "Taille", False, ("size", "classe de taille", "taille d'entreprise", "effectif")
+    ),
+    Column("region", "Region", "Région", False, ("code region",)),
+    Column("member_since", "Member since", "Membre depuis", False, ("since", "adhesion", "date d'adhesion")),
+    Column("fee_paying", "Fee-paying", "Cotisant", False, ("fee paying", "cotisation")),
+    Column("active", "Active", "Actif", False, ("actif/active",)),
+)
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+REQUIRED_COLUMNS = tuple(column.key for column in COLUMNS if column.required)
 DEFAULTS = {"size_class": "", "region": "", "member_since": None, "fee_paying": True, "active": True}
 
 MEMBER_TYPE_ALIASES = {
@@ -91,6 +117,21 @@ SIZE_CLASS_ALIASES = {
 TRUE_WORDS = {"oui", "yes", "1", "true", "vrai", "o", "y", "x"}
 FALSE_WORDS = {"non", "no", "0", "false", "faux", "n"}
 
+_YES_NO = gettext_lazy("yes/no, oui/non or 1/0 (yes when empty)")
+_ACCEPTED = {
+    "name": lambda: str(
+        gettext_lazy("the organisation's name; a member already in the cluster with the same name is updated")
+    ),
+    "member_type": lambda: ", ".join(f"{label} ({code})" for code, label in MemberType.choices),
+    "size_class": lambda: (
+        ", ".join(f"{label} ({code})" for code, label in SizeClass.choices if code) + str(gettext_lazy(", or empty"))
+    ),
+    "region": lambda: str(gettext_lazy("INSEE region code in France (e.g. 24), NUTS-2 elsewhere")),
+    "member_since": lambda: str(gettext_lazy("a date: YYYY-MM-DD or DD/MM/YYYY")),
+    "fee_paying": lambda: str(_YES_NO),
+    "active": lambda: str(_YES_NO),
+}
+
 NAME_MAX = Member._meta.get_field("name").max_length
 REGION_MAX = Member._meta.get_field("region").max_length
 
@@ -115,7 +156,7 @@ class MemberImportError(DomainError):
 
 
 def normalise(text: Any) -> str:
-    """Lower case, no accents, single spaces, underscores as spaces: 'Région' == 'region'."""
+    """Lower case, no accents, single spaces, underscores as spaces, one apostrophe: 'Région' == 'region'."""
     return _normalise(str(text or ""))
 
 
@@ -123,20 +164,26 @@ def normalise(text: Any) -> str:
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.replace("–", "-").replace("—", "-")
+    text = text.replace("–", "-").replace("—", "-").replace("’", "'")
     return re.sub(r"[\s_]+", " ", text).strip()
 
 
-def _alias_table() -> dict[str, str]:
+@functools.cache
+def header_aliases() -> dict[str, str]:
+    """Every accepted spelling of every column's header, normalised: the templates' headers in both languages, the
+    Member field's name in both languages (« tranche d'effectif », « size class »), its key, the other spellings."""
     table: dict[str, str] = {}
-    for key, (en, fr, others) in COLUMNS.items():
-        for spelling in (key, en, fr, *others):
-            table[normalise(spelling)] = key
-            table[normalise(spelling).replace("-", " ")] = key
+    for column in COLUMNS:
+        field = Member._meta.get_field(column.key)
+        names = []
+        for language in ("fr", "en"):
+            with translation.override(language):
+                names.append(str(field.verbose_name))
+        for spelling in (column.key, column.en, column.fr, *names, *column.others):
+            table[normalise(spelling)] = column.key
+            table[normalise(spelling).replace("-", " ")] = column.key
+            table[normalise(spelling).replace("'", " ")] = column.key
     return table
-
-
-HEADER_ALIASES = _alias_table()
 
 
 def _choice_table(aliases: dict[str, str], choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
@@ -150,8 +197,24 @@ def _choice_table(aliases: dict[str, str], choices: Iterable[tuple[str, Any]]) -
 
 def headers_for(language: str) -> list[str]:
     """The template's column names in the user's language (French unless English)."""
-    index = 0 if (language or "fr").startswith("en") else 1
-    return [spec[index] for spec in COLUMNS.values()]
+    english = (language or "fr").startswith("en")
+    return [column.en if english else column.fr for column in COLUMNS]
+
+
+def column_guide(language: str) -> list[dict[str, Any]]:
+    """The columns as the import page and the template's help sheet list them, in ``language``: the header, the
+    header in the other language, whether it is required, and what it takes."""
+    english = (language or "fr").startswith("en")
+    with translation.override("en" if english else "fr"):
+        return [
+            {
+                "header": column.en if english else column.fr,
+                "other": column.fr if english else column.en,
+                "required": column.required,
+                "accepted": column.accepted(),
+            }
+            for column in COLUMNS
+        ]
 
 
 # --- reading the file into rows of cells ---------------------------------------------------------
@@ -280,11 +343,13 @@ class _Checker:
             "active": _("active"),
         }
 
-    def row(self, cells: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    def row(self, cells: dict[str, Any], *, missing: set[str] = frozenset()) -> tuple[dict[str, Any], list[str]]:
+        """The row's values and its problems; a required column in ``missing`` (said once on line 1) is not
+        reported missing on the row."""
         problems: list[str] = []
         row: dict[str, Any] = dict(DEFAULTS)
         name = re.sub(r"\s+", " ", _text(cells.get("name")))
-        if not name:
+        if not name and "name" not in missing:
             problems.append(self.messages["no_name"])
         elif len(name) > NAME_MAX:
             problems.append(_("the name is longer than %(max)d characters.") % {"max": NAME_MAX})
@@ -292,7 +357,8 @@ class _Checker:
 
         raw_type = _text(cells.get("member_type"))
         if not raw_type:
-            problems.append(self.messages["no_type"])
+            if "member_type" not in missing:
+                problems.append(self.messages["no_type"])
         elif normalise(raw_type) not in self.types:
             problems.append(
                 _("unknown type “%(value)s” (expected one of: %(choices)s).")
@@ -344,15 +410,20 @@ class _Checker:
         return row, problems
 
 
-def _columns(header: list[Any]) -> tuple[dict[int, str], list[ImportProblem]]:
+def _columns(header: list[Any]) -> tuple[dict[int, str], set[int], list[ImportProblem]]:
+    """The known columns by position, the positions of the headers that are not (unknown or repeated), and the
+    problems of the header."""
     problems: list[ImportProblem] = []
     positions: dict[int, str] = {}
+    named: set[int] = set()
     seen: dict[str, int] = {}
+    aliases = header_aliases()
     for index, title in enumerate(header):
         text = _text(title)
         if not text:
             continue
-        key = HEADER_ALIASES.get(normalise(text))
+        named.add(index)
+        key = aliases.get(normalise(text))
         if key is None:
             problems.append(
                 ImportProblem(
@@ -372,11 +443,13 @@ def _columns(header: list[Any]) -> tuple[dict[int, str], list[ImportProblem]]:
         positions[index] = key
     for key in REQUIRED_COLUMNS:
         if key not in seen:
-            en, fr, _others = COLUMNS[key]
+            column = COLUMN_BY_KEY[key]
             problems.append(
-                ImportProblem(1, _("the required column “%(fr)s” / “%(en)s” is missing.") % {"fr": fr, "en": en})
+                ImportProblem(
+                    1, _("the required column “%(fr)s” / “%(en)s” is missing.") % {"fr": column.fr, "en": column.en}
+                )
             )
-    return positions, problems
+    return positions, named, problems
 
 
 def read_members(data: bytes, *, filename: str = "") -> list[dict[str, Any]]:
@@ -411,7 +484,6 @@ def read_members(data: bytes, *, filename: str = "") -> list[dict[str, Any]]:
 
 
 def _check_rows(rows: Iterator[tuple[int, list[Any]]]) -> list[dict[str, Any]]:
-    problems: list[ImportProblem] = []
     header: list[Any] | None = None
     for _number, cells in rows:
         if any(_text(c) for c in cells):
@@ -419,9 +491,10 @@ def _check_rows(rows: Iterator[tuple[int, list[Any]]]) -> list[dict[str, Any]]:
             break
     if header is None:
         raise MemberImportError([ImportProblem(None, _("The file is empty."))])
-    positions, header_problems = _columns(header)
-    if header_problems:
-        raise MemberImportError(header_problems)
+    # A bad header is reported with every bad row below it, in one answer: the rows are checked on the columns
+    # that are known (a missing required column is said once, on line 1, not on every row).
+    positions, named, problems = _columns(header)
+    missing = {key for key in REQUIRED_COLUMNS if key not in positions.values()}
 
     checker = _Checker()
     result: list[dict[str, Any]] = []
@@ -430,8 +503,8 @@ def _check_rows(rows: Iterator[tuple[int, list[Any]]]) -> list[dict[str, Any]]:
         if not any(_text(c) for c in cells):
             continue
         values = {key: cells[index] if index < len(cells) else None for index, key in positions.items()}
-        extra = [c for i, c in enumerate(cells) if i not in positions and _text(c)]
-        row, row_problems = checker.row(values)
+        extra = [c for i, c in enumerate(cells) if i not in named and _text(c)]
+        row, row_problems = checker.row(values, missing=missing)
         if extra:
             row_problems.append(_("values outside the named columns."))
         key = row["name"].lower()
@@ -479,17 +552,15 @@ def template_xlsx(language: str) -> bytes:
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     notes = workbook.create_sheet(_("Help")[:31])
-    notes.append([_("Column"), _("Accepted values")])
-    headers = headers_for(language)
-    notes.append([headers[0], _("required; a member already in the cluster with the same name is updated")])
-    notes.append([headers[1], ", ".join(f"{v} ({label})" for v, label in MemberType.choices)])
-    notes.append([headers[2], ", ".join(f"{v} ({label})" for v, label in SizeClass.choices if v)])
-    notes.append([headers[3], _("INSEE region code in France (e.g. 24), NUTS-2 elsewhere")])
-    notes.append([headers[4], _("a date: YYYY-MM-DD or DD/MM/YYYY")])
-    notes.append([headers[5], _("yes/no, oui/non or 1/0 (yes when empty)")])
-    notes.append([headers[6], _("yes/no, oui/non or 1/0 (yes when empty)")])
+    notes.append([_("Column"), _("Also accepted"), _("Required"), _("Accepted values")])
+    for column in column_guide(language):
+        notes.append(
+            [column["header"], column["other"], _("yes") if column["required"] else _("no"), column["accepted"]]
+        )
     notes.column_dimensions["A"].width = 18
-    notes.column_dimensions["B"].width = 90
+    notes.column_dimensions["B"].width = 18
+    notes.column_dimensions["C"].width = 10
+    notes.column_dimensions["D"].width = 90
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import can
 from clusters import selectors, services
 from clusters.forms import ClusterForm, FinancingYearForm, MemberFilter, MemberForm, TeamYearForm
-from clusters.importers import MemberImportError, read_members, template_csv, template_xlsx
+from clusters.importers import MemberImportError, column_guide, read_members, template_csv, template_xlsx
 from clusters.models import FinancingYear, TeamYear
 from core.exceptions import DomainError
 from core.forms import apply_domain_errors
@@ -216,7 +216,14 @@ def member_import(request, pk: int):
     return render(
         request,
         "clusters/member_import.html",
-        _context(cluster, "members", problems=problems, result=result, filename=filename),
+        _context(
+            cluster,
+            "members",
+            problems=problems,
+            result=result,
+            filename=filename,
+            columns=column_guide(translation.get_language() or "fr"),
+        ),
         status=status,
     )
 

@@ -259,3 +259,52 @@ def test_the_command_refuses_an_unknown_cluster(tmp_path: Path):
     with pytest.raises(CommandError) as caught:
         call_command("import_members", "999999", str(path))
     assert caught.value.returncode == 2
+
+
+# --- one declaration of the columns (issue 22, item 2) -----------------------------------------------------
+
+
+def test_the_field_names_in_both_languages_are_accepted_as_headers():
+    """« tranche d'effectif » is what the French pages call the size class: a file headed that way is read."""
+    french = ["Nom de l’organisation", "Type", "Tranche d'effectif", "Région", "Membre depuis", "Cotisant", "Actif"]
+    english = ["Organisation name", "type", "size class", "region", "member since", "fee-paying", "active"]
+    for header in (french, english):
+        rows = read_members(csv_bytes([header, ["Acme", "PME", "petite", "24", "", "oui", ""]]))
+        assert rows[0]["size_class"] == "small" and rows[0]["name"] == "Acme"
+
+
+def test_an_unknown_column_is_reported_with_every_bad_row_in_one_answer():
+    data = csv_bytes(
+        [
+            ["Nom", "Type", "Couleur", "Cotisant"],
+            ["Acme", "PME", "bleu", "oui"],
+            ["Beta", "licorne", "vert", "peut-être"],
+            ["", "PME", "", ""],
+        ]
+    )
+    assert problems_of(data) == [
+        "Line 1: unknown column “Couleur” (expected: Nom, Type, Taille, Région, Membre depuis, Cotisant, Actif / "
+        "Name, Type, Size class, Region, Member since, Fee-paying, Active).",
+        "Line 3: unknown type “licorne” (expected one of: sme, large, research, university, public, other).",
+        "Line 3: “peut-être” is not a yes/no value for fee-paying (use yes, no, oui, non, 1 or 0).",
+        "Line 4: the name is missing.",
+    ]
+
+
+def test_a_missing_required_column_is_said_once_and_the_rows_are_still_checked():
+    data = csv_bytes([["Nom", "Cotisant"], ["Acme", "oui"], ["Beta", "peut-être"]])
+    assert problems_of(data) == [
+        "Line 1: the required column “Type” / “Type” is missing.",
+        "Line 3: “peut-être” is not a yes/no value for fee-paying (use yes, no, oui, non, 1 or 0).",
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_template_help_sheet_lists_the_columns_of_the_declaration(language):
+    from clusters.importers import COLUMNS
+
+    workbook = load_workbook(io.BytesIO(template_xlsx(language)))
+    help_rows = list(workbook.worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in help_rows] == headers_for(language)
+    assert [row[1] for row in help_rows] == headers_for("fr" if language == "en" else "en")
+    assert len(help_rows) == len(COLUMNS)

@@ -2,14 +2,17 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 from PIL import Image
 
 from audit.models import AuditEvent
+from clusters.importers import headers_for
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from tests.factories import FinancingYearFactory, MemberFactory, TeamYearFactory
 
@@ -560,3 +563,23 @@ def test_the_profile_shows_proposals_as_people_read_them_in_their_language(frame
     english = client.get(f"/clusters/{cluster.pk}/").content.decode()
     v2_en = english.split('<th scope="row">V2')[1].split("</tr>")[0]
     assert ">current<" not in v2_en and "Strategy adopted on" in v2_en
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_import_page_lists_the_importers_columns_and_a_file_headed_as_it_says_is_imported(
+    cluster, manager, client_for, language
+):
+    """The page's list of columns comes from the importer's own table: every header it shows, in either language,
+    is one the importer reads (the page once said « tranche d'effectif », a header the importer refused)."""
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = client.get(f"/clusters/{cluster.pk}/members/import/").content.decode()
+    listed = re.findall(r"<li><strong>([^<]+)</strong>(?: <span class=\"help\">\((?:or|ou) ([^)]+)\)</span>)?", body)
+    assert [header for header, _other in listed] == headers_for(language)
+    for headers in ([header for header, _other in listed], [other or header for header, other in listed]):
+        upload = SimpleUploadedFile(
+            "m.csv", (";".join(headers) + "\r\n" + "Acme;PME;petite;24;2015-02-01;oui;oui\r\n").encode()
+        )
+        response = client.post(f"/clusters/{cluster.pk}/members/import/", {"file": upload})
+        assert response.status_code == 200, response.context["problems"]
+    assert Member.objects.get(cluster=cluster).size_class == "small"
