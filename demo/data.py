@@ -278,6 +278,39 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     *(DemoAccount(c.manager, MANAGER_PASSWORD, "manager", f"manager of {c.name}", *c.manager_name) for c in CLUSTERS),
 )
 DEMO_ACCOUNTS = ACCOUNTS
+# The experts' countries: a Gold visit needs one expert from another country than the cluster's (issue 20).
+EXPERT_COUNTRIES = {"assessor": "FR", "assessor2": "BE"}
+# The level each demo cluster applies for (it sets the format of the expert's interview or visit).
+APPLIED_LEVELS = {"gold": "gold", "in_review": "silver"}
+# What the experts wrote after the demo's interviews and visits (invented), per category: strengths, areas for
+# improvement, recommendations.
+DEMO_FINDINGS = {
+    "S": (
+        "Une base de membres large et engagée, en majorité des entreprises.",
+        "Peu de membres hors de la région Centre-Val de Loire.",
+        "Recruter des membres dans les régions voisines et formaliser l'engagement de chacun.",
+    ),
+    "G": (
+        "Une équipe d'animation stable et qualifiée ; des entreprises majoritaires au conseil.",
+        "La formation continue de l'équipe reste ponctuelle.",
+        "Adopter un plan de formation annuel pour chaque salarié de l'équipe.",
+    ),
+    "F": (
+        "Un budget assuré sur deux ans.",
+        "La part des financements privés dépend surtout des cotisations.",
+        "Développer les services payants (veille, accompagnement à l'international).",
+    ),
+    "V": (
+        "Une stratégie co-construite avec les membres et un plan d'action chiffré.",
+        "Le suivi des indicateurs n'est présenté au conseil qu'une fois par an.",
+        "Présenter un tableau de bord trimestriel au conseil d'administration.",
+    ),
+    "R": (
+        "Des success stories documentées et une bonne visibilité dans la presse régionale.",
+        "La satisfaction des membres n'est pas mesurée chaque année.",
+        "Conduire une enquête de satisfaction annuelle et en publier les résultats.",
+    ),
+}
 
 FAMILY_NAMES = (
     "Marchand", "Lefèvre", "Garnier", "Rousseau", "Chevalier", "Perrin", "Moreau", "Fontaine", "Lemoine",

@@ -3,6 +3,7 @@ self-assessment and workflow services as people would make them. Idempotent (see
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
@@ -10,16 +11,20 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from demo.data import (
     ACCOUNTS,
+    APPLIED_LEVELS,
     CLUSTERS,
     DEMO_EVIDENCE,
+    DEMO_FINDINGS,
     DESCRIPTION_NOTICE_EN,
     DESCRIPTION_NOTICE_FR,
+    EXPERT_COUNTRIES,
     FICTION_NOTICE_EN,
     FICTION_NOTICE_FR,
     FICTION_VALIDATED_ON,
@@ -32,6 +37,9 @@ from demo.data import (
     member_rows,
     team_rows,
 )
+from expertise import services as expertise
+from expertise.models import Visit, VisitSlot
+from expertise.selectors import findings_of, kind_for
 from indicators.services import framework_ensure_default, framework_spec_for
 from labelling.answer_values import answer_proposed
 from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Label
@@ -95,6 +103,7 @@ def _load_accounts(summary: DemoSummary) -> dict[str, Any]:
         user.is_active = True
         # The printed password always works, even after someone changed it in the demo.
         user.set_password(account.password)
+        user.country = EXPERT_COUNTRIES.get(account.username, user.country)
         user.save()
         users[account.username] = user
     return users
@@ -223,7 +232,12 @@ def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
 
     rng = random.Random(f"grappe-demo-assessment-{demo.name}")  # noqa: S311 - invented demo data
     manager, assessor, admin = users[demo.manager], users["assessor"], users["admin"]
-    assessment = answers.assessment_create(user=manager, cluster=cluster, reference_year=REFERENCE_YEAR)
+    assessment = answers.assessment_create(
+        user=manager,
+        cluster=cluster,
+        reference_year=REFERENCE_YEAR,
+        applied_level=APPLIED_LEVELS.get(demo.scenario, "bronze"),
+    )
     quality = QUALITY[demo.scenario]
     if demo.scenario == "draft":
         _fill(assessment=assessment, manager=manager, quality=quality, rng=rng, share=0.6)
@@ -232,23 +246,89 @@ def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
     if demo.scenario in ("gold", "bronze"):
         _attach_evidence(assessment=assessment, manager=manager)
     assessment = answers.assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
-    if demo.scenario == "submitted":
-        return "submitted"
-
     assessment = workflow.assessment_assign(user=admin, assessment=assessment, assessor=assessor)
     workflow.review_declare_no_conflict(user=assessor, assessment=assessment)
+    if demo.scenario == "submitted":
+        # The assessor proposes three slots for the interview; the cluster has not chosen yet.
+        _propose(assessment=assessment, assessor=assessor, days=(24, 26, 31), hours=3, mode="video")
+        return "in review: interview slots proposed"
     if demo.scenario == "in_review":
         _review(assessment=assessment, assessor=assessor, share=0.5, rng=rng)
-        return "in review"
+        visit = _propose(assessment=assessment, assessor=assessor, days=(21, 28), hours=5, mode="on_site")
+        expertise.visit_accept(
+            user=manager, visit=visit, slot_id=visit.slots.order_by("starts_at").first().pk, expected_version=1
+        )
+        return "in review: half-day visit accepted"
     _review(assessment=assessment, assessor=assessor, share=1.0, rng=rng)
-    assessment = workflow.assessment_validate(user=assessor, assessment=assessment, recommended_level=demo.scenario)
-    if assessment_score(assessment=assessment).level == "gold":  # two experts: a countersignature
-        second = users["assessor2"]
+    second = users["assessor2"]
+    if demo.scenario == "gold":  # two experts of different countries, assigned before the visit
         assessment = workflow.assessment_assign_second(user=admin, assessment=assessment, assessor=second)
         workflow.review_declare_no_conflict(user=second, assessment=assessment)
+    _past_visit(assessment=assessment, assessor=assessor, demo=demo)
+    _findings(assessment=assessment, assessor=assessor)
+    assessment = workflow.assessment_validate(user=assessor, assessment=assessment, recommended_level=demo.scenario)
+    if assessment_score(assessment=assessment).level == "gold":  # two experts: a countersignature
+        if assessment.second_assessor_id is None:
+            assessment = workflow.assessment_assign_second(user=admin, assessment=assessment, assessor=second)
+            workflow.review_declare_no_conflict(user=second, assessment=assessment)
         workflow.review_countersign(user=second, assessment=assessment)
     decision = workflow.assessment_decide(user=admin, assessment=assessment)
     return f"decided: {decision.level}"
+
+
+def _at(days: int, hour: int = 9) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _propose(*, assessment, assessor, days: tuple[int, ...], hours: int, mode: str):
+    """The assessor's slots, some weeks ahead (through the service: the managers are e-mailed)."""
+    return expertise.visit_propose(
+        user=assessor,
+        assessment=assessment,
+        slots=[expertise.Slot(_at(d), _at(d) + datetime.timedelta(hours=hours)) for d in days],
+        mode=mode,
+        meeting_url="https://visio.demo.grappe.localhost/entretien" if mode == "video" else "",
+        address="" if mode == "video" else "Siège du pôle, Orléans",
+    )
+
+
+def _past_visit(*, assessment, assessor, demo: DemoCluster) -> Visit:
+    """The interview or visit that took place a few weeks ago. Written as rows: the services plan visits only in
+    the future (the demo's history is the one thing they cannot replay)."""
+    kind = kind_for(assessment=assessment)
+    gold = demo.scenario == "gold"
+    starts = _at(-20 if gold else -12)
+    ends = starts + (datetime.timedelta(days=1, hours=8) if gold else datetime.timedelta(hours=3))
+    visit = Visit.objects.create(
+        assessment=assessment,
+        uid=f"demo-{slugify(demo.name)}-{REFERENCE_YEAR}@grappe",
+        kind=kind,
+        mode="on_site" if gold else "video",
+        meeting_url="" if gold else "https://visio.demo.grappe.localhost/entretien",
+        address=f"Siège du pôle, {demo.city}" if gold else "",
+        status="accepted",
+        starts_at=starts,
+        ends_at=ends,
+        proposed_by=assessor,
+    )
+    VisitSlot.objects.create(visit=visit, starts_at=starts, ends_at=ends)
+    return visit
+
+
+def _findings(*, assessment, assessor) -> None:
+    visit = Visit.objects.filter(assessment=assessment, status="accepted").order_by("-starts_at").first()
+    expertise.findings_save(
+        user=assessor,
+        assessment=assessment,
+        visited_on=timezone.localtime(visit.starts_at).date(),
+        people_met="La directrice, le président, deux administrateurs, six entreprises et un laboratoire membres "
+        "(démo).",
+        categories={
+            code: {"strengths": s, "improvements": i, "recommendations": r} for code, (s, i, r) in DEMO_FINDINGS.items()
+        },
+        expected_version=findings_of(assessment=assessment).version,
+    )
 
 
 def _load_assessments(clusters: dict[str, Any], users: dict[str, Any], summary: DemoSummary) -> None:

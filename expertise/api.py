@@ -313,3 +313,108 @@ class VisitInvitationView(APIView):
         if visit.starts_at is None:
             raise InvalidTransition(_("The visit has no date yet: a manager accepts one of the proposed slots first."))
         return invitation_response(visit)
+
+
+# --- the expert's findings -----------------------------------------------------------------------------------------
+
+
+class CategoryTextsSerializer(serializers.Serializer):
+    strengths = serializers.CharField(required=False, allow_blank=True, default="")
+    improvements = serializers.CharField(required=False, allow_blank=True, default="")
+    recommendations = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CategoryFindingsSerializer(CategoryTextsSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class FindingsSerializer(serializers.Serializer):
+    visited_on = serializers.DateField(allow_null=True)
+    people_met = serializers.CharField(allow_blank=True)
+    written_by = serializers.CharField(allow_blank=True)
+    categories = CategoryFindingsSerializer(many=True)
+    countersigned_at = serializers.DateTimeField(allow_null=True)
+    complete = serializers.BooleanField(help_text="The date, the people met and every category are written")
+    version = serializers.IntegerField(help_text="0 while nothing is written")
+
+
+class FindingsInputSerializer(serializers.Serializer):
+    visited_on = serializers.DateField(allow_null=True, required=False, default=None)
+    people_met = serializers.CharField(allow_blank=True, required=False, default="")
+    categories = serializers.DictField(
+        child=CategoryTextsSerializer(), required=False, default=dict, help_text="By category code"
+    )
+    version = serializers.IntegerField(help_text="The findings' version as read (0 for the first write)")
+
+
+def _findings_body(facts) -> dict:
+    return {
+        "visited_on": facts.visited_on,
+        "people_met": facts.people_met,
+        "written_by": facts.written_by,
+        "categories": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "strengths": c.strengths,
+                "improvements": c.improvements,
+                "recommendations": c.recommendations,
+            }
+            for c in facts.categories
+        ],
+        "countersigned_at": facts.countersigned_at,
+        "complete": facts.is_written,
+        "version": facts.version,
+    }
+
+
+class FindingsView(APIView):
+    @extend_schema(
+        tags=["findings"],
+        responses={200: FindingsSerializer, 404: ERRORS[404]},
+        summary="The expert's findings (managers read them once the assessment is validated)",
+    )
+    def get(self, request, pk: int):
+        _assessment, facts = selectors.assessment_findings(user=request.user, pk=pk)
+        return Response(FindingsSerializer(_findings_body(facts)).data)
+
+    @extend_schema(
+        tags=["findings"],
+        request=FindingsInputSerializer,
+        responses={200: FindingsSerializer, **ERRORS},
+        summary="Write the findings (the assigned assessor, until the validation), with the version check",
+        examples=[
+            OpenApiExample(
+                "Findings",
+                request_only=True,
+                value={
+                    "visited_on": "2026-03-10",
+                    "people_met": "The director, two board members, four member companies",
+                    "categories": {
+                        "S": {
+                            "strengths": "A committed membership.",
+                            "improvements": "Few members outside the region.",
+                            "recommendations": "Recruit in the neighbouring regions.",
+                        }
+                    },
+                    "version": 0,
+                },
+            )
+        ],
+    )
+    def put(self, request, pk: int):
+        assessment = _visible_assessment(request, pk)
+        if not can(request.user, "assessment.assessor", assessment):
+            raise NotFound()
+        data = _input(FindingsInputSerializer, request)
+        services.findings_save(
+            user=request.user,
+            assessment=assessment,
+            visited_on=data["visited_on"],
+            people_met=data["people_met"],
+            categories=data["categories"],
+            expected_version=data["version"],
+        )
+        _assessment, facts = selectors.assessment_findings(user=request.user, pk=pk)
+        return Response(FindingsSerializer(_findings_body(facts)).data)

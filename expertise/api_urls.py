@@ -12,4 +12,5 @@ urlpatterns = [
     path("visits/<int:pk>/move/", api.VisitMoveView.as_view(), name="api-visit-move"),
     path("visits/<int:pk>/cancel/", api.VisitCancelView.as_view(), name="api-visit-cancel"),
     path("visits/<int:pk>/invitation.ics", api.VisitInvitationView.as_view(), name="api-visit-invitation"),
+    path("assessments/<int:pk>/findings/", api.FindingsView.as_view(), name="api-assessment-findings"),
 ]

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form, NumberField
-from expertise.models import REASON_MAX_LENGTH, VisitMode
+from expertise.models import FINDINGS_TEXT_MAX_LENGTH, PEOPLE_MET_MAX_LENGTH, REASON_MAX_LENGTH, VisitMode
 from expertise.presenters import slot_label
 from expertise.services import MAX_SLOTS, Slot
 
@@ -85,3 +85,52 @@ class CancelForm(VersionForm):
     reason = forms.CharField(
         label=_("Reason for the cancellation"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class FindingsForm(VersionForm):
+    """The findings: the date, the people met, three texts per category of the framework (named ``<code>_<part>``)."""
+
+    visited_on = forms.DateField(
+        label=_("Date of the interview or visit"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    people_met = forms.CharField(
+        label=_("People met"),
+        required=False,
+        max_length=PEOPLE_MET_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Names and roles: the management team, board members, member companies…"),
+    )
+
+    PART_LABELS = {
+        "strengths": _("Strengths"),
+        "improvements": _("Areas for improvement"),
+        "recommendations": _("Recommendations"),
+    }
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(categories)
+        for category in self.categories:
+            for part, label in self.PART_LABELS.items():
+                self.fields[f"{category.code}_{part}"] = forms.CharField(
+                    label=f"{category.code} — {category.name}: {label}",
+                    required=False,
+                    max_length=FINDINGS_TEXT_MAX_LENGTH,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+
+    def categories_data(self) -> dict:
+        return {
+            category.code: {part: self.cleaned_data.get(f"{category.code}_{part}", "") for part in self.PART_LABELS}
+            for category in self.categories
+        }
+
+    @staticmethod
+    def initial_from(facts) -> dict:
+        initial = {"version": facts.version, "visited_on": facts.visited_on, "people_met": facts.people_met}
+        for row in facts.categories:
+            for part in FindingsForm.PART_LABELS:
+                initial[f"{row.code}_{part}"] = getattr(row, part)
+        return initial

@@ -6,10 +6,13 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, InvalidTransition
-from expertise.selectors import prerequisites_check, questionnaire_frozen_until_visit
+from expertise.selectors import findings_of, prerequisites_check, questionnaire_frozen_until_visit, visit_held
 from labelling.services.steps import register_step_guard
+
+FINDINGS_PART_NAMES = {"visited_on": gettext_lazy("the date"), "people_met": gettext_lazy("the people met")}
 
 
 class PrerequisitesNotMet(DomainError):
@@ -48,3 +51,31 @@ def gold_freeze_guard(assessment) -> None:
 
 
 register_step_guard("edit", gold_freeze_guard)
+
+
+class ExpertProcessIncomplete(DomainError):
+    """The validation waits for the interview or visit and the findings: ``errors`` says what is missing."""
+
+    status_code = 409
+
+
+def visit_and_findings_guard(assessment) -> None:
+    """The validation is refused until the interview or visit has taken place and the findings are written."""
+    missing = []
+    if visit_held(assessment=assessment) is None:
+        missing.append(_("The interview or visit has not taken place yet (an accepted visit whose end has passed)."))
+    findings = findings_of(assessment=assessment)
+    if findings.version == 0:
+        missing.append(_("The findings are not written yet."))
+    elif findings.missing:
+        missing.append(
+            _("The findings are incomplete: %(parts)s.")
+            % {"parts": ", ".join(str(FINDINGS_PART_NAMES.get(part, part)) for part in findings.missing)}
+        )
+    if missing:
+        raise ExpertProcessIncomplete(
+            _("The assessment cannot be validated before the interview or visit and the findings:"), errors=missing
+        )
+
+
+register_step_guard("validate", visit_and_findings_guard)

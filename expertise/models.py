@@ -120,3 +120,55 @@ class VisitSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
+
+FINDINGS_TEXT_MAX_LENGTH = 4000
+PEOPLE_MET_MAX_LENGTH = 2000
+
+
+class Findings(TimeStampedModel):
+    """The expert's written findings after the interview or visit: the date, the people met, and per category the
+    strengths, the areas for improvement and the recommendations (in the language the assessor writes them). Frozen
+    once the assessment is validated: the second expert's countersignature (Gold) covers them as they stand."""
+
+    assessment = models.OneToOneField(
+        "labelling.Assessment", on_delete=models.CASCADE, related_name="findings", verbose_name=_("assessment")
+    )
+    visited_on = models.DateField(_("date of the interview or visit"), null=True, blank=True)
+    people_met = models.TextField(_("people met"), blank=True, max_length=PEOPLE_MET_MAX_LENGTH)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("expert's findings")
+        verbose_name_plural = _("expert's findings")
+
+    def __str__(self) -> str:
+        return f"{self.assessment}"
+
+
+class CategoryFindings(models.Model):
+    """The findings on one category of the framework."""
+
+    findings = models.ForeignKey(Findings, on_delete=models.CASCADE, related_name="categories")
+    category = models.ForeignKey("indicators.Category", on_delete=models.PROTECT, related_name="+")
+    strengths = models.TextField(_("strengths"), blank=True, max_length=FINDINGS_TEXT_MAX_LENGTH)
+    improvements = models.TextField(_("areas for improvement"), blank=True, max_length=FINDINGS_TEXT_MAX_LENGTH)
+    recommendations = models.TextField(_("recommendations"), blank=True, max_length=FINDINGS_TEXT_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["category__position"]
+        verbose_name = _("findings on a category")
+        verbose_name_plural = _("findings on the categories")
+        constraints = [
+            models.UniqueConstraint(fields=["findings", "category"], name="category_findings_unique_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.findings} {self.category.code}"
+
+    @property
+    def is_written(self) -> bool:
+        return bool(self.strengths.strip() or self.improvements.strip() or self.recommendations.strip())

@@ -38,6 +38,7 @@ register_all(
         "visit.change": _visit_change,
         # the findings: read (managers once validated), written by the assigned assessor only
         "findings.view": _findings_view,
+        "findings.write": lambda u, a: is_assigned_assessor(u, a) and step_allowed(a, "write_findings"),
         # the administrators' list of the visits of the coming 30 days
         "visit.oversee": lambda u, _=None: is_administrator(u),
     }

@@ -4,6 +4,7 @@ selectors (``NotFound`` for an assessment the user may not see)."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -12,9 +13,9 @@ from accounts.permissions import can
 from clusters.models import COMPANY_TYPES, MemberType, TeamYear
 from core.exceptions import NotFound
 from expertise.formats import RENEWAL_WINDOW, visit_kind
-from expertise.models import OPEN_VISIT_STATUSES, PrerequisiteExemption, Visit, VisitStatus
+from expertise.models import OPEN_VISIT_STATUSES, Findings, PrerequisiteExemption, Visit, VisitStatus
 from expertise.prerequisites import PrerequisiteFacts, Prerequisites, prerequisites_evaluate
-from labelling.models import Assessment, Label, LabelStatus
+from labelling.models import Assessment, Label, LabelStatus, Review
 from labelling.selectors import assessments_visible_to
 
 RESEARCH_EDUCATION_TYPES = (MemberType.RESEARCH, MemberType.UNIVERSITY)
@@ -196,3 +197,97 @@ def visits_to_remind(*, days: int, now=None) -> QuerySet:
         starts_at__lte=now + datetime.timedelta(days=days),
         **{flag: False},
     ).order_by("starts_at")
+
+
+# --- the expert's findings -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryFindingsFacts:
+    code: str
+    name: str
+    strengths: str
+    improvements: str
+    recommendations: str
+
+    @property
+    def is_written(self) -> bool:
+        return bool(self.strengths.strip() or self.improvements.strip() or self.recommendations.strip())
+
+
+@dataclass(frozen=True)
+class FindingsFacts:
+    """The expert's findings as read for a page, the report or the awarding committee (one row per category of the
+    assessment's framework, in the framework's order; empty texts for a category not written yet)."""
+
+    assessment_id: int
+    version: int  # 0: nothing written yet
+    visited_on: datetime.date | None
+    people_met: str
+    written_by: str
+    categories: tuple[CategoryFindingsFacts, ...]
+    countersigned_at: datetime.datetime | None = None  # the second expert's countersignature of the review (Gold)
+
+    @property
+    def missing(self) -> list[str]:
+        """What keeps the findings from being complete, as field names (``visited_on``, ``people_met``, a category
+        code)."""
+        missing = []
+        if self.visited_on is None:
+            missing.append("visited_on")
+        if not self.people_met.strip():
+            missing.append("people_met")
+        missing += [c.code for c in self.categories if not c.is_written]
+        return missing
+
+    @property
+    def is_written(self) -> bool:
+        return not self.missing
+
+
+def findings_of(*, assessment: Assessment) -> FindingsFacts:
+    """The findings of an assessment the caller already holds (the validation's guard, the report's context)."""
+    findings = Findings.objects.select_related("written_by").filter(assessment_id=assessment.pk).first()
+    texts = {}
+    if findings is not None:
+        texts = {row.category_id: row for row in findings.categories.all()}
+    rows = []
+    for category in assessment.framework.categories.order_by("position"):
+        row = texts.get(category.pk)
+        rows.append(
+            CategoryFindingsFacts(
+                code=category.code,
+                name=category.name,
+                strengths=row.strengths if row else "",
+                improvements=row.improvements if row else "",
+                recommendations=row.recommendations if row else "",
+            )
+        )
+    countersigned = (
+        Review.objects.filter(
+            assessment_id=assessment.pk, assessor_id=assessment.second_assessor_id, countersigned_at__isnull=False
+        )
+        .values_list("countersigned_at", flat=True)
+        .first()
+        if assessment.second_assessor_id
+        else None
+    )
+    writer = findings.written_by if findings is not None else None
+    return FindingsFacts(
+        assessment_id=assessment.pk,
+        version=findings.version if findings is not None else 0,
+        visited_on=findings.visited_on if findings is not None else None,
+        people_met=findings.people_met if findings is not None else "",
+        written_by=(writer.get_full_name() or writer.username) if writer is not None else "",
+        categories=tuple(rows),
+        countersigned_at=countersigned,
+    )
+
+
+def assessment_findings(*, user, pk: int) -> tuple[Assessment, FindingsFacts]:
+    """The assessment and its findings, for a user who may read them (``NotFound`` otherwise: managers read them once
+    the assessment is validated)."""
+    assessment = assessment_visible(user=user, pk=pk)
+    if not can(user, "findings.view", assessment):
+        raise NotFound()
+    return assessment, findings_of(assessment=assessment)

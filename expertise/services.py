@@ -19,14 +19,25 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import can
 from audit.services import audit_log
 from clusters.models import Cluster
-from core.exceptions import InvalidFields, InvalidTransition, NotFound
+from core.exceptions import ConflictError, InvalidFields, InvalidTransition, NotFound
 from core.locking import version_check
 from core.outbox import outbox_enqueue
 from core.text import of_name
 from expertise.calendar import invitation_method, visit_invitation
 from expertise.formats import allowed_modes, needs_two_experts
-from expertise.models import REASON_MAX_LENGTH, PrerequisiteExemption, Visit, VisitMode, VisitSlot, VisitStatus
-from expertise.selectors import kind_for, open_visit_of, visit_recipients, visits_to_remind
+from expertise.models import (
+    FINDINGS_TEXT_MAX_LENGTH,
+    PEOPLE_MET_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    CategoryFindings,
+    Findings,
+    PrerequisiteExemption,
+    Visit,
+    VisitMode,
+    VisitSlot,
+    VisitStatus,
+)
+from expertise.selectors import findings_of, kind_for, open_visit_of, visit_recipients, visits_to_remind
 from labelling.models import Assessment
 from labelling.services.notifications import notify
 from labelling.services.steps import require_step
@@ -498,3 +509,90 @@ def visits_remind(*, now=None) -> dict:
                 )
                 sent[days] += 1
     return {"reminded_7": sent[7], "reminded_1": sent[1]}
+
+
+# --- the expert's findings -----------------------------------------------------------------------------------------
+
+FINDINGS_PARTS = ("strengths", "improvements", "recommendations")
+
+
+def findings_save(
+    *, user, assessment: Assessment, visited_on, people_met: str, categories: dict, expected_version: int
+) -> Findings:
+    """The assigned assessor writes (or rewrites) the findings: the date of the interview or visit, the people met,
+    and for each category of the framework ``{"strengths", "improvements", "recommendations"}`` (a category left out
+    keeps its texts). ``expected_version`` is the findings' version as read (0: none written yet). Refused field by
+    field: a date in the future, a text longer than the limit, an unknown category."""
+    if not can(user, "assessment.assessor", assessment):
+        raise NotFound()
+    errors: dict[str, list[str]] = {}
+    people_met = (people_met or "").strip()
+    if len(people_met) > PEOPLE_MET_MAX_LENGTH:
+        errors["people_met"] = [_("Keep this under %(max)d characters.") % {"max": PEOPLE_MET_MAX_LENGTH}]
+    if visited_on is not None and visited_on > timezone.localdate():
+        errors["visited_on"] = [_("The interview or visit cannot be in the future.")]
+    known = {c.code: c for c in assessment.framework.categories.all()}
+    texts: dict[str, dict[str, str]] = {}
+    for code, parts in (categories or {}).items():
+        if code not in known:
+            errors.setdefault("categories", []).append(_("Unknown category: %(code)s.") % {"code": code})
+            continue
+        parts = parts or {}
+        texts[code] = {}
+        for part in FINDINGS_PARTS:
+            text = (parts.get(part) or "").strip()
+            if len(text) > FINDINGS_TEXT_MAX_LENGTH:
+                errors[f"{code}_{part}"] = [
+                    _("Keep this under %(max)d characters.") % {"max": FINDINGS_TEXT_MAX_LENGTH}
+                ]
+            elif "\x00" in text:
+                errors[f"{code}_{part}"] = [_("Null characters are not allowed.")]
+            texts[code][part] = text
+    if "\x00" in people_met:
+        errors["people_met"] = [_("Null characters are not allowed.")]
+    if errors:
+        raise InvalidFields(errors)
+    with transaction.atomic():
+        locked_assessment = _lock_assessment(assessment)
+        require_step(
+            locked_assessment,
+            "write_findings",
+            message=_("The findings are written while the assessment is in review; once validated they are final."),
+        )
+        locked = Findings.objects.select_for_update().filter(assessment=locked_assessment).first()
+        if locked is None:
+            if expected_version is None:
+                raise InvalidFields({"version": [_("The version of the record you edited is missing.")]})
+            if int(expected_version) != 0:
+                raise ConflictError()
+            locked = Findings.objects.create(assessment=locked_assessment, written_by=user, version=0)
+        else:
+            version_check(locked, expected_version)
+        before = findings_of(assessment=locked_assessment)
+        locked.visited_on = visited_on
+        locked.people_met = people_met
+        locked.written_by = user
+        locked.version += 1
+        locked.save(update_fields=["visited_on", "people_met", "written_by", "version", "updated_at"])
+        for code, parts in texts.items():
+            CategoryFindings.objects.update_or_create(findings=locked, category=known[code], defaults=parts)
+        after = findings_of(assessment=locked_assessment)
+        audit_log(
+            actor=user,
+            action="findings.written",
+            assessment=locked_assessment,
+            before=_findings_state(before) if before.version else None,
+            after=_findings_state(after),
+        )
+    return locked
+
+
+def _findings_state(facts) -> dict:
+    return {
+        "visited_on": facts.visited_on.isoformat() if facts.visited_on else None,
+        "people_met": facts.people_met,
+        "categories": {
+            c.code: {"strengths": c.strengths, "improvements": c.improvements, "recommendations": c.recommendations}
+            for c in facts.categories
+        },
+    }

@@ -15,4 +15,5 @@ urlpatterns = [
     path("visits/<int:pk>/move/", views.visit_move, name="visit_move"),
     path("visits/<int:pk>/cancel/", views.visit_cancel, name="visit_cancel"),
     path("visits/<int:pk>/invitation.ics", views.visit_invitation_download, name="visit_invitation"),
+    path("assessments/<int:pk>/findings/", views.findings_page, name="findings"),
 ]

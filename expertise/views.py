@@ -16,7 +16,7 @@ from core.forms import apply_domain_errors
 from expertise import selectors, services
 from expertise.calendar import invitation_method, visit_invitation
 from expertise.formats import allowed_modes
-from expertise.forms import AcceptForm, CancelForm, DeclineForm, ExemptionForm, MoveForm, ProposeForm
+from expertise.forms import AcceptForm, CancelForm, DeclineForm, ExemptionForm, FindingsForm, MoveForm, ProposeForm
 from expertise.models import OPEN_VISIT_STATUSES, VisitKind, VisitStatus
 
 
@@ -242,3 +242,51 @@ def visit_invitation_download(request: HttpRequest, pk: int) -> HttpResponse:
     if visit.starts_at is None:
         raise Http404
     return invitation_response(visit)
+
+
+# --- the expert's findings -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def findings_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert's findings: read by who may (managers once validated), written here by the assigned assessor."""
+    try:
+        assessment, facts = selectors.assessment_findings(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    may_write = can(request.user, "findings.write", assessment)
+    categories = list(assessment.framework.categories.order_by("position"))
+    form = None
+    status = 200
+    if may_write:
+        if request.method == "POST":
+            form = FindingsForm(request.POST, categories=categories)
+            if form.is_valid():
+                try:
+                    services.findings_save(
+                        user=request.user,
+                        assessment=assessment,
+                        visited_on=form.cleaned_data["visited_on"],
+                        people_met=form.cleaned_data["people_met"],
+                        categories=form.categories_data(),
+                        expected_version=form.cleaned_data["version"],
+                    )
+                except DomainError as exc:
+                    apply_domain_errors(form, exc)
+                    status = exc.status_code
+                else:
+                    messages.success(request, _("The findings have been saved."))
+                    return redirect("expertise:findings", pk=assessment.pk)
+            else:
+                status = 400
+        else:
+            form = FindingsForm(categories=categories, initial=FindingsForm.initial_from(facts))
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "expertise/findings.html",
+        {"assessment": assessment, "findings": facts, "form": form},
+        status=status,
+    )

@@ -72,6 +72,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     # the expert's process (the ``expertise`` app): the interview or visit is planned while the assessor has the
     # assessment
     "plan_visit": ((AssessmentStatus.IN_REVIEW, AssessmentStatus.CHANGES_REQUESTED), None),
+    # and writes the findings until the validation (the second expert's countersignature then covers them)
+    "write_findings": ((AssessmentStatus.IN_REVIEW, AssessmentStatus.CHANGES_REQUESTED), None),
     "decide": ((AssessmentStatus.VALIDATED,), AssessmentStatus.DECIDED),
 }
 

@@ -123,6 +123,10 @@ PAGES: dict[str, Route] = {
     "expertise:visit_move": Route(lambda w: {"pk": w.visit.pk}, NOBODY, ASSIGNED),
     "expertise:visit_cancel": Route(lambda w: {"pk": w.visit.pk}, NOBODY, ASSIGNED),
     "expertise:visit_invitation": Route(lambda w: {"pk": w.visit.pk}, ASSIGNED),
+    # the findings: the assigned assessor writes them; the managers read them once the assessment is validated
+    "expertise:findings": Route(
+        lambda w: {"pk": w.in_review.pk}, frozenset({"assessor", "administrator"}), ASSIGNED_ASSESSOR
+    ),
     "labelling:assessment_eligibility": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
     "labelling:assessment_submit": Route(lambda w: {"pk": w.draft.pk}, NOBODY, OWNER_MANAGER),
     "labelling:assessment_withdraw": Route(lambda w: {"pk": w.draft.pk}, OWNER_MANAGER, OWNER_MANAGER),
@@ -220,6 +224,7 @@ API: dict[str, Route] = {
     "api-visit-move": Route(lambda w: {"pk": w.visit.pk}, NOBODY, ASSIGNED),
     "api-visit-cancel": Route(lambda w: {"pk": w.visit.pk}, NOBODY, ASSIGNED),
     "api-visit-invitation": Route(lambda w: {"pk": w.visit.pk}, ASSIGNED),
+    "api-assessment-findings": Route(lambda w: {"pk": w.in_review.pk}, frozenset({"assessor", "administrator"})),
     "api-assessment-questionnaire": Route(lambda w: {"pk": w.draft.pk}, OWNERS),
     "api-assessment-assign": Route(lambda w: {"pk": w.draft.pk}, NOBODY, ADMIN),
     "api-assessment-declare-no-conflict": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),

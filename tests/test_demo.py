@@ -135,7 +135,7 @@ def test_the_demo_assessments_cover_every_step_of_the_workflow(demo):
         "Cosmetic Valley": AssessmentStatus.DECIDED,
         "Elastopole": AssessmentStatus.DECIDED,
         "S2E2": AssessmentStatus.IN_REVIEW,
-        "DREAM": AssessmentStatus.SUBMITTED,
+        "DREAM": AssessmentStatus.IN_REVIEW,  # assigned: its interview slots are proposed (issue 20)
         "Nekoé": AssessmentStatus.DRAFT,
     }
     labels = dict(Label.objects.values_list("cluster__name", "level"))

@@ -51,7 +51,7 @@ def test_the_token_opens_the_metrics_with_the_requests_by_view_and_the_database(
 
     body = _scrape(HTTP_AUTHORIZATION="Bearer scrape-me")
 
-    assert 'django_http_requests_latency_seconds_by_view_method_bucket{' in body
+    assert "django_http_requests_latency_seconds_by_view_method_bucket{" in body
     assert 'view="labelling:registry"' in body
     assert "django_db_execute_total" in body
 

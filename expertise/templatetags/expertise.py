@@ -3,6 +3,7 @@ and draws one panel, so labelling's views and templates need not know about the 
 
 from django import template
 
+from accounts.permissions import can
 from expertise import selectors
 
 register = template.Library()
@@ -12,3 +13,19 @@ register = template.Library()
 def prerequisites_panel(assessment):
     """The prerequisites to apply, beside the submit button of the summary page."""
     return {"assessment": assessment, "prerequisites": selectors.prerequisites_check(assessment=assessment)}
+
+
+@register.inclusion_tag("expertise/_expert_panel.html", takes_context=True)
+def expert_panel(context, assessment):
+    """The expert's process on the assessment page: the level applied for, the prerequisites, the visit, the
+    findings, each with its page."""
+    user = context["request"].user
+    visits = list(selectors.visits_of(assessment=assessment)[:1])
+    findings = selectors.findings_of(assessment=assessment) if can(user, "findings.view", assessment) else None
+    return {
+        "assessment": assessment,
+        "prerequisites": selectors.prerequisites_check(assessment=assessment),
+        "visit": visits[0] if visits else None,
+        "findings": findings,
+        "may_write_findings": can(user, "findings.write", assessment),
+    }

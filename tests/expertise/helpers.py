@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from decimal import Decimal
 
+from django.utils import timezone
+
 from clusters.models import Cluster, MemberType
+from expertise.models import Visit
+from expertise.selectors import findings_of
+from expertise.services import findings_save
 from tests import factories
 
 ECCP_URL = "https://clustercollaboration.eu/cluster-organisations/cosmetic-valley"
@@ -23,3 +30,43 @@ def meet_prerequisites(cluster: Cluster, *, year: int = 2025, members: int = 15,
     factories.TeamYearFactory(cluster=cluster, year=year, staff_fte=Decimal(staff))
     cluster.refresh_from_db()
     return cluster
+
+
+def past_visit(assessment, assessor, *, days_ago: int = 2, kind: str = "interview"):
+    """An accepted visit that has taken place (written directly: a visit cannot be proposed in the past)."""
+    ends = timezone.now() - datetime.timedelta(days=days_ago)
+    return Visit.objects.create(
+        assessment=assessment,
+        uid=f"{uuid.uuid4()}@grappe",
+        kind=kind,
+        mode="on_site",
+        address="Orléans",
+        status="accepted",
+        starts_at=ends - datetime.timedelta(hours=3),
+        ends_at=ends,
+        proposed_by=assessor,
+    )
+
+
+FINDINGS_TEXTS = {
+    "S": ("Une base de membres engagée.", "Peu de membres hors de la région.", "Recruter dans les régions voisines."),
+    "G": ("Une équipe stable.", "La formation continue.", "Un plan de formation annuel."),
+    "F": ("Des cotisations régulières.", "La part des fonds privés.", "Développer les services payants."),
+    "V": ("Une stratégie à jour.", "Le suivi des indicateurs.", "Présenter un tableau de bord au conseil."),
+    "R": ("Des succès documentés.", "La visibilité dans la presse.", "Un plan de communication."),
+}
+
+
+def write_findings(assessment, assessor, *, version: int | None = None):
+    """Complete findings (every category), through the service."""
+    return findings_save(
+        user=assessor,
+        assessment=assessment,
+        visited_on=timezone.localdate(),
+        people_met="La directrice, deux administrateurs, quatre entreprises membres",
+        categories={
+            code: {"strengths": s, "improvements": i, "recommendations": r}
+            for code, (s, i, r) in FINDINGS_TEXTS.items()
+        },
+        expected_version=findings_of(assessment=assessment).version if version is None else version,
+    )

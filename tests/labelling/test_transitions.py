@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.exceptions import InvalidTransition
-from expertise.services import Slot, visit_propose
+from expertise.services import Slot, findings_save, visit_propose
 from labelling.models import TRANSITIONS, Assessment, AssessmentStatus
 from labelling.services.answers import answer_save, assessment_eligibility_save, assessment_submit, assessment_withdraw
 from labelling.services.workflow import (
@@ -149,7 +149,15 @@ STEPS = {
         ("second", lambda a, p: review_disagree(user=p["second"], assessment=a, reason="x")),
     ],
     "decide": [("admin", lambda a, p: assessment_decide(user=p["admin"], assessment=a))],
-    # the expert's process (expertise): the visit is planned while the assessor has the assessment
+    # the expert's process (expertise): the findings are written, and the visit planned, while the assessor has it
+    "write_findings": [
+        (
+            "first",
+            lambda a, p: findings_save(
+                user=p["first"], assessment=a, visited_on=None, people_met="", categories={}, expected_version=0
+            ),
+        )
+    ],
     "plan_visit": [
         (
             "first",
