@@ -26,7 +26,7 @@ PYTEST_WORKERS ?= $(shell [ "$$(nproc 2>/dev/null || echo 1)" -gt 1 ] && echo au
 
 comma := ,
 
-.PHONY: help install lock hooks run demo test lint format check-migrations docs docs-check browser checkers pdftools database bench messages clean distclean
+.PHONY: help install lock hooks run demo test lint format check-migrations docs docs-check browser checkers pdftools services database bench messages clean distclean
 
 help: ## List the commands
 	@echo "Grappe — make targets:"
@@ -127,8 +127,11 @@ checkers: ## Install the accessibility and HTML checkers (npm axe-core, vnu-jar;
 	   echo "Installing axe-core and vnu-jar (package-lock.json)…"; npm ci --no-audit --no-fund --loglevel=error; \
 	 fi
 
+services: ## PostgreSQL and Redis on 127.0.0.1 for the tests: started when down, Debian's installed when missing and root
+	bin/services.sh
+
 database: export DATABASE_URL ?= $(TEST_DATABASE_URL)
-database: install ## Create the PostgreSQL database named by DATABASE_URL if it does not exist
+database: install services ## Create the PostgreSQL database named by DATABASE_URL if it does not exist
 	$(PY) bin/ensure_database.py
 
 lint: install ## ruff check .
