@@ -220,3 +220,17 @@ class ReportProof(TimeStampedModel):
 
     class Meta:
         ordering = ["report", "id"]
+
+
+class Reminder(models.Model):
+    """An e-mail the beat tasks sent, by a key that says what it was for (``report:<programme>:<cluster>:<year>:30``,
+    ``…:late:2027-W14``, ``digest:<officer>:2027-W14``): each is sent once, however often the task runs."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.key

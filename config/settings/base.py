@@ -289,6 +289,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reports": {"task": "labelling.sweep_reports", "schedule": 60.0},
     # The reminders 7 days and 1 day before each expert's visit (expertise/services.py, visits_remind).
     "remind-visits": {"task": "expertise.remind_visits", "schedule": 3600.0},
+    # The funders' side (programmes/reminders.py): the yearly reports' reminders, the officers' weekly digest.
+    "remind-yearly-reports": {"task": "programmes.remind_reports", "schedule": 3600.0},
+    "officers-digest": {"task": "programmes.officers_digest", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {
