@@ -41,7 +41,9 @@ def test_reminders_30_and_7_days_before_then_weekly_when_late_each_once_in_each_
     assert any("is due in 30 days" in s for s in subjects), subjects  # the English manager's
     assert any("est attendu dans 30 jours" in s for s in subjects), subjects  # the French manager's
     bodies = [m.kwargs["body"] for m in OutboxMessage.objects.filter(task="labelling.send_email")]
-    assert any("Le rapport annuel d’Elastopole" in b and "31 mars 2025" in b for b in bodies) and any("Mar" in b and "is due on" in b for b in bodies), bodies
+    assert any("Le rapport annuel d’Elastopole" in b and "31 mars 2025" in b for b in bodies) and any(
+        "Mar" in b and "is due on" in b for b in bodies
+    ), bodies
     assert services.reports_remind(today=datetime.date(2025, 3, 2)).sent == []  # once
     assert [k.rsplit(":", 1)[1] for k in services.reports_remind(today=datetime.date(2025, 3, 25)).sent] == ["7"]
     late = services.reports_remind(today=datetime.date(2025, 4, 2)).sent
