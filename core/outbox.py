@@ -1,4 +1,7 @@
-"""The transactional outbox: Celery tasks sent after commit, never lost when the broker is down.
+"""The transactional outbox: the e-mails' Celery tasks, sent after commit, never lost when the broker is down.
+
+Only what has no other recovery path uses it (the notification e-mails, the password reset, the visit
+invitations); other tasks are sent after commit by their base task (``core.broker.TransactionAwareTask``).
 
 ``outbox_enqueue(task, args=…, kwargs=…)`` writes an ``OutboxMessage`` in the caller's transaction and, once
 it commits, hands the task to the broker at once: one quick try, on a connection of its own that makes a
@@ -10,8 +13,8 @@ Celery's usual connection and publish retries. Once a quick try has failed on a 
 of the same transaction are not tried (each would wait as long): a request pays the wait once, not once per
 message. A rolled-back transaction leaves no message, so nothing is sent for a change that did not happen.
 
-Delivery is at least once: the tasks sent this way must be idempotent (``render_report`` is; an e-mail may,
-rarely, be sent twice if a process dies between the broker's acknowledgement and the ``sent_at`` update).
+Delivery is at least once: an e-mail may, rarely, be sent twice if a process dies between the broker's
+acknowledgement and the ``sent_at`` update.
 Two processes never send the same message concurrently: each claims it first with a conditional UPDATE
 (a lease of ``CLAIM_SECONDS``), which works on PostgreSQL and SQLite alike.
 """
@@ -22,26 +25,15 @@ import logging
 import threading
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from kombu import pools
-from kombu.exceptions import KombuError
 
 from config.celery import app
+from core.broker import BROKER_ERRORS, quick_connection, task_named
 from core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
-
-# What an unreachable broker raises (a task's own error, in eager mode, is not one of them: it propagates).
-BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuError, OSError, ConnectionError, TimeoutError)
-try:
-    from redis.exceptions import RedisError
-
-    BROKER_ERRORS += (RedisError,)
-except ImportError:  # pragma: no cover - redis is installed with celery[redis]
-    pass
 
 CLAIM_SECONDS = 120
 ERROR_MAX_LENGTH = 2000
@@ -94,22 +86,11 @@ def outbox_enqueue(task: str, *, args: list | tuple = (), kwargs: dict | None = 
     return message
 
 
-def _quick_connection():
-    """A broker connection from a pool of its own: one connection attempt, short socket timeouts (web requests).
-
-    The pool (kombu's, as Celery's own) is keyed by the broker's address and these options, so a changed
-    ``broker_url`` gets a pool of its own."""
-    timeout = settings.OUTBOX_QUICK_SEND_TIMEOUT
-    quick = {"max_retries": 0, "socket_connect_timeout": timeout, "socket_timeout": timeout}
-    return pools.connections[app.connection_for_write(transport_options=quick)].acquire(block=True, timeout=timeout)
-
-
 def _publish(message: OutboxMessage, *, quick: bool) -> None:
     """Hand one task to the broker. ``quick``: one try (inside a web request), else Celery's retry policy."""
-    app.loader.import_default_modules()
-    task = app.tasks[message.task]
+    task = task_named(message.task)
     if quick:
-        with _quick_connection() as connection:
+        with quick_connection(app) as connection:
             task.apply_async(args=message.args, kwargs=message.kwargs, connection=connection, retry=False)
     else:
         task.apply_async(args=message.args, kwargs=message.kwargs)

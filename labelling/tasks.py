@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError
 
+from core.broker import TransactionAwareTask
 from labelling.services.labels import labels_expire
 from labelling.services.reports import report_record_error, report_render, reports_sweep
 
@@ -27,6 +28,7 @@ def _retry_delay(retries: int) -> int:
 
 @shared_task(
     name="labelling.render_report",
+    base=TransactionAwareTask,  # sent once the request's transaction commits
     bind=True,
     max_retries=REPORT_MAX_RETRIES,
     acks_late=True,  # a worker that dies mid-render leaves the message to another one (idempotent)

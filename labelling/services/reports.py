@@ -25,9 +25,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
+from core.broker import task_named
 from core.exceptions import DomainError, NotFound, RateLimited
-from core.models import OutboxMessage
-from core.outbox import outbox_enqueue
 from core.text import of_name
 from labelling.formatting import long_date
 from labelling.models import Assessment, Label, LabelStatus, Report, ReportKind, ReportStatus
@@ -158,11 +157,17 @@ def report_html_checked(*, report: Report) -> str:
     return report_html(report=report)
 
 
+def _render_later(report_id: int) -> None:
+    """Queue the rendering once the transaction commits (``labelling.render_report`` is a
+    ``core.broker.TransactionAwareTask``). A message lost with the broker is sent again by the sweeper."""
+    task_named("labelling.render_report").apply_async(args=[report_id], kwargs={})
+
+
 # --- services ------------------------------------------------------------------------------------------
 
 
 def report_request(*, user, assessment, kind: str, language: str) -> Report:
-    """Create a pending report and enqueue its rendering once the transaction has committed (outbox)."""
+    """Create a pending report and enqueue its rendering once the transaction has committed."""
     if not can(user, "report.request", assessment):
         raise NotFound()
     errors: dict[str, list[str]] = {}
@@ -204,7 +209,7 @@ def report_request(*, user, assessment, kind: str, language: str) -> Report:
         report = Report.objects.create(
             kind=kind, assessment=assessment, label=label, language=language, requested_by=requested_by
         )
-        outbox_enqueue("labelling.render_report", args=[report.pk])
+        _render_later(report.pk)
     return report
 
 
@@ -291,9 +296,10 @@ def report_record_error(*, report_id: int, error: str, final: bool) -> None:
 def reports_sweep() -> dict:
     """Settle the reports that nothing has touched for ``REPORT_STALE_SECONDS`` while pending or running.
 
-    A worker killed mid-render (or by the hard time limit), a message lost with a broker: the report is
-    queued again while it has had fewer than ``REPORT_MAX_ATTEMPTS`` tries, else marked failed with a message
-    (the status page then stops waiting). Rendering is idempotent, so a second copy of a message is harmless.
+    The one recovery path of a report's message: a worker killed mid-render (or by the hard time limit), a
+    message lost with a broker that was down when the report was requested: the report is queued again while it
+    has had fewer than ``REPORT_MAX_ATTEMPTS`` tries, else marked failed with a message (the status page then
+    stops waiting). Rendering claims its row, so a second copy of a message is harmless.
     """
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.REPORT_STALE_SECONDS)
@@ -315,8 +321,6 @@ def reports_sweep() -> dict:
             error = f"Queued again at {now:%Y-%m-%d %H:%M:%S} UTC: no progress for {settings.REPORT_STALE_SECONDS} s."
             if not still_stale.update(status=ReportStatus.PENDING, error=error, updated_at=now):
                 continue  # a worker got to it meanwhile
-            waiting = OutboxMessage.objects.filter(task="labelling.render_report", args=[pk], sent_at__isnull=True)
-            if not waiting.exists():  # while the broker is down, the outbox already holds it
-                outbox_enqueue("labelling.render_report", args=[pk])
+            _render_later(pk)
             requeued.append(pk)
     return {"requeued": requeued, "failed": failed}

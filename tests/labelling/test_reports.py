@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from celery import Task
 from django.conf import settings
 from django.db import OperationalError
 from django.urls import reverse
@@ -36,7 +37,8 @@ def test_request_creates_a_pending_report_and_enqueues_it_after_commit(
     assessment, manager, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr(render_report, "apply_async", lambda args, kwargs, **options: sent.append(args[0]))
+    # Below the base task (core.broker.TransactionAwareTask), which defers the send to the commit.
+    monkeypatch.setattr(Task, "apply_async", lambda self, args, kwargs, **options: sent.append(args[0]))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         report = report_request(user=manager, assessment=assessment, kind="assessment", language="en")
     assert (report.status, report.kind, report.language, report.requested_by) == (

@@ -13,14 +13,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
-from core.models import OutboxMessage
-from core.outbox import outbox_relay
 from indicators.services import framework_ensure_default
 from labelling.models import Report, ReportStatus
 from labelling.services import reports as report_services
@@ -36,6 +35,13 @@ pytestmark = pytest.mark.usefixtures("english")
 @pytest.fixture
 def assessment(framework, cluster, manager, administrator, assessor):
     return decided(cluster, manager, administrator, assessor).assessment
+
+
+def _sent(monkeypatch) -> list[int]:
+    """The reports handed to the broker (below the base task that defers the send to the commit)."""
+    sent: list[int] = []
+    monkeypatch.setattr(Task, "apply_async", lambda self, args, kwargs, **options: sent.append(args[0]))
+    return sent
 
 
 def _age(report: Report, seconds: int) -> None:
@@ -69,18 +75,19 @@ def test_a_render_over_the_soft_time_limit_fails_with_a_message(assessment, mana
 
 @pytest.mark.django_db
 def test_the_sweeper_requeues_a_stale_report_then_fails_it_after_the_last_attempt(
-    assessment, manager, settings, django_capture_on_commit_callbacks
+    assessment, manager, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     running = Report.objects.create(
         assessment=assessment, kind="assessment", language="en", status=ReportStatus.RUNNING, attempts=1
     )
     fresh = Report.objects.create(assessment=assessment, kind="assessment", language="fr", status="running")
     _age(running, settings.REPORT_STALE_SECONDS + 1)
-    with django_capture_on_commit_callbacks(execute=False):
+    sent = _sent(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
         assert reports_sweep() == {"requeued": [running.pk], "failed": []}
     running.refresh_from_db()
     assert running.status == ReportStatus.PENDING and "Queued again" in running.error
-    assert OutboxMessage.objects.filter(task="labelling.render_report", args=[running.pk]).count() == 1
+    assert sent == [running.pk]
     fresh.refresh_from_db()
     assert fresh.status == ReportStatus.RUNNING  # not stale yet
 
@@ -93,14 +100,22 @@ def test_the_sweeper_requeues_a_stale_report_then_fails_it_after_the_last_attemp
 
 
 @pytest.mark.django_db
-def test_a_pending_report_whose_message_waits_in_the_outbox_is_not_queued_twice(
-    assessment, manager, settings, django_capture_on_commit_callbacks
+def test_a_report_whose_message_was_lost_is_queued_again_by_the_sweeper_once(
+    assessment, manager, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
+    """The sweeper is the one recovery path of a report's message (no outbox for reports)."""
+    sent = _sent(monkeypatch)
     with django_capture_on_commit_callbacks(execute=False):  # the broker never got it
         report = report_request(user=manager, assessment=assessment, kind="assessment", language="en")
+    assert sent == []
     _age(report, settings.REPORT_STALE_SECONDS + 1)
-    assert reports_sweep()["requeued"] == [report.pk]
-    assert OutboxMessage.objects.filter(task="labelling.render_report", args=[report.pk]).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reports_sweep()["requeued"] == [report.pk]
+        assert sent == []  # sent once the sweeper's transaction commits
+    assert sent == [report.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reports_sweep()["requeued"] == []  # no longer stale: not queued twice
+    assert sent == [report.pk]
 
 
 @pytest.mark.django_db
@@ -282,7 +297,6 @@ def test_killing_the_whole_worker_mid_render_leaves_the_message_to_the_next_work
         assert report.status == ReportStatus.RUNNING  # what the issue saw: "running" for ever, without the fixes
     finally:
         _stop(worker, log_file)
-    assert outbox_relay()["sent"] == 0  # nothing to resend: the broker holds the unacknowledged message
     # The next worker (restarted by compose) gets it back after the visibility timeout, shortened here.
     restarted, log_file = _start_worker(
         own_queue,
