@@ -270,10 +270,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # How long kombu keeps trying to connect to the broker (the worker, beat, the outbox relay), sleeping 2 s then 4 s
 # between attempts: about 6 s before it gives up with the default. Web requests do not wait for it: see below.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
-# The outbox's send right after a commit (core/outbox.py), inside the web request: one connection attempt, and at
-# most this many seconds for the connection and for each reply of the broker. When it fails the message stays in
-# the outbox for core.relay_outbox, and the transaction's other messages are not tried: a request with a broker
-# down (refused: a few ms; silent: this bound) waits once, not once per message.
+# The send right after a commit (core/broker.py, core/outbox.py), inside the web request: one connection attempt,
+# and at most this many seconds for the connection and for each reply of the broker. When it fails a report is left
+# to the sweeper and an e-mail stays in the outbox for core.relay_outbox, and the transaction's other messages are
+# not tried: a request with a broker down (refused: a few ms; silent: this bound) waits once, not once per message.
 OUTBOX_QUICK_SEND_TIMEOUT = env.float("OUTBOX_QUICK_SEND_TIMEOUT", default=1.0)
 OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=30.0)
 OUTBOX_MAX_AGE_SECONDS = env.int("OUTBOX_MAX_AGE_SECONDS", default=600)  # /health/ fails past this
