@@ -6,9 +6,11 @@ is turned into it in one place, ``_validate``)."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -166,7 +168,10 @@ def cluster_update(
         raise InvalidFields({"name": [_("Another cluster already has this name.")]})
     if logo is not None:
         storage = locked.logo.storage
-        changes["logo"] = storage.save(locked.logo.field.generate_filename(locked, logo.name), logo)
+        # The object's key is random: it names no cluster (the file's own name may).
+        extension = Path(logo.name or "").suffix.lower()[:10]
+        key = locked.logo.field.generate_filename(locked, f"{uuid.uuid4().hex}{extension}")
+        changes["logo"] = storage.save(key, logo)
         # A rollback after this point would leave an unused file behind, never a broken link.
     elif remove_logo and old_logo:
         changes["logo"] = ""

@@ -29,6 +29,16 @@ def database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, (OperationalError, InterfaceError))
 
 
+def storage_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` means "the object storage (S3) cannot be reached or refuses" (settings' STORAGE_URL)."""
+    try:
+        # deferred: botocore is there only where the storage is a bucket
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:
+        return False
+    return isinstance(exc, (BotoCoreError, ClientError))
+
+
 def _answer(request, *, status: int, title: str, message: str) -> HttpResponse:
     if _is_api(request):
         response = JsonResponse({"detail": message}, status=status)
@@ -47,6 +57,16 @@ def server_error(request, *args, **kwargs) -> HttpResponse:
             status=503,
             title=_("Service temporarily unavailable"),
             message=_("Grappe cannot reach its database for the moment. Nothing was lost: try again in a minute."),
+        )
+    if storage_unavailable(sys.exc_info()[1]):
+        return _answer(
+            request,
+            status=503,
+            title=_("Service temporarily unavailable"),
+            message=_(
+                "Grappe cannot reach its file storage for the moment. Nothing was saved and nothing already saved "
+                "was lost: try again in a minute."
+            ),
         )
     return _answer(
         request,

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Values come from the environment (see docs/operations/configuration.md)."""
 
 import datetime
+import urllib.parse
 from email.utils import getaddresses
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -188,6 +190,52 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+
+def object_storage_options(url: str) -> dict:
+    """``STORAGE_URL`` as django-storages' S3 options: ``s3://KEY:SECRET@BUCKET?endpoint_url=…&region_name=…``
+    (``addressing_style=path`` for most S3-compatible servers). Without KEY:SECRET, boto3 finds the credentials
+    itself (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, or the machine's role)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "s3" or not parts.hostname:
+        raise ImproperlyConfigured("STORAGE_URL must read s3://[KEY:SECRET@]BUCKET[?endpoint_url=…&region_name=…]")
+    options = {"bucket_name": parts.hostname}
+    if parts.username:
+        options["access_key"] = urllib.parse.unquote(parts.username)
+        options["secret_key"] = urllib.parse.unquote(parts.password or "")
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    for name in ("endpoint_url", "region_name", "signature_version", "addressing_style"):
+        if query.get(name):
+            options[name] = query[name]
+    return options
+
+
+# Every file (public media and the private store) in an S3-compatible bucket when STORAGE_URL (or the usual
+# AWS_STORAGE_BUCKET_NAME with AWS_* credentials) is set; the local disk otherwise. The bucket stays private:
+# private files are streamed by Grappe after its permission check (docs/operations/storage.md).
+STORAGE_URL = env("STORAGE_URL", default="")
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default=None)
+if STORAGE_URL or AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as _BotoConfig
+
+    _bucket = {
+        # A bucket that does not answer fails the request within seconds (a translated 503, core/views.py).
+        "client_config": _BotoConfig(connect_timeout=3, read_timeout=30, retries={"max_attempts": 2}),
+        "default_acl": None,  # the bucket's own policy: private
+        "file_overwrite": False,
+        "querystring_auth": True,  # a URL of an object is a short-lived signed one
+        **(object_storage_options(STORAGE_URL) if STORAGE_URL else {}),
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_bucket, "location": "media", "querystring_expire": 3600},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_bucket, "location": "private", "querystring_expire": 300},
+    }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=2 * 1024 * 1024)
 LOGO_MAX_PIXELS = env.int("LOGO_MAX_PIXELS", default=2000)  # the longest side of a logo, in pixels

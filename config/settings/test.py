@@ -58,7 +58,8 @@ TEST_FILES_ROOT = Path(os.environ["GRAPPE_TEST_FILES"])
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=TEST_FILES_ROOT / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=TEST_FILES_ROOT / "private")
 SIGNING_DEVELOPMENT_DIR = BASE_DIR / "var" / "test-signing"  # a self-signed key, created on first use
-STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)
+if STORAGES["private"]["BACKEND"].endswith("FileSystemStorage"):  # not with a bucket (STORAGE_URL)
+    STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 # whitenoise looks for STATIC_ROOT at start-up; a fresh clone has no var/ yet.
 (BASE_DIR / str(STATIC_ROOT)).mkdir(parents=True, exist_ok=True)  # env.path gives no pathlib.Path

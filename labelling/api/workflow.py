@@ -312,7 +312,7 @@ class ReportDownloadView(APIView):
             and not report_services.label_certifiable(report.label)
         ):
             raise report_services.LabelNotValid(report.label)  # 409: a revoked or expired label's certificate
-        filename = report.file.name.rsplit("/", 1)[-1]
+        filename = selectors.report_download_name(report)
         return FileResponse(
             report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
         )

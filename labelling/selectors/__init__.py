@@ -67,6 +67,7 @@ from labelling.selectors.report import (
     ReportFacts,
     certificate_facts,
     level_path_facts,
+    report_download_name,
     report_facts,
 )
 from labelling.selectors.review import (
@@ -112,6 +113,7 @@ __all__ = [
     "level_path_facts",
     "population_key",
     "population_statistics",
+    "report_download_name",
     "report_facts",
     "DASHBOARD_COLUMNS",
     "DETAIL_CAPABILITIES",

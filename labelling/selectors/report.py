@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from django.utils.text import slugify
 
 from indicators import benchmarking
 from indicators.computations import InvalidAnswers, ScoreResult, score_assessment
 from indicators.models import Category, Indicator
 from indicators.services import framework_spec_for
 from indicators.spec import FrameworkSpec
-from labelling.models import Answer, Assessment, Decision, Evidence, Label, Report, Review
+from labelling.models import Answer, Assessment, Decision, Evidence, Label, Report, ReportKind, Review
 from labelling.selectors.peers import BenchmarkPosition, benchmark_population, benchmark_position_for
 from labelling.selectors.registry import label_validity, verification_url
 from labelling.selectors.scoring import Scoring, assessment_scoring
@@ -159,3 +160,11 @@ def certificate_facts(*, report: Report) -> CertificateFacts:
     return CertificateFacts(
         report=report, label=label, verify_url=verification_url(label), validity=label_validity(label=label)
     )
+
+
+def report_download_name(report: Report) -> str:
+    """The name a downloaded PDF gets (the stored object's key is random: it names no cluster)."""
+    cluster = slugify(report.assessment.cluster.acronym or report.assessment.cluster.name) or "cluster"
+    if report.kind == ReportKind.CERTIFICATE and report.label is not None:
+        return f"certificate-{report.label.certificate_number}.pdf"
+    return f"assessment-{cluster}-{report.assessment.reference_year}-{report.pk}.pdf"

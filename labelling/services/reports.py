@@ -21,7 +21,6 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
@@ -213,13 +212,6 @@ def report_request(*, user, assessment, kind: str, language: str) -> Report:
     return report
 
 
-def _filename(report: Report) -> str:
-    cluster = slugify(report.assessment.cluster.acronym or report.assessment.cluster.name) or "cluster"
-    if report.kind == ReportKind.CERTIFICATE and report.label is not None:
-        return f"certificate-{report.label.certificate_number}.pdf"
-    return f"assessment-{cluster}-{report.assessment.reference_year}-{report.pk}.pdf"
-
-
 def report_html(*, report: Report) -> str:
     with translation.override(report.language):
         if report.kind == ReportKind.CERTIFICATE:
@@ -265,7 +257,7 @@ def report_render(*, report_id: int, claim: str | None = None) -> Report | None:
         return Report.objects.filter(pk=report_id).first()
     html = report_html_checked(report=report)
     reason = signature_reason(report)
-    filename = _filename(report)
+    filename = f"{uuid.uuid4().hex}.pdf"  # the object's key names no cluster (report_download_name for people)
     _release_connection()
     pdf = sign_pdf(html_to_pdf(html), reason=reason, location=settings.SITE_URL)
     field = report.file.field

@@ -145,5 +145,5 @@ def report_download(request, pk: int):
         handle = report.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    filename = report.file.name.rsplit("/", 1)[-1]
+    filename = selectors.report_download_name(report)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")

@@ -1,0 +1,190 @@
+"""Files in an S3-compatible bucket (settings' STORAGE_URL, django-storages), through the real S3 protocol: a moto
+server started on 127.0.0.1 for this module (moto's server mode), never a mock object in Python."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+from django.test import Client
+from django.urls import reverse
+from storages.backends.s3 import S3Storage
+
+from config.settings.base import object_storage_options
+from labelling.models import Evidence
+from labelling.services.answers import assessment_create
+from tests.labelling import samples
+
+pytestmark = pytest.mark.django_db
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    port = _free_port()
+    server = Path(sys.executable).with_name("moto_server")
+    process = subprocess.Popen(
+        [str(server), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(endpoint, timeout=1)  # noqa: S310 - our own server on the loopback
+            break
+        except urllib.error.HTTPError:
+            break  # it answers
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the S3-compatible server (moto_server) did not start")
+            time.sleep(0.2)
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def bucket(s3_endpoint):
+    name = f"grappe-{uuid.uuid4().hex[:12]}"
+    url = f"s3://test-key:test-secret@{name}?endpoint_url={s3_endpoint}&region_name=eu-west-3&addressing_style=path"
+    options = object_storage_options(url)
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="eu-west-3",
+        aws_access_key_id="test-key",
+        aws_secret_access_key="test-secret",
+    )
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    return {"name": name, "url": url, "options": options, "client": client}
+
+
+def _storage(bucket, **extra) -> S3Storage:
+    """As the settings build the private store from STORAGE_URL."""
+    options = {
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "location": "private",
+        "querystring_expire": 300,
+    }
+    return S3Storage(**bucket["options"], **{**options, **extra})
+
+
+def _keys(bucket) -> list[str]:
+    return [item["Key"] for item in bucket["client"].list_objects_v2(Bucket=bucket["name"]).get("Contents", [])]
+
+
+@pytest.fixture
+def answer_f1(framework, cluster, manager):
+    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
+    return assessment.answers.get(indicator__code="F1")
+
+
+@pytest.fixture
+def evidence_in(bucket, monkeypatch):
+    """The private store of evidence files is the bucket (the field holds its storage since import)."""
+    storage = _storage(bucket)
+    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storage)
+    return storage
+
+
+def test_storage_url_gives_the_bucket_the_keys_and_the_endpoint():
+    options = object_storage_options("s3://AK%2FID:se%2Bcret@labels?endpoint_url=https://s3.example.eu&region_name=fr")
+    assert options == {
+        "bucket_name": "labels",
+        "access_key": "AK/ID",
+        "secret_key": "se+cret",
+        "endpoint_url": "https://s3.example.eu",
+        "region_name": "fr",
+    }
+
+
+def test_a_file_goes_to_the_bucket_and_comes_back_through_s3(bucket):
+    storage = _storage(bucket)
+    name = storage.save("reports/2026/12/x.pdf", samples.upload("x.pdf", samples.pdf_bytes()))
+
+    assert _keys(bucket) == [f"private/{name}"]
+    with storage.open(name, "rb") as handle:
+        assert handle.read() == samples.pdf_bytes()
+    storage.delete(name)
+    assert _keys(bucket) == []
+
+
+def test_evidence_uploaded_through_the_page_is_in_the_bucket_under_a_key_that_names_no_cluster(
+    evidence_in, bucket, answer_f1, manager, client_for, settings
+):
+    upload = samples.upload("budget-cosmetic-valley.pdf", samples.pdf_bytes())
+    response = client_for(manager).post(
+        reverse("labelling:evidence_upload", args=[answer_f1.pk]), {"file": upload, "document_date": "2025-03-01"}
+    )
+
+    assert response.status_code == 302
+    evidence = answer_f1.evidence.get()
+    [key] = _keys(bucket)
+    assert key == f"private/{evidence.file.name}"
+    assert "cosmetic" not in key.lower() and "valley" not in key.lower() and "budget" not in key.lower()
+    assert not any(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.pdf"))  # nothing on the local disk
+
+    download = client_for(manager).get(reverse("labelling:evidence_download", args=[evidence.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == samples.pdf_bytes()
+    assert "budget-cosmetic-valley.pdf" in download["Content-Disposition"]  # the name people gave it
+
+
+def test_an_object_url_is_signed_and_short_lived(bucket):
+    # Private files are streamed by Grappe after its permission check; a URL of an object, where one is made, is
+    # signed for querystring_expire seconds. (moto does not enforce the expiry itself: a real bucket answers 403.)
+    storage = _storage(bucket)
+    name = storage.save("evidence/x.pdf", samples.upload("x.pdf", samples.pdf_bytes()))
+    url = storage.url(name)
+
+    assert "X-Amz-Expires=300" in url and "X-Amz-Signature=" in url
+    with urllib.request.urlopen(url, timeout=5) as fresh:  # noqa: S310 - our own server on the loopback
+        assert fresh.read() == samples.pdf_bytes()
+
+
+def test_an_object_is_never_public(bucket):
+    storage = _storage(bucket)
+    name = storage.save("evidence/x.pdf", samples.upload("x.pdf", samples.pdf_bytes()))
+    unsigned = f"{bucket['options']['endpoint_url']}/{bucket['name']}/private/{name}"
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(unsigned, timeout=5)  # noqa: S310
+    assert refused.value.code == 403
+
+
+def test_a_bucket_that_is_down_answers_a_translated_503_and_loses_nothing(
+    evidence_in, bucket, answer_f1, manager, monkeypatch
+):
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(manager)
+    url = reverse("labelling:evidence_upload", args=[answer_f1.pk])
+    first = client.post(url, {"file": samples.upload("a.pdf", samples.pdf_bytes()), "document_date": "2025-03-01"})
+    assert first.status_code == 302
+    kept = answer_f1.evidence.get()
+
+    down = {**bucket["options"], "endpoint_url": f"http://127.0.0.1:{_free_port()}"}  # nothing listens there
+    broken = S3Storage(**down, location="private", default_acl=None, file_overwrite=False)
+    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", broken)
+    response = client.post(url, {"file": samples.upload("b.pdf", samples.pdf_bytes()), "document_date": "2025-03-01"})
+
+    assert response.status_code == 503
+    assert "stockage" in response.content.decode()  # « … son stockage de fichiers … », in French
+    assert response["Retry-After"]
+    assert list(answer_f1.evidence.all()) == [kept]  # nothing half-saved, nothing lost
+    assert _keys(bucket) == [f"private/{kept.file.name}"]
