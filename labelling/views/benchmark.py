@@ -19,7 +19,9 @@ from indicators.models import Framework
 from indicators.services import framework_spec_for
 from labelling.formatting import statistic
 from labelling.models import Assessment, Level
-from labelling.selectors.peers import MIN_PEERS, benchmark_position_for, population_statistics
+from labelling.presenters.report import strip_chart
+from labelling.selectors.peers import MIN_PEERS, population_statistics
+from labelling.selectors.report import report_peers
 
 
 def _language() -> str:
@@ -62,11 +64,15 @@ def peer_group_label(peer_group: str, key: str) -> str:
     return _("all clusters")
 
 
+STRIP_WIDTH = 220  # px: the report's strip (130) drawn wider on a page
+
+
 def benchmark_tables(assessment: Assessment) -> dict:
     """The position of ``assessment`` as display rows grouped by category."""
     language = _language()
     spec = framework_spec_for(assessment.framework)
-    position = benchmark_position_for(assessment=assessment)
+    peers = report_peers(assessment=assessment)  # the position, and every peer's compared value (the strips)
+    position, compared = peers.position, peers.compared
     by_code = {item.code: item for item in position.indicators}
     shown_groups = [name for name in ("all", "kind") if name == "all" or name in position.keys]
     categories = []
@@ -109,6 +115,21 @@ def benchmark_tables(assessment: Assessment) -> dict:
                     }
                 )
             main = groups[0] if groups else None
+            everyone = item.groups.get("all")
+            column = [float(v) for v in compared[code].tolist()] if code in compared else []
+            # The PDF report's strip chart (same geometry, wider): drawn only where the medians may be shown.
+            strip = (
+                strip_chart(
+                    values=column,
+                    own=item.points,
+                    q1=everyone.q1,
+                    median=everyone.median,
+                    q3=everyone.q3,
+                    width=STRIP_WIDTH,
+                )
+                if everyone is not None and everyone.shown
+                else {}
+            )
             rows.append(
                 {
                     "code": code,
@@ -119,6 +140,7 @@ def benchmark_tables(assessment: Assessment) -> dict:
                     "all": main,
                     "kind": groups[1] if len(groups) > 1 else None,
                     "bar": None if main is None or main["percentile"] is None else round(main["percentile"]),
+                    "strip": strip,
                 }
             )
         categories.append({"code": category.code, "name": _text(category.name, language), "rows": rows})

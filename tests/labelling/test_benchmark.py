@@ -346,3 +346,47 @@ def test_refreshing_the_proposals_writes_only_what_changed_and_stops_after_submi
     factories.MemberFactory(cluster=cluster)
     assert assessment_refresh_proposals(assessment=assessment) == 0
     assert Answer.objects.get(assessment=assessment, indicator__code="S3").proposed_number == 2
+
+
+# --- the strip charts and the categories' links (issue 22, item 12) --------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_benchmark_page_draws_the_reports_strip_charts(population, manager, client_for, language):
+    from labelling.presenters.report import strip_chart
+    from labelling.views.benchmark import STRIP_WIDTH
+
+    mine = population["mine"]
+    client = client_for(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    page = client.get(reverse("labelling:assessment_benchmark", args=[mine.pk])).content.decode()
+    row = page.split('id="bench-row-S1"')[1].split("</tr>")[0]
+    # The report's geometry (presenters.report.strip_chart) over the same peers, drawn wider.
+    peers = report_peers(assessment=mine)
+    everyone = {item.code: item for item in peers.position.indicators}["S1"].groups["all"]
+    expected = strip_chart(
+        values=[float(v) for v in peers.compared["S1"].tolist()],
+        own=50.0,
+        q1=everyone.q1,
+        median=everyone.median,
+        q3=everyone.q3,
+        width=STRIP_WIDTH,
+    )
+    assert '<svg class="strip"' in row
+    assert f'<circle cx="{expected["own"]}"' in row  # coordinates written with a dot, in French too
+    assert f'<rect x="{expected["box"]["x"]}"' in row
+    assert row.count('y1="5" x2=') == len(expected["ticks"])
+    svg = row[row.index("<svg") : row.index("</svg>")]
+    assert not re.search(r'="\d+,\d+"', svg)  # never a decimal comma in the SVG
+    # Every category is one tap away.
+    nav = page[page.index('id="bench-nav"') : page.index("</nav>", page.index('id="bench-nav"'))]
+    for code in ("S", "G", "F", "V", "R"):
+        assert f'href="#bench-{code}"' in nav and f'id="bench-{code}"' in page
+
+
+def test_the_report_and_the_page_draw_the_strip_with_one_template(population, manager):
+    from django.template.loader import get_template
+
+    for name in ("reports/assessment.html", "labelling/assessment_benchmark.html"):
+        source = get_template(name).template.source
+        assert '{% include "includes/strip_chart.html"' in source and 'stroke-width="1.4"' not in source
