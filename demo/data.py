@@ -41,6 +41,7 @@ class DemoAccount:
 ADMIN_PASSWORD = "grappe-admin"  # noqa: S105 - printed on purpose: demo accounts on a local SQLite file
 MANAGER_PASSWORD = "grappe-manager"  # noqa: S105
 ASSESSOR_PASSWORD = "grappe-assessor"  # noqa: S105
+OFFICER_PASSWORD = "grappe-officer"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,13 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         "assessor2", ASSESSOR_PASSWORD, "assessor", "second assessor (countersigns Gold)", "Isabelle", "Langlois"
     ),
     *(DemoAccount(c.manager, MANAGER_PASSWORD, "manager", f"manager of {c.name}", *c.manager_name) for c in CLUSTERS),
+    # The funders' officers (demo/programmes.py): the State's pôles programme, the Centre-Val de Loire region's.
+    DemoAccount(
+        "officer.state", OFFICER_PASSWORD, "officer", "programme officer, State (pôles phase V)", "Laurent", "Morel"
+    ),
+    DemoAccount(
+        "officer.region", OFFICER_PASSWORD, "officer", "programme officer, Centre-Val de Loire", "Amélie", "Fontaine"
+    ),
 )
 DEMO_ACCOUNTS = ACCOUNTS
 # The experts' countries: a Gold visit needs one expert from another country than the cluster's (issue 20).

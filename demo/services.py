@@ -37,6 +37,7 @@ from demo.data import (
     member_rows,
     team_rows,
 )
+from demo.programmes import REGION, STATE, load_programmes
 from expertise import services as expertise
 from expertise.models import Visit, VisitSlot
 from expertise.selectors import findings_of, kind_for
@@ -46,6 +47,7 @@ from labelling.models import Answer, Assessment, AssessmentStatus, Decision, Lab
 from labelling.selectors import assessment_score
 from labelling.services import answers, workflow
 from labelling.services.evidence import evidence_add
+from programmes.models import Programme
 
 
 @dataclass
@@ -55,6 +57,7 @@ class DemoSummary:
     users_created: int = 0
     assessments: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    programmes: list[str] = field(default_factory=list)
 
 
 def demo_load(*, reset: bool = False) -> DemoSummary:
@@ -69,6 +72,7 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
         clusters = {c.name: _load_cluster(c, users, summary) for c in CLUSTERS}
     _load_assessments(clusters, users, summary)
     _load_fictional(users, summary)
+    summary.programmes = load_programmes(clusters=clusters, users=users)
     return summary
 
 
@@ -78,6 +82,7 @@ def demo_remove() -> None:
     names = [c.name for c in CLUSTERS] + [c.name for c in FICTIONAL_CLUSTERS]
     with transaction.atomic():
         clusters = Cluster.objects.filter(name__in=names)
+        Programme.objects.filter(name_fr__in=[STATE["name_fr"], REGION["name_fr"]]).delete()
         Label.objects.filter(cluster__in=clusters).delete()
         Decision.objects.filter(assessment__cluster__in=clusters).delete()
         # Renewals point at earlier assessments: drop the newest first.
