@@ -91,6 +91,37 @@ def value_display(*, indicator, value) -> str:
     return values.format_value(indicator, value)
 
 
+def proposal_fields(*, indicator, proposal) -> tuple[Decimal | None, str, list]:
+    """``(proposed_number, proposed_option, proposal_explanation)`` of an answer for a proposal from the
+    cluster's records (or None): a proposal that the indicator's type or range refuses is not offered."""
+    if proposal is None:
+        return None, "", []
+    try:
+        proposed = values.clean(indicator, proposal.value)
+    except values.InvalidValue:
+        return None, "", []
+    if proposed is None:
+        return None, "", []
+    explanation = proposal.explanation.to_json()
+    if indicator.value_type == "level":
+        return None, proposed, explanation
+    return Decimal(proposed).quantize(Decimal("0.001")), "", explanation
+
+
+def proposal_set(answer: Answer, fields: tuple[Decimal | None, str, list]) -> bool:
+    """Put ``proposal_fields``' values on the answer (in memory); whether they changed."""
+    number, option, explanation = fields
+    old_number = answer.proposed_number
+    same_number = (old_number is None and number is None) or (
+        old_number is not None and number is not None and Decimal(old_number) == number
+    )
+    # The explanation is kept as message keys and figures (written in the reader's language when read).
+    if same_number and answer.proposed_option == option and answer.proposal_explanation == explanation:
+        return False
+    answer.proposed_number, answer.proposed_option, answer.proposal_explanation = number, option, explanation
+    return True
+
+
 def json_value(value):
     """A value as the audit trail and the API store it (a Decimal as its plain string)."""
     if isinstance(value, Decimal):

@@ -187,6 +187,11 @@ def event_sentence(event, spec: FrameworkSpec | None = None) -> str:
         }
         if after.get("reason"):
             text += " " + _("Reason: %(reason)s") % {"reason": after["reason"]}
+    elif action == "assessment.proposals_refreshed":
+        text = _("The values proposed from the records were updated for %(codes)s (saved by %(who)s).") % {
+            **params,
+            "codes": value_text(after.get("changed")),
+        }
     elif action == "assessment.eligibility":
         text = _("%(who)s changed the eligibility: %(changes)s.") % {**params, "changes": _changes(before, after)}
     elif action == "assessment.withdrawn":

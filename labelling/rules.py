@@ -35,6 +35,8 @@ register_all(
     {
         "assessment.create": lambda u, c: manages(u, c),
         "assessment.view": _assessment_view,
+        # the manager's pages of an assessment (fill, summary, withdraw): a manager of its cluster
+        "assessment.manage": lambda u, a: manages(u, a.cluster),
         "assessment.edit": _assessment_edit,
         "assessment.submit": _assessment_edit,
         "assessment.assign": lambda u, a: is_administrator(u),
@@ -63,6 +65,8 @@ register_all(
         "evidence.view": lambda u, e: _assessment_view(u, e.answer.assessment),
         "report.request": _assessment_view,
         "report.download": lambda u, r: _assessment_view(u, r.assessment),
+        # the same kind and language again: who may download the report and ask for one of its assessment
+        "report.regenerate": lambda u, r: _assessment_view(u, r.assessment),
         # why a report failed (the worker's message): administrators only
         "report.see_errors": lambda u, r=None: is_administrator(u),
         # labels and the registry

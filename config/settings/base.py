@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Pages: a NotFound answers 404, another DomainError goes back with its message (core.pages).
+    "core.pages.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a django-axes lockout into the 429 answer of accounts.lockout.
     "axes.middleware.AxesMiddleware",

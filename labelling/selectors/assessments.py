@@ -24,6 +24,7 @@ from django.db.models import (
 from accounts.permissions import can, is_administrator, is_assessor, is_manager
 from clusters.models import Cluster
 from core import caching
+from core.exceptions import NotFound
 from core.search import search
 from labelling.models import Answer, Assessment, AssessmentStatus, Label, Report, Review
 
@@ -41,6 +42,15 @@ def assessments_visible_to(user) -> QuerySet:
     if is_assessor(user):
         return qs.filter(Q(assessor=user) | Q(second_assessor=user))
     return qs.none()
+
+
+def assessment_get(*, user, pk, capability: str = "assessment.view") -> Assessment:
+    """The assessment if the user may see it and has ``capability`` on it (one check: a step's own), else
+    ``NotFound`` (404 on a page and in the API)."""
+    assessment = assessments_visible_to(user).filter(pk=pk).first()
+    if assessment is None or not can(user, capability, assessment):
+        raise NotFound()
+    return assessment
 
 
 # --- dashboards ----------------------------------------------------------------------------------------
@@ -266,6 +276,26 @@ def reports_for(*, user, assessment: Assessment) -> QuerySet:
     if not can(user, "assessment.view", assessment):
         return Report.objects.none()
     return assessment.reports.select_related("label").order_by("-created_at")
+
+
+def report_get(*, user, pk, capability: str = "report.download") -> Report:
+    """A report of an assessment the user may see, if they have ``capability`` on it, else ``NotFound``."""
+    report = (
+        Report.objects.select_related("assessment", "assessment__cluster", "label")
+        .filter(pk=pk, assessment__in=assessments_visible_to(user).values("pk"))
+        .first()
+    )
+    if report is None or not can(user, capability, report):
+        raise NotFound()
+    return report
+
+
+def label_get(*, user, pk, capability: str) -> Label:
+    """The label if the user may see it and has ``capability`` on it, else ``NotFound``."""
+    label = labels_visible_to(user).filter(pk=pk).first()
+    if label is None or not can(user, capability, label):
+        raise NotFound()
+    return label
 
 
 def labels_visible_to(user) -> QuerySet:

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can
+from clusters.selectors import proposals_for
 from core.exceptions import NotFound
 from indicators.computations import ScoreResult
-from labelling.answer_values import answer_needs_comment, indicator_expects_evidence
+from labelling.answer_values import answer_needs_comment, indicator_expects_evidence, proposal_fields, proposal_set
 from labelling.models import Answer, Assessment, AssessmentStatus, Review
 from labelling.selectors.assessments import assessments_visible_to
 from labelling.selectors.report import LevelPathFacts, level_path_facts
@@ -80,6 +82,26 @@ def assessment_progress(*, assessment: Assessment) -> dict:
         "evidence_expected": len(expected),
         "evidence_files": sum(len(a.evidence.all()) for a in answers),
     }
+
+
+def category_answers(*, user, assessment: Assessment, category) -> list[Answer]:
+    """The answers of one category of the page, in order, with their evidence. While the user may edit the
+    assessment, each carries the proposal of the cluster's current records (in memory: the records may have
+    changed since the assessment was created; ``labelling.services.answers`` stores them when answers are saved)."""
+    _visible(user, assessment)
+    answers = list(
+        assessment.answers.filter(indicator__category=category)
+        .select_related("indicator")
+        .prefetch_related("evidence")
+        .order_by("indicator__position")
+    )
+    if answers and assessment.is_editable_by_manager and can(user, "assessment.edit", assessment):
+        proposals = proposals_for(cluster=assessment.cluster, reference_year=assessment.reference_year)
+        for answer in answers:
+            proposal_set(
+                answer, proposal_fields(indicator=answer.indicator, proposal=proposals.get(answer.indicator.code))
+            )
+    return answers
 
 
 def previous_answers(*, user, assessment: Assessment) -> dict[str, Answer]:

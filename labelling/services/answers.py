@@ -25,10 +25,11 @@ from core.locking import version_check
 from indicators import values
 from indicators.models import Framework
 from indicators.services import framework_ensure_default
-from labelling.answer_values import answer_declared, answer_previous_value, json_value
+from labelling.answer_values import answer_declared, answer_previous_value, json_value, proposal_fields
 from labelling.models import LABEL_LEVELS, Answer, Assessment, AssessmentStatus, Evidence, Level
 from labelling.selectors import assessment_missing, assessment_progress
 from labelling.services.notifications import notify
+from labelling.services.proposals import proposals_refresh_locked
 from labelling.services.steps import require_step, step_allowed
 
 COMMENT_MAX_LENGTH = 4000
@@ -87,23 +88,6 @@ def _copy_evidence(*, source: Evidence, answer: Answer, user) -> Evidence:
     copy.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
     copy.save()
     return copy
-
-
-def proposal_fields(*, indicator, proposal) -> tuple[Decimal | None, str, list]:
-    """``(proposed_number, proposed_option, proposal_explanation)`` of an answer for a proposal from the
-    cluster's records (or None): a proposal that the indicator's type or range refuses is not offered."""
-    if proposal is None:
-        return None, "", []
-    try:
-        proposed = value_parse(indicator=indicator, raw=proposal.value)
-    except DomainError:
-        return None, "", []
-    if proposed is None:
-        return None, "", []
-    explanation = proposal.explanation.to_json()
-    if indicator.value_type == "level":
-        return None, proposed, explanation
-    return Decimal(proposed).quantize(Decimal("0.001")), "", explanation
 
 
 def _duplicate_year(reference_year: int) -> DomainError:
@@ -282,6 +266,37 @@ def answer_save(*, user, answer: Answer, value, comment: str = "", expected_vers
     return locked
 
 
+def answers_save(*, user, assessment: Assessment, answers, values: dict, comments: dict, versions: dict) -> int:
+    """Save the answers of one page that changed (``values``, ``comments`` and ``versions`` by indicator code; an
+    answer whose code is not in ``values`` is left alone), all or nothing: a conflict on one leaves every answer as
+    it was, and the domain error names the refused answer's indicator (``exc.code``). The proposals are stored
+    from the current records first (the page showed them). Returns the number of answers changed."""
+    changed = 0
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=assessment.pk)
+        proposals_refresh_locked(user=user, locked=locked)
+        for answer in answers:
+            code = answer.indicator.code
+            if code not in values:
+                continue
+            value, comment = values[code], (comments.get(code) or "").strip()
+            current = answer_declared(answer)
+            same_value = (current is None and value is None) or (
+                current is not None
+                and value is not None
+                and (current == value if answer.indicator.value_type == "level" else Decimal(current) == Decimal(value))
+            )
+            if same_value and comment == answer.comment:
+                continue
+            try:
+                answer_save(user=user, answer=answer, value=value, comment=comment, expected_version=versions.get(code))
+            except DomainError as exc:
+                exc.code = code  # which answer refused, for the page
+                raise
+            changed += 1
+    return changed
+
+
 def assessment_eligibility_save(
     *,
     user,
@@ -335,6 +350,7 @@ def assessment_submit(*, user, assessment: Assessment, expected_version: int) ->
             message=_("Only a draft or an assessment with changes requested can be submitted."),
         )
         version_check(locked, expected_version)
+        proposals_refresh_locked(user=user, locked=locked)  # what is missing compares with the current records
         missing = assessment_missing(assessment=locked)
         if missing:
             raise DomainError(_("The assessment cannot be submitted yet: some answers are missing."), errors=missing)

@@ -1,38 +1,53 @@
-"""Keep the values proposed from the cluster's records up to date while the manager fills the assessment."""
+"""Keep the values proposed from the cluster's records up to date while the manager fills the assessment.
+
+A page never writes them: the category page shows the records' current proposals without storing them
+(``labelling.selectors.category_answers``); they are stored when the manager saves a category's answers and
+when the assessment is submitted (``labelling.services.answers``), under the assessment's lock, audited.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import transaction
 
+from accounts.permissions import can
+from audit.services import audit_log
 from clusters.selectors import proposals_for
+from core.exceptions import NotFound
+from labelling.answer_values import proposal_fields, proposal_set
 from labelling.models import Answer, Assessment
-from labelling.services.answers import proposal_fields
 
 
-@transaction.atomic
-def assessment_refresh_proposals(*, assessment: Assessment) -> int:
-    """Recompute ``proposed_number``/``proposed_option``/``proposal_explanation`` of every answer from the
-    cluster's current records (members, team, financing); only the answers whose proposal changed are
-    written, in one ``bulk_update``. Does nothing once the assessment is no longer editable. Returns the
-    number of answers updated. The declared values are never touched."""
-    if not assessment.is_editable_by_manager:
+def proposals_refresh_locked(*, user, locked: Assessment) -> int:
+    """Store the current proposals on the answers of an assessment the caller has locked (its transaction):
+    ``proposed_number``/``proposed_option``/``proposal_explanation`` from the cluster's current records (members,
+    team, financing); only the answers whose proposal changed are written, in one ``bulk_update``, and the codes
+    audited. Nothing once the assessment is no longer editable. Returns the number of answers updated. The
+    declared values are never touched."""
+    if not locked.is_editable_by_manager:
         return 0
-    proposals = proposals_for(cluster=assessment.cluster, reference_year=assessment.reference_year)
-    changed = []
-    for answer in assessment.answers.select_related("indicator"):
-        indicator = answer.indicator
-        number, option, explanation = proposal_fields(indicator=indicator, proposal=proposals.get(indicator.code))
-        old_number = answer.proposed_number
-        same_number = (old_number is None and number is None) or (
-            old_number is not None and number is not None and Decimal(old_number) == number
+    proposals = proposals_for(cluster=locked.cluster, reference_year=locked.reference_year)
+    changed = [
+        answer
+        for answer in locked.answers.select_related("indicator").order_by("indicator__position")
+        if proposal_set(
+            answer, proposal_fields(indicator=answer.indicator, proposal=proposals.get(answer.indicator.code))
         )
-        # The explanation is kept as message keys and figures (written in the reader's language when read).
-        if same_number and answer.proposed_option == option and answer.proposal_explanation == explanation:
-            continue
-        answer.proposed_number, answer.proposed_option, answer.proposal_explanation = number, option, explanation
-        changed.append(answer)
+    ]
     if changed:
         Answer.objects.bulk_update(changed, ["proposed_number", "proposed_option", "proposal_explanation"])
+        audit_log(
+            actor=user,
+            action="assessment.proposals_refreshed",
+            assessment=locked,
+            after={"changed": [answer.indicator.code for answer in changed]},
+        )
     return len(changed)
+
+
+def assessment_refresh_proposals(*, user, assessment: Assessment) -> int:
+    """``proposals_refresh_locked`` in its own transaction, for a manager of the assessment's cluster."""
+    if not can(user, "assessment.create", assessment.cluster):
+        raise NotFound()
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=assessment.pk)
+        return proposals_refresh_locked(user=user, locked=locked)

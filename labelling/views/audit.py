@@ -7,18 +7,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can, require
+from accounts.permissions import can
 from audit import selectors as audit_selectors
 from core.forms import Form
 from core.pagination import page_of
+from labelling import selectors
 from labelling.audit_export import audit_csv_lines
 from labelling.audit_sentences import ACTION_GROUPS, audit_rows
-from labelling.models import Assessment
 from labelling.selectors import framework_specs_of
 
 
@@ -62,8 +62,7 @@ def _rows(page) -> list[dict]:
 @require_GET
 def assessment_audit(request, pk: int):
     """One assessment's trail: its cluster's managers and administrators (404 for anybody else)."""
-    assessment = get_object_or_404(Assessment.objects.select_related("cluster"), pk=pk)
-    require(request.user, "assessment.audit", assessment)
+    assessment = selectors.assessment_get(user=request.user, pk=pk, capability="assessment.audit")
     form = AuditFilterForm(request.GET or None)
     events = audit_selectors.audit_events(user=request.user, assessment=assessment, filters=form.filters())
     page = page_of(request, events)

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can, require
+from accounts.permissions import can
 from clusters.models import ClusterKind
 from core.places import region_name
 from indicators import values
 from indicators.models import Framework
 from indicators.services import framework_spec_for
+from labelling import selectors
 from labelling.formatting import statistic
 from labelling.models import Assessment, Level
 from labelling.presenters.report import strip_chart
@@ -157,8 +158,7 @@ def benchmark_tables(assessment: Assessment) -> dict:
 @login_required
 @require_GET
 def assessment_benchmark(request, pk: int):
-    assessment = get_object_or_404(Assessment.objects.select_related("cluster", "framework"), pk=pk)
-    require(request.user, "assessment.benchmark", assessment)
+    assessment = selectors.assessment_get(user=request.user, pk=pk, capability="assessment.benchmark")
     context = {"assessment": assessment, **benchmark_tables(assessment)}
     return render(request, "labelling/assessment_benchmark.html", context)
 

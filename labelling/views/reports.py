@@ -8,17 +8,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import can, require
+from accounts.permissions import can
 from core.exceptions import DomainError, NotFound
 from core.forms import apply_domain_errors
 from labelling import selectors
 from labelling.forms.workflow import ReportRequestForm
-from labelling.models import Assessment, Report, ReportKind, ReportStatus
+from labelling.models import Report, ReportKind, ReportStatus
 from labelling.services.reports import LabelNotValid, label_certifiable
 from labelling.services.reports import report_request as request_service
 from labelling.views.workflow import render_assessment_detail
@@ -29,8 +29,7 @@ POLL_SECONDS = 2
 @login_required
 @require_POST
 def report_request(request, pk: int):
-    assessment = get_object_or_404(Assessment.objects.select_related("cluster"), pk=pk)
-    require(request.user, "report.request", assessment)
+    assessment = selectors.assessment_get(user=request.user, pk=pk, capability="report.request")
     form = ReportRequestForm(request.POST)
     status = 400
     if form.is_valid():
@@ -41,8 +40,8 @@ def report_request(request, pk: int):
                 kind=form.cleaned_data["kind"],
                 language=form.cleaned_data["language"],
             )
-        except NotFound as exc:
-            raise Http404 from exc
+        except NotFound:
+            raise  # 404 (core.pages)
         except LabelNotValid as exc:
             return certificate_refused(request, exc.label, exc.message)
         except DomainError as exc:
@@ -54,9 +53,7 @@ def report_request(request, pk: int):
 
 
 def _report_for(request, pk: int) -> Report:
-    report = get_object_or_404(Report.objects.select_related("assessment", "assessment__cluster", "label"), pk=pk)
-    require(request.user, "report.download", report)
-    return report
+    return selectors.report_get(user=request.user, pk=pk)
 
 
 @login_required
@@ -119,14 +116,11 @@ def certificate_refused(request, label, message, *, status: int = 409):
 @require_POST
 def report_regenerate(request, pk: int):
     """Produce a report again, same kind and language (a new row: the earlier PDFs stay listed)."""
-    report = _report_for(request, pk)
-    require(request.user, "report.request", report.assessment)
+    report = selectors.report_get(user=request.user, pk=pk, capability="report.regenerate")
     try:
         new = request_service(
             user=request.user, assessment=report.assessment, kind=report.kind, language=report.language
         )
-    except NotFound as exc:
-        raise Http404 from exc
     except LabelNotValid as exc:
         return certificate_refused(request, exc.label, exc.message)
     return redirect("labelling:report_status", pk=new.pk)

@@ -1,12 +1,14 @@
-"""The manager's self-assessment pages: list and create, fill one category, autosave, summary, submit."""
+"""The manager's self-assessment pages: list and create, fill one category, autosave, summary, submit.
+
+Thin: each page finds its assessment through the visibility selector with the capability it needs
+(``selectors.assessment_get``: 404 otherwise), a form parses, one service writes, and a refusal re-renders the
+form with what was typed (``core.pages.submit``) or goes back with its message (``core.pages``).
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import can, require
+from accounts.permissions import can
 from clusters.selectors import cluster_get
-from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
+from core.exceptions import ConflictError, DomainError, InvalidTransition
 from core.forms import apply_domain_errors
+from core.pages import REFUSED, submit
 from indicators import values
 from labelling import presenters, selectors
 from labelling.answer_values import answer_declared, answer_needs_comment, answer_proposed, value_display
@@ -31,38 +34,22 @@ from labelling.forms.selfassessment import (
     version_field_name,
 )
 from labelling.models import Assessment
-from labelling.selectors import assessment_progress, assessments_visible_to
+from labelling.selectors import assessment_get, assessment_progress, assessments_visible_to
 from labelling.services.answers import (
     answer_save,
+    answers_save,
     assessment_create,
     assessment_eligibility_save,
     assessment_submit,
 )
 from labelling.services.answers import assessment_withdraw as assessment_withdraw_service
-from labelling.services.proposals import assessment_refresh_proposals
 
 # --- lookups ------------------------------------------------------------------------------------
 
 
-def assessment_for(user, pk: int) -> Assessment:
-    """The assessment if the user may see it, else 404."""
-    assessment = assessments_visible_to(user).filter(pk=pk).first()
-    if assessment is None:
-        raise Http404
-    require(user, "assessment.view", assessment)
-    return assessment
-
-
-def is_manager_of(user, assessment: Assessment) -> bool:
-    return can(user, "assessment.create", assessment.cluster)
-
-
 def manager_assessment_for(user, pk: int) -> Assessment:
     """The assessment if the user manages its cluster, else 404 (assessors and others never edit)."""
-    assessment = assessment_for(user, pk)
-    if not is_manager_of(user, assessment):
-        raise Http404
-    return assessment
+    return assessment_get(user=user, pk=pk, capability="assessment.manage")
 
 
 def frozen_response(request: HttpRequest, assessment: Assessment) -> HttpResponse:
@@ -90,24 +77,21 @@ def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
     if request.method == "POST":
         if not may_create:
             raise Http404
-        if form.is_valid():
-            try:
-                assessment = assessment_create(
-                    user=request.user,
-                    cluster=cluster,
-                    reference_year=form.cleaned_data["reference_year"],
-                    previous=form.cleaned_data["previous"],
-                    legal_entity=form.cleaned_data["legal_entity"],
-                    public_profile=form.cleaned_data["public_profile"],
-                    applied_level=form.cleaned_data["applied_level"] or None,
-                )
-            except DomainError as exc:
-                apply_domain_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("The assessment has been created. Answer the indicators category by category.")
-                )
-                return redirect("labelling:assessment_fill_first", pk=assessment.pk)
+        assessment = submit(
+            form,
+            lambda data: assessment_create(
+                user=request.user,
+                cluster=cluster,
+                reference_year=data["reference_year"],
+                previous=data["previous"],
+                legal_entity=data["legal_entity"],
+                public_profile=data["public_profile"],
+                applied_level=data["applied_level"] or None,
+            ),
+        )
+        if assessment is not REFUSED:
+            messages.success(request, _("The assessment has been created. Answer the indicators category by category."))
+            return redirect("labelling:assessment_fill_first", pk=assessment.pk)
     assessments = (
         assessments_visible_to(request.user)
         .filter(cluster=cluster)
@@ -138,24 +122,19 @@ def _renewal_initial(cluster, renew: str) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    """Withdraw (delete) a draft, after a confirmation page."""
+    """Withdraw (delete) a draft, after a confirmation page; a refusal goes back to the cluster's assessments."""
     assessment = manager_assessment_for(request.user, pk)
+    back = reverse("labelling:cluster_assessments", kwargs={"cluster_pk": assessment.cluster_id})
+    request.refused_to = back
     if not can(request.user, "assessment.withdraw", assessment):
         messages.error(request, _("Only a draft can be withdrawn; a submitted assessment follows its review."))
-        return redirect("labelling:cluster_assessments", cluster_pk=assessment.cluster_id)
+        return redirect(back)
     if request.method == "POST":
-        try:
-            assessment_withdraw_service(user=request.user, assessment=assessment)
-        except NotFound as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(
-                request,
-                _("The draft assessment for %(year)s has been withdrawn.") % {"year": assessment.reference_year},
-            )
-        return redirect("labelling:cluster_assessments", cluster_pk=assessment.cluster_id)
+        assessment_withdraw_service(user=request.user, assessment=assessment)
+        messages.success(
+            request, _("The draft assessment for %(year)s has been withdrawn.") % {"year": assessment.reference_year}
+        )
+        return redirect(back)
     return render(
         request,
         "labelling/selfassessment/withdraw.html",
@@ -184,14 +163,8 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
     if category is None:
         raise Http404
     editable = can(request.user, "assessment.edit", assessment)
-    if editable and request.method == "GET":  # the records may have changed since the assessment was created
-        assessment_refresh_proposals(assessment=assessment)
-    answers = list(
-        assessment.answers.filter(indicator__category=category)
-        .select_related("indicator")
-        .prefetch_related("evidence")
-        .order_by("indicator__position")
-    )
+    # with the proposals of the current records (the records may have changed since the assessment was created)
+    answers = selectors.category_answers(user=request.user, assessment=assessment, category=category)
     status = 200
     if request.method == "POST":
         if not editable:
@@ -207,7 +180,14 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
         form = CategoryAnswersForm(data, answers=answers)
         if form.is_valid():
             try:
-                changed = _save_category(request.user, form, answers)
+                changed = answers_save(
+                    user=request.user,
+                    assessment=assessment,
+                    answers=answers,
+                    values=form.parsed,
+                    comments={code: form.cleaned_data.get(comment_field_name(code)) for code in form.parsed},
+                    versions={code: form.cleaned_data.get(version_field_name(code)) for code in form.parsed},
+                )
             except ConflictError as exc:
                 form.add_error(None, str(exc.message))
                 conflicted = assessment.answers.select_related("indicator").get(indicator__code=exc.code)
@@ -254,39 +234,6 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
         },
         status=status,
     )
-
-
-def _save_category(user, form: CategoryAnswersForm, answers) -> int:
-    """Save the answers that changed, all or nothing: a conflict on one leaves every answer as it was."""
-    changed = 0
-    with transaction.atomic():
-        for answer in answers:
-            code = answer.indicator.code
-            if code not in form.parsed:
-                continue
-            value = form.parsed[code]
-            comment = (form.cleaned_data.get(comment_field_name(code)) or "").strip()
-            current = answer_declared(answer)
-            same_value = (current is None and value is None) or (
-                current is not None
-                and value is not None
-                and (current == value if answer.indicator.value_type == "level" else Decimal(current) == Decimal(value))
-            )
-            if same_value and comment == answer.comment:
-                continue
-            try:
-                answer_save(
-                    user=user,
-                    answer=answer,
-                    value=value,
-                    comment=comment,
-                    expected_version=form.cleaned_data.get(version_field_name(code)),
-                )
-            except DomainError as exc:
-                exc.code = code  # which answer refused, for the page
-                raise
-            changed += 1
-    return changed
 
 
 @login_required

@@ -1,14 +1,15 @@
 """Workflow pages: the assessment's detail page with each role's actions, and the dashboards.
 
-Views parse input, call a service, and render. A refused object answers 404 (``require``); a refused
-step re-renders the page with the error and what was typed.
+Views parse input, call a service, and render. Each finds its assessment through the visibility selector with
+the step's capability (``selectors.assessment_get``: 404 otherwise, before the input is read); a refused step
+re-renders the page with the error and what was typed (``core.pages.submit``), a refused button goes back to the
+assessment's page with its message (``core.pages.DomainErrorMiddleware``, ``@refused_to``).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,8 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require
-from core.exceptions import DomainError, NotFound
-from core.forms import apply_domain_errors
+from core.pages import REFUSED, refused_to, submit
 from core.pagination import page_of
 from labelling import presenters, selectors
 from labelling.answer_values import answer_validated
@@ -34,22 +34,15 @@ from labelling.forms.workflow import (
     SecondAssessorForm,
     ValidateForm,
 )
-from labelling.models import Answer, Assessment, AssessmentStatus, Label
+from labelling.models import Answer, Assessment, AssessmentStatus
 from labelling.services import labels as label_services
 from labelling.services import workflow as services
 
 
-def _assessment_for(request, pk: int) -> Assessment:
-    assessment = get_object_or_404(Assessment.objects.select_related("cluster", "framework", "assessor"), pk=pk)
-    require(request.user, "assessment.view", assessment)
-    return assessment
-
-
-def _assigned_assessment_for(request, pk: int) -> Assessment:
-    """The assessment, for its assigned assessor only: anybody else gets 404 before their input is read."""
-    assessment = _assessment_for(request, pk)
-    require(request.user, "assessment.assessor", assessment)
-    return assessment
+def _assessment_for(request, pk: int, capability: str = "assessment.view") -> Assessment:
+    """The assessment if the user may see it and take this step (``capability``), else 404 before the input is
+    read."""
+    return selectors.assessment_get(user=request.user, pk=pk, capability=capability)
 
 
 def _detail_context(request, assessment: Assessment, **forms) -> dict:
@@ -127,40 +120,17 @@ def _done(request, assessment: Assessment, message: str, anchor: str = ""):
 def _form_step(request, assessment: Assessment, form_name: str, form, take, done, *, whole: bool = False):
     """A step posted with a form: ``take(cleaned_data)`` calls the service, ``done(its result)`` answers the
     success; a refusal re-renders the page with the form and the errors (400; ``whole``: the error's message on
-    the form as a whole), an object the user may not touch answers 404."""
-    if form.is_valid():
-        try:
-            result = take(form.cleaned_data)
-        except NotFound as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            if whole:
-                form.add_error(None, str(exc.message))
-            else:
-                apply_domain_errors(form, exc)
-        else:
-            return done(result)
-    return render_assessment_detail(request, assessment, status=400, **{form_name: form})
-
-
-def _button_step(request, assessment: Assessment, take, done):
-    """A step posted without input: ``take()`` calls the service, ``done(its result)`` answers the success; a
-    refusal goes back to the page with its message."""
-    try:
-        result = take()
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("labelling:assessment_detail", pk=assessment.pk)
+    the form as a whole)."""
+    result = submit(form, take, whole=whole)
+    if result is REFUSED:
+        return render_assessment_detail(request, assessment, status=400, **{form_name: form})
     return done(result)
 
 
 @login_required
 @require_POST
 def assessment_assign(request, pk: int):
-    assessment = _assessment_for(request, pk)
-    require(request.user, "assessment.assign", assessment)
+    assessment = _assessment_for(request, pk, "assessment.assign")
 
     def done(_assessment):
         if request.POST.get("next") == "dashboard":
@@ -180,21 +150,17 @@ def assessment_assign(request, pk: int):
 
 @login_required
 @require_POST
+@refused_to("labelling:assessment_detail")
 def assessment_declare_no_conflict(request, pk: int):
-    assessment = _assessment_for(request, pk)
-    require(request.user, "assessment.declare_conflict", assessment)  # the first or the second assessor
-    return _button_step(
-        request,
-        assessment,
-        lambda: services.review_declare_no_conflict(user=request.user, assessment=assessment),
-        lambda _review: _done(request, assessment, _("You declared that you have no conflict of interest.")),
-    )
+    assessment = _assessment_for(request, pk, "assessment.declare_conflict")  # the first or the second assessor
+    services.review_declare_no_conflict(user=request.user, assessment=assessment)
+    return _done(request, assessment, _("You declared that you have no conflict of interest."))
 
 
 @login_required
 def answer_review(request, pk: int, code: str):
     """The assessor's review of one answer: accept the declared value or correct it."""
-    assessment = _assigned_assessment_for(request, pk)
+    assessment = _assessment_for(request, pk, "assessment.assessor")
     answer = get_object_or_404(
         Answer.objects.select_related("indicator", "assessment", "assessment__cluster"),
         assessment=assessment,
@@ -202,24 +168,20 @@ def answer_review(request, pk: int, code: str):
     )
     if request.method == "POST":
         form = ReviewAnswerForm(request.POST, indicator=answer.indicator)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.answer_review(
-                    user=request.user,
-                    answer=answer,
-                    accept=data["decision"] == ReviewAnswerForm.ACCEPT,
-                    value=data.get("value"),
-                    justification=data.get("justification", ""),
-                    comment=data.get("comment", ""),
-                    expected_version=data.get("version"),
-                )
-            except NotFound as exc:
-                raise Http404 from exc
-            except DomainError as exc:
-                apply_domain_errors(form, exc)
-            else:
-                return _done(request, assessment, _("Review of %(code)s saved.") % {"code": code}, f"#answer-{code}")
+        reviewed = submit(
+            form,
+            lambda data: services.answer_review(
+                user=request.user,
+                answer=answer,
+                accept=data["decision"] == ReviewAnswerForm.ACCEPT,
+                value=data.get("value"),
+                justification=data.get("justification", ""),
+                comment=data.get("comment", ""),
+                expected_version=data.get("version"),
+            ),
+        )
+        if reviewed is not REFUSED:
+            return _done(request, assessment, _("Review of %(code)s saved.") % {"code": code}, f"#answer-{code}")
         status = 400
     else:
         initial = {"comment": answer.assessor_comment, "version": answer.version}
@@ -240,7 +202,7 @@ def answer_review(request, pk: int, code: str):
 @login_required
 @require_POST
 def assessment_request_changes(request, pk: int):
-    assessment = _assigned_assessment_for(request, pk)
+    assessment = _assessment_for(request, pk, "assessment.assessor")
     codes = list(assessment.answers.order_by("indicator__position").values_list("indicator__code", flat=True))
     form = RequestChangesForm(request.POST, codes=codes)
     return _form_step(
@@ -259,8 +221,7 @@ def assessment_request_changes(request, pk: int):
 @require_POST
 def assessment_declare_conflict(request, pk: int):
     """The assessor declares a conflict of interest: they are unassigned and lose access at once."""
-    assessment = _assessment_for(request, pk)
-    require(request.user, "assessment.declare_conflict", assessment)
+    assessment = _assessment_for(request, pk, "assessment.declare_conflict")
 
     def done(_assessment):
         messages.success(
@@ -285,8 +246,7 @@ def assessment_declare_conflict(request, pk: int):
 @login_required
 @require_POST
 def assessment_assign_second(request, pk: int):
-    assessment = _assessment_for(request, pk)
-    require(request.user, "assessment.assign", assessment)
+    assessment = _assessment_for(request, pk, "assessment.assign")
     return _form_step(
         request,
         assessment,
@@ -301,22 +261,17 @@ def assessment_assign_second(request, pk: int):
 
 @login_required
 @require_POST
+@refused_to("labelling:assessment_detail")
 def assessment_countersign(request, pk: int):
-    assessment = _assessment_for(request, pk)
-    require(request.user, "assessment.countersign", assessment)
-    return _button_step(
-        request,
-        assessment,
-        lambda: services.review_countersign(user=request.user, assessment=assessment),
-        lambda _review: _done(request, assessment, _("You countersigned the review.")),
-    )
+    assessment = _assessment_for(request, pk, "assessment.countersign")
+    services.review_countersign(user=request.user, assessment=assessment)
+    return _done(request, assessment, _("You countersigned the review."))
 
 
 @login_required
 @require_POST
 def assessment_disagree(request, pk: int):
-    assessment = _assessment_for(request, pk)
-    require(request.user, "assessment.countersign", assessment)
+    assessment = _assessment_for(request, pk, "assessment.countersign")
     return _form_step(
         request,
         assessment,
@@ -331,30 +286,21 @@ def assessment_disagree(request, pk: int):
 
 @login_required
 @require_POST
+@refused_to("labelling:assessment_detail", "pk")
 def answers_accept_category(request, pk: int, category_code: str):
     """Accept every remaining answer of one category (each acceptance is audited on its own)."""
-    assessment = _assigned_assessment_for(request, pk)
-
-    def done(accepted):
-        message = ngettext(
-            "%(count)d answer accepted in %(category)s.", "%(count)d answers accepted in %(category)s.", len(accepted)
-        ) % {"count": len(accepted), "category": category_code}
-        return _done(request, assessment, message, f"#category-{category_code}")
-
-    return _button_step(
-        request,
-        assessment,
-        lambda: services.answers_accept_remaining(
-            user=request.user, assessment=assessment, category_code=category_code
-        ),
-        done,
-    )
+    assessment = _assessment_for(request, pk, "assessment.assessor")
+    accepted = services.answers_accept_remaining(user=request.user, assessment=assessment, category_code=category_code)
+    message = ngettext(
+        "%(count)d answer accepted in %(category)s.", "%(count)d answers accepted in %(category)s.", len(accepted)
+    ) % {"count": len(accepted), "category": category_code}
+    return _done(request, assessment, message, f"#category-{category_code}")
 
 
 @login_required
 @require_POST
 def assessment_validate(request, pk: int):
-    assessment = _assigned_assessment_for(request, pk)
+    assessment = _assessment_for(request, pk, "assessment.assessor")
     return _form_step(
         request,
         assessment,
@@ -371,8 +317,7 @@ def assessment_validate(request, pk: int):
 @login_required
 @require_POST
 def assessment_decide(request, pk: int):
-    assessment = _assessment_for(request, pk)
-    require(request.user, "assessment.decide", assessment)
+    assessment = _assessment_for(request, pk, "assessment.decide")
     return _form_step(
         request,
         assessment,
@@ -390,8 +335,7 @@ def assessment_decide(request, pk: int):
 @login_required
 @require_POST
 def label_revoke(request, pk: int):
-    label = get_object_or_404(Label.objects.select_related("assessment", "cluster"), pk=pk)
-    require(request.user, "label.revoke", label)
+    label = selectors.label_get(user=request.user, pk=pk, capability="label.revoke")
     return _form_step(
         request,
         _assessment_for(request, label.assessment_id),

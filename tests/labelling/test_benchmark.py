@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from audit.models import AuditEvent
+from core.exceptions import NotFound
 from labelling.models import Answer
 from labelling.presenters.report import peer_rows
 from labelling.selectors.peers import (
@@ -316,36 +318,60 @@ def test_the_statistics_api_is_for_administrators(population, administrator, man
 # --- proposals refreshed from the records ---------------------------------------------------------------
 
 
-def test_a_member_added_after_creation_changes_the_proposal_shown(framework, cluster, manager, client_for):
+def test_a_member_added_after_creation_changes_the_proposal_shown_and_a_save_stores_it(
+    framework, cluster, manager, client_for
+):
     factories.MemberFactory(cluster=cluster)
     assessment = factories.AssessmentFactory(cluster=cluster, reference_year=2025, created_by=manager)
     assert Answer.objects.get(assessment=assessment, indicator__code="S3").proposed_number == 1
     factories.MemberFactory(cluster=cluster)
     client = client_for(manager)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    events = AuditEvent.objects.count()
 
     response = client.get(reverse("labelling:assessment_fill", args=[assessment.pk, "S"]))
 
     assert response.status_code == 200
-    answer = Answer.objects.get(assessment=assessment, indicator__code="S3")
-    assert answer.proposed_number == 2
     assert "2 active members in the records." in response.content.decode()
+    # a GET never writes: the page shows the records' proposal, the answer keeps the stored one
+    assert Answer.objects.get(assessment=assessment, indicator__code="S3").proposed_number == 1
+    assert AuditEvent.objects.count() == events
+
+    data = {}
+    for answer in Answer.objects.filter(assessment=assessment, indicator__category__code="S").select_related(
+        "indicator"
+    ):
+        code = answer.indicator.code
+        data.update({f"{code}-value": "", f"{code}-comment": "", f"{code}-version": answer.version})
+    response = client.post(reverse("labelling:assessment_fill", args=[assessment.pk, "S"]), data)
+
+    assert response.status_code == 302
+    assert Answer.objects.get(assessment=assessment, indicator__code="S3").proposed_number == 2
+    event = AuditEvent.objects.get(action="assessment.proposals_refreshed")
+    assert (event.actor, event.assessment_id) == (manager, assessment.pk)
+    assert "S3" in event.after["changed"]
 
 
-def test_refreshing_the_proposals_writes_only_what_changed_and_stops_after_submission(framework, cluster):
+def test_refreshing_the_proposals_writes_only_what_changed_and_stops_after_submission(framework, cluster, manager):
     factories.MemberFactory(cluster=cluster)
     assessment = factories.AssessmentFactory(cluster=cluster, reference_year=2025)
 
-    assert assessment_refresh_proposals(assessment=assessment) == 0
+    assert assessment_refresh_proposals(user=manager, assessment=assessment) == 0
     factories.MemberFactory(cluster=cluster, region="11")
-    assert assessment_refresh_proposals(assessment=assessment) == 4  # S3, S4, and the figures of S2 and G6
-    assert assessment_refresh_proposals(assessment=assessment) == 0
+    assert assessment_refresh_proposals(user=manager, assessment=assessment) == 4  # S3, S4, the figures of S2, G6
+    assert assessment_refresh_proposals(user=manager, assessment=assessment) == 0
 
     assessment.status = "submitted"
     assessment.save(update_fields=["status"])
     factories.MemberFactory(cluster=cluster)
-    assert assessment_refresh_proposals(assessment=assessment) == 0
+    assert assessment_refresh_proposals(user=manager, assessment=assessment) == 0
     assert Answer.objects.get(assessment=assessment, indicator__code="S3").proposed_number == 2
+
+
+def test_only_a_manager_of_the_cluster_refreshes_the_proposals(framework, cluster, other_manager):
+    assessment = factories.AssessmentFactory(cluster=cluster, reference_year=2025)
+    with pytest.raises(NotFound):
+        assessment_refresh_proposals(user=other_manager, assessment=assessment)
 
 
 # --- the strip charts and the categories' links (issue 22, item 12) --------------------------------------------
