@@ -7,6 +7,8 @@ Co-construite"). A read only: the events stay as they were recorded (JSON before
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import date_format, number_format
@@ -112,155 +114,170 @@ def audit_rows(events, specs: dict[int, FrameworkSpec]) -> list[dict]:
     return [{"event": event, "sentence": event_sentence(event, specs.get(event.assessment_id))} for event in events]
 
 
-def event_sentence(event, spec: FrameworkSpec | None = None) -> str:
-    """One event as a sentence in the current language; ``spec``: the framework of the event's assessment, which
-    names a level's options (without it, their codes)."""
-    before = event.before if isinstance(event.before, dict) else {}
-    after = event.after if isinstance(event.after, dict) else {}
-    who = actor_name(event.actor)
-    target = event.target
-    params = {"who": who, "target": target}
-    action = event.action
-    if action == "answer.corrected":
-        text = _("%(who)s corrected %(target)s: %(declared)s → %(validated)s — justification: %(justification)s") % {
-            **params,
-            "declared": answer_text(spec, target, after.get("declared")),
-            "validated": answer_text(spec, target, after.get("validated")),
-            "justification": after.get("justification") or "—",
-        }
-    elif action == "answer.accepted":
-        text = _("%(who)s accepted %(target)s as declared (%(value)s).") % {
-            **params,
-            "value": answer_text(spec, target, after.get("validated")),
-        }
-        if after.get("bulk"):
-            text += " " + _("(with the rest of its category)")
-    elif action == "answer.declared":
-        text = _("%(who)s answered %(target)s: %(before)s → %(after)s.") % {
-            **params,
-            "before": answer_text(spec, target, before.get("value")),
-            "after": answer_text(spec, target, after.get("value")),
-        }
-        if (after.get("comment") or "") != (before.get("comment") or "") and after.get("comment"):
-            text += " " + _("Comment: %(comment)s") % {"comment": after["comment"]}
-    elif action == "assessment.created":
-        text = _("%(who)s started the assessment for %(year)s.") % {
-            **params,
-            "year": after.get("reference_year", target),
-        }
-        if after.get("previous"):
-            files = int(after.get("evidence_copied") or 0)
-            text += " " + ngettext(
-                "(a renewal: the answers and %(files)d evidence file copied)",
-                "(a renewal: the answers and %(files)d evidence files copied)",
-                files,
-            ) % {"files": files}
-    elif action == "assessment.submitted":
-        text = _("%(who)s submitted the assessment for review.") % params
-    elif action == "assessment.resubmitted":
-        text = _(
-            "%(who)s submitted the assessment again, back to %(target)s; changed since the request: %(codes)s."
-        ) % {
-            **params,
-            "codes": value_text(after.get("changed")) if after.get("changed") else _("nothing"),
-        }
-    elif action == "assessment.assigned":
-        text = _("%(who)s assigned the assessment to %(target)s.") % params
-    elif action == "assessment.second_assigned":
-        text = _("%(who)s made %(target)s the second assessor.") % params
-    elif action == "assessment.changes_requested":
-        requests = after.get("requests") or {}
-        text = _("%(who)s requested changes: %(comment)s") % {**params, "comment": after.get("comment") or "—"}
-        if requests:
-            text += " " + _("On %(codes)s.") % {"codes": ", ".join(requests)}
-    elif action == "assessment.validated":
-        text = _("%(who)s validated the assessment (recommended level: %(level)s).") % {
-            **params,
-            "level": level_text(after.get("recommended_level")),
-        }
-    elif action == "assessment.decided":
-        text = _("%(who)s decided the level %(level)s (computed: %(computed)s; score %(score)s %%).") % {
-            **params,
-            "level": level_text(after.get("level", target)),
-            "computed": level_text(after.get("computed_level")),
-            "score": value_text(after.get("score")),
-        }
-        if after.get("reason"):
-            text += " " + _("Reason: %(reason)s") % {"reason": after["reason"]}
-    elif action == "assessment.proposals_refreshed":
-        text = _("The values proposed from the records were updated for %(codes)s (saved by %(who)s).") % {
-            **params,
-            "codes": value_text(after.get("changed")),
-        }
-    elif action == "assessment.eligibility":
-        text = _("%(who)s changed the eligibility: %(changes)s.") % {**params, "changes": _changes(before, after)}
-    elif action == "assessment.withdrawn":
-        text = _("%(who)s withdrew the draft assessment for %(year)s.") % {**params, "year": target}
-    elif action == "evidence.added":
-        text = _("%(who)s attached %(file)s to %(target)s.") % {**params, "file": after.get("file", "")}
-    elif action == "evidence.deleted":
-        text = _("%(who)s removed %(file)s from %(target)s.") % {**params, "file": before.get("file", "")}
-    elif action == "review.no_conflict_declared":
-        text = _("%(who)s declared no conflict of interest.") % params
-    elif action == "review.conflict_declared":
-        text = _("%(who)s declared a conflict of interest and was unassigned: %(reason)s") % {
-            **params,
-            "reason": after.get("reason") or "—",
-        }
-    elif action == "review.countersigned":
-        text = _("%(who)s countersigned the review.") % params
-    elif action == "review.disagreed":
-        text = _("%(who)s disagreed with the review: %(reason)s") % {
-            **params,
-            "reason": after.get("disagreement") or "—",
-        }
-    elif action == "label.awarded":
-        text = _("Label %(number)s awarded: %(level)s, valid through %(end)s.") % {
-            "number": target,
-            "level": level_text(after.get("level")),
-            "end": date_text(after.get("expires_on")),
-        }
-    elif action == "label.superseded":
-        text = _("Label %(number)s replaced by %(new)s.") % {"number": target, "new": after.get("superseded_by", "—")}
-    elif action == "label.expired":
-        text = _("Label %(number)s expired.") % {"number": target}
-    elif action == "label.revoked":
-        text = _("%(who)s revoked the label %(number)s: %(reason)s") % {
-            **params,
-            "number": target,
-            "reason": after.get("reason") or "—",
-        }
-    elif action == "cluster.update":
-        text = _("%(who)s updated the profile: %(changes)s.") % {**params, "changes": _changes(before, after)}
-    elif action == "member.create":
-        text = _("%(who)s added the member %(target)s.") % params
-    elif action == "member.update":
-        text = _("%(who)s updated the member %(target)s: %(changes)s.") % {**params, "changes": _changes(before, after)}
-    elif action in ("member.activate", "member.deactivate"):
-        text = (
-            _("%(who)s reactivated the member %(target)s.")
-            if action == "member.activate"
-            else _("%(who)s deactivated the member %(target)s.")
-        ) % params
-    elif action == "members.import":
-        text = _("%(who)s imported members: %(changes)s.") % {
-            **params,
-            "changes": _changes({}, after) or _fields(after),
-        }
-    elif action == "team_year.create":
-        text = _("%(who)s recorded the team and governance facts of %(target)s.") % params
-    elif action == "team_year.update":
-        text = _("%(who)s updated the team and governance facts of %(target)s: %(changes)s.") % {
-            **params,
-            "changes": _changes(before, after),
-        }
-    elif action == "financing_year.create":
-        text = _("%(who)s recorded the financing of %(target)s.") % params
-    elif action == "financing_year.update":
-        text = _("%(who)s updated the financing of %(target)s: %(changes)s.") % {
-            **params,
-            "changes": _changes(before, after),
-        }
-    else:
-        text = _("%(who)s: %(action)s %(target)s") % {**params, "action": action}
+@dataclass(frozen=True)
+class _Event:
+    """What a sentence is written from: the event's parts, read once."""
+
+    who: str
+    target: str
+    before: dict
+    after: dict
+    spec: FrameworkSpec | None
+
+    def params(self, **extra) -> dict:
+        return {"who": self.who, "target": self.target, **extra}
+
+    def answer(self, key: str) -> str:
+        """An answer's value recorded after the change, the way the reader names it."""
+        return answer_text(self.spec, self.target, self.after.get(key))
+
+    def changes(self) -> str:
+        return _changes(self.before, self.after)
+
+
+def _answer_declared(e: _Event) -> str:
+    text = _("%(who)s answered %(target)s: %(before)s → %(after)s.") % e.params(
+        before=answer_text(e.spec, e.target, e.before.get("value")), after=e.answer("value")
+    )
+    if (e.after.get("comment") or "") != (e.before.get("comment") or "") and e.after.get("comment"):
+        text += " " + _("Comment: %(comment)s") % {"comment": e.after["comment"]}
     return text
+
+
+def _answer_accepted(e: _Event) -> str:
+    text = _("%(who)s accepted %(target)s as declared (%(value)s).") % e.params(value=e.answer("validated"))
+    if e.after.get("bulk"):
+        text += " " + _("(with the rest of its category)")
+    return text
+
+
+def _assessment_created(e: _Event) -> str:
+    text = _("%(who)s started the assessment for %(year)s.") % e.params(year=e.after.get("reference_year", e.target))
+    if e.after.get("previous"):
+        files = int(e.after.get("evidence_copied") or 0)
+        text += " " + ngettext(
+            "(a renewal: the answers and %(files)d evidence file copied)",
+            "(a renewal: the answers and %(files)d evidence files copied)",
+            files,
+        ) % {"files": files}
+    return text
+
+
+def _changes_requested(e: _Event) -> str:
+    requests = e.after.get("requests") or {}
+    text = _("%(who)s requested changes: %(comment)s") % e.params(comment=e.after.get("comment") or "—")
+    if requests:
+        text += " " + _("On %(codes)s.") % {"codes": ", ".join(requests)}
+    return text
+
+
+def _decided(e: _Event) -> str:
+    text = _("%(who)s decided the level %(level)s (computed: %(computed)s; score %(score)s %%).") % e.params(
+        level=level_text(e.after.get("level", e.target)),
+        computed=level_text(e.after.get("computed_level")),
+        score=value_text(e.after.get("score")),
+    )
+    if e.after.get("reason"):
+        text += " " + _("Reason: %(reason)s") % {"reason": e.after["reason"]}
+    return text
+
+
+# One sentence per action: the action's dotted name → the sentence written from the event.
+SENTENCES: dict[str, Callable[[_Event], str]] = {
+    "answer.corrected": lambda e: (
+        _("%(who)s corrected %(target)s: %(declared)s → %(validated)s — justification: %(justification)s")
+        % e.params(
+            declared=e.answer("declared"),
+            validated=e.answer("validated"),
+            justification=e.after.get("justification") or "—",
+        )
+    ),
+    "answer.accepted": _answer_accepted,
+    "answer.declared": _answer_declared,
+    "assessment.created": _assessment_created,
+    "assessment.submitted": lambda e: _("%(who)s submitted the assessment for review.") % e.params(),
+    "assessment.resubmitted": lambda e: (
+        _("%(who)s submitted the assessment again, back to %(target)s; changed since the request: %(codes)s.")
+        % e.params(codes=value_text(e.after.get("changed")) if e.after.get("changed") else _("nothing"))
+    ),
+    "assessment.assigned": lambda e: _("%(who)s assigned the assessment to %(target)s.") % e.params(),
+    "assessment.second_assigned": lambda e: _("%(who)s made %(target)s the second assessor.") % e.params(),
+    "assessment.changes_requested": _changes_requested,
+    "assessment.validated": lambda e: (
+        _("%(who)s validated the assessment (recommended level: %(level)s).")
+        % e.params(level=level_text(e.after.get("recommended_level")))
+    ),
+    "assessment.decided": _decided,
+    "assessment.proposals_refreshed": lambda e: (
+        _("The values proposed from the records were updated for %(codes)s (saved by %(who)s).")
+        % e.params(codes=value_text(e.after.get("changed")))
+    ),
+    "assessment.eligibility": lambda e: (
+        _("%(who)s changed the eligibility: %(changes)s.") % e.params(changes=e.changes())
+    ),
+    "assessment.withdrawn": lambda e: (
+        _("%(who)s withdrew the draft assessment for %(year)s.") % e.params(year=e.target)
+    ),
+    "evidence.added": lambda e: _("%(who)s attached %(file)s to %(target)s.") % e.params(file=e.after.get("file", "")),
+    "evidence.deleted": lambda e: (
+        _("%(who)s removed %(file)s from %(target)s.") % e.params(file=e.before.get("file", ""))
+    ),
+    "review.no_conflict_declared": lambda e: _("%(who)s declared no conflict of interest.") % e.params(),
+    "review.conflict_declared": lambda e: (
+        _("%(who)s declared a conflict of interest and was unassigned: %(reason)s")
+        % e.params(reason=e.after.get("reason") or "—")
+    ),
+    "review.countersigned": lambda e: _("%(who)s countersigned the review.") % e.params(),
+    "review.disagreed": lambda e: (
+        _("%(who)s disagreed with the review: %(reason)s") % e.params(reason=e.after.get("disagreement") or "—")
+    ),
+    "label.awarded": lambda e: (
+        _("Label %(number)s awarded: %(level)s, valid through %(end)s.")
+        % {
+            "number": e.target,
+            "level": level_text(e.after.get("level")),
+            "end": date_text(e.after.get("expires_on")),
+        }
+    ),
+    "label.superseded": lambda e: (
+        _("Label %(number)s replaced by %(new)s.") % {"number": e.target, "new": e.after.get("superseded_by", "—")}
+    ),
+    "label.expired": lambda e: _("Label %(number)s expired.") % {"number": e.target},
+    "label.revoked": lambda e: (
+        _("%(who)s revoked the label %(number)s: %(reason)s")
+        % e.params(number=e.target, reason=e.after.get("reason") or "—")
+    ),
+    "cluster.update": lambda e: _("%(who)s updated the profile: %(changes)s.") % e.params(changes=e.changes()),
+    "member.create": lambda e: _("%(who)s added the member %(target)s.") % e.params(),
+    "member.update": lambda e: _("%(who)s updated the member %(target)s: %(changes)s.") % e.params(changes=e.changes()),
+    "member.activate": lambda e: _("%(who)s reactivated the member %(target)s.") % e.params(),
+    "member.deactivate": lambda e: _("%(who)s deactivated the member %(target)s.") % e.params(),
+    "members.import": lambda e: (
+        _("%(who)s imported members: %(changes)s.") % e.params(changes=_changes({}, e.after) or _fields(e.after))
+    ),
+    "team_year.create": lambda e: _("%(who)s recorded the team and governance facts of %(target)s.") % e.params(),
+    "team_year.update": lambda e: (
+        _("%(who)s updated the team and governance facts of %(target)s: %(changes)s.") % e.params(changes=e.changes())
+    ),
+    "financing_year.create": lambda e: _("%(who)s recorded the financing of %(target)s.") % e.params(),
+    "financing_year.update": lambda e: (
+        _("%(who)s updated the financing of %(target)s: %(changes)s.") % e.params(changes=e.changes())
+    ),
+}
+
+
+def event_sentence(event, spec: FrameworkSpec | None = None) -> str:
+    """One event as a sentence in the current language (``SENTENCES``; an action without one: who, the action and
+    its target); ``spec``: the framework of the event's assessment, which names a level's options (without it,
+    their codes)."""
+    e = _Event(
+        who=actor_name(event.actor),
+        target=event.target,
+        before=event.before if isinstance(event.before, dict) else {},
+        after=event.after if isinstance(event.after, dict) else {},
+        spec=spec,
+    )
+    sentence = SENTENCES.get(event.action)
+    if sentence is None:
+        return _("%(who)s: %(action)s %(target)s") % e.params(action=event.action)
+    return sentence(e)
