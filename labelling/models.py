@@ -24,7 +24,14 @@ class AssessmentStatus(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
+# The longest free text a person may write (a comment, a justification, a reason): declared on the models' text
+# fields, and taken from here by the forms, the serializers and the services' checks.
+TEXT_MAX_LENGTH = 4000
+
 EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.CHANGES_REQUESTED)
+# The statuses whose validated values are the assessment's score and its place among its peers (the benchmark's
+# population); before, the score is a preview of the declared values, compared with nobody.
+SCORED_STATUSES = (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
 
 
 class Level(models.TextChoices):
@@ -142,7 +149,7 @@ class Assessment(TimeStampedModel):
             models.Index(fields=["assessor", "status", "-updated_at"], name="assessment_assessor_work"),
             models.Index(
                 fields=["framework", "cluster", "-validated_on", "-reference_year", "-id"],
-                condition=models.Q(status__in=["validated", "decided"]),
+                condition=models.Q(status__in=[status.value for status in SCORED_STATUSES]),
                 name="assessment_benchmarked_latest",
             ),
         ]
@@ -184,15 +191,15 @@ class Answer(TimeStampedModel):
     proposed_option = models.CharField(_("level proposed from the records"), max_length=40, blank=True)
     # Message keys and parameters (indicators.proposals.Explanation.to_json), written in the reader's language.
     proposal_explanation = models.JSONField(_("how the proposal was computed"), default=list, blank=True)
-    comment = models.TextField(_("manager's comment"), blank=True)
+    comment = models.TextField(_("manager's comment"), blank=True, max_length=TEXT_MAX_LENGTH)
     validated_number = models.DecimalField(_("validated value"), max_digits=14, decimal_places=3, null=True, blank=True)
     validated_option = models.CharField(_("validated level"), max_length=40, blank=True)
     reviewed = models.BooleanField(_("reviewed"), default=False)
-    justification = models.TextField(_("assessor's justification"), blank=True)
-    assessor_comment = models.TextField(_("assessor's comment"), blank=True)
+    justification = models.TextField(_("assessor's justification"), blank=True, max_length=TEXT_MAX_LENGTH)
+    assessor_comment = models.TextField(_("assessor's comment"), blank=True, max_length=TEXT_MAX_LENGTH)
     # The assessor's request on this indicator with the last change request, and whether the manager changed
     # the answer since (then it needs a new review after the resubmission).
-    change_request = models.TextField(_("change requested by the assessor"), blank=True)
+    change_request = models.TextField(_("change requested by the assessor"), blank=True, max_length=TEXT_MAX_LENGTH)
     changed_since_request = models.BooleanField(_("changed since the request"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -263,13 +270,13 @@ class Review(TimeStampedModel):
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
     no_conflict_declared_at = models.DateTimeField(_("no conflict of interest declared at"), null=True, blank=True)
     conflict_declared = models.BooleanField(_("conflict of interest declared"), default=False)
-    conflict_details = models.TextField(_("conflict of interest details"), blank=True)
+    conflict_details = models.TextField(_("conflict of interest details"), blank=True, max_length=TEXT_MAX_LENGTH)
     conflict_declared_at = models.DateTimeField(_("conflict of interest declared at"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=TEXT_MAX_LENGTH)
     # The second assessor's answer to the review (Gold): a countersignature, or a disagreement with a reason.
     countersigned_at = models.DateTimeField(_("countersigned at"), null=True, blank=True)
     disagreed_at = models.DateTimeField(_("disagreement recorded at"), null=True, blank=True)
-    disagreement = models.TextField(_("reason for the disagreement"), blank=True)
+    disagreement = models.TextField(_("reason for the disagreement"), blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["-created_at"]
@@ -289,7 +296,7 @@ class Decision(TimeStampedModel):
     decided_on = models.DateField(_("decided on"))
     computed_level = models.CharField(_("level computed"), max_length=10, choices=Level.choices)
     level = models.CharField(_("level decided"), max_length=10, choices=Level.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=TEXT_MAX_LENGTH)
     scores = models.JSONField(_("scores at the time of the decision"), default=dict)
 
     class Meta:
@@ -345,7 +352,7 @@ class Label(TimeStampedModel):
     expires_on = models.DateField(_("valid through"))
     status = models.CharField(_("status"), max_length=10, choices=LabelStatus.choices, default=LabelStatus.ACTIVE)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True, max_length=TEXT_MAX_LENGTH)
     superseded_by = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

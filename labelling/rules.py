@@ -10,7 +10,7 @@ from accounts.permissions import (
     manages,
     register_all,
 )
-from labelling.selectors.scoring import SCORED_STATUSES
+from labelling.models import SCORED_STATUSES
 from labelling.services.steps import step_allowed
 
 

@@ -19,9 +19,7 @@ from django.dispatch import receiver
 
 from clusters.models import Cluster
 from core import caching
-from labelling.models import Answer, Assessment, AssessmentStatus, Label, Review
-
-BENCHMARKED = (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
+from labelling.models import SCORED_STATUSES, Answer, Assessment, Label, Review
 
 
 def _assessors_work(user_ids) -> tuple[str, ...]:
@@ -36,7 +34,7 @@ def label_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Assessment, dispatch_uid="labelling.assessment_changed")
 def assessment_changed(sender, instance, **kwargs):
     names = (caching.ASSESSMENTS, *_assessors_work(instance.assessor_ids()))
-    if instance.status in BENCHMARKED or kwargs.get("signal") is post_delete:
+    if instance.status in SCORED_STATUSES or kwargs.get("signal") is post_delete:
         names = (caching.POPULATION, *names)
     caching.bump(*names)
 

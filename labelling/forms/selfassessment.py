@@ -12,8 +12,8 @@ from core.exceptions import DomainError
 from core.forms import Form, NumberField
 from indicators import values
 from labelling.answer_values import answer_proposed
-from labelling.models import LABEL_LEVEL_CHOICES, Assessment
-from labelling.services.answers import COMMENT_MAX_LENGTH, value_parse
+from labelling.models import LABEL_LEVEL_CHOICES, TEXT_MAX_LENGTH, Assessment
+from labelling.services.answers import value_parse
 
 APPLIED_LEVEL_HELP = _(
     "It sets the expert's interview or visit: Bronze, a three-hour interview (by video or on site); Silver, a "
@@ -124,7 +124,7 @@ class CategoryAnswersForm(Form):
             comment = forms.CharField(
                 label=_("Comment"),
                 required=False,
-                max_length=COMMENT_MAX_LENGTH,
+                max_length=TEXT_MAX_LENGTH,
                 initial=answer.comment,
                 widget=forms.Textarea(attrs={"rows": 2, "data-autosave": "comment", "data-code": code}),
             )

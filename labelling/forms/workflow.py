@@ -16,6 +16,7 @@ from labelling.models import (
     CERTIFICATE_NUMBER_WITHOUT_CODE_RE,
     CODE_LENGTH,
     LABEL_LEVEL_CHOICES,
+    TEXT_MAX_LENGTH,
     AssessmentStatus,
     LabelStatus,
     Level,
@@ -50,7 +51,7 @@ class DeclareConflictForm(Form):
     reason = forms.CharField(
         label=_("Your conflict of interest"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=TEXT_MAX_LENGTH,
         help_text=_(
             "E.g. a mandate, an employment, a consultancy or a family tie with the cluster in the last three years."
         ),
@@ -59,7 +60,9 @@ class DeclareConflictForm(Form):
 
 class DisagreeForm(Form):
     reason = forms.CharField(
-        label=_("Why do you disagree with the review?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("Why do you disagree with the review?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 
@@ -100,7 +103,7 @@ class RequestChangesForm(Form):
     comment = forms.CharField(
         label=_("General comment to the manager"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        max_length=TEXT_MAX_LENGTH,
         required=False,
         help_text=_("Required unless you ask for changes on named indicators in the table below."),
     )
@@ -112,7 +115,7 @@ class RequestChangesForm(Form):
             self.fields[self.field_name(code)] = forms.CharField(
                 label=_("Change requested on %(code)s") % {"code": code},
                 required=False,
-                max_length=4000,
+                max_length=TEXT_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 2, "form": "changes-form"}),
             )
 

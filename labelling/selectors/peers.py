@@ -21,9 +21,8 @@ from core.rows import fetch_rows
 from indicators import benchmarking
 from indicators.models import Indicator
 from indicators.services import framework_spec_for
-from labelling.models import LABEL_LEVELS, Answer, Assessment, AssessmentStatus, Label, LabelStatus
+from labelling.models import LABEL_LEVELS, SCORED_STATUSES, Answer, Assessment, Label, LabelStatus
 
-BENCHMARKED_STATUSES = (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
 # Fewer peers than this in a group: no percentile and no quartiles (they would reveal the peers' values).
 MIN_PEERS = 3
 # The peer groups shown to a manager, in this order.
@@ -44,13 +43,11 @@ _ROW_FIELDS = (
 def latest_benchmarked(*, framework) -> QuerySet:
     """The latest validated or decided assessment of every cluster (by validation date, then reference
     year), as a query to use as a subquery: never a list of ids sent back to the database."""
-    qs = Assessment.objects.filter(framework=framework, status__in=BENCHMARKED_STATUSES)
+    qs = Assessment.objects.filter(framework=framework, status__in=SCORED_STATUSES)
     if connection.vendor == "postgresql":  # DISTINCT ON reads the partial index assessment_benchmarked_latest
         return qs.order_by("cluster_id", "-validated_on", "-reference_year", "-pk").distinct("cluster_id")
     latest_of_cluster = (
-        Assessment.objects.filter(
-            framework=framework, status__in=BENCHMARKED_STATUSES, cluster_id=OuterRef("cluster_id")
-        )
+        Assessment.objects.filter(framework=framework, status__in=SCORED_STATUSES, cluster_id=OuterRef("cluster_id"))
         .order_by("-validated_on", "-reference_year", "-pk")
         .values("pk")[:1]
     )
@@ -65,7 +62,7 @@ def _population_ids(framework, include: Assessment | None) -> tuple[QuerySet, Q]
         ids = latest.values("pk")
         return Assessment.objects.filter(pk__in=ids), Q(assessment_id__in=ids)
     others = latest.exclude(cluster_id=include.cluster_id).values("pk")
-    if include.status in BENCHMARKED_STATUSES and include.framework_id == framework.pk:
+    if include.status in SCORED_STATUSES and include.framework_id == framework.pk:
         return (
             Assessment.objects.filter(Q(pk__in=others) | Q(pk=include.pk)),
             Q(assessment_id__in=others) | Q(assessment_id=include.pk),

@@ -16,10 +16,7 @@ from indicators.computations import Eligibility, PreviousAssessment, ScoreResult
 from indicators.services import framework_spec_for
 from indicators.spec import FrameworkSpec
 from labelling.answer_values import answer_declared, answer_validated, answer_validated_or_declared
-from labelling.models import Assessment, AssessmentStatus
-
-# The statuses whose validated values are the assessment's score (before: a preview of the declared values).
-SCORED_STATUSES = (AssessmentStatus.VALIDATED, AssessmentStatus.DECIDED)
+from labelling.models import SCORED_STATUSES, Assessment
 
 
 def previous_scored_assessment(*, assessment: Assessment) -> Assessment | None:

@@ -26,13 +26,12 @@ from indicators import values
 from indicators.models import Framework
 from indicators.services import framework_ensure_default
 from labelling.answer_values import answer_declared, answer_previous_value, json_value, proposal_fields
-from labelling.models import LABEL_LEVELS, Answer, Assessment, AssessmentStatus, Evidence, Level
+from labelling.models import LABEL_LEVELS, TEXT_MAX_LENGTH, Answer, Assessment, AssessmentStatus, Evidence, Level
 from labelling.selectors import assessment_missing, assessment_progress
 from labelling.services.notifications import notify
 from labelling.services.proposals import proposals_refresh_locked
 from labelling.services.steps import require_step, step_allowed
 
-COMMENT_MAX_LENGTH = 4000
 FIRST_REFERENCE_YEAR = 2000
 
 
@@ -227,8 +226,8 @@ def answer_save(*, user, answer: Answer, value, comment: str = "", expected_vers
         parsed = value_parse(indicator=indicator, raw=value)
     except DomainError as exc:
         errors.update(exc.errors)
-    if len(comment) > COMMENT_MAX_LENGTH:
-        errors["comment"] = [_("Keep the comment under %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}]
+    if len(comment) > TEXT_MAX_LENGTH:
+        errors["comment"] = [_("Keep the comment under %(max)d characters.") % {"max": TEXT_MAX_LENGTH}]
     elif "\x00" in comment:  # PostgreSQL cannot store it
         errors["comment"] = [_("Null characters are not allowed.")]
     if errors:

@@ -26,15 +26,12 @@ from audit.services import audit_log
 from core.exceptions import DomainError, InvalidTransition, NotFound
 from core.locking import version_check
 from labelling.answer_values import answer_declared, answer_needs_review, answer_validated, json_value
-from labelling.models import Answer, Assessment, Decision, Level, Review
+from labelling.models import TEXT_MAX_LENGTH, Answer, Assessment, Decision, Level, Review
 from labelling.selectors import assessment_score, countersignature_state, review_for
 from labelling.services.answers import value_parse
 from labelling.services.labels import label_award
 from labelling.services.notifications import notify
 from labelling.services.steps import require_step
-
-JUSTIFICATION_MAX_LENGTH = 4000
-
 
 # --- the frame of every step ---------------------------------------------------------------------------
 
@@ -209,9 +206,6 @@ def review_declare_no_conflict(*, user, assessment: Assessment) -> Review:
     return review
 
 
-CONFLICT_REASON_MAX_LENGTH = 4000
-
-
 def review_declare_conflict(*, user, assessment: Assessment, reason: str) -> Assessment:
     """The assigned assessor declares a conflict of interest with a reason.
 
@@ -226,10 +220,10 @@ def review_declare_conflict(*, user, assessment: Assessment, reason: str) -> Ass
         raise DomainError(
             _("Say what the conflict of interest is."), errors={"reason": [_("Say what the conflict of interest is.")]}
         )
-    if len(reason) > CONFLICT_REASON_MAX_LENGTH:
+    if len(reason) > TEXT_MAX_LENGTH:
         raise DomainError(
             _("Say what the conflict of interest is."),
-            errors={"reason": [_("Keep this under %(max)d characters.") % {"max": CONFLICT_REASON_MAX_LENGTH}]},
+            errors={"reason": [_("Keep this under %(max)d characters.") % {"max": TEXT_MAX_LENGTH}]},
         )
     with _step(user, assessment, "assessment.declare_conflict", _declaring(user, conflict=True)) as (locked, target):
         first = can(user, "assessment.assessor", locked)
@@ -356,10 +350,10 @@ def review_disagree(*, user, assessment: Assessment, reason: str) -> Review:
             _("Give the reason for your disagreement."),
             errors={"reason": [_("Give the reason for your disagreement.")]},
         )
-    if len(reason) > JUSTIFICATION_MAX_LENGTH:
+    if len(reason) > TEXT_MAX_LENGTH:
         raise DomainError(
             _("Give the reason for your disagreement."),
-            errors={"reason": [_("Keep this under %(max)d characters.") % {"max": JUSTIFICATION_MAX_LENGTH}]},
+            errors={"reason": [_("Keep this under %(max)d characters.") % {"max": TEXT_MAX_LENGTH}]},
         )
     with _countersigning(user, assessment) as (locked, review):
         before = {"countersigned": review.countersigned_at is not None, "disagreement": review.disagreement}
@@ -442,8 +436,8 @@ def answer_review(
         if not justification:
             errors["justification"] = [_("Explain why the declared value is corrected.")]
     for name, text in (("justification", justification), ("comment", comment)):
-        if len(text) > JUSTIFICATION_MAX_LENGTH:
-            errors[name] = [_("Keep this under %(max)d characters.") % {"max": JUSTIFICATION_MAX_LENGTH}]
+        if len(text) > TEXT_MAX_LENGTH:
+            errors[name] = [_("Keep this under %(max)d characters.") % {"max": TEXT_MAX_LENGTH}]
     if errors:
         raise DomainError(_("The review of this answer was not saved."), errors=errors)
 
@@ -485,9 +479,6 @@ def answer_review(
     return locked
 
 
-REQUEST_MAX_LENGTH = 4000
-
-
 def assessment_request_changes(
     *, user, assessment: Assessment, comment: str = "", requests: dict[str, str] | None = None
 ) -> Assessment:
@@ -505,17 +496,17 @@ def assessment_request_changes(
     errors: dict[str, list[str]] = {}
     if not comment and not requests:
         errors["comment"] = [_("Say what the manager should change, in general or on named indicators.")]
-    if len(comment) > REQUEST_MAX_LENGTH:
-        errors["comment"] = [_("Keep this under %(max)d characters.") % {"max": REQUEST_MAX_LENGTH}]
+    if len(comment) > TEXT_MAX_LENGTH:
+        errors["comment"] = [_("Keep this under %(max)d characters.") % {"max": TEXT_MAX_LENGTH}]
     codes = set(assessment.answers.values_list("indicator__code", flat=True))
     unknown = sorted(code for code in requests if code not in codes)
     if unknown:
         errors["requests"] = [_("Unknown indicator: %(codes)s.") % {"codes": ", ".join(unknown)}]
-    too_long = sorted(code for code, text in requests.items() if len(text) > REQUEST_MAX_LENGTH)
+    too_long = sorted(code for code, text in requests.items() if len(text) > TEXT_MAX_LENGTH)
     if too_long:
         errors.setdefault("requests", []).append(
             _("Keep each request under %(max)d characters (%(codes)s).")
-            % {"max": REQUEST_MAX_LENGTH, "codes": ", ".join(too_long)}
+            % {"max": TEXT_MAX_LENGTH, "codes": ", ".join(too_long)}
         )
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)

@@ -8,9 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from labelling.answer_values import answer_declared, answer_proposed
-from labelling.models import LABEL_LEVEL_CHOICES, Answer, Assessment
+from labelling.models import LABEL_LEVEL_CHOICES, TEXT_MAX_LENGTH, Answer, Assessment
 from labelling.selectors import assessment_progress
-from labelling.services.answers import COMMENT_MAX_LENGTH
 
 
 def _json_value(value):
@@ -141,7 +140,7 @@ class AnswerUpdateSerializer(serializers.Serializer):
         help_text='A number (int, dec, pct) or a level code; null or "" clears the answer. Omitted: unchanged.',
     )
     comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH, help_text="Omitted: unchanged."
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="Omitted: unchanged."
     )
     version = serializers.IntegerField(help_text="The version of the answer you read (409 when it moved).")
 

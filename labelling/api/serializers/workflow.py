@@ -13,7 +13,18 @@ from accounts.permissions import can
 from accounts.selectors import assessors
 from clusters.models import ClusterKind
 from labelling.answer_values import answer_declared, answer_validated
-from labelling.models import LABEL_LEVELS, Answer, Assessment, Decision, Label, Level, Report, ReportKind, Review
+from labelling.models import (
+    LABEL_LEVELS,
+    TEXT_MAX_LENGTH,
+    Answer,
+    Assessment,
+    Decision,
+    Label,
+    Level,
+    Report,
+    ReportKind,
+    Review,
+)
 from labelling.selectors import label_validity, verification_url
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -31,8 +42,8 @@ class ReviewInputSerializer(serializers.Serializer):
     value = serializers.JSONField(
         required=False, allow_null=True, help_text="The corrected value: a number, or a level's option code."
     )
-    justification = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    justification = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, default="")
     expected_version = serializers.IntegerField(
         min_value=1, help_text="The answer's version you read: required (400 without it), 409 when it moved."
     )
@@ -53,10 +64,10 @@ class ReviewInputSerializer(serializers.Serializer):
 
 class RequestChangesInputSerializer(serializers.Serializer):
     comment = serializers.CharField(
-        max_length=4000, required=False, allow_blank=True, default="", help_text="The general request."
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", help_text="The general request."
     )
     requests = serializers.DictField(
-        child=serializers.CharField(max_length=4000, allow_blank=True),
+        child=serializers.CharField(max_length=TEXT_MAX_LENGTH, allow_blank=True),
         required=False,
         default=dict,
         help_text='Requests on named indicators, shown to the manager beside the answer: {"S3": "…"}.',
@@ -71,7 +82,7 @@ class RequestChangesInputSerializer(serializers.Serializer):
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000)
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class CategoryInputSerializer(serializers.Serializer):
@@ -86,11 +97,11 @@ class DecideInputSerializer(serializers.Serializer):
     level = serializers.ChoiceField(
         choices=Level.values, required=False, allow_null=True, help_text="Defaults to the computed level."
     )
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, default="")
 
 
 class RevokeInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000)
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class ReportInputSerializer(serializers.Serializer):
