@@ -422,3 +422,22 @@ def test_presenters_query_nothing():
             if ".services" in module and module != "labelling.services.steps":
                 found.append(f"{path.relative_to(BASE)}:{number}: {module}")
     assert not found, "read in a selector and pass the result to the presenter:\n" + "\n".join(found)
+
+
+# A status compared in a template: ``assessment.status == "draft"`` (the presenters give ``flags.draft``).
+TEMPLATE_STATUS_COMPARISON = re.compile(r"""\.status\s*(==|!=|\bin\b)|(==|!=)\s*\w+\.status\b""")
+
+
+def test_templates_never_compare_a_status():
+    """A template tests the flags the presenters give (``status.changes_requested``, ``report.flags.ready``): the
+    labelling's templates and the PDF documents' so far."""
+    assert TEMPLATE_STATUS_COMPARISON.search('{% if assessment.status == "draft" %}')
+    assert not TEMPLATE_STATUS_COMPARISON.search("{% if report.flags.ready %}")
+    found = [
+        f"{path.relative_to(BASE)}:{number}: {line.strip()}"
+        for folder in ("labelling", "reports")
+        for path in sorted((BASE / "templates" / folder).rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if TEMPLATE_STATUS_COMPARISON.search(line)
+    ]
+    assert not found, "give the template a flag from the presenters (status_flags):\n" + "\n".join(found)

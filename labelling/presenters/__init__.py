@@ -24,7 +24,9 @@ from labelling.presenters.pages import (
     review_groups,
     review_rows,
     shows_anomalies,
+    status_flags,
     summary_context,
+    with_status_flags,
 )
 from labelling.presenters.report import certificate_context, level_path_for, report_context
 
@@ -43,5 +45,7 @@ __all__ = [
     "review_groups",
     "review_rows",
     "shows_anomalies",
+    "status_flags",
     "summary_context",
+    "with_status_flags",
 ]

@@ -22,10 +22,37 @@ from labelling.answer_values import (
 from labelling.audit_sentences import audit_rows
 from labelling.formatting import long_date
 from labelling.forms.selfassessment import comment_field_name, value_field_name, version_field_name
-from labelling.models import Assessment, AssessmentStatus, Label, LabelStatus, Level, ReportKind, ReportStatus
+from labelling.models import (
+    SCORED_STATUSES,
+    Assessment,
+    AssessmentStatus,
+    Label,
+    LabelStatus,
+    Level,
+    Report,
+    ReportKind,
+    ReportStatus,
+)
 from labelling.selectors import DetailFacts, SummaryFacts, label_validity, verification_url
-from labelling.selectors.scoring import SCORED_STATUSES
 from labelling.services.steps import step_allowed
+
+# --- statuses -------------------------------------------------------------------------------------------
+
+
+def status_flags(obj) -> dict[str, bool]:
+    """One flag per status of the object's kind (an assessment's, a report's): a template tests
+    ``flags.changes_requested`` or ``flags.ready``, it never compares a status with a string."""
+    statuses = ReportStatus if isinstance(obj, Report) else AssessmentStatus
+    return {value: obj.status == value for value in statuses.values}
+
+
+def with_status_flags(objects) -> list:
+    """The objects (assessments or reports), each with its ``flags`` (``status_flags``)."""
+    objects = list(objects)
+    for obj in objects:
+        obj.flags = status_flags(obj)
+    return objects
+
 
 # --- indicators ---------------------------------------------------------------------------------------
 
@@ -299,7 +326,7 @@ def decision_documents(reports, label, language: str) -> list[dict]:
 def detail_context(assessment: Assessment, facts: DetailFacts, rows: list[dict], actions: dict) -> dict:
     """The assessment's page without its forms (the view adds them)."""
     result = facts.result
-    reports = list(facts.reports)
+    reports = with_status_flags(facts.reports)
     return {
         "assessment": assessment,
         "cluster": assessment.cluster,
@@ -322,6 +349,7 @@ def detail_context(assessment: Assessment, facts: DetailFacts, rows: list[dict],
         "label": facts.label,
         "label_validity": facts.label_validity,
         "reports": reports,
+        "status": status_flags(assessment),
         "decision_documents": decision_documents(reports, facts.label, get_language())
         if facts.decision is not None
         else [],

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import can
 from core.exceptions import DomainError, NotFound
 from core.forms import apply_domain_errors
-from labelling import selectors
+from labelling import presenters, selectors
 from labelling.forms.workflow import ReportRequestForm
 from labelling.models import Report, ReportKind, ReportStatus
 from labelling.services.reports import LabelNotValid, label_certifiable
@@ -71,12 +71,15 @@ def report_status(request, pk: int):
     )
     context = {
         "report": report,
+        "status": presenters.status_flags(report),
         "finished": finished or waited_too_long,
         "waited_too_long": waited_too_long,
         "show_error": can(request.user, "report.see_errors", report),
         "poll_seconds": POLL_SECONDS,
         "steps": _progress_steps(report),
-        "earlier": selectors.reports_for(user=request.user, assessment=report.assessment).exclude(pk=report.pk)[:20],
+        "earlier": presenters.with_status_flags(
+            selectors.reports_for(user=request.user, assessment=report.assessment).exclude(pk=report.pk)[:20]
+        ),
         "can_regenerate": can(request.user, "report.request", report.assessment),
     }
     template = (

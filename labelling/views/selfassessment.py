@@ -92,7 +92,7 @@ def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
         if assessment is not REFUSED:
             messages.success(request, _("The assessment has been created. Answer the indicators category by category."))
             return redirect("labelling:assessment_fill_first", pk=assessment.pk)
-    assessments = (
+    assessments = presenters.with_status_flags(
         assessments_visible_to(request.user)
         .filter(cluster=cluster)
         .select_related("previous")
@@ -230,6 +230,7 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
                 assessment, answers, form, selectors.previous_answers(user=request.user, assessment=assessment)
             ),
             "editable": editable,
+            "status": presenters.status_flags(assessment),
             "progress": assessment_progress(assessment=assessment),
         },
         status=status,

@@ -376,6 +376,7 @@ def admin_dashboard(request):
     # Evaluated once: iterating the field's choices in the template would query once per row.
     choices = list(AssignForm().fields["assessor"].choices)
     conflicts = selectors.conflicted_assessors_by_cluster(cluster_ids={a.cluster_id for a in page})
+    presenters.with_status_flags(page)
     for assessment in page:  # an assessor who declared a conflict with the cluster is not offered
         excluded = conflicts.get(assessment.cluster_id, set())
         assessment.offered_choices = [(v, label) for v, label in choices if not v or int(str(v)) not in excluded]
@@ -416,7 +417,7 @@ def assessor_dashboard(request):
     else:
         work_count = counts["in_review"] + counts["to_countersign"]
         page = page_of(request, qs.filter(outstanding=1), ASSESSOR_PAGE_SIZE, count=lambda: work_count)
-    page.object_list = selectors.with_review_figures(page.object_list)
+    page.object_list = presenters.with_status_flags(selectors.with_review_figures(page.object_list))
     context = {"page": page, "counts": counts, "show_all": show_all}
     return render(request, "labelling/assessor_dashboard.html", context)
 
