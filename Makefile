@@ -134,8 +134,9 @@ database: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 database: install services ## Create the PostgreSQL database named by DATABASE_URL if it does not exist
 	$(PY) bin/ensure_database.py
 
-lint: install ## ruff check .
+lint: install ## ruff check . and the import contracts of pyproject.toml (lint-imports)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: install ## ruff format and ruff's import sorting
 	$(VENV)/bin/ruff check --select I --fix .

@@ -1,16 +1,16 @@
-"""The house rules that a reader would otherwise have to re-check by hand (see ARCHITECTURE.md).
+"""The house rules that no tool checks and a reader would otherwise re-check by hand (see ARCHITECTURE.md). The
+layers of the apps and "selectors never import their app's services" are import-linter's contracts
+(``pyproject.toml``, ``lint-imports`` in ``make lint``).
 
 - Roles are compared only in ``accounts/``: everything else asks ``can()`` or a selector that takes the user.
 - The role predicates of ``accounts.permissions`` are used only by the apps' ``rules.py`` and selectors.
-- The apps below ``labelling`` (``accounts``, ``audit``, ``clusters``, ``core``, ``indicators``) never import it.
 - No module imports another module's private names (``from x import _helper``).
 - Services raise domain errors, never Django's ``ValidationError``, and lock with ``select_for_update``, never with
   a conditional ``.filter(version=…).update(…)``; their ``expected_version`` has no default (the version check is
   mandatory: a caller cannot forget it and skip the check).
 - An import inside a function says why (``# deferred: …``), and the web process does not load the heavy
   libraries that only the workers need.
-- Selectors never import their app's services (reads never write); presenters shape what selectors read and
-  query nothing.
+- Presenters shape what selectors read and query nothing; templates never compare a status.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
@@ -127,28 +126,6 @@ def test_only_rules_and_selectors_use_the_role_predicates():
             if module == "accounts.permissions" and ROLE_PREDICATES & set(names):
                 found.append(f"{path.relative_to(BASE)}:{number}: {sorted(ROLE_PREDICATES & set(names))}")
     assert not found, "decisions go through can(): declare a capability in the app's rules.py\n" + "\n".join(found)
-
-
-@pytest.mark.parametrize("app", ["accounts", "audit", "clusters", "core", "indicators"])
-def test_the_lower_apps_never_import_labelling(app):
-    found = [
-        f"{path.relative_to(BASE)}:{number}: {module}"
-        for path in _python_files(app)
-        for number, module, _names in _imports(path)
-        if module == "labelling" or module.startswith("labelling.")
-    ]
-    assert not found, f"{app} must not depend on labelling:\n" + "\n".join(found)
-
-
-@pytest.mark.parametrize("app", ["accounts", "audit", "clusters", "core", "indicators", "labelling"])
-def test_the_apps_below_programmes_never_import_it(app):
-    found = [
-        f"{path.relative_to(BASE)}:{number}: {module}"
-        for path in _python_files(app)
-        for number, module, _names in _imports(path)
-        if module == "programmes" or module.startswith("programmes.")
-    ]
-    assert not found, f"{app} must not depend on programmes:\n" + "\n".join(found)
 
 
 def test_no_module_imports_the_private_names_of_another():
@@ -378,22 +355,6 @@ def g():
         "from s import t",
         "import zlib",
     ]
-
-
-def _selector_files():
-    for app in APPS:
-        files = [BASE / app / "selectors.py", *sorted((BASE / app / "selectors").glob("*.py"))]
-        yield from ((app, path) for path in files if path.exists())
-
-
-def test_selectors_never_import_their_app_s_services():
-    found = [
-        f"{path.relative_to(BASE)}:{number}: {module}"
-        for app, path in _selector_files()
-        for number, module, _names in _imports(path)
-        if module == f"{app}.services" or module.startswith(f"{app}.services.")
-    ]
-    assert not found, "reads never write: move the shared read into the selectors\n" + "\n".join(found)
 
 
 # A manager, a queryset built or evaluated on a relation: what a presenter must not do.
