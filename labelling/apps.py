@@ -7,8 +7,8 @@ class LabellingConfig(AppConfig):
     verbose_name = _("Labelling")
 
     def ready(self):
-        # deferred: AppConfig.ready(), once the models are loaded: cache invalidation, the app's capabilities, and its
-        # figures for /metrics
+        # Once the models are loaded: cache invalidation, the app's capabilities, and its figures for /metrics
+        # (deferred: AppConfig.ready())
         from core.metrics import register_collector
         from labelling import metrics, rules, signals  # noqa: F401
 
