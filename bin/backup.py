@@ -3,10 +3,12 @@
 
     bin/backup.py backup  [--output var/backups]          # → var/backups/grappe-YYYYmmdd-HHMMSS/
     bin/backup.py restore BACKUP --database-url URL [--private-root DIR] [--media-root DIR] [--create]
+    bin/backup.py restore BACKUP --database-url URL --to-storage     # the files into the settings' bucket
     bin/backup.py check   [--output DIR]                  # backup, restore into a fresh database, compare
 
 A backup is a folder with ``database.dump`` (``pg_dump --format=custom``), ``private.tar.gz`` and
-``media.tar.gz`` (the contents of ``PRIVATE_MEDIA_ROOT`` and ``MEDIA_ROOT``) and ``manifest.json`` (the row
+``media.tar.gz`` (the contents of ``PRIVATE_MEDIA_ROOT`` and ``MEDIA_ROOT``, or of the bucket's ``private/`` and
+``media/`` when the settings keep the files in one: ``STORAGE_URL``) and ``manifest.json`` (the row
 count of every table and the number and size of the files, taken at the same time). ``restore`` loads it into
 an empty database (``--create`` creates it) and unpacks the files; ``check`` does a backup, restores it into a
 new database and a temporary folder, compares every count with the manifest and with the live database, prints
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
 import os
 import shutil
@@ -127,6 +130,49 @@ def _unpack(source: Path, root: Path) -> None:
         archive.extractall(root, filter="data")  # no absolute paths, no "..", no device files
 
 
+def _storages(settings) -> dict:
+    """The files' two stores, when they are not local folders (a bucket: STORAGE_URL); {} otherwise."""
+    from django.core.files.storage import FileSystemStorage, storages
+
+    stores = {"private": storages["private"], "media": storages["default"]}
+    return {} if all(isinstance(store, FileSystemStorage) for store in stores.values()) else stores
+
+
+def _walk(storage, prefix: str = ""):
+    directories, files = storage.listdir(prefix)
+    for name in files:
+        yield f"{prefix}{name}"
+    for directory in directories:
+        yield from _walk(storage, f"{prefix}{directory}/")
+
+
+def _pack_storage(storage, target: Path) -> dict[str, int]:
+    """Every object of the store into a tar.gz, as _pack does for a folder; the number and size of the files."""
+    count = size = 0
+    with tarfile.open(target, "w:gz") as archive:
+        for name in sorted(_walk(storage)):
+            with storage.open(name, "rb") as handle:
+                data = handle.read()  # one file at a time (evidence is at most EVIDENCE_MAX_BYTES)
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+            count, size = count + 1, size + len(data)
+    return {"files": count, "bytes": size}
+
+
+def _unpack_to_storage(source: Path, storage) -> None:
+    from django.core.files import File
+
+    with tarfile.open(source, "r:gz") as archive:
+        for member in archive.getmembers():
+            name = member.name
+            if not member.isfile() or name.startswith("/") or ".." in Path(name).parts:
+                continue  # as extractall(filter="data"): no absolute path, no "..", only files
+            if storage.exists(name):
+                storage.delete(name)
+            storage.save(name, File(archive.extractfile(member), name=name))
+
+
 def backup(output: Path) -> Path:
     settings = _django_settings()
     db = _database_from_settings(settings)
@@ -136,15 +182,19 @@ def backup(output: Path) -> Path:
     # a consistent snapshot of its own); `check` compares the restored copy with the dump's own manifest.
     counts = table_counts(db)
     _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={folder / 'database.dump'}"], db)
-    private, media = Path(settings.PRIVATE_MEDIA_ROOT), Path(settings.MEDIA_ROOT)
-    _pack(private, folder / "private.tar.gz")
-    _pack(media, folder / "media.tar.gz")
+    files: dict[str, dict[str, int]] = {}
+    stores = _storages(settings)
+    for kind, root in (("private", Path(settings.PRIVATE_MEDIA_ROOT)), ("media", Path(settings.MEDIA_ROOT))):
+        if stores:
+            files[kind] = _pack_storage(stores[kind], folder / f"{kind}.tar.gz")
+        else:
+            _pack(root, folder / f"{kind}.tar.gz")
+            files[kind] = file_summary(root)
     manifest = {
         "created": datetime.datetime.now(datetime.UTC).isoformat(),
         "database": db["name"],
         "tables": counts,
-        "private": file_summary(private),
-        "media": file_summary(media),
+        **files,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return folder
@@ -166,7 +216,15 @@ def _drop_database(db: dict, name: str) -> None:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def restore(folder: Path, *, db: dict, private_root: Path | None, media_root: Path | None, create: bool) -> None:
+def restore(
+    folder: Path,
+    *,
+    db: dict,
+    private_root: Path | None,
+    media_root: Path | None,
+    create: bool,
+    to_storage: bool = False,
+) -> None:
     if create:
         _create_database(db, db["name"])
     _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={db['name']}",
@@ -175,6 +233,12 @@ def restore(folder: Path, *, db: dict, private_root: Path | None, media_root: Pa
         _unpack(folder / "private.tar.gz", private_root)
     if media_root is not None:
         _unpack(folder / "media.tar.gz", media_root)
+    if to_storage:
+        stores = _storages(_django_settings())
+        if not stores:
+            sys.exit("--to-storage: the settings keep the files in local folders; give --private-root/--media-root.")
+        for kind, store in stores.items():
+            _unpack_to_storage(folder / f"{kind}.tar.gz", store)
 
 
 def check(output: Path) -> bool:
@@ -222,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--private-root", type=Path, help="where to unpack the private files")
     load.add_argument("--media-root", type=Path, help="where to unpack the public media")
     load.add_argument("--create", action="store_true", help="create the database first")
+    load.add_argument("--to-storage", action="store_true", help="put the files back into the settings' bucket")
     verify = commands.add_parser("check", help="backup, restore into a fresh database, compare the counts")
     verify.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "grappe-backup-check")
     args = parser.parse_args(argv)
@@ -235,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             private_root=args.private_root,
             media_root=args.media_root,
             create=args.create,
+            to_storage=args.to_storage,
         )
         print(f"Restored {args.backup} into {_database_from_url(args.database_url)['name']}.")
         return 0

@@ -188,3 +188,60 @@ def test_a_bucket_that_is_down_answers_a_translated_503_and_loses_nothing(
     assert response["Retry-After"]
     assert list(answer_f1.evidence.all()) == [kept]  # nothing half-saved, nothing lost
     assert _keys(bucket) == [f"private/{kept.file.name}"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_backup_covers_the_bucket_and_restores_into_another(bucket, s3_endpoint, tmp_path):
+    """bin/backup.py with STORAGE_URL: the bucket's private/ and media/ are packed, checked, and put back."""
+    import json
+    import os
+
+    from django.conf import settings
+    from django.db import connection
+
+    from tests.worker import _database_url
+
+    private = _storage(bucket)
+    media = _storage(bucket, location="media", querystring_expire=3600)
+    private.save("reports/2026/12/a.pdf", samples.upload("a.pdf", samples.pdf_bytes()))
+    private.save("evidence/2026/12/b.pdf", samples.upload("b.pdf", b"%PDF-1.7 proof"))
+    media.save("logos/c.png", samples.upload("c.png", samples.png_bytes(), "image/png"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "STORAGE_URL": bucket["url"],
+    }
+
+    def run(*args):
+        result = subprocess.run(  # noqa: S603 - our own script
+            [sys.executable, "bin/backup.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    out = run("check", "--output", str(tmp_path / "backups"))
+    assert "OK: the restored copy matches the backup." in out
+    [folder] = (tmp_path / "backups").iterdir()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["private"]["files"] == 2 and manifest["media"]["files"] == 1
+
+    restored = f"grappe-{uuid.uuid4().hex[:12]}"
+    bucket["client"].create_bucket(Bucket=restored, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    env["STORAGE_URL"] = bucket["url"].replace(bucket["name"], restored)
+    scratch = f"{connection.settings_dict['NAME'][:40]}_bucket_{uuid.uuid4().hex[:6]}"
+    database_url = _database_url({**connection.settings_dict, "NAME": scratch})
+    try:
+        run("restore", str(folder), "--database-url", database_url, "--create", "--to-storage")
+        keys = [o["Key"] for o in bucket["client"].list_objects_v2(Bucket=restored)["Contents"]]
+        assert sorted(keys) == sorted(_keys(bucket))
+    finally:
+        import psycopg
+
+        with psycopg.connect(_database_url({**connection.settings_dict, "NAME": "postgres"}), autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
