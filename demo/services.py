@@ -328,7 +328,7 @@ def _findings(*, assessment, assessor) -> None:
         assessment=assessment,
         visited_on=timezone.localtime(visit.starts_at).date(),
         people_met="La directrice, le président, deux administrateurs, six entreprises et un laboratoire membres "
-        "(démo).",
+        "(démo)",
         categories={
             code: {"strengths": s, "improvements": i, "recommendations": r} for code, (s, i, r) in DEMO_FINDINGS.items()
         },

@@ -1,5 +1,6 @@
 """The conditions the expert's process puts on labelling's workflow steps (``labelling.services.steps``): each
-guard takes the locked assessment and raises a domain error to refuse the step."""
+guard takes the locked assessment and raises a domain error to refuse the step. Also the facts it adds to labelling's
+assessment report (the visit and the findings)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, InvalidTransition
-from expertise.selectors import findings_of, prerequisites_check, questionnaire_frozen_until_visit, visit_held
+from expertise.selectors import (
+    findings_of,
+    prerequisites_check,
+    questionnaire_frozen_until_visit,
+    report_expert_facts,
+    visit_held,
+)
+from labelling.selectors.report import register_report_facts
 from labelling.services.steps import register_step_guard
 
 FINDINGS_PART_NAMES = {"visited_on": gettext_lazy("the date"), "people_met": gettext_lazy("the people met")}
@@ -79,3 +87,5 @@ def visit_and_findings_guard(assessment) -> None:
 
 
 register_step_guard("validate", visit_and_findings_guard)
+
+register_report_facts("expert", report_expert_facts)

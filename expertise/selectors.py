@@ -291,3 +291,17 @@ def assessment_findings(*, user, pk: int) -> tuple[Assessment, FindingsFacts]:
     if not can(user, "findings.view", assessment):
         raise NotFound()
     return assessment, findings_of(assessment=assessment)
+
+
+def report_expert_facts(assessment: Assessment) -> dict:
+    """What the assessment report shows of the expert's process (registered with labelling's report as
+    ``expert``): the interview or visit that took place (else the accepted one), its experts, and the findings."""
+    visit = Visit.objects.filter(assessment=assessment, status=VisitStatus.ACCEPTED).order_by("-starts_at").first()
+    experts = [e for e in (assessment.assessor, assessment.second_assessor) if e is not None]
+    findings = findings_of(assessment=assessment)
+    return {
+        "visit": visit,
+        "experts": [{"name": e.get_full_name() or e.username, "country": e.country} for e in experts],
+        "findings": findings if findings.version else None,
+        "findings_by_code": {c.code: c for c in findings.categories} if findings.version else {},
+    }

@@ -71,6 +71,10 @@ class IndicatorSpec:
     help: dict[str, str]
     unit: dict[str, str]
     ecei: str
+    # What a cluster typically does to reach the criterion (French and English; optional): the report's
+    # recommendation for a criterion not fully met. Kept in the framework's source, not in the indicator rows, so it
+    # does not take part in comparing two versions of a framework.
+    guidance: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __hash__(self) -> int:
         return hash((self.code, self.category, self.value_type, self.weight, self.full, self.partial, self.options))
@@ -162,6 +166,7 @@ def _indicator_to_dict(spec: IndicatorSpec) -> dict:
         "ecei": spec.ecei,
         "name": dict(spec.name),
         "help": dict(spec.help),
+        **({"guidance": dict(spec.guidance)} if any(spec.guidance.values()) else {}),
         "unit": dict(spec.unit),
         "type": spec.value_type,
         "weight": spec.weight,
@@ -256,6 +261,7 @@ _INDICATOR_KEYS = {
     "ecei",
     "name",
     "help",
+    "guidance",
     "unit",
     "type",
     "weight",
@@ -310,6 +316,7 @@ def _parse_indicator(c: _Collector, raw: Any, where: str, category: str) -> Indi
     ecei = _text(c, raw.get("ecei"), f"{where}.ecei", required=False, max_length=20)
     name = _translated(c, raw.get("name"), f"{where}.name", required=True, max_length=300)
     help_ = _translated(c, raw.get("help"), f"{where}.help", required=False)
+    guidance = _translated(c, raw.get("guidance"), f"{where}.guidance", required=False)
     unit = _translated(c, raw.get("unit"), f"{where}.unit", required=False, max_length=60)
 
     value_type = raw.get("type")
@@ -391,6 +398,7 @@ def _parse_indicator(c: _Collector, raw: Any, where: str, category: str) -> Indi
         help=help_,
         unit=unit,
         ecei=ecei,
+        guidance=guidance,
     )
 
 
@@ -555,3 +563,15 @@ def write_framework_rows(spec: FrameworkSpec, framework: Any, category_model: An
             )
             position += 1
         indicator_model.objects.bulk_create(rows)
+
+
+def guidance_from_source(source: dict) -> dict[str, dict[str, str]]:
+    """Each indicator's guidance (``{"fr", "en"}``) as a framework's kept source file carries it (the indicator rows do
+    not hold it): ``{code: {"fr": …, "en": …}}``, only the indicators that have one."""
+    found = {}
+    for category in (source or {}).get("categories", []) or []:
+        for indicator in category.get("indicators", []) or []:
+            guidance = indicator.get("guidance") or {}
+            if isinstance(guidance, dict) and any(guidance.values()):
+                found[indicator.get("code")] = {lang: str(guidance.get(lang, "")) for lang in LANGUAGES}
+    return found

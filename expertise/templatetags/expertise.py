@@ -29,3 +29,11 @@ def expert_panel(context, assessment):
         "findings": findings,
         "may_write_findings": can(user, "findings.write", assessment),
     }
+
+
+@register.filter
+def category_findings(expert, code):
+    """The expert's findings on one category (``{{ expert|category_findings:"S" }}``), from the report's facts."""
+    if not expert:
+        return None
+    return (expert.get("findings_by_code") or {}).get(code)

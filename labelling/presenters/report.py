@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import segno
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from indicators.computations import ELIGIBILITY_MINIMUM, GOLD_PERCENT, SILVER_MIN_IMPROVED
@@ -320,6 +320,33 @@ def _summary(*, scoring: Scoring, spec, path: dict | None) -> dict:
     }
 
 
+def _recommendations(categories: list[dict], guidance: dict) -> list[dict]:
+    """For every criterion not fully met (at every level, a Gold holder's too), the target to reach and the framework's
+    guidance on reaching it, by category, in the report's language."""
+    language = (translation.get_language() or "fr")[:2]
+    blocks = []
+    for category in categories:
+        rows = []
+        for row in category["rows"]:
+            if row["result"] == "full":
+                continue
+            code = row["indicator"].code
+            texts = guidance.get(code, {})
+            rows.append(
+                {
+                    "code": code,
+                    "name": row["indicator"].name,
+                    "result_label": row["result_label"],
+                    # none: the partial criterion first (it earns half the points), then the full one
+                    "target": row["partial_criterion"] if row["result"] == "none" else row["criterion"],
+                    "full": row["criterion"],
+                    "guidance": texts.get(language) or texts.get("fr") or texts.get("en") or "",
+                }
+            )
+        blocks.append({"code": category["code"], "name": category["name"], "rows": rows})
+    return blocks
+
+
 def report_context(facts: ReportFacts) -> dict:
     """The context of ``reports/assessment.html``."""
     report, assessment, spec, scoring = facts.report, facts.assessment, facts.spec, facts.scoring
@@ -390,7 +417,11 @@ def report_context(facts: ReportFacts) -> dict:
         for item in facts.evidence
     ]
     assessors = _assessors(facts.assessors)
+    recommendations = _recommendations(categories, facts.guidance)
     return {
+        **facts.extras,
+        "recommendations": recommendations,
+        "advice_count": sum(len(block["rows"]) for block in recommendations),
         "report": report,
         "assessment": assessment,
         "cluster": cluster,

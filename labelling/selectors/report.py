@@ -7,7 +7,8 @@ so these take the report, not a user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 from django.utils.text import slugify
@@ -16,7 +17,7 @@ from indicators import benchmarking
 from indicators.computations import InvalidAnswers, ScoreResult, score_assessment
 from indicators.models import Category, Indicator
 from indicators.services import framework_spec_for
-from indicators.spec import FrameworkSpec
+from indicators.spec import FrameworkSpec, guidance_from_source
 from labelling.models import Answer, Assessment, Decision, Evidence, Label, Report, ReportKind, Review
 from labelling.selectors.peers import BenchmarkPosition, benchmark_population, benchmark_position_for
 from labelling.selectors.registry import label_validity, verification_url
@@ -91,6 +92,21 @@ class ReportFacts:
     evidence: list[Evidence]  # with their answer's indicator, in the indicators' order
     assessors: list  # the users who assessed it: the assessor, then the other reviewers without a conflict
     logo: tuple[bytes, str] | None
+    # Each indicator's guidance on reaching its criterion ({code: {"fr", "en"}}, from the framework's source).
+    guidance: dict = field(default_factory=dict)
+    # What the apps above labelling add to the report (``register_report_facts``): the expert's process adds
+    # "expert" (the visit and the findings).
+    extras: dict = field(default_factory=dict)
+
+
+# The readers that apps above labelling register to add facts to the report: name -> reader(assessment).
+REPORT_FACTS: dict[str, Callable[[Assessment], object]] = {}
+
+
+def register_report_facts(name: str, reader: Callable[[Assessment], object]) -> None:
+    """Make ``report_facts`` add ``reader(assessment)`` to its ``extras`` under ``name`` (the template's context gets
+    it under the same name)."""
+    REPORT_FACTS[name] = reader
 
 
 def _previous_result(spec: FrameworkSpec, scoring: Scoring) -> ScoreResult | None:
@@ -141,6 +157,8 @@ def report_facts(*, report: Report) -> ReportFacts:
         ),
         assessors=assessors,
         logo=cluster_logo(assessment.cluster),
+        guidance=guidance_from_source(assessment.framework.source),
+        extras={name: reader(assessment) for name, reader in REPORT_FACTS.items()},
     )
 
 
