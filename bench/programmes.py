@@ -30,7 +30,7 @@ RAW = [
     """SELECT DISTINCT ON (l.cluster_id) l.cluster_id, l.level, l.status, l.expires_on, l.certificate_number
        FROM labelling_label l
        WHERE l.cluster_id IN (SELECT cluster_id FROM programmes_enrolment WHERE programme_id = %(p)s)
-       ORDER BY l.cluster_id, l.awarded_on DESC, l.id DESC""",
+       ORDER BY l.cluster_id, l.awarded_on DESC, l.id DESC""",  # PostgreSQL's shortest form of the same read
     "SELECT cluster_id, id, status FROM programmes_yearlyreport WHERE programme_id = %(p)s AND year = %(y)s",
     """SELECT id, s3_domains FROM clusters_cluster
        WHERE id IN (SELECT cluster_id FROM programmes_enrolment WHERE programme_id = %(p)s)""",

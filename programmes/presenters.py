@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from indicators import values
 from labelling.models import LABEL_LEVEL_CHOICES
@@ -84,7 +85,7 @@ def dashboard_rows(*, enrolments, facts, figures: dict, targets: dict, spec, pro
         cells = []
         for indicator in spec.indicators:
             value, target = figures.get((cluster_id, indicator.code)), targets.get((cluster_id, indicator.code))
-            pct = achievement(value, target)
+            pct = achievement(value, target) if indicator.kind != "yesno" else None
             cells.append(
                 {
                     "value": value,
@@ -133,7 +134,7 @@ def state_counts(*, facts, programme, year: int, today) -> list[dict]:
 def _aggregate(indicator, row: dict | None, key_sum: str = "sum", key_avg: str = "avg") -> Decimal | None:
     if row is None:
         return None
-    value = row[key_avg] if indicator.kind in ("percentage", "yesno") else row[key_sum]
+    value = row[key_avg] if indicator.kind == "percentage" else row[key_sum]
     if value is None:
         return None
     places = 1 if indicator.kind == "percentage" else 2
@@ -150,18 +151,25 @@ def totals_table(*, spec, years: list[int], facts) -> list[dict]:
             actual = _aggregate(indicator, facts.totals.get((indicator.code, year)))
             target = _aggregate(indicator, facts.target_totals.get((indicator.code, year)))
             pct = achievement(actual, target)
+            shown = indicator.format if indicator.kind != "yesno" else _yes_count
             cells.append(
                 {
                     "year": year,
                     "actual": actual,
                     "target": target,
-                    "actual_shown": indicator.format(actual) if actual is not None else "—",
-                    "target_shown": indicator.format(target) if target is not None else "—",
+                    "actual_shown": shown(actual) if actual is not None else "—",
+                    "target_shown": shown(target) if target is not None else "—",
                     "achievement_shown": values.format_percent(pct) if pct is not None else "",
                 }
             )
         table.append({"indicator": indicator, "cells": cells})
     return table
+
+
+def _yes_count(number: Decimal) -> str:
+    """A yes/no indicator's total: how many clusters answered yes."""
+    count = int(number)
+    return str(ngettext("%(count)d yes", "%(count)d yes", count) % {"count": count})
 
 
 def bar_chart_actual_vs_target(*, line: dict, width: int = 560, height: int = 220) -> dict:
@@ -183,15 +191,26 @@ def bar_chart_actual_vs_target(*, line: dict, width: int = 560, height: int = 22
             bars.append(
                 {
                     "kind": kind,
-                    "x": round(x - bar + j * bar, 1),
-                    "y": round(top + plot - h, 1),
-                    "width": round(bar - 2, 1),
-                    "height": round(h, 1),
+                    "x": _n(x - bar + j * bar),
+                    "y": _n(top + plot - h),
+                    "width": _n(bar - 2),
+                    "height": _n(h),
                     "title": shown,
                 }
             )
-        groups.append({"year": cell["year"], "label_x": round(x, 1), "label_y": height - 8, "bars": bars})
-    return {"width": width, "height": height, "baseline": top + plot, "groups": groups, "indicator": line["indicator"]}
+        groups.append({"year": str(cell["year"]), "label_x": _n(x), "label_y": _n(height - 8), "bars": bars})
+    return {
+        "width": _n(width),
+        "height": _n(height),
+        "baseline": _n(top + plot),
+        "groups": groups,
+        "indicator": line["indicator"],
+    }
+
+
+def _n(number: float) -> str:
+    """A coordinate as SVG reads it (a dot, no grouping), whatever the page's language."""
+    return f"{number:.1f}"
 
 
 def bar_chart_labels(*, facts, today, width: int = 560, row: int = 30) -> dict:
@@ -216,16 +235,16 @@ def bar_chart_labels(*, facts, today, width: int = 560, row: int = 30) -> dict:
             {
                 "level": level or "none",
                 "label": str(LEVEL_LABELS.get(level, _("No valid label"))),
-                "count": count,
-                "x": label_width,
-                "y": i * row + 4,
-                "width": round(count / largest * bar_space, 1),
-                "height": row - 8,
-                "text_y": i * row + row / 2 + 4,
-                "count_x": round(label_width + count / largest * bar_space + 6, 1),
+                "count": str(count),
+                "x": _n(label_width),
+                "y": _n(i * row + 4),
+                "width": _n(count / largest * bar_space),
+                "height": _n(row - 8),
+                "text_y": _n(i * row + row / 2 + 4),
+                "count_x": _n(label_width + count / largest * bar_space + 6),
             }
         )
-    return {"width": width, "height": row * len(bars) + 4, "bars": bars, "flagged": flagged}
+    return {"width": _n(width), "height": _n(row * len(bars) + 4), "bars": bars, "flagged": flagged}
 
 
 def s3_groups(*, programme, facts, today, year: int) -> list[dict]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,11 +136,9 @@ def current_labels_of(*, cluster_ids) -> dict[int, dict]:
     """The newest label of each of the clusters (``cluster_ids``: ids or a subquery of them), whatever its status,
     as ``{cluster id: {"level", "status", "expires_on", "certificate_number"}}`` (one query; the funders'
     dashboard reads a programme's clusters with it)."""
-    rows = (
-        Label.objects.filter(cluster_id__in=cluster_ids)
-        .order_by("cluster_id", "-awarded_on", "-pk")
-        .distinct("cluster_id")
-        .values("cluster_id", "level", "status", "expires_on", "certificate_number")
+    newest = Label.objects.filter(cluster_id=OuterRef("cluster_id")).order_by("-awarded_on", "-pk").values("pk")[:1]
+    rows = Label.objects.filter(cluster_id__in=cluster_ids, pk=Subquery(newest)).values(
+        "cluster_id", "level", "status", "expires_on", "certificate_number"
     )
     return {row["cluster_id"]: row for row in rows}
 

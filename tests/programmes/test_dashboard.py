@@ -112,3 +112,14 @@ def test_the_exports_are_the_same_rows_streamed_and_escaped(client, world):
     assert len(rows) == 2
     response = client.get(reverse("programmes:dashboard_xlsx", args=[world.programme.pk]) + "?year=2024")
     assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"PK"
+
+
+def test_the_charts_geometry_is_svg_numbers_in_french_too(client, world):
+    import re
+
+    client.force_login(world.users["officer"])
+    page = client.get(
+        reverse("programmes:dashboard", args=[world.programme.pk]) + "?year=2024", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    numbers = re.findall(r'\s(?:x|y|width|height)="([^"%]*)"', page)
+    assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
