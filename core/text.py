@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.utils import translation
+from django.utils import dateformat, translation
 
-__all__ = ["NNBSP", "elides", "french_typography", "of_name"]
+__all__ = ["NNBSP", "elides", "french_typography", "long_date", "of_name"]
 
 NNBSP = "\u202f"
 
@@ -69,3 +69,10 @@ def french_typography(text: str) -> str:
     text = "".join(out)
     # "%%" after a number or a placeholder: a percentage in a formatted string.
     return re.sub(r"(\d|%\([A-Za-z_0-9]+\)[sdif])[ \xa0]?%%", r"\1" + NNBSP + "%%", text)
+
+
+def long_date(day) -> str:
+    """``1 décembre 2026`` / ``1 December 2026`` (the British order in English); empty for no date."""
+    if day is None:
+        return ""
+    return dateformat.format(day, "j F Y")

@@ -41,8 +41,12 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_quantity",
+    "format_signed",
+    "format_statistic",
+    "format_target",
     "format_threshold",
     "format_value",
+    "format_with_unit",
     "input_number",
     "json_number",
     "normalise",
@@ -477,3 +481,43 @@ def format_quantity(number: Decimal | int | float | None, unit: str = "", *, lan
         return format_percent(number, language=language)
     text = format_number(number, language=language)
     return f"{text}\xa0{unit}" if unit else text
+
+
+def format_statistic(value, *, language: str | None = None) -> str:
+    """A peer group's median or quartile, the same on the benchmark page and in the report: one decimal at most,
+    rounded half up (``54,9``, ``56,6`` for 56.55, ``50``); empty when there is none."""
+    if value is None:
+        return ""
+    exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+    return format_number(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), language=language)
+
+
+def format_with_unit(indicator, text: str, count=None, *, language: str | None = None) -> str:
+    """A number already written (``text``) followed by the indicator's unit (``78,8 %``, ``285 membres``), in the
+    singular or the plural that ``count`` (the number) takes."""
+    if not text:
+        return ""
+    unit = unit_for(indicator, count, language=language)
+    if indicator.value_type == "pct" or unit == "%":
+        return f"{text}{NNBSP if _language(language) == 'fr' else ''}%"
+    return f"{text}\xa0{unit}" if unit else text
+
+
+def format_target(indicator, raw, *, language: str | None = None) -> str:
+    """The value to reach on the path to the next level (``≥ 3 ETP``, ``≤ 12 mois``, an option's label)."""
+    if indicator.value_type == "level":
+        return indicator.option_label(str(raw))
+    sign = "≤" if indicator.direction == "lower" else "≥"
+    return f"{sign}\xa0{format_with_unit(indicator, format_number(raw, language=language), raw, language=language)}"
+
+
+def format_signed(value, places: int | None = None, *, language: str | None = None) -> str:
+    """A change: ``+3``, ``−1,5``, ``0``."""
+    if value is None:
+        return ""
+    decimal = Decimal(str(value))
+    if decimal > 0:
+        return f"+{format_number(decimal, places=places, language=language)}"
+    if decimal < 0:
+        return f"−{format_number(-decimal, places=places, language=language)}"
+    return format_number(decimal, places=places, language=language)

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.text import long_date
 from indicators import values
 from labelling.answer_values import (
     answer_declared,
@@ -20,7 +21,6 @@ from labelling.answer_values import (
     value_display,
 )
 from labelling.audit_sentences import audit_rows
-from labelling.formatting import long_date
 from labelling.forms.selfassessment import comment_field_name, value_field_name, version_field_name
 from labelling.models import (
     SCORED_STATUSES,

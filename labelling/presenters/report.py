@@ -2,7 +2,7 @@
 
 ``report_context`` builds everything the template ``reports/assessment.html`` draws — cover, executive
 summary, radar chart, the 31 indicators, peer positions, the path to the next level, evidence annex and
-signature block — with every number already written the reader's way (``labelling.formatting``); the
+signature block — with every number already written the reader's way (``indicators.values``); the
 template only lays it out. ``level_path_for`` is shared with the self-assessment summary page. Nothing here
 queries the database.
 """
@@ -19,6 +19,9 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.places import region_name
+from core.text import long_date
+from indicators import values
 from indicators.computations import ELIGIBILITY_MINIMUM, GOLD_PERCENT, SILVER_MIN_IMPROVED
 from indicators.next_level import (
     BLOCKED_ELIGIBILITY,
@@ -29,7 +32,6 @@ from indicators.next_level import (
     level_path,
     next_level,
 )
-from labelling import formatting as fmt
 from labelling.models import LabelStatus, Level
 from labelling.selectors.report import CertificateFacts, LevelPathFacts, PeerFacts, ReportFacts
 from labelling.selectors.scoring import Scoring
@@ -74,11 +76,11 @@ def level_path_for(facts: LevelPathFacts) -> dict | None:
             {
                 "code": step.code,
                 "indicator": indicator,
-                "now": fmt.value(indicator, step.current_value) or "—",
+                "now": values.format_value(indicator, step.current_value) or "—",
                 "now_result": _result_label(step.current_result),
-                "target": fmt.target(indicator, step.target_value),
+                "target": values.format_target(indicator, step.target_value),
                 "target_result": _result_label(step.target_result),
-                "points": fmt.signed(step.points_gained),
+                "points": values.format_signed(step.points_gained),
                 "reason": reasons.get(step.reason, _("points towards the Gold bar")),
             }
         )
@@ -99,9 +101,9 @@ def level_path_for(facts: LevelPathFacts) -> dict | None:
         "blocked": blocked,
         "steps": steps,
         "count": len(steps),
-        "points_before": fmt.number(path.points_before),
-        "points_after": fmt.number(path.points_after),
-        "points_required": fmt.number(path.points_required) if path.points_required is not None else "",
+        "points_before": values.format_number(path.points_before),
+        "points_after": values.format_number(path.points_after),
+        "points_required": values.format_number(path.points_required) if path.points_required is not None else "",
     }
 
 
@@ -143,12 +145,21 @@ def radar_chart(categories: list[dict], *, previous: dict | None = None, size: i
     rings = []
     for ring in (25, 50, 75, 100):
         x, y = point(0, ring / 100)
-        rings.append({"points": polygon([ring / 100] * n), "label": fmt.percent(ring, 0), "x": x + 4, "y": y + 3})
+        rings.append(
+            {
+                "points": polygon([ring / 100] * n),
+                "label": values.format_percent(ring, places=0),
+                "x": x + 4,
+                "y": y + 3,
+            }
+        )
     axes = []
     for i, category in enumerate(categories):
         (x, y), (lx, ly) = point(i, 1.0), point(i, 1.0, 22)
         anchor = "middle" if abs(lx - centre_x) < 10 else ("start" if lx > centre_x else "end")
-        lines = _wrap(f"{category['code']} — {category['name']}", 22) + [fmt.percent(category["score"])]
+        lines = _wrap(f"{category['code']} — {category['name']}", 22) + [
+            values.format_percent(category["score"], places=1)
+        ]
         if ly < centre - radius / 2:  # above the chart: the lines grow upwards
             top = ly - (len(lines) - 1) * 12
         elif ly > centre + radius / 2:  # below: downwards
@@ -162,7 +173,7 @@ def radar_chart(categories: list[dict], *, previous: dict | None = None, size: i
                 "lx": lx,
                 "anchor": anchor,
                 "lines": [{"text": text, "y": round(top + 12 * k, 1)} for k, text in enumerate(lines)],
-                "score": fmt.percent(category["score"]),
+                "score": values.format_percent(category["score"], places=1),
             }
         )
     chart = {
@@ -248,9 +259,9 @@ def peer_rows(peers: PeerFacts | None, *, indicators: dict, kind: str) -> tuple[
             if value is None:
                 return ""
             if level:  # level indicators are compared on their points
-                return fmt.number(value) + "\u00a0pt"
-            text = fmt.statistic(value)
-            return fmt.with_unit(indicator, text) if indicator.value_type == "pct" else text
+                return values.format_number(value) + "\u00a0pt"
+            text = values.format_statistic(value)
+            return values.format_with_unit(indicator, text) if indicator.value_type == "pct" else text
 
         groups = {}
         for name in ("all", "kind"):
@@ -263,14 +274,14 @@ def peer_rows(peers: PeerFacts | None, *, indicators: dict, kind: str) -> tuple[
                 "median": shown(peer.median),
                 "q1": shown(peer.q1),
                 "q3": shown(peer.q3),
-                "percentile": fmt.number(round(peer.percentile)) if peer.percentile is not None else "",
+                "percentile": values.format_number(round(peer.percentile)) if peer.percentile is not None else "",
             }
         everyone = item.groups.get("all")
         column = [float(v) for v in compared[item.code].tolist()] if item.code in compared else []
         rows.append(
             {
                 "indicator": indicator,
-                "value": fmt.value(indicator, item.value) or "—",
+                "value": values.format_value(indicator, item.value) or "—",
                 "groups": groups,
                 "strip": strip_chart(
                     values=column,
@@ -299,15 +310,15 @@ def _summary(*, scoring: Scoring, spec, path: dict | None) -> dict:
         "eligible": result.eligible,
         "legal_entity": scoring.eligibility.legal_entity,
         "public_profile": scoring.eligibility.public_profile,
-        "participants": fmt.number(s3.value) if s3 is not None and s3.value is not None else "—",
+        "participants": values.format_number(s3.value) if s3 is not None and s3.value is not None else "—",
         "participants_minimum": ELIGIBILITY_MINIMUM,
         "baseline_met": result.baseline_met,
         "baseline_missing": baseline_missing,
-        "score": fmt.percent(result.score),
-        "points": fmt.number(result.points),
+        "score": values.format_percent(result.score, places=1),
+        "points": values.format_number(result.points),
         "max_points": total,
-        "gold_points": fmt.number(gold_points),
-        "gold_percent": fmt.percent(GOLD_PERCENT, 0),
+        "gold_points": values.format_number(gold_points),
+        "gold_percent": values.format_percent(GOLD_PERCENT, places=0),
         "gold_score_met": result.gold_score_met,
         "has_previous": scoring.previous is not None,
         "conditions": result.conditions(),
@@ -315,7 +326,7 @@ def _summary(*, scoring: Scoring, spec, path: dict | None) -> dict:
         "improved": list(result.improved),
         "improved_count": len(result.improved),
         "silver_minimum": SILVER_MIN_IMPROVED,
-        "previous_on": fmt.long_date(scoring.previous.validated_on) if scoring.previous else "",
+        "previous_on": long_date(scoring.previous.validated_on) if scoring.previous else "",
         "path": path,
     }
 
@@ -361,24 +372,28 @@ def report_context(facts: ReportFacts) -> dict:
             indicator = indicators[code]
             answer = answers.get(code)
             score = result.indicators[code]
-            declared = fmt.value(indicator, answer.declared) if answer else ""
-            validated = fmt.value(indicator, answer.validated) if answer and answer.reviewed else ""
+            declared = values.format_value(indicator, answer.declared) if answer else ""
+            validated = values.format_value(indicator, answer.validated) if answer and answer.reviewed else ""
             change = ""
             if previous_result is not None and code in previous_result.indicators:
                 delta = score.points - previous_result.indicators[code].points
-                before = fmt.value(indicator, previous_result.indicators[code].value) or "—"
-                change = {"before": before, "points": fmt.signed(delta), "direction": (delta > 0) - (delta < 0)}
+                before = values.format_value(indicator, previous_result.indicators[code].value) or "—"
+                change = {
+                    "before": before,
+                    "points": values.format_signed(delta),
+                    "direction": (delta > 0) - (delta < 0),
+                }
             rows.append(
                 {
                     "indicator": indicator,
                     "declared": declared or "—",
                     "validated": validated or ("—" if scoring.provisional else declared or "—"),
                     "corrected": bool(answer and answer.justification.strip()),
-                    "criterion": fmt.criterion(indicator, "full"),
-                    "partial_criterion": fmt.criterion(indicator, "partial"),
+                    "criterion": values.format_threshold(indicator, "full"),
+                    "partial_criterion": values.format_threshold(indicator, "partial"),
                     "result": score.result,
                     "result_label": _result_label(score.result),
-                    "points": fmt.number(score.points),
+                    "points": values.format_number(score.points),
                     "weight": indicator.weight,
                     "manager_comment": answer.comment if answer else "",
                     "assessor_comment": answer.assessor_comment if answer else "",
@@ -396,10 +411,10 @@ def report_context(facts: ReportFacts) -> dict:
                 "met": sum(1 for r in rows if r["result"] == "full"),
                 "partial": sum(1 for r in rows if r["result"] == "partial"),
                 "count": len(rows),
-                "points": fmt.number(points),
+                "points": values.format_number(points),
                 "max_points": weight,
                 "score": result.categories.get(category.code, Decimal(0)),
-                "score_display": fmt.percent(result.categories.get(category.code, Decimal(0))),
+                "score_display": values.format_percent(result.categories.get(category.code, Decimal(0)), places=1),
                 "bar": float(result.categories.get(category.code, Decimal(0))),
             }
         )
@@ -412,7 +427,7 @@ def report_context(facts: ReportFacts) -> dict:
             "name": item.original_name,
             "code": item.answer.indicator.code,
             "indicator": item.answer.indicator.name,
-            "date": fmt.long_date(item.document_date),
+            "date": long_date(item.document_date),
         }
         for item in facts.evidence
     ]
@@ -427,33 +442,33 @@ def report_context(facts: ReportFacts) -> dict:
         "cluster": cluster,
         "logo": _logo_data_uri(facts.logo),
         "kind": cluster.get_kind_display(),
-        "region": fmt.region_name(cluster.region),
+        "region": region_name(cluster.region),
         "result": result,
         "level": result.level,
         "level_display": _level_label(result.level),
         "badge": BADGE_COLOURS.get(result.level, BADGE_COLOURS["none"]),
-        "score": fmt.percent(result.score),
-        "points": fmt.number(result.points),
+        "score": values.format_percent(result.score, places=1),
+        "points": values.format_number(result.points),
         "max_points": spec.total_weight,
         "provisional": scoring.provisional,
         "summary": _summary(scoring=scoring, spec=spec, path=path),
         "categories": categories,
         "chart": radar_chart(categories, previous=previous_result.categories if previous_result else None),
         "previous_assessment": scoring.previous_assessment,
-        "previous_on": fmt.long_date(scoring.previous.validated_on) if scoring.previous else "",
+        "previous_on": long_date(scoring.previous.validated_on) if scoring.previous else "",
         "path": path,
         "peers": peers,
         "peer_facts": peer_facts,
         "decision": decision,
-        "decided_on": fmt.long_date(decision.decided_on) if decision else "",
+        "decided_on": long_date(decision.decided_on) if decision else "",
         "decided_by": _person(decision.decided_by) if decision else "",
-        "validated_on": fmt.long_date(assessment.validated_on),
+        "validated_on": long_date(assessment.validated_on),
         "label": label,
-        "label_awarded_on": fmt.long_date(label.awarded_on) if label else "",
-        "label_expires_on": fmt.long_date(label.expires_on) if label else "",
+        "label_awarded_on": long_date(label.awarded_on) if label else "",
+        "label_expires_on": long_date(label.expires_on) if label else "",
         "assessors": assessors,
         "evidence": evidence,
-        "generated_on": fmt.long_date(timezone.localdate()),
+        "generated_on": long_date(timezone.localdate()),
         "total_met": sum(c["met"] for c in categories),
         "total_count": sum(c["count"] for c in categories),
         "labelling_body": settings.LABELLING_BODY,
@@ -482,13 +497,13 @@ def certificate_context(facts: CertificateFacts) -> dict:
         "report": report,
         "label": label,
         "cluster": label.cluster,
-        "region": fmt.region_name(label.cluster.region),
+        "region": region_name(label.cluster.region),
         "kind": label.cluster.get_kind_display(),
         "level_display": _level_label(label.level),
         "title": _("Label %(level)s — Cluster management excellence") % {"level": level_word},
         "colours": MEDAL_COLOURS.get(label.level, MEDAL_COLOURS["bronze"]),
-        "awarded_on": fmt.long_date(label.awarded_on),
-        "expires_on": fmt.long_date(label.expires_on),
+        "awarded_on": long_date(label.awarded_on),
+        "expires_on": long_date(label.expires_on),
         "verify_url": url,
         "qr": qr_data_uri(url),
         "validity": facts.validity,

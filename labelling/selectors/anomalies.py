@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core import caching
+from indicators import values
 from labelling.answer_values import answer_declared, answer_proposed, value_display
 from labelling.models import Assessment
 from labelling.selectors.peers import benchmark_population, population_key
@@ -34,9 +34,7 @@ class Anomaly:
 
 def _fmt(value) -> str:
     """A number in the reader's convention (``12,5`` in French)."""
-    value = Decimal(value)
-    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return number_format(value, use_l10n=True)
+    return values.format_number(Decimal(value))
 
 
 def peer_ranges(assessment: Assessment) -> dict[str, tuple[float, float, int]]:

@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can
 from core.broker import task_named
 from core.exceptions import DomainError, NotFound, RateLimited
-from core.text import of_name
-from labelling.formatting import long_date
+from core.text import long_date, of_name
 from labelling.models import Assessment, Label, LabelStatus, Report, ReportKind, ReportStatus
 from labelling.presenters.report import certificate_context, report_context
 from labelling.selectors import label_validity

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -18,7 +17,6 @@ from indicators import values
 from indicators.models import Framework
 from indicators.services import framework_spec_for
 from labelling import selectors
-from labelling.formatting import statistic
 from labelling.models import Assessment, Level
 from labelling.presenters.report import strip_chart
 from labelling.selectors.peers import MIN_PEERS, population_statistics
@@ -39,8 +37,8 @@ def number_display(value) -> str:
         return "—"
     for places in (0, 1):
         if round(value, places) == round(value, 2):
-            return floatformat(value, places)
-    return floatformat(value, 2)
+            return values.format_number(value, places=places)
+    return values.format_number(value, places=2)
 
 
 def result_display(points, weight: int) -> str:
@@ -93,7 +91,7 @@ def benchmark_tables(assessment: Assessment) -> dict:
             def show(x, level=level, weight=indicator.weight):
                 if level:
                     return result_display(x, weight)
-                return statistic(x) if x is not None else "—"
+                return values.format_statistic(x) if x is not None else "—"
 
             groups = []
             for name in shown_groups:
