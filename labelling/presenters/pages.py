@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -44,6 +46,25 @@ def status_flags(obj) -> dict[str, bool]:
     ``flags.changes_requested`` or ``flags.ready``, it never compares a status with a string."""
     statuses = ReportStatus if isinstance(obj, Report) else AssessmentStatus
     return {value: obj.status == value for value in statuses.values}
+
+
+SWEEP_SECONDS = 60  # the beat's report sweeper runs every minute (config/settings/base.py, "sweep-reports")
+
+
+def report_retry(report: Report, *, now) -> dict | None:
+    """What a waiting report's page says of a retry: a report queued again after an attempt that did not finish,
+    or one running for longer than a render takes (its worker may have died): when the sweeper will try it again
+    (``REPORT_STALE_SECONDS`` after its last progress), as which attempt, or when it will be given up."""
+    attempt, most = report.attempts + 1, settings.REPORT_MAX_ATTEMPTS
+    if report.status == ReportStatus.PENDING and report.attempts >= 1:
+        return {"requeued": True, "at": report.updated_at, "attempt": attempt, "most": most}
+    if (
+        report.status != ReportStatus.RUNNING
+        or (now - report.updated_at).total_seconds() < settings.REPORT_SOFT_TIME_LIMIT
+    ):
+        return None
+    at = report.updated_at + timedelta(seconds=settings.REPORT_STALE_SECONDS + SWEEP_SECONDS)
+    return {"stalled": True, "at": at, "attempt": attempt, "most": most, "last": report.attempts >= most}
 
 
 def with_status_flags(objects) -> list:

@@ -72,6 +72,7 @@ def report_status(request, pk: int):
     context = {
         "report": report,
         "status": presenters.status_flags(report),
+        "retry": None if finished else presenters.report_retry(report, now=timezone.now()),
         "finished": finished or waited_too_long,
         "waited_too_long": waited_too_long,
         "show_error": can(request.user, "report.see_errors", report),

@@ -134,6 +134,53 @@ def test_the_status_page_stops_refreshing_after_a_while(assessment, manager, cli
     assert "taking much longer than usual" in body and 'data-finished="1"' in body
 
 
+@pytest.mark.django_db
+def test_a_report_whose_worker_died_says_it_will_be_tried_again_and_when(assessment, manager, client_for, settings):
+    report = Report.objects.create(
+        assessment=assessment, kind="assessment", language="en", requested_by=manager, status="running", attempts=1
+    )
+    quiet_since = timezone.now() - timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT + 5)
+    Report.objects.filter(pk=report.pk).update(updated_at=quiet_since)
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+
+    body = client.get(reverse("labelling:report_status", args=[report.pk])).content.decode()
+
+    retry_at = timezone.localtime(quiet_since + timedelta(seconds=settings.REPORT_STALE_SECONDS + 60))
+    assert "will be tried again automatically at about" in body
+    assert f"(attempt 2 of {settings.REPORT_MAX_ATTEMPTS})" in body
+    assert (
+        retry_at.strftime("%H:%M").lstrip("0") in body
+        or retry_at.strftime("%H:%M") in body
+        or (retry_at.strftime("%-I:%M") in body)
+    )
+
+    # the sweeper queued it again: the page says so, with the attempt to come
+    Report.objects.filter(pk=report.pk).update(status="pending", updated_at=timezone.now())
+    body = client.get(reverse("labelling:report_status", args=[report.pk])).content.decode()
+    assert "The previous attempt did not finish: the PDF was queued again at" in body
+    assert f"(attempt 2 of {settings.REPORT_MAX_ATTEMPTS})" in body
+
+
+@pytest.mark.django_db
+def test_a_report_on_its_last_attempt_says_when_it_will_be_given_up(assessment, manager, client_for, settings):
+    report = Report.objects.create(
+        assessment=assessment,
+        kind="assessment",
+        language="fr",
+        requested_by=manager,
+        status="running",
+        attempts=settings.REPORT_MAX_ATTEMPTS,
+    )
+    Report.objects.filter(pk=report.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT + 5)
+    )
+
+    body = client_for(manager).get(reverse("labelling:report_status", args=[report.pk])).content.decode()
+
+    assert "marqué comme en échec" in body
+
+
 # --- abuse ------------------------------------------------------------------------------------------------
 
 
