@@ -176,7 +176,9 @@ def test_a_report_on_its_last_attempt_says_when_it_will_be_given_up(assessment, 
         updated_at=timezone.now() - timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT + 5)
     )
 
-    body = client_for(manager).get(reverse("labelling:report_status", args=[report.pk])).content.decode()
+    client = client_for(manager)
+    client.cookies["django_language"] = "fr"
+    body = client.get(reverse("labelling:report_status", args=[report.pk])).content.decode()
 
     assert "marqué comme en échec" in body
 
