@@ -27,6 +27,7 @@ BENCH_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 # The benches send thousands of requests from one address (config.settings.bench sets the rates per second).
 BENCH_RATES = {
     "THROTTLE_PUBLIC_ANON": "1000000/minute",
+    "THROTTLE_PUBLIC_PAGES": "1000000/minute",
     "THROTTLE_ANON": "1000000/minute",
     "THROTTLE_USER": "1000000/minute",
 }

@@ -1,12 +1,20 @@
-"""The registry page under load, through gunicorn, beside a static file served by the same gunicorn.
+"""The public pages under load, through gunicorn, beside a static file served by the same gunicorn.
 
     .venv/bin/python bench/load.py [--duration 8] [--connections 8] [--workers 2] [--port 8112]
 
 Starts gunicorn (``config.wsgi``, ``--workers`` processes, the bench database and the test settings: Redis
 cache) on 127.0.0.1 only, collects the static files into a temporary folder (whitenoise serves them from the
-same processes), runs ``wrk`` (Debian's package) on loopback against ``/static/css/grappe.css``, then
-``/registry/``, then ``/registry/?q=nekoe``, each for ``--duration`` seconds, prints the requests per second,
-the latency and the ratio to the static file, and stops gunicorn. Every request loop is bounded in time.
+same processes), and runs ``wrk`` (Debian's package) on loopback, each for ``--duration`` seconds:
+
+- ``/static/css/grappe.css``, the yardstick;
+- the public pages served from the cache (core/public_cache.py): ``/registry/``, a certificate's
+  ``/verify/<number>/``, its badge and ``/api/v1/registry/``, each primed once, then hit as anonymous visitors
+  do (targets: at least 0.5× the static file's requests per second);
+- the same with ``If-None-Match`` and the ETag they gave: 304s (target: at least 0.8×);
+- a search, ``/registry/?q=…``, whose first request renders (then it is a hit too).
+
+It prints the requests per second, the median latency, the ratio to the static file and the load average before
+and after, and stops gunicorn. Every request loop is bounded in time. Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -42,9 +50,27 @@ def _wait(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer {url} within {timeout} s")
 
 
-def _wrk(url: str, *, duration: int, connections: int) -> tuple[float, str]:
+def _etag(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
+        return response.headers.get("ETag", "")
+
+
+def _a_certificate_number() -> str:
+    import psycopg
+
+    with psycopg.connect(_common.BENCH_URL.replace("postgres://", "postgresql://", 1)) as connection:
+        row = connection.execute(
+            "SELECT certificate_number FROM labelling_label WHERE status = 'active' ORDER BY id LIMIT 1"
+        ).fetchone()
+    if row is None:
+        raise SystemExit("the bench database has no active label: run bench/population.py first")
+    return row[0]
+
+
+def _wrk(url: str, *, duration: int, connections: int, headers: dict | None = None) -> tuple[float, str]:
+    header_args = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     out = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],  # noqa: S607
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *header_args, url],  # noqa: S607
         check=True,
         capture_output=True,
         text=True,
@@ -96,17 +122,30 @@ def main() -> int:
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{args.port}"
+    missed = []
     try:
         _wait(base + "/registry/")
+        number = _a_certificate_number()
         print(f"gunicorn {args.workers} workers, wrk 2 threads, {args.connections} connections, {args.duration} s each")
-        print(f"{'url':28} {'requests/s':>11} {'median latency':>15} {'vs static':>10}")
+        print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        print(f"{'url':44} {'requests/s':>11} {'median latency':>15} {'vs static':>10} {'target':>7}")
         static_rate, static_latency = _wrk(
             base + "/static/css/grappe.css", duration=args.duration, connections=args.connections
         )
-        print(f"{'/static/css/grappe.css':28} {static_rate:11.1f} {static_latency:>15} {'1.00×':>10}")
-        for path in ("/registry/", "/registry/?q=nekoe", "/api/v1/registry/"):
-            rate, latency = _wrk(base + path, duration=args.duration, connections=args.connections)
-            print(f"{path:28} {rate:11.1f} {latency:>15} {rate / static_rate:9.3f}×")
+        print(f"{'/static/css/grappe.css':44} {static_rate:11.1f} {static_latency:>15} {'1.00×':>10}")
+        cached = ["/registry/", f"/verify/{number}/", f"/verify/{number}/badge.svg", "/api/v1/registry/"]
+        rows = [(path, {}, 0.5) for path in cached]
+        rows += [(path, {"If-None-Match": _etag(base + path)}, 0.8) for path in cached]
+        rows += [("/registry/?q=nekoe", {}, None)]
+        for path, headers, target in rows:
+            _etag(base + path)  # primed: the kept copy exists
+            rate, latency = _wrk(base + path, duration=args.duration, connections=args.connections, headers=headers)
+            ratio = rate / static_rate
+            label = path + (" (304)" if headers else "")
+            print(f"{label:44} {rate:11.1f} {latency:>15} {ratio:9.3f}× {f'≥ {target}×' if target else '':>7}")
+            if target and ratio < target:
+                missed.append(label)
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         try:
@@ -114,7 +153,9 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             os.killpg(gunicorn.pid, signal.SIGKILL)
         shutil.rmtree(static_root, ignore_errors=True)
-    return 0
+    if missed:
+        print("Missed: " + ", ".join(missed))
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
