@@ -134,13 +134,36 @@ def _stream(archive: zipfile.ZipFile, name: str, on_start) -> None:
         return
 
 
+def _workbook_parts(archive: zipfile.ZipFile, names: set[str]) -> set[str]:
+    """The workbook part(s) openpyxl may read its sheets from: the one the content types name, the package's
+    office document, and ``xl/workbook.xml`` (openpyxl's fallback)."""
+    parts = {"xl/workbook.xml"}
+
+    def content_type(tag, attributes):
+        kind = str(attributes.get("ContentType", ""))
+        if tag == "Override" and (".sheet.main" in kind or ".template.main" in kind):  # also macro-enabled ones
+            parts.add(str(attributes.get("PartName", "")).lstrip("/"))
+
+    def office_document(tag, attributes):
+        if tag == "Relationship" and str(attributes.get("Type", "")).endswith("/officeDocument"):
+            parts.add(posixpath.normpath(str(attributes.get("Target", "")).lstrip("/")))
+
+    if "[Content_Types].xml" in names:
+        _stream(archive, "[Content_Types].xml", content_type)
+    if "_rels/.rels" in names:
+        _stream(archive, "_rels/.rels", office_document)
+    return {part for part in parts if part in names}
+
+
 def _worksheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(part name, sheet title) of every worksheet a relationship of the archive points at: those openpyxl opens."""
+    """(part name, sheet title) of every worksheet the workbook's relationships point at: those openpyxl opens."""
     names = set(archive.namelist())
     sheets: list[tuple[str, str]] = []
-    for rels in sorted(name for name in names if name.endswith(".rels")):
-        folder = posixpath.dirname(posixpath.dirname(rels))  # xl/_rels/workbook.xml.rels → xl
-        source = posixpath.join(folder, posixpath.basename(rels).removesuffix(".rels"))
+    for source in sorted(_workbook_parts(archive, names)):
+        folder = posixpath.dirname(source)
+        rels = posixpath.join(folder, "_rels", posixpath.basename(source) + ".rels")
+        if rels not in names:
+            continue
         targets: dict[str, str] = {}
 
         def relationship(tag, attributes, folder=folder, targets=targets):
@@ -150,8 +173,6 @@ def _worksheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
                 targets[str(attributes.get("Id", ""))] = posixpath.normpath(path)
 
         _stream(archive, rels, relationship)
-        if not targets:
-            continue
         titles: dict[str, str] = {}
 
         def sheet(tag, attributes, titles=titles):
@@ -159,7 +180,7 @@ def _worksheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
                 identifier = next((v for k, v in attributes.items() if k.rpartition(":")[2] == "id"), "")
                 titles[identifier] = str(attributes.get("name", ""))
 
-        if source in names:
+        if targets:
             _stream(archive, source, sheet)
         sheets.extend((path, titles.get(key) or path) for key, path in targets.items() if path in names)
     return sheets

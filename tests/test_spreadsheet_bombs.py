@@ -365,3 +365,18 @@ def test_the_programmes_targets_sheet_stops_a_cell_bomb_too(bomb_sheet, capsys):
         print(f"\nprogramme targets, cell bomb: refused in {seconds:.3f} s, +{megabytes:.1f} MB")
     assert "has a cell in column AY of row 1, beyond the 50 columns" in str(refused.errors)
     assert seconds < 1 and megabytes < 50
+
+
+def test_a_sheet_at_an_unusual_path_is_found_through_the_workbooks_relationships(settings):
+    """openpyxl opens whatever part the workbook's relationships name: the count follows the same ones."""
+    settings.IMPORT_MAX_COLUMNS = 3
+    plain = _members_workbook()
+    rels = zipfile.ZipFile(io.BytesIO(plain)).read("xl/_rels/workbook.xml.rels")
+    assert b"worksheets/sheet1.xml" in rels
+    wide = SHEET_HEAD + b'<row r="1">' + b"<c><v>1</v></c>" * 4 + b"</row>" + SHEET_TAIL
+    moved = _swap(
+        plain,
+        {"xl/_rels/workbook.xml.rels": rels.replace(b"worksheets/sheet1.xml", b"hidden/data.xml"), SHEET: b""},
+    )
+    moved = _swap(moved, {"xl/hidden/data.xml": wide})
+    assert "has a cell in column D of row 1" in problems(moved)[0]
