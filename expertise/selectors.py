@@ -80,7 +80,7 @@ def visits_visible_to(user) -> QuerySet:
     """The visits of the assessments the user may see (managers: their clusters'; assessors: those assigned to them;
     administrators: all)."""
     return Visit.objects.filter(assessment__in=assessments_visible_to(user).values("pk")).select_related(
-        "assessment", "assessment__cluster", "assessment__framework", "proposed_by"
+        "assessment", "assessment__cluster", "proposed_by"
     )
 
 

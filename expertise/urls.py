@@ -16,4 +16,5 @@ urlpatterns = [
     path("visits/<int:pk>/cancel/", views.visit_cancel, name="visit_cancel"),
     path("visits/<int:pk>/invitation.ics", views.visit_invitation_download, name="visit_invitation"),
     path("assessments/<int:pk>/findings/", views.findings_page, name="findings"),
+    path("visits/upcoming/", views.upcoming, name="upcoming"),
 ]

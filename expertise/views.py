@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import can
 from core.exceptions import DomainError, NotFound
 from core.forms import apply_domain_errors
+from core.pagination import page_of
 from expertise import selectors, services
 from expertise.calendar import invitation_method, visit_invitation
 from expertise.formats import allowed_modes
@@ -289,4 +290,19 @@ def findings_page(request: HttpRequest, pk: int) -> HttpResponse:
         "expertise/findings.html",
         {"assessment": assessment, "findings": facts, "form": form},
         status=status,
+    )
+
+
+@login_required
+def upcoming(request: HttpRequest) -> HttpResponse:
+    """The administrators' list of the visits of the coming 30 days, paginated."""
+    try:
+        visits = selectors.upcoming_visits(request.user)
+    except NotFound:
+        raise Http404 from None
+    page = page_of(request, visits)
+    return render(
+        request,
+        "expertise/upcoming.html",
+        {"visits": page.object_list, "page": page, "days": selectors.UPCOMING_DAYS},
     )

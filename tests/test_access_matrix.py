@@ -123,6 +123,7 @@ PAGES: dict[str, Route] = {
     "expertise:visit_move": Route(lambda w: {"pk": w.visit.pk}, NOBODY, ASSIGNED),
     "expertise:visit_cancel": Route(lambda w: {"pk": w.visit.pk}, NOBODY, ASSIGNED),
     "expertise:visit_invitation": Route(lambda w: {"pk": w.visit.pk}, ASSIGNED),
+    "expertise:upcoming": Route(lambda w: {}, ADMIN),
     # the findings: the assigned assessor writes them; the managers read them once the assessment is validated
     "expertise:findings": Route(
         lambda w: {"pk": w.in_review.pk}, frozenset({"assessor", "administrator"}), ASSIGNED_ASSESSOR

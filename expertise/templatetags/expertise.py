@@ -37,3 +37,27 @@ def category_findings(expert, code):
     if not expert:
         return None
     return (expert.get("findings_by_code") or {}).get(code)
+
+
+@register.inclusion_tag("expertise/_next_visit.html", takes_context=True)
+def next_visit_panel(context):
+    """The next accepted visit among the user's assessments (the assessor's and the manager's dashboards)."""
+    return {"visit": selectors.next_visit_for(context["request"].user)}
+
+
+UPCOMING_ON_DASHBOARD = 10
+
+
+@register.inclusion_tag("expertise/_upcoming_visits.html", takes_context=True)
+def upcoming_visits_panel(context):
+    """The administrators' dashboard: the first visits of the coming 30 days, and the link to all of them."""
+    user = context["request"].user
+    if not can(user, "visit.oversee"):
+        return {"visits": None}
+    visits = selectors.upcoming_visits(user)
+    first = list(visits[: UPCOMING_ON_DASHBOARD + 1])
+    return {
+        "visits": first[:UPCOMING_ON_DASHBOARD],
+        "more": len(first) > UPCOMING_ON_DASHBOARD,
+        "days": selectors.UPCOMING_DAYS,
+    }

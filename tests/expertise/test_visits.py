@@ -300,3 +300,19 @@ def test_the_visit_page_path_for_the_assessor_and_the_manager(reviewing, manager
     assert "invitation.ics" in html and 'data-visit-status="accepted"' in html
     download = as_manager.get(reverse("expertise:visit_invitation", args=[visit.pk]))
     assert download.status_code == 200 and b"BEGIN:VCALENDAR" in download.content
+
+
+def test_the_dashboards_show_the_next_visit_and_the_coming_month(
+    reviewing, manager, assessor, administrator, client_for
+):
+    visit = services.visit_propose(
+        user=assessor, assessment=reviewing, slots=[_slot(12)], mode="video", meeting_url="https://v.example.org/r"
+    )
+    services.visit_accept(user=manager, visit=visit, slot_id=visit.slots.get().pk, expected_version=visit.version)
+    assert 'id="next-visit"' in client_for(assessor).get(reverse("labelling:assessor_dashboard")).content.decode()
+    assert 'id="next-visit"' in client_for(manager).get(reverse("clusters:dashboard")).content.decode()
+    admin_page = client_for(administrator).get(reverse("labelling:admin_dashboard")).content.decode()
+    assert 'id="upcoming-visits"' in admin_page and reviewing.cluster.name in admin_page
+    listing = client_for(administrator).get(reverse("expertise:upcoming"))
+    assert listing.status_code == 200 and reviewing.cluster.name in listing.content.decode()
+    assert client_for(manager).get(reverse("expertise:upcoming")).status_code == 404
