@@ -7,12 +7,8 @@ when the assessment is submitted (``labelling.services.answers``), under the ass
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from accounts.permissions import can
 from audit.services import audit_log
 from clusters.selectors import proposals_for
-from core.exceptions import NotFound
 from labelling.answer_values import proposal_fields, proposal_set
 from labelling.models import Answer, Assessment
 
@@ -42,12 +38,3 @@ def proposals_refresh_locked(*, user, locked: Assessment) -> int:
             after={"changed": [answer.indicator.code for answer in changed]},
         )
     return len(changed)
-
-
-def assessment_refresh_proposals(*, user, assessment: Assessment) -> int:
-    """``proposals_refresh_locked`` in its own transaction, for a manager of the assessment's cluster."""
-    if not can(user, "assessment.create", assessment.cluster):
-        raise NotFound()
-    with transaction.atomic():
-        locked = Assessment.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=assessment.pk)
-        return proposals_refresh_locked(user=user, locked=locked)
