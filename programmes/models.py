@@ -234,3 +234,19 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SharedReport(TimeStampedModel):
+    """An assessment report (the PDF, which holds the assessors' comments and the evidence list) that a manager of
+    the cluster shared with one programme: its officers may then read it, until the manager withdraws it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="shared_reports")
+    report = models.ForeignKey("labelling.Report", on_delete=models.CASCADE, related_name="shared_with")
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["programme", "report"], name="shared_report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} → {self.programme_id}"

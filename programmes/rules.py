@@ -47,6 +47,10 @@ register_all(
         "yearly_report.fill": lambda u, r: _manages_cluster_of(u, r),
         "yearly_report.edit": lambda u, r: _manages_cluster_of(u, r) and step_allowed(r, "edit"),
         "yearly_report.submit": lambda u, r: _manages_cluster_of(u, r) and step_allowed(r, "submit"),
+        # obj: an Enrolment; the assessment reports a manager shares with the programme (and withdraws)
+        "programme.share_report": lambda u, e: _manages_cluster_of(u, e),
+        # obj: a SharedReport; the programme's officers read what was shared with it
+        "shared_report.view": lambda u, s: is_administrator(u) or _follows_programme_of(u, s),
         # nobody reviews their own cluster's report
         "yearly_report.review": lambda u, r: (
             (is_administrator(u) or _follows_programme_of(u, r)) and not _manages_cluster_of(u, r)

@@ -13,10 +13,24 @@ from django.utils import timezone
 from accounts.permissions import is_administrator, officer_programme_ids, require
 from clusters.models import Cluster
 from clusters.selectors import cluster_records, clusters_managed_by
-from labelling.selectors import cluster_label_history, current_labels_of, label_validity
+from labelling.selectors import (
+    cluster_label_history,
+    current_labels_of,
+    label_validity,
+    ready_assessment_reports_of,
+)
 from programmes.computations import Computed, compute
 from programmes.indicator_sets import IndicatorSet, indicator_set
-from programmes.models import Contract, Enrolment, Programme, ReportProof, ReportValue, Target, YearlyReport
+from programmes.models import (
+    Contract,
+    Enrolment,
+    Programme,
+    ReportProof,
+    ReportValue,
+    SharedReport,
+    Target,
+    YearlyReport,
+)
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
@@ -387,3 +401,49 @@ def reports_of_cluster(*, user, cluster_pk: int) -> QuerySet[YearlyReport]:
     if not visible:
         raise Http404
     return reports_visible_to(user).filter(cluster_id=cluster_pk).order_by("programme_id", "-year", "pk")
+
+
+# --- assessment reports shared with a programme --------------------------------------------------------------------
+
+
+def shareable_reports(*, enrolment: Enrolment) -> list[dict]:
+    """The cluster's ready assessment reports, each with whether it is shared with the programme (two queries)."""
+    reports = list(ready_assessment_reports_of(cluster=enrolment.cluster))
+    shared = set(
+        SharedReport.objects.filter(programme_id=enrolment.programme_id, report__in=reports).values_list(
+            "report_id", flat=True
+        )
+    )
+    return [{"report": report, "shared": report.pk in shared} for report in reports]
+
+
+def shareable_report_get(*, enrolment: Enrolment, pk: int):
+    report = ready_assessment_reports_of(cluster=enrolment.cluster).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def shared_reports_of(*, enrolment: Enrolment) -> QuerySet[SharedReport]:
+    """What the cluster's managers shared with the programme (the officer's page)."""
+    return (
+        SharedReport.objects.filter(
+            programme_id=enrolment.programme_id, report__assessment__cluster_id=enrolment.cluster_id
+        )
+        .select_related("report__assessment")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def shared_report_get(*, user, pk: int) -> SharedReport:
+    """A shared report the user may read: an officer of the programme it was shared with (404 otherwise, and once
+    the manager withdrew it)."""
+    shared = (
+        SharedReport.objects.filter(pk=pk, programme__in=programmes_visible_to(user))
+        .select_related("report__assessment", "programme")
+        .first()
+    )
+    if shared is None:
+        raise Http404
+    require(user, "shared_report.view", shared)
+    return shared

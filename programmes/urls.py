@@ -23,4 +23,6 @@ urlpatterns = [
     path("<int:pk>/dashboard/", views.dashboard, name="dashboard"),
     path("<int:pk>/dashboard.csv", views.dashboard_export, {"fmt": "csv"}, name="dashboard_csv"),
     path("<int:pk>/dashboard.xlsx", views.dashboard_export, {"fmt": "xlsx"}, name="dashboard_xlsx"),
+    path("enrolments/<int:pk>/share/<int:report_pk>/", views.report_share, name="report_share"),
+    path("shared-reports/<int:pk>/", views.shared_report_download, name="shared_report"),
 ]

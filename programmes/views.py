@@ -80,6 +80,7 @@ def programme_cluster(request, pk: int, cluster_pk: int):
             "labels": selectors.label_rows(cluster=enrolment.cluster),
             "years_reports": presenters.with_state_labels(selectors.enrolment_reports(enrolment=enrolment)),
             "contract": selectors.contract_of(enrolment=enrolment),
+            "shared_reports": selectors.shared_reports_of(enrolment=enrolment),
         },
     )
 
@@ -120,6 +121,7 @@ def enrolment_page(request, pk: int):
             "years": presenters.with_state_labels(selectors.enrolment_reports(enrolment=enrolment)),
             "contract": contract,
             "start_form": start_form,
+            "shareable": selectors.shareable_reports(enrolment=enrolment),
         },
         status=400 if start_form.errors else 200,
     )
@@ -546,3 +548,31 @@ def dashboard_export(request, pk: int, fmt: str):
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+# --- assessment reports shared with a programme --------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def report_share(request, pk: int, report_pk: int):
+    """A manager shares one of the cluster's assessment reports with the programme, or withdraws it (``withdraw``)."""
+    enrolment = selectors.managed_enrolment_get(user=request.user, pk=pk)
+    report = selectors.shareable_report_get(enrolment=enrolment, pk=report_pk)
+    if request.POST.get("withdraw"):
+        services.report_unshare(user=request.user, enrolment=enrolment, report=report)
+        messages.success(request, _("The report is no longer shared with the programme."))
+    else:
+        services.report_share(user=request.user, enrolment=enrolment, report=report)
+        messages.success(request, _("The report is shared with the programme's officers."))
+    return redirect("programmes:enrolment", pk=enrolment.pk)
+
+
+@require_GET
+@login_required
+def shared_report_download(request, pk: int):
+    shared = selectors.shared_report_get(user=request.user, pk=pk)
+    report = shared.report
+    return private_file(
+        report.file, f"assessment-report-{report.assessment_id}-{report.language}.pdf", "application/pdf"
+    )

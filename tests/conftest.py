@@ -34,7 +34,7 @@ from expertise.models import Visit, VisitSlot
 from indicators.services import framework_ensure_default
 from labelling.models import Evidence, Report
 from labelling.services.workflow import assessment_assign, review_declare_no_conflict
-from programmes.services import contract_save, proof_add, report_start
+from programmes.services import contract_save, proof_add, report_share, report_start
 from tests import factories
 
 
@@ -262,6 +262,7 @@ class World:
     yearly_report: object = None  # the cluster's report on 2024 to `programme`, being filled
     proof: object = None  # a proof file of that report
     contract: object = None  # the cluster's performance contract with `programme`, with its signed PDF
+    shared: object = None  # `report`, shared by `manager` with `programme`
     visit: object = None  # the accepted video interview of `in_review` (issue 20)
 
 
@@ -309,6 +310,7 @@ def build_world() -> World:
     )
     report = Report.objects.create(assessment=label.assessment, kind="assessment", status="ready", language="fr")
     report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    shared = report_share(user=manager, enrolment=enrolment, report=report)
     answer = draft.answers.select_related("indicator").get(indicator__code="S1")
     evidence = Evidence(answer=answer, original_name="proof.pdf", content_type="application/pdf", size=12)
     evidence.file.save("proof.pdf", ContentFile(b"%PDF-1.7 proof"), save=True)
@@ -327,18 +329,19 @@ def build_world() -> World:
     built = [cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member]
     # Read back without the related objects cached while building (each assessment held the framework, whose
     # source is a large JSON): every test deep-copies the world, and that copy was most of a short test's setup.
-    programme, yearly_report, proof, contract = (
-        type(obj)._default_manager.get(pk=obj.pk) for obj in (programme, yearly_report, proof, contract)
+    programme, yearly_report, proof, contract, shared = (
+        type(obj)._default_manager.get(pk=obj.pk) for obj in (programme, yearly_report, proof, contract, shared)
     )
     visit = _world_visit(in_review, assessor)
     return World(
         *(type(obj)._default_manager.get(pk=obj.pk) for obj in built),
         users,
-        programme,
-        yearly_report,
-        proof,
-        contract,
-        visit,
+        programme=programme,
+        yearly_report=yearly_report,
+        proof=proof,
+        contract=contract,
+        shared=shared,
+        visit=visit,
     )
 
 

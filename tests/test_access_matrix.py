@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from labelling.models import Evidence
-from programmes.models import Contract, ReportProof, Target, YearlyReport
+from programmes.models import Contract, ReportProof, SharedReport, Target, YearlyReport
 
 ROLES = ("visitor", "manager", "other_manager", "assessor", "other_assessor", "administrator", "officer")
 EVERYONE = frozenset(ROLES)
@@ -182,6 +182,11 @@ PAGES: dict[str, Route] = {
     "programmes:report_return": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, FUNDERS),
     "programmes:proof_upload": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, OWNER_MANAGER),
     "programmes:proof_download": Route(lambda w: {"pk": w.proof.pk}, OWNERS | FUNDERS),
+    # an assessment report shared by the manager with the programme: only its officers read it (and administrators)
+    "programmes:report_share": Route(
+        lambda w: {"pk": w.programme.enrolments.get().pk, "report_pk": w.report.pk}, NOBODY, OWNER_MANAGER
+    ),
+    "programmes:shared_report": Route(lambda w: {"pk": w.shared.pk}, FUNDERS),
     # the performance contract: recorded by the officer, read by the cluster's managers
     "programmes:contract": Route(lambda w: {"pk": w.programme.pk, "cluster_pk": w.cluster.pk}, FUNDERS, FUNDERS),
     "programmes:targets": Route(lambda w: {"pk": w.contract.pk}, FUNDERS, FUNDERS),
@@ -338,6 +343,7 @@ def _state(world):
         ReportProof.objects.count(),
         sorted(Contract.objects.values_list("id", "version")),
         Target.objects.count(),
+        SharedReport.objects.count(),
     )
 
 

@@ -26,7 +26,7 @@ from clusters.models import Cluster
 from core import caching
 from core.exceptions import NotFound
 from core.search import search
-from labelling.models import Answer, Assessment, AssessmentStatus, Label, Report, Review
+from labelling.models import Answer, Assessment, AssessmentStatus, Label, Report, ReportKind, ReportStatus, Review
 
 # --- visibility --------------------------------------------------------------------------------------------
 
@@ -307,3 +307,13 @@ def labels_visible_to(user) -> QuerySet:
     if is_manager(user):
         return qs.filter(cluster__managers=user)
     return qs.none()
+
+
+def ready_assessment_reports_of(*, cluster) -> QuerySet:
+    """The cluster's assessment reports that are ready (the PDFs a manager may share with a funders' programme),
+    the newest first."""
+    return (
+        Report.objects.filter(assessment__cluster=cluster, kind=ReportKind.ASSESSMENT, status=ReportStatus.READY)
+        .select_related("assessment")
+        .order_by("-created_at", "-pk")
+    )

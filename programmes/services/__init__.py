@@ -9,8 +9,10 @@ from programmes.services.reports import (
     report_approve,
     report_return,
     report_save,
+    report_share,
     report_start,
     report_submit,
+    report_unshare,
     targets_save,
 )
 
@@ -22,8 +24,10 @@ __all__ = [
     "report_approve",
     "report_return",
     "report_save",
+    "report_share",
     "report_start",
     "report_submit",
+    "report_unshare",
     "reports_remind",
     "targets_save",
 ]

@@ -25,7 +25,16 @@ from core.files import UnsupportedFile, safe_filename, sniff_document
 from core.locking import version_check
 from programmes.computations import compute
 from programmes.indicator_sets import IndicatorSet, indicator_set
-from programmes.models import Contract, Enrolment, ReportProof, ReportStatus, ReportValue, Target, YearlyReport
+from programmes.models import (
+    Contract,
+    Enrolment,
+    ReportProof,
+    ReportStatus,
+    ReportValue,
+    SharedReport,
+    Target,
+    YearlyReport,
+)
 from programmes.rules import LEADS_TO, step_allowed
 
 
@@ -439,3 +448,41 @@ def targets_save(
                 after=after,
             )
     return locked
+
+
+# --- assessment reports shared with a programme --------------------------------------------------------------------
+
+
+def report_share(*, user, enrolment: Enrolment, report) -> SharedReport:
+    """Share one of the cluster's ready assessment reports with the programme (its officers may read it)."""
+    require(user, "programme.share_report", enrolment)
+    if report.assessment.cluster_id != enrolment.cluster_id:
+        raise InvalidFields({"report": [_("This report is not one of the cluster's.")]})
+    with transaction.atomic():
+        shared, created = SharedReport.objects.get_or_create(
+            programme=enrolment.programme, report=report, defaults={"shared_by": user}
+        )
+        if created:
+            audit_log(
+                actor=user,
+                action="programme.report_shared",
+                assessment=report.assessment,
+                target=enrolment.programme.name_fr,
+                after={"programme": enrolment.programme_id, "report": report.pk},
+            )
+    return shared
+
+
+def report_unshare(*, user, enrolment: Enrolment, report) -> None:
+    """Withdraw a shared report: the programme's officers no longer reach it."""
+    require(user, "programme.share_report", enrolment)
+    with transaction.atomic():
+        deleted, _rows = SharedReport.objects.filter(programme=enrolment.programme, report=report).delete()
+        if deleted:
+            audit_log(
+                actor=user,
+                action="programme.report_withdrawn",
+                assessment=report.assessment,
+                target=enrolment.programme.name_fr,
+                before={"programme": enrolment.programme_id, "report": report.pk},
+            )
