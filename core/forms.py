@@ -145,16 +145,15 @@ class NumberField(forms.Field):
 
 def number_field_like(field: forms.Field) -> forms.Field:
     """The :class:`NumberField` standing for one of Django's numeric form fields (a model's ``DecimalField``,
-    a declared ``IntegerField``…), with its label, help, bounds, places and validators; a hidden widget stays
-    hidden. Any other field is returned as it is."""
+    a declared ``IntegerField``…), with its label, help, bounds, places and validators. A browser number input
+    (Django's default) or a plain text input becomes a :class:`NumberInput`; any other widget (hidden, a list
+    of choices) stays. Any other field is returned as it is."""
     if not isinstance(field, DJANGO_NUMBER_FIELDS) or isinstance(field, NumberField):
         return field
     whole = not isinstance(field, forms.DecimalField | forms.FloatField)  # both subclass IntegerField
-    widget = (
-        field.widget
-        if field.widget.is_hidden
-        else NumberInput({k: v for k, v in field.widget.attrs.items() if k not in {"min", "max", "step"}})
-    )
+    widget = field.widget
+    if isinstance(widget, forms.NumberInput | forms.TextInput):  # the admin's subclasses too
+        widget = NumberInput({k: v for k, v in widget.attrs.items() if k not in {"min", "max", "step"}})
     number = NumberField(
         whole=whole,
         max_digits=getattr(field, "max_digits", None),

@@ -237,3 +237,25 @@ def test_a_team_headcount_typed_with_a_decimal_comma_is_refused_not_rounded(clus
     assert response.status_code == 200
     assert response.context["form"].errors["staff_headcount"][0] == "Saisissez un nombre entier."
     assert not TeamYear.objects.exists()
+
+
+def test_a_declared_django_number_field_becomes_a_number_field_and_keeps_a_widget_of_choices():
+    from core.forms import Form, NumberInput
+
+    class Sample(Form):
+        amount = forms.DecimalField(max_digits=8, decimal_places=2, min_value=0, label="amount")
+        year = forms.IntegerField(widget=forms.Select(choices=[(2024, "2024"), (2025, "2025")]))
+        version = forms.IntegerField(widget=forms.HiddenInput)
+
+    fields = Sample.base_fields
+    assert all(isinstance(field, NumberField) for field in fields.values())
+    assert isinstance(fields["amount"].widget, NumberInput) and not fields["year"].widget.input_type == "text"
+    assert isinstance(fields["year"].widget, forms.Select) and fields["version"].widget.is_hidden
+    with translation.override("fr"):
+        form = Sample({"amount": "1 234,50", "year": "2025", "version": "3"})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data == {"amount": Decimal("1234.5"), "year": 2025, "version": 3}
+        refused = Sample({"amount": "-1", "year": "2025", "version": "3"})
+        assert not refused.is_valid() and refused.errors["amount"] == [
+            "Assurez-vous que cette valeur est supérieure ou égale à 0."
+        ]
