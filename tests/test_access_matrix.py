@@ -8,9 +8,12 @@ Roles: visitor, manager (of the cluster that owns the objects), other_manager (o
 of a programme that enrols the cluster: they get nothing of the labelling desk, only the programmes' pages).
 """
 
+import re
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -347,6 +350,10 @@ def _state(world):
     )
 
 
+WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+SESSION_TABLES = re.compile(r'"(django_session|axes_\w+)"')
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_page_access(world, client_for, name, role):
@@ -354,7 +361,12 @@ def test_page_access(world, client_for, name, role):
     url = reverse(name, kwargs=route.kwargs(world))
     client = client_for(world.users[role])
     if route.get or not route.post:
-        _check(client.get(url), role, role in route.get, api=False, what=f"GET {url}")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        _check(response, role, role in route.get, api=False, what=f"GET {url}")
+        if name.startswith("labelling:"):  # a GET never writes (the session and the log-in lockout aside)
+            writes = [q["sql"] for q in queries if WRITE.match(q["sql"]) and not SESSION_TABLES.search(q["sql"])]
+            assert not writes, f"GET {url} as {role} wrote:\n" + "\n".join(writes)
     before = _state(world)
     response = client.post(url, route.post_data(world) if route.post_data else {})
     if role in route.post or role not in route.get:
