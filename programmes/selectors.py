@@ -8,14 +8,16 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.permissions import is_administrator, officer_programme_ids, require
 from clusters.models import Cluster
 from clusters.selectors import cluster_records, clusters_managed_by
 from labelling.selectors import (
+    assessment_score,
     cluster_label_history,
     current_labels_of,
+    framework_specs_of,
     label_validity,
     ready_assessment_reports_of,
 )
@@ -447,3 +449,27 @@ def shared_report_get(*, user, pk: int) -> SharedReport:
         raise Http404
     require(user, "shared_report.view", shared)
     return shared
+
+
+def validated_scores(*, cluster: Cluster) -> dict | None:
+    """The validated scores by category of the assessment behind the cluster's newest label (what an officer may
+    see of an assessment: never its answers, evidence or comments); None without a label."""
+    label = cluster_label_history(cluster=cluster).select_related("assessment").first()
+    if label is None:
+        return None
+    result = assessment_score(assessment=label.assessment)
+    spec = framework_specs_of(assessment_ids=[label.assessment_id]).get(label.assessment_id)
+    if spec is None:
+        return None
+    language = (translation.get_language() or "fr")[:2]
+    return {
+        "label": label,
+        "score": result.score,
+        "categories": [
+            {
+                "name": category.name.get(language) or category.name.get("fr") or category.code,
+                "score": result.categories.get(category.code),
+            }
+            for category in spec.categories
+        ],
+    }

@@ -78,6 +78,7 @@ def programme_cluster(request, pk: int, cluster_pk: int):
             "years": programme.years,
             "figures": selectors.computed_figures(enrolment=enrolment, spec=spec, year=year),
             "labels": selectors.label_rows(cluster=enrolment.cluster),
+            "scores": selectors.validated_scores(cluster=enrolment.cluster),
             "years_reports": presenters.with_state_labels(selectors.enrolment_reports(enrolment=enrolment)),
             "contract": selectors.contract_of(enrolment=enrolment),
             "shared_reports": selectors.shared_reports_of(enrolment=enrolment),

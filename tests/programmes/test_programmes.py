@@ -111,6 +111,7 @@ def test_the_officer_s_cluster_page_shows_profile_labels_and_figures_never_membe
     page = response.content.decode()
     assert world.label.certificate_number in page
     assert "active members in the records" in page
+    assert "Validated scores by category" in page and "excellence score" in page
     assert "Secret member SAS" not in page
     assert "proof.pdf" not in page
     assert reverse("clusters:members", args=[world.cluster.pk]) not in page
