@@ -81,9 +81,9 @@ def visit_and_findings_guard(assessment) -> None:
             % {"parts": ", ".join(str(FINDINGS_PART_NAMES.get(part, part)) for part in findings.missing)}
         )
     if missing:
-        raise ExpertProcessIncomplete(
-            _("The assessment cannot be validated before the interview or visit and the findings:"), errors=missing
-        )
+        header = _("The assessment cannot be validated before the interview or visit and the findings:")
+        # the message names what is missing too: the assessment page shows only the message of a refused step
+        raise ExpertProcessIncomplete(" ".join([header, *missing]), errors=missing)
 
 
 register_step_guard("validate", visit_and_findings_guard)
