@@ -25,8 +25,9 @@ def validate_eccp_url(value: str) -> None:
 
 
 class ClusterKind(models.TextChoices):
-    POLE = "pole", _("Pôle de compétitivité")
-    GRAPPE = "grappe", _("Grappe d'entreprises")
+    # English readers say "competitiveness cluster"; the French names are the catalogue's (issue 22, item 14).
+    POLE = "pole", _("Competitiveness cluster")
+    GRAPPE = "grappe", _("Business cluster")
     CLUSTER = "cluster", _("Cluster")
     OTHER = "other", _("Other")
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .values import json_number
 
@@ -224,7 +225,11 @@ def _translated(
         return {"fr": "", "en": ""}
     unknown = sorted(set(value) - set(LANGUAGES))
     if unknown:
-        c.add(where, _("unknown language(s): %(languages)s.") % {"languages": ", ".join(map(str, unknown))})
+        c.add(
+            where,
+            ngettext("unknown language: %(languages)s.", "unknown languages: %(languages)s.", len(unknown))
+            % {"languages": ", ".join(map(str, unknown))},
+        )
     return {
         lang: _text(c, value.get(lang), f"{where}.{lang}", required=required, max_length=max_length)
         for lang in LANGUAGES
@@ -311,7 +316,11 @@ def _parse_indicator(c: _Collector, raw: Any, where: str, category: str) -> Indi
         where = f"indicators.{code}"
     unknown = sorted(set(raw) - _INDICATOR_KEYS)
     if unknown:
-        c.add(where, _("unknown field(s): %(fields)s.") % {"fields": ", ".join(unknown)})
+        c.add(
+            where,
+            ngettext("unknown field: %(fields)s.", "unknown fields: %(fields)s.", len(unknown))
+            % {"fields": ", ".join(unknown)},
+        )
 
     ecei = _text(c, raw.get("ecei"), f"{where}.ecei", required=False, max_length=20)
     name = _translated(c, raw.get("name"), f"{where}.name", required=True, max_length=300)

@@ -95,7 +95,7 @@ def methodology(request):
         "total_weight": total_weight,
         "indicator_count": sum(len(c["rows"]) for c in categories),
         "gold_points": math.ceil(total_weight * benchmarking.GOLD_PERCENT / 100),
-        "gold_percent": benchmarking.GOLD_PERCENT,
+        "gold_percent": values.format_percent(benchmarking.GOLD_PERCENT, places=0),  # 80 % / 80%
         "baseline": baseline,
         "eligibility_code": benchmarking.ELIGIBILITY_INDICATOR,
         "eligibility_min": benchmarking.ELIGIBILITY_MINIMUM,

@@ -85,6 +85,8 @@ def benchmark_tables(assessment: Assessment) -> dict:
             if level:
                 option = indicator.option(item.value) if item.value else None
                 value = _text(option.label, language) if option else "—"
+            elif indicator.value_type == "pct" and item.points is not None:
+                value = number_display(item.points) + ("%" if language == "en" else "\u202f%")  # 51,3 % / 51.3%
             else:
                 value = number_display(item.points)
 
@@ -133,7 +135,9 @@ def benchmark_tables(assessment: Assessment) -> dict:
                 {
                     "code": code,
                     "name": _text(indicator.name, language),
-                    "unit": values.unit_for(indicator, item.points, language=language),
+                    "unit": ""
+                    if indicator.value_type == "pct"
+                    else values.unit_for(indicator, item.points, language=language),
                     "lower_is_better": indicator.direction == "lower",
                     "value": value,
                     "all": main,

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -125,5 +125,13 @@ def assessment_offline_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc.message))
         return redirect("labelling:assessment_offline", pk=assessment.pk)
     del request.session[SESSION_KEY]
-    messages.success(request, _("The questionnaire has been applied: %(count)d change(s).") % {"count": changed})
+    messages.success(
+        request,
+        ngettext(
+            "The questionnaire has been applied: %(count)d change.",
+            "The questionnaire has been applied: %(count)d changes.",
+            changed,
+        )
+        % {"count": changed},
+    )
     return redirect("labelling:assessment_summary", pk=assessment.pk)

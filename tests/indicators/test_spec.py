@@ -176,7 +176,7 @@ def test_every_problem_of_a_framework_file_is_listed(raw):
         ),
         (
             lambda d: d["categories"][0]["indicators"][2].update(colour="red"),
-            "indicators.S3: unknown field(s): colour.",
+            "indicators.S3: unknown field: colour.",
         ),
         (
             lambda d: d["categories"][0]["indicators"][2].update(baseline="yes"),
