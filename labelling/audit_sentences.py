@@ -172,10 +172,12 @@ def _changes_requested(e: _Event) -> str:
 
 
 def _decided(e: _Event) -> str:
-    text = _("%(who)s decided the level %(level)s (computed: %(computed)s; score %(score)s %%).") % e.params(
+    score = e.after.get("score")
+    text = _("%(who)s decided the level %(level)s (computed: %(computed)s; score %(score)s).") % e.params(
         level=level_text(e.after.get("level", e.target)),
         computed=level_text(e.after.get("computed_level")),
-        score=value_text(e.after.get("score")),
+        # 98 % in French, 98% in English (indicators.values, as every percentage).
+        score=values.format_percent(Decimal(str(score))) if _is_number(str(score)) else "—",
     )
     if e.after.get("reason"):
         text += " " + _("Reason: %(reason)s") % {"reason": e.after["reason"]}

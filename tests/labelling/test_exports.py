@@ -103,7 +103,7 @@ def test_the_csv_export_has_codes_and_labels_in_the_users_language(labels, admin
     nekoe = rows["Nekoé"]
     assert (nekoe["Niveau"], nekoe["Niveau (libellé)"]) == ("gold", "Or")
     assert (nekoe["Statut"], nekoe["Statut (libellé)"]) == ("active", "Actif")
-    assert (nekoe["Nature"], nekoe["Nature (libellé)"]) == ("grappe", "Grappe d'entreprises")
+    assert (nekoe["Nature"], nekoe["Nature (libellé)"]) == ("grappe", "Grappe d’entreprises")
     assert nekoe["Secteurs"] == "énergie; bois" and nekoe["Ville"] == "Orléans"
     assert rows["Old Cluster"]["Statut (libellé)"] == "Retiré"
 
