@@ -3,16 +3,13 @@ server started on 127.0.0.1 for this module (moto's server mode), never a mock o
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -21,56 +18,20 @@ from storages.backends.s3 import S3Storage
 from config.settings.base import object_storage_options
 from labelling.models import Evidence
 from labelling.services.answers import assessment_create
+from tests import s3server
 from tests.labelling import samples
+from tests.s3server import free_port, keys, make_bucket
 
 pytestmark = pytest.mark.django_db
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    port = _free_port()
-    server = Path(sys.executable).with_name("moto_server")
-    process = subprocess.Popen(
-        [str(server), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(endpoint, timeout=1)  # noqa: S310 - our own server on the loopback
-            break
-        except urllib.error.HTTPError:
-            break  # it answers
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the S3-compatible server (moto_server) did not start")
-            time.sleep(0.2)
-    yield endpoint
-    process.terminate()
-    process.wait(timeout=10)
+_free_port = free_port
+s3_endpoint = s3server.s3_endpoint  # the module's S3 server (a fixture)
 
 
 @pytest.fixture
 def bucket(s3_endpoint):
-    name = f"grappe-{uuid.uuid4().hex[:12]}"
-    url = f"s3://test-key:test-secret@{name}?endpoint_url={s3_endpoint}&region_name=eu-west-3&addressing_style=path"
-    options = object_storage_options(url)
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="eu-west-3",
-        aws_access_key_id="test-key",
-        aws_secret_access_key="test-secret",
-    )
-    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    return {"name": name, "url": url, "options": options, "client": client}
+    return make_bucket(s3_endpoint)
 
 
 def _storage(bucket, **extra) -> S3Storage:
@@ -85,8 +46,7 @@ def _storage(bucket, **extra) -> S3Storage:
     return S3Storage(**bucket["options"], **{**options, **extra})
 
 
-def _keys(bucket) -> list[str]:
-    return [item["Key"] for item in bucket["client"].list_objects_v2(Bucket=bucket["name"]).get("Contents", [])]
+_keys = keys
 
 
 @pytest.fixture

@@ -15,7 +15,10 @@ DATABASES = {"default": database_from_env(default="postgres://postgres@127.0.0.1
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 # Redis database 14, with a prefix of this run's own so that runs side by side never share keys.
 CACHES = {"default": cache_from_env(default="redis://127.0.0.1:6379/14")}
-CACHES["default"]["KEY_PREFIX"] = f"grappe-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+# Processes that must share the cache (the web nodes of tests/test_two_nodes.py) are given one prefix.
+CACHES["default"]["KEY_PREFIX"] = env(
+    "TEST_CACHE_KEY_PREFIX", default=f"grappe-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Each run's files (public and private media) live in a temporary directory of the run's own, which the suite
