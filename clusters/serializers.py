@@ -10,6 +10,7 @@ from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from clusters.services import CLUSTER_FIELDS, FINANCING_FIELDS, MEMBER_FIELDS, TEAM_FIELDS
 
 VERSION_HELP = _("The version you read; a write with an older version is refused with 409.")
+YEAR_RULE = _("on a PATCH, the record's own year (a record's year is not changed)")
 
 
 class ShortTextList(serializers.ListField):
@@ -21,6 +22,14 @@ class ClusterSerializer(serializers.ModelSerializer):
     s3_domains = ShortTextList(required=False)
     logo = serializers.ImageField(read_only=True)
     version = serializers.IntegerField(min_value=0, help_text=VERSION_HELP)
+    country = serializers.RegexField(
+        r"^\s*[A-Za-z]{2}\s*$", required=False, help_text=_("ISO 3166 code of two letters, e.g. FR")
+    )
+
+    FIELD_RULES = {
+        "name": _("no other cluster has this name (whatever the case)"),
+        "eccp_url": _("an https address on clustercollaboration.eu"),
+    }
 
     class Meta:
         model = Cluster
@@ -46,6 +55,11 @@ class ClusterSerializer(serializers.ModelSerializer):
 class MemberSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(min_value=0, required=False, help_text=VERSION_HELP)
 
+    FIELD_RULES = {
+        "name": _("no other member of the cluster has this name (whatever the case)"),
+        "member_since": _("not in the future"),
+    }
+
     class Meta:
         model = Member
         fields = ["id", *MEMBER_FIELDS, "version", "created_at", "updated_at"]
@@ -61,6 +75,11 @@ class MemberSerializer(serializers.ModelSerializer):
 class TeamYearSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(min_value=0, required=False, help_text=VERSION_HELP)
 
+    FIELD_RULES = {
+        "year": YEAR_RULE,
+        "board_company_seats": _("at most `board_seats`"),
+    }
+
     class Meta:
         model = TeamYear
         fields = ["year", *TEAM_FIELDS, "version", "created_at", "updated_at"]
@@ -70,6 +89,8 @@ class TeamYearSerializer(serializers.ModelSerializer):
 
 class FinancingYearSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(min_value=0, required=False, help_text=VERSION_HELP)
+
+    FIELD_RULES = {"year": YEAR_RULE}
     total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     private_total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
 

@@ -10,9 +10,11 @@ from accounts import views as account_views
 from accounts.api import TokenView
 from accounts.language import set_language
 from core import health, metrics
+from core.api_root import ApiRootView
 from core.throttles import LoginThrottle, throttle_posts
 
 api_v1 = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("clusters.api_urls")),
     path("", include("labelling.api_urls")),

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -15,7 +16,17 @@ from core.pagination import CountedPaginator
 def exception_handler(exc, context):
     """Map the domain errors onto DRF answers, once for every endpoint: ``{"detail", "errors"?}`` with the
     error's status; values refused field by field (``InvalidFields``) answer 400 with the errors by field, as a
-    serializer's do."""
+    serializer's do. An error is JSON even where the view renders another format (a calendar file's
+    ``?format=ics``): the schema documents every error as JSON."""
+    response = _error_response(exc, context)
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if response is not None and request is not None and getattr(renderer, "format", "json") not in ("json", "api"):
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+    return response
+
+
+def _error_response(exc, context):
     if isinstance(exc, InvalidFields):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DomainError):
@@ -35,7 +46,7 @@ def exception_handler(exc, context):
 
 class Pagination(PageNumberPagination):
     """DRF's page-number pagination, whose contract the schema states: ``page`` is a positive integer (anything
-    else answers 400 with a field error), and a page past the last answers 404."""
+    else, an empty ``page=`` too, answers 400 with a field error), and a page past the last answers 404."""
 
     def paginate_queryset(self, queryset, request, view=None):
         """A view with a ``paginated_count()`` (a cached count) is not counted again."""
@@ -43,10 +54,12 @@ class Pagination(PageNumberPagination):
         self.django_paginator_class = Paginator if count is None else partial(CountedPaginator, count=count)
         return super().paginate_queryset(queryset, request, view)
 
+    last_page_strings = ()  # the schema says "an integer": no ``page=last``
+
     def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param) or 1
-        if raw in self.last_page_strings:
-            return raw
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
         try:
             number = int(raw)
         except (TypeError, ValueError):
@@ -60,40 +73,7 @@ class Pagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1}
-                parameter["description"] = "Page number, from 1. Not a whole number ≥ 1: 400; past the last page: 404."
+                parameter["description"] = (
+                    "Page number, from 1 (50 items a page). Not a whole number ≥ 1: 400; past the last page: 404."
+                )
         return parameters
-
-
-def schema_postprocess(result, generator, request, public):
-    """Say in the schema what the API enforces: ``version`` is required by every PATCH that has one (optimistic
-    locking), paginated lists answer 400 / 404 for a bad ``page``, authenticated operations 401 without
-    credentials, operations on an object 404, and every operation 429 when throttled."""
-    schemas = result.get("components", {}).get("schemas", {})
-    for name, schema in schemas.items():
-        if name.startswith("Patched") and "version" in schema.get("properties", {}):
-            schema["required"] = sorted({*schema.get("required", []), "version"})
-    error = {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    schemas.setdefault(
-        "Error",
-        {
-            "type": "object",
-            "properties": {"detail": {"type": "string"}},
-            "additionalProperties": True,
-            "description": "An error: `detail`, or the errors by field.",
-        },
-    )
-    for path in result.get("paths", {}).values():
-        for operation in path.values():
-            if not isinstance(operation, dict):
-                continue
-            responses = operation.setdefault("responses", {})
-            if {} not in operation.get("security", [{}]):  # authentication required
-                responses.setdefault("401", {**error, "description": "Not authenticated (`WWW-Authenticate: Token`)"})
-            responses.setdefault("429", {**error, "description": "Throttled: try again after `Retry-After` seconds"})
-            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
-                responses.setdefault("404", {**error, "description": "Not found, or not yours"})
-            if any(p.get("name") == "page" and p.get("in") == "query" for p in operation.get("parameters", [])):
-                responses = operation.setdefault("responses", {})
-                responses.setdefault("400", {**error, "description": "Bad query parameter (e.g. `page=0`)"})
-                responses.setdefault("404", {**error, "description": "No such page (past the last one)"})
-    return result

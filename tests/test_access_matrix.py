@@ -202,6 +202,7 @@ PAGES: dict[str, Route] = {
 }
 
 API: dict[str, Route] = {
+    "api-root": Route(lambda w: {}, EVERYONE, public=True),
     "framework-list": Route(lambda w: {}, EVERYONE, public=True),
     "framework-detail": Route(lambda w: {"code": "ecei-31"}, EVERYONE, public=True),
     "api-registry": Route(lambda w: {}, EVERYONE, public=True),

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -359,12 +359,7 @@ class RegistryView(generics.ListAPIView):
     serializer_class = s.PublicLabelSerializer
     filter_backends: list = []
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(name, OpenApiTypes.STR, required=False)
-            for name in ("level", "kind", "country", "region", "sector", "q")
-        ]
-    )
+    @extend_schema(parameters=[s.RegistryFilterSerializer])  # the filters the list validates, as it validates them
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -68,6 +68,11 @@ class AssessmentListSerializer(AssessmentSerializer):
 
 
 class AssessmentCreateSerializer(serializers.Serializer):
+    FIELD_RULES = {
+        "cluster": _("the id of a cluster you manage"),
+        "previous": _("the id of an earlier assessment of the same cluster"),
+    }
+
     cluster = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.none())
     reference_year = serializers.IntegerField()
     previous = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.none(), required=False, allow_null=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -31,6 +32,8 @@ from labelling.selectors import label_validity, verification_url
 
 
 class AssignInputSerializer(serializers.Serializer):
+    FIELD_RULES = {"assessor": gettext_lazy("the id of a user with the assessor role")}
+
     assessor = serializers.PrimaryKeyRelatedField(
         queryset=assessors(),
         help_text="Id of a user with the assessor role.",

@@ -1,0 +1,35 @@
+"""The API's filters (``DEFAULT_FILTER_BACKENDS``): a module of its own, which DRF's generic views import when they
+are defined (``core.api`` imports drf-spectacular's schema, which imports those views)."""
+
+import django_filters
+from django import forms
+from django.db import models
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A filter by the id of a related row: a whole number (anything else answers 400)."""
+
+    field_class = forms.IntegerField
+
+
+class FilterSet(django_filters.rest_framework.FilterSet):
+    """The filter set that ``filterset_fields`` build: django-filter's, but a foreign key filters by id
+    (``IdFilter``), so that an id that matches nothing gives an empty list like any other value. django-filter's
+    default, a choice among the existing rows, answers 400 for an unknown id (a schema-valid integer) and tells
+    whether a row exists that the user may not see."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.rest_framework.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+    }
+
+
+class FilterBackend(DjangoFilterBackend):
+    """``DEFAULT_FILTER_BACKENDS``: ``filterset_fields`` build a ``FilterSet``."""
+
+    filterset_base = FilterSet
