@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.schema import example
 from core.throttles import TokenThrottle, UserThrottle
 
 
@@ -41,6 +42,7 @@ class TokenView(APIView):
         },
         auth=[],
         summary="Obtain your API token with your user name and password",
+        examples=[example({"username": "manager.cosmetic", "password": "your password"})],
     )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)

@@ -19,6 +19,7 @@ from clusters.serializers import (
     MemberSerializer,
     TeamYearSerializer,
 )
+from core.schema import example
 
 CLUSTER_PK = OpenApiParameter("cluster_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Cluster id")
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="Year")
@@ -41,6 +42,7 @@ def _split_version(validated: dict) -> tuple[dict, int]:
     partial_update=extend_schema(
         summary="Change a cluster's profile",
         description="Send `version` as read; 409 when someone else saved meanwhile.",
+        examples=[example({"website": "https://www.cosmetic-valley.com", "sectors": ["Cosmetics"], "version": 4})],
         responses={200: ClusterSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 409: CONFLICT},
     ),
 )
@@ -83,11 +85,27 @@ class _ClusterChildViewSet(viewsets.GenericViewSet):
         summary="A member", parameters=[CLUSTER_PK], responses={200: MemberSerializer, 404: NOT_FOUND}
     ),
     create=extend_schema(
-        summary="Add a member", parameters=[CLUSTER_PK], responses={201: MemberSerializer, 400: BAD_INPUT}
+        summary="Add a member",
+        parameters=[CLUSTER_PK],
+        responses={201: MemberSerializer, 400: BAD_INPUT},
+        examples=[
+            example(
+                {
+                    "name": "Laboratoires Delta",
+                    "member_type": "sme",
+                    "size_class": "small",
+                    "region": "FR-CVL",
+                    "member_since": "2021-03-01",
+                    "fee_paying": True,
+                    "active": True,
+                }
+            )
+        ],
     ),
     partial_update=extend_schema(
         summary="Change a member (send `version`; `active: false` deactivates, members are never deleted)",
         parameters=[CLUSTER_PK],
+        examples=[example({"active": False, "version": 2}, "Deactivate")],
         responses={200: MemberSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 409: CONFLICT},
     ),
 )
@@ -154,7 +172,7 @@ class _YearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return Response(self.get_serializer(row).data)
 
 
-def _year_schema(noun: str, serializer):
+def _year_schema(noun: str, serializer, created: dict, changed: dict):
     return extend_schema_view(
         list=extend_schema(summary=f"{noun} of a cluster, per year", parameters=[CLUSTER_PK]),
         retrieve=extend_schema(
@@ -163,17 +181,35 @@ def _year_schema(noun: str, serializer):
         create=extend_schema(
             summary=f"Record the {noun.lower()} of a year",
             parameters=[CLUSTER_PK],
+            examples=[example(created)],
             responses={201: serializer, 400: BAD_INPUT},
         ),
         partial_update=extend_schema(
             summary=f"Change the {noun.lower()} of a year (send `version`)",
             parameters=[CLUSTER_PK, YEAR],
+            examples=[example(changed)],
             responses={200: serializer, 400: BAD_INPUT, 404: NOT_FOUND, 409: CONFLICT},
         ),
     )
 
 
-@_year_schema("Team and governance", TeamYearSerializer)
+@_year_schema(
+    "Team and governance",
+    TeamYearSerializer,
+    {
+        "year": 2025,
+        "staff_fte": "6.5",
+        "staff_headcount": 7,
+        "staff_with_degree": 6,
+        "board_seats": 12,
+        "board_company_seats": 8,
+        "strategy_document": True,
+        "strategy_adopted_on": "2024-06-30",
+        "action_plan": "complete",
+        "performance_contract": True,
+    },
+    {"board_company_seats": 9, "version": 3},
+)
 class TeamYearViewSet(_YearViewSet):
     model = TeamYear
     serializer_class = TeamYearSerializer
@@ -182,7 +218,20 @@ class TeamYearViewSet(_YearViewSet):
         return services.team_year_save(**kwargs)
 
 
-@_year_schema("Financing", FinancingYearSerializer)
+@_year_schema(
+    "Financing",
+    FinancingYearSerializer,
+    {
+        "year": 2025,
+        "state": "120000.00",
+        "regional": "80000.00",
+        "eu": "0.00",
+        "member_fees": "12000.50",
+        "paid_services": "45000.00",
+        "other_private": "3000.00",
+    },
+    {"member_fees": "13500.00", "version": 2},
+)
 class FinancingYearViewSet(_YearViewSet):
     model = FinancingYear
     serializer_class = FinancingYearSerializer

@@ -5,6 +5,7 @@ DRF's generic views, which import ``core.api`` 's paginator when they are define
 from http import HTTPStatus
 
 from drf_spectacular.openapi import AutoSchema as DrfAutoSchema
+from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
 # --- the schema: tags by resource, the answers every operation may give -------------------------------------
@@ -39,6 +40,11 @@ RESOURCE_TAGS = {
     "certificates": "registry",
 }
 API_PREFIX = "/api/v1/"
+
+
+def example(value: dict, name: str = "Example", summary: str = "") -> OpenApiExample:
+    """A request body's example for ``extend_schema(examples=[…])``: every write shows one."""
+    return OpenApiExample(name, value=value, summary=summary, request_only=True)
 
 
 class AutoSchema(DrfAutoSchema):

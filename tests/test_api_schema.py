@@ -120,3 +120,11 @@ def test_an_error_is_json_even_where_the_view_renders_another_format():
 
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
+
+
+def test_every_operation_says_what_it_does_in_one_line_and_every_write_shows_an_example(schema):
+    for label, operation in _operations(schema):
+        summary = operation.get("summary", "")
+        assert summary and "\n" not in summary and len(summary) <= 120, label
+        if "requestBody" in operation:
+            assert operation["requestBody"]["content"]["application/json"].get("examples"), label

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import can
 from clusters.selectors import clusters_managed_by
+from core.schema import example
 from indicators.questionnaire import questionnaire_to_dict
 from labelling.answer_values import answer_declared
 from labelling.api.serializers import selfassessment as s
@@ -81,6 +82,7 @@ class AssessmentListCreateView(generics.ListAPIView):
         request=s.AssessmentCreateSerializer,
         responses={201: s.AssessmentSerializer, **ERRORS},
         summary="Start an assessment for one of your clusters (optionally a renewal of a previous one)",
+        examples=[example({"cluster": 12, "reference_year": 2025, "legal_entity": True, "public_profile": True})],
     )
     def post(self, request, *args, **kwargs):
         managed = clusters_managed_by(request.user)
@@ -144,6 +146,10 @@ class AnswerDetailView(APIView):
         request=s.AnswerUpdateSerializer,
         responses={200: s.AnswerSerializer, **ERRORS},
         summary="Declare a value and/or a comment (manager of the cluster; draft or changes requested)",
+        examples=[
+            example({"value": 62.5, "comment": "From the 2025 members' survey", "version": 3}, "A number"),
+            example({"value": "complete", "version": 3}, "A level's option code"),
+        ],
         description="Send the answer's `version` as read. A value of the wrong type or out of range is a 400 "
         "naming `value`; a stale version or a submitted assessment is a 409.",
     )
@@ -164,6 +170,7 @@ class SubmitView(APIView):
         request=s.SubmitSerializer,
         responses={200: s.AssessmentSerializer, **ERRORS},
         summary="Submit for review (manager): refused with the list of what is missing",
+        examples=[example({"version": 7})],
     )
     def post(self, request, pk: int):
         assessment = _managed_assessment(request, pk)

@@ -11,13 +11,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import HasCapability, require
+from core.schema import example
 from core.throttles import PUBLIC_THROTTLES
 from labelling import selectors
 from labelling.api.serializers import workflow as s
@@ -58,6 +59,7 @@ class AssignView(APIView):
         request=s.AssignInputSerializer,
         responses={200: s.WorkflowAssessmentSerializer, **ERRORS},
         summary="Assign an assessor (administrators): submitted → in review",
+        examples=[example({"assessor": 7})],
     )
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
@@ -87,6 +89,19 @@ class AnswerReviewView(APIView):
         request=s.ReviewInputSerializer,
         responses={200: s.ReviewedAnswerSerializer, **ERRORS},
         summary="Accept the declared value or correct it (assigned assessor)",
+        examples=[
+            example({"accept": True, "expected_version": 3}, "Accept"),
+            example(
+                {
+                    "accept": False,
+                    "value": 42,
+                    "justification": "The attendance sheets show 42 members, not 48.",
+                    "comment": "",
+                    "expected_version": 3,
+                },
+                "Correct",
+            ),
+        ],
     )
     def post(self, request, pk: int, code: str):
         assessment = _assigned(request, pk)
@@ -113,6 +128,9 @@ class RequestChangesView(APIView):
         request=s.RequestChangesInputSerializer,
         responses={200: s.WorkflowAssessmentSerializer, **ERRORS},
         summary="Send the assessment back to the manager: in review → changes requested",
+        examples=[
+            example({"comment": "Two answers need evidence.", "requests": {"S3": "Attach the signed strategy."}})
+        ],
     )
     def post(self, request, pk: int):
         assessment = _assigned(request, pk)
@@ -130,6 +148,7 @@ class DeclareConflictView(APIView):
         request=s.ReasonInputSerializer,
         responses={200: OpenApiResponse(description="Declared: you are unassigned"), **ERRORS},
         summary="Declare a conflict of interest (the assigned assessor): unassigned, back to submitted",
+        examples=[example({"reason": "I advised this cluster on its strategy in 2024."})],
     )
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
@@ -146,6 +165,7 @@ class AssignSecondView(APIView):
         request=s.AssignInputSerializer,
         responses={200: s.WorkflowAssessmentSerializer, **ERRORS},
         summary="Assign the second assessor who countersigns the review (administrators)",
+        examples=[example({"assessor": 9})],
     )
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
@@ -178,6 +198,7 @@ class DisagreeView(APIView):
         request=s.ReasonInputSerializer,
         responses={200: s.ReviewSerializer, **ERRORS},
         summary="Record a disagreement with the validated review, with a reason (the second assessor)",
+        examples=[example({"reason": "F2's corrected value ignores the regional grant."})],
     )
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
@@ -194,6 +215,7 @@ class AcceptRemainingView(APIView):
         request=s.CategoryInputSerializer,
         responses={200: OpenApiResponse(description='{"accepted": ["S1", …]}'), **ERRORS},
         summary="Accept every remaining answer of a category (assigned assessor; audited per answer)",
+        examples=[example({"category": "S"})],
     )
     def post(self, request, pk: int):
         assessment = _assigned(request, pk)
@@ -211,6 +233,7 @@ class ValidateView(APIView):
         request=s.ValidateInputSerializer,
         responses={200: s.WorkflowAssessmentSerializer, **ERRORS},
         summary="Validate the reviewed answers: in review → validated",
+        examples=[example({"recommended_level": "gold"})],
     )
     def post(self, request, pk: int):
         assessment = _assigned(request, pk)
@@ -243,6 +266,10 @@ class DecideView(APIView):
         request=s.DecideInputSerializer,
         responses={201: s.DecisionSerializer, **ERRORS},
         summary="Decide (administrators): validated → decided; issues the label",
+        examples=[
+            example({"reason": ""}, "The computed level"),
+            example({"level": "silver", "reason": "The committee's decision of 12 March."}, "Another level"),
+        ],
     )
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
@@ -268,6 +295,7 @@ class AssessmentReportsView(APIView):
         request=s.ReportInputSerializer,
         responses={202: s.ReportSerializer, **ERRORS},
         summary="Request a PDF (assessment report or label certificate); produced by a worker",
+        examples=[example({"kind": "certificate", "language": "en"})],
     )
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
@@ -318,9 +346,13 @@ class ReportDownloadView(APIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Labels you may see (your clusters'; every label for administrators)",
+        description="Administrators: every label; managers: their clusters' labels. Filter by `status` and `level`.",
+    )
+)
 class LabelListView(generics.ListAPIView):
-    """Administrators: every label; managers: their clusters' labels."""
-
     permission_classes = [IsAuthenticated]
     serializer_class = s.LabelSerializer
     filterset_fields = ["status", "level"]
@@ -329,6 +361,7 @@ class LabelListView(generics.ListAPIView):
         return selectors.labels_visible_to(self.request.user).order_by("-awarded_on", "-pk")
 
 
+@extend_schema_view(get=extend_schema(summary="A label: level, status, dates, certificate number"))
 class LabelDetailView(generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.LabelSerializer
@@ -341,7 +374,10 @@ class LabelRevokeView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=s.RevokeInputSerializer, responses={200: s.LabelSerializer, **ERRORS}, summary="Revoke a label"
+        request=s.RevokeInputSerializer,
+        responses={200: s.LabelSerializer, **ERRORS},
+        summary="Revoke a label (administrators): it leaves the registry, its certificate is refused",
+        examples=[example({"reason": "The cluster was dissolved on 30 June."})],
     )
     def post(self, request, pk: int):
         label = get_object_or_404(selectors.labels_visible_to(request.user), pk=pk)
@@ -359,7 +395,10 @@ class RegistryView(generics.ListAPIView):
     serializer_class = s.PublicLabelSerializer
     filter_backends: list = []
 
-    @extend_schema(parameters=[s.RegistryFilterSerializer])  # the filters the list validates, as it validates them
+    @extend_schema(
+        parameters=[s.RegistryFilterSerializer],
+        summary="The public registry: active labels of listed clusters (public)",
+    )  # the filters the list validates, as it validates them
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
