@@ -90,9 +90,8 @@ ERROR_SCHEMA = {
         "errors": {"type": "object", "description": "Details, e.g. the missing answers of a refused submission."},
     },
     "additionalProperties": {
-        "type": "array",
-        "items": {"type": "string"},
-        "description": 'A field\'s errors (400): `{"name": ["This field is required."]}`.',
+        "description": 'A field\'s errors (400): `{"name": ["This field is required."]}`; a list\'s or a nested '
+        "object's, by position or field.",
     },
     "description": "An error: `detail` (and `errors` when the refusal has details), or the errors by field.",
 }

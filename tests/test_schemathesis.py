@@ -146,6 +146,8 @@ def _breaks_a_declared_rule(operation, response) -> bool:
         body = response.json()
     except ValueError:
         return False
+    if isinstance(body, dict) and isinstance(body.get("errors"), dict):  # a service's {"detail", "errors"}
+        body = body["errors"]
     return isinstance(body, dict) and bool(body) and set(body) <= set(rules)
 
 

@@ -108,6 +108,8 @@ class RevokeInputSerializer(serializers.Serializer):
 
 
 class ReportInputSerializer(serializers.Serializer):
+    FIELD_RULES = {"kind": gettext_lazy("`certificate` only for an assessment that was awarded a label")}
+
     kind = serializers.ChoiceField(choices=ReportKind.values, default=ReportKind.ASSESSMENT)
     language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False)
 
