@@ -27,3 +27,13 @@ def assessors_offered_for(cluster=None) -> QuerySet[User]:
 def programme_officers() -> QuerySet[User]:
     """The active users with the programme officer role (those a programme may be followed by)."""
     return User.objects.filter(role=Role.OFFICER, is_active=True).order_by("last_name", "first_name", "username")
+
+
+def people_names(*, usernames) -> dict[str, str]:
+    """Each user name's person as a reader names them (full name, else the user name), in one query: the audit
+    trail records a user name as the target of an assignment and writes the person's name."""
+    wanted = {name for name in usernames if name}
+    if not wanted:
+        return {}
+    rows = User.objects.filter(username__in=wanted).only("username", "first_name", "last_name")
+    return {user.username: user.get_full_name() or user.username for user in rows}

@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from labelling.audit_sentences import actor_name, event_sentence
+from accounts.selectors import people_names
+from labelling.audit_sentences import actor_name, event_sentence, names_needed
 from labelling.exporters import escape_cell
 from labelling.selectors import framework_specs_of
 
@@ -22,12 +23,15 @@ class _Echo:
 
 
 def _with_specs(events: Iterator, batch: int = 500) -> Iterator[tuple]:
-    """Each event with its assessment's framework, read once a batch for the assessments not seen yet."""
+    """Each event with its assessment's framework and the people it names, read once a batch for the assessments
+    and people not seen yet."""
     specs: dict = {}
+    names: dict = {}
     while chunk := list(islice(events, batch)):
         specs.update(framework_specs_of(assessment_ids={e.assessment_id for e in chunk} - specs.keys()))
+        names.update(people_names(usernames=names_needed(chunk) - names.keys()))
         for event in chunk:
-            yield event, specs.get(event.assessment_id)
+            yield event, specs.get(event.assessment_id), names
 
 
 def audit_csv_lines(events: QuerySet) -> Iterator[str]:
@@ -46,7 +50,7 @@ def audit_csv_lines(events: QuerySet) -> Iterator[str]:
         _("After"),
     ]
     yield "\ufeff" + writer.writerow([str(h) for h in header])
-    for event, spec in _with_specs(events.iterator(chunk_size=500)):
+    for event, spec, names in _with_specs(events.iterator(chunk_size=500)):
         row = [
             timezone.localtime(event.created_at).isoformat(timespec="seconds"),
             actor_name(event.actor),
@@ -54,7 +58,7 @@ def audit_csv_lines(events: QuerySet) -> Iterator[str]:
             event.assessment.reference_year if event.assessment_id else "",
             event.action,
             event.target,
-            event_sentence(event, spec),
+            event_sentence(event, spec, names),
             json.dumps(event.before, ensure_ascii=False) if event.before is not None else "",
             json.dumps(event.after, ensure_ascii=False) if event.after is not None else "",
         ]

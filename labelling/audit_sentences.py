@@ -13,11 +13,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 
+from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from indicators import values
 from indicators.spec import FrameworkSpec
-from labelling.models import Level
+from labelling.models import Assessment, Level
 
 # The kinds of events a reader can filter on, by the first part of the action ("answer.corrected" → answer).
 ACTION_GROUPS = {
@@ -95,23 +96,57 @@ def _fields(data) -> str:
     return ", ".join(sorted(str(k) for k in (data or {})))
 
 
-def _changes(before, after) -> str:
-    """``field: old → new`` for the fields that differ."""
+# The record whose fields an action's event names, by the action's first part: a changed field is written with
+# the model's own (translated) name, never the code's key ("created", "member_fees").
+RECORDS = {
+    "cluster": Cluster,
+    "member": Member,
+    "team_year": TeamYear,
+    "financing_year": FinancingYear,
+    "assessment": Assessment,
+}
+# The actions whose target is a person's user name: the sentence names the person (``names`` of event_sentence).
+PERSON_TARGETS = frozenset({"assessment.assigned", "assessment.second_assigned", "assessment.resubmitted"})
+
+
+def field_label(model, key: str) -> str:
+    """A recorded field's name in the reader's language (the model field's verbose name; the key itself for a
+    field the model no longer has)."""
+    try:
+        return str(model._meta.get_field(key).verbose_name) if model is not None else key
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist and reverse relations: the key as recorded
+        return key
+
+
+def _changes(before, after, model=None) -> str:
+    """``field: old → new`` for the fields that differ, each field by its name in the reader's language."""
     before, after = before or {}, after or {}
     parts = []
     for key in sorted(set(before) | set(after)):
         if before.get(key) != after.get(key):
             parts.append(
                 _("%(field)s: %(before)s → %(after)s")
-                % {"field": key, "before": value_text(before.get(key)), "after": value_text(after.get(key))}
+                % {
+                    "field": field_label(model, key),
+                    "before": value_text(before.get(key)),
+                    "after": value_text(after.get(key)),
+                }
             )
     return "; ".join(parts)
 
 
-def audit_rows(events, specs: dict[int, FrameworkSpec]) -> list[dict]:
+def names_needed(events) -> set[str]:
+    """The user names the sentences of ``events`` write as people (for ``accounts.selectors.people_names``)."""
+    return {event.target for event in events if event.action in PERSON_TARGETS and event.target}
+
+
+def audit_rows(events, specs: dict[int, FrameworkSpec], names: dict[str, str] | None = None) -> list[dict]:
     """The rows of a trail's page: each event with its sentence; ``specs``: the framework of each event's
-    assessment, by assessment id (``labelling.selectors.framework_specs_of``)."""
-    return [{"event": event, "sentence": event_sentence(event, specs.get(event.assessment_id))} for event in events]
+    assessment, by assessment id (``labelling.selectors.framework_specs_of``); ``names``: the people the events
+    name, by user name (``accounts.selectors.people_names`` of ``names_needed``)."""
+    return [
+        {"event": event, "sentence": event_sentence(event, specs.get(event.assessment_id), names)} for event in events
+    ]
 
 
 @dataclass(frozen=True)
@@ -123,6 +158,7 @@ class _Event:
     before: dict
     after: dict
     spec: FrameworkSpec | None
+    model: type | None = None
 
     def params(self, **extra) -> dict:
         return {"who": self.who, "target": self.target, **extra}
@@ -132,7 +168,7 @@ class _Event:
         return answer_text(self.spec, self.target, self.after.get(key))
 
     def changes(self) -> str:
-        return _changes(self.before, self.after)
+        return _changes(self.before, self.after, self.model)
 
 
 def _answer_declared(e: _Event) -> str:
@@ -164,11 +200,27 @@ def _assessment_created(e: _Event) -> str:
 
 
 def _changes_requested(e: _Event) -> str:
-    requests = e.after.get("requests") or {}
-    text = _("%(who)s requested changes: %(comment)s") % e.params(comment=e.after.get("comment") or "—")
+    """Whole sentences whatever was recorded: never « requested changes: — On V12. »."""
+    requests = list(e.after.get("requests") or {})
+    comment = (e.after.get("comment") or "").strip()
     if requests:
-        text += " " + _("On %(codes)s.") % {"codes": ", ".join(requests)}
+        text = _("%(who)s requested changes on %(codes)s.") % e.params(codes=", ".join(requests))
+    else:
+        text = _("%(who)s requested changes.") % e.params()
+    if comment:
+        text += " " + _("Comment: %(comment)s") % {"comment": comment}
     return text
+
+
+def _members_imported(e: _Event) -> str:
+    counts = {key: int(e.after.get(key) or 0) for key in ("created", "updated", "unchanged")}
+    parts = [
+        npgettext("members imported", "%(counter)s created", "%(counter)s created", counts["created"]),
+        npgettext("members imported", "%(counter)s updated", "%(counter)s updated", counts["updated"]),
+        npgettext("members imported", "%(counter)s unchanged", "%(counter)s unchanged", counts["unchanged"]),
+    ]
+    texts = [part % {"counter": counts[key]} for part, key in zip(parts, counts, strict=True)]
+    return _("%(who)s imported members: %(changes)s.") % e.params(changes=", ".join(texts))
 
 
 def _decided(e: _Event) -> str:
@@ -254,9 +306,7 @@ SENTENCES: dict[str, Callable[[_Event], str]] = {
     "member.update": lambda e: _("%(who)s updated the member %(target)s: %(changes)s.") % e.params(changes=e.changes()),
     "member.activate": lambda e: _("%(who)s reactivated the member %(target)s.") % e.params(),
     "member.deactivate": lambda e: _("%(who)s deactivated the member %(target)s.") % e.params(),
-    "members.import": lambda e: (
-        _("%(who)s imported members: %(changes)s.") % e.params(changes=_changes({}, e.after) or _fields(e.after))
-    ),
+    "members.import": _members_imported,
     "team_year.create": lambda e: _("%(who)s recorded the team and governance facts of %(target)s.") % e.params(),
     "team_year.update": lambda e: (
         _("%(who)s updated the team and governance facts of %(target)s: %(changes)s.") % e.params(changes=e.changes())
@@ -268,13 +318,17 @@ SENTENCES: dict[str, Callable[[_Event], str]] = {
 }
 
 
-def event_sentence(event, spec: FrameworkSpec | None = None) -> str:
+def event_sentence(event, spec: FrameworkSpec | None = None, names: dict[str, str] | None = None) -> str:
     """One event as a sentence in the current language (``SENTENCES``; an action without one: who, the action and
     its target); ``spec``: the framework of the event's assessment, which names a level's options (without it,
-    their codes)."""
+    their codes); ``names``: people by user name, for the actions whose target is a person."""
+    target = event.target
+    if event.action in PERSON_TARGETS and names:
+        target = names.get(target, target)
     e = _Event(
         who=actor_name(event.actor),
-        target=event.target,
+        target=target,
+        model=RECORDS.get(event.action.split(".", 1)[0]),
         before=event.before if isinstance(event.before, dict) else {},
         after=event.after if isinstance(event.after, dict) else {},
         spec=spec,

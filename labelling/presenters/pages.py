@@ -374,7 +374,7 @@ def detail_context(assessment: Assessment, facts: DetailFacts, rows: list[dict],
         "decision_documents": decision_documents(reports, facts.label, get_language())
         if facts.decision is not None
         else [],
-        "audit_rows": audit_rows(facts.audit_events, facts.audit_specs),
+        "audit_rows": audit_rows(facts.audit_events, facts.audit_specs, facts.audit_names),
         "can_audit": facts.may["audit"],
         "can_benchmark": facts.may["benchmark"],
         "can_edit": facts.may["edit"],

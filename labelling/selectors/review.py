@@ -7,13 +7,15 @@ assessment's page shows to each role (answers with their anomaly flags, score, d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from accounts.permissions import can
+from accounts.selectors import people_names
 from audit.selectors import audit_trail
 from core.exceptions import NotFound
 from indicators.computations import ScoreResult
 from indicators.services import framework_spec_for
+from labelling.audit_sentences import names_needed
 from labelling.models import Answer, Assessment, Decision, Label, Review
 from labelling.selectors.anomalies import Anomaly, answer_anomalies
 from labelling.selectors.assessments import assessments_visible_to, reports_for
@@ -90,6 +92,7 @@ class DetailFacts:
     reports: object  # QuerySet of Report
     audit_events: list
     audit_specs: dict  # the assessment's framework, by its id (``audit_sentences.audit_rows``)
+    audit_names: dict = field(default_factory=dict)  # the people the events name, by user name
 
 
 def detail_facts(*, user, assessment: Assessment) -> DetailFacts:
@@ -104,6 +107,7 @@ def detail_facts(*, user, assessment: Assessment) -> DetailFacts:
         except Exception:  # noqa: BLE001 - an answer the current framework refuses must not hide the page
             result = None
     label = Label.objects.filter(assessment=assessment).first()
+    events = list(audit_trail(user=user, assessment=assessment)[:AUDIT_ON_DETAIL])
     return DetailFacts(
         may=may,
         review=review_for(assessment=assessment, assessor=assessment.assessor),
@@ -114,6 +118,7 @@ def detail_facts(*, user, assessment: Assessment) -> DetailFacts:
         label=label,
         label_validity=label_validity(label=label) if label else None,
         reports=reports_for(user=user, assessment=assessment),
-        audit_events=list(audit_trail(user=user, assessment=assessment)[:AUDIT_ON_DETAIL]),
+        audit_events=events,
         audit_specs={assessment.pk: framework_spec_for(assessment.framework)},
+        audit_names=people_names(usernames=names_needed(events)),
     )

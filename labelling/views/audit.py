@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import can
+from accounts.selectors import people_names
 from audit import selectors as audit_selectors
 from core.forms import Form
 from core.pagination import page_of
 from labelling import selectors
 from labelling.audit_export import audit_csv_lines
-from labelling.audit_sentences import ACTION_GROUPS, audit_rows
+from labelling.audit_sentences import ACTION_GROUPS, audit_rows, names_needed
 from labelling.selectors import framework_specs_of
 
 
@@ -55,7 +56,8 @@ class AuditFilterForm(Form):
 
 def _rows(page) -> list[dict]:
     events = list(page)
-    return audit_rows(events, framework_specs_of(assessment_ids={event.assessment_id for event in events}))
+    specs = framework_specs_of(assessment_ids={event.assessment_id for event in events})
+    return audit_rows(events, specs, people_names(usernames=names_needed(events)))
 
 
 @login_required
