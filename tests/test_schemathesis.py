@@ -35,6 +35,7 @@ EXAMPLES = 2
 # The token endpoint refuses a wrong user name or password with 400, as OAuth 2's token endpoint does: no schema
 # can tell a generator which passwords are right, and schemathesis excuses that 400 only on an OAuth `tokenUrl`.
 # Every other check applies to it (its wrong-password answer is documented, its refusals of bad input too).
+# schemathesis.toml says the same to schemathesis's command line.
 TOKEN_PATH = "/api/v1/auth/token/"
 SEED = 20261207
 
