@@ -5,6 +5,7 @@ from django import template
 
 from accounts.permissions import can
 from expertise import selectors
+from expertise.presenters import slot_label
 
 register = template.Library()
 
@@ -61,3 +62,11 @@ def upcoming_visits_panel(context):
         "more": len(first) > UPCOMING_ON_DASHBOARD,
         "days": selectors.UPCOMING_DAYS,
     }
+
+
+@register.filter
+def time_range(item) -> str:
+    """A slot's or a visit's start and end as people read them (« 12 mars 2027 09:00 – 12:00 »)."""
+    if item is None or getattr(item, "starts_at", None) is None or getattr(item, "ends_at", None) is None:
+        return ""
+    return slot_label(item)
