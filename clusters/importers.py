@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusters.models import Member, MemberType, SizeClass
+from core.csv_dialect import spreadsheet_delimiter
 from core.exceptions import DomainError
 from core.spreadsheets import SpreadsheetRefused, bounded_rows, open_xlsx
 
@@ -531,7 +532,8 @@ def _check_rows(rows: Iterator[tuple[int, list[Any]]]) -> list[dict[str, Any]]:
 
 def template_csv(language: str) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    # The reader's spreadsheet separator, as the administrators' exports (core.csv_dialect).
+    writer = csv.writer(buffer, delimiter=spreadsheet_delimiter(language), lineterminator="\r\n")
     writer.writerow(headers_for(language))
     # A BOM so that spreadsheet software opens the accents correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

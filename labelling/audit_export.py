@@ -34,10 +34,11 @@ def _with_specs(events: Iterator, batch: int = 500) -> Iterator[tuple]:
             yield event, specs.get(event.assessment_id), names
 
 
-def audit_csv_lines(events: QuerySet) -> Iterator[str]:
+def audit_csv_lines(events: QuerySet, *, delimiter: str = ",") -> Iterator[str]:
     """The events as CSV lines (header first): when, who, cluster, year, action, target, the sentence in the
-    reader's language, and the recorded before/after as JSON. Cells are escaped against formulas."""
-    writer = csv.writer(_Echo())
+    reader's language, and the recorded before/after as JSON. Cells are escaped against formulas. ``delimiter``:
+    the reader's spreadsheet separator (``core.csv_dialect``), chosen by the view while the language is active."""
+    writer = csv.writer(_Echo(), delimiter=delimiter)
     header = [
         _("When"),
         _("Who"),

@@ -274,13 +274,19 @@ def headers(columns=COLUMNS) -> list[str]:
 
 
 def csv_lines(
-    rows: Iterable[tuple], *, titles: list[str] | None = None, keys: list[str] = KEYS, batch: int = 500
+    rows: Iterable[tuple],
+    *,
+    titles: list[str] | None = None,
+    keys: list[str] = KEYS,
+    batch: int = 500,
+    delimiter: str = ",",
 ) -> Iterator[str]:
     """The CSV text (header first), 500 lines per chunk, for a StreamingHttpResponse or a file.
-    ``rows``: tuples in the order of ``keys`` (``registry_tuples``)."""
+    ``rows``: tuples in the order of ``keys`` (``registry_tuples``); ``delimiter``: ``,`` (RFC 4180, for programs)
+    unless a person opens it in a spreadsheet (``core.csv_dialect.spreadsheet_delimiter``)."""
     titles = titles if titles is not None else headers()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     escape = _escaper(keys)
     writer.writerow(titles)
     yield "\ufeff" + buffer.getvalue()  # BOM: Excel reads UTF-8

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import can
 from accounts.selectors import people_names
 from audit import selectors as audit_selectors
+from core.csv_dialect import spreadsheet_delimiter
 from core.forms import Form
 from core.pagination import page_of
 from labelling import selectors
@@ -93,7 +94,9 @@ def audit_export(request):
         raise Http404
     form = AuditFilterForm(request.GET or None, with_cluster=True)
     events = audit_selectors.audit_events(user=request.user, filters=form.filters())
-    response = StreamingHttpResponse(audit_csv_lines(events), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        audit_csv_lines(events, delimiter=spreadsheet_delimiter()), content_type="text/csv; charset=utf-8"
+    )
     filename = f"grappe-audit-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

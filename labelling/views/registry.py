@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can
 from clusters.models import Cluster, ClusterKind
+from core.csv_dialect import spreadsheet_delimiter
 from core.pagination import page_of
 from core.places import place_label
 from core.public_cache import public_cache
@@ -207,7 +208,10 @@ def registry_export(request, fmt: str = "csv"):
         response = FileResponse(xlsx.file, as_attachment=True, filename=filename, content_type=EXPORT_TYPES[fmt])
     else:
         if fmt == "csv":
-            body = exporters.csv_lines(exporters.registry_tuples(labels, labels_for=names), titles=titles)
+            # A person opens it in a spreadsheet: the reader's separator, as the member-import template.
+            body = exporters.csv_lines(
+                exporters.registry_tuples(labels, labels_for=names), titles=titles, delimiter=spreadsheet_delimiter()
+            )
         else:
             body = exporters.json_chunks(exporters.registry_rows(labels, labels_for=names))
         response = StreamingHttpResponse(body, content_type=EXPORT_TYPES[fmt])

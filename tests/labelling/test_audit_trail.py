@@ -77,7 +77,7 @@ def test_a_level_answer_reads_with_its_option_labels_and_a_retired_code_stays_a_
     detail = client_for(administrator).get(reverse("labelling:assessment_detail", args=[reviewed.pk]))
     assert [row["sentence"] for row in detail.context["audit_rows"][:4]] == sentences
     export = client_for(administrator).get(reverse("labelling:audit_export"), {"kind": "answer"})
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    rows = _csv_rows(export)
     assert [row[6] for row in rows[1:5]] == sentences
 
 
@@ -119,7 +119,7 @@ def test_the_administrators_see_every_event_and_export_them_as_csv(
     assert {r["event"].action.split(".")[0] for r in response.context["rows"]} == {"assessment"}
     AuditEvent.objects.create(actor=None, action="member.create", cluster=other_cluster, target="=HYPERLINK(1)")
     export = client_for(administrator).get(reverse("labelling:audit_export"), {"kind": "member"})
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    rows = _csv_rows(export)
     assert rows[0][:3] == ["Quand", "Qui", "Cluster"]  # in the reader's language (French by default)
     assert rows[1][1] == "Grappe" and rows[1][5] == "'=HYPERLINK(1)"  # no formula in a spreadsheet
     assert len(rows) == 2
@@ -154,3 +154,9 @@ def test_a_start_date_after_the_end_date_is_refused_on_its_field_with_what_was_t
     assert "since" in client_for(administrator).get(trail, query).context["form"].errors
     same_day = client_for(administrator).get(url, {"since": "2026-03-01", "until": "2026-03-01"})
     assert same_day.context["form"].is_valid()
+
+
+def _csv_rows(export) -> list[list[str]]:
+    """The export's rows, split on the reader's spreadsheet separator (";" in French, "," in English)."""
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";" if ";" in text.split("\n", 1)[0] else ","))

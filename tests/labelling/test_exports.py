@@ -54,7 +54,8 @@ def _body(response) -> bytes:
 
 def _csv_dicts(response) -> list[dict]:
     text = _body(response).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    # The reader's spreadsheet separator: ";" for French, "," for English (core.csv_dialect).
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if ";" in text.split("\n", 1)[0] else ","))
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
@@ -302,3 +303,34 @@ def test_an_export_read_in_part_and_abandoned_leaves_no_transaction_open(framewo
     with connection.cursor() as cursor:  # the setting was local to the export's transaction
         cursor.execute("SHOW cursor_tuple_fraction")
         assert cursor.fetchone()[0] == "0.1"
+
+
+# --- the spreadsheet separator (issue 22, item 14) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "separator"), [("fr", ";"), ("en", ",")])
+def test_the_export_and_the_member_template_share_the_readers_spreadsheet_separator(
+    framework, admin, cluster, manager, client_for, language, separator
+):
+    factories.LabelFactory(assessment=factories.AssessmentFactory(cluster=cluster, status="decided"))
+    client = client_for(admin)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    export = _body(client.get(reverse("labelling:registry_export")))
+    assert export.startswith("\ufeff".encode())  # a UTF-8 BOM: the accents open right
+    header = export.decode("utf-8-sig").split("\r\n", 1)[0]
+    assert len(next(csv.reader(io.StringIO(header), delimiter=separator))) > 10, header  # opens as columns
+    template_client = client_for(manager)
+    template_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    template = template_client.get(reverse("clusters:member_import_template", args=[cluster.pk, "csv"])).content
+    assert template.startswith("\ufeff".encode())
+    assert separator in template.decode("utf-8-sig").split("\r\n", 1)[0]
+
+
+def test_the_open_data_csv_stays_rfc_4180_with_commas(framework, client_for):
+    factories.LabelFactory()
+    for language in ("fr", "en"):
+        client = client_for(None)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+        text = _body(client.get(reverse("labelling:open_data_csv"))).decode("utf-8-sig")
+        header = text.split("\r\n", 1)[0]
+        assert "," in header and ";" not in header, (language, header)
