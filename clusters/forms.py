@@ -18,7 +18,7 @@ from PIL import Image, ImageFile
 
 from clusters.models import Cluster, FinancingYear, Member, MemberType, SizeClass, TeamYear, validate_eccp_url
 from clusters.services import CLUSTER_FIELDS, TEAM_FIELDS
-from core.forms import ModelForm, NumberField
+from core.forms import ModelForm, NumberField, YearField
 
 YEAR_TAKEN = _("Facts for %(year)s are already recorded: edit them instead.")
 LOGO_MIME_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
@@ -159,6 +159,7 @@ class ClusterForm(VersionedForm):
     class Meta:
         model = Cluster
         fields = list(CLUSTER_FIELDS)
+        field_classes = {"year_founded": YearField}
         widgets = {
             "description_fr": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
@@ -220,6 +221,7 @@ class TeamYearForm(VersionedForm):
     class Meta:
         model = TeamYear
         fields = ["year", *TEAM_FIELDS]
+        field_classes = {"year": YearField}
         widgets = {"strategy_adopted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, cluster: Cluster, **kwargs):
@@ -255,6 +257,7 @@ class FinancingYearForm(VersionedForm):
     class Meta:
         model = FinancingYear
         fields = ["year", *FinancingYear.SOURCES]
+        field_classes = {"year": YearField}
 
     def __init__(self, *args, cluster: Cluster, **kwargs):
         self.cluster = cluster

@@ -143,6 +143,17 @@ class NumberField(forms.Field):
         return initial != (None if data is None else Decimal(data))
 
 
+class YearField(NumberField):
+    """A year typed by a person: a whole number, read as any number (« 2 024 » is 2024). What is not a number
+    is refused with « Enter a whole number. »: the number field's example (« 12 000 ») is no year."""
+
+    default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def __init__(self, **kwargs):
+        kwargs.pop("whole", None)
+        super().__init__(whole=True, **kwargs)
+
+
 def number_field_like(field: forms.Field) -> forms.Field:
     """The :class:`NumberField` standing for one of Django's numeric form fields (a model's ``DecimalField``,
     a declared ``IntegerField``…), with its label, help, bounds, places and validators. A browser number input

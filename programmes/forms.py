@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import Form, NumberField
+from core.forms import Form, NumberField, YearField
 from programmes.indicator_sets import IndicatorSet
 
 YES_NO = [("", "—"), ("1", _("yes")), ("0", _("no"))]
@@ -29,7 +29,7 @@ class VersionForm(Form):
 
 
 class StartReportForm(Form):
-    year = NumberField(whole=True, label=_("Year"), min_value=1990, max_value=2100)
+    year = YearField(label=_("Year"), min_value=1990, max_value=2100)
 
 
 class ReportForm(VersionForm):

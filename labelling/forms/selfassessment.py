@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
-from core.forms import Form, NumberField
+from core.forms import Form, NumberField, YearField
 from indicators import values
 from labelling.answer_values import answer_proposed
 from labelling.models import LABEL_LEVEL_CHOICES, TEXT_MAX_LENGTH, Assessment
@@ -29,8 +29,7 @@ def applied_level_field(*, required: bool = True):
 
 
 class AssessmentCreateForm(Form):
-    reference_year = NumberField(
-        whole=True,
+    reference_year = YearField(
         label=_("Reference year"),
         help_text=_("The year whose activity the answers describe (usually last year)."),
     )
