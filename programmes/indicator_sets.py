@@ -62,7 +62,10 @@ class SetIndicator:
             return _("yes") if value else _("no")
         if self.kind == "percentage":
             return values.format_percent(value, language=language)
-        number = values.format_number(value, language=language)
+        fractional = value != value.to_integral_value()
+        number = values.format_number(
+            value, language=language, places=2 if self.kind == "money" and fractional else None
+        )
         unit = self.unit_label(language)
         return f"{number} {unit}" if unit else number
 

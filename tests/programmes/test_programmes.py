@@ -131,3 +131,10 @@ def test_a_programme_s_due_date_is_its_day_of_the_next_year():
     assert programme.due_date(2023) == datetime.date(2024, 2, 29)
     assert factories.ProgrammeFactory.build().due_date(2024) == datetime.date(2025, 3, 31)
     assert factories.ProgrammeFactory.build().years == [2023, 2024, 2025, 2026]
+
+
+def test_values_are_written_for_the_reader():
+    poles = indicator_set("poles-competitivite")
+    assert poles.indicator("money_raised").format(Decimal("2000000.5"), language="fr") == "2\u202f000\u202f000,50 €"
+    assert poles.indicator("budget").format(Decimal(600000), language="en") == "600,000 €"
+    assert poles.indicator("sme_share").format(Decimal("45.5"), language="fr") == "45,5\u202f%"
