@@ -8,13 +8,15 @@ class Role(models.TextChoices):
     ASSESSOR = "assessor", _("Assessor")
     ADMINISTRATOR = "administrator", _("Administrator")
     OFFICER = "officer", _("Programme officer")
+    COMMITTEE = "committee", _("Committee member")
 
 
 class User(AbstractUser):
     """A person using Grappe. The role decides what they may do (see accounts.permissions).
 
     A cluster manager is linked to the clusters they manage through ``Cluster.managers``; a programme officer to
-    the funders' programmes they follow through ``Programme.officers`` (``programmes`` app).
+    the funders' programmes they follow through ``Programme.officers`` (``programmes`` app); a committee member to the
+    awarding-committee sessions they sit on through ``CommitteeSession.members`` (``committee`` app).
     """
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)

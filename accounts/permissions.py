@@ -60,6 +60,27 @@ def follows(user, programme) -> bool:
     return programme is not None and programme.pk in officer_programme_ids(user)
 
 
+def is_committee_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.COMMITTEE)
+
+
+def committee_session_ids(user) -> set[int]:
+    """The ids of the awarding-committee sessions the user sits on as a committee member (read once per user
+    object; empty for any other role)."""
+    if not is_committee_member(user):
+        return set()
+    cache = getattr(user, "_committee_session_ids", None)
+    if cache is None:
+        cache = set(user.committee_sessions.values_list("id", flat=True))
+        user._committee_session_ids = cache
+    return cache
+
+
+def sits_on(user, session) -> bool:
+    """The user is a committee member of this awarding-committee session."""
+    return session is not None and session.pk in committee_session_ids(user)
+
+
 def manages(user, cluster) -> bool:
     """The user is a manager of this cluster (the ids of their clusters are read once per user object)."""
     if cluster is None or not is_manager(user):

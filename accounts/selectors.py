@@ -37,3 +37,8 @@ def people_names(*, usernames) -> dict[str, str]:
         return {}
     rows = User.objects.filter(username__in=wanted).only("username", "first_name", "last_name")
     return {user.username: user.get_full_name() or user.username for user in rows}
+
+
+def committee_members() -> QuerySet[User]:
+    """The active users with the committee member role (those an awarding-committee session may seat)."""
+    return User.objects.filter(role=Role.COMMITTEE, is_active=True).order_by("last_name", "first_name", "username")

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("expertise.api_urls")),
     path("", include("indicators.api_urls")),
     path("", include("programmes.api_urls")),
+    path("", include("committee.api_urls")),
 ]
 
 urlpatterns = [

@@ -32,6 +32,7 @@ ACTION_GROUPS = {
     "members": gettext_lazy("Member imports"),
     "team_year": gettext_lazy("Team and governance"),
     "financing_year": gettext_lazy("Financing"),
+    "committee": gettext_lazy("Awarding committee"),
 }
 
 
@@ -237,6 +238,19 @@ def _decided(e: _Event) -> str:
 
 
 # One sentence per action: the action's dotted name → the sentence written from the event.
+# The awarding committee's outcomes (committee.models.Outcome), named here: labelling never imports the committee.
+COMMITTEE_OUTCOMES = {
+    "granted": gettext_lazy("granted"),
+    "conditional": gettext_lazy("granted with conditions"),
+    "refused": gettext_lazy("refused"),
+    "deferred": gettext_lazy("deferred"),
+}
+
+
+def _committee_outcome(code: str) -> str:
+    return str(COMMITTEE_OUTCOMES.get(code, code))
+
+
 SENTENCES: dict[str, Callable[[_Event], str]] = {
     "answer.corrected": lambda e: (
         _("%(who)s corrected %(target)s: %(declared)s → %(validated)s — justification: %(justification)s")
@@ -300,6 +314,17 @@ SENTENCES: dict[str, Callable[[_Event], str]] = {
     "label.revoked": lambda e: (
         _("%(who)s revoked the label %(number)s: %(reason)s")
         % e.params(number=e.target, reason=e.after.get("reason") or "—")
+    ),
+    "committee.case_added": lambda e: (
+        _("%(who)s put the assessment on the agenda of the awarding committee of %(date)s (proposed level: %(level)s).")
+        % e.params(date=date_text(e.target), level=level_text(e.after.get("proposed_level", "")))
+    ),
+    "committee.conflict_declared": lambda e: (
+        _("%(who)s declared a conflict of interest on the committee's case.") % e.params()
+    ),
+    "committee.case_decided": lambda e: (
+        _("%(who)s recorded the awarding committee's decision: %(outcome)s.")
+        % e.params(outcome=_committee_outcome(e.target))
     ),
     "cluster.update": lambda e: _("%(who)s updated the profile: %(changes)s.") % e.params(changes=e.changes()),
     "member.create": lambda e: _("%(who)s added the member %(target)s.") % e.params(),

@@ -29,6 +29,7 @@ from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
+from committee.models import Case, CommitteeSession
 from config.celery import app
 from expertise.models import Visit, VisitSlot
 from indicators.services import framework_ensure_default
@@ -264,6 +265,8 @@ class World:
     contract: object = None  # the cluster's performance contract with `programme`, with its signed PDF
     shared: object = None  # `report`, shared by `manager` with `programme`
     visit: object = None  # the accepted video interview of `in_review` (issue 20)
+    committee_session: object = None  # open, chaired by `administrator`, `committee_member` sits on it (issue 18)
+    case: object = None  # `decided`'s assessment on that session's agenda, not decided by the committee yet
 
 
 def build_world() -> World:
@@ -325,7 +328,15 @@ def build_world() -> World:
         "other_assessor": other_assessor,
         "administrator": administrator,
         "officer": officer,
+        "committee_member": factories.CommitteeMemberFactory(username="committee_member"),
     }
+    committee_session = CommitteeSession.objects.create(
+        held_on=datetime.date(2027, 1, 14), place="Paris", chair=administrator
+    )
+    committee_session.members.add(users["committee_member"])
+    case = Case.objects.create(
+        session=committee_session, assessment=label.assessment, computed_level="gold", proposed_level="gold"
+    )
     built = [cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member]
     # Read back without the related objects cached while building (each assessment held the framework, whose
     # source is a large JSON): every test deep-copies the world, and that copy was most of a short test's setup.
@@ -342,6 +353,8 @@ def build_world() -> World:
         contract=contract,
         shared=shared,
         visit=visit,
+        committee_session=CommitteeSession.objects.get(pk=committee_session.pk),
+        case=Case.objects.get(pk=case.pk),
     )
 
 

@@ -202,3 +202,7 @@ class EnrolmentFactory(DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     cluster = factory.SubFactory(ClusterFactory)
     joined_on = datetime.date(2023, 1, 1)
+
+
+class CommitteeMemberFactory(UserFactory):
+    role = Role.COMMITTEE

@@ -5,7 +5,8 @@ added without saying who may use it, so the matrix cannot silently fall behind t
 
 Roles: visitor, manager (of the cluster that owns the objects), other_manager (of another cluster), assessor
 (assigned to the assessment in review), other_assessor (not assigned), administrator, officer (a programme officer
-of a programme that enrols the cluster: they get nothing of the labelling desk, only the programmes' pages).
+of a programme that enrols the cluster: they get nothing of the labelling desk, only the programmes' pages),
+committee_member (sits on world.committee_session: they get nothing of the labelling desk, only that session).
 """
 
 import re
@@ -19,10 +20,20 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from committee.models import Case, CommitteeSession, ConflictDeclaration
 from labelling.models import Evidence
 from programmes.models import Contract, ReportProof, SharedReport, Target, YearlyReport
 
-ROLES = ("visitor", "manager", "other_manager", "assessor", "other_assessor", "administrator", "officer")
+ROLES = (
+    "visitor",
+    "manager",
+    "other_manager",
+    "assessor",
+    "other_assessor",
+    "administrator",
+    "officer",
+    "committee_member",
+)
 EVERYONE = frozenset(ROLES)
 LOGGED_IN = frozenset(ROLES) - {"visitor"}
 ADMIN = frozenset({"administrator"})
@@ -34,6 +45,7 @@ ASSESSORS = frozenset({"assessor", "other_assessor", "administrator"})
 ASSIGNED_ASSESSOR = frozenset({"assessor"})
 NOBODY = frozenset()
 FUNDERS = frozenset({"officer", "administrator"})  # the programme's officer, and administrators
+COMMITTEE = frozenset({"committee_member", "administrator"})  # the session's member, and administrators (its chair)
 
 # Routes outside the matrix: Django's own auth pages, the language switch and the JS catalogue, the admin
 # (staff only, Django's own checks), the API schema and docs (public by design), and media in DEBUG.
@@ -274,6 +286,13 @@ API: dict[str, Route] = {
     "api-yearly-report-submit": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, OWNER_MANAGER),
     "api-yearly-report-approve": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, FUNDERS),
     "api-yearly-report-return": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, FUNDERS),
+    # the awarding committee (committee_member sits on world.committee_session, chaired by administrator)
+    "api-committee-session-list": Route(lambda w: {}, LOGGED_IN, ADMIN),  # lists only the sessions one sits on
+    "api-committee-session-detail": Route(lambda w: {"pk": w.committee_session.pk}, COMMITTEE),
+    "api-committee-session-cases": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY, ADMIN),
+    "api-committee-session-close": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY, ADMIN),
+    "api-committee-case-decide": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
+    "api-committee-case-conflict": Route(lambda w: {"pk": w.case.pk}, NOBODY, COMMITTEE),
 }
 
 
@@ -348,6 +367,9 @@ def _state(world):
         sorted(Contract.objects.values_list("id", "version")),
         Target.objects.count(),
         SharedReport.objects.count(),
+        CommitteeSession.objects.count(),
+        sorted(Case.objects.values_list("id", "outcome", "version")),
+        ConflictDeclaration.objects.count(),
     )
 
 

@@ -25,7 +25,19 @@ from pathlib import Path
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-APPS = ("accounts", "audit", "clusters", "core", "demo", "expertise", "indicators", "labelling", "programmes", "config")
+APPS = (
+    "accounts",
+    "audit",
+    "clusters",
+    "core",
+    "demo",
+    "expertise",
+    "indicators",
+    "labelling",
+    "programmes",
+    "committee",
+    "config",
+)
 ROLE_PREDICATES = {
     "is_administrator",
     "is_manager",
@@ -34,6 +46,9 @@ ROLE_PREDICATES = {
     "manages",
     "follows",
     "officer_programme_ids",
+    "is_committee_member",
+    "committee_session_ids",
+    "sits_on",
     "is_assigned_assessor",
 }
 # A role compared or filtered on, a role property read, a superuser flag read (giving a user a role or setting the

@@ -26,6 +26,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from committee import models as committee_models
 from labelling.models import Answer, Assessment, Decision, Evidence, Label, Report, Review
 from tests import factories
 from tests.test_access_matrix import API, PAGES
@@ -116,6 +117,9 @@ SNAPSHOT_MODELS = (
     Label,
     Report,
     AuditEvent,
+    committee_models.CommitteeSession,
+    committee_models.Case,
+    committee_models.ConflictDeclaration,
 )
 
 
@@ -754,6 +758,48 @@ API_CASES: dict[str, Case] = {
     "api-label-revoke": Case(
         "administrator", lambda w: {"pk": w.label.pk}, lambda w: {"reason": "Fraud."}, {"reason": "text"}
     ),
+    # the awarding committee (issue 18)
+    "api-committee-session-list": Case(
+        "administrator",
+        lambda w: {},
+        lambda w: {
+            "held_on": "2027-02-01",
+            "place": "Paris",
+            "video_link": "https://visio.example.org/c",
+            "chair": w.users["administrator"].pk,
+            "members": [w.users["committee_member"].pk],
+        },
+        {"held_on": "date", "place": "text", "video_link": "text", "chair": "fk", "members": "strlist"},
+        foreign=lambda w: {"chair": w.users["other_manager"].pk, "members": [w.users["other_manager"].pk]},
+    ),
+    "api-committee-session-cases": Case(  # the world's assessments are not validated: refused on `assessment`
+        "administrator",
+        lambda w: {"pk": w.committee_session.pk},
+        lambda w: {"assessment": w.draft.pk, "proposed_level": "silver", "version": 1},
+        {"assessment": "fk", "proposed_level": "choice", "version": "version"},
+        valid_passes=False,
+        foreign=lambda w: {"assessment": Assessment.objects.filter(cluster=w.other_cluster).first().pk},
+    ),
+    "api-committee-session-close": Case(  # the world's case is not decided yet: 409
+        "administrator",
+        lambda w: {"pk": w.committee_session.pk},
+        lambda w: {"version": 1},
+        {"version": "version"},
+        valid_passes=False,
+    ),
+    "api-committee-case-decide": Case(
+        "administrator",
+        lambda w: {"pk": w.case.pk},
+        lambda w: {"outcome": "deferred", "conditions": "", "review_on": None, "reason": "Later.", "version": 1},
+        {"outcome": "choice", "conditions": "text", "review_on": "date", "reason": "text", "version": "version"},
+    ),
+    "api-committee-case-conflict": Case(
+        "committee_member",
+        lambda w: {"pk": w.case.pk},
+        lambda w: {"reason": "I sit on its board."},
+        {"reason": "text"},
+        empty_ok=True,
+    ),
 }
 
 
@@ -1230,6 +1276,10 @@ def test_api_survives_empty_and_extra_fields(bad_world, name, body):
             "api-assessment-assign-second",
             "api-assessment-accept-remaining",
             "api-label-revoke",
+            "api-committee-session-list",
+            "api-committee-session-cases",
+            "api-committee-session-close",
+            "api-committee-case-decide",
             "api-cluster-detail",
             "api-member-detail",
             "api-team-year-detail",

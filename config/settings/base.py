@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "labelling",
     "expertise",
     "programmes",
+    "committee",
     "demo",
 ]
 

@@ -1,0 +1,205 @@
+"""REST API of the awarding committee: the same selectors, rules and services as the pages. A committee member sees
+only the sessions they sit on (404 elsewhere); administrators create sessions, fill their agendas and close them; the
+session's chair records the decisions."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import require
+from committee import selectors, services
+from committee import serializers as s
+from committee.models import CommitteeSession
+
+TAG = "committee"
+ERRORS = {
+    400: OpenApiResponse(description="Bad input: field errors (`version` missing, a value refused…)"),
+    404: OpenApiResponse(description="Not found, or not a session you sit on, or not yours to do"),
+    409: OpenApiResponse(description="The version sent is stale, or the session or the case no longer allows it"),
+}
+
+
+def _input(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _detail(user, pk: int) -> dict:
+    session = selectors.session_get(user=user, pk=pk)
+    session.agenda = selectors.session_agenda(session=session)
+    return s.SessionDetailSerializer(session).data
+
+
+class SessionList(generics.ListCreateAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.SessionSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CommitteeSession.objects.none()
+        return selectors.session_list(self.request.user)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="The committee sessions you may see",
+        description="Every session for an administrator; the sessions a committee member sits on; none otherwise.",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Open a committee session (administrators)",
+        description="A date, a place or an https video link, a chair (an administrator) and at least one committee "
+        "member. A session without members is refused on `members`.",
+        request=s.SessionCreateSerializer,
+        responses={201: s.SessionDetailSerializer, 400: ERRORS[400], 404: ERRORS[404]},
+        examples=[
+            OpenApiExample(
+                "A video session",
+                value={
+                    "held_on": "2027-01-14",
+                    "video_link": "https://visio.example.org/committee",
+                    "chair": 3,
+                    "members": [7, 8],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        require(request.user, "committee.manage")
+        data = _input(s.SessionCreateSerializer, request)
+        session = services.session_create(user=request.user, **data)
+        return Response(_detail(request.user, session.pk), status=status.HTTP_201_CREATED)
+
+
+class SessionDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="A committee session with its members and its agenda",
+        description="Each case: the assessment, the level the scoring module gives, the administrator's proposal, "
+        "the outcome once decided and the conflicts of interest declared on it.",
+        responses={200: s.SessionDetailSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request, pk: int):
+        return Response(_detail(request.user, pk))
+
+
+class SessionCases(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Put a validated assessment on an open session's agenda (administrators)",
+        description="`proposed_level` defaults to the level the scoring module gives; send the session's `version` "
+        "as read.",
+        request=s.CaseAddSerializer,
+        responses={201: s.SessionDetailSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "A proposal", value={"version": 1, "assessment": 12, "proposed_level": "silver"}, request_only=True
+            )
+        ],
+    )
+    def post(self, request, pk: int):
+        session = selectors.session_get(user=request.user, pk=pk)
+        require(request.user, "committee.manage")
+        data = _input(s.CaseAddSerializer, request)
+        services.case_add(
+            user=request.user,
+            session=session,
+            assessment=data["assessment"],
+            proposed_level=data["proposed_level"],
+            expected_version=data["version"],
+        )
+        return Response(_detail(request.user, pk), status=status.HTTP_201_CREATED)
+
+
+class SessionClose(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Close a session once every case is decided (administrators)",
+        request=s.VersionSerializer,
+        responses={200: s.SessionDetailSerializer, **ERRORS},
+        examples=[OpenApiExample("As read", value={"version": 4}, request_only=True)],
+    )
+    def post(self, request, pk: int):
+        session = selectors.session_get(user=request.user, pk=pk)
+        require(request.user, "committee.manage")
+        data = _input(s.VersionSerializer, request)
+        services.session_close(user=request.user, session=session, expected_version=data["version"])
+        return Response(_detail(request.user, pk))
+
+
+class CaseDecide(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Record the committee's decision on a case (the session's chair)",
+        description="`outcome`: `granted` (the label is issued with its number), `conditional` (the same, with "
+        "`conditions` and a future `review_on`), `refused` (a `reason`; no label) or `deferred` (nothing happens to "
+        "the assessment). A case is decided once (409 after); the chair cannot decide a case on which they declared "
+        "a conflict of interest (409). Send the case's `version` as read.",
+        request=s.DecideSerializer,
+        responses={200: s.CaseSerializer, **ERRORS},
+        examples=[
+            OpenApiExample("Granted", value={"version": 1, "outcome": "granted"}, request_only=True),
+            OpenApiExample(
+                "Granted with conditions",
+                value={
+                    "version": 1,
+                    "outcome": "conditional",
+                    "conditions": "A consolidated roadmap and business model.",
+                    "review_on": "2028-01-31",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Refused", value={"version": 1, "outcome": "refused", "reason": "No governance."}, request_only=True
+            ),
+        ],
+    )
+    def post(self, request, pk: int):
+        case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.decide")
+        data = _input(s.DecideSerializer, request)
+        services.case_decide(
+            user=request.user,
+            case=case,
+            outcome=data["outcome"],
+            conditions=data["conditions"],
+            review_on=data["review_on"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+        case = selectors.case_get(user=request.user, pk=pk)
+        return Response(s.CaseSerializer(case).data)
+
+
+class CaseConflict(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Declare a conflict of interest on a case (a member or the chair of its session)",
+        description="Whoever declares one does not vote on the case; the chair then cannot record its decision.",
+        request=s.ConflictInputSerializer,
+        responses={201: s.CaseSerializer, **ERRORS},
+        examples=[OpenApiExample("A conflict", value={"reason": "I sit on the cluster's board."}, request_only=True)],
+    )
+    def post(self, request, pk: int):
+        case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.declare_conflict")
+        data = _input(s.ConflictInputSerializer, request)
+        services.conflict_declare(user=request.user, case=case, reason=data["reason"])
+        case = selectors.case_get(user=request.user, pk=pk)
+        return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED)

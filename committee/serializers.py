@@ -1,0 +1,111 @@
+"""The awarding committee's API shapes. Serializers parse and show; they never decide a rule (the services do)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from committee.models import Case, CommitteeSession, ConflictDeclaration, Outcome
+from labelling.models import TEXT_MAX_LENGTH, Assessment, Level
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return _name(user)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    chair = PersonSerializer(read_only=True)
+    case_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = CommitteeSession
+        fields = ["id", "held_on", "place", "video_link", "chair", "status", "case_count", "version"]
+        read_only_fields = fields
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    member = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["member", "reason", "created_at"]
+        read_only_fields = fields
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    assessment = serializers.IntegerField(source="assessment_id", read_only=True)
+    cluster = serializers.IntegerField(source="assessment.cluster_id", read_only=True)
+    cluster_name = serializers.CharField(source="assessment.cluster.name", read_only=True)
+    reference_year = serializers.IntegerField(source="assessment.reference_year", read_only=True)
+    decided_by = PersonSerializer(read_only=True)
+    conflicts = ConflictSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "assessment",
+            "cluster",
+            "cluster_name",
+            "reference_year",
+            "computed_level",
+            "proposed_level",
+            "outcome",
+            "conditions",
+            "review_on",
+            "reason",
+            "decided_at",
+            "decided_by",
+            "conflicts",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class SessionDetailSerializer(SessionSerializer):
+    members = PersonSerializer(many=True, read_only=True)
+    closed_at = serializers.DateTimeField(read_only=True)
+    agenda = CaseSerializer(many=True, read_only=True)
+
+    class Meta(SessionSerializer.Meta):
+        fields = [f for f in SessionSerializer.Meta.fields if f != "case_count"] + ["closed_at", "members", "agenda"]
+        read_only_fields = fields
+
+
+class SessionCreateSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    video_link = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    chair = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
+    members = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), many=True, allow_empty=True
+    )
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+
+
+class CaseAddSerializer(VersionSerializer):
+    assessment = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.only("pk"))
+    proposed_level = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True, default="")
+
+
+class DecideSerializer(VersionSerializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    conditions = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+    review_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class ConflictInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")

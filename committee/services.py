@@ -1,0 +1,288 @@
+"""Writes of the awarding committee. Every service is one transaction: the capability first (``NotFound`` for what
+the user may not see or do), the row locked (``select_for_update``) and its version compared
+(``core.locking.version_check``), then the write and its audit event. Refusals are domain errors: ``InvalidFields``
+naming the field, ``InvalidTransition`` (409) for a step the session or the case no longer allows.
+
+A decision that issues a label goes through labelling's own decision (``assessment_decide``): the assessment
+becomes decided and the label is issued with its number, exactly as a direct decision does."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can
+from audit.services import audit_log
+from committee.models import LABEL_OUTCOMES, Case, CommitteeSession, ConflictDeclaration, Outcome, SessionStatus
+from core.exceptions import InvalidFields, InvalidTransition, NotFound
+from core.locking import version_check
+from labelling.models import TEXT_MAX_LENGTH, Assessment, Level
+from labelling.selectors import assessment_score
+from labelling.services.steps import step_allowed
+from labelling.services.workflow import assessment_decide
+
+
+def _require(user, capability: str, obj=None) -> None:
+    if not can(user, capability, obj):
+        raise NotFound()
+
+
+def _text(value, field: str) -> str:
+    value = (value or "").strip()
+    if len(value) > TEXT_MAX_LENGTH:
+        raise InvalidFields(
+            {
+                field: [
+                    _("At most %(limit)s characters (you wrote %(count)s).")
+                    % {"limit": TEXT_MAX_LENGTH, "count": len(value)}
+                ]
+            }
+        )
+    return value
+
+
+def _locked_session(session: CommitteeSession, expected_version) -> CommitteeSession:
+    locked = CommitteeSession.objects.select_for_update().filter(pk=session.pk).first()
+    version_check(locked, expected_version)
+    return locked
+
+
+def _require_open(session: CommitteeSession) -> None:
+    if session.status != SessionStatus.OPEN:
+        raise InvalidTransition(_("This session is closed: its agenda and its decisions can no longer change."))
+
+
+def _bump(obj, *fields: str) -> None:
+    obj.version += 1
+    obj.save(update_fields=[*fields, "version", "updated_at"])
+
+
+# --- sessions ----------------------------------------------------------------------------------------------------
+
+
+def session_create(
+    *, user, held_on: datetime.date, chair, members, place: str = "", video_link: str = ""
+) -> CommitteeSession:
+    """An administrator opens an awarding-committee session: a date, a place or an https video link, a chair (an
+    administrator) and at least one member (committee members)."""
+    _require(user, "committee.manage")
+    place = (place or "").strip()
+    video_link = (video_link or "").strip()
+    members = list(members or [])
+    errors: dict[str, list] = {}
+    if held_on is None:
+        errors["held_on"] = [_("Give the date of the session.")]
+    if not place and not video_link:
+        errors["place"] = [_("Give the place of the session or its video link.")]
+    if video_link and not video_link.lower().startswith("https://"):
+        errors["video_link"] = [_("The video link must be an https:// address.")]
+    if chair is None or not can(chair, "committee.chair"):
+        errors["chair"] = [_("The chair of a session is an administrator.")]
+    if not members:
+        errors["members"] = [_("A session needs at least one committee member.")]
+    elif any(not can(m, "committee.sit") or not m.is_active for m in members):
+        errors["members"] = [_("Only active committee members can sit on a session.")]
+    if errors:
+        raise InvalidFields(errors)
+    with transaction.atomic():
+        session = CommitteeSession.objects.create(held_on=held_on, place=place, video_link=video_link, chair=chair)
+        session.members.set(members)
+        audit_log(
+            actor=user,
+            action="committee.session_created",
+            target=session.held_on.isoformat(),
+            after={
+                "session": session.pk,
+                "held_on": session.held_on.isoformat(),
+                "place": place,
+                "video_link": video_link,
+                "chair": chair.username,
+                "members": sorted(m.username for m in members),
+            },
+        )
+    return session
+
+
+def session_close(*, user, session: CommitteeSession, expected_version) -> CommitteeSession:
+    """An administrator closes an open session once every case on its agenda has an outcome."""
+    _require(user, "committee.manage")
+    with transaction.atomic():
+        locked = _locked_session(session, expected_version)
+        _require_open(locked)
+        pending = list(locked.cases.filter(outcome="").select_related("assessment__cluster"))
+        if pending:
+            raise InvalidTransition(
+                _("Decide every case before closing the session. Not decided yet: %(clusters)s.")
+                % {"clusters": ", ".join(c.assessment.cluster.name for c in pending)}
+            )
+        locked.status = SessionStatus.CLOSED
+        locked.closed_at = timezone.now()
+        _bump(locked, "status", "closed_at")
+        audit_log(
+            actor=user,
+            action="committee.session_closed",
+            target=locked.held_on.isoformat(),
+            before={"status": SessionStatus.OPEN},
+            after={"session": locked.pk, "status": SessionStatus.CLOSED},
+        )
+    return locked
+
+
+# --- the agenda --------------------------------------------------------------------------------------------------
+
+
+def case_add(
+    *, user, session: CommitteeSession, assessment: Assessment, expected_version, proposed_level: str = ""
+) -> Case:
+    """An administrator puts a validated assessment on an open session's agenda, with the level the scoring module
+    gives and their proposal (by default the same level)."""
+    _require(user, "committee.manage")
+    proposed_level = (proposed_level or "").strip()
+    if proposed_level and proposed_level not in Level.values:
+        raise InvalidFields({"proposed_level": [_("Choose a level from the list.")]})
+    with transaction.atomic():
+        locked = _locked_session(session, expected_version)
+        _require_open(locked)
+        target = Assessment.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=assessment.pk)
+        if not step_allowed(target, "decide"):
+            raise InvalidFields({"assessment": [_("Only a validated assessment can go on a committee's agenda.")]})
+        if Case.objects.filter(assessment=target).exclude(outcome=Outcome.DEFERRED).exists():
+            raise InvalidFields({"assessment": [_("This assessment is already on a committee's agenda.")]})
+        computed = assessment_score(assessment=target).level
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    session=locked,
+                    assessment=target,
+                    computed_level=computed,
+                    proposed_level=proposed_level or computed,
+                )
+        except IntegrityError as exc:  # the same assessment put on an agenda at the same moment
+            raise InvalidFields({"assessment": [_("This assessment is already on a committee's agenda.")]}) from exc
+        _bump(locked)
+        audit_log(
+            actor=user,
+            action="committee.case_added",
+            assessment=target,
+            target=locked.held_on.isoformat(),
+            after={
+                "session": locked.pk,
+                "case": case.pk,
+                "computed_level": computed,
+                "proposed_level": case.proposed_level,
+            },
+        )
+    return case
+
+
+def conflict_declare(*, user, case: Case, reason: str = "") -> ConflictDeclaration:
+    """A member (or the chair) of the session declares a conflict of interest on a case: they do not vote on it."""
+    _require(user, "committee_case.declare_conflict", case)
+    reason = _text(reason, "reason")
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("session", "assessment__cluster")
+            .get(pk=case.pk)
+        )
+        _require_open(locked.session)
+        if locked.outcome:
+            raise InvalidTransition(_("This case is already decided."))
+        if locked.conflicts.filter(member=user).exists():
+            raise InvalidTransition(_("You have already declared a conflict of interest on this case."))
+        declaration = ConflictDeclaration.objects.create(case=locked, member=user, reason=reason)
+        _bump(locked)
+        audit_log(
+            actor=user,
+            action="committee.conflict_declared",
+            assessment=locked.assessment,
+            target=user.get_full_name() or user.username,
+            after={"case": locked.pk, "reason": reason},
+        )
+    return declaration
+
+
+# --- the decision ------------------------------------------------------------------------------------------------
+
+
+def case_decide(
+    *,
+    user,
+    case: Case,
+    outcome: str,
+    expected_version,
+    conditions: str = "",
+    review_on: datetime.date | None = None,
+    reason: str = "",
+) -> Case:
+    """The chair records the committee's decision on a case (once):
+
+    - ``granted``: labelling's decision issues the label at the proposed level, as a direct decision does;
+    - ``conditional``: the same, with the conditions and their review date kept on the case;
+    - ``refused``: the assessment is decided without a label, with the reason;
+    - ``deferred``: nothing happens to the assessment; it may go on a later session's agenda.
+    """
+    _require(user, "committee_case.decide", case)
+    conditions = _text(conditions, "conditions")
+    reason = _text(reason, "reason")
+    errors: dict[str, list] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = [_("Choose an outcome from the list.")]
+    elif outcome == Outcome.CONDITIONAL:
+        if not conditions:
+            errors["conditions"] = [_("Write the conditions of the label.")]
+        if review_on is None:
+            errors["review_on"] = [_("Give the date on which the conditions are reviewed.")]
+        elif review_on <= timezone.localdate():
+            errors["review_on"] = [_("The review date must be in the future.")]
+    elif outcome == Outcome.REFUSED and not reason:
+        errors["reason"] = [_("Give the reason for the refusal.")]
+    if errors:
+        raise InvalidFields(errors)
+    if outcome != Outcome.CONDITIONAL:
+        conditions, review_on = "", None
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("session", "assessment__cluster")
+            .filter(pk=case.pk)
+            .first()
+        )
+        version_check(locked, expected_version)
+        _require_open(locked.session)
+        if locked.outcome:
+            raise InvalidTransition(_("This case is already decided."))
+        if locked.conflicts.filter(member=user).exists():
+            raise InvalidTransition(
+                _("You declared a conflict of interest on this case: you cannot record its decision.")
+            )
+        if outcome in LABEL_OUTCOMES:
+            assessment_decide(user=user, assessment=locked.assessment, level=locked.proposed_level, reason=reason)
+        elif outcome == Outcome.REFUSED:
+            assessment_decide(user=user, assessment=locked.assessment, level=Level.NONE, reason=reason)
+        locked.outcome = outcome
+        locked.conditions = conditions
+        locked.review_on = review_on
+        locked.reason = reason
+        locked.decided_at = timezone.now()
+        locked.decided_by = user
+        _bump(locked, "outcome", "conditions", "review_on", "reason", "decided_at", "decided_by")
+        audit_log(
+            actor=user,
+            action="committee.case_decided",
+            assessment=locked.assessment,
+            target=outcome,
+            before={"outcome": ""},
+            after={
+                "case": locked.pk,
+                "session": locked.session_id,
+                "outcome": outcome,
+                "level": locked.proposed_level if outcome in LABEL_OUTCOMES else Level.NONE,
+                "review_on": review_on.isoformat() if review_on else None,
+                "reason": reason,
+            },
+        )
+    return locked
