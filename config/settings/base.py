@@ -396,6 +396,11 @@ SPECTACULAR_SETTINGS = {
         {"name": "frameworks", "description": "Public: the indicator frameworks (categories, indicators, thresholds)."},
         {"name": "benchmark", "description": "An assessment among its peers; statistics of the population."},
         {"name": "programmes", "description": "Funding programmes and the clusters they fund."},
+        {
+            "name": "committee",
+            "description": "The awarding committee: sessions, their agenda of validated assessments, conflicts of "
+            "interest and the decision of each case.",
+        },
         {"name": "contracts", "description": "Performance contracts of a programme and their targets."},
         {"name": "yearly reports", "description": "A cluster's yearly report to its programme: submitted, approved."},
     ],
