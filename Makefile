@@ -134,13 +134,16 @@ database: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 database: install services ## Create the PostgreSQL database named by DATABASE_URL if it does not exist
 	$(PY) bin/ensure_database.py
 
-lint: install ## ruff check . and the import contracts of pyproject.toml (lint-imports)
+lint: install ## ruff check ., the import contracts of pyproject.toml (lint-imports) and djLint on templates/
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/djlint templates --lint
+	$(VENV)/bin/djlint templates --check
 
-format: install ## ruff format and ruff's import sorting
+format: install ## ruff format and ruff's import sorting; djLint reformats templates/
 	$(VENV)/bin/ruff check --select I --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates --reformat
 
 check-migrations: export DJANGO_SETTINGS_MODULE := config.settings.test
 check-migrations: install ## Fail when a model change has no migration
