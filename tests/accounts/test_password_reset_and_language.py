@@ -92,7 +92,7 @@ def test_switching_language_after_a_refused_form_goes_back_to_the_page_it_was_po
         reverse("labelling:assessment_submit", args=[assessment.pk]), {}, HTTP_REFERER=f"http://testserver{summary}"
     )
     assert refused.status_code in (400, 409)
-    [next_url] = re.findall(r'name="next" type="hidden" value="([^"]*)"', refused.content.decode())
+    [next_url] = re.findall(r'name="next"\s+type="hidden"\s+value="([^"]*)"', refused.content.decode())
     assert next_url == f"http://testserver{summary}"
     back = client.post(reverse("set_language"), {"language": "en", "next": next_url})
     assert back.status_code == 302 and back["Location"] == f"http://testserver{summary}"

@@ -9,6 +9,7 @@ and what they leave unchanged.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -505,13 +506,13 @@ def test_submit_decide_and_revoke_ask_for_confirmation(
 ):
     assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
     summary = client_for(manager).get(reverse("labelling:assessment_summary", args=[assessment.pk])).content.decode()
-    assert 'id="submit-form" data-confirm="' in summary
+    assert re.search(r'id="submit-form"\s+data-confirm="', summary)
     done = countersigned(validated(cluster, manager, administrator, assessor, reference_year=2024), administrator)
     page = client_for(administrator).get(reverse("labelling:assessment_detail", args=[done.pk])).content.decode()
-    assert 'id="decide-form" data-confirm="' in page
+    assert re.search(r'id="decide-form"\s+data-confirm="', page)
     assessment_decide(user=administrator, assessment=done)
     page = client_for(administrator).get(reverse("labelling:assessment_detail", args=[done.pk])).content.decode()
-    assert 'id="revoke-form" data-confirm="' in page
+    assert re.search(r'id="revoke-form"\s+data-confirm="', page)
 
 
 def test_a_superseded_label_says_which_label_replaced_it_and_the_history_lists_every_label(
