@@ -11,9 +11,10 @@ can change them.
 - ``PublicPageThrottle``: the public pages (registry, verification, certificate, badge, open data), anonymous
   visitors per address at a rate sized for an office or a campus behind one address (``public_pages``).
 
-Every class counts in a fixed window with one atomic operation per hit (``hit``: Redis ``INCR`` and its expiry in
-one script), so parallel callers never get more than the rate through (DRF's own throttles read a history, then
-write it back: parallel callers overwrite each other's hits).
+Every class counts in a sliding window (the current window's count plus the previous one's, weighted) with one
+atomic operation per hit (``hit``: one Redis script), so parallel callers never get more than the rate through
+(DRF's own throttles read a history, then write it back: parallel callers overwrite each other's hits), and a
+burst across a window's edge is held back too.
 - ``LoginThrottle``, ``PasswordResetThrottle``, ``TokenThrottle``: per address, on the login page (site and admin),
   the password-reset form and ``POST /api/v1/auth/token/``; django-axes also locks after repeated failures.
 
@@ -43,11 +44,17 @@ def axes_client_ip(request, *args) -> str:
     return client_ip(request)
 
 
-# INCR, then set the expiry on the window's first hit: one round trip, atomic on the server.
+# A sliding window counter (the window's count, plus the previous window's weighted by how much of it still lies
+# within the last `duration`): refused without counting when the estimate has reached the limit, else counted.
+# One script, so one atomic round trip: parallel callers never get more than the limit through, and a burst at a
+# window's edge is still held back by the previous window's count.
 _HIT_SCRIPT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return count
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+if previous * tonumber(ARGV[1]) + current >= tonumber(ARGV[2]) then return 0 end
+current = redis.call('INCR', KEYS[1])
+if current == 1 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+return 1
 """
 
 
@@ -60,24 +67,30 @@ def _redis_client_and_key(key: str):
     return None
 
 
-def hit(key: str, window_seconds: int) -> int:
-    """Count one hit on ``key`` in the current window and return the window's count so far: one atomic Redis
-    operation; elsewhere ``add`` then ``incr`` (atomic enough in one process)."""
-    redis = _redis_client_and_key(key)
+def hit(key: str, *, limit: int, window_seconds: int, now: float | None = None) -> bool:
+    """Count one hit on ``key`` if the sliding window's estimate is below ``limit``; whether it was allowed. One
+    atomic Redis operation; elsewhere (``make run``'s local cache, one process) the same arithmetic in Python."""
+    now = time.time() if now is None else now
+    window = int(now // window_seconds)
+    weight = 1 - (now - window * window_seconds) / window_seconds  # the share of the previous window still counted
+    current_key, previous_key = f"{key}:{window}", f"{key}:{window - 1}"
+    expiry = 2 * window_seconds + 1
+    redis = _redis_client_and_key(current_key)
     if redis is not None:
-        client, full_key = redis
-        return int(client.eval(_HIT_SCRIPT, 1, full_key, window_seconds + 1))
-    cache.add(key, 0, timeout=window_seconds + 1)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window_seconds + 1)
-        return 1
+        client, full_current = redis
+        _client, full_previous = _redis_client_and_key(previous_key)
+        return bool(client.eval(_HIT_SCRIPT, 2, full_current, full_previous, f"{weight:.6f}", limit, expiry))
+    current, previous = cache.get(current_key, 0), cache.get(previous_key, 0)
+    if previous * weight + current >= limit:
+        return False
+    if not cache.add(current_key, 1, timeout=expiry):
+        cache.incr(current_key)
+    return True
 
 
 class _RateFromSettings:
     """Read the rate from the current settings at each request (DRF reads it once, at import), and count in a
-    fixed window with one atomic operation per hit (``hit``)."""
+    sliding window with one atomic operation per hit (``hit``)."""
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
@@ -89,11 +102,11 @@ class _RateFromSettings:
         if self.key is None:
             return True
         now = time.time()
-        window = int(now // self.duration)
-        self.window_ends_at = (window + 1) * self.duration
-        return hit(f"{self.key}:{window}", self.duration) <= self.num_requests
+        self.window_ends_at = (int(now // self.duration) + 1) * self.duration
+        return hit(self.key, limit=self.num_requests, window_seconds=self.duration, now=now)
 
     def wait(self):
+        # At most until the current window ends: by then the previous window weighs less than what was refused.
         return max(1.0, self.window_ends_at - time.time())
 
 

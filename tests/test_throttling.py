@@ -133,10 +133,15 @@ def test_parallel_callers_never_get_more_than_the_rate_through(rates, limit):
     assert codes.count(429) == 40
 
 
-def test_one_hit_is_one_redis_operation():
+def test_one_hit_is_one_redis_operation_and_the_previous_window_still_counts():
     from core.throttles import _redis_client_and_key, hit
 
-    client, full_key = _redis_client_and_key(f"throttle-test-{fresh_address()}")
-    key = full_key.split(":", 2)[-1]
-    assert [hit(key, 60) for _ in range(3)] == [1, 2, 3]
-    assert 0 < client.ttl(full_key) <= 61
+    key = f"throttle-test-{fresh_address()}"
+    start = 1_000_000 * 60.0  # the start of a window
+    assert [hit(key, limit=3, window_seconds=60, now=start + 50) for _ in range(4)] == [True, True, True, False]
+    # Just past the window's edge the previous window still weighs almost fully: one more, not a burst of 3.
+    assert [hit(key, limit=3, window_seconds=60, now=start + 61) for _ in range(2)] == [True, False]
+    # Half a window later it weighs half: one more again, then no more.
+    assert [hit(key, limit=3, window_seconds=60, now=start + 90) for _ in range(2)] == [True, False]
+    client, full_key = _redis_client_and_key(f"{key}:{int((start + 61) // 60)}")
+    assert 0 < client.ttl(full_key) <= 121
