@@ -10,7 +10,7 @@ from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from clusters.services import CLUSTER_FIELDS, FINANCING_FIELDS, MEMBER_FIELDS, TEAM_FIELDS
 
 VERSION_HELP = _("The version you read; a write with an older version is refused with 409.")
-YEAR_RULE = _("on a PATCH, the record's own year (a record's year is not changed)")
+YEAR_RULE = _("a year not recorded yet (POST); the record's own year (PATCH: a record's year is not changed)")
 
 
 class ShortTextList(serializers.ListField):

@@ -16,6 +16,14 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A filter on a whole-number column (a year): ``0.5`` answers 400, as the schema's integer says (django-filter's
+    default reads a decimal)."""
+
+    field_class = forms.IntegerField
+
+
 class FilterSet(django_filters.rest_framework.FilterSet):
     """The filter set that ``filterset_fields`` build: django-filter's, but a foreign key filters by id
     (``IdFilter``), so that an id that matches nothing gives an empty list like any other value. django-filter's
@@ -25,6 +33,17 @@ class FilterSet(django_filters.rest_framework.FilterSet):
     FILTER_DEFAULTS = {
         **django_filters.rest_framework.FilterSet.FILTER_DEFAULTS,
         models.ForeignKey: {"filter_class": IdFilter},
+        **{
+            field: {"filter_class": IntegerFilter}
+            for field in (
+                models.IntegerField,
+                models.SmallIntegerField,
+                models.BigIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveSmallIntegerField,
+                models.PositiveBigIntegerField,
+            )
+        },
         models.OneToOneField: {"filter_class": IdFilter},
     }
 

@@ -133,7 +133,7 @@ class StartReportInputSerializer(serializers.Serializer):
     # rules the schema cannot state (core.schema.AutoSchema shows them; a 400 names the field)
     FIELD_RULES = {
         "programme": gettext_lazy("the id of a programme the cluster is enrolled in"),
-        "year": gettext_lazy("a year of the programme's period"),
+        "year": gettext_lazy("a year of the programme's period whose report is not started yet"),
     }
 
     programme = serializers.IntegerField()

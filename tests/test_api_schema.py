@@ -64,6 +64,7 @@ def test_a_filter_by_a_related_id_that_matches_nothing_gives_an_empty_list(world
     assert response.status_code == 200  # django-filter's default, a choice among existing rows, answered 400
     assert response.json()["results"] == []
     assert client.get("/api/v1/assessments/", {"cluster": "abc"}).status_code == 400
+    assert client.get("/api/v1/assessments/", {"reference_year": "0.5"}).status_code == 400  # an integer column
 
 
 def test_every_operation_has_a_declared_resource_tag(schema):
