@@ -1,4 +1,4 @@
-from accounts.permissions import is_administrator, is_assessor, is_manager, is_officer
+from accounts.permissions import is_administrator, is_assessor, is_committee_member, is_manager, is_officer
 
 
 def navigation(request):
@@ -12,5 +12,6 @@ def navigation(request):
             "reviews": is_assessor(user) and not admin,
             "assessments": admin,
             "programmes": admin or is_officer(user),
+            "committee": admin or is_committee_member(user),
         }
     }

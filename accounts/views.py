@@ -15,6 +15,8 @@ def home(request):
             return redirect("labelling:assessor_dashboard")
         if user.role == Role.OFFICER:
             return redirect("programmes:list")
+        if user.role == Role.COMMITTEE:
+            return redirect("committee:list")
         return redirect("clusters:dashboard")
     return render(request, "home.html")
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("expertise.urls")),
     path("methodology/", include("indicators.urls")),
     path("programmes/", include("programmes.urls")),
+    path("committee/", include("committee.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

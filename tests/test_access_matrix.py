@@ -208,6 +208,11 @@ PAGES: dict[str, Route] = {
     "programmes:targets_import": Route(lambda w: {"pk": w.contract.pk}, NOBODY, FUNDERS),
     "programmes:targets_template": Route(lambda w: {"pk": w.contract.pk}, FUNDERS),
     "programmes:contract_document": Route(lambda w: {"pk": w.contract.pk}, OWNERS | FUNDERS),
+    # the awarding committee (committee_member sits on world.committee_session, chaired by administrator)
+    "committee:list": Route(lambda w: {}, LOGGED_IN),  # lists only the sessions the user sits on
+    "committee:detail": Route(lambda w: {"pk": w.committee_session.pk}, COMMITTEE),
+    "committee:case_decide": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
+    "committee:case_conflict": Route(lambda w: {"pk": w.case.pk}, NOBODY, COMMITTEE),
     # benchmarking
     "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "labelling:statistics": Route(lambda w: {}, ADMIN),

@@ -374,6 +374,15 @@ def _version(model, **lookup):
 
 
 PAGE_CASES: dict[str, Case] = {
+    "committee:case_decide": Case(
+        "administrator",
+        lambda w: {"pk": w.case.pk},
+        lambda w: {"outcome": "deferred", "conditions": "", "review_on": "", "reason": "Later.", "version": "1"},
+        {"outcome": "choice", "conditions": "text", "review_on": "date", "reason": "text", "version": "version"},
+    ),
+    "committee:case_conflict": Case(
+        "committee_member", lambda w: {"pk": w.case.pk}, lambda w: {"reason": "I sit on its board."}, {"reason": "text"}
+    ),
     "clusters:profile_edit": Case(
         "manager", lambda w: {"pk": w.cluster.pk}, _cluster_form_body, CLUSTER_FORM_FIELDS, files=("logo",)
     ),

@@ -329,3 +329,41 @@ def test_the_committees_steps_read_as_sentences_on_the_assessments_trail(session
         assert event.action not in sentence and "{" not in sentence, sentence
     last = AuditEvent.objects.filter(assessment=ready).latest("id")
     assert event_sentence(last).endswith("decision: deferred.")
+
+
+# --- the pages ---------------------------------------------------------------------------------------------------
+
+
+def test_the_pages_list_a_members_sessions_and_show_the_agenda(
+    session, ready, administrator, member, other_member, client_for
+):
+    case = _add(session, ready, administrator)
+    other = session_create(
+        user=administrator, held_on=TOMORROW, chair=administrator, members=[other_member], place="Lyon"
+    )
+    client = client_for(member)
+    assert client.get("/").url == "/committee/"
+    listed = client.get("/committee/").content.decode()
+    assert f"/committee/{session.pk}/" in listed and f"/committee/{other.pk}/" not in listed
+    assert client.get(f"/committee/{other.pk}/").status_code == 404
+    page = client.get(f"/committee/{session.pk}/").content.decode()
+    assert ready.cluster.name in page and "Record the committee" not in page  # only the chair decides
+    assert f'action="/committee/cases/{case.pk}/conflict/"' in page
+    response = client.post(f"/committee/cases/{case.pk}/conflict/", {"reason": "I sit on its board."})
+    assert response.status_code == 302 and case.conflicts.get().member == member
+
+
+def test_the_chair_decides_on_the_page_and_a_refusal_keeps_what_was_typed(session, ready, administrator, client_for):
+    case = _add(session, ready, administrator)
+    client = client_for(administrator)
+    page = client.get(f"/committee/{session.pk}/").content.decode()
+    assert f'action="/committee/cases/{case.pk}/decide/"' in page and f'id="id_case{case.pk}_outcome"' in page
+    url = f"/committee/cases/{case.pk}/decide/"
+    refused = client.post(url, {"outcome": "conditional", "conditions": "A roadmap.", "version": "1"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "A roadmap." in body and "Give the date on which the conditions are reviewed." in body
+    assert not Label.objects.exists()
+    done = client.post(url, {"outcome": "granted", "version": "1"})
+    assert done.status_code == 302 and Label.objects.get(assessment=ready).level == "gold"
+    assert "Granted" in client.get(f"/committee/{session.pk}/").content.decode()

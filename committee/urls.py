@@ -1,0 +1,12 @@
+from django.urls import path
+
+from committee import views
+
+app_name = "committee"
+
+urlpatterns = [
+    path("", views.session_list, name="list"),
+    path("<int:pk>/", views.session_detail, name="detail"),
+    path("cases/<int:pk>/decide/", views.case_decide, name="case_decide"),
+    path("cases/<int:pk>/conflict/", views.case_conflict, name="case_conflict"),
+]
