@@ -1023,6 +1023,133 @@ API_CASES: dict[str, Case] = {
 }
 
 
+def _iso(days, hour):
+    start = timezone.localtime() + datetime.timedelta(days=days)
+    return start.replace(hour=hour, minute=0, second=0, microsecond=0).isoformat()
+
+
+def _visit_version(w):
+    return Visit.objects.get(pk=w.visit.pk).version
+
+
+def _yearly_version(w):
+    return YearlyReport.objects.get(pk=w.yearly_report.pk).version
+
+
+def _report_values(w):
+    return [
+        {"indicator": row.indicator, "value": row.value, "comment": row.comment}
+        for row in ReportValue.objects.filter(report=w.yearly_report).order_by("indicator")
+    ]
+
+
+# The expert's process and the programmes in the API (the same world as their pages above).
+API_CASES |= {
+    "api-assessment-visits": Case(  # an accepted visit stands: a new proposal is refused
+        "assessor",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {
+            "mode": "video",
+            "meeting_url": "https://visio.example.org/new",
+            "slots": [{"starts_at": _iso(40, 9), "ends_at": _iso(40, 12)}],
+        },
+        {"mode": "choice", "meeting_url": "text", "address": "text", "slots": "strlist"},
+        valid_passes=False,
+    ),
+    "api-visit-accept": Case(  # already accepted: refused
+        "manager",
+        lambda w: {"pk": w.visit.pk},
+        lambda w: {"slot": w.visit.slots.get().pk, "version": _visit_version(w)},
+        {"slot": "fk", "version": "version"},
+        valid_passes=False,
+    ),
+    "api-visit-decline": Case(  # already accepted: refused
+        "manager",
+        lambda w: {"pk": w.visit.pk},
+        lambda w: {"comment": "Any Tuesday.", "version": _visit_version(w)},
+        {"comment": "text", "version": "version"},
+        valid_passes=False,
+    ),
+    "api-visit-move": Case(
+        "assessor",
+        lambda w: {"pk": w.visit.pk},
+        lambda w: {
+            "starts_at": _iso(35, 9),
+            "ends_at": _iso(35, 12),
+            "reason": "The director is away.",
+            "version": _visit_version(w),
+        },
+        {"starts_at": "date", "ends_at": "date", "reason": "text", "version": "version"},
+    ),
+    "api-visit-cancel": Case(
+        "assessor",
+        lambda w: {"pk": w.visit.pk},
+        lambda w: {"reason": "The cluster withdrew.", "version": _visit_version(w)},
+        {"reason": "text", "version": "version"},
+    ),
+    "api-assessment-findings": Case(
+        "assessor",
+        lambda w: {"pk": w.in_review.pk},
+        lambda w: {
+            "visited_on": "2026-01-15",
+            "people_met": "The director, two board members.",
+            "categories": {"S": {"strengths": "A clear strategy."}},
+            "version": int(_findings_version(w)),
+        },
+        {"visited_on": "date", "people_met": "text", "categories": "strlist", "version": "version"},
+        method="put",
+    ),
+    "api-contract-targets": Case(
+        "officer",
+        lambda w: {"pk": w.contract.pk},
+        lambda w: {
+            "version": Contract.objects.get(pk=w.contract.pk).version,
+            "targets": [{"indicator": "eu_projects", "year": 2024, "value": 3}],
+        },
+        {"version": "version", "targets": "strlist"},
+    ),
+    "api-cluster-yearly-reports": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk},
+        lambda w: {"programme": w.programme.pk, "year": 2025},
+        {"programme": "fk", "year": "int"},
+    ),
+    "api-yearly-report-detail": Case(
+        "manager",
+        lambda w: {"pk": w.yearly_report.pk},
+        lambda w: {
+            "version": _yearly_version(w),
+            "values": [
+                {**entry, "value": 3} if entry["indicator"] == "eu_projects" else entry for entry in _report_values(w)
+            ],
+        },
+        {"version": "version", "values": "strlist"},
+        method="patch",
+    ),
+    "api-yearly-report-submit": Case(  # declared figures missing: refused
+        "manager",
+        lambda w: {"pk": w.yearly_report.pk},
+        lambda w: {"version": _yearly_version(w)},
+        {"version": "version"},
+        valid_passes=False,
+    ),
+    "api-yearly-report-approve": Case(  # not submitted: refused
+        "officer",
+        lambda w: {"pk": w.yearly_report.pk},
+        lambda w: {"version": _yearly_version(w)},
+        {"version": "version"},
+        valid_passes=False,
+    ),
+    "api-yearly-report-return": Case(  # not submitted: refused
+        "officer",
+        lambda w: {"pk": w.yearly_report.pk},
+        lambda w: {"version": _yearly_version(w), "comments": [{"indicator": "eu_projects", "comment": "Which?"}]},
+        {"version": "version", "comments": "strlist"},
+        valid_passes=False,
+    ),
+}
+
+
 def test_every_route_that_takes_input_is_covered():
     """Every page that accepts a POST and every API route that accepts writes is in the tables above."""
     pages = {name for name, route in PAGES.items() if route.post}
@@ -1033,6 +1160,8 @@ def test_every_route_that_takes_input_is_covered():
         "api-team-year-detail",
         "api-financing-year-detail",
         "api-answer-detail",
+        "api-yearly-report-detail",
+        "api-assessment-findings",  # PUT
     }  # PATCH
     assert pages == set(PAGE_CASES)
     assert apis == set(API_CASES)
@@ -1575,7 +1704,10 @@ def test_api_refuses_a_stale_or_broken_version(bad_world, name, stale):
     client, url = _api_call(w, name, case)
     failures: list[str] = []
     field_name = "version" if "version" in case.fields else "expected_version"
-    body = {**case.valid(w), field_name: stale}
+    valid = case.valid(w)
+    if type(stale) is int and stale == valid[field_name]:
+        pytest.skip("the record's own version (0 before the findings exist) is not stale")
+    body = {**valid, field_name: stale}
     must_refuse = not (stale is None and name == "api-member-list")  # a creation has no version to check
     _try(
         f"{name} {field_name}={stale!r}",
