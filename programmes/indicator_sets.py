@@ -6,7 +6,8 @@ A set is a JSON file in ``programmes/indicator_sets/<code>.json``::
      "indicators": [{"code": "members", "name": {"fr": "…", "en": "…"}, "unit": {"fr": "…", "en": "…"},
                      "kind": "count", "source": "computed"}, …]}
 
-``kind`` is one of ``count``, ``money``, ``percentage``, ``yesno`` (yes is 1, no is 0); ``source`` is ``computed``
+``unit_one`` (optional, same shape as ``unit``) is the unit after one: « 1 projet », « 2 projets ». ``kind`` is one
+of ``count``, ``money``, ``percentage``, ``yesno`` (yes is 1, no is 0); ``source`` is ``computed``
 (from the cluster's records: then ``code`` must be one of :data:`programmes.computations.COMPUTED`) or
 ``declared`` (typed by the managers in their yearly report). Every problem of a file is reported at once
 (:class:`IndicatorSetError`). Pure Python: no ORM.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,7 @@ class SetIndicator:
     unit: dict
     kind: str
     source: str
+    unit_one: dict = field(default_factory=dict)  # the unit after one (« 1 projet »); the plural unit otherwise
 
     def label(self, language: str | None = None) -> str:
         language = (language or translation.get_language() or "fr")[:2]
@@ -66,7 +68,12 @@ class SetIndicator:
         number = values.format_number(
             value, language=language, places=2 if self.kind == "money" and fractional else None
         )
+        language = (language or translation.get_language() or "fr")[:2]
         unit = self.unit_label(language)
+        # French counts 0 and 1 (and what lies between) in the singular, English only 1.
+        singular = abs(value) < 2 if language == "fr" else value == 1
+        if singular and self.unit_one.get(language):
+            unit = self.unit_one[language]
         return f"{number} {unit}" if unit else number
 
     def check(self, value: Decimal) -> str | None:
@@ -155,6 +162,7 @@ def parse_indicator_set(data: Any) -> IndicatorSet:
                 code=icode,
                 name=_texts(raw.get("name"), f"{where}.name", errors),
                 unit=_texts(raw.get("unit", {"fr": "", "en": ""}), f"{where}.unit", errors, required=False),
+                unit_one=_texts(raw.get("unit_one", {"fr": "", "en": ""}), f"{where}.unit_one", errors, required=False),
                 kind=str(kind),
                 source=str(source),
             )

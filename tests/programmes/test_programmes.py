@@ -138,3 +138,23 @@ def test_values_are_written_for_the_reader():
     assert poles.indicator("money_raised").format(Decimal("2000000.5"), language="fr") == "2\u202f000\u202f000,50 €"
     assert poles.indicator("budget").format(Decimal(600000), language="en") == "600,000 €"
     assert poles.indicator("sme_share").format(Decimal("45.5"), language="fr") == "45,5\u202f%"
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        ("1", "fr", "1 projet"),
+        ("0", "fr", "0 projet"),
+        ("2", "fr", "2 projets"),
+        ("1", "en", "1 project"),
+        ("0", "en", "0 projects"),
+        ("12", "en", "12 projects"),
+    ],
+)
+def test_a_count_of_one_reads_in_the_singular(value, language, expected):
+    from decimal import Decimal
+
+    from programmes.indicator_sets import indicator_set
+
+    [projects] = [i for i in indicator_set("poles-competitivite").indicators if i.code == "eu_projects"]
+    assert projects.format(Decimal(value), language=language) == expected
