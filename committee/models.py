@@ -11,14 +11,15 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 from labelling.models import TEXT_MAX_LENGTH, Level
 
 
 class SessionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("committee session", "Open")
+    CLOSED = "closed", pgettext_lazy("committee session", "Closed")
 
 
 class Outcome(models.TextChoices):
