@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from expertise.models import VisitStatus
+
 
 def when(value) -> str:
     return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
@@ -16,3 +18,8 @@ def slot_label(slot) -> str:
     if start.date() == end.date():
         return f"{date_format(start, 'DATETIME_FORMAT')} – {date_format(end, 'TIME_FORMAT')}"
     return f"{date_format(start, 'DATETIME_FORMAT')} – {date_format(end, 'DATETIME_FORMAT')}"
+
+
+def visit_flags(visit) -> dict[str, bool]:
+    """One flag per status of a visit: the visit page tests ``flags.accepted``, it never compares a status."""
+    return {value: visit is not None and visit.status == value for value in VisitStatus.values}

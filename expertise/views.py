@@ -14,7 +14,7 @@ from accounts.permissions import can
 from core.exceptions import DomainError, NotFound
 from core.forms import apply_domain_errors
 from core.pagination import page_of
-from expertise import selectors, services
+from expertise import presenters, selectors, services
 from expertise.calendar import invitation_method, visit_invitation
 from expertise.formats import allowed_modes
 from expertise.forms import AcceptForm, CancelForm, DeclineForm, ExemptionForm, FindingsForm, MoveForm, ProposeForm
@@ -84,6 +84,8 @@ def _visit_context(request, assessment, **bound) -> dict:
         "assessment": assessment,
         "visits": visits,
         "current": current,
+        "current_flags": presenters.visit_flags(current),
+        "visit_rows": [{"visit": visit, "flags": presenters.visit_flags(visit)} for visit in visits],
         "kind": VisitKind(kind).label,
         "frozen_by": selectors.questionnaire_frozen_until_visit(assessment=assessment),
     }

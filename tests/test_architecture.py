@@ -406,12 +406,12 @@ TEMPLATE_STATUS_COMPARISON = re.compile(r"""\.status\s*(==|!=|\bin\b)|(==|!=)\s*
 
 def test_templates_never_compare_a_status():
     """A template tests the flags the presenters give (``status.changes_requested``, ``report.flags.ready``): the
-    labelling's templates and the PDF documents' so far."""
+    labelling's, the expert's process's, the programmes' and the committee's templates, and the PDF documents'."""
     assert TEMPLATE_STATUS_COMPARISON.search('{% if assessment.status == "draft" %}')
     assert not TEMPLATE_STATUS_COMPARISON.search("{% if report.flags.ready %}")
     found = [
         f"{path.relative_to(BASE)}:{number}: {line.strip()}"
-        for folder in ("labelling", "reports")
+        for folder in ("labelling", "reports", "expertise", "programmes", "committee")
         for path in sorted((BASE / "templates" / folder).rglob("*.html"))
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if TEMPLATE_STATUS_COMPARISON.search(line)
