@@ -43,5 +43,7 @@ def test_the_suites_cache_is_redis_under_a_prefix_of_this_run_that_threads_share
 
 
 def test_a_throttle_hit_counts_in_the_same_keys_as_the_cache():
-    assert [hit("cache-settings-hit", 60) for _ in range(3)] == [1, 2, 3]
-    assert cache.get("cache-settings-hit") == 3
+    now = 1_000_000.0  # the counters are per window (``<key>:<window>``): a fixed time names the window
+    tries = [hit("cache-settings-hit", limit=3, window_seconds=60, now=now) for _ in range(4)]
+    assert tries == [True, True, True, False]
+    assert cache.get(f"cache-settings-hit:{int(now // 60)}") == 3  # the refused hit counted nothing
