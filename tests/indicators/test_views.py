@@ -88,7 +88,7 @@ def test_level_indicators_list_their_options_with_the_result_they_give(client, f
 def test_the_label_rules_use_the_framework_figures(client, framework):
     html = _get(client, language="en")
     assert "The maximum is 150 points." in html
-    assert "at least 80 % (120 points of 150)" in html
+    assert "at least 80% (120 points of 150)" in html  # English writes 80%, French « 80 % »
     assert "between 12 and 36 months" in html
     assert "at least 3 indicators earn more points" in html
     assert "at least 10 committed participants" in html
