@@ -88,6 +88,8 @@ def test_a_file_goes_to_the_bucket_and_comes_back_through_s3(bucket):
 def test_evidence_uploaded_through_the_page_is_in_the_bucket_under_a_key_that_names_no_cluster(
     evidence_in, bucket, answer_f1, manager, client_for, settings
 ):
+    local = Path(settings.PRIVATE_MEDIA_ROOT)
+    before = set(local.rglob("*")) if local.exists() else set()  # other tests of this worker left their files
     upload = samples.upload("budget-cosmetic-valley.pdf", samples.pdf_bytes())
     response = client_for(manager).post(
         reverse("labelling:evidence_upload", args=[answer_f1.pk]), {"file": upload, "document_date": "2025-03-01"}
@@ -98,7 +100,7 @@ def test_evidence_uploaded_through_the_page_is_in_the_bucket_under_a_key_that_na
     [key] = _keys(bucket)
     assert key == f"private/{evidence.file.name}"
     assert "cosmetic" not in key.lower() and "valley" not in key.lower() and "budget" not in key.lower()
-    assert not any(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.pdf"))  # nothing on the local disk
+    assert (set(local.rglob("*")) if local.exists() else set()) == before  # nothing on the local disk
 
     download = client_for(manager).get(reverse("labelling:evidence_download", args=[evidence.pk]))
     assert download.status_code == 200
