@@ -26,16 +26,21 @@ _MEASURE = """() => {
 
 
 @pytest.mark.parametrize(
-    ("username", "url"), [("paul", "labelling:assessor_dashboard"), ("anne", "labelling:admin_dashboard")]
+    ("username", "url", "query"),
+    [
+        ("paul", "labelling:assessor_dashboard", ""),
+        # the administrators' dashboard opens on the work; an assessment in review is listed under its status
+        ("anne", "labelling:admin_dashboard", "?status=in_review"),
+    ],
 )
 def test_a_status_badge_never_wraps_and_its_table_scrolls_on_a_phone(
-    live_server, transactional_db, browser, username, url
+    live_server, transactional_db, browser, username, url, query
 ):
     world = build_world()
     world.cluster.name = "Association régionale pour l'économie circulaire de la Côte d'Opale (fictif)"
     world.cluster.save(update_fields=["name"])
     person = Person(browser, live_server.url, username)
-    page = person.go(reverse(url))
+    page = person.go(reverse(url) + query)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         measured = page.evaluate(_MEASURE)
