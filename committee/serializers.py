@@ -22,9 +22,17 @@ class PersonSerializer(serializers.Serializer):
         return _name(user)
 
 
+class _BlankAsNullURLField(serializers.URLField):
+    """A URL that may be missing: ``null`` in the answer (the schema's ``uri`` format refuses an empty string)."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class SessionSerializer(serializers.ModelSerializer):
     chair = PersonSerializer(read_only=True)
     case_count = serializers.IntegerField(read_only=True)
+    video_link = _BlankAsNullURLField(read_only=True, allow_null=True)
 
     class Meta:
         model = CommitteeSession
