@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from committee.models import Case, CommitteeSession, ConflictDeclaration, Outcome
@@ -90,6 +91,11 @@ class SessionDetailSerializer(SessionSerializer):
 
 
 class SessionCreateSerializer(serializers.Serializer):
+    FIELD_RULES = {
+        "chair": gettext_lazy("the id of an active administrator"),
+        "members": gettext_lazy("the ids of active users, at least one"),
+        "video_link": gettext_lazy("an https address; a place or a video link is required"),
+    }
     held_on = serializers.DateField()
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     video_link = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -104,11 +110,17 @@ class VersionSerializer(serializers.Serializer):
 
 
 class CaseAddSerializer(VersionSerializer):
+    FIELD_RULES = {"assessment": gettext_lazy("the id of a validated assessment that is on no other agenda")}
     assessment = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.only("pk"))
     proposed_level = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True, default="")
 
 
 class DecideSerializer(VersionSerializer):
+    FIELD_RULES = {
+        "conditions": gettext_lazy("required when the outcome is conditional"),
+        "review_on": gettext_lazy("required, in the future, when the outcome is conditional"),
+        "reason": gettext_lazy("required when the outcome is refused"),
+    }
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     conditions = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
     review_on = serializers.DateField(required=False, allow_null=True, default=None)
