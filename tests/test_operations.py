@@ -67,9 +67,13 @@ def test_the_full_check_fails_without_a_worker_on_our_queue_and_with_a_stuck_out
 def test_the_full_check_answers_503_within_two_seconds_when_the_broker_is_down(monkeypatch):
     import time
 
+    from kombu import Connection
+
     closed = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    monkeypatch.setattr(app.conf, "broker_url", closed)
-    monkeypatch.setattr(app.conf, "broker_read_url", closed)
+    # Only the check's own connection: the app's configuration and its producer pool stay as they are.
+    monkeypatch.setattr(
+        app, "connection_for_read", lambda connect_timeout=None: Connection(closed, connect_timeout=connect_timeout)
+    )
     started = time.monotonic()
     status, body = _health()
     elapsed = time.monotonic() - started
