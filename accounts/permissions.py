@@ -81,6 +81,32 @@ def sits_on(user, session) -> bool:
     return session is not None and session.pk in committee_session_ids(user)
 
 
+def sits_on_a_case_of(user, cluster) -> bool:
+    """The user is a committee member of a session that has an assessment of this cluster on its agenda (the ids of
+    those clusters are read once per user object)."""
+    if cluster is None or not is_committee_member(user):
+        return False
+    cache = getattr(user, "_committee_cluster_ids", None)
+    if cache is None:
+        cache = set(user.committee_sessions.values_list("cases__assessment__cluster_id", flat=True)) - {None}
+        user._committee_cluster_ids = cache
+    return cluster.pk in cache
+
+
+def assesses_next_assessment_of(user, cluster) -> bool:
+    """The user is the assessor (first or second) of an assessment of this cluster that is not decided yet: the
+    cluster's next assessment (the ids of those clusters are read once per user object)."""
+    if cluster is None or not is_assessor(user):
+        return False
+    cache = getattr(user, "_next_assessment_cluster_ids", None)
+    if cache is None:
+        first = user.assigned_assessments.filter(decision__isnull=True).values_list("cluster_id", flat=True)
+        second = user.countersigned_assessments.filter(decision__isnull=True).values_list("cluster_id", flat=True)
+        cache = set(first) | set(second)
+        user._next_assessment_cluster_ids = cache
+    return cluster.pk in cache
+
+
 def manages(user, cluster) -> bool:
     """The user is a manager of this cluster (the ids of their clusters are read once per user object)."""
     if cluster is None or not is_manager(user):

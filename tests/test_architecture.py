@@ -36,6 +36,7 @@ APPS = (
     "labelling",
     "programmes",
     "committee",
+    "improvement",
     "config",
 )
 ROLE_PREDICATES = {
@@ -49,6 +50,8 @@ ROLE_PREDICATES = {
     "is_committee_member",
     "committee_session_ids",
     "sits_on",
+    "sits_on_a_case_of",
+    "assesses_next_assessment_of",
     "is_assigned_assessor",
 }
 # A role compared or filtered on, a role property read, a superuser flag read (giving a user a role or setting the

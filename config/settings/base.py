@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "expertise",
     "programmes",
     "committee",
+    "improvement",
     "demo",
 ]
 
