@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Put French typography into the French catalogue: U+202F before ``: ; ? ! %`` and inside « ».
+"""Put French typography into the French catalogue: U+202F before ``: ; ? ! %`` and inside « », ’ for '.
 
 Usage: ``.venv/bin/python bin/french_typography.py [locale/fr/LC_MESSAGES/django.po …]`` then
 ``make messages``. It rewrites only the msgstr of French entries (never markup, placeholders, addresses or
@@ -16,7 +16,11 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.text import french_typography as fix  # noqa: E402  (the same rule for data: framework texts)
+from core.text import french_apostrophes, french_typography  # noqa: E402  (the same spacing rule for data)
+
+
+def fix(text: str) -> str:
+    return french_apostrophes(french_typography(text))
 
 
 def main(paths: list[str]) -> int:

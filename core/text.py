@@ -12,9 +12,10 @@ import unicodedata
 
 from django.utils import dateformat, translation
 
-__all__ = ["NNBSP", "elides", "french_typography", "long_date", "of_name"]
+__all__ = ["APOSTROPHE", "NNBSP", "elides", "french_apostrophes", "french_typography", "long_date", "of_name"]
 
 NNBSP = "\u202f"
+APOSTROPHE = "\u2019"  # the typographic apostrophe of French text: l’évaluation, d’Elastopole
 
 _VOWELS = set("aeiouyœæ")
 # Words starting with an aspirated h keep « de » (de Hambourg); the usual ones in cluster names.
@@ -69,6 +70,19 @@ def french_typography(text: str) -> str:
     text = "".join(out)
     # "%%" after a number or a placeholder: a percentage in a formatted string.
     return re.sub(r"(\d|%\([A-Za-z_0-9]+\)[sdif])[ \xa0]?%%", r"\1" + NNBSP + "%%", text)
+
+
+def french_apostrophes(text: str) -> str:
+    """The straight apostrophe ``'`` of ``text``'s prose as ``’``, never in markup (an attribute's quotes),
+    placeholders or addresses. Idempotent. Used for the French catalogue (bin/french_typography.py); what reads a
+    user's text against the catalogue (the member files' headers) accepts both apostrophes."""
+    pieces, last = [], 0
+    for match in _PROTECTED.finditer(text):
+        pieces.append(text[last : match.start()].replace("'", APOSTROPHE))
+        pieces.append(match.group())
+        last = match.end()
+    pieces.append(text[last:].replace("'", APOSTROPHE))
+    return "".join(pieces)
 
 
 def long_date(day) -> str:

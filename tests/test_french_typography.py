@@ -1,7 +1,8 @@
 """French typography in the catalogue: a narrow no-break space (U+202F) before ``: ; ? !`` and ``%``, and inside
-« ». The rule lives in the French strings themselves (never by post-processing the HTML), so pages, e-mails,
-PDFs and messages all follow it. Fix a failure in ``locale/fr/LC_MESSAGES/*.po`` (``bin/french_typography.py``
-does it for every entry), then ``make messages``.
+« », and the typographic apostrophe ’ (never ' in the text; an HTML attribute's quotes are markup). The rule lives
+in the French strings themselves (never by post-processing the HTML), so pages, e-mails, PDFs and messages all
+follow it. Fix a failure in ``locale/fr/LC_MESSAGES/*.po`` (``bin/french_typography.py`` does it for every entry),
+then ``make messages``. What reads a user's text against the catalogue (the member files' headers) takes ' and ’.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+
+from core.text import french_apostrophes
 
 NNBSP = "\u202f"
 CATALOGUES = sorted((Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES").glob("*.po"))
@@ -37,6 +40,12 @@ def problems(text: str) -> list[str]:
     found += [f"{m!r} after «" for m in re.findall(r"«(.)", prose) if m != NNBSP]
     found += [f"{m!r} before »" for m in re.findall(r"(.)»", prose) if m != NNBSP]
     return found
+
+
+def straight_apostrophes(text: str) -> list[str]:
+    """Each straight apostrophe of ``text``'s prose, with what surrounds it (markup and placeholders left out)."""
+    prose = _NOT_PROSE.sub("\x00", text)
+    return [prose[max(0, i - 10) : i + 10] for i, mark in enumerate(prose) if mark == "'"]
 
 
 def _entries():
@@ -68,6 +77,28 @@ def test_every_french_entry_has_a_narrow_no_break_space_before_double_marks():
         if problems(text)
     ]
     assert not wrong, "French typography (U+202F):\n" + "\n".join(wrong[:40])
+
+
+def test_the_checker_finds_straight_apostrophes_in_the_text_only():
+    assert straight_apostrophes("L'évaluation d'Elastopole") == ["L'évaluatio", "aluation d'Elastopol"]
+    assert straight_apostrophes("L’évaluation d’Elastopole") == []
+    assert straight_apostrophes("Voir <a href='/x' title='y'>la page</a> de %(name)s") == []
+    assert len(straight_apostrophes("<b>l'aide</b>")) == 1
+
+
+def test_the_fixer_puts_the_apostrophe_in_the_text_and_leaves_the_markup_alone():
+    text = "Voir <a href='%(url)s' class='x'>l'aide</a> d'{name} ; https://exemple.fr/l'a"
+    assert french_apostrophes(text) == "Voir <a href='%(url)s' class='x'>l’aide</a> d’{name} ; https://exemple.fr/l'a"
+    assert french_apostrophes(french_apostrophes(text)) == french_apostrophes(text)
+
+
+def test_every_french_entry_uses_the_typographic_apostrophe():
+    wrong = [
+        f"{name}: {msgid!r} → {text!r}: {straight_apostrophes(text)}"
+        for name, msgid, text in _entries()
+        if straight_apostrophes(text)
+    ]
+    assert not wrong, "French apostrophe (’, U+2019, not '): run bin/french_typography.py\n" + "\n".join(wrong[:40])
 
 
 @pytest.mark.parametrize("language", ["fr"])

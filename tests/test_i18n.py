@@ -267,4 +267,4 @@ def test_plural_forms_follow_the_french_rule(client, framework):
         assert ngettext("%(n)s label", "%(n)s labels", 2) % {"n": 2} == "2 labels"
     with translation.override("en"):
         assert ngettext("%(n)s label", "%(n)s labels", 0) % {"n": 0} == "0 labels"
-    assert "L'évaluation porte sur 31 indicateurs de qualité." in _html(client, "/methodology/")
+    assert "L’évaluation porte sur 31 indicateurs de qualité." in _html(client, "/methodology/")

@@ -44,7 +44,7 @@ def test_a_status_badge_never_wraps_and_its_table_scrolls_on_a_phone(
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         measured = page.evaluate(_MEASURE)
-        assert "En cours d'examen" in [badge["text"] for badge in measured["badges"]], measured
+        assert "En cours d’examen" in [badge["text"] for badge in measured["badges"]], measured
         assert all(badge["lines"] == 1 for badge in measured["badges"]), (width, measured["badges"])
         assert measured["sideways"] <= 0, (width, measured["sideways"])
     person.context.close()

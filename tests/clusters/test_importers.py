@@ -310,3 +310,24 @@ def test_the_template_help_sheet_lists_the_columns_of_the_declaration(language):
     assert [row[0] for row in help_rows] == headers_for(language)
     assert [row[1] for row in help_rows] == headers_for("fr" if language == "en" else "en")
     assert len(help_rows) == len(COLUMNS)
+
+
+# --- the typographic apostrophe of the French catalogue ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019"])
+def test_a_spreadsheet_headed_with_either_apostrophe_is_read(apostrophe):
+    """The French catalogue writes « tranche d’effectif » (’); a spreadsheet made before, or typed on a keyboard,
+    says « tranche d'effectif »: both are read, as are the other headers with an elision."""
+    from django.utils import translation
+
+    from clusters.models import Member
+
+    with translation.override("fr"):
+        size_class = str(Member._meta.get_field("size_class").verbose_name)
+    assert "\u2019" in size_class, size_class  # the catalogue's own spelling
+    header = [f"Nom de l{apostrophe}organisation", "Type", size_class.replace("\u2019", apostrophe).capitalize()]
+    header += [f"Date d{apostrophe}adhésion", "Cotisant"]
+    rows = read_members(xlsx_bytes([header, ["Acme", "PME", "petite", "15/03/2021", "oui"]]), filename="m.xlsx")
+    assert rows[0]["name"] == "Acme" and rows[0]["size_class"] == "small"
+    assert rows[0]["member_since"] == datetime.date(2021, 3, 15)

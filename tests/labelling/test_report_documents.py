@@ -69,7 +69,7 @@ def test_the_gold_report_has_every_section_in_french_with_decimal_commas_and_rea
     text = _text(pdf, tmp_path)
 
     for section in (
-        "Rapport d'évaluation",
+        "Rapport d’évaluation",
         "Synthèse",
         "Les cinq catégories",
         "Score de chaque catégorie",
@@ -121,9 +121,9 @@ def test_the_certificate_is_a_landscape_page_with_the_level_title_and_the_number
     _report, pdf = _render(gold, "certificate", "fr")
     text = _text(pdf, tmp_path, "certificate.pdf")
 
-    assert "Label Or — Excellence de l'animation de cluster" in text
+    assert "Label Or — Excellence de l’animation de cluster" in text
     assert label.certificate_number in text and "Cosmetic Valley" in text
-    assert "Numéro de certificat" in text and "Valable jusqu'au" in text
+    assert "Numéro de certificat" in text and "Valable jusqu’au" in text
     (tmp_path / "info.pdf").write_bytes(pdf)
     info = subprocess.run(
         [_tool("pdfinfo"), str(tmp_path / "info.pdf")], capture_output=True, check=True

@@ -144,10 +144,10 @@ def test_resubmission_goes_straight_back_to_the_same_assessor_who_reviews_only_w
 @pytest.mark.parametrize(
     "name, subject, greeting",
     [
-        ("Cosmetic Valley", "Grappe\u202f: l'évaluation de Cosmetic Valley revient pour votre examen", "Bonjour"),
+        ("Cosmetic Valley", "Grappe\u202f: l’évaluation de Cosmetic Valley revient pour votre examen", "Bonjour"),
         (
             "Elastopole",
-            "Grappe\u202f: l'évaluation d\u2019Elastopole revient pour votre examen",
+            "Grappe\u202f: l’évaluation d\u2019Elastopole revient pour votre examen",
             "Le gestionnaire d\u2019Elastopole a répondu",
         ),
     ],
@@ -214,7 +214,7 @@ def test_a_declared_conflict_unassigns_the_assessor_tells_the_administrators_and
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {administrator.email, english_admin.email}
     assert by_address[english_admin.email].subject.startswith("Grappe: conflict of interest declared")
-    assert by_address[administrator.email].subject.startswith("Grappe\u202f: conflit d'intérêts déclaré")
+    assert by_address[administrator.email].subject.startswith("Grappe\u202f: conflit d’intérêts déclaré")
     assert "I sat on its board." in by_address[administrator.email].body
     # they lose access at once, and are not offered again for this cluster
     s2 = answer_of(assessment, "S2")
