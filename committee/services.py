@@ -21,6 +21,7 @@ from core.exceptions import InvalidFields, InvalidTransition, NotFound
 from core.locking import version_check
 from labelling.models import TEXT_MAX_LENGTH, Assessment, Level
 from labelling.selectors import assessment_score
+from labelling.services.labels import conditions_until_error
 from labelling.services.steps import step_allowed
 from labelling.services.workflow import assessment_decide
 
@@ -221,7 +222,8 @@ def case_decide(
     """The chair records the committee's decision on a case (once):
 
     - ``granted``: labelling's decision issues the label at the proposed level, as a direct decision does;
-    - ``conditional``: the same, with the conditions and their review date kept on the case;
+    - ``conditional``: the same, with the conditions and their review date kept on the case; the label is valid,
+      with conditions until that date (``Label.conditions_until``: what its verification page says);
     - ``refused``: the assessment is decided without a label, with the reason;
     - ``deferred``: nothing happens to the assessment; it may go on a later session's agenda.
     """
@@ -236,8 +238,8 @@ def case_decide(
             errors["conditions"] = [_("Write the conditions of the label.")]
         if review_on is None:
             errors["review_on"] = [_("Give the date on which the conditions are reviewed.")]
-        elif review_on <= timezone.localdate():
-            errors["review_on"] = [_("The review date must be in the future.")]
+        elif error := conditions_until_error(conditions_until=review_on, awarded_on=timezone.localdate()):
+            errors["review_on"] = [error]
     elif outcome == Outcome.REFUSED and not reason:
         errors["reason"] = [_("Give the reason for the refusal.")]
     if errors:
@@ -260,7 +262,14 @@ def case_decide(
                 _("You declared a conflict of interest on this case: you cannot record its decision.")
             )
         if outcome in LABEL_OUTCOMES:
-            assessment_decide(user=user, assessment=locked.assessment, level=locked.proposed_level, reason=reason)
+            # a conditional label is valid, with conditions until the review date (labelling keeps the date)
+            assessment_decide(
+                user=user,
+                assessment=locked.assessment,
+                level=locked.proposed_level,
+                reason=reason,
+                conditions_until=review_on,
+            )
         elif outcome == Outcome.REFUSED:
             assessment_decide(user=user, assessment=locked.assessment, level=Level.NONE, reason=reason)
         locked.outcome = outcome

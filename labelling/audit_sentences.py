@@ -237,6 +237,19 @@ def _decided(e: _Event) -> str:
     return text
 
 
+def _label_awarded(e: _Event) -> str:
+    text = _("Label %(number)s awarded: %(level)s, valid through %(end)s.") % {
+        "number": e.target,
+        "level": level_text(e.after.get("level")),
+        "end": date_text(e.after.get("expires_on")),
+    }
+    if e.after.get("conditions_until"):
+        text += " " + _("Granted with conditions, reviewed on %(date)s.") % {
+            "date": date_text(e.after["conditions_until"])
+        }
+    return text
+
+
 # One sentence per action: the action's dotted name → the sentence written from the event.
 # The awarding committee's outcomes (committee.models.Outcome), named here: labelling never imports the committee.
 COMMITTEE_OUTCOMES = {
@@ -299,14 +312,7 @@ SENTENCES: dict[str, Callable[[_Event], str]] = {
     "review.disagreed": lambda e: (
         _("%(who)s disagreed with the review: %(reason)s") % e.params(reason=e.after.get("disagreement") or "—")
     ),
-    "label.awarded": lambda e: (
-        _("Label %(number)s awarded: %(level)s, valid through %(end)s.")
-        % {
-            "number": e.target,
-            "level": level_text(e.after.get("level")),
-            "end": date_text(e.after.get("expires_on")),
-        }
-    ),
+    "label.awarded": _label_awarded,
     "label.superseded": lambda e: (
         _("Label %(number)s replaced by %(new)s.") % {"number": e.target, "new": e.after.get("superseded_by", "—")}
     ),
@@ -314,6 +320,10 @@ SENTENCES: dict[str, Callable[[_Event], str]] = {
     "label.revoked": lambda e: (
         _("%(who)s revoked the label %(number)s: %(reason)s")
         % e.params(number=e.target, reason=e.after.get("reason") or "—")
+    ),
+    "label.conditions_met": lambda e: (
+        _("%(who)s recorded that the conditions of the label %(number)s are met: it is no longer conditional.")
+        % e.params(number=e.target)
     ),
     "committee.case_added": lambda e: (
         _("%(who)s put the assessment on the agenda of the awarding committee of %(date)s (proposed level: %(level)s).")

@@ -363,6 +363,10 @@ class Label(TimeStampedModel):
     )
     reminded_90 = models.BooleanField(default=False)
     reminded_30 = models.BooleanField(default=False)
+    # A label granted with conditions (by the awarding committee): valid, with conditions until this review date,
+    # until an administrator records the conditions met (then null: a plain label) or revokes it. The conditions'
+    # text is not the label's: the verification page never shows it.
+    conditions_until = models.DateField(_("with conditions until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-awarded_on", "certificate_number"]
@@ -375,6 +379,11 @@ class Label(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(status="revoked") | ~models.Q(revoked_reason=""),
                 name="label_revocation_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(conditions_until__isnull=True)
+                | models.Q(conditions_until__gt=models.F("awarded_on"), conditions_until__lte=models.F("expires_on")),
+                name="label_conditions_within_validity",
             ),
         ]
         # The labels API's order, and the registry's filter on status per cluster.

@@ -71,6 +71,7 @@ register_all(
         "report.see_errors": lambda u, r=None: is_administrator(u),
         # labels and the registry
         "label.revoke": lambda u, _=None: is_administrator(u),
+        "label.conditions_met": lambda u, _=None: is_administrator(u),
         "registry.export": lambda u, _=None: is_administrator(u),
         # the population statistics of the assessments
         "statistics.view": lambda u, _=None: is_administrator(u),

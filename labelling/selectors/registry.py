@@ -49,6 +49,7 @@ REGISTRY_COLUMNS = (
     "awarded_on",
     "expires_on",
     "revoked_at",
+    "conditions_until",
     "cluster_id",
     "cluster__name",
     "cluster__acronym",
@@ -151,7 +152,9 @@ def label_by_number(*, number: str) -> Label | None:
 
 
 def label_validity(*, label: Label, today=None) -> dict:
-    """What the certificate page says: valid today or not, and why."""
+    """What the certificate page says: valid today or not, and why; ``conditions_until``: a valid label granted with
+    conditions is valid with conditions until that review date (None otherwise; the conditions' text is never
+    shown)."""
     today = today or timezone.localdate()
     valid = label.status == LabelStatus.ACTIVE and label.awarded_on <= today <= label.expires_on
     if label.status == LabelStatus.REVOKED:
@@ -162,7 +165,8 @@ def label_validity(*, label: Label, today=None) -> dict:
         reason = "not_yet"
     else:
         reason = "valid"
-    return {"valid": valid, "state": reason, "today": today}
+    conditions_until = label.conditions_until if reason in ("valid", "not_yet") else None
+    return {"valid": valid, "state": reason, "today": today, "conditions_until": conditions_until}
 
 
 def verification_url(label: Label) -> str:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can
 from audit.services import audit_log
-from core.exceptions import DomainError, InvalidTransition, NotFound
+from core.exceptions import DomainError, InvalidFields, InvalidTransition, NotFound
+from core.text import long_date
 from indicators.computations import label_expiry
 from labelling.models import CODE_ALPHABET, CODE_LENGTH, Assessment, Label, LabelStatus, Level
 from labelling.models import certificate_number_for as number_of
@@ -33,7 +34,20 @@ def certificate_number_for(*, year: int, sequence: int, code: str | None = None)
     return number_of(year=year, sequence=sequence, code=code or verification_code())
 
 
-def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetime.date) -> Label:
+def conditions_until_error(*, conditions_until: datetime.date, awarded_on: datetime.date) -> str:
+    """Why a label awarded on ``awarded_on`` cannot carry conditions until that date ("" when it can): the review
+    date falls after the award and no later than the label's last valid day."""
+    if conditions_until <= awarded_on:
+        return _("The review date must be in the future.")
+    last_day = label_expiry(awarded_on)
+    if conditions_until > last_day:
+        return _("The review date must fall within the label's validity (through %(date)s).") % {
+            "date": long_date(last_day)
+        }
+    return ""
+
+
+def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetime.date, conditions_until=None) -> Label:
     """Issue the label of a decided assessment (called by ``assessment_decide`` inside its transaction).
 
     The certificate number is ``GRP-<year>-<label id>-<random code>``: the id comes from the database sequence,
@@ -41,9 +55,14 @@ def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetim
     code keeps numbers from being enumerated. The row is inserted with a temporary unique number, then renamed
     in the same transaction.
     The cluster's earlier active labels are superseded (marked expired) by the new one.
+    ``conditions_until``: a label granted with conditions is valid, with conditions until that review date.
     """
     if level not in (Level.BRONZE, Level.SILVER, Level.GOLD):
         raise DomainError(_("A label is bronze, silver or gold."), errors={"level": [_("Choose a level.")]})
+    if conditions_until is not None:
+        error = conditions_until_error(conditions_until=conditions_until, awarded_on=awarded_on)
+        if error:
+            raise InvalidFields({"conditions_until": [error]})
     with transaction.atomic():
         superseded = list(
             Label.objects.select_for_update().filter(cluster_id=assessment.cluster_id, status=LabelStatus.ACTIVE)
@@ -55,6 +74,7 @@ def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetim
             certificate_number=f"pending-{uuid.uuid4().hex}",
             awarded_on=awarded_on,
             expires_on=label_expiry(awarded_on),
+            conditions_until=conditions_until,
         )
         label.certificate_number = certificate_number_for(year=awarded_on.year, sequence=label.pk)
         label.save(update_fields=["certificate_number", "updated_at"])
@@ -82,9 +102,35 @@ def label_award(*, user, assessment: Assessment, level: str, awarded_on: datetim
                 "certificate_number": label.certificate_number,
                 "awarded_on": label.awarded_on.isoformat(),
                 "expires_on": label.expires_on.isoformat(),
+                "conditions_until": conditions_until.isoformat() if conditions_until else None,
             },
         )
     return label
+
+
+def label_conditions_met(*, user, label: Label) -> Label:
+    """An administrator records that the conditions of an active conditional label are met: it becomes a plain
+    label (its verification page no longer mentions conditions). Audited; the caller e-mails."""
+    if not can(user, "label.conditions_met", label):
+        raise NotFound()
+    with transaction.atomic():
+        locked = Label.objects.select_for_update(of=("self",)).get(pk=label.pk)
+        if locked.status != LabelStatus.ACTIVE:
+            raise InvalidTransition(_("Only an active label can have its conditions met."))
+        if locked.conditions_until is None:
+            raise InvalidTransition(_("This label has no conditions."))
+        before = locked.conditions_until.isoformat()
+        locked.conditions_until = None
+        locked.save(update_fields=["conditions_until", "updated_at"])
+        audit_log(
+            actor=user,
+            action="label.conditions_met",
+            assessment=locked.assessment,
+            target=locked.certificate_number,
+            before={"conditions_until": before},
+            after={"conditions_until": None},
+        )
+    return locked
 
 
 def label_revoke(*, user, label: Label, reason: str) -> Label:

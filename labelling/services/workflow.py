@@ -657,9 +657,12 @@ def _require_countersignature(locked: Assessment) -> None:
     raise CountersignatureRequired(message, errors={"level": [message]})
 
 
-def assessment_decide(*, user, assessment: Assessment, level: str | None = None, reason: str = "") -> Decision:
+def assessment_decide(
+    *, user, assessment: Assessment, level: str | None = None, reason: str = "", conditions_until=None
+) -> Decision:
     """An administrator decides on a validated assessment: validated → decided, and a label is issued
     when the level is not "none". ``level`` defaults to the computed one; a different level needs a reason.
+    ``conditions_until``: the label is granted with conditions until that review date (the awarding committee).
     """
     _require(user, "assessment.decide", assessment)
     reason = (reason or "").strip()
@@ -709,7 +712,9 @@ def assessment_decide(*, user, assessment: Assessment, level: str | None = None,
         )
         label = None
         if decided != Level.NONE:
-            label = label_award(user=user, assessment=locked, level=decided, awarded_on=today)
+            label = label_award(
+                user=user, assessment=locked, level=decided, awarded_on=today, conditions_until=conditions_until
+            )
         notify(
             users=_managers(locked),
             subject=gettext_lazy("Grappe: decision on the assessment %(of_cluster)s"),

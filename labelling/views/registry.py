@@ -33,8 +33,10 @@ def _url_prefix(name: str) -> str:
 # escapes every value) rather than by ~15 template nodes each: a quarter of the page's time (issue 12).
 ROW_HTML = (
     '<tr><th scope="row"><a href="{}">{}</a>{}</th><td>{}</td><td>{}</td><td>{}</td>'
-    '<td><span class="badge {}">{}</span></td><td>{}</td><td><a href="{}">{}</a></td></tr>'
+    '<td><span class="badge {}">{}</span></td><td>{}{}</td><td><a href="{}">{}</a></td></tr>'
 )
+# A label granted with conditions says so beside its last valid day (the conditions themselves are not public).
+CONDITIONS_HTML = '<br><small class="conditions">{}</small>'
 
 
 def _row_html(row: dict) -> str:
@@ -50,6 +52,7 @@ def _row_html(row: dict) -> str:
         row["level"],
         row["level_label"],
         row["expires_on"],
+        format_html(CONDITIONS_HTML, row["conditions"]) if row["conditions"] else "",
         row["certificate_url"],
         row["number"],
     )
@@ -84,6 +87,10 @@ def _registry_rows(labels) -> list[dict]:
                 "level": level,
                 "level_label": levels.get(level, level),
                 "expires_on": dateformat.format(label["expires_on"], date_format),
+                "conditions": _("with conditions until %(date)s")
+                % {"date": dateformat.format(label["conditions_until"], date_format)}
+                if label["conditions_until"]
+                else "",
                 "number": label["certificate_number"],
                 "certificate_url": f"{certificate_url}{label['certificate_number']}/",
             }

@@ -8,7 +8,6 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -22,18 +21,6 @@ from tests.labelling.workflow_helpers import countersigned, in_review, validated
 
 pytestmark = pytest.mark.django_db
 TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def member(db):
-    return factories.CommitteeMemberFactory(username="member")
 
 
 @pytest.fixture

@@ -159,7 +159,12 @@ def test_the_certificate_page_says_whether_the_label_is_valid_today(registry, ad
     assert 'id="validity"' in valid.content.decode()
 
     expired = client.get(reverse("labelling:certificate", args=[registry["old"].certificate_number]))
-    assert expired.context["validity"] == {"valid": False, "state": "expired", "today": datetime.date(2027, 1, 10)}
+    assert expired.context["validity"] == {
+        "valid": False,
+        "state": "expired",
+        "today": datetime.date(2027, 1, 10),
+        "conditions_until": None,
+    }
 
     label_revoke(user=administrator, label=registry["elasto"], reason="Fraud.")
     revoked = client.get(reverse("labelling:certificate", args=[registry["elasto"].certificate_number]))
@@ -175,7 +180,12 @@ def test_an_active_label_past_its_last_day_is_not_valid_even_before_the_beat_run
     label = registry["s2e2"]
     day_after = label.expires_on + datetime.timedelta(days=1)
     assert label_validity(label=label, today=label.expires_on)["valid"] is True
-    assert label_validity(label=label, today=day_after) == {"valid": False, "state": "expired", "today": day_after}
+    assert label_validity(label=label, today=day_after) == {
+        "valid": False,
+        "state": "expired",
+        "today": day_after,
+        "conditions_until": None,
+    }
 
 
 # --- CSV export ------------------------------------------------------------------------------------------

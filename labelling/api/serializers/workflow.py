@@ -225,6 +225,7 @@ class LabelSerializer(serializers.ModelSerializer):
             "expires_on",
             "revoked_at",
             "revoked_reason",
+            "conditions_until",
             "verify_url",
         ]
         read_only_fields = fields
@@ -284,6 +285,7 @@ class PublicLabelSerializer(serializers.ModelSerializer):
             "awarded_on",
             "expires_on",
             "revoked_at",
+            "conditions_until",
         ]
         read_only_fields = fields
 
@@ -309,6 +311,7 @@ def public_label_row(row: dict) -> dict:
         "awarded_on": row["awarded_on"].isoformat(),
         "expires_on": row["expires_on"].isoformat(),
         "revoked_at": _DATETIME.to_representation(revoked) if revoked else None,
+        "conditions_until": row["conditions_until"].isoformat() if row["conditions_until"] else None,
     }
 
 
@@ -330,6 +333,10 @@ class CertificateSerializer(PublicLabelSerializer):
     listed = serializers.BooleanField(source="cluster.public_profile", read_only=True)
     valid_today = serializers.SerializerMethodField()
     state = serializers.SerializerMethodField()
+    conditions_until = serializers.SerializerMethodField(
+        help_text="A valid label granted with conditions: valid, with conditions until this review date "
+        "(the conditions themselves are not public); null for a plain label and for one that no longer holds."
+    )
 
     class Meta(PublicLabelSerializer.Meta):
         fields = [*PublicLabelSerializer.Meta.fields, "listed", "valid_today", "state"]
@@ -348,6 +355,10 @@ class CertificateSerializer(PublicLabelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=["valid", "expired", "revoked", "not_yet"]))
     def get_state(self, obj) -> str:
         return label_validity(label=obj)["state"]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_conditions_until(self, obj):
+        return label_validity(label=obj)["conditions_until"]
 
 
 class ReportSerializer(serializers.ModelSerializer):
