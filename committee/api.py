@@ -203,3 +203,49 @@ class CaseConflict(APIView):
         services.conflict_declare(user=request.user, case=case, reason=data["reason"])
         case = selectors.case_get(user=request.user, pk=pk)
         return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class CaseConditionsMet(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Record a conditional label's conditions met (administrators)",
+        description="The label becomes plain: its verification page and the certificate API no longer mention "
+        "conditions (`conditions_until` null). Only a case granted with conditions, not yet followed up, whose label "
+        "is still active (409 otherwise); the managers are e-mailed. Send the case's `version` as read.",
+        request=s.VersionSerializer,
+        responses={200: s.CaseSerializer, **ERRORS},
+        examples=[OpenApiExample("As read", value={"version": 2}, request_only=True)],
+    )
+    def post(self, request, pk: int):
+        case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.follow_up")
+        data = _input(s.VersionSerializer, request)
+        services.conditions_met(user=request.user, case=case, expected_version=data["version"])
+        return Response(s.CaseSerializer(selectors.case_get(user=request.user, pk=pk)).data)
+
+
+class CaseRevoke(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Revoke a conditional label whose conditions are not met (administrators)",
+        description="Labelling's revocation, with the `reason` (required): the label leaves the registry, its "
+        "verification page says it was revoked, the managers are e-mailed. Only a case granted with conditions, not "
+        "yet followed up, whose label is still active (409 otherwise). Send the case's `version` as read.",
+        request=s.RevokeSerializer,
+        responses={200: s.CaseSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Not met", value={"version": 2, "reason": "No roadmap by the review date."}, request_only=True
+            )
+        ],
+    )
+    def post(self, request, pk: int):
+        case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.follow_up")
+        data = _input(s.RevokeSerializer, request)
+        services.conditional_revoke(
+            user=request.user, case=case, reason=data["reason"], expected_version=data["version"]
+        )
+        return Response(s.CaseSerializer(selectors.case_get(user=request.user, pk=pk)).data)

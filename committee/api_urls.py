@@ -9,4 +9,10 @@ urlpatterns = [
     path("committee/sessions/<int:pk>/close/", api.SessionClose.as_view(), name="api-committee-session-close"),
     path("committee/cases/<int:pk>/decide/", api.CaseDecide.as_view(), name="api-committee-case-decide"),
     path("committee/cases/<int:pk>/conflict/", api.CaseConflict.as_view(), name="api-committee-case-conflict"),
+    path(
+        "committee/cases/<int:pk>/conditions-met/",
+        api.CaseConditionsMet.as_view(),
+        name="api-committee-case-conditions-met",
+    ),
+    path("committee/cases/<int:pk>/revoke/", api.CaseRevoke.as_view(), name="api-committee-case-revoke"),
 ]

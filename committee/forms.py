@@ -43,3 +43,21 @@ class ConflictForm(Form):
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ConditionsMetForm(Form):
+    """An administrator records a conditional label's conditions met (the case's version as read)."""
+
+    version = NumberField(whole=True, widget=forms.HiddenInput)
+
+
+class RevokeForm(Form):
+    """An administrator revokes a conditional label whose conditions are not met, with the reason."""
+
+    reason = forms.CharField(
+        label=_("Reason for the revocation"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent to the cluster's managers and shown on the label's verification page."),
+    )
+    version = NumberField(whole=True, widget=forms.HiddenInput)

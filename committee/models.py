@@ -33,6 +33,13 @@ class Outcome(models.TextChoices):
 LABEL_OUTCOMES = (Outcome.GRANTED, Outcome.CONDITIONAL)
 
 
+class FollowUp(models.TextChoices):
+    """What became of a conditional label's conditions ("" while they are pending)."""
+
+    MET = "met", _("Conditions met")
+    REVOKED = "revoked", _("Label revoked")
+
+
 class CommitteeSession(TimeStampedModel):
     """A sitting of the awarding committee: when, where (a place or an https video link), who chairs it (an
     administrator) and who sits on it (committee members)."""
@@ -91,6 +98,19 @@ class Case(TimeStampedModel):
         related_name="+",
         verbose_name=_("decided by"),
     )
+    # A conditional case's follow-up: the reminder sent on the review date (Celery beat), then the administrator's
+    # record: the conditions met (the label becomes plain) or the label revoked (labelling keeps the reason).
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
+    follow_up = models.CharField(_("follow-up"), max_length=10, choices=FollowUp.choices, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("followed up by"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -122,3 +142,4 @@ class ConflictDeclaration(TimeStampedModel):
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [models.UniqueConstraint(fields=["case", "member"], name="committee_conflict_once_per_member")]
+

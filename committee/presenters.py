@@ -4,9 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from committee.forms import ConflictForm, DecideForm
-from committee.models import Case, CommitteeSession, Outcome
-from labelling.models import Level
+from committee.forms import ConditionsMetForm, ConflictForm, DecideForm, RevokeForm
+from committee.models import Case, CommitteeSession, FollowUp, Outcome
+from labelling.models import Label, LabelStatus, Level
+
+
+@dataclass
+class FollowUpRow:
+    """A conditional case's follow-up: pending (with the administrator's two forms while the label holds), met or
+    revoked."""
+
+    pending: bool
+    label: Label | None
+    state: str  # what became of the conditions, for people
+    followed_up_by: str
+    met_form: ConditionsMetForm | None = None
+    revoke_form: RevokeForm | None = None
+
+
+def follow_up_row(*, case: Case, label: Label | None, may_follow_up: bool, forms: dict | None = None) -> FollowUpRow:
+    """``forms``: the bound forms of a refused step (``{"met": …}`` or ``{"revoke": …}``)."""
+    forms = forms or {}
+    holds = label is not None and label.status == LabelStatus.ACTIVE and label.conditions_until is not None
+    pending = not case.follow_up
+    row = FollowUpRow(
+        pending=pending,
+        label=label,
+        state=FollowUp(case.follow_up).label if case.follow_up else "",
+        followed_up_by=_person(case.followed_up_by) if case.followed_up_by else "",
+    )
+    if pending and holds and may_follow_up:
+        initial = {"version": case.version}
+        row.met_form = forms.get("met") or ConditionsMetForm(auto_id=f"id_met{case.pk}_%s", initial=initial)
+        row.revoke_form = forms.get("revoke") or RevokeForm(auto_id=f"id_revoke{case.pk}_%s", initial=initial)
+    return row
 
 
 @dataclass
@@ -20,6 +51,7 @@ class CaseRow:
     decide_form: DecideForm | None  # the chair's form, while the case can be decided by them
     may_declare: bool  # the user may still declare a conflict of interest on it
     conflict_form: ConflictForm | None = None
+    follow_up: FollowUpRow | None = None  # a conditional case's
 
 
 def _person(user) -> str:
@@ -34,9 +66,13 @@ def agenda_rows(
     may_decide: bool,
     may_declare: bool,
     forms: dict | None = None,
+    labels: dict | None = None,
+    may_follow_up: bool = False,
+    follow_up_forms: dict | None = None,
 ) -> list[CaseRow]:
-    """One row per case; ``forms``: a bound form of a case whose decision was refused (shown with what was typed)."""
-    forms = forms or {}
+    """One row per case; ``forms``: a bound form of a case whose decision was refused (shown with what was typed);
+    ``labels``: the cases' labels by assessment id; ``follow_up_forms``: a refused follow-up's bound forms by case."""
+    forms, labels, follow_up_forms = forms or {}, labels or {}, follow_up_forms or {}
     rows = []
     for case in cases:
         declared = [c.member_id for c in case.conflicts.all()]
@@ -55,6 +91,14 @@ def agenda_rows(
                 decide_form=form,
                 may_declare=undecided and may_declare and user.pk not in declared,
                 conflict_form=ConflictForm(auto_id=f"id_conflict{case.pk}_%s"),
+                follow_up=follow_up_row(
+                    case=case,
+                    label=labels.get(case.assessment_id),
+                    may_follow_up=may_follow_up,
+                    forms=follow_up_forms.get(case.pk),
+                )
+                if case.outcome == Outcome.CONDITIONAL
+                else None,
             )
         )
     return rows

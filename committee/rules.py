@@ -27,6 +27,10 @@ register_all(
         "committee_session.view": lambda u, s: is_administrator(u) or sits_on(u, _session_of(s)),
         # obj: a Case: the chair records the committee's decision
         "committee_case.decide": lambda u, c: _chairs(u, _session_of(c)),
+        # obj: a Case: an administrator records a conditional label's conditions met, or revokes the label
+        "committee_case.follow_up": lambda u, _=None: is_administrator(u),
+        # obj: a CommitteeSession: its minutes (administrators and the session's members)
+        "committee_session.minutes": lambda u, s: is_administrator(u) or sits_on(u, _session_of(s)),
         # obj: a Case: the members and the chair declare a conflict of interest on it
         "committee_case.declare_conflict": lambda u, c: sits_on(u, _session_of(c)) or _chairs(u, _session_of(c)),
     }

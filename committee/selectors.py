@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from accounts.permissions import can, committee_session_ids, is_administrator, is_committee_member
 from committee.models import Case, CommitteeSession, ConflictDeclaration
 from core.exceptions import NotFound
+from labelling.models import Label
 
 # The columns a list of sessions shows.
 SESSION_LIST_COLUMNS = (
@@ -54,11 +55,20 @@ def session_agenda(*, session: CommitteeSession) -> list[Case]:
     """The session's cases, in the order they were put on the agenda, with their assessment's cluster and the
     conflicts declared on each."""
     return list(
-        session.cases.select_related("assessment__cluster", "decided_by")
+        session.cases.select_related("assessment__cluster", "decided_by", "followed_up_by")
         .defer("assessment__framework")
         .prefetch_related(Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related("member")))
         .order_by("pk")
     )
+
+
+def session_labels(*, cases: list[Case]) -> dict[int, Label]:
+    """The labels the cases' assessments received, by assessment id (a conditional case's follow-up reads its
+    label's status and review date)."""
+    ids = [case.assessment_id for case in cases if case.outcome]
+    if not ids:
+        return {}
+    return {label.assessment_id: label for label in Label.objects.filter(assessment_id__in=ids)}
 
 
 def session_members(*, session: CommitteeSession) -> list:

@@ -57,6 +57,7 @@ class CaseSerializer(serializers.ModelSerializer):
     reference_year = serializers.IntegerField(source="assessment.reference_year", read_only=True)
     decided_by = PersonSerializer(read_only=True)
     conflicts = ConflictSerializer(many=True, read_only=True)
+    followed_up_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Case
@@ -75,6 +76,10 @@ class CaseSerializer(serializers.ModelSerializer):
             "decided_at",
             "decided_by",
             "conflicts",
+            "reminded_on",
+            "follow_up",
+            "followed_up_at",
+            "followed_up_by",
             "version",
         ]
         read_only_fields = fields
@@ -129,3 +134,8 @@ class DecideSerializer(VersionSerializer):
 
 class ConflictInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class RevokeSerializer(VersionSerializer):
+    FIELD_RULES = {"reason": gettext_lazy("required: sent to the cluster's managers, shown on the verification page")}
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, allow_blank=True)

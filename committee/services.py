@@ -13,15 +13,26 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can
+from accounts.selectors import administrators
 from audit.services import audit_log
-from committee.models import LABEL_OUTCOMES, Case, CommitteeSession, ConflictDeclaration, Outcome, SessionStatus
+from committee.models import (
+    LABEL_OUTCOMES,
+    Case,
+    CommitteeSession,
+    ConflictDeclaration,
+    FollowUp,
+    Outcome,
+    SessionStatus,
+)
 from core.exceptions import InvalidFields, InvalidTransition, NotFound
 from core.locking import version_check
-from labelling.models import TEXT_MAX_LENGTH, Assessment, Level
+from labelling.models import TEXT_MAX_LENGTH, Assessment, Label, LabelStatus, Level
 from labelling.selectors import assessment_score
-from labelling.services.labels import conditions_until_error
+from labelling.services.labels import conditions_until_error, label_conditions_met, label_revoke
+from labelling.services.notifications import notify
 from labelling.services.steps import step_allowed
 from labelling.services.workflow import assessment_decide
 
@@ -295,3 +306,110 @@ def case_decide(
             },
         )
     return locked
+
+
+# --- a conditional label's follow-up -----------------------------------------------------------------------------
+
+
+def _conditional_label(case: Case) -> Label:
+    """The active label a conditional case issued, while its conditions are pending; else ``InvalidTransition``."""
+    if case.outcome != Outcome.CONDITIONAL:
+        raise InvalidTransition(_("Only a label granted with conditions has conditions to follow up."))
+    if case.follow_up:
+        raise InvalidTransition(_("The conditions of this label have already been followed up."))
+    label = Label.objects.select_related("cluster").filter(assessment_id=case.assessment_id).first()
+    if label is None or label.status != LabelStatus.ACTIVE or label.conditions_until is None:
+        raise InvalidTransition(_("This label no longer holds: its conditions can no longer be followed up."))
+    return label
+
+
+def _locked_case(case: Case, expected_version) -> Case:
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("session", "assessment__cluster")
+        .filter(pk=case.pk)
+        .first()
+    )
+    version_check(locked, expected_version)
+    return locked
+
+
+def _followed_up(locked: Case, user, follow_up: str) -> None:
+    locked.follow_up = follow_up
+    locked.followed_up_at = timezone.now()
+    locked.followed_up_by = user
+    _bump(locked, "follow_up", "followed_up_at", "followed_up_by")
+
+
+def conditions_met(*, user, case: Case, expected_version) -> Case:
+    """An administrator records that a conditional label's conditions are met: the label becomes plain (labelling's
+    ``label_conditions_met``, audited) and the cluster's managers are told, in their language."""
+    _require(user, "committee_case.follow_up", case)
+    with transaction.atomic():
+        locked = _locked_case(case, expected_version)
+        label = label_conditions_met(user=user, label=_conditional_label(locked))
+        _followed_up(locked, user, FollowUp.MET)
+        notify(
+            users=list(locked.assessment.cluster.managers.filter(is_active=True)),
+            subject=gettext_lazy("Grappe: the conditions of the label %(of_cluster)s are met"),
+            template="committee/email/conditions_met.txt",
+            context={"label": label, "cluster": locked.assessment.cluster.name, "assessment": locked.assessment},
+        )
+    return locked
+
+
+def conditional_revoke(*, user, case: Case, reason: str, expected_version) -> Case:
+    """An administrator revokes a conditional label whose conditions are not met, with the reason: labelling's own
+    revocation (audited, the managers e-mailed in their language); the case records the follow-up."""
+    _require(user, "committee_case.follow_up", case)
+    reason = _text(reason, "reason")
+    if not reason:
+        raise InvalidFields({"reason": [_("Give the reason for the revocation.")]})
+    with transaction.atomic():
+        locked = _locked_case(case, expected_version)
+        label_revoke(user=user, label=_conditional_label(locked), reason=reason)
+        _followed_up(locked, user, FollowUp.REVOKED)
+    return locked
+
+
+def conditions_remind(*, today: datetime.date | None = None) -> dict:
+    """Celery beat: on (or after) a conditional label's review date, remind the administrators and the cluster's
+    managers once, each in their language, while its conditions are pending and the label holds."""
+    today = today or timezone.localdate()
+    due = Case.objects.filter(
+        outcome=Outcome.CONDITIONAL,
+        follow_up="",
+        reminded_on__isnull=True,
+        review_on__lte=today,
+        assessment__label__status=LabelStatus.ACTIVE,
+        assessment__label__conditions_until__isnull=False,
+    ).values_list("pk", flat=True)
+    reminded = []
+    for pk in due:
+        with transaction.atomic():
+            locked = (
+                Case.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("session", "assessment__cluster", "assessment__label")
+                .filter(pk=pk, reminded_on__isnull=True, follow_up="")
+                .first()
+            )
+            if locked is None:
+                continue  # another beat run has it, or it was followed up meanwhile
+            locked.reminded_on = today
+            locked.save(update_fields=["reminded_on", "updated_at"])
+            label, cluster = locked.assessment.label, locked.assessment.cluster
+            context = {"case": locked, "label": label, "cluster": cluster.name, "assessment": locked.assessment}
+            notify(
+                users=list(administrators()),
+                subject=gettext_lazy("Grappe: the conditions of the label %(of_cluster)s are due for review"),
+                template="committee/email/conditions_due_administrators.txt",
+                context=context,
+            )
+            notify(
+                users=list(cluster.managers.filter(is_active=True)),
+                subject=gettext_lazy("Grappe: the conditions of the label %(of_cluster)s are due for review"),
+                template="committee/email/conditions_due_managers.txt",
+                context=context,
+            )
+            reminded.append(label.certificate_number)
+    return {"reminded": reminded}

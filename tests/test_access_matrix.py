@@ -213,6 +213,9 @@ PAGES: dict[str, Route] = {
     "committee:detail": Route(lambda w: {"pk": w.committee_session.pk}, COMMITTEE),
     "committee:case_decide": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
     "committee:case_conflict": Route(lambda w: {"pk": w.case.pk}, NOBODY, COMMITTEE),
+    # a conditional label's follow-up: any administrator (not only the chair)
+    "committee:case_conditions_met": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
+    "committee:case_revoke": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
     # benchmarking
     "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "labelling:statistics": Route(lambda w: {}, ADMIN),
@@ -298,6 +301,8 @@ API: dict[str, Route] = {
     "api-committee-session-close": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY, ADMIN),
     "api-committee-case-decide": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
     "api-committee-case-conflict": Route(lambda w: {"pk": w.case.pk}, NOBODY, COMMITTEE),
+    "api-committee-case-conditions-met": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
+    "api-committee-case-revoke": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
 }
 
 

@@ -383,6 +383,21 @@ PAGE_CASES: dict[str, Case] = {
     "committee:case_conflict": Case(
         "committee_member", lambda w: {"pk": w.case.pk}, lambda w: {"reason": "I sit on its board."}, {"reason": "text"}
     ),
+    # the world's case is undecided: no conditions to follow up (409 on valid input)
+    "committee:case_conditions_met": Case(
+        "administrator",
+        lambda w: {"pk": w.case.pk},
+        lambda w: {"version": "1"},
+        {"version": "version"},
+        valid_passes=False,
+    ),
+    "committee:case_revoke": Case(
+        "administrator",
+        lambda w: {"pk": w.case.pk},
+        lambda w: {"reason": "Not met.", "version": "1"},
+        {"reason": "text", "version": "version"},
+        valid_passes=False,
+    ),
     "clusters:profile_edit": Case(
         "manager", lambda w: {"pk": w.cluster.pk}, _cluster_form_body, CLUSTER_FORM_FIELDS, files=("logo",)
     ),
@@ -1020,6 +1035,20 @@ API_CASES: dict[str, Case] = {
         {"reason": "text"},
         empty_ok=True,
     ),
+    "api-committee-case-conditions-met": Case(  # the world's case is undecided: 409 on valid input
+        "administrator",
+        lambda w: {"pk": w.case.pk},
+        lambda w: {"version": 1},
+        {"version": "version"},
+        valid_passes=False,
+    ),
+    "api-committee-case-revoke": Case(
+        "administrator",
+        lambda w: {"pk": w.case.pk},
+        lambda w: {"reason": "Not met.", "version": 1},
+        {"reason": "text", "version": "version"},
+        valid_passes=False,
+    ),
 }
 
 
@@ -1635,6 +1664,8 @@ def test_api_survives_empty_and_extra_fields(bad_world, name, body):
             "api-committee-session-cases",
             "api-committee-session-close",
             "api-committee-case-decide",
+            "api-committee-case-conditions-met",
+            "api-committee-case-revoke",
             "api-cluster-detail",
             "api-member-detail",
             "api-team-year-detail",

@@ -344,6 +344,8 @@ CELERY_BEAT_SCHEDULE = {
     # The funders' side (programmes/reminders.py): the yearly reports' reminders, the officers' weekly digest.
     "remind-yearly-reports": {"task": "programmes.remind_reports", "schedule": 3600.0},
     "officers-digest": {"task": "programmes.officers_digest", "schedule": 3600.0},
+    # The conditional labels whose review date has come (committee/services.py, conditions_remind).
+    "remind-conditions": {"task": "committee.remind_conditions", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {
