@@ -415,3 +415,29 @@ def test_the_report_and_the_page_draw_the_strip_with_one_template(population, ma
     for name in ("reports/assessment.html", "labelling/assessment_benchmark.html"):
         source = get_template(name).template.source
         assert '{% include "includes/strip_chart.html"' in source and 'stroke-width="1.4"' not in source
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [("fr", "médiane {}\u202f; Q1 – Q3\u202f: {} – {}"), ("en", "median {}; Q1 – Q3: {} – {}")],
+)
+def test_each_indicator_folds_its_peers_figures_for_a_phone(population, manager, client_for, language, sentence):
+    """At 390 px a row is a card (value, strip, percentile); the median and quartiles of each group are in a
+    <details> of the row: the figures of the wide screen's columns, in a sentence."""
+    client = client_for(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    page = client.get(reverse("labelling:assessment_benchmark", args=[population["mine"].pk])).content.decode()
+    row = page.split('id="bench-row-S1"')[1].split("</tr>")[0]
+    folded = row[row.index('<td class="bench-more">') :]
+    assert "<details>" in folded and "<summary>" in folded
+    median, quartiles, kind_median, kind_quartiles = re.findall(r"<td>([^<]*)</td>", row)
+    kind_percentile = re.search(r'<td class="percentile kind">(\d+)</td>', row)[1]
+    figures = [re.sub(r"[ \n]+", " ", dd).strip(" \n") for dd in re.findall(r"<dd>(.*?)</dd>", folded, re.S)]
+    percentile = "\u202f; centile " if language == "fr" else "; percentile "
+    assert figures == [
+        sentence.format(median, *quartiles.split(" – ")),
+        sentence.format(kind_median, *kind_quartiles.split(" – ")) + percentile + kind_percentile,
+    ]
+    assert figures[0].startswith(("médiane 50", "median 50"))  # 10, 20, 80 and 90 beside its own 50
+    for label in ("own-value", "strip-cell", "percentile all"):  # labelled without site.js too
+        assert re.search(rf'<td class="{label}"\s+data-label="[^"]+"', row), label
