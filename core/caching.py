@@ -47,6 +47,17 @@ def _version_key(name: str) -> str:
     return f"version:{name}"
 
 
+def versions_with(names: tuple[str, ...], key: str) -> tuple[list[str], object]:
+    """The current tokens of these versions and the entry under ``key``, in one cache round trip (a missing token
+    is created, which costs more round trips once)."""
+    version_keys = [_version_key(name) for name in names]
+    found = cache.get_many([*version_keys, key])
+    tokens = [found.get(version_key) for version_key in version_keys]
+    if None in tokens:
+        tokens = versions(*names)
+    return tokens, found.get(key)
+
+
 def versions(*names: str) -> list[str]:
     """The current tokens of these versions (one cache round trip; a missing one is created)."""
     keys = [_version_key(name) for name in names]

@@ -9,12 +9,21 @@ badge, open data, the methodology; page or API). For an anonymous caller:
   validity depends on it. ``ETag`` and ``Last-Modified`` (when that version's page was first rendered);
 - a conditional request whose ``If-None-Match`` (or, without it, ``If-Modified-Since``) still holds answers
   **304** before the view runs: no SQL, no rendering;
-- otherwise the rendered answer is kept in the cache under those validators, and the next caller gets it with one
-  cache round trip and no SQL. Only a miss runs the view, so only a miss is throttled (the view's own throttle);
+- otherwise the rendered answer is kept in the cache (one entry per path, query, language and Accept, holding the
+  version tokens it was rendered under), and the next caller gets it with one cache round trip and no SQL. Only a
+  miss runs the view, so only a miss is throttled (the view's own throttle);
 - ``Cache-Control: public, max-age, s-maxage`` and ``Vary: Accept-Language, Cookie`` (plus ``Accept`` for the API)
   let browsers and a CDN keep it; a CDN may show the old state for at most ``s-maxage`` (docs, "Operations").
 
 A logged-in caller (session or token) gets the view as it is, marked ``private``: pages show their name.
+
+``PublicCacheMiddleware`` stands early in ``MIDDLEWARE`` (after WhiteNoise, before the session): a visitor with
+neither a session cookie nor an ``Authorization`` header, asking for a route whose view is wrapped here, gets the
+304 or the kept copy from it, without the session, CSRF, locale, authentication and later middlewares' work; a miss
+goes on to the view, which renders it, and the middleware keeps the answer as the inner middlewares finished it
+(their headers included, never a cookie). The decorator alone serves the anonymous visitors who carry a session
+cookie, from the same entries. Each answer is counted in ``grappe_public_cache_total`` (``/metrics``) by view and
+outcome: ``hit``, ``miss`` or ``not_modified``.
 """
 
 from __future__ import annotations
@@ -22,36 +31,37 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from functools import wraps
+from dataclasses import dataclass
+from functools import lru_cache, wraps
 
+import prometheus_client
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import timezone
+from django.urls import Resolver404, get_resolver
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.translation import get_language
 
 from core import caching
 
-# Headers of the view's answer that are kept with the rendered copy (the middlewares add the rest on each answer).
-KEPT_HEADERS = (
-    "Content-Type",
-    "Content-Disposition",
-    "Content-Language",
-    "Content-Security-Policy",
-    "X-Content-Type-Options",
-    "Access-Control-Allow-Origin",
-    "Link",
-    "Location",
+# Headers that are never kept with the rendered copy: they are computed again for each answer (the validators, the
+# length, the request's id) or belong to one visitor (cookies are not headers in Django and are never kept).
+NOT_KEPT_HEADERS = frozenset(
+    name.lower()
+    for name in ("Content-Length", "ETag", "Last-Modified", "Cache-Control", "Expires", "Date", "X-Request-ID")
 )
 CACHEABLE_STATUSES = (200, 301, 302, 404)
 MAX_BODY_BYTES = 2 * 1024 * 1024  # larger answers (a big open-data file) get validators but no kept copy
 
-
-def _anonymous(request) -> bool:
-    if request.headers.get("Authorization"):
-        return False
-    return not request.user.is_authenticated
+ANSWERS = prometheus_client.Counter(
+    "grappe_public_cache",
+    "Anonymous GET and HEAD requests of the public pages, by how the cache answered: hit (the kept copy), "
+    "miss (rendered) or not_modified (304)",
+    ["view", "outcome"],
+)
+_MARK = "_public_cache_store"
+_LOOKUP = "_public_cache_lookup"
 
 
 def etag_matches(header: str, etag: str) -> bool:
@@ -68,6 +78,87 @@ def etag_matches(header: str, etag: str) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Policy:
+    """How one view's anonymous answers are cached (the arguments of :func:`public_cache`)."""
+
+    names: tuple[str, ...]
+    max_age: int
+    shared_max_age: int
+    daily: bool
+    vary_on_accept: bool
+
+    @property
+    def vary(self) -> list[str]:
+        return ["Accept-Language", "Cookie", *(["Accept"] if self.vary_on_accept else [])]
+
+    def headers_for(self, response, etag: str, modified: float) -> None:
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(modified)
+        response["Cache-Control"] = f"public, max-age={self.max_age}, s-maxage={self.shared_max_age}"
+        if response.has_header("Vary"):
+            patch_vary_headers(response, self.vary)
+        else:
+            response["Vary"] = ", ".join(self.vary)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What one request's validators are and what the cache holds for them (one round trip)."""
+
+    key: str
+    etag: str
+    tokens: list[str]
+    entry: dict | None
+    view: str
+
+
+def _lookup(request, policy: Policy, language: str, view: str) -> Lookup:
+    parts = [request.get_full_path(), language]
+    if policy.daily:
+        parts.append(timezone.localdate().isoformat())
+    if policy.vary_on_accept:
+        parts.append(request.headers.get("Accept", ""))
+    base = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    key = f"public-page:{base}"
+    tokens, entry = caching.versions_with(policy.names, key)
+    etag = '"' + hashlib.sha256("\n".join([base, *tokens]).encode()).hexdigest()[:32] + '"'
+    if entry is not None and entry.get("tokens") != tokens:
+        entry = None  # rendered under older versions: out of date
+    return Lookup(key=key, etag=etag, tokens=tokens, entry=entry, view=view)
+
+
+def _kept_answer(request, policy: Policy, lookup: Lookup):
+    """The 304 or the kept copy for this request, or ``None`` when the view must render it."""
+    entry = lookup.entry
+    modified = entry["modified"] if entry else None
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        fresh = etag_matches(if_none_match, lookup.etag)
+    else:
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        fresh = since is not None and modified is not None and int(modified) <= since
+    if fresh:
+        response = HttpResponseNotModified()
+        policy.headers_for(response, lookup.etag, modified or time.time())
+        ANSWERS.labels(lookup.view, "not_modified").inc()
+        return response
+    if entry is None:
+        return None
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    policy.headers_for(response, lookup.etag, modified)
+    ANSWERS.labels(lookup.view, "hit").inc()
+    return response
+
+
+def _anonymous(request) -> bool:
+    if request.headers.get("Authorization"):
+        return False
+    return not request.user.is_authenticated
+
+
 def public_cache(
     *,
     versions: Iterable[str] = (caching.REGISTRY,),
@@ -78,15 +169,13 @@ def public_cache(
 ) -> Callable:
     """Serve a public GET view's anonymous answers from the cache (module docstring). ``daily``: the page
     depends on today's date (a label's validity); ``vary_on_accept``: the API, whose format follows ``Accept``."""
-    names = tuple(versions)
-    shared_max_age = max_age if s_maxage is None else s_maxage
-
-    def headers_for(response, etag: str, modified: float) -> None:
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(modified)
-        response.headers.pop("Cache-Control", None)
-        patch_cache_control(response, public=True, max_age=max_age, s_maxage=shared_max_age)
-        patch_vary_headers(response, ["Accept-Language", "Cookie", *(["Accept"] if vary_on_accept else [])])
+    policy = Policy(
+        names=tuple(versions),
+        max_age=max_age,
+        shared_max_age=max_age if s_maxage is None else s_maxage,
+        daily=daily,
+        vary_on_accept=vary_on_accept,
+    )
 
     def decorator(view):
         @wraps(view)
@@ -96,48 +185,82 @@ def public_cache(
                 if request.method in ("GET", "HEAD"):
                     patch_cache_control(response, private=True)
                 return response
-            parts = [request.get_full_path(), get_language() or "", *caching.versions(*names)]
-            if daily:
-                parts.append(timezone.localdate().isoformat())
-            if vary_on_accept:
-                parts.append(request.headers.get("Accept", ""))
-            digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-            etag = f'"{digest[:32]}"'
-            key = f"public-page:{digest}"
-            entry = cache.get(key)
-            modified = entry["modified"] if entry else None
-
-            if_none_match = request.headers.get("If-None-Match")
-            if if_none_match is not None:
-                fresh = etag_matches(if_none_match, etag)
-            else:
-                since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-                fresh = since is not None and modified is not None and int(modified) <= since
-            if fresh:
-                response = HttpResponseNotModified()
-                headers_for(response, etag, modified or time.time())
-                return response
-
-            if entry is not None:
-                response = HttpResponse(entry["content"], status=entry["status"])
-                for name, value in entry["headers"].items():
-                    response[name] = value
-                headers_for(response, etag, modified)
-                return response
+            lookup = getattr(request, _LOOKUP, None)  # the middleware's, when it looked and found nothing to answer
+            if lookup is None:
+                match = request.resolver_match
+                lookup = _lookup(request, policy, translation.get_language() or "", match.view_name if match else "")
+                kept = _kept_answer(request, policy, lookup)
+                if kept is not None:
+                    return kept
 
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
             if response.status_code not in CACHEABLE_STATUSES:
                 return response  # a 429 or an error: neither kept nor marked public
+            ANSWERS.labels(lookup.view, "miss").inc()
             modified = time.time()
             if not response.streaming and len(response.content) <= MAX_BODY_BYTES:
-                kept = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-                entry = {"content": response.content, "status": response.status_code, "headers": kept}
-                cache.set(key, {**entry, "modified": modified}, timeout=max(shared_max_age, max_age) * 10)
-            headers_for(response, etag, modified)
+                # kept by the middleware, once every inner middleware's header is there
+                setattr(response, _MARK, (policy, lookup, modified))
+            policy.headers_for(response, lookup.etag, modified)
             return response
 
+        wrapped.public_cache_policy = policy
         return wrapped
 
     return decorator
+
+
+@lru_cache(maxsize=4096)
+def _route_policy(resolver, path: str) -> tuple[Policy | None, str | None]:
+    """The policy and view name of the view a path leads to (``None`` when it is not a public cached view), per
+    URLconf (``get_resolver()`` gives a new resolver when the URLconf changes): resolved once per path."""
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        return None, None
+    return getattr(match.func, "public_cache_policy", None), match.view_name
+
+
+class PublicCacheMiddleware:
+    """Answers anonymous visitors' 304s and kept copies before the session, CSRF, locale and authentication work,
+    and keeps the answers the decorator rendered (module docstring). Stands after WhiteNoise, before the session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def _policy(self, request):
+        if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+            return None, None
+        if self.session_cookie in request.COOKIES:
+            return None, None  # perhaps logged in: the decorator decides once the user is known
+        return _route_policy(get_resolver(), request.path_info)
+
+    def __call__(self, request):
+        policy, view_name = self._policy(request)
+        if policy is not None:
+            language = translation.get_language_from_request(request)  # as LocaleMiddleware will choose it
+            lookup = _lookup(request, policy, language, view_name)
+            kept = _kept_answer(request, policy, lookup)
+            if kept is not None:
+                if not kept.has_header("Content-Length") and kept.status_code != 304:
+                    kept["Content-Length"] = str(len(kept.content))
+                return kept
+            setattr(request, _LOOKUP, lookup)
+        response = self.get_response(request)
+        mark = getattr(response, _MARK, None)
+        if mark is not None:
+            kept_policy, lookup, modified = mark
+            headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_KEPT_HEADERS]
+            entry = {
+                "tokens": lookup.tokens,
+                "content": response.content,
+                "status": response.status_code,
+                "headers": headers,
+                "modified": modified,
+            }
+            # An entry is useless once its versions change (it is then replaced): ten times the longest age.
+            cache.set(lookup.key, entry, timeout=max(kept_policy.shared_max_age, kept_policy.max_age) * 10)
+        return response

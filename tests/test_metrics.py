@@ -1,6 +1,7 @@
 """/metrics (core/metrics.py, django-prometheus): closed to the public, open to the token and the scrapers'
 networks, with the requests by view, the database's figures and the application's own."""
 
+import prometheus_client
 import pytest
 from django.test import Client
 
@@ -74,3 +75,34 @@ def test_the_application_figures_count_reports_labels_outbox_and_queue(open_metr
     assert 'grappe_reports{kind="assessment",state="pending"} 1.0' in body
     assert "grappe_outbox_waiting " in body
     assert "grappe_celery_queue_length{queue=" in body
+
+
+def _figure(body: str, name: str, **labels) -> float:
+    """One sample of the exposition text (0 when absent), whatever the order of its labels."""
+    for line in body.splitlines():
+        if line.startswith(name + "{"):
+            given = dict(part.split("=", 1) for part in line[len(name) + 1 : line.index("}")].split(","))
+            if all(given.get(key) == f'"{value}"' for key, value in labels.items()):
+                return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def test_the_public_cache_counts_its_misses_hits_and_304s(open_metrics, framework):
+    label = factories.LabelFactory(cluster__public_profile=True)
+    url = f"/verify/{label.certificate_number}/"
+    view, name = "labelling:certificate", "grappe_public_cache_total"
+    # the figures before, from the process's registry: a scrape ends the test's connection (core/metrics.py)
+    before = {
+        outcome: prometheus_client.REGISTRY.get_sample_value(name, {"view": view, "outcome": outcome}) or 0.0
+        for outcome in ("miss", "hit", "not_modified")
+    }
+
+    etag = Client().get(url)["ETag"]  # rendered: a miss
+    Client().get(url)  # the kept copy: a hit
+    Client().get(url)
+    assert Client().get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    after = _scrape(HTTP_AUTHORIZATION="Bearer scrape-me")
+    assert _figure(after, name, view=view, outcome="miss") - before["miss"] == 1
+    assert _figure(after, name, view=view, outcome="hit") - before["hit"] == 2
+    assert _figure(after, name, view=view, outcome="not_modified") - before["not_modified"] == 1

@@ -148,3 +148,56 @@ def test_cache_hits_are_not_throttled_only_misses_count(rates, label):
     assert codes == [200] * 10
     visitor.get("/registry/?q=a")  # the second miss
     assert visitor.get("/registry/?q=b").status_code == 429  # a third miss past the rate
+
+
+def test_a_visitor_without_cookies_gets_the_kept_copy_and_the_304_before_the_session_and_locale_work(label):
+    from unittest import mock
+
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.middleware.locale import LocaleMiddleware
+
+    url = f"/verify/{label.certificate_number}/"
+    first = _visitor("en").get(url)
+
+    refused = mock.Mock(side_effect=AssertionError("the kept copy must be answered before this middleware"))
+    with (
+        mock.patch.object(SessionMiddleware, "process_request", refused),
+        mock.patch.object(LocaleMiddleware, "process_request", refused),
+    ):
+        hit = _visitor("en").get(url)
+        not_modified = _visitor("en").get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert hit.status_code == 200 and not_modified.status_code == 304
+    assert hit.content == first.content
+    for name in ("ETag", "Cache-Control", "Content-Type", "Content-Language", "X-Frame-Options", "Vary"):
+        assert hit[name] == first[name], name
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):  # the outer middlewares'
+        assert hit[name] == first[name], name
+    assert hit["Content-Length"] == str(len(first.content))
+    assert hit["X-Request-ID"] != first["X-Request-ID"]  # each answer its own
+    assert not hit.cookies and not not_modified.cookies
+
+
+def test_a_visitor_with_a_session_cookie_gets_the_same_kept_copy_through_the_view(label, django_assert_num_queries):
+    url = "/registry/"
+    first = _visitor().get(url)
+    visitor = _visitor()
+    visitor.cookies["sessionid"] = "no-such-session"
+
+    with django_assert_num_queries(1):  # the session's row, looked up and not found; no page query
+        second = visitor.get(url)
+
+    assert second.status_code == 200
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert "private" not in second["Cache-Control"]
+
+
+def test_a_logged_in_visitor_never_gets_the_kept_copy(label, manager):
+    _visitor().get("/registry/")  # kept for visitors
+    client = _visitor()
+    client.force_login(manager)
+
+    response = client.get("/registry/")
+
+    assert "private" in response["Cache-Control"]
+    assert manager.get_full_name() in response.content.decode() or manager.username in response.content.decode()
