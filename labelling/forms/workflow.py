@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import assessors_offered_for
@@ -161,6 +164,15 @@ class AdminFilterForm(Form):
     q = forms.CharField(label=_("Cluster"), required=False, max_length=100)
 
 
+@lru_cache(maxsize=64)
+def _labelled_options(name: str, values: tuple[str, ...], language: str | None) -> tuple[tuple[str, str], ...]:
+    """A registry filter's options named in ``language`` and sorted by name: named once per set of values and
+    language in each process, not on every page (a country's or a region's name is a translation lookup)."""
+    label = {"country": country_name, "region": region_name}.get(name, str)
+    with override(language):
+        return tuple(sorted(((v, label(v)) for v in values), key=lambda pair: pair[1].lower()))
+
+
 class RegistryFilterForm(Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     # FastSelect: the choice lists grow with the registry; Django's template per option would dominate the page.
@@ -179,11 +191,9 @@ class RegistryFilterForm(Form):
         if choices is None:  # free text (exports, the API): any value filters, none is refused
             for name in ("country", "region", "sector"):
                 self.fields[name] = forms.CharField(label=self.fields[name].label, required=False, max_length=100)
-        names = {"country": country_name, "region": region_name}
+        language = get_language()
         for name, values in (choices or {}).items():
-            label = names.get(name, str)
-            options = sorted(((v, label(v)) for v in values), key=lambda pair: pair[1].lower())
-            self.fields[name].choices = [("", _("All"))] + options
+            self.fields[name].choices = [("", _("All")), *_labelled_options(name, tuple(values), language)]
         if with_status:
             self.fields["status"] = forms.ChoiceField(
                 label=_("Status"),

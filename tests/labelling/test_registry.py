@@ -336,3 +336,14 @@ def test_the_registry_pages_keep_the_filters_and_the_exports_drop_the_page(regis
     assert 'href="?level=gold&amp;page=1"' in html  # previous: the filter is kept, the page replaced
     assert 'href="?level=gold&amp;page=3"' not in html  # two gold labels: no next page
     assert f'href="{reverse("labelling:registry_export")}?level=gold"' in html  # the export takes the filters only
+
+
+def test_a_row_escapes_what_clusters_typed(framework, client):
+    label = _label('<b>Aéro & "Co"</b>', sectors=["<i>bois</i>"])
+
+    body = client.get("/registry/").content.decode()
+
+    assert "<b>Aéro" not in body and "<i>bois" not in body
+    assert "&lt;b&gt;Aéro &amp; &quot;Co&quot;&lt;/b&gt;" in body
+    assert "&lt;i&gt;bois&lt;/i&gt;" in body
+    assert f'href="/verify/{label.certificate_number}/"' in body
