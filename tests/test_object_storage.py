@@ -207,3 +207,47 @@ def test_the_backup_covers_the_bucket_and_restores_into_another(bucket, s3_endpo
 
         with psycopg.connect(_database_url({**connection.settings_dict, "NAME": "postgres"}), autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+_SIGNED_URL_OF_THE_SETTINGS = """
+import django
+django.setup()
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+for alias in ("private", "default"):
+    storage = storages[alias]
+    print(storage.url(storage.save("expiry/x.txt", ContentFile(b"signed"))))
+"""
+
+
+@pytest.mark.parametrize("private_seconds", [None, 120])
+def test_the_signed_urls_of_the_settings_expire_after_the_configured_time(bucket, private_seconds):
+    """moto does not refuse a signed URL past its time (a real bucket answers 403; no S3 server that enforces it
+    installs from the registries this machine reaches), so the expiry is read in the URL the settings' stores
+    sign: X-Amz-Date is now and X-Amz-Expires the setting (STORAGE_PRIVATE_URL_SECONDS, STORAGE_MEDIA_URL_SECONDS)."""
+    import datetime
+    import os
+    from urllib.parse import parse_qs, urlsplit
+
+    env = {**os.environ, "STORAGE_URL": bucket["url"], "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    if private_seconds:
+        env["STORAGE_PRIVATE_URL_SECONDS"] = str(private_seconds)
+    output = subprocess.run(  # noqa: S603 - this interpreter, our own script
+        [sys.executable, "-c", _SIGNED_URL_OF_THE_SETTINGS],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    private_url, media_url = output[-2:]
+
+    for url, seconds in ((private_url, private_seconds or 300), (media_url, 3600)):
+        query = parse_qs(urlsplit(url).query)
+        assert query["X-Amz-Expires"] == [str(seconds)]
+        signed_at = datetime.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
+        assert abs((datetime.datetime.now(datetime.UTC) - signed_at).total_seconds()) < 120
+        assert query["X-Amz-Signature"][0]
+        with urllib.request.urlopen(url, timeout=5) as fresh:  # noqa: S310 - our own server on the loopback
+            assert fresh.read() == b"signed"

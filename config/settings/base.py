@@ -223,6 +223,9 @@ STORAGE_URL = env("STORAGE_URL", default="")
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
 AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default=None)
+# How long a signed URL of an object stays valid (the bucket answers 403 past it): private files, public media.
+STORAGE_PRIVATE_URL_SECONDS = env.int("STORAGE_PRIVATE_URL_SECONDS", default=300)
+STORAGE_MEDIA_URL_SECONDS = env.int("STORAGE_MEDIA_URL_SECONDS", default=3600)
 if STORAGE_URL or AWS_STORAGE_BUCKET_NAME:
     from botocore.config import Config as _BotoConfig
 
@@ -236,11 +239,11 @@ if STORAGE_URL or AWS_STORAGE_BUCKET_NAME:
     }
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_bucket, "location": "media", "querystring_expire": 3600},
+        "OPTIONS": {**_bucket, "location": "media", "querystring_expire": STORAGE_MEDIA_URL_SECONDS},
     }
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_bucket, "location": "private", "querystring_expire": 300},
+        "OPTIONS": {**_bucket, "location": "private", "querystring_expire": STORAGE_PRIVATE_URL_SECONDS},
     }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=2 * 1024 * 1024)
