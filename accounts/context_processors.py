@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from accounts.permissions import is_administrator, is_assessor, is_committee_member, is_manager, is_officer
 
 
@@ -12,6 +14,6 @@ def navigation(request):
             "reviews": is_assessor(user) and not admin,
             "assessments": admin,
             "programmes": admin or is_officer(user),
-            "committee": admin or is_committee_member(user),
+            "committee": (admin or is_committee_member(user)) and settings.LABELLING_COMMITTEE,
         }
     }

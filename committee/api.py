@@ -42,7 +42,7 @@ class SessionList(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CommitteeSession.objects.none()
-        return selectors.session_list(self.request.user)
+        return selectors.session_list_for(self.request.user)
 
     @extend_schema(
         tags=[TAG],
@@ -123,6 +123,28 @@ class SessionCases(APIView):
         return Response(_detail(request.user, pk), status=status.HTTP_201_CREATED)
 
 
+class SessionAttendance(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Record the members present (the session's chair)",
+        description="`present`: the ids of the session's members who attend (the whole list; an empty one: nobody "
+        "yet). Each decision keeps the members present who may vote on its case: a member who declared a conflict "
+        "of interest on it does not. Send the session's `version` as read.",
+        request=s.AttendanceSerializer,
+        responses={200: s.SessionDetailSerializer, **ERRORS},
+        examples=[OpenApiExample("Two members present", value={"version": 3, "present": [7, 8]}, request_only=True)],
+    )
+    def post(self, request, pk: int):
+        session = selectors.session_get(user=request.user, pk=pk, capability="committee_session.preside")
+        data = _input(s.AttendanceSerializer, request)
+        services.attendance_record(
+            user=request.user, session=session, present=data["present"], expected_version=data["version"]
+        )
+        return Response(_detail(request.user, pk))
+
+
 class SessionClose(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -150,7 +172,8 @@ class CaseDecide(APIView):
         description="`outcome`: `granted` (the label is issued with its number), `conditional` (the same, with "
         "`conditions` and a future `review_on`), `refused` (a `reason`; no label) or `deferred` (nothing happens to "
         "the assessment). A case is decided once (409 after); the chair cannot decide a case on which they declared "
-        "a conflict of interest (409). Send the case's `version` as read.",
+        "a conflict of interest (409); at least one member recorded as present must be free of a conflict on the "
+        "case (409 otherwise), and the decision keeps them (`voters`). Send the case's `version` as read.",
         request=s.DecideSerializer,
         responses={200: s.CaseSerializer, **ERRORS},
         examples=[

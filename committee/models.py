@@ -56,6 +56,10 @@ class CommitteeSession(TimeStampedModel):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="committee_sessions", verbose_name=_("members")
     )
+    # Who attends, recorded by the chair (members of the session only); each decision keeps those who voted on it.
+    present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("members present")
+    )
     status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.OPEN)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -111,6 +115,10 @@ class Case(TimeStampedModel):
         related_name="+",
         verbose_name=_("followed up by"),
     )
+    # The members present when the case was decided, without those who declared a conflict of interest on it.
+    voters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("members who voted")
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -142,4 +150,3 @@ class ConflictDeclaration(TimeStampedModel):
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [models.UniqueConstraint(fields=["case", "member"], name="committee_conflict_once_per_member")]
-

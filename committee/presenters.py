@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from committee.forms import ConditionsMetForm, ConflictForm, DecideForm, RevokeForm
 from committee.models import Case, CommitteeSession, FollowUp, Outcome
+from labelling.answer_values import answer_validated, value_display
 from labelling.models import Label, LabelStatus, Level
 
 
@@ -31,7 +32,7 @@ def follow_up_row(*, case: Case, label: Label | None, may_follow_up: bool, forms
         pending=pending,
         label=label,
         state=FollowUp(case.follow_up).label if case.follow_up else "",
-        followed_up_by=_person(case.followed_up_by) if case.followed_up_by else "",
+        followed_up_by=person(case.followed_up_by) if case.followed_up_by else "",
     )
     if pending and holds and may_follow_up:
         initial = {"version": case.version}
@@ -48,13 +49,14 @@ class CaseRow:
     proposed_level: str
     outcome: str  # the outcome's label, "" while undecided
     conflicts: list[str]
+    voters: list[str]  # who may vote on it now (undecided: present without a conflict), or who voted (decided)
     decide_form: DecideForm | None  # the chair's form, while the case can be decided by them
     may_declare: bool  # the user may still declare a conflict of interest on it
     conflict_form: ConflictForm | None = None
     follow_up: FollowUpRow | None = None  # a conditional case's
 
 
-def _person(user) -> str:
+def person(user) -> str:
     return user.get_full_name() or user.username
 
 
@@ -65,21 +67,28 @@ def agenda_rows(
     user,
     may_decide: bool,
     may_declare: bool,
+    present: list | None = None,
     forms: dict | None = None,
     labels: dict | None = None,
     may_follow_up: bool = False,
     follow_up_forms: dict | None = None,
 ) -> list[CaseRow]:
     """One row per case; ``forms``: a bound form of a case whose decision was refused (shown with what was typed);
+    ``present``: the members the chair recorded as present (who may vote on an undecided case, conflicts aside);
     ``labels``: the cases' labels by assessment id; ``follow_up_forms``: a refused follow-up's bound forms by case."""
     forms, labels, follow_up_forms = forms or {}, labels or {}, follow_up_forms or {}
+    present = present or []
     rows = []
     for case in cases:
         declared = [c.member_id for c in case.conflicts.all()]
         undecided = session.is_open and not case.outcome
-        form = None
-        if undecided and may_decide and user.pk not in declared:
-            form = forms.get(case.pk) or DecideForm(auto_id=f"id_case{case.pk}_%s", initial={"version": case.version})
+        form = forms.get(case.pk)  # a refused decision is shown with its error, whoever may decide now
+        if form is None and undecided and may_decide and user.pk not in declared:
+            form = DecideForm(auto_id=f"id_case{case.pk}_%s", initial={"version": case.version})
+        if case.outcome:
+            voters = [person(m) for m in case.voters.all()]
+        else:
+            voters = [person(m) for m in present if m.pk not in declared]
         rows.append(
             CaseRow(
                 case=case,
@@ -87,7 +96,8 @@ def agenda_rows(
                 computed_level=Level(case.computed_level).label,
                 proposed_level=Level(case.proposed_level).label,
                 outcome=Outcome(case.outcome).label if case.outcome else "",
-                conflicts=[_person(c.member) for c in case.conflicts.all()],
+                conflicts=[person(c.member) for c in case.conflicts.all()],
+                voters=voters,
                 decide_form=form,
                 may_declare=undecided and may_declare and user.pk not in declared,
                 conflict_form=ConflictForm(auto_id=f"id_conflict{case.pk}_%s"),
@@ -102,3 +112,48 @@ def agenda_rows(
             )
         )
     return rows
+
+
+def case_context(facts) -> dict:
+    """The read-only file of a case (``committee.selectors.CaseFacts``): the answers by category with their
+    validated values, the category scores, the expert's findings by category."""
+    result = facts.result
+    expert = facts.expert or {}
+    findings = expert.get("findings")
+    by_code = expert.get("findings_by_code") or {}
+    categories: list[dict] = []
+    for answer in facts.answers:
+        category = answer.indicator.category
+        if not categories or categories[-1]["code"] != category.code:
+            categories.append(
+                {
+                    "code": category.code,
+                    "name": category.name,
+                    "score": result.categories.get(category.code) if result is not None else None,
+                    "findings": by_code.get(category.code),
+                    "answers": [],
+                }
+            )
+        categories[-1]["answers"].append(
+            {
+                "code": answer.indicator.code,
+                "name": answer.indicator.name,
+                "value": value_display(indicator=answer.indicator, value=answer_validated(answer)),
+            }
+        )
+    case = facts.case
+    return {
+        "case": case,
+        "session": case.session,
+        "assessment": facts.assessment,
+        "result": result,
+        "result_level": Level(result.level).label if result is not None else "",
+        "computed_level": Level(case.computed_level).label,
+        "proposed_level": Level(case.proposed_level).label,
+        "outcome": Outcome(case.outcome).label if case.outcome else "",
+        "categories": categories,
+        "findings": findings,
+        "visit": expert.get("visit"),
+        "experts": expert.get("experts") or [],
+        "report": facts.report,
+    }

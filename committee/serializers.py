@@ -59,6 +59,8 @@ class CaseSerializer(serializers.ModelSerializer):
     conflicts = ConflictSerializer(many=True, read_only=True)
     followed_up_by = PersonSerializer(read_only=True, allow_null=True)
 
+    voters = PersonSerializer(many=True, read_only=True)
+
     class Meta:
         model = Case
         fields = [
@@ -80,6 +82,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "follow_up",
             "followed_up_at",
             "followed_up_by",
+            "voters",
             "version",
         ]
         read_only_fields = fields
@@ -87,11 +90,17 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class SessionDetailSerializer(SessionSerializer):
     members = PersonSerializer(many=True, read_only=True)
+    present = PersonSerializer(many=True, read_only=True)
     closed_at = serializers.DateTimeField(read_only=True)
     agenda = CaseSerializer(many=True, read_only=True)
 
     class Meta(SessionSerializer.Meta):
-        fields = [f for f in SessionSerializer.Meta.fields if f != "case_count"] + ["closed_at", "members", "agenda"]
+        fields = [f for f in SessionSerializer.Meta.fields if f != "case_count"] + [
+            "closed_at",
+            "members",
+            "present",
+            "agenda",
+        ]
         read_only_fields = fields
 
 
@@ -114,6 +123,13 @@ class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
 
 
+class AttendanceSerializer(VersionSerializer):
+    FIELD_RULES = {"present": gettext_lazy("the ids of members of the session; an empty list: nobody present yet")}
+    present = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), many=True, allow_empty=True
+    )
+
+
 class CaseAddSerializer(VersionSerializer):
     FIELD_RULES = {"assessment": gettext_lazy("the id of a validated assessment that is on no other agenda")}
     assessment = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.only("pk"))
@@ -122,6 +138,10 @@ class CaseAddSerializer(VersionSerializer):
 
 class DecideSerializer(VersionSerializer):
     FIELD_RULES = {
+        "outcome": gettext_lazy(
+            "one decision per case, in an open session, by its chair, who declared no conflict on it, with at least "
+            "one member present who declared none"
+        ),
         "conditions": gettext_lazy("required when the outcome is conditional"),
         "review_on": gettext_lazy("required, in the future, when the outcome is conditional"),
         "reason": gettext_lazy("required when the outcome is refused"),

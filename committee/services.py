@@ -143,6 +143,30 @@ def session_close(*, user, session: CommitteeSession, expected_version) -> Commi
     return locked
 
 
+def attendance_record(*, user, session: CommitteeSession, present, expected_version) -> CommitteeSession:
+    """The chair records which members of an open session are present (they vote on the cases decided from then on;
+    each decision keeps its own list). An empty list is allowed: nobody has arrived yet."""
+    _require(user, "committee_session.preside", session)
+    present = list(present or [])
+    with transaction.atomic():
+        locked = _locked_session(session, expected_version)
+        _require_open(locked)
+        members = {m.pk for m in locked.members.all()}
+        if any(p.pk not in members for p in present):
+            raise InvalidFields({"present": [_("Only members of the session can be recorded as present.")]})
+        before = sorted(locked.present.values_list("username", flat=True))
+        locked.present.set(present)
+        _bump(locked)
+        audit_log(
+            actor=user,
+            action="committee.attendance_recorded",
+            target=locked.held_on.isoformat(),
+            before={"present": before},
+            after={"session": locked.pk, "present": sorted(p.username for p in present)},
+        )
+    return locked
+
+
 # --- the agenda --------------------------------------------------------------------------------------------------
 
 
@@ -230,7 +254,9 @@ def case_decide(
     review_on: datetime.date | None = None,
     reason: str = "",
 ) -> Case:
-    """The chair records the committee's decision on a case (once):
+    """The chair records the committee's decision on a case (once), with the members present who may vote on it
+    (at least one: those who declared a conflict of interest on the case do not vote; the chair cannot decide a case
+    on which they declared one):
 
     - ``granted``: labelling's decision issues the label at the proposed level, as a direct decision does;
     - ``conditional``: the same, with the conditions and their review date kept on the case; the label is valid,
@@ -268,9 +294,19 @@ def case_decide(
         _require_open(locked.session)
         if locked.outcome:
             raise InvalidTransition(_("This case is already decided."))
-        if locked.conflicts.filter(member=user).exists():
+        conflicted = set(locked.conflicts.values_list("member_id", flat=True))
+        if user.pk in conflicted:
             raise InvalidTransition(
                 _("You declared a conflict of interest on this case: you cannot record its decision.")
+            )
+        # Who votes: the members present, without those who declared a conflict of interest on the case.
+        voters = [m for m in locked.session.present.order_by("pk") if m.pk not in conflicted]
+        if not voters:
+            raise InvalidTransition(
+                _(
+                    "No member present may vote on this case: record the members present first (a member who "
+                    "declared a conflict of interest on it does not vote)."
+                )
             )
         if outcome in LABEL_OUTCOMES:
             # a conditional label is valid, with conditions until the review date (labelling keeps the date)
@@ -290,6 +326,7 @@ def case_decide(
         locked.decided_at = timezone.now()
         locked.decided_by = user
         _bump(locked, "outcome", "conditions", "review_on", "reason", "decided_at", "decided_by")
+        locked.voters.set(voters)
         audit_log(
             actor=user,
             action="committee.case_decided",
@@ -303,6 +340,7 @@ def case_decide(
                 "level": locked.proposed_level if outcome in LABEL_OUTCOMES else Level.NONE,
                 "review_on": review_on.isoformat() if review_on else None,
                 "reason": reason,
+                "voters": [m.username for m in voters],
             },
         )
     return locked

@@ -1,47 +1,117 @@
-"""The committee's pages: the sessions a user may see, a session with its agenda, the chair's decision form and the
-members' declarations of a conflict of interest. Only HTTP here: selectors read, services write."""
+"""The committee's pages: the sessions a user may see, a new session, a session with its agenda (the administrators'
+agenda form, the chair's attendance and decision forms, the members' declarations of a conflict of interest), the
+closing of a session, and a case's file (read-only: the assessment, its scores, the expert's findings, the report).
+Only HTTP here: selectors read, services write. With the committee switched off, every page answers 404."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import can
+from accounts.permissions import can, require
+from accounts.selectors import administrators
 from committee import presenters, selectors, services
-from committee.forms import ConditionsMetForm, ConflictForm, DecideForm, RevokeForm
+from committee.forms import (
+    AgendaForm,
+    AttendanceForm,
+    ConditionsMetForm,
+    ConflictForm,
+    DecideForm,
+    RevokeForm,
+    SessionForm,
+    VersionForm,
+)
 from core.pages import REFUSED, submit
 from core.pagination import page_of
+from labelling.models import Level
+from labelling.selectors import report_download_name
 
 
 @require_GET
 @login_required
 def session_list(request):
-    page = page_of(request, selectors.session_list(request.user))
-    return render(request, "committee/list.html", {"sessions": page.object_list, "page": page})
+    page = page_of(request, selectors.session_list_for(request.user))
+    assessment = request.GET.get("assessment", "")
+    context = {
+        "sessions": page.object_list,
+        "page": page,
+        "may_manage": can(request.user, "committee.manage"),
+        "assessment": assessment if assessment.isdigit() else "",
+    }
+    return render(request, "committee/list.html", context)
+
+
+def _session_form(data=None, **kwargs):
+    return SessionForm(data, chairs=administrators(), members=selectors.seatable_members(), **kwargs)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_create(request):
+    require(request.user, "committee.manage")
+    if request.method == "GET":
+        form = _session_form(initial={"chair": request.user.pk})
+        return render(request, "committee/create.html", {"form": form})
+    form = _session_form(request.POST)
+    session = submit(form, lambda data: services.session_create(user=request.user, **data))
+    if session is REFUSED:
+        return render(request, "committee/create.html", {"form": form}, status=400)
+    messages.success(request, _("The session is open: put validated assessments on its agenda."))
+    return redirect("committee:detail", pk=session.pk)
 
 
 def _detail(request, session, *, forms=None, follow_up_forms=None, status=200):
     user = request.user
+    forms = forms or {}
     cases = selectors.session_agenda(session=session)
+    open_ = session.is_open
+    may_manage = open_ and can(user, "committee.manage")
+    may_preside = open_ and can(user, "committee_session.preside", session)
+    members = selectors.session_members(session=session)
+    present = selectors.session_present(session=session)
     rows = presenters.agenda_rows(
         session=session,
         cases=cases,
         user=user,
         may_decide=can(user, "committee_case.decide", session),
         may_declare=can(user, "committee_case.declare_conflict", session),
-        forms=forms,
+        present=present,
+        forms=forms.get("decide"),
         labels=selectors.session_labels(cases=cases),
         may_follow_up=can(user, "committee_case.follow_up"),
         follow_up_forms=follow_up_forms,
     )
+    agenda_form, agenda_has_candidates = None, False
+    if may_manage:
+        chosen = request.GET.get("assessment", "")
+        candidates = selectors.agenda_candidates()
+        agenda_has_candidates = candidates.exists()
+        agenda_form = forms.get("agenda") or AgendaForm(
+            initial={"version": session.version, "assessment": chosen if chosen.isdigit() else None},
+            candidates=candidates,
+            levels=Level.choices,
+        )
+    attendance_form = None
+    if may_preside:
+        attendance_form = forms.get("attendance") or AttendanceForm(
+            initial={"version": session.version, "present": [m.pk for m in present]},
+            members=session.members.all(),
+        )
     context = {
         "session": session,
-        "members": selectors.session_members(session=session),
+        "members": members,
+        "present": present,
         "rows": rows,
+        "agenda_form": agenda_form,
+        "agenda_has_candidates": agenda_has_candidates,
+        "attendance_form": attendance_form,
+        "close_form": forms.get("close") or (VersionForm(initial={"version": session.version}) if may_manage else None),
     }
     return render(request, "committee/detail.html", context, status=status)
 
@@ -50,6 +120,62 @@ def _detail(request, session, *, forms=None, follow_up_forms=None, status=200):
 @login_required
 def session_detail(request, pk: int):
     return _detail(request, selectors.session_get(user=request.user, pk=pk))
+
+
+@require_POST
+@login_required
+def session_case_add(request, pk: int):
+    session = selectors.session_get(user=request.user, pk=pk)
+    require(request.user, "committee.manage")
+    form = AgendaForm(request.POST, candidates=selectors.agenda_candidates(), levels=Level.choices)
+    done = submit(
+        form,
+        lambda data: services.case_add(
+            user=request.user,
+            session=session,
+            assessment=data["assessment"],
+            proposed_level=data["proposed_level"],
+            expected_version=data["version"],
+        ),
+    )
+    if done is REFUSED:
+        return _detail(request, session, forms={"agenda": form}, status=400)
+    messages.success(request, _("The assessment is on the agenda."))
+    return redirect("committee:detail", pk=session.pk)
+
+
+@require_POST
+@login_required
+def session_attendance(request, pk: int):
+    session = selectors.session_get(user=request.user, pk=pk, capability="committee_session.preside")
+    form = AttendanceForm(request.POST, members=session.members.all())
+    done = submit(
+        form,
+        lambda data: services.attendance_record(
+            user=request.user, session=session, present=data["present"], expected_version=data["version"]
+        ),
+    )
+    if done is REFUSED:
+        return _detail(request, session, forms={"attendance": form}, status=400)
+    messages.success(request, _("The members present are recorded."))
+    return redirect("committee:detail", pk=session.pk)
+
+
+@require_POST
+@login_required
+def session_close(request, pk: int):
+    session = selectors.session_get(user=request.user, pk=pk)
+    require(request.user, "committee.manage")
+    form = VersionForm(request.POST)
+    done = submit(
+        form,
+        lambda data: services.session_close(user=request.user, session=session, expected_version=data["version"]),
+        whole=True,
+    )
+    if done is REFUSED:
+        return _detail(request, session, forms={"close": form}, status=400)
+    messages.success(request, _("The session is closed."))
+    return redirect("committee:detail", pk=session.pk)
 
 
 @require_POST
@@ -70,7 +196,7 @@ def case_decide(request, pk: int):
         ),
     )
     if done is REFUSED:
-        return _detail(request, case.session, forms={case.pk: form}, status=400)
+        return _detail(request, case.session, forms={"decide": {case.pk: form}}, status=400)
     messages.success(request, _("The committee's decision is recorded."))
     return redirect("committee:detail", pk=case.session_id)
 
@@ -127,3 +253,25 @@ def case_revoke(request, pk: int):
         ),
         _("The label is revoked; the cluster's managers are told."),
     )
+
+
+@require_GET
+@login_required
+def case_detail(request, pk: int):
+    facts = selectors.case_facts(user=request.user, pk=pk, language=get_language() or "")
+    return render(request, "committee/case.html", presenters.case_context(facts))
+
+
+@require_GET
+@login_required
+def case_report(request, pk: int, report_pk: int):
+    report = selectors.case_report(user=request.user, pk=pk, report_pk=report_pk)
+    try:
+        handle = report.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=report_download_name(report), content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

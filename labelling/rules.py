@@ -2,6 +2,8 @@
 the app is ready). Whether a step of the workflow fits the assessment's status is asked of the steps table
 (``labelling.services.steps.step_allowed``), never by comparing statuses here."""
 
+from django.conf import settings
+
 from accounts.permissions import (
     is_administrator,
     is_assessor,
@@ -46,6 +48,12 @@ register_all(
         # the score and level of the validated values: administrators and the assigned assessor
         "assessment.score": lambda u, a: is_administrator(u) or is_assigned_assessor(u, a),
         "assessment.decide": lambda u, a: is_administrator(u),
+        # the direct decision (the page's and the API's decide): only when the labelling body has no awarding
+        # committee (settings.LABELLING_COMMITTEE off); with it, the committee's chair decides through
+        # ``assessment.decide`` and an administrator puts the assessment on a session's agenda instead
+        "assessment.decide_directly": lambda u, a: is_administrator(u) and not settings.LABELLING_COMMITTEE,
+        # the assessment goes to the awarding committee (an administrator, the committee on)
+        "assessment.refer": lambda u, a: is_administrator(u) and bool(settings.LABELLING_COMMITTEE),
         # every assessment of every cluster, on the administrators' dashboard
         "assessment.oversee": lambda u, _=None: is_administrator(u),
         "assessment.audit": lambda u, a: is_administrator(u) or manages(u, a.cluster),

@@ -168,7 +168,8 @@ PAGES: dict[str, Route] = {
     ),
     "labelling:assessment_request_changes": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "labelling:assessment_validate": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
-    "labelling:assessment_decide": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ADMIN),
+    # the direct decision: nobody while the awarding committee decides (the default; see the committee-off test)
+    "labelling:assessment_decide": Route(lambda w: {"pk": w.in_review.pk}, NOBODY),
     "labelling:label_revoke": Route(lambda w: {"pk": w.label.pk}, NOBODY, ADMIN),
     "labelling:assessment_audit": Route(lambda w: {"pk": w.in_review.pk}, OWNERS),
     "labelling:audit_all": Route(lambda w: {}, ADMIN),
@@ -210,7 +211,15 @@ PAGES: dict[str, Route] = {
     "programmes:contract_document": Route(lambda w: {"pk": w.contract.pk}, OWNERS | FUNDERS),
     # the awarding committee (committee_member sits on world.committee_session, chaired by administrator)
     "committee:list": Route(lambda w: {}, LOGGED_IN),  # lists only the sessions the user sits on
+    "committee:create": Route(lambda w: {}, ADMIN, ADMIN),
     "committee:detail": Route(lambda w: {"pk": w.committee_session.pk}, COMMITTEE),
+    "committee:case_add": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY, ADMIN),
+    # the session's chair (the world's administrator) records who is present
+    "committee:attendance": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY, ADMIN),
+    "committee:close": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY, ADMIN),
+    # a case's file (read-only) and its assessment report: the session's members and administrators
+    "committee:case_detail": Route(lambda w: {"pk": w.case.pk}, COMMITTEE),
+    "committee:case_report": Route(lambda w: {"pk": w.case.pk, "report_pk": w.report.pk}, COMMITTEE),
     "committee:case_decide": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
     "committee:case_conflict": Route(lambda w: {"pk": w.case.pk}, NOBODY, COMMITTEE),
     # a conditional label's follow-up: any administrator (not only the chair)
@@ -267,7 +276,7 @@ API: dict[str, Route] = {
     "api-assessment-request-changes": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "api-assessment-validate": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ASSIGNED_ASSESSOR),
     "api-assessment-score": Route(lambda w: {"pk": w.in_review.pk}, frozenset({"assessor", "administrator"})),
-    "api-assessment-decide": Route(lambda w: {"pk": w.in_review.pk}, NOBODY, ADMIN),
+    "api-assessment-decide": Route(lambda w: {"pk": w.in_review.pk}, NOBODY),
     "api-assessment-reports": Route(lambda w: {"pk": w.decided.pk}, OWNERS, OWNERS),
     "api-report-detail": Route(lambda w: {"pk": w.report.pk}, OWNERS),
     "api-report-download": Route(lambda w: {"pk": w.report.pk}, OWNERS),
@@ -298,6 +307,7 @@ API: dict[str, Route] = {
     "api-committee-session-list": Route(lambda w: {}, LOGGED_IN, ADMIN),  # lists only the sessions one sits on
     "api-committee-session-detail": Route(lambda w: {"pk": w.committee_session.pk}, COMMITTEE),
     "api-committee-session-cases": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY, ADMIN),
+    "api-committee-session-attendance": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY, ADMIN),
     "api-committee-session-close": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY, ADMIN),
     "api-committee-case-decide": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
     "api-committee-case-conflict": Route(lambda w: {"pk": w.case.pk}, NOBODY, COMMITTEE),
@@ -528,3 +538,39 @@ def test_a_conflicted_assessor_gets_404_on_the_assessment_they_left_and_is_not_o
     page = client_for(world.users["administrator"]).get(reverse("labelling:assessment_detail", args=[other.pk]))
     offered = [value for value, _label in page.context["assign_form"].fields["assessor"].choices if value]
     assert conflicted.pk not in [int(str(v)) for v in offered]
+
+
+# --- the awarding committee switched off (settings.LABELLING_COMMITTEE) ------------------------------------------
+
+COMMITTEE_ROUTES = sorted(n for n in PAGES if n.startswith("committee:")) + sorted(
+    n for n in API if n.startswith("api-committee-")
+)
+
+
+@pytest.mark.parametrize("role", ["administrator", "committee_member"])
+@pytest.mark.parametrize("name", COMMITTEE_ROUTES)
+def test_with_the_committee_off_its_routes_answer_404(world, client_for, settings, name, role):
+    """A labelling body without a committee: its pages and endpoints are gone, for its members and administrators."""
+    settings.LABELLING_COMMITTEE = False
+    route = PAGES.get(name) or API[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    api = name in API
+    client = _api_client(world.users[role]) if api else client_for(world.users[role])
+    before = _state(world)
+    for method in ("get", "post"):
+        response = getattr(client, method)(url, {}, **({"format": "json"} if api else {}))
+        assert response.status_code in (404, 405), f"{method.upper()} {url} as {role}: {response.status_code}"
+    assert _state(world) == before
+
+
+@pytest.mark.parametrize("name", ["labelling:assessment_decide", "api-assessment-decide"])
+def test_with_the_committee_off_the_administrators_decide_directly(world, client_for, settings, name):
+    """The direct decision is back (the assessment in review cannot be decided: refused on its step, not 404)."""
+    settings.LABELLING_COMMITTEE = False
+    url = reverse(name, kwargs={"pk": world.in_review.pk})
+    for role in ROLES:
+        api = name in API
+        user = world.users[role]
+        client = _api_client(user) if api else client_for(user)
+        response = client.post(url, {}, **({"format": "json"} if api else {}))
+        _check(response, role, role == "administrator", api=api, what=f"POST {url}")

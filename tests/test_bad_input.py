@@ -383,6 +383,41 @@ PAGE_CASES: dict[str, Case] = {
     "committee:case_conflict": Case(
         "committee_member", lambda w: {"pk": w.case.pk}, lambda w: {"reason": "I sit on its board."}, {"reason": "text"}
     ),
+    "committee:create": Case(
+        "administrator",
+        lambda w: {},
+        lambda w: {
+            "held_on": "2027-02-01",
+            "place": "Paris",
+            "video_link": "https://visio.example.org/c",
+            "chair": str(w.users["administrator"].pk),
+            "members": str(w.users["committee_member"].pk),
+        },
+        {"held_on": "date", "place": "text", "video_link": "text", "chair": "fk", "members": "fk"},
+        foreign=lambda w: {"chair": str(w.users["other_manager"].pk), "members": str(w.users["other_manager"].pk)},
+    ),
+    "committee:case_add": Case(  # the world's assessments are not validated: refused on `assessment`
+        "administrator",
+        lambda w: {"pk": w.committee_session.pk},
+        lambda w: {"assessment": str(w.draft.pk), "proposed_level": "silver", "version": "1"},
+        {"assessment": "fk", "proposed_level": "choice", "version": "version"},
+        valid_passes=False,
+        foreign=lambda w: {"assessment": str(Assessment.objects.filter(cluster=w.other_cluster).first().pk)},
+    ),
+    "committee:attendance": Case(
+        "administrator",
+        lambda w: {"pk": w.committee_session.pk},
+        lambda w: {"present": str(w.users["committee_member"].pk), "version": "1"},
+        {"present": "fk", "version": "version"},
+        foreign=lambda w: {"present": str(w.users["other_manager"].pk)},
+    ),
+    "committee:close": Case(  # the world's case is not decided yet: refused
+        "administrator",
+        lambda w: {"pk": w.committee_session.pk},
+        lambda w: {"version": "1"},
+        {"version": "version"},
+        valid_passes=False,
+    ),
     # the world's case is undecided: no conditions to follow up (409 on valid input)
     "committee:case_conditions_met": Case(
         "administrator",
@@ -1015,6 +1050,13 @@ API_CASES: dict[str, Case] = {
         valid_passes=False,
         foreign=lambda w: {"assessment": Assessment.objects.filter(cluster=w.other_cluster).first().pk},
     ),
+    "api-committee-session-attendance": Case(
+        "administrator",
+        lambda w: {"pk": w.committee_session.pk},
+        lambda w: {"present": [w.users["committee_member"].pk], "version": 1},
+        {"present": "strlist", "version": "version"},
+        foreign=lambda w: {"present": [w.users["other_manager"].pk]},
+    ),
     "api-committee-session-close": Case(  # the world's case is not decided yet: 409
         "administrator",
         lambda w: {"pk": w.committee_session.pk},
@@ -1181,8 +1223,9 @@ API_CASES |= {
 
 def test_every_route_that_takes_input_is_covered():
     """Every page that accepts a POST and every API route that accepts writes is in the tables above."""
-    pages = {name for name, route in PAGES.items() if route.post}
-    apis = {name for name, route in API.items() if route.post}
+    # the direct decision takes input only with the committee off (DIRECT_DECISION): its row is NOBODY in the matrix
+    pages = {name for name, route in PAGES.items() if route.post} | (DIRECT_DECISION & set(PAGES))
+    apis = {name for name, route in API.items() if route.post} | (DIRECT_DECISION & set(API))
     apis |= {
         "api-cluster-detail",
         "api-member-detail",
@@ -1215,9 +1258,17 @@ def bad_world_once(world_once, django_db_blocker):
     return world_once
 
 
+# The direct decision exists only for a labelling body without an awarding committee (LABELLING_COMMITTEE off).
+DIRECT_DECISION = {"labelling:assessment_decide", "api-assessment-decide"}
+
+
 @pytest.fixture
-def bad_world(bad_world_once, world):
-    """The bad-input world of this test (a savepoint and a fresh copy of the objects, as ``world``)."""
+def bad_world(bad_world_once, world, request, settings):
+    """The bad-input world of this test (a savepoint and a fresh copy of the objects, as ``world``); the committee
+    switched off for the routes of the direct decision."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("name") in DIRECT_DECISION:
+        settings.LABELLING_COMMITTEE = False
     return world
 
 
@@ -1662,6 +1713,7 @@ def test_api_survives_empty_and_extra_fields(bad_world, name, body):
             "api-label-revoke",
             "api-committee-session-list",
             "api-committee-session-cases",
+            "api-committee-session-attendance",
             "api-committee-session-close",
             "api-committee-case-decide",
             "api-committee-case-conditions-met",

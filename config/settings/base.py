@@ -273,6 +273,10 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # environment. Outside production, a missing key is replaced by a self-signed development key created on first
 # use under var/signing/ (see docs/operations/deployment.md); production refuses to start without them.
 LABELLING_BODY = env("LABELLING_BODY", default="Grappe")
+# The awarding committee decides the assessments (committee app): on, an administrator puts a validated assessment on
+# a session's agenda and the session's chair records the committee's decision; off (a labelling body without a
+# committee), an administrator decides it directly and the committee's pages and API answer 404.
+LABELLING_COMMITTEE = env.bool("LABELLING_COMMITTEE", default=True)
 SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
 SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default="")
 SIGNING_CHAIN_FILES = env.list("SIGNING_CHAIN_FILES", default=[])

@@ -266,6 +266,9 @@ class DecideView(APIView):
         request=s.DecideInputSerializer,
         responses={201: s.DecisionSerializer, **ERRORS},
         summary="Decide (administrators): validated → decided; issues the label",
+        description="The direct decision of a labelling body without an awarding committee (`LABELLING_COMMITTEE` "
+        "off). With the committee on (the default) this answers 404: the assessment goes on a committee session's "
+        "agenda (`/api/v1/committee/sessions/<id>/cases/`) and the session's chair decides it.",
         examples=[
             example({"reason": ""}, "The computed level"),
             example({"level": "silver", "reason": "The committee's decision of 12 March."}, "Another level"),
@@ -273,7 +276,7 @@ class DecideView(APIView):
     )
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
-        require(request.user, "assessment.decide", assessment)
+        require(request.user, "assessment.decide_directly", assessment)
         data = _input(s.DecideInputSerializer, request)
         decision = services.assessment_decide(
             user=request.user, assessment=assessment, level=data.get("level"), reason=data.get("reason", "")

@@ -293,7 +293,9 @@ def detail_actions(assessment: Assessment, facts: DetailFacts) -> dict:
         "can_countersign": may["countersign"] and step_allowed(assessment, "countersign") and second_no_conflict,
         "can_assign_second": may["assign"] and step_allowed(assessment, "assign_second"),
         "gold_blocked": step_allowed(assessment, "decide") and not facts.second["gold_allowed"],
-        "can_decide": may["assign"] and step_allowed(assessment, "decide"),
+        "can_decide": may["decide"] and step_allowed(assessment, "decide"),
+        # the awarding committee decides: the page sends the administrator to its sessions' agendas
+        "to_committee": may["refer"] and step_allowed(assessment, "decide"),
         "can_revoke": may["assign"] and label is not None and label.status == LabelStatus.ACTIVE,
     }
 

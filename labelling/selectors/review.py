@@ -69,6 +69,8 @@ def review_answers(*, user, assessment: Assessment, anomalies: bool = False) -> 
 # What the reader may do on the assessment's page (``DetailFacts.may``): key → capability.
 DETAIL_CAPABILITIES = {
     "assign": "assessment.assign",  # an administrator: assigns, decides, revokes
+    "decide": "assessment.decide_directly",  # an administrator, when there is no awarding committee
+    "refer": "assessment.refer",  # an administrator, when the awarding committee decides
     "assessor": "assessment.assessor",  # the assigned assessor
     "countersign": "assessment.countersign",  # the second assessor
     "audit": "assessment.audit",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import require
+from accounts.permissions import can, require
 from core.pages import REFUSED, refused_to, submit
 from core.pagination import page_of
 from labelling import presenters, selectors
@@ -317,7 +317,7 @@ def assessment_validate(request, pk: int):
 @login_required
 @require_POST
 def assessment_decide(request, pk: int):
-    assessment = _assessment_for(request, pk, "assessment.decide")
+    assessment = _assessment_for(request, pk, "assessment.decide_directly")
     return _form_step(
         request,
         assessment,
@@ -389,6 +389,8 @@ def admin_dashboard(request):
         "status": status,
         "counts": [(value, label, counts.get(value, 0)) for value, label in AssessmentStatus.choices],
         "assign_form": AssignForm(),
+        # the awarding committee decides: "decide" reads "put on a committee's agenda"
+        "refer": can(request.user, "assessment.refer"),
         "work": {
             "assign": selectors.WORK_ASSIGN,
             "assign_second": selectors.WORK_ASSIGN_SECOND,

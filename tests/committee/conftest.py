@@ -1,11 +1,11 @@
-"""The committee's shared fixtures: its tests read English, and a committee member sits on their sessions."""
-
-from __future__ import annotations
+"""Shared fixtures of the committee's tests: English answers, two committee members and an assessment ready for the
+committee (validated, computed Gold, countersigned so that Gold may be decided)."""
 
 import pytest
 from django.utils import translation
 
 from tests import factories
+from tests.labelling.workflow_helpers import countersigned, validated
 
 
 @pytest.fixture(autouse=True)
@@ -17,4 +17,15 @@ def english(settings):
 
 @pytest.fixture
 def member(db):
-    return factories.CommitteeMemberFactory(username="member")
+    return factories.CommitteeMemberFactory(username="member", first_name="Maud", last_name="Membre")
+
+
+@pytest.fixture
+def other_member(db):
+    return factories.CommitteeMemberFactory(username="other_member", first_name="Omar", last_name="Autre")
+
+
+@pytest.fixture
+def ready(framework, cluster, manager, administrator, assessor):
+    """A validated assessment whose computed level is Gold, countersigned (so a Gold decision is possible)."""
+    return countersigned(validated(cluster, manager, administrator, assessor), administrator)

@@ -13,7 +13,14 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from committee.models import Case, CommitteeSession, Outcome, SessionStatus
-from committee.services import case_add, case_decide, conflict_declare, session_close, session_create
+from committee.services import (
+    attendance_record,
+    case_add,
+    case_decide,
+    conflict_declare,
+    session_close,
+    session_create,
+)
 from core.exceptions import ConflictError, InvalidFields, InvalidTransition, NotFound
 from labelling.models import AssessmentStatus, Decision, Label
 from tests import factories
@@ -24,21 +31,12 @@ TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def other_member(db):
-    return factories.CommitteeMemberFactory(username="other_member")
-
-
-@pytest.fixture
 def session(administrator, member):
-    return session_create(
+    """An open session whose one member is recorded as present."""
+    session = session_create(
         user=administrator, held_on=TOMORROW, chair=administrator, members=[member], place="Paris, DGE"
     )
-
-
-@pytest.fixture
-def ready(framework, cluster, manager, administrator, assessor):
-    """A validated assessment whose computed level is Gold, countersigned (so a Gold decision is possible)."""
-    return countersigned(validated(cluster, manager, administrator, assessor), administrator)
+    return attendance_record(user=administrator, session=session, present=[member], expected_version=1)
 
 
 def _add(session, assessment, administrator, **kwargs) -> Case:
@@ -66,8 +64,9 @@ def test_a_session_needs_members_a_place_and_an_administrator_as_chair(administr
 
 def test_a_session_is_created_with_its_members_and_audited(session, member, administrator):
     assert list(session.members.all()) == [member] and session.chair == administrator
-    assert session.status == SessionStatus.OPEN and session.version == 1
+    assert session.status == SessionStatus.OPEN and session.version == 2  # created, then the attendance
     assert AuditEvent.objects.get(action="committee.session_created").after["members"] == ["member"]
+    assert AuditEvent.objects.get(action="committee.attendance_recorded").after["present"] == ["member"]
 
 
 # --- the agenda --------------------------------------------------------------------------------------------------
@@ -79,7 +78,7 @@ def test_only_a_validated_assessment_goes_on_the_agenda_with_the_computed_level(
     case = _add(session, ready, administrator)
     assert case.computed_level == case.proposed_level == "gold"
     session.refresh_from_db()
-    assert session.version == 2
+    assert session.version == 3
     with pytest.raises(InvalidFields, match="already on a committee's agenda"):
         _add(session, ready, administrator)
     reviewing = in_review(other_cluster, other_manager, administrator, assessor)
@@ -159,14 +158,16 @@ def test_deferred_leaves_the_assessment_for_a_later_session(session, ready, admi
 def test_a_case_is_decided_once_and_never_in_a_closed_session(session, ready, administrator, member):
     case = _add(session, ready, administrator)
     with pytest.raises(InvalidTransition, match="Decide every case"):
-        session_close(user=administrator, session=session, expected_version=2)
+        session_close(user=administrator, session=session, expected_version=3)
     case_decide(user=administrator, case=case, outcome="granted", expected_version=1)
     with pytest.raises(InvalidTransition, match="already decided"):
         case_decide(user=administrator, case=case, outcome="refused", reason="r", expected_version=2)
-    closed = session_close(user=administrator, session=session, expected_version=2)
+    closed = session_close(user=administrator, session=session, expected_version=3)
     assert closed.status == SessionStatus.CLOSED and closed.closed_at is not None
     with pytest.raises(InvalidTransition, match="closed"):
-        session_close(user=administrator, session=session, expected_version=3)
+        session_close(user=administrator, session=session, expected_version=4)
+    with pytest.raises(InvalidTransition, match="closed"):
+        attendance_record(user=administrator, session=session, present=[], expected_version=4)
     assert Label.objects.count() == 1 and Decision.objects.count() == 1
 
 
@@ -216,6 +217,7 @@ def test_concurrent_decisions_of_one_case_give_one_decision(framework, cluster, 
     member = factories.CommitteeMemberFactory(username="member")
     ready = countersigned(validated(cluster, manager, administrator, assessor), administrator)
     session = session_create(user=administrator, held_on=TOMORROW, chair=administrator, members=[member], place="P")
+    session = attendance_record(user=administrator, session=session, present=[member], expected_version=1)
     case = case_add(user=administrator, session=session, assessment=ready, expected_version=session.version)
     barrier = threading.Barrier(2)
     done, errors = [], []
@@ -278,15 +280,29 @@ def test_the_api_path_create_add_decide_close(ready, administrator, member):
     assert case["computed_level"] == "gold" and case["outcome"] == ""
     missing = admin.post(f"/api/v1/committee/cases/{case['id']}/decide/", {"outcome": "granted"}, format="json")
     assert missing.status_code == 400 and "version" in missing.json()
+    nobody = admin.post(
+        f"/api/v1/committee/cases/{case['id']}/decide/", {"outcome": "granted", "version": 1}, format="json"
+    )
+    assert nobody.status_code == 409 and "record the members present" in nobody.json()["detail"]
+    attendance = f"/api/v1/committee/sessions/{pk}/attendance/"
+    assert admin.post(attendance, {"present": [member.pk]}, format="json").status_code == 400  # no version
+    assert admin.post(attendance, {"present": [member.pk], "version": 1}, format="json").status_code == 409
+    stranger = factories.CommitteeMemberFactory(username="stranger")
+    refused = admin.post(attendance, {"present": [stranger.pk], "version": 2}, format="json")
+    assert refused.status_code == 400 and "present" in refused.json()
+    recorded = admin.post(attendance, {"present": [member.pk], "version": 2}, format="json")
+    assert recorded.status_code == 200 and [p["id"] for p in recorded.json()["present"]] == [member.pk]
+    assert _api(member).post(attendance, {"present": [], "version": 3}, format="json").status_code == 404
     decided = admin.post(
         f"/api/v1/committee/cases/{case['id']}/decide/", {"outcome": "granted", "version": 1}, format="json"
     )
     assert decided.status_code == 200 and decided.json()["outcome"] == "granted"
+    assert [v["username"] for v in decided.json()["voters"]] == ["member"]
     again = admin.post(
         f"/api/v1/committee/cases/{case['id']}/decide/", {"outcome": "granted", "version": 2}, format="json"
     )
     assert again.status_code == 409
-    closed = admin.post(f"/api/v1/committee/sessions/{pk}/close/", {"version": 2}, format="json")
+    closed = admin.post(f"/api/v1/committee/sessions/{pk}/close/", {"version": 3}, format="json")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     listed = _api(member).get("/api/v1/committee/sessions/").json()
     assert [s["id"] for s in listed["results"]] == [pk]
@@ -304,13 +320,18 @@ def test_a_committee_member_sees_only_their_sessions(session, administrator, mem
     assert _api(manager).get(f"/api/v1/committee/sessions/{session.pk}/").status_code == 404
 
 
-def test_the_committees_steps_read_as_sentences_on_the_assessments_trail(session, ready, administrator, member):
+def test_the_committees_steps_read_as_sentences_on_the_assessments_trail(ready, administrator, member, other_member):
     from labelling.audit_sentences import event_sentence
 
+    session = session_create(
+        user=administrator, held_on=TOMORROW, chair=administrator, members=[member, other_member], place="Lyon"
+    )
+    session = attendance_record(user=administrator, session=session, present=[member, other_member], expected_version=1)
     case = _add(session, ready, administrator)
     conflict_declare(user=member, case=case)
     case.refresh_from_db()
-    case_decide(user=administrator, case=case, outcome="deferred", expected_version=case.version)
+    decided = case_decide(user=administrator, case=case, outcome="deferred", expected_version=case.version)
+    assert [v.username for v in decided.voters.all()] == ["other_member"]  # a conflict does not vote
     for event in AuditEvent.objects.filter(assessment=ready, action__startswith="committee."):
         sentence = event_sentence(event)
         assert event.action not in sentence and "{" not in sentence, sentence

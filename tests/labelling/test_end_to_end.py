@@ -35,6 +35,13 @@ def _text(value) -> str:
     return str(value)
 
 
+@pytest.fixture(autouse=True)
+def without_committee(settings):
+    """A labelling body without an awarding committee: the administrator decides directly (the committee's path is
+    tested in tests/committee/)."""
+    settings.LABELLING_COMMITTEE = False
+
+
 @pytest.fixture
 def enqueued(monkeypatch):
     """What report_request hands to Celery after commit (the task itself is then run directly)."""

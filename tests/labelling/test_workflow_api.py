@@ -115,7 +115,8 @@ def test_request_changes_through_the_api(framework, cluster, manager, administra
     assert api(assessor).post(url, {"comment": "Again"}, format="json").status_code == 409
 
 
-def test_decide_through_the_api(framework, cluster, manager, administrator, assessor):
+def test_decide_through_the_api(settings, framework, cluster, manager, administrator, assessor):
+    settings.LABELLING_COMMITTEE = False  # the direct decision, of a labelling body without a committee
     assessment = countersigned(validated(cluster, manager, administrator, assessor), administrator)
     url = f"{API}/assessments/{assessment.pk}/decide/"
     assert api(manager).post(url, {}, format="json").status_code == 404

@@ -206,8 +206,9 @@ def test_requesting_changes_without_a_comment_is_refused(
 
 
 def test_the_assessor_validates_and_the_administrator_decides(
-    framework, cluster, manager, administrator, assessor, client_for
+    settings, framework, cluster, manager, administrator, assessor, client_for
 ):
+    settings.LABELLING_COMMITTEE = False  # the direct decision, of a labelling body without a committee
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
     response = client_for(assessor).post(
