@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from audit.models import AuditEvent
 from committee.models import Case, FollowUp
 from committee.services import (
+    attendance_record,
     case_add,
     case_decide,
     conditional_revoke,
@@ -42,6 +43,7 @@ def case(framework, cluster, manager, administrator, assessor, member) -> Case:
     session = session_create(
         user=administrator, held_on=TODAY, chair=administrator, members=[member], place="Paris, DGE"
     )
+    session = attendance_record(user=administrator, session=session, present=[member], expected_version=1)
     return case_add(user=administrator, session=session, assessment=ready, expected_version=session.version)
 
 
