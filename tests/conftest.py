@@ -334,7 +334,6 @@ def build_world() -> World:
         held_on=datetime.date(2027, 1, 14), place="Paris", chair=administrator
     )
     committee_session.members.add(users["committee_member"])
-    committee_session.present.add(users["committee_member"])  # so that the chair may decide the case
     case = Case.objects.create(
         session=committee_session, assessment=label.assessment, computed_level="gold", proposed_level="gold"
     )

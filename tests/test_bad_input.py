@@ -1255,6 +1255,8 @@ def bad_world_once(world_once, django_db_blocker):
     with django_db_blocker.unblock():
         factories.AssessmentFactory(cluster=world_once.other_cluster, reference_year=2024)
         factories.MemberFactory(cluster=world_once.other_cluster)
+        # the committee member attends the world's session, so that its chair may decide the case
+        world_once.committee_session.present.add(world_once.users["committee_member"])
     return world_once
 
 
