@@ -4,6 +4,8 @@ assessment report (the visit and the findings)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -46,16 +48,22 @@ def gold_freeze_guard(assessment) -> None:
     visit = questionnaire_frozen_until_visit(assessment=assessment)
     if visit is None:
         return
-    raise InvalidTransition(
-        _(
-            "The questionnaire is frozen: the Gold visit of %(date)s is less than %(days)d days away. Bring your "
-            "changes to the visit."
-        )
-        % {
-            "date": date_format(timezone.localtime(visit.starts_at), "DATE_FORMAT"),
-            "days": assessment.framework.gold_visit_freeze_days,
-        }
-    )
+    raise InvalidTransition(questionnaire_frozen_message(assessment, visit))
+
+
+def questionnaire_frozen_message(assessment, visit) -> str:
+    """Why the manager can no longer change a Gold questionnaire, with the visit's date and since when."""
+    days = assessment.framework.gold_visit_freeze_days
+    starts = timezone.localtime(visit.starts_at)
+    return _(
+        "The questionnaire is frozen for the Gold visit of %(date)s: from %(days)d days before the visit (since "
+        "%(since)s), the answers, the evidence files and the eligibility can no longer be changed. Bring your "
+        "changes to the visit; you can still send the assessment back to the assessor."
+    ) % {
+        "date": date_format(starts, "DATE_FORMAT"),
+        "days": days,
+        "since": date_format(starts - datetime.timedelta(days=days), "DATE_FORMAT"),
+    }
 
 
 register_step_guard("edit", gold_freeze_guard)

@@ -132,8 +132,10 @@ def kind_for(*, assessment: Assessment) -> str:
 def questionnaire_frozen_until_visit(*, assessment: Assessment, now=None) -> Visit | None:
     """For Gold, the accepted visit whose freeze has begun (the framework's ``gold_visit_freeze_days`` before it):
     the questionnaire is frozen for the manager. ``None``: not frozen by a visit."""
+    if assessment.applied_level != "gold":  # first: the framework is not read for the other levels
+        return None
     days = assessment.framework.gold_visit_freeze_days
-    if assessment.applied_level != "gold" or not days:
+    if not days:
         return None
     now = now or timezone.now()
     return (

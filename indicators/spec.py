@@ -9,6 +9,7 @@ File schema (``"format": "grappe-framework/1"``, optional)::
     {"code": "ecei-31", "name": {"fr", "en"}, "description": {"fr", "en"},
      "categories": [{"code": "S", "name": {"fr", "en"}, "indicators": [
          {"code": "S1", "ecei": "1.1.0", "name": {"fr", "en"}, "help": {"fr", "en"}, "unit": {"fr", "en"},
+          "guidance": {"partial": {"fr", "en"}, "full": {"fr", "en"}},
           "type": "int|dec|pct|level", "weight": 4, "direction": "higher|lower",
           "full": 75, "partial": 50, "max": 100, "baseline": false, "from_data": "s1",
           "options": [{"code": "co_built", "result": "full|partial|none", "label": {"fr", "en"}}]}]}]}
@@ -72,10 +73,11 @@ class IndicatorSpec:
     help: dict[str, str]
     unit: dict[str, str]
     ecei: str
-    # What a cluster typically does to reach the criterion (French and English; optional): the report's
-    # recommendation for a criterion not fully met. Kept in the framework's source, not in the indicator rows, so it
-    # does not take part in comparing two versions of a framework.
-    guidance: dict[str, str] = field(default_factory=dict, compare=False)
+    # What a cluster typically does to reach each threshold (optional), ``{"partial": {"fr", "en"}, "full": {"fr",
+    # "en"}}``: the recommendation for a criterion not fully met (the partial threshold's text for a value that
+    # earns nothing, the full one's for a value that earns half). Kept in the framework's source, not in the
+    # indicator rows, so it does not take part in comparing two versions of a framework.
+    guidance: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
     def __hash__(self) -> int:
         return hash((self.code, self.category, self.value_type, self.weight, self.full, self.partial, self.options))
@@ -167,7 +169,11 @@ def _indicator_to_dict(spec: IndicatorSpec) -> dict:
         "ecei": spec.ecei,
         "name": dict(spec.name),
         "help": dict(spec.help),
-        **({"guidance": dict(spec.guidance)} if any(spec.guidance.values()) else {}),
+        **(
+            {"guidance": {threshold: dict(texts) for threshold, texts in spec.guidance.items()}}
+            if spec.guidance
+            else {}
+        ),
         "unit": dict(spec.unit),
         "type": spec.value_type,
         "weight": spec.weight,
@@ -234,6 +240,32 @@ def _translated(
         lang: _text(c, value.get(lang), f"{where}.{lang}", required=required, max_length=max_length)
         for lang in LANGUAGES
     }
+
+
+GUIDANCE_THRESHOLDS = ("partial", "full")
+
+
+def _guidance(c: _Collector, value: Any, where: str) -> dict[str, dict[str, str]]:
+    """An indicator's guidance, one French and English text per threshold: ``{"partial": {"fr", "en"}, "full":
+    {"fr", "en"}}`` (either may be left out). A plain ``{"fr", "en"}`` (the first format) is one text for both
+    thresholds. Only the thresholds that have a text are kept."""
+    if value is None:
+        return {}
+    if isinstance(value, dict) and value and set(value) <= set(LANGUAGES):
+        texts = _translated(c, value, where, required=False)
+        return {threshold: dict(texts) for threshold in GUIDANCE_THRESHOLDS} if any(texts.values()) else {}
+    if not isinstance(value, dict):
+        c.add(where, _('must be an object with a "partial" and a "full" text.'))
+        return {}
+    for name in sorted(set(value) - set(GUIDANCE_THRESHOLDS), key=str):
+        c.add(f"{where}.{name}", _("unknown threshold: partial or full."))
+    found = {}
+    for threshold in GUIDANCE_THRESHOLDS:
+        if value.get(threshold) is None:
+            continue
+        texts = _translated(c, value.get(threshold), f"{where}.{threshold}", required=True)
+        found[threshold] = texts
+    return found
 
 
 def _decimal(c: _Collector, value: Any, where: str) -> Decimal | None:
@@ -325,7 +357,7 @@ def _parse_indicator(c: _Collector, raw: Any, where: str, category: str) -> Indi
     ecei = _text(c, raw.get("ecei"), f"{where}.ecei", required=False, max_length=20)
     name = _translated(c, raw.get("name"), f"{where}.name", required=True, max_length=300)
     help_ = _translated(c, raw.get("help"), f"{where}.help", required=False)
-    guidance = _translated(c, raw.get("guidance"), f"{where}.guidance", required=False)
+    guidance = _guidance(c, raw.get("guidance"), f"{where}.guidance")
     unit = _translated(c, raw.get("unit"), f"{where}.unit", required=False, max_length=60)
 
     value_type = raw.get("type")
@@ -574,13 +606,30 @@ def write_framework_rows(spec: FrameworkSpec, framework: Any, category_model: An
         indicator_model.objects.bulk_create(rows)
 
 
-def guidance_from_source(source: dict) -> dict[str, dict[str, str]]:
-    """Each indicator's guidance (``{"fr", "en"}``) as a framework's kept source file carries it (the indicator rows do
-    not hold it): ``{code: {"fr": …, "en": …}}``, only the indicators that have one."""
+def guidance_from_source(source: dict) -> dict[str, dict[str, dict[str, str]]]:
+    """Each indicator's guidance by threshold as a framework's kept source file carries it (the indicator rows do not
+    hold it): ``{code: {"partial": {"fr", "en"}, "full": {"fr", "en"}}}``, only the indicators and thresholds that
+    have one. A source of the first format (one ``{"fr", "en"}`` per indicator) gives that text to both thresholds."""
     found = {}
     for category in (source or {}).get("categories", []) or []:
         for indicator in category.get("indicators", []) or []:
             guidance = indicator.get("guidance") or {}
-            if isinstance(guidance, dict) and any(guidance.values()):
-                found[indicator.get("code")] = {lang: str(guidance.get(lang, "")) for lang in LANGUAGES}
+            if not isinstance(guidance, dict):
+                continue
+            if set(guidance) <= set(LANGUAGES):
+                guidance = {threshold: guidance for threshold in GUIDANCE_THRESHOLDS}
+            by_threshold = {
+                threshold: {lang: str(texts.get(lang) or "") for lang in LANGUAGES}
+                for threshold, texts in guidance.items()
+                if threshold in GUIDANCE_THRESHOLDS and isinstance(texts, dict) and any(texts.values())
+            }
+            if by_threshold:
+                found[indicator.get("code")] = by_threshold
     return found
+
+
+def guidance_text(guidance: dict, code: str, threshold: str, language: str) -> str:
+    """The guidance for reaching ``threshold`` ("partial" or "full") of indicator ``code`` in ``language`` (the other
+    language when that one is empty; "" when there is none), from what ``guidance_from_source`` read."""
+    texts = (guidance.get(code) or {}).get(threshold) or {}
+    return texts.get(language) or texts.get("fr") or texts.get("en") or ""

@@ -15,6 +15,7 @@ from core.public_cache import public_cache
 
 from . import benchmarking, selectors, values
 from .models import Direction, Indicator, ValueType
+from .spec import guidance_from_source, guidance_text
 
 RESULT_LABELS = {
     "full": _("full criterion"),
@@ -42,6 +43,9 @@ class IndicatorRow:
     partial: str
     maximum: str
     options: tuple[OptionRow, ...]
+    # what clusters typically do to reach each threshold (the framework's guidance), in the page's language
+    guidance_partial: str = ""
+    guidance_full: str = ""
 
     @property
     def is_level(self) -> bool:
@@ -53,7 +57,8 @@ def _option_label(option: dict, language: str) -> str:
     return labels.get(language) or labels.get("fr") or labels.get("en") or option.get("code", "")
 
 
-def indicator_row(indicator: Indicator, language: str) -> IndicatorRow:
+def indicator_row(indicator: Indicator, language: str, guidance: dict | None = None) -> IndicatorRow:
+    guidance = guidance or {}
     return IndicatorRow(
         indicator=indicator,
         comparator="≤" if indicator.direction == Direction.LOWER else "≥",
@@ -69,6 +74,8 @@ def indicator_row(indicator: Indicator, language: str) -> IndicatorRow:
             )
             for option in (indicator.options or [])
         ),
+        guidance_partial=guidance_text(guidance, indicator.code, "partial", language),
+        guidance_full=guidance_text(guidance, indicator.code, "full", language),
     )
 
 
@@ -78,6 +85,7 @@ def methodology(request):
     if framework is None:
         raise Http404
     language = (get_language() or "fr")[:2]
+    guidance = guidance_from_source(framework.source)
     categories = []
     total_weight = 0
     baseline = []
@@ -87,7 +95,7 @@ def methodology(request):
         total_weight += weight
         baseline.extend(i for i in indicators if i.baseline)
         categories.append(
-            {"category": category, "weight": weight, "rows": [indicator_row(i, language) for i in indicators]}
+            {"category": category, "weight": weight, "rows": [indicator_row(i, language, guidance) for i in indicators]}
         )
     context = {
         "framework": framework,

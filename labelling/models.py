@@ -64,6 +64,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "submit": (EDITABLE_STATUSES, AssessmentStatus.SUBMITTED),
     "resubmit": ((AssessmentStatus.CHANGES_REQUESTED,), AssessmentStatus.IN_REVIEW),  # back to the same assessor
     "withdraw": ((AssessmentStatus.DRAFT,), None),  # the draft is deleted (the audit trail keeps the withdrawal)
+    # the level applied for (it sets the expert's interview or visit) changes until the first submission
+    "choose_level": ((AssessmentStatus.DRAFT,), None),
     # assignment and conflicts of interest
     "assign": ((AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW), AssessmentStatus.IN_REVIEW),
     "declare_no_conflict": ((AssessmentStatus.IN_REVIEW,), None),

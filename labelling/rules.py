@@ -13,7 +13,7 @@ from accounts.permissions import (
     register_all,
 )
 from labelling.models import SCORED_STATUSES
-from labelling.services.steps import step_allowed
+from labelling.services.steps import step_allowed, step_open
 
 
 def _assessment_view(user, assessment) -> bool:
@@ -26,7 +26,15 @@ def _assessment_view(user, assessment) -> bool:
 
 
 def _assessment_edit(user, assessment) -> bool:
-    return manages(user, assessment.cluster) and step_allowed(assessment, "edit")
+    """A manager of the cluster changes the answers, evidence and eligibility while the step ``edit`` is open: the
+    status allows it and no guard refuses it (for Gold, the questionnaire frozen before the visit)."""
+    return manages(user, assessment.cluster) and step_open(assessment, "edit")
+
+
+def _assessment_submit(user, assessment) -> bool:
+    """A manager of the cluster submits (or submits again) from an editable status; the step's guards (the
+    prerequisites) refuse it with their list when it is tried, so the page keeps the button and the list."""
+    return manages(user, assessment.cluster) and step_allowed(assessment, "submit")
 
 
 def _assessment_review(user, assessment) -> bool:
@@ -40,7 +48,7 @@ register_all(
         # the manager's pages of an assessment (fill, summary, withdraw): a manager of its cluster
         "assessment.manage": lambda u, a: manages(u, a.cluster),
         "assessment.edit": _assessment_edit,
-        "assessment.submit": _assessment_edit,
+        "assessment.submit": _assessment_submit,
         "assessment.assign": lambda u, a: is_administrator(u),
         # the user is the assessor the assessment is assigned to (whatever its status)
         "assessment.assessor": is_assigned_assessor,

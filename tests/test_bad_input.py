@@ -933,8 +933,27 @@ API_CASES: dict[str, Case] = {
         "manager",
         lambda w: {},
         lambda w: {"cluster": w.cluster.pk, "reference_year": 2022, "legal_entity": True, "public_profile": True},
-        {"cluster": "fk", "reference_year": "int", "previous": "fk", "legal_entity": "bool", "public_profile": "bool"},
+        {
+            "cluster": "fk",
+            "reference_year": "int",
+            "previous": "fk",
+            "legal_entity": "bool",
+            "public_profile": "bool",
+            "applied_level": "choice",
+        },
         foreign=lambda w: {"cluster": w.other_cluster.pk, "previous": _other_assessment(w).pk},
+    ),
+    "api-assessment-detail": Case(
+        "manager",
+        lambda w: {"pk": w.draft.pk},
+        lambda w: {
+            "applied_level": "silver",
+            "legal_entity": True,
+            "public_profile": True,
+            "version": Assessment.objects.get(pk=w.draft.pk).version,
+        },
+        {"applied_level": "choice", "legal_entity": "bool", "public_profile": "bool", "version": "version"},
+        method="patch",
     ),
     "api-answer-detail": Case(
         "manager",
@@ -1231,6 +1250,7 @@ def test_every_route_that_takes_input_is_covered():
         "api-member-detail",
         "api-team-year-detail",
         "api-financing-year-detail",
+        "api-assessment-detail",
         "api-answer-detail",
         "api-yearly-report-detail",
         "api-assessment-findings",  # PUT

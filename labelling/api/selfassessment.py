@@ -27,6 +27,7 @@ from labelling.selectors import assessments_visible_to
 from labelling.services.answers import (
     answer_save,
     assessment_create,
+    assessment_eligibility_save,
     assessment_submit,
     assessment_withdraw,
 )
@@ -108,6 +109,34 @@ class AssessmentListCreateView(generics.ListAPIView):
 class AssessmentDetailView(APIView):
     @extend_schema(responses={200: s.AssessmentSerializer, 404: ERRORS[404]}, summary="One assessment")
     def get(self, request, pk: int):
+        return Response(s.AssessmentSerializer(_assessment(request, pk)).data)
+
+    @extend_schema(
+        request=s.AssessmentUpdateSerializer,
+        responses={200: s.AssessmentSerializer, **ERRORS},
+        summary="Change the level applied for and the eligibility criteria (manager; draft or changes requested)",
+        examples=[
+            example({"applied_level": "gold", "version": 3}, "The level applied for"),
+            example({"legal_entity": True, "public_profile": False, "version": 3}, "The eligibility criteria"),
+        ],
+        description="The same change as the summary page's eligibility form, audited (`assessment.eligibility`). "
+        "Send the assessment's `version` as read: without it a 400 naming `version`, a stale one a 409. An unknown "
+        "level is a 400 naming `applied_level`; a submitted assessment (or, for Gold, a questionnaire frozen before "
+        "the visit) is a 409.",
+    )
+    def patch(self, request, pk: int):
+        assessment = _managed_assessment(request, pk)
+        serializer = s.AssessmentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        assessment_eligibility_save(
+            user=request.user,
+            assessment=assessment,
+            legal_entity=data.get("legal_entity", assessment.legal_entity),
+            public_profile=data.get("public_profile", assessment.public_profile),
+            applied_level=data.get("applied_level"),
+            expected_version=data["version"],
+        )
         return Response(s.AssessmentSerializer(_assessment(request, pk)).data)
 
     @extend_schema(

@@ -71,6 +71,17 @@ class EligibilityForm(Form):
     )
     version = NumberField(whole=True, widget=forms.HiddenInput)
 
+    def __init__(self, *args, level_open: bool = True, **kwargs):
+        """``level_open``: whether the level applied for may still change (until the first submission); otherwise
+        its field is shown disabled, and what is posted for it is ignored."""
+        super().__init__(*args, **kwargs)
+        if not level_open:
+            field = self.fields["applied_level"]
+            field.disabled = True
+            field.help_text = _(
+                "Chosen until the first submission: the expert's interview or visit is planned for this level."
+            )
+
 
 class SubmitForm(Form):
     version = NumberField(whole=True, widget=forms.HiddenInput)

@@ -27,6 +27,7 @@ from labelling.presenters.pages import (
     shows_anomalies,
     status_flags,
     summary_context,
+    threshold_guidance,
     with_status_flags,
 )
 from labelling.presenters.report import certificate_context, level_path_for, report_context
@@ -49,5 +50,6 @@ __all__ = [
     "report_retry",
     "status_flags",
     "summary_context",
+    "threshold_guidance",
     "with_status_flags",
 ]

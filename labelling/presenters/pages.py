@@ -7,11 +7,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.text import long_date
 from indicators import values
+from indicators.spec import guidance_text
 from labelling.answer_values import (
     answer_declared,
     answer_needs_comment,
@@ -121,11 +123,25 @@ def indicator_thresholds(indicator) -> list[str]:
     return lines
 
 
+def threshold_guidance(guidance: dict, code: str) -> list[dict]:
+    """What clusters typically do to reach each threshold of indicator ``code`` (the framework's guidance, in the
+    active language), the partial threshold first: ``[{"threshold", "label", "text"}]``, only those with a text."""
+    language = (translation.get_language() or "fr")[:2]
+    labels = {"partial": _("To reach the half points"), "full": _("To reach the full points")}
+    rows = []
+    for threshold in ("partial", "full"):
+        text = guidance_text(guidance, code, threshold, language)
+        if text:
+            rows.append({"threshold": threshold, "label": labels[threshold], "text": text})
+    return rows
+
+
 # --- the manager's pages ----------------------------------------------------------------------------------
 
 
-def fill_rows(assessment: Assessment, answers, form, previous: dict) -> list[dict]:
-    """The rows of a category's page: each answer with its form fields, proposal, last value, criteria."""
+def fill_rows(assessment: Assessment, answers, form, previous: dict, guidance: dict | None = None) -> list[dict]:
+    """The rows of a category's page: each answer with its form fields, proposal, last value, criteria and the
+    framework's guidance for each threshold (``guidance``: what ``indicators.spec.guidance_from_source`` read)."""
     rows = []
     for answer in answers:
         indicator = answer.indicator
@@ -148,6 +164,7 @@ def fill_rows(assessment: Assessment, answers, form, previous: dict) -> list[dic
                 "last": value_display(indicator=indicator, value=last) if last is not None else "",
                 "has_last": code in previous,
                 "thresholds": indicator_thresholds(indicator),
+                "guidance": threshold_guidance(guidance or {}, code),
                 "evidence": list(answer.evidence.all()),
                 "expects_evidence": indicator_expects_evidence(indicator),
                 "needs_comment": answer_needs_comment(answer),

@@ -32,6 +32,7 @@ from indicators.next_level import (
     level_path,
     next_level,
 )
+from indicators.spec import guidance_text
 from labelling.models import LabelStatus, Level
 from labelling.selectors.report import CertificateFacts, LevelPathFacts, PeerFacts, ReportFacts
 from labelling.selectors.scoring import Scoring
@@ -331,27 +332,33 @@ def _summary(*, scoring: Scoring, spec, path: dict | None) -> dict:
     }
 
 
+def next_threshold(result: str) -> str | None:
+    """The threshold a value of this result reaches for next: the partial one for a value that earns nothing (it
+    earns half the points), then the full one; ``None`` once fully met."""
+    return {"none": "partial", "partial": "full"}.get(result)
+
+
 def _recommendations(categories: list[dict], guidance: dict) -> list[dict]:
-    """For every criterion not fully met (at every level, a Gold holder's too), the target to reach and the framework's
-    guidance on reaching it, by category, in the report's language."""
+    """For every criterion not fully met (at every level, a Gold holder's too), the next threshold to reach and the
+    framework's guidance for that threshold, by category, in the report's language."""
     language = (translation.get_language() or "fr")[:2]
     blocks = []
     for category in categories:
         rows = []
         for row in category["rows"]:
-            if row["result"] == "full":
+            threshold = next_threshold(row["result"])
+            if threshold is None:
                 continue
             code = row["indicator"].code
-            texts = guidance.get(code, {})
             rows.append(
                 {
                     "code": code,
                     "name": row["indicator"].name,
                     "result_label": row["result_label"],
-                    # none: the partial criterion first (it earns half the points), then the full one
-                    "target": row["partial_criterion"] if row["result"] == "none" else row["criterion"],
+                    "threshold": threshold,
+                    "target": row["partial_criterion"] if threshold == "partial" else row["criterion"],
                     "full": row["criterion"],
-                    "guidance": texts.get(language) or texts.get("fr") or texts.get("en") or "",
+                    "guidance": guidance_text(guidance, code, threshold, language),
                 }
             )
         blocks.append({"code": category["code"], "name": category["name"], "rows": rows})

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import can
 from audit.services import audit_log
 from clusters.selectors import proposals_for
-from core.exceptions import DomainError, InvalidTransition, NotFound
+from core.exceptions import DomainError, InvalidFields, InvalidTransition, NotFound
 from core.locking import version_check
 from indicators import values
 from indicators.models import Framework
@@ -305,12 +305,11 @@ def assessment_eligibility_save(
     expected_version: int,
     applied_level: str | None = None,
 ) -> Assessment:
-    """The manager confirms (or not) the eligibility criteria that are not indicators, and the level applied for
-    (``None``: unchanged), until the submission."""
+    """The manager confirms (or not) the eligibility criteria that are not indicators while the assessment is
+    editable, and the level applied for (``None``: unchanged) until the first submission (the step
+    ``choose_level``: the interview or visit is planned for that level)."""
     if applied_level is not None and applied_level not in LABEL_LEVELS:
-        raise DomainError(
-            _("Choose a level from the list."), errors={"applied_level": [_("Choose a level from the list.")]}
-        )
+        raise InvalidFields({"applied_level": [_("Choose a level from the list.")]})
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _require_editable(locked)
@@ -319,7 +318,15 @@ def assessment_eligibility_save(
         before = {name: getattr(locked, name) for name in fields}
         locked.legal_entity = bool(legal_entity)
         locked.public_profile = bool(public_profile)
-        if applied_level is not None:
+        if applied_level is not None and applied_level != locked.applied_level:
+            require_step(
+                locked,
+                "choose_level",
+                message=_(
+                    "The level applied for is chosen until the first submission: the interview or visit is planned "
+                    "for it. Ask an administrator if it must change."
+                ),
+            )
             locked.applied_level = applied_level
         after = {name: getattr(locked, name) for name in fields}
         if before != after:

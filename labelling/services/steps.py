@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.exceptions import InvalidTransition
+from core.exceptions import DomainError, InvalidTransition
 from labelling.models import TRANSITIONS, Assessment
 
 # The conditions that apps above labelling put on a step (the expert's process: the prerequisites before ``submit``,
@@ -39,3 +39,19 @@ def require_step(assessment: Assessment, step: str, message=None) -> str:
         guard(assessment)
     _sources, target = TRANSITIONS[step]
     return target or assessment.status
+
+
+def step_refusal(assessment: Assessment, step: str) -> DomainError | None:
+    """Why the workflow ``step`` cannot be taken now, without taking it: ``None`` when it can, else the error
+    ``require_step`` would raise (``InvalidTransition`` with no message for a status the table does not allow, or a
+    guard's error with its reason: the pages show it where they hide the step's form)."""
+    try:
+        require_step(assessment, step)
+    except DomainError as exc:
+        return exc
+    return None
+
+
+def step_open(assessment: Assessment, step: str) -> bool:
+    """Whether the workflow ``step`` may be taken now: allowed from the status, and no guard refuses it."""
+    return step_refusal(assessment, step) is None

@@ -50,8 +50,8 @@ def evidence_upload(request: HttpRequest, answer_pk: int) -> HttpResponse:
                     upload=form.cleaned_data["file"],
                     document_date=form.cleaned_data["document_date"],
                 )
-            except InvalidTransition:
-                return frozen_response(request, answer.assessment)
+            except InvalidTransition as exc:
+                return frozen_response(request, answer.assessment, exc)
             except DomainError as exc:
                 apply_domain_errors(form, exc)
             else:
@@ -108,8 +108,8 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             evidence_delete(user=request.user, evidence=evidence)
-        except InvalidTransition:
-            return frozen_response(request, answer.assessment)
+        except InvalidTransition as exc:
+            return frozen_response(request, answer.assessment, exc)
         messages.success(request, _("“%(name)s” has been removed.") % {"name": evidence.original_name})
         return redirect(_back_to_fill(answer))
     return render(

@@ -24,7 +24,7 @@ from labelling.services.offline import (
     questionnaire_pending,
     questionnaire_read,
 )
-from labelling.views.selfassessment import frozen_response, manager_assessment_for
+from labelling.views.selfassessment import frozen_message, frozen_response, manager_assessment_for
 
 SESSION_KEY = "offline_questionnaire"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,7 +65,13 @@ def assessment_offline(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
     editable = can(request.user, "assessment.edit", assessment)
     form = QuestionnaireUploadForm(request.POST or None, request.FILES or None) if editable else None
-    context = {"assessment": assessment, "form": form, "editable": editable, "file_errors": None}
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "editable": editable,
+        "frozen_message": "" if editable else frozen_message(assessment),
+        "file_errors": None,
+    }
     if request.method == "POST":
         if not editable:
             return frozen_response(request, assessment)
@@ -111,8 +117,8 @@ def assessment_offline_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("labelling:assessment_offline", pk=assessment.pk)
     try:
         changed = questionnaire_apply(user=request.user, assessment=assessment, pending=pending)
-    except InvalidTransition:
-        return frozen_response(request, assessment)
+    except InvalidTransition as exc:
+        return frozen_response(request, assessment, exc)
     except ConflictError:
         del request.session[SESSION_KEY]
         messages.error(

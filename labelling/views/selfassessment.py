@@ -22,6 +22,7 @@ from core.exceptions import ConflictError, DomainError, InvalidTransition
 from core.forms import apply_domain_errors
 from core.pages import REFUSED, submit
 from indicators import values
+from indicators.spec import guidance_from_source
 from labelling import presenters, selectors
 from labelling.answer_values import answer_declared, answer_needs_comment, answer_proposed, value_display
 from labelling.forms.selfassessment import (
@@ -43,6 +44,7 @@ from labelling.services.answers import (
     assessment_submit,
 )
 from labelling.services.answers import assessment_withdraw as assessment_withdraw_service
+from labelling.services.steps import step_allowed, step_refusal
 
 # --- lookups ------------------------------------------------------------------------------------
 
@@ -52,11 +54,19 @@ def manager_assessment_for(user, pk: int) -> Assessment:
     return assessment_get(user=user, pk=pk, capability="assessment.manage")
 
 
-def frozen_response(request: HttpRequest, assessment: Assessment) -> HttpResponse:
-    messages.error(
-        request,
-        _("This assessment has been submitted: it can no longer be changed unless the assessor requests changes."),
-    )
+def frozen_message(assessment: Assessment) -> str:
+    """Why the manager can no longer change the assessment, in words: a guard's reason (for Gold, the questionnaire
+    frozen before the visit, with its date) or, by default, the submission."""
+    refusal = step_refusal(assessment, "edit")
+    if refusal is not None and refusal.message:
+        return str(refusal.message)
+    return _("This assessment has been submitted: it can no longer be changed unless the assessor requests changes.")
+
+
+def frozen_response(request: HttpRequest, assessment: Assessment, refusal: DomainError | None = None) -> HttpResponse:
+    """Back to the summary with why nothing was changed: the refusal's own message when it has one."""
+    message = str(refusal.message) if refusal is not None and refusal.message else frozen_message(assessment)
+    messages.error(request, message)
     return redirect("labelling:assessment_summary", pk=assessment.pk)
 
 
@@ -197,8 +207,8 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
                     _("Someone else saved this answer meanwhile; it is now: %(value)s.") % {"value": now},
                 )
                 status = 409
-            except InvalidTransition:
-                return frozen_response(request, assessment)
+            except InvalidTransition as exc:
+                return frozen_response(request, assessment, exc)
             except DomainError as exc:
                 apply_domain_errors(
                     form, exc, field_map={"value": value_field_name(exc.code), "comment": comment_field_name(exc.code)}
@@ -227,9 +237,14 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
             "next_category": categories[index + 1] if index + 1 < len(categories) else None,
             "form": form,
             "rows": presenters.fill_rows(
-                assessment, answers, form, selectors.previous_answers(user=request.user, assessment=assessment)
+                assessment,
+                answers,
+                form,
+                selectors.previous_answers(user=request.user, assessment=assessment),
+                guidance_from_source(assessment.framework.source),
             ),
             "editable": editable,
+            "frozen_message": "" if editable else frozen_message(assessment),
             "status": presenters.status_flags(assessment),
             "progress": assessment_progress(assessment=assessment),
         },
@@ -302,6 +317,7 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
     facts = selectors.summary_facts(user=request.user, assessment=assessment)
     missing_items = selectors.assessment_missing_items(assessment=assessment) if submit_errors else ()
     context = presenters.summary_context(assessment, facts, missing_items)
+    level_open = step_allowed(assessment, "choose_level")
     if eligibility_form is None:
         eligibility_form = EligibilityForm(
             initial={
@@ -309,11 +325,15 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
                 "legal_entity": assessment.legal_entity,
                 "public_profile": assessment.public_profile,
                 "version": assessment.version,
-            }
+            },
+            level_open=level_open,
         )
+    editable = can(request.user, "assessment.edit", assessment)
     context.update(
         {
-            "editable": can(request.user, "assessment.edit", assessment),
+            "editable": editable,
+            "frozen_message": "" if editable else frozen_message(assessment),
+            "may_submit": can(request.user, "assessment.submit", assessment),
             "eligibility_form": eligibility_form,
             "submit_form": SubmitForm(initial={"version": assessment.version}, auto_id="submit_%s"),
             "submit_errors": submit_errors,
@@ -329,7 +349,7 @@ def assessment_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
     if not can(request.user, "assessment.edit", assessment):
         return frozen_response(request, assessment)
-    form = EligibilityForm(request.POST)
+    form = EligibilityForm(request.POST, level_open=step_allowed(assessment, "choose_level"))
     if form.is_valid():
         try:
             assessment_eligibility_save(
@@ -340,8 +360,8 @@ def assessment_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
                 applied_level=form.cleaned_data["applied_level"] or None,
                 expected_version=form.cleaned_data["version"],
             )
-        except InvalidTransition:
-            return frozen_response(request, assessment)
+        except InvalidTransition as exc:
+            return frozen_response(request, assessment, exc)
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -364,8 +384,8 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     try:
         assessment_submit(user=request.user, assessment=assessment, expected_version=form.cleaned_data["version"])
-    except InvalidTransition:
-        return frozen_response(request, assessment)
+    except InvalidTransition as exc:
+        return frozen_response(request, assessment, exc)
     except ConflictError as exc:
         assessment.refresh_from_db()
         return _render_summary(request, assessment, submit_errors=[str(exc.message)], status=409)

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from clusters.models import Cluster, MemberType
+from clusters.models import COMPANY_TYPES, Cluster, MemberType, TeamYear
 from expertise.models import Visit
-from expertise.selectors import findings_of
+from expertise.prerequisites import MIN_STAFF_FTE
+from expertise.selectors import RESEARCH_EDUCATION_TYPES, findings_of
 from expertise.services import findings_save
 from tests import factories
 
@@ -18,16 +19,35 @@ ECCP_URL = "https://clustercollaboration.eu/cluster-organisations/cosmetic-valle
 
 
 def meet_prerequisites(cluster: Cluster, *, year: int = 2025, members: int = 15, staff: str = "2.5") -> Cluster:
-    """Records that meet the prerequisites to apply: an ECCP profile, staff, ``members`` active members of which
-    two research or education organisations, an English description."""
-    Cluster.objects.filter(pk=cluster.pk).update(eccp_url=ECCP_URL, description_en="A cluster of cosmetics firms.")
-    for n in range(members):
+    """Records that meet the prerequisites to apply for ``year``: an ECCP profile, an English description, a team
+    record with ``staff`` FTE, and at least ``members`` active members of which two research or education
+    organisations and the rest companies. Idempotent: what the cluster already has is kept and only topped up (a
+    second year adds its team record, not fifteen more members)."""
+    updates = {}
+    if not cluster.eccp_url:
+        updates["eccp_url"] = ECCP_URL
+    if not cluster.description_en.strip():
+        updates["description_en"] = "A cluster of cosmetics firms."
+    if updates:
+        Cluster.objects.filter(pk=cluster.pk).update(**updates)
+    active = cluster.members.filter(active=True)
+    research = active.filter(member_type__in=RESEARCH_EDUCATION_TYPES).count()
+    missing = max(members - active.count(), 0)
+    for n in range(missing):
         factories.MemberFactory(
             cluster=cluster,
             name=f"{cluster.acronym} member {n}",
-            member_type=MemberType.RESEARCH if n < 2 else MemberType.SME,
+            member_type=MemberType.RESEARCH if research + n < 2 else MemberType.SME,
         )
-    factories.TeamYearFactory(cluster=cluster, year=year, staff_fte=Decimal(staff))
+    if not active.filter(member_type__in=COMPANY_TYPES).exists():
+        factories.MemberFactory(cluster=cluster, name=f"{cluster.acronym} company", member_type=MemberType.SME)
+    if not active.filter(member_type__in=RESEARCH_EDUCATION_TYPES).exists():
+        factories.MemberFactory(cluster=cluster, name=f"{cluster.acronym} lab", member_type=MemberType.RESEARCH)
+    team = TeamYear.objects.filter(cluster=cluster, year=year).first()
+    if team is None:
+        factories.TeamYearFactory(cluster=cluster, year=year, staff_fte=Decimal(staff))
+    elif team.staff_fte is None or team.staff_fte < MIN_STAFF_FTE:
+        TeamYear.objects.filter(pk=team.pk).update(staff_fte=Decimal(staff))
     cluster.refresh_from_db()
     return cluster
 
@@ -55,6 +75,12 @@ FINDINGS_TEXTS = {
     "V": ("Une stratégie à jour.", "Le suivi des indicateurs.", "Présenter un tableau de bord au conseil."),
     "R": ("Des succès documentés.", "La visibilité dans la presse.", "Un plan de communication."),
 }
+
+
+def visited_with_findings(assessment, assessor):
+    """What the validation waits for: an interview or visit that has taken place, and complete findings."""
+    past_visit(assessment, assessor)
+    write_findings(assessment, assessor)
 
 
 def write_findings(assessment, assessor, *, version: int | None = None):

@@ -11,6 +11,8 @@ from indicators.spec import (
     FRAMEWORKS_DIR,
     FrameworkFileError,
     default_framework_spec,
+    guidance_from_source,
+    guidance_text,
     load_framework_file,
     parse_framework,
 )
@@ -224,3 +226,57 @@ def test_specs_can_be_used_as_cache_keys(raw):
     spec, again = default_framework_spec(), parse_framework(raw)
     assert {spec: 1}[again] == 1
     assert len({*spec.indicators, *again.indicators}) == 31
+
+
+# --- the guidance, one text a threshold -------------------------------------------------------------------------
+
+
+def test_every_shipped_indicator_has_guidance_for_each_threshold_in_both_languages():
+    for indicator in default_framework_spec().indicators:
+        assert set(indicator.guidance) == {"partial", "full"}, indicator.code
+        for language in ("fr", "en"):
+            partial, full = indicator.guidance["partial"][language], indicator.guidance["full"][language]
+            assert partial and full and partial != full, (indicator.code, language)
+        for threshold in ("partial", "full"):
+            french = indicator.guidance[threshold]["fr"]
+            assert " :" not in french and " ;" not in french and "'" not in french, (indicator.code, threshold)
+
+
+def test_guidance_from_the_source_reads_each_threshold_and_the_first_format(raw):
+    guidance = guidance_from_source(raw)
+    assert len(guidance) == 31
+    s1 = raw["categories"][0]["indicators"][0]["guidance"]
+    assert guidance["S1"] == s1
+    assert guidance_text(guidance, "S1", "partial", "en") == s1["partial"]["en"]
+    assert guidance_text(guidance, "S1", "full", "fr") == s1["full"]["fr"]
+    assert guidance_text(guidance, "Z9", "full", "fr") == ""
+    raw["categories"][0]["indicators"][0]["guidance"] = {"fr": "Un texte.", "en": "One text."}  # the first format
+    old = guidance_from_source(raw)["S1"]
+    assert old == {"partial": {"fr": "Un texte.", "en": "One text."}, "full": {"fr": "Un texte.", "en": "One text."}}
+    assert parse_framework(raw).indicator("S1").guidance == old
+
+
+def test_a_threshold_may_have_no_guidance(raw):
+    raw["categories"][0]["indicators"][0]["guidance"] = {"full": {"fr": "Plein.", "en": "Full."}}
+    spec = parse_framework(raw)
+    assert spec.indicator("S1").guidance == {"full": {"fr": "Plein.", "en": "Full."}}
+    assert parse_framework(spec.to_dict()).indicator("S1").guidance == spec.indicator("S1").guidance
+
+
+@pytest.mark.parametrize(
+    ("guidance", "error"),
+    [
+        (
+            {"partial": {"fr": "a", "en": "b"}, "best": {"fr": "c", "en": "d"}},
+            "indicators.S1.guidance.best: unknown threshold",
+        ),
+        ("Do more.", 'indicators.S1.guidance: must be an object with a "partial" and a "full" text.'),
+        ({"partial": {"fr": "a"}}, "indicators.S1.guidance.partial.en"),
+        ({"full": "Do more."}, 'indicators.S1.guidance.full: must be an object with "fr" and "en" texts.'),
+    ],
+)
+def test_bad_guidance_is_reported_on_its_field(raw, guidance, error):
+    raw["categories"][0]["indicators"][0]["guidance"] = guidance
+    with pytest.raises(FrameworkFileError) as caught:
+        parse_framework(raw)
+    assert any(message.startswith(error) for message in caught.value.errors), caught.value.errors

@@ -126,6 +126,19 @@ STEPS = {
         ("manager", lambda a, p: assessment_submit(user=p["manager"], assessment=a, expected_version=a.version))
     ],
     "withdraw": [("manager", lambda a, p: assessment_withdraw(user=p["manager"], assessment=a))],
+    "choose_level": [
+        (
+            "manager",
+            lambda a, p: assessment_eligibility_save(
+                user=p["manager"],
+                assessment=a,
+                legal_entity=True,
+                public_profile=True,
+                applied_level="gold",
+                expected_version=a.version,
+            ),
+        )
+    ],
     "assign": [("admin", lambda a, p: assessment_assign(user=p["admin"], assessment=a, assessor=p["other"]))],
     "declare_no_conflict": [("first", lambda a, p: review_declare_no_conflict(user=p["first"], assessment=a))],
     "declare_conflict": [("first", lambda a, p: review_declare_conflict(user=p["first"], assessment=a, reason="x"))],

@@ -56,8 +56,10 @@ def answer_all(assessment: Assessment, manager, values: dict | None = None) -> N
     fill(assessment, manager, values if values is not None else values_for(assessment))
 
 
-def submitted(cluster, manager, *, values=None, reference_year: int = 2025) -> Assessment:
-    assessment = assessment_create(user=manager, cluster=cluster, reference_year=reference_year)
+def submitted(cluster, manager, *, values=None, reference_year: int = 2025, applied_level=None) -> Assessment:
+    assessment = assessment_create(
+        user=manager, cluster=cluster, reference_year=reference_year, applied_level=applied_level
+    )
     answer_all(assessment, manager, values)
     return assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
 

@@ -88,6 +88,27 @@ class AssessmentCreateSerializer(serializers.Serializer):
             self.fields["previous"].queryset = previous
 
 
+class AssessmentUpdateSerializer(serializers.Serializer):
+    """What the summary page's eligibility form changes: the level applied for (until the first submission) and the
+    eligibility criteria that are not indicators (while the manager may edit). A field left out stays as it is."""
+
+    FIELD_RULES = {
+        "applied_level": _("changed until the first submission only (409 afterwards)"),
+    }
+
+    applied_level = serializers.ChoiceField(
+        choices=LABEL_LEVEL_CHOICES,
+        required=False,
+        help_text="The level the cluster applies for: it sets the format of the expert's interview or visit. "
+        "Omitted: unchanged.",
+    )
+    legal_entity = serializers.BooleanField(required=False, help_text="Omitted: unchanged.")
+    public_profile = serializers.BooleanField(required=False, help_text="Omitted: unchanged.")
+    version = serializers.IntegerField(
+        help_text="The version of the assessment you read: required (400 without it), 409 when it moved."
+    )
+
+
 class AnswerSerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="indicator.code", read_only=True)
     category = serializers.CharField(source="indicator.category.code", read_only=True)
