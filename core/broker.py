@@ -29,8 +29,12 @@ BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuError, OSError, Connectio
 
 def task_named(name: str) -> Task:
     """The registered task ``name`` (for a caller that may not import the task's module: a service whose app's
-    tasks import it). Celery discovers the apps' ``tasks`` modules lazily: import them first."""
-    current_app.loader.import_default_modules()
+    tasks import it). Celery discovers the apps' ``tasks`` modules lazily: they are imported the first time a name
+    is missing, never again. Importing them sends Celery's ``import_modules`` signal, on which its Django fixup runs
+    ``django.setup()`` and the system checks: inside a worker that reconfigures logging onto the worker's
+    redirected stderr, and the worker logs nothing more (a worker has imported its tasks when it started)."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
     return current_app.tasks[name]
 
 

@@ -203,7 +203,7 @@ def api_for():
 
 
 # A real Celery worker through Redis for the tests that need one (see tests/worker.py).
-from tests.worker import celery_worker_process  # noqa: E402, F401
+from tests.worker import celery_worker_process, celery_worker_session  # noqa: E402, F401
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from django.db import connection
 
 from audit.models import AuditEvent
 from config.celery import app
-from core.tasks import ping
+from core.models import OutboxMessage
+from core.tasks import ping, relay_outbox
 from tests.worker import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -49,3 +50,29 @@ def test_the_task_is_not_run_eagerly(celery_worker_process):
     assert type(result).__name__ == "AsyncResult"
     # Let the worker finish before the database is flushed for the next test.
     wait_for(lambda: _succeeded(celery_worker_process, token), worker=celery_worker_process)
+
+
+def test_a_task_that_sends_tasks_leaves_the_worker_logging(celery_worker_process):
+    """A task that hands other tasks to the broker (the outbox relay, the reminders) once re-ran ``django.setup()``
+    inside the worker (core.broker.task_named): logging was reconfigured onto the worker's redirected stderr and
+    nothing more was logged, neither the task's end nor any later task."""
+    message = OutboxMessage.objects.create(
+        task="labelling.send_email",
+        kwargs={"subject": "Grappe", "body": "relayed", "recipients": ["relay@example.org"]},
+    )
+    relay_outbox.delay()
+    wait_for(
+        lambda: (
+            "Task core.relay_outbox[" in celery_worker_process.log()
+            and "labelling.send_email[" in celery_worker_process.log().split("Task core.relay_outbox[", 1)[1]
+        ),
+        message="the relay and the e-mail it sent in the worker's log",
+        worker=celery_worker_process,
+    )
+    message.refresh_from_db()
+    assert message.sent_at is not None
+    token = uuid.uuid4().hex
+    ping.delay(token)
+    wait_for(
+        lambda: _succeeded(celery_worker_process, token), message="a ping after the relay", worker=celery_worker_process
+    )

@@ -31,6 +31,9 @@ import pytest
 
 READY_TIMEOUT = 60.0
 DEFAULT_WAIT = 30.0
+DRAIN_WAIT = 120.0
+LOG_TAIL_LINES = 40
+LOG_LINE_WIDTH = 400
 
 
 class WorkerProcess:
@@ -44,6 +47,30 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def log_tail(self) -> str:
+        """The end of the log, each line cut short: what a failure shows (CI keeps only the end of long output)."""
+        lines = self.log().splitlines()[-LOG_TAIL_LINES:]
+        return "\n".join(line if len(line) <= LOG_LINE_WIDTH else f"{line[:LOG_LINE_WIDTH]}…" for line in lines)
+
+    def drain(self) -> None:
+        """Wait until the worker has run every task sent before this call.
+
+        The worker runs one task at a time, in the order they arrive (``--pool=solo``): once a ping sent now has
+        been answered, whatever a test sent before it is done. A test's tasks must not outlive it: the next test
+        flushes the database under a task that still reads or writes it, or waits behind it for its own."""
+        from django.db import connection
+
+        from core.tasks import ping
+
+        token = uuid.uuid4().hex
+        ping.apply_async(args=[f"drain-{token}"])
+        wait_for(
+            lambda: f"drain-{token} @ {connection.settings_dict['NAME']}'" in self.log(),
+            timeout=DRAIN_WAIT,
+            message="the worker to finish the test's tasks",
+            worker=self,
+        )
 
     def assert_alive(self) -> None:
         if self.process.poll() is not None:
@@ -74,8 +101,15 @@ def _wait_until_ready(worker: WorkerProcess, app) -> None:
     pytest.fail(f"The Celery worker did not become ready within {READY_TIMEOUT:.0f} s:\n{worker.log()}")
 
 
+@pytest.fixture
+def celery_worker_process(celery_worker_session: WorkerProcess) -> Iterator[WorkerProcess]:
+    """The session's worker, drained when the test ends (``WorkerProcess.drain``), before its database is flushed."""
+    yield celery_worker_session
+    celery_worker_session.drain()
+
+
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]:
+def celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]:
     """Start ``celery -A config worker`` on a queue of its own, on the test database, through Redis."""
     from django.conf import settings
     from django.db import connection
@@ -170,7 +204,7 @@ def wait_for(
         if worker is not None:
             worker.assert_alive()
         if time.monotonic() >= deadline:
-            details = f"\nWorker log:\n{worker.log()}" if worker is not None else ""
+            details = f"\nThe end of the worker's log:\n{worker.log_tail()}" if worker is not None else ""
             pytest.fail(f"Timed out after {timeout:.0f} s waiting for {message}.{details}")
         time.sleep(interval)
 
@@ -201,7 +235,7 @@ def wait_for_status(
         if worker is not None:
             worker.assert_alive()
         if time.monotonic() >= deadline:
-            details = f"\nWorker log:\n{worker.log()}" if worker is not None else ""
+            details = f"\nThe end of the worker's log:\n{worker.log_tail()}" if worker is not None else ""
             pytest.fail(
                 f"Timed out after {timeout:.0f} s waiting for {type(instance).__name__} {instance.pk} "
                 f"to reach {field}={'/'.join(wanted)}; it is still {seen[0]!r}.{details}"
