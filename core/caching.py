@@ -20,8 +20,10 @@ Versions in use:
 
 from __future__ import annotations
 
+import contextvars
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -47,15 +49,33 @@ def _version_key(name: str) -> str:
     return f"version:{name}"
 
 
-def versions_with(names: tuple[str, ...], key: str) -> tuple[list[str], object]:
-    """The current tokens of these versions and the entry under ``key``, in one cache round trip (a missing token
-    is created, which costs more round trips once)."""
+def versions_with(names: tuple[str, ...], key: str, extra: tuple[str, ...] = ()) -> tuple[list[str], object, dict]:
+    """The current tokens of these versions, the entry under ``key`` and the entries under ``extra`` (``None``
+    for a missing one), in one cache round trip (a missing token is created, which costs more round trips once)."""
     version_keys = [_version_key(name) for name in names]
-    found = cache.get_many([*version_keys, key])
+    found = cache.get_many([*version_keys, key, *extra])
     tokens = [found.get(version_key) for version_key in version_keys]
     if None in tokens:
         tokens = versions(*names)
-    return tokens, found.get(key)
+    return tokens, found.get(key), {name: found.get(name) for name in extra}
+
+
+# Entries of ``cached`` read ahead with another round trip (the public pages' lookup): (tokens by version name,
+# entries by key). Set only while one request's view runs (``prefetched``).
+_prefetched: contextvars.ContextVar[tuple[dict[str, str], dict[str, object]] | None] = contextvars.ContextVar(
+    "grappe_cache_prefetched", default=None
+)
+
+
+@contextmanager
+def prefetched(tokens: dict[str, str], entries: dict[str, object]):
+    """Within this block, ``cached`` takes these version tokens and entries (read together, ahead, in one round
+    trip) instead of asking the cache again; a key that is not among them is asked as usual."""
+    reset = _prefetched.set((tokens, entries))
+    try:
+        yield
+    finally:
+        _prefetched.reset(reset)
 
 
 def versions(*names: str) -> list[str]:
@@ -90,7 +110,18 @@ def cached(key: str, compute: Callable[[], T], *, versions: tuple[str, ...], tim
     """``compute()`` once per value of ``versions``, kept in the cache under ``key`` with those versions' tokens.
 
     One round trip to the cache when the value is there: the entry (the tokens it was computed under, and the
-    value) is read together with the current tokens, and taken only when they match."""
+    value) is read together with the current tokens, and taken only when they match; none when it was read ahead
+    (``prefetched``)."""
+    ahead = _prefetched.get()
+    if ahead is not None and key in ahead[1] and all(name in ahead[0] for name in versions):
+        current = [ahead[0][name] for name in versions]
+        entry = ahead[1][key]
+        if entry is not None and entry[0] == current:
+            return entry[1]
+        value = compute()
+        cache.set(key, (current, value), timeout=timeout)
+        ahead[1][key] = (current, value)
+        return value
     version_keys = [_version_key(name) for name in versions]
     found = cache.get_many([*version_keys, key])
     current = [found.get(version_key) for version_key in version_keys]

@@ -87,6 +87,7 @@ class Policy:
     shared_max_age: int
     daily: bool
     vary_on_accept: bool
+    prefetch: Callable[[object], Iterable[str]] | None = None
 
     @property
     def vary(self) -> list[str]:
@@ -111,6 +112,11 @@ class Lookup:
     tokens: list[str]
     entry: dict | None
     view: str
+    prefetched: dict
+
+    def ahead(self, policy: Policy):
+        """While the view renders, ``core.caching.cached`` takes the entries read with the lookup."""
+        return caching.prefetched(dict(zip(policy.names, self.tokens, strict=True)), self.prefetched)
 
 
 def _lookup(request, policy: Policy, language: str, view: str) -> Lookup:
@@ -121,11 +127,12 @@ def _lookup(request, policy: Policy, language: str, view: str) -> Lookup:
         parts.append(request.headers.get("Accept", ""))
     base = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     key = f"public-page:{base}"
-    tokens, entry = caching.versions_with(policy.names, key)
+    extra = tuple(policy.prefetch(request)) if policy.prefetch else ()
+    tokens, entry, prefetched = caching.versions_with(policy.names, key, extra)
     etag = '"' + hashlib.sha256("\n".join([base, *tokens]).encode()).hexdigest()[:32] + '"'
     if entry is not None and entry.get("tokens") != tokens:
         entry = None  # rendered under older versions: out of date
-    return Lookup(key=key, etag=etag, tokens=tokens, entry=entry, view=view)
+    return Lookup(key=key, etag=etag, tokens=tokens, entry=entry, view=view, prefetched=prefetched)
 
 
 def _kept_answer(request, policy: Policy, lookup: Lookup):
@@ -166,15 +173,19 @@ def public_cache(
     s_maxage: int | None = None,
     daily: bool = False,
     vary_on_accept: bool = False,
+    prefetch: Callable[[object], Iterable[str]] | None = None,
 ) -> Callable:
     """Serve a public GET view's anonymous answers from the cache (module docstring). ``daily``: the page
-    depends on today's date (a label's validity); ``vary_on_accept``: the API, whose format follows ``Accept``."""
+    depends on today's date (a label's validity); ``vary_on_accept``: the API, whose format follows ``Accept``;
+    ``prefetch(request)``: the keys of ``core.caching.cached`` entries the view will read (under the same
+    versions), read with the lookup so that a miss does not ask the cache for them again."""
     policy = Policy(
         names=tuple(versions),
         max_age=max_age,
         shared_max_age=max_age if s_maxage is None else s_maxage,
         daily=daily,
         vary_on_accept=vary_on_accept,
+        prefetch=prefetch,
     )
 
     def decorator(view):
@@ -193,9 +204,10 @@ def public_cache(
                 if kept is not None:
                     return kept
 
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
+            with lookup.ahead(policy):
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                    response.render()
             if response.status_code not in CACHEABLE_STATUSES:
                 return response  # a 429 or an error: neither kept nor marked public
             ANSWERS.labels(lookup.view, "miss").inc()

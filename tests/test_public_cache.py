@@ -201,3 +201,41 @@ def test_a_logged_in_visitor_never_gets_the_kept_copy(label, manager):
 
     assert "private" in response["Cache-Control"]
     assert manager.get_full_name() in response.content.decode() or manager.username in response.content.decode()
+
+
+def test_a_rendered_registry_page_reads_the_cache_once_and_writes_its_copy_once(label):
+    from unittest import mock
+
+    from django.core.cache import caches
+
+    backend = type(caches["default"])
+    _visitor().get("/registry/")  # the filter choices and the count are in the cache
+    calls = []
+
+    def spy(name):
+        original = getattr(backend, name)
+
+        def called(self, *args, **kwargs):
+            calls.append(name)
+            return original(self, *args, **kwargs)
+
+        return called
+
+    with mock.patch.multiple(backend, **{name: spy(name) for name in ("get", "get_many", "set", "add", "set_many")}):
+        response = _visitor().get("/registry/?utm_source=newsletter")  # a query of its own: rendered
+
+    assert response.status_code == 200 and label.certificate_number in response.content.decode()
+    assert calls == ["get_many", "set"]  # the versions, the copy, the choices and the count; then the copy
+
+
+def test_the_registry_page_shows_a_new_label_at_once_although_its_choices_and_count_were_read_ahead(label):
+    first = _visitor().get("/registry/?from=a").content.decode()
+    cluster = factories.ClusterFactory(public_profile=True, country="DE", region="DE11")
+    other = factories.LabelFactory(assessment=factories.AssessmentFactory(cluster=cluster, status="decided"))
+
+    second = _visitor().get("/registry/?from=b").content.decode()
+
+    assert other.certificate_number not in first and 'value="DE"' not in first
+    assert other.certificate_number in second
+    assert 'value="DE"' in second  # the filter choices
+    assert "2 labels" in _visitor("en").get("/registry/").content.decode()  # the count

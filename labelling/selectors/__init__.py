@@ -51,6 +51,7 @@ from labelling.selectors.peers import (
     population_statistics,
 )
 from labelling.selectors.registry import (
+    REGISTRY_CHOICES_KEY,
     REGISTRY_COLUMNS,
     REGISTRY_ORDER,
     RegistryFilters,
@@ -60,6 +61,7 @@ from labelling.selectors.registry import (
     label_validity,
     registry_choices,
     registry_count,
+    registry_count_key,
     registry_filtered,
     registry_labels,
     signer_facts,
@@ -124,6 +126,7 @@ __all__ = [
     "DETAIL_CAPABILITIES",
     "DetailFacts",
     "REGISTRY_COLUMNS",
+    "REGISTRY_CHOICES_KEY",
     "REGISTRY_ORDER",
     "RegistryFilters",
     "SCORED_STATUSES",
@@ -166,6 +169,7 @@ __all__ = [
     "previous_scored_assessment",
     "registry_choices",
     "registry_count",
+    "registry_count_key",
     "registry_filtered",
     "registry_labels",
     "report_get",

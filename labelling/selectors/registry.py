@@ -97,10 +97,20 @@ def registry_count(*, filters: RegistryFilters | None = None) -> int:
     """How many labels the registry lists with these filters, counted once per filter set and change of the
     labels or clusters (``core.caching.REGISTRY``); a name search (``q``: any text) is counted each time."""
     f = filters or RegistryFilters()
-    if f.q:
+    key = registry_count_key(f)
+    if key is None:
         return registry_filtered(filters=f).count()
-    key = "registry-count:" + hashlib.sha256(json.dumps(dataclasses.astuple(f)).encode()).hexdigest()[:32]
     return caching.cached(key, lambda: registry_filtered(filters=f).count(), versions=(caching.REGISTRY,))
+
+
+def registry_count_key(filters: RegistryFilters) -> str | None:
+    """The cache key of the count of these filters (``None`` for a name search, counted each time)."""
+    if filters.q:
+        return None
+    return "registry-count:" + hashlib.sha256(json.dumps(dataclasses.astuple(filters)).encode()).hexdigest()[:32]
+
+
+REGISTRY_CHOICES_KEY = "registry-choices"
 
 
 def _registry_choices_uncached() -> dict[str, list[str]]:
@@ -125,7 +135,7 @@ def _registry_choices_uncached() -> dict[str, list[str]]:
 def registry_choices() -> dict[str, list[str]]:
     """The values the registry filters offer (from the listed clusters that hold an active label),
     computed once per change of the labels or the clusters (``core.caching.REGISTRY``)."""
-    return caching.cached("registry-choices", _registry_choices_uncached, versions=(caching.REGISTRY,))
+    return caching.cached(REGISTRY_CHOICES_KEY, _registry_choices_uncached, versions=(caching.REGISTRY,))
 
 
 def cluster_label_history(*, cluster) -> QuerySet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from functools import cache
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -92,7 +93,20 @@ def _registry_rows(labels) -> list[dict]:
     return rows
 
 
-@public_cache(max_age=60)
+@cache
+def _unfiltered_count_key() -> str:
+    return selectors.registry_count_key(RegistryFilterForm(choices=None).filters())
+
+
+def _registry_prefetch(request) -> list[str]:
+    """What a rendered registry page reads from the cache, read with the public cache's lookup (one round trip):
+    the filter choices, and the count when the page has no filter."""
+    if request.GET.keys().isdisjoint(RegistryFilterForm.base_fields):
+        return [selectors.REGISTRY_CHOICES_KEY, _unfiltered_count_key()]
+    return [selectors.REGISTRY_CHOICES_KEY]
+
+
+@public_cache(max_age=60, prefetch=_registry_prefetch)
 @require_GET
 @public_page
 def registry(request):
