@@ -42,6 +42,7 @@ ADMIN_PASSWORD = "grappe-admin"  # noqa: S105 - printed on purpose: demo account
 MANAGER_PASSWORD = "grappe-manager"  # noqa: S105
 ASSESSOR_PASSWORD = "grappe-assessor"  # noqa: S105
 OFFICER_PASSWORD = "grappe-officer"  # noqa: S105
+COMMITTEE_PASSWORD = "grappe-committee"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,9 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "officer.region", OFFICER_PASSWORD, "officer", "programme officer, Centre-Val de Loire", "Amélie", "Fontaine"
     ),
+    # The awarding committee's members (demo/committee.py): both sit on the demo's two sessions.
+    DemoAccount("committee.leroy", COMMITTEE_PASSWORD, "committee", "committee member", "Claire", "Leroy"),
+    DemoAccount("committee.nguyen", COMMITTEE_PASSWORD, "committee", "committee member", "Paul", "Nguyen"),
 )
 DEMO_ACCOUNTS = ACCOUNTS
 # The experts' countries: a Gold visit needs one expert from another country than the cluster's (issue 20).
@@ -485,6 +489,18 @@ FICTION_NOTICE_EN = (
     "Fictional cluster, made up for the Grappe demo (benchmark peers): it does not exist and is not listed in "
     "the public registry."
 )
+# The awarding committee's demo sessions (demo/committee.py): found again by their place and video link.
+CLOSED_SESSION_PLACE = "Orléans, Hôtel de Région — salle du comité (démo)"
+OPEN_SESSION_LINK = "https://visio.demo.grappe.localhost/comite"
+CONDITIONS_TEXT = (
+    "Une feuille de route consolidée et un modèle économique approuvés par le conseil d'administration "
+    "(conditions inventées pour la démonstration)."
+)
+REFUSAL_REASON = (
+    "Gouvernance insuffisante : le conseil d'administration ne s'est pas réuni pendant l'année évaluée "
+    "(cas fictif de démonstration)."
+)
+
 FICTION_SUFFIX = " (fictif)"
 FICTION_VALIDATED_ON = datetime.date(2026, 4, 15)
 

@@ -11,11 +11,15 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from committee.models import CommitteeSession
+from committee.rules import committee_on
+from demo.committee import load_committee
 from demo.data import (
     ACCOUNTS,
     APPLIED_LEVELS,
@@ -72,6 +76,7 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
         clusters = {c.name: _load_cluster(c, users, summary) for c in CLUSTERS}
     _load_assessments(clusters, users, summary)
     _load_fictional(users, summary)
+    summary.assessments += load_committee(clusters=clusters, users=users)
     summary.programmes = load_programmes(clusters=clusters, users=users)
     return summary
 
@@ -82,6 +87,10 @@ def demo_remove() -> None:
     names = [c.name for c in CLUSTERS] + [c.name for c in FICTIONAL_CLUSTERS]
     with transaction.atomic():
         clusters = Cluster.objects.filter(name__in=names)
+        # The committee's sessions that heard a demo cluster or seat a demo account (their cases hold assessments).
+        CommitteeSession.objects.filter(
+            Q(cases__assessment__cluster__in=clusters) | Q(members__username__in=[a.username for a in ACCOUNTS])
+        ).distinct().delete()
         Programme.objects.filter(name_fr__in=[STATE["name_fr"], REGION["name_fr"]]).delete()
         Label.objects.filter(cluster__in=clusters).delete()
         Decision.objects.filter(assessment__cluster__in=clusters).delete()
@@ -277,6 +286,8 @@ def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
             assessment = workflow.assessment_assign_second(user=admin, assessment=assessment, assessor=second)
             workflow.review_declare_no_conflict(user=second, assessment=assessment)
         workflow.review_countersign(user=second, assessment=assessment)
+    if committee_on():  # the awarding committee decides it (demo/committee.py)
+        return f"validated: {assessment_score(assessment=assessment).level}, for the committee"
     decision = workflow.assessment_decide(user=admin, assessment=assessment)
     return f"decided: {decision.level}"
 

@@ -7,7 +7,18 @@ from django.core.management import call_command
 
 from accounts.models import Role, User
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
-from demo.data import ACCOUNTS, CLUSTERS, DEMO_NOTICE, FICTION_SUFFIX, FICTIONAL_CLUSTERS, member_rows
+from committee.models import Case, CommitteeSession, Outcome, SessionStatus
+from demo.committee import demo_sessions
+from demo.data import (
+    ACCOUNTS,
+    CLUSTERS,
+    CONDITIONS_TEXT,
+    DEMO_NOTICE,
+    FICTION_SUFFIX,
+    FICTIONAL_CLUSTERS,
+    REFERENCE_YEAR,
+    member_rows,
+)
 from demo.services import demo_load
 from labelling.models import Assessment, AssessmentStatus, Label
 from labelling.selectors import RegistryFilters, registry_labels
@@ -129,7 +140,9 @@ def test_a_changed_demo_password_is_put_back_by_the_next_load():
 def test_the_demo_assessments_cover_every_step_of_the_workflow(demo):
     assert demo.skipped == []
     statuses = dict(
-        Assessment.objects.exclude(cluster__name__endswith=FICTION_SUFFIX).values_list("cluster__name", "status")
+        Assessment.objects.exclude(cluster__name__endswith=FICTION_SUFFIX)
+        .filter(reference_year=REFERENCE_YEAR)
+        .values_list("cluster__name", "status")
     )
     assert statuses == {
         "Cosmetic Valley": AssessmentStatus.DECIDED,
@@ -138,8 +151,8 @@ def test_the_demo_assessments_cover_every_step_of_the_workflow(demo):
         "DREAM": AssessmentStatus.IN_REVIEW,  # assigned: its interview slots are proposed (issue 20)
         "Nekoé": AssessmentStatus.DRAFT,
     }
-    labels = dict(Label.objects.values_list("cluster__name", "level"))
-    assert labels == {"Cosmetic Valley": "gold", "Elastopole": "bronze"}
+    labels = dict(Label.objects.exclude(cluster__name__endswith=FICTION_SUFFIX).values_list("cluster__name", "level"))
+    assert labels == {"Cosmetic Valley": "gold", "Elastopole": "bronze"}  # granted by the committee
 
 
 def test_reset_removes_the_demo_and_loads_it_afresh():
@@ -148,7 +161,12 @@ def test_reset_removes_the_demo_and_loads_it_afresh():
     call_command("load_demo", "--reset", stdout=StringIO(), stderr=StringIO())
 
     assert Member.objects.filter(cluster__name="DREAM").count() == 80
-    assert Assessment.objects.filter(cluster__name="DREAM").count() == 1
+    # its 2025 assessment in review, and its 2024 one on the committee's open agenda
+    assert sorted(Assessment.objects.filter(cluster__name="DREAM").values_list("reference_year", flat=True)) == [
+        REFERENCE_YEAR - 1,
+        REFERENCE_YEAR,
+    ]
+    assert CommitteeSession.objects.count() == 2
 
 
 def test_the_fictional_peers_are_validated_say_they_are_fictional_and_stay_out_of_the_registry(demo):
@@ -161,7 +179,10 @@ def test_the_fictional_peers_are_validated_say_they_are_fictional_and_stay_out_o
         assert "fictif" in cluster.description_fr and "Fictional" in cluster.description_en
         assert not cluster.public_profile
     assessments = Assessment.objects.filter(cluster__in=fictional)
-    assert set(assessments.values_list("status", flat=True)) == {AssessmentStatus.VALIDATED}
+    # validated, but for the committee's fictional case (refused: no label)
+    decided = assessments.filter(status=AssessmentStatus.DECIDED)
+    assert decided.count() == 1
+    assert set(assessments.exclude(pk__in=decided).values_list("status", flat=True)) == {AssessmentStatus.VALIDATED}
     assert not Label.objects.filter(cluster__in=fictional).exists()
     listed = registry_labels(filters=RegistryFilters(public_only=True)).values_list("cluster__name", flat=True)
     assert not any(name.endswith(FICTION_SUFFIX) for name in listed)
@@ -169,7 +190,9 @@ def test_the_fictional_peers_are_validated_say_they_are_fictional_and_stay_out_o
 
 
 def test_every_validated_demo_cluster_has_enough_peers_in_every_group():
-    for assessment in Assessment.objects.filter(status=AssessmentStatus.DECIDED):
+    for assessment in Assessment.objects.filter(status=AssessmentStatus.DECIDED).exclude(
+        cluster__name__endswith=FICTION_SUFFIX
+    ):
         position = benchmark_position_for(assessment=assessment)
         hidden = [(i.code, g) for i in position.indicators for g, peer in i.groups.items() if not peer.shown]
         assert hidden == [], assessment.cluster.name
@@ -181,3 +204,58 @@ def test_loading_the_fictional_peers_twice_adds_nothing():
     demo_load()
 
     assert (Cluster.objects.count(), Assessment.objects.count()) == counts
+
+
+# --- the awarding committee -----------------------------------------------------------------------------------
+
+
+def test_the_committee_has_a_closed_session_with_each_outcome_and_an_open_one_with_dream(demo):
+    assert demo.skipped == []
+    sessions = demo_sessions()
+    closed, open_ = sessions["closed"], sessions["open"]
+    assert closed.status == SessionStatus.CLOSED and open_.status == SessionStatus.OPEN
+    members = sorted(closed.members.values_list("username", flat=True))
+    assert members == ["committee.leroy", "committee.nguyen"]
+    assert sorted(open_.members.values_list("username", flat=True)) == members
+    outcomes = {c.assessment.cluster.name: c for c in closed.cases.select_related("assessment__cluster")}
+    assert outcomes["Cosmetic Valley"].outcome == Outcome.GRANTED
+    conditional = outcomes["Elastopole"]
+    assert conditional.outcome == Outcome.CONDITIONAL and conditional.conditions == CONDITIONS_TEXT
+    assert Label.objects.get(assessment=conditional.assessment).conditions_until == conditional.review_on
+    (refused,) = [c for name, c in outcomes.items() if name.endswith(FICTION_SUFFIX)]  # a fictional cluster's
+    assert refused.outcome == Outcome.REFUSED and "fictif" in refused.reason
+    assert not Label.objects.filter(assessment=refused.assessment).exists()
+    for case in outcomes.values():  # both members were present and voted on every case
+        assert sorted(case.voters.values_list("username", flat=True)) == members
+    (agenda,) = open_.cases.select_related("assessment__cluster")
+    assert agenda.assessment.cluster.name == "DREAM" and agenda.assessment.reference_year == REFERENCE_YEAR - 1
+    assert agenda.assessment.status == AssessmentStatus.VALIDATED and agenda.outcome == ""
+    assert open_.video_link.startswith("https://") and open_.held_on > closed.held_on
+
+
+def test_a_demo_committee_member_sees_both_sessions_and_dreams_file(client):
+    client.post("/accounts/login/", {"username": "committee.leroy", "password": "grappe-committee"})
+    assert client.get("/").url == "/committee/"
+    listed = client.get("/committee/").content.decode()
+    sessions = demo_sessions()
+    assert all(f"/committee/{s.pk}/" in listed for s in sessions.values())
+    case = Case.objects.get(session=sessions["open"])
+    page = client.get(f"/committee/cases/{case.pk}/")
+    assert page.status_code == 200 and "DREAM" in page.content.decode()
+
+
+def test_loading_the_committee_twice_adds_nothing():
+    counts = (CommitteeSession.objects.count(), Case.objects.count(), Label.objects.count())
+
+    demo_load()
+
+    assert (CommitteeSession.objects.count(), Case.objects.count(), Label.objects.count()) == counts
+
+
+def test_without_the_committee_the_demo_decides_directly(settings):
+    settings.LABELLING_COMMITTEE = False
+    call_command("load_demo", "--reset", stdout=StringIO(), stderr=StringIO())
+    assert not CommitteeSession.objects.exists()
+    labels = dict(Label.objects.values_list("cluster__name", "level"))
+    assert labels == {"Cosmetic Valley": "gold", "Elastopole": "bronze"}
+    assert not Assessment.objects.filter(cluster__name="DREAM", reference_year=REFERENCE_YEAR - 1).exists()
