@@ -15,9 +15,10 @@ import zipfile
 from dataclasses import dataclass
 
 import filetype
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import DomainError
+from core.exceptions import DomainError, InvalidFields
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,29 @@ def safe_filename(name: str, *, max_length: int = 200) -> str:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: max_length - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:max_length]
     return name or "file"
+
+
+def read_limited(upload, limit: int) -> bytes | None:
+    """The upload's bytes, or None when it is larger than ``limit`` (read no further than limit + 1)."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        return None
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def document_checked(upload, field: str, *, limit: int) -> tuple[bytes, FileKind]:
+    """An uploaded document's bytes and kind, decided from its content; ``InvalidFields`` on ``field`` when there is
+    none, when it is larger than ``limit`` or when its content is not an accepted kind."""
+    if upload is None:
+        raise InvalidFields({field: [_("Choose a file.")]})
+    data = read_limited(upload, limit)
+    if data is None:
+        raise InvalidFields({field: [_("The file is too large: at most %(size)s.") % {"size": filesizeformat(limit)}]})
+    try:
+        kind = sniff_document(data)
+    except UnsupportedFile as exc:
+        raise InvalidFields({field: [str(exc.message)]}) from None
+    return data, kind

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can, require
+from core.downloads import private_file
 from core.exceptions import DomainError
 from core.forms import apply_domain_errors
 from core.pagination import page_of
@@ -289,19 +290,6 @@ def proof_upload(request, pk: int):
 def proof_download(request, pk: int):
     proof = selectors.proof_get(user=request.user, pk=pk)
     return private_file(proof.file, proof.original_name, proof.content_type)
-
-
-def private_file(field, name: str, content_type: str) -> FileResponse:
-    """A file of the private storage, as an attachment the browser does not run (as the evidence files)."""
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- performance contracts -----------------------------------------------------------------------------------------

@@ -18,22 +18,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.exceptions import DomainError
-from core.files import UnsupportedFile, safe_filename, sniff_document
+from core.files import UnsupportedFile, read_limited, safe_filename, sniff_document
 from labelling.models import Answer, AssessmentStatus, Evidence
 from labelling.services.steps import require_step
-
-
-def _read_limited(upload, limit: int) -> bytes | None:
-    """The upload's bytes, or None when it is larger than ``limit`` (read no further than limit + 1)."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        return None
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        return None
-    return data
 
 
 def _mark_changed_since_request(answer: Answer) -> None:
@@ -52,7 +39,7 @@ def evidence_add(*, user, answer: Answer, upload, document_date: datetime.date |
     if upload is None:
         errors["file"] = [_("Choose a file.")]
     else:
-        data = _read_limited(upload, limit)
+        data = read_limited(upload, limit)
         if data is None:
             errors["file"] = [_("The file is too large: at most %(size)s.") % {"size": filesizeformat(limit)}]
         else:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import can
+from core.downloads import private_file
 from core.exceptions import DomainError, InvalidTransition
 from core.forms import apply_domain_errors
 from labelling.forms.selfassessment import EvidenceForm
@@ -83,17 +84,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = Evidence.objects.select_related("answer__assessment__cluster").filter(pk=pk).first()
     if evidence is None or not can(request.user, "evidence.view", evidence):
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(evidence.file, evidence.original_name, evidence.content_type)
 
 
 @login_required

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from accounts.permissions import require
 from audit.services import audit_log
 from clusters.selectors import cluster_records
 from core.exceptions import ConflictError, DomainError, InvalidFields, InvalidTransition
-from core.files import UnsupportedFile, safe_filename, sniff_document
+from core.files import document_checked, safe_filename
 from core.locking import version_check
 from programmes.computations import compute
 from programmes.indicator_sets import IndicatorSet, indicator_set
@@ -256,28 +255,8 @@ def report_return(*, user, report: YearlyReport, comments: dict[str, str], expec
     return locked
 
 
-def _read_limited(upload, limit: int) -> bytes | None:
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        return None
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(limit + 1)
-    return None if len(data) > limit else data
-
-
 def _document(upload, field: str) -> tuple[bytes, Any]:
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload is None:
-        raise InvalidFields({field: [_("Choose a file.")]})
-    data = _read_limited(upload, limit)
-    if data is None:
-        raise InvalidFields({field: [_("The file is too large: at most %(size)s.") % {"size": filesizeformat(limit)}]})
-    try:
-        kind = sniff_document(data)
-    except UnsupportedFile as exc:
-        raise InvalidFields({field: [str(exc.message)]}) from None
-    return data, kind
+    return document_checked(upload, field, limit=settings.EVIDENCE_MAX_BYTES)
 
 
 def proof_add(*, user, report: YearlyReport, upload) -> ReportProof:
