@@ -15,5 +15,6 @@ def navigation(request):
             "assessments": admin,
             "programmes": admin or is_officer(user),
             "committee": (admin or is_committee_member(user)) and settings.LABELLING_COMMITTEE,
+            "appeals": admin or is_manager(user),
         }
     }

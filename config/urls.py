@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("indicators.api_urls")),
     path("", include("programmes.api_urls")),
     path("", include("committee.api_urls")),
+    path("", include("appeals.api_urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("methodology/", include("indicators.urls")),
     path("programmes/", include("programmes.urls")),
     path("committee/", include("committee.urls")),
+    path("appeals/", include("appeals.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -33,6 +33,7 @@ ACTION_GROUPS = {
     "team_year": gettext_lazy("Team and governance"),
     "financing_year": gettext_lazy("Financing"),
     "committee": gettext_lazy("Awarding committee"),
+    "appeal": gettext_lazy("Appeals"),
 }
 
 
@@ -264,6 +265,34 @@ def _committee_outcome(code: str) -> str:
     return str(COMMITTEE_OUTCOMES.get(code, code))
 
 
+# The decisions a cluster appeals (appeals.models.Ground), named here: labelling never imports the appeals.
+APPEAL_GROUNDS = {
+    "refused": gettext_lazy("the refusal"),
+    "conditional": gettext_lazy("the conditional grant"),
+    "lower_level": gettext_lazy("the level lower than the one applied for"),
+    "revoked": gettext_lazy("the revocation of the label"),
+}
+
+
+def _appeal_ground(code: str) -> str:
+    return str(APPEAL_GROUNDS.get(code, code))
+
+
+def _appeal_decided(e: _Event) -> str:
+    if e.target == "overturned":
+        text = _("%(who)s overturned the decision on appeal.") % e.params()
+        if e.after.get("label"):
+            text += " " + _("Label %(number)s: %(level)s.") % {
+                "number": e.after["label"],
+                "level": level_text(e.after.get("level")),
+            }
+    else:
+        text = _("%(who)s upheld the decision on appeal.") % e.params()
+    if e.after.get("reason"):
+        text += " " + _("Reason: %(reason)s") % {"reason": e.after["reason"]}
+    return text
+
+
 SENTENCES: dict[str, Callable[[_Event], str]] = {
     "answer.corrected": lambda e: (
         _("%(who)s corrected %(target)s: %(declared)s → %(validated)s — justification: %(justification)s")
@@ -335,6 +364,30 @@ SENTENCES: dict[str, Callable[[_Event], str]] = {
     "committee.case_decided": lambda e: (
         _("%(who)s recorded the awarding committee's decision: %(outcome)s.")
         % e.params(outcome=_committee_outcome(e.target))
+    ),
+    "appeal.lodged": lambda e: (
+        _("%(who)s appealed %(ground)s (last day to appeal: %(deadline)s).")
+        % e.params(ground=_appeal_ground(e.target), deadline=date_text(e.after.get("deadline")))
+    ),
+    "appeal.question_asked": lambda e: (
+        _("%(who)s asked the cluster about its appeal: %(question)s")
+        % e.params(question=e.after.get("question") or "—")
+    ),
+    "appeal.question_answered": lambda e: (
+        _("%(who)s answered the question on the appeal: %(answer)s") % e.params(answer=e.after.get("answer") or "—")
+    ),
+    "appeal.decided": _appeal_decided,
+    "assessment.decision_revised": lambda e: (
+        _("%(who)s revised the decision on appeal: %(before)s → %(level)s. Reason: %(reason)s")
+        % e.params(
+            before=level_text(e.before.get("level")),
+            level=level_text(e.after.get("level", e.target)),
+            reason=e.after.get("reason") or "—",
+        )
+    ),
+    "label.restored": lambda e: (
+        _("%(who)s restored the label %(number)s on appeal: %(reason)s")
+        % e.params(number=e.target, reason=e.after.get("reason") or "—")
     ),
     "cluster.update": lambda e: _("%(who)s updated the profile: %(changes)s.") % e.params(changes=e.changes()),
     "member.create": lambda e: _("%(who)s added the member %(target)s.") % e.params(),

@@ -84,6 +84,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     # and writes the findings until the validation (the second expert's countersignature then covers them)
     "write_findings": ((AssessmentStatus.IN_REVIEW, AssessmentStatus.CHANGES_REQUESTED), None),
     "decide": ((AssessmentStatus.VALIDATED,), AssessmentStatus.DECIDED),
+    # a decided assessment's decision revised on appeal (the ``appeals`` app): a label issued or raised
+    "revise": ((AssessmentStatus.DECIDED,), None),
 }
 
 
@@ -178,6 +180,12 @@ class Assessment(TimeStampedModel):
     @property
     def is_editable_by_manager(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def label(self):
+        """The assessment's current label (the latest issued: a label raised on appeal replaces the first one), or
+        ``None``."""
+        return current_label_of(self)
 
 
 class Answer(TimeStampedModel):
@@ -346,8 +354,11 @@ def certificate_number_example(year: int) -> str:
 
 
 class Label(TimeStampedModel):
+    """A label issued by a decision. An assessment has one, or two when its decision is revised on appeal to a higher
+    level: the raised label, numbered as every label, replaces the first one (``superseded_by``)."""
+
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="labels", verbose_name=_("cluster"))
-    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="label")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="labels")
     level = models.CharField(_("level"), max_length=10, choices=[c for c in Level.choices if c[0] != "none"])
     certificate_number = models.CharField(_("certificate number"), max_length=40, unique=True)
     awarded_on = models.DateField(_("awarded on"))
@@ -396,6 +407,11 @@ class Label(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.certificate_number
+
+
+def current_label_of(assessment: Assessment) -> Label | None:
+    """The latest label issued for the assessment (``None`` when it has none)."""
+    return Label.objects.filter(assessment=assessment).order_by("-pk").first()
 
 
 class ReportKind(models.TextChoices):

@@ -29,11 +29,12 @@ from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
+from appeals.models import Appeal, AppealFile
 from committee.models import Case, CommitteeSession
 from config.celery import app
 from expertise.models import Visit, VisitSlot
 from indicators.services import framework_ensure_default
-from labelling.models import Evidence, Report
+from labelling.models import Decision, Evidence, Report
 from labelling.services.workflow import assessment_assign, review_declare_no_conflict
 from programmes.services import contract_save, proof_add, report_share, report_start
 from tests import factories
@@ -267,6 +268,9 @@ class World:
     visit: object = None  # the accepted video interview of `in_review` (issue 20)
     committee_session: object = None  # open, chaired by `administrator`, `committee_member` sits on it (issue 18)
     case: object = None  # `decided`'s assessment on that session's agenda, not decided by the committee yet
+    refused: object = None  # an assessment of `cluster` that `administrator` refused today: the manager may appeal it
+    appeal: object = None  # lodged by `manager` against `decided`'s lower level; `administrator` may handle it
+    appeal_file: object = None  # a file of that appeal
 
 
 def build_world() -> World:
@@ -337,6 +341,7 @@ def build_world() -> World:
     case = Case.objects.create(
         session=committee_session, assessment=label.assessment, computed_level="gold", proposed_level="gold"
     )
+    refused, appeal, appeal_file = _world_appeal(cluster, label, manager, administrator)
     built = [cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member]
     # Read back without the related objects cached while building (each assessment held the framework, whose
     # source is a large JSON): every test deep-copies the world, and that copy was most of a short test's setup.
@@ -355,7 +360,36 @@ def build_world() -> World:
         visit=visit,
         committee_session=CommitteeSession.objects.get(pk=committee_session.pk),
         case=Case.objects.get(pk=case.pk),
+        refused=type(refused).objects.get(pk=refused.pk),
+        appeal=Appeal.objects.get(pk=appeal.pk),
+        appeal_file=AppealFile.objects.get(pk=appeal_file.pk),
     )
+
+
+def _world_appeal(cluster, label, manager, administrator):
+    """A refused assessment (2021) the manager may still appeal, and an appeal lodged against the lower level of the
+    world's label (nobody recused: `administrator` handles it), with a file."""
+    refused = factories.AssessmentFactory(cluster=cluster, reference_year=2021, status="decided")
+    Decision.objects.create(
+        assessment=refused,
+        decided_by=administrator,
+        decided_on=timezone.localdate(),
+        computed_level="none",
+        level="none",
+    )
+    appeal = Appeal.objects.create(
+        cluster=cluster,
+        assessment=label.assessment,
+        label=label,
+        ground="lower_level",
+        decided_on=timezone.localdate(),
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        reasons="Our members were miscounted.",
+        lodged_by=manager,
+    )
+    appeal_file = AppealFile(appeal=appeal, original_name="members.pdf", content_type="application/pdf", size=14)
+    appeal_file.file.save("members.pdf", ContentFile(b"%PDF-1.7 list"), save=True)
+    return refused, appeal, appeal_file
 
 
 def _world_visit(assessment, assessor):

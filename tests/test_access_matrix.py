@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from appeals.models import Appeal, AppealFile, Question
 from audit.models import AuditEvent
 from committee.models import Case, CommitteeSession, ConflictDeclaration
 from labelling.models import Evidence
@@ -225,6 +226,16 @@ PAGES: dict[str, Route] = {
     # a conditional label's follow-up: any administrator (not only the chair)
     "committee:case_conditions_met": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
     "committee:case_revoke": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
+    # appeals (world.appeal: lodged by manager, handled by administrator; world.refused: the manager may appeal it)
+    "appeals:list": Route(lambda w: {}, MANAGERS),  # lists only one's own clusters' appeals
+    "appeals:lodge": Route(
+        lambda w: {"assessment_pk": w.refused.pk, "ground": "refused"}, OWNER_MANAGER, OWNER_MANAGER
+    ),
+    "appeals:detail": Route(lambda w: {"pk": w.appeal.pk}, OWNERS),
+    "appeals:ask": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, ADMIN),
+    "appeals:answer": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, OWNER_MANAGER),
+    "appeals:decide": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, ADMIN),
+    "appeals:file_download": Route(lambda w: {"pk": w.appeal_file.pk}, OWNERS),
     # benchmarking
     "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "labelling:statistics": Route(lambda w: {}, ADMIN),
@@ -313,6 +324,18 @@ API: dict[str, Route] = {
     "api-committee-case-conflict": Route(lambda w: {"pk": w.case.pk}, NOBODY, COMMITTEE),
     "api-committee-case-conditions-met": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
     "api-committee-case-revoke": Route(lambda w: {"pk": w.case.pk}, NOBODY, ADMIN),
+    # appeals
+    "api-appeal-list": Route(
+        lambda w: {},
+        MANAGERS,
+        OWNER_MANAGER,
+        post_data=lambda w: {"assessment": w.refused.pk, "ground": "refused", "reasons": "Our statutes were filed."},
+    ),
+    "api-appeal-appealable": Route(lambda w: {}, LOGGED_IN),  # lists only what one may appeal
+    "api-appeal-detail": Route(lambda w: {"pk": w.appeal.pk}, OWNERS),
+    "api-appeal-question": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, ADMIN),
+    "api-appeal-answer": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, OWNER_MANAGER),
+    "api-appeal-decide": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, ADMIN),
 }
 
 
@@ -390,6 +413,9 @@ def _state(world):
         CommitteeSession.objects.count(),
         sorted(Case.objects.values_list("id", "outcome", "version")),
         ConflictDeclaration.objects.count(),
+        sorted(Appeal.objects.values_list("id", "status", "version")),
+        Question.objects.count(),
+        AppealFile.objects.count(),
     )
 
 

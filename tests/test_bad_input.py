@@ -26,6 +26,7 @@ from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from appeals.models import Appeal, AppealFile, Question
 from audit.models import AuditEvent
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from committee import models as committee_models
@@ -124,6 +125,9 @@ SNAPSHOT_MODELS = (
     committee_models.CommitteeSession,
     committee_models.Case,
     committee_models.ConflictDeclaration,
+    Appeal,
+    Question,
+    AppealFile,
     PrerequisiteExemption,
     Visit,
     Findings,
@@ -432,6 +436,34 @@ PAGE_CASES: dict[str, Case] = {
         lambda w: {"reason": "Not met.", "version": "1"},
         {"reason": "text", "version": "version"},
         valid_passes=False,
+    ),
+    # appeals (world.refused may be appealed by the manager; world.appeal is lodged, no question waiting)
+    "appeals:lodge": Case(
+        "manager",
+        lambda w: {"assessment_pk": w.refused.pk, "ground": "refused"},
+        lambda w: {"reasons": "Our statutes were filed."},
+        {"reasons": "text"},
+        files=("files",),
+    ),
+    "appeals:ask": Case(
+        "administrator",
+        lambda w: {"pk": w.appeal.pk},
+        lambda w: {"question": "Send the minutes.", "version": "1"},
+        {"question": "text", "version": "version"},
+    ),
+    "appeals:answer": Case(  # no question is waiting in the world: the valid answer is refused too
+        "manager",
+        lambda w: {"pk": w.appeal.pk},
+        lambda w: {"answer": "Attached.", "version": "1"},
+        {"answer": "text", "version": "version"},
+        valid_passes=False,
+        files=("files",),
+    ),
+    "appeals:decide": Case(
+        "administrator",
+        lambda w: {"pk": w.appeal.pk},
+        lambda w: {"outcome": "upheld", "level": "", "reason": "No new fact.", "version": "1"},
+        {"outcome": "choice", "level": "choice", "reason": "text", "version": "version"},
     ),
     "clusters:profile_edit": Case(
         "manager", lambda w: {"pk": w.cluster.pk}, _cluster_form_body, CLUSTER_FORM_FIELDS, files=("logo",)
@@ -1110,6 +1142,33 @@ API_CASES: dict[str, Case] = {
         {"reason": "text", "version": "version"},
         valid_passes=False,
     ),
+    # appeals
+    "api-appeal-list": Case(
+        "manager",
+        lambda w: {},
+        lambda w: {"assessment": w.refused.pk, "ground": "refused", "reasons": "Our statutes were filed."},
+        {"assessment": "fk", "ground": "choice", "reasons": "text"},
+        foreign=lambda w: {"assessment": Assessment.objects.filter(cluster=w.other_cluster).first().pk},
+    ),
+    "api-appeal-question": Case(
+        "administrator",
+        lambda w: {"pk": w.appeal.pk},
+        lambda w: {"question": "Send the minutes.", "version": 1},
+        {"question": "text", "version": "version"},
+    ),
+    "api-appeal-answer": Case(  # no question is waiting in the world: 409
+        "manager",
+        lambda w: {"pk": w.appeal.pk},
+        lambda w: {"answer": "Attached.", "version": 1},
+        {"answer": "text", "version": "version"},
+        valid_passes=False,
+    ),
+    "api-appeal-decide": Case(
+        "administrator",
+        lambda w: {"pk": w.appeal.pk},
+        lambda w: {"outcome": "upheld", "level": "", "reason": "No new fact.", "version": 1},
+        {"outcome": "choice", "level": "choice", "reason": "text", "version": "version"},
+    ),
 }
 
 
@@ -1740,6 +1799,10 @@ def test_api_survives_empty_and_extra_fields(bad_world, name, body):
             "api-committee-case-decide",
             "api-committee-case-conditions-met",
             "api-committee-case-revoke",
+            "api-appeal-list",
+            "api-appeal-question",
+            "api-appeal-answer",
+            "api-appeal-decide",
             "api-cluster-detail",
             "api-member-detail",
             "api-team-year-detail",

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "programmes",
     "committee",
     "improvement",
+    "appeals",
     "demo",
 ]
 
@@ -246,6 +247,8 @@ if STORAGE_URL or AWS_STORAGE_BUCKET_NAME:
         "OPTIONS": {**_bucket, "location": "private", "querystring_expire": STORAGE_PRIVATE_URL_SECONDS},
     }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Appeals: how many days after a refusal, a conditional grant, a lower level or a revocation a cluster may appeal.
+APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=30)
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=2 * 1024 * 1024)
 LOGO_MAX_PIXELS = env.int("LOGO_MAX_PIXELS", default=2000)  # the longest side of a logo, in pixels
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -416,6 +419,11 @@ SPECTACULAR_SETTINGS = {
             "name": "committee",
             "description": "The awarding committee: sessions, their agenda of validated assessments, conflicts of "
             "interest and the decision of each case.",
+        },
+        {
+            "name": "appeals",
+            "description": "Appeals against a refusal, a conditional grant, a lower level or a revocation: lodged by "
+            "the cluster, handled by an administrator who took no part in the decision.",
         },
         {"name": "contracts", "description": "Performance contracts of a programme and their targets."},
         {"name": "yearly reports", "description": "A cluster's yearly report to its programme: submitted, approved."},

@@ -149,7 +149,7 @@ def report_facts(*, report: Report) -> ReportFacts:
         level_path=level_path_facts(assessment=assessment, scoring=scoring),
         peers=None if scoring.provisional else report_peers(assessment=assessment),
         decision=Decision.objects.filter(assessment=assessment).select_related("decided_by").first(),
-        label=Label.objects.filter(assessment=assessment).first(),
+        label=Label.objects.filter(assessment=assessment).order_by("-pk").first(),
         evidence=list(
             Evidence.objects.filter(answer__assessment=assessment)
             .select_related("answer__indicator")
@@ -174,7 +174,11 @@ class CertificateFacts:
 
 def certificate_facts(*, report: Report) -> CertificateFacts:
     labels = Label.objects.select_related("cluster", "assessment")
-    label = labels.get(pk=report.label_id) if report.label_id else labels.get(assessment_id=report.assessment_id)
+    label = (
+        labels.get(pk=report.label_id)
+        if report.label_id
+        else labels.filter(assessment_id=report.assessment_id).order_by("-pk").first()
+    )
     return CertificateFacts(
         report=report, label=label, verify_url=verification_url(label), validity=label_validity(label=label)
     )

@@ -1,4 +1,4 @@
-"""Labels: award (from a decision), revoke, expire and remind."""
+"""Labels: award (from a decision), revoke, restore (on appeal), expire and remind."""
 
 from __future__ import annotations
 
@@ -163,6 +163,43 @@ def label_revoke(*, user, label: Label, reason: str) -> Label:
             subject=gettext_lazy("Grappe: the label %(of_cluster)s is revoked"),
             template="labelling/email/revoked.txt",
             context={"label": locked, "cluster": locked.cluster.name, "reason": reason},
+        )
+    return locked
+
+
+def label_restore(*, user, label: Label, reason: str) -> Label:
+    """A revoked label restored on appeal (the ``appeals`` app calls it inside its transaction): it is active again
+    with its number and its dates, or expired when its validity has ended meanwhile or a newer label of the cluster
+    has replaced it. The revocation stays in the audit trail."""
+    if not can(user, "label.revoke", label):
+        raise NotFound()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason."), errors={"reason": [_("Give the reason.")]})
+    with transaction.atomic():
+        locked = Label.objects.select_for_update(of=("self",)).select_related("cluster").get(pk=label.pk)
+        if locked.status != LabelStatus.REVOKED:
+            raise InvalidTransition(_("Only a revoked label can be restored."))
+        newer = (
+            Label.objects.filter(cluster_id=locked.cluster_id, status=LabelStatus.ACTIVE, pk__gt=locked.pk)
+            .order_by("-pk")
+            .first()
+        )
+        before = {"status": locked.status, "reason": locked.revoked_reason}
+        locked.status = (
+            LabelStatus.EXPIRED if newer is not None or locked.expires_on < timezone.localdate() else LabelStatus.ACTIVE
+        )
+        locked.superseded_by = newer
+        locked.revoked_at = None
+        locked.revoked_reason = ""
+        locked.save(update_fields=["status", "superseded_by", "revoked_at", "revoked_reason", "updated_at"])
+        audit_log(
+            actor=user,
+            action="label.restored",
+            assessment=locked.assessment,
+            target=locked.certificate_number,
+            before=before,
+            after={"status": locked.status, "reason": reason},
         )
     return locked
 

@@ -177,7 +177,7 @@ def report_request(*, user, assessment, kind: str, language: str) -> Report:
         errors["language"] = [_("Choose a language.")]
     label = None
     if kind == ReportKind.CERTIFICATE:
-        label = Label.objects.filter(assessment=assessment).first()
+        label = Label.objects.filter(assessment=assessment).order_by("-pk").first()
         if label is None:
             errors["kind"] = [_("This assessment has no label: there is no certificate to produce.")]
         elif not errors:

@@ -26,7 +26,17 @@ from audit.services import audit_log
 from core.exceptions import DomainError, InvalidTransition, NotFound
 from core.locking import version_check
 from labelling.answer_values import answer_declared, answer_needs_review, answer_validated, json_value
-from labelling.models import TEXT_MAX_LENGTH, Answer, Assessment, Decision, Level, Review
+from labelling.models import (
+    LABEL_LEVELS,
+    TEXT_MAX_LENGTH,
+    Answer,
+    Assessment,
+    Decision,
+    Label,
+    Level,
+    Review,
+    current_label_of,
+)
 from labelling.selectors import assessment_score, countersignature_state, review_for
 from labelling.services.answers import value_parse
 from labelling.services.labels import label_award
@@ -722,3 +732,45 @@ def assessment_decide(
             context={"assessment": locked, "cluster": locked.cluster.name, "decision": decision, "label": label},
         )
     return decision
+
+
+def decision_revise(*, user, assessment: Assessment, level: str, reason: str) -> Label:
+    """A decided assessment's decision revised on appeal (the ``appeals`` app calls it inside its transaction): the
+    decision takes the higher ``level`` with the appeal's ``reason``, and the label is issued by ``label_award``, as
+    every label is (its number, its validity; the cluster's active label, the lower one, is superseded). A Gold label
+    still needs the second assessor's countersignature."""
+    _require(user, "assessment.decide", assessment)
+    reason = (reason or "").strip()
+    if level not in LABEL_LEVELS:
+        raise DomainError(_("Choose a level from the list."), errors={"level": [_("Choose a level from the list.")]})
+    if not reason:
+        raise DomainError(_("Give the reason."), errors={"reason": [_("Give the reason.")]})
+    message = _("Only a decided assessment's decision can be revised.")
+    with _step(user, assessment, "assessment.decide", "revise", message=message) as (locked, _target):
+        decision = Decision.objects.select_for_update().filter(assessment=locked).first()
+        if decision is None:
+            raise InvalidTransition(message)
+        current = current_label_of(locked)
+        held = current.level if current is not None else decision.level
+        if held in LABEL_LEVELS and LABEL_LEVELS.index(level) <= LABEL_LEVELS.index(held):
+            refusal = _("A revised decision raises the level: choose a level above %(level)s.") % {
+                "level": Level(held).label
+            }
+            raise DomainError(refusal, errors={"level": [refusal]})
+        if level == Level.GOLD:
+            _require_countersignature(locked)
+        before = {"level": decision.level, "reason": decision.reason}
+        decision.level = level
+        decision.reason = reason
+        decision.save(update_fields=["level", "reason", "updated_at"])
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        audit_log(
+            actor=user,
+            action="assessment.decision_revised",
+            assessment=locked,
+            target=level,
+            before=before,
+            after={"level": level, "reason": reason},
+        )
+        return label_award(user=user, assessment=locked, level=level, awarded_on=timezone.localdate())

@@ -27,6 +27,7 @@ from labelling.services.workflow import (
     assessment_decide,
     assessment_request_changes,
     assessment_validate,
+    decision_revise,
     review_countersign,
     review_declare_conflict,
     review_declare_no_conflict,
@@ -162,6 +163,8 @@ STEPS = {
         ("second", lambda a, p: review_disagree(user=p["second"], assessment=a, reason="x")),
     ],
     "decide": [("admin", lambda a, p: assessment_decide(user=p["admin"], assessment=a))],
+    # a decision revised on appeal (the appeals app)
+    "revise": [("admin", lambda a, p: decision_revise(user=p["admin"], assessment=a, level="gold", reason="x"))],
     # the expert's process (expertise): the findings are written, and the visit planned, while the assessor has it
     "write_findings": [
         (

@@ -256,7 +256,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LabelSerializer(allow_null=True))
     def get_label(self, obj):
-        label = Label.objects.filter(assessment_id=obj.assessment_id).select_related("cluster").first()
+        label = Label.objects.filter(assessment_id=obj.assessment_id).select_related("cluster").order_by("-pk").first()
         return LabelSerializer(label).data if label is not None else None
 
 
