@@ -51,14 +51,18 @@ def _rank(level: str) -> int:
     return LABEL_LEVELS.index(level) if level in LABEL_LEVELS else -1
 
 
-def _committee_people(assessment: Assessment) -> set[int]:
-    """The chair and the members of the committee session that decided the assessment (none without a committee)."""
-    case = (
+def _committee_case(assessment: Assessment) -> Case | None:
+    """The committee's case that decided the assessment (none without a committee)."""
+    return (
         Case.objects.filter(assessment=assessment)
         .exclude(outcome__in=["", "deferred"])
         .select_related("session")
         .first()
     )
+
+
+def _committee_people(case: Case | None) -> set[int]:
+    """The chair and the members of the session that decided the case."""
     if case is None:
         return set()
     return {case.session.chair_id, *case.session.members.values_list("pk", flat=True)}
@@ -88,7 +92,8 @@ def appealable_decisions(*, assessment: Assessment) -> list[Appealable]:
         return []
     window = datetime.timedelta(days=appeal_window_days())
     label = current_label_of(assessment)
-    deciders = {decision.decided_by_id} | _committee_people(assessment)
+    case = _committee_case(assessment)
+    deciders = {decision.decided_by_id} | _committee_people(case)
     found: list[Appealable] = []
 
     def add(ground: str, decided_on: datetime.date, recused: set[int], level: str, reason: str) -> None:
@@ -111,6 +116,9 @@ def appealable_decisions(*, assessment: Assessment) -> list[Appealable]:
     elif label.status == LabelStatus.REVOKED:
         add(Ground.REVOKED, timezone.localdate(label.revoked_at), _revoker(label), label.level, label.revoked_reason)
     elif label.status == LabelStatus.ACTIVE:
+        if label.conditions_until is not None:
+            conditions = case.conditions if case is not None else ""
+            add(Ground.CONDITIONAL, decision.decided_on, deciders, label.level, conditions or decision.reason)
         if _rank(label.level) < _rank(assessment.applied_level):
             add(Ground.LOWER_LEVEL, decision.decided_on, deciders, label.level, decision.reason)
     lodged = set(Appeal.objects.filter(assessment=assessment).values_list("ground", "decided_on"))

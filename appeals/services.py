@@ -29,7 +29,7 @@ from core.files import document_checked, safe_filename
 from core.locking import version_check
 from core.text import long_date
 from labelling.models import LABEL_LEVELS, TEXT_MAX_LENGTH, Assessment
-from labelling.services.labels import label_restore
+from labelling.services.labels import label_conditions_met, label_restore
 from labelling.services.notifications import notify
 from labelling.services.workflow import decision_revise
 
@@ -325,6 +325,8 @@ def appeal_decide(*, user, appeal: Appeal, outcome: str, reason: str, expected_v
                 new_label = decision_revise(user=user, assessment=locked.assessment, level=level, reason=reason)
             elif locked.ground == Ground.REVOKED:
                 new_label = label_restore(user=user, label=locked.label, reason=reason)
+            else:  # a conditional grant: the conditions lifted
+                new_label = label_conditions_met(user=user, label=locked.label)
         else:
             level = ""
         before = {"status": locked.status}

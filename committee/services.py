@@ -427,7 +427,7 @@ def conditions_remind(*, today: datetime.date | None = None) -> dict:
         with transaction.atomic():
             locked = (
                 Case.objects.select_for_update(of=("self",), skip_locked=True)
-                .select_related("session", "assessment__cluster", "assessment__label")
+                .select_related("session", "assessment__cluster")
                 .filter(pk=pk, reminded_on__isnull=True, follow_up="")
                 .first()
             )

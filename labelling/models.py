@@ -358,7 +358,9 @@ class Label(TimeStampedModel):
     level: the raised label, numbered as every label, replaces the first one (``superseded_by``)."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="labels", verbose_name=_("cluster"))
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="labels")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="labels", related_query_name="label"
+    )
     level = models.CharField(_("level"), max_length=10, choices=[c for c in Level.choices if c[0] != "none"])
     certificate_number = models.CharField(_("certificate number"), max_length=40, unique=True)
     awarded_on = models.DateField(_("awarded on"))

@@ -305,3 +305,35 @@ def test_concurrent_outcomes_of_one_appeal_give_one(framework, cluster, manager,
     assert len(done) == 1 and len(errors) == 1, (done, errors)
     assert Appeal.objects.get(pk=appeal.pk).status == done[0]
     assert Label.objects.filter(assessment=assessment).count() == (1 if done[0] == "overturned" else 0)
+
+
+def test_overturning_a_conditional_grant_lifts_the_conditions(
+    framework, cluster, manager, administrator, assessor, handler
+):
+    member = factories.CommitteeMemberFactory(username="member")
+    ready = countersigned(validated(cluster, manager, administrator, assessor), administrator)
+    session = session_create(
+        user=administrator, held_on=timezone.localdate(), chair=administrator, members=[member], place="Paris"
+    )
+    case = case_add(user=administrator, session=session, assessment=ready, expected_version=session.version)
+    case_decide(
+        user=administrator,
+        case=case,
+        outcome="conditional",
+        conditions="A consolidated roadmap.",
+        review_on=timezone.localdate() + datetime.timedelta(days=200),
+        expected_version=case.version,
+    )
+    label = Label.objects.get(assessment=ready)
+    assert label.conditions_until is not None
+    [found] = appealable_decisions(assessment=ready)
+    assert found.ground == "conditional" and found.reason == "A consolidated roadmap."
+    appeal = _lodge(ready, manager, ground="conditional")
+    assert appeal.recused_ids() == {administrator.pk, member.pk}
+    appeal = appeal_decide(
+        user=handler, appeal=appeal, outcome="overturned", reason="The roadmap exists.", expected_version=1
+    )
+    label.refresh_from_db()
+    assert label.conditions_until is None and label.status == LabelStatus.ACTIVE and appeal.new_label == label
+    assert AuditEvent.objects.filter(action="label.conditions_met", target=label.certificate_number).exists()
+    assert appealable_decisions(assessment=ready) == []
