@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
+from committee.services import attendance_record, case_add, session_create
 from labelling.models import Assessment, Decision
 from labelling.services.labels import label_revoke
 from labelling.services.workflow import assessment_decide
@@ -56,6 +57,15 @@ def backdate(assessment: Assessment, days: int) -> None:
     """The assessment's decision taken ``days`` ago."""
     decision = Decision.objects.get(assessment=assessment)
     Decision.objects.filter(pk=decision.pk).update(decided_on=decision.decided_on - datetime.timedelta(days=days))
+
+
+def committee_case(assessment, *, chair, members, administrator):
+    """A session chaired by ``chair`` with ``members`` present, and ``assessment`` on its agenda (undecided)."""
+    session = session_create(
+        user=administrator, held_on=timezone.localdate(), chair=chair, members=members, place="Paris"
+    )
+    session = attendance_record(user=chair, session=session, present=members, expected_version=session.version)
+    return case_add(user=administrator, session=session, assessment=assessment, expected_version=session.version)
 
 
 @pytest.fixture

@@ -17,12 +17,19 @@ from appeals.models import Appeal, AppealFile, AppealStatus
 from appeals.selectors import appealable_decisions, appealable_for
 from appeals.services import appeal_answer, appeal_ask, appeal_decide, appeal_lodge
 from audit.models import AuditEvent
-from committee.services import case_add, case_decide, session_create
+from committee.services import case_decide
 from core.exceptions import ConflictError, DomainError, InvalidFields, InvalidTransition, NotFound
 from core.text import long_date
 from labelling.models import CERTIFICATE_NUMBER_RE, Decision, Label, LabelStatus
 from tests import factories
-from tests.appeals.conftest import PDF, backdate, lower_assessment, refused_assessment, revoked_assessment
+from tests.appeals.conftest import (
+    PDF,
+    backdate,
+    committee_case,
+    lower_assessment,
+    refused_assessment,
+    revoked_assessment,
+)
 from tests.labelling.workflow_helpers import countersigned, validated
 
 pytestmark = pytest.mark.django_db
@@ -127,10 +134,7 @@ def test_the_committee_that_decided_never_handles_the_appeal(framework, cluster,
     member = factories.CommitteeMemberFactory(username="member")
     chair = factories.AdministratorFactory(username="chair")
     ready = countersigned(validated(cluster, manager, administrator, assessor), administrator)
-    session = session_create(
-        user=administrator, held_on=timezone.localdate(), chair=chair, members=[member], place="Paris"
-    )
-    case = case_add(user=administrator, session=session, assessment=ready, expected_version=session.version)
+    case = committee_case(ready, chair=chair, members=[member], administrator=administrator)
     case_decide(user=chair, case=case, outcome="refused", reason="No strategy.", expected_version=case.version)
     appeal = _lodge(ready, manager)
     assert appeal.recused_ids() == {chair.pk, member.pk}
@@ -312,10 +316,7 @@ def test_overturning_a_conditional_grant_lifts_the_conditions(
 ):
     member = factories.CommitteeMemberFactory(username="member")
     ready = countersigned(validated(cluster, manager, administrator, assessor), administrator)
-    session = session_create(
-        user=administrator, held_on=timezone.localdate(), chair=administrator, members=[member], place="Paris"
-    )
-    case = case_add(user=administrator, session=session, assessment=ready, expected_version=session.version)
+    case = committee_case(ready, chair=administrator, members=[member], administrator=administrator)
     case_decide(
         user=administrator,
         case=case,
