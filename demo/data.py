@@ -288,6 +288,14 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     # The awarding committee's members (demo/committee.py): both sit on the demo's two sessions.
     DemoAccount("committee.leroy", COMMITTEE_PASSWORD, "committee", "committee member", "Claire", "Leroy"),
     DemoAccount("committee.nguyen", COMMITTEE_PASSWORD, "committee", "committee member", "Paul", "Nguyen"),
+    # Appeals (demo/appeals.py): an administrator who sat on no session handles them; the manager of the fictional
+    # cluster the committee refused has lodged one.
+    DemoAccount(
+        "admin.appeals", ADMIN_PASSWORD, "administrator", "administrator who handles the appeals", "Nathalie", "Roche"
+    ),
+    DemoAccount(
+        "manager.fictif", MANAGER_PASSWORD, "manager", "manager of the fictional cluster refused", "Hugo", "Perrin"
+    ),
 )
 DEMO_ACCOUNTS = ACCOUNTS
 # The experts' countries: a Gold visit needs one expert from another country than the cluster's (issue 20).
@@ -443,6 +451,15 @@ def financing_rows(cluster: DemoCluster) -> list[dict[str, Any]]:
         for year in DATA_YEARS
     ]
 
+
+# The demo's appeal against the committee's refusal (invented): the manager's reasons, their file, the question the
+# administrator asks.
+APPEAL_REASONS = (
+    "Le comité a retenu l'absence de gouvernance formalisée. Nos statuts, adoptés en assemblée générale, prévoient "
+    "un conseil d'administration où les entreprises sont majoritaires ; nous joignons les statuts déposés."
+)
+APPEAL_FILE = "Statuts déposés en préfecture.pdf"
+APPEAL_QUESTION = "Envoyez le procès-verbal de la dernière réunion de votre conseil d'administration."
 
 # Evidence files attached by the demo assessments that reach a decision: (indicator, file name, document date).
 DEMO_EVIDENCE = (

@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from appeals.models import Appeal
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from committee.models import CommitteeSession
 from committee.rules import committee_on
+from demo.appeals import load_appeal
 from demo.committee import load_committee
 from demo.data import (
     ACCOUNTS,
@@ -77,6 +79,7 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
     _load_assessments(clusters, users, summary)
     _load_fictional(users, summary)
     summary.assessments += load_committee(clusters=clusters, users=users)
+    summary.assessments += load_appeal(users=users)
     summary.programmes = load_programmes(clusters=clusters, users=users)
     return summary
 
@@ -92,6 +95,7 @@ def demo_remove() -> None:
             Q(cases__assessment__cluster__in=clusters) | Q(members__username__in=[a.username for a in ACCOUNTS])
         ).distinct().delete()
         Programme.objects.filter(name_fr__in=[STATE["name_fr"], REGION["name_fr"]]).delete()
+        Appeal.objects.filter(cluster__in=clusters).delete()  # they hold assessments and labels
         Label.objects.filter(cluster__in=clusters).delete()
         Decision.objects.filter(assessment__cluster__in=clusters).delete()
         # Renewals point at earlier assessments: drop the newest first.

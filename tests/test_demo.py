@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
+from accounts.permissions import can
+from appeals.models import Appeal, AppealStatus
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from committee.models import Case, CommitteeSession, Outcome, SessionStatus
 from demo.committee import demo_sessions
@@ -259,3 +261,22 @@ def test_without_the_committee_the_demo_decides_directly(settings):
     labels = dict(Label.objects.values_list("cluster__name", "level"))
     assert labels == {"Cosmetic Valley": "gold", "Elastopole": "bronze"}
     assert not Assessment.objects.filter(cluster__name="DREAM", reference_year=REFERENCE_YEAR - 1).exists()
+
+
+# --- the appeal --------------------------------------------------------------------------------------------------
+
+
+def test_an_appeal_is_pending_on_the_committees_refusal_with_a_question_for_the_cluster(demo, client):
+    refused = Case.objects.get(session=demo_sessions()["closed"], outcome=Outcome.REFUSED)
+    appeal = Appeal.objects.get()
+    assert appeal.assessment_id == refused.assessment_id and appeal.ground == "refused"
+    assert appeal.status == AppealStatus.QUESTION and appeal.lodged_by.username == "manager.fictif"
+    assert appeal.files.get().content_type == "application/pdf"
+    chair, handler = refused.session.chair, User.objects.get(username="admin.appeals")
+    assert chair.pk in appeal.recused_ids() and not can(chair, "appeal.handle", appeal)
+    assert can(handler, "appeal.handle", appeal)
+    client.post("/accounts/login/", {"username": "manager.fictif", "password": "grappe-manager"})
+    page = client.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert "procès-verbal" in page and 'id="answer"' in page
+    demo_load()
+    assert Appeal.objects.count() == 1
