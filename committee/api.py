@@ -4,16 +4,18 @@ session's chair records the decisions."""
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import require
+from accounts.permissions import can, require
 from committee import selectors, services
 from committee import serializers as s
 from committee.models import CommitteeSession
+from committee.views import minutes_response
 
 TAG = "committee"
 ERRORS = {
@@ -32,7 +34,8 @@ def _input(serializer_class, request):
 def _detail(user, pk: int) -> dict:
     session = selectors.session_get(user=user, pk=pk)
     session.agenda = selectors.session_agenda(session=session)
-    return s.SessionDetailSerializer(session).data
+    minutes = selectors.minutes_of(session=session) if can(user, "committee_session.minutes", session) else None
+    return s.SessionDetailSerializer(session, context={"minutes": minutes}).data
 
 
 class SessionList(generics.ListCreateAPIView):
@@ -161,6 +164,24 @@ class SessionClose(APIView):
         data = _input(s.VersionSerializer, request)
         services.session_close(user=request.user, session=session, expected_version=data["version"])
         return Response(_detail(request.user, pk))
+
+
+class SessionMinutes(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Download a closed session's signed minutes (PDF; administrators and the session's members)",
+        description="Produced by a worker when the session closes (the session's `minutes.status`: `pending`, "
+        "`ready`, `failed`): the members present, each case with its outcome, conditions and reasons, and the "
+        "conflicts of interest declared, signed by the labelling body (PAdES). 404 until they are ready.",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The signed PDF"),
+            404: ERRORS[404],
+        },
+    )
+    def get(self, request, pk: int):
+        return minutes_response(selectors.minutes_get(user=request.user, pk=pk))
 
 
 class CaseDecide(APIView):

@@ -12,6 +12,7 @@ urlpatterns = [
         name="api-committee-session-attendance",
     ),
     path("committee/sessions/<int:pk>/close/", api.SessionClose.as_view(), name="api-committee-session-close"),
+    path("committee/sessions/<int:pk>/minutes/", api.SessionMinutes.as_view(), name="api-committee-session-minutes"),
     path("committee/cases/<int:pk>/decide/", api.CaseDecide.as_view(), name="api-committee-case-decide"),
     path("committee/cases/<int:pk>/conflict/", api.CaseConflict.as_view(), name="api-committee-case-conflict"),
     path(

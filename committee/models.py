@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
-from labelling.models import TEXT_MAX_LENGTH, Level
+from labelling.models import TEXT_MAX_LENGTH, Level, private_storage
 
 
 class SessionStatus(models.TextChoices):
@@ -150,3 +150,31 @@ class ConflictDeclaration(TimeStampedModel):
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [models.UniqueConstraint(fields=["case", "member"], name="committee_conflict_once_per_member")]
+
+
+class MinutesStatus(models.TextChoices):
+    PENDING = "pending", _("Being produced")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Minutes(TimeStampedModel):
+    """A closed session's minutes: a signed PDF produced by a Celery task when the session closes, kept in the
+    private storage (as the reports) and downloadable by the administrators and the session's members."""
+
+    session = models.OneToOneField(
+        CommitteeSession, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("session")
+    )
+    language = models.CharField(_("language"), max_length=5)
+    status = models.CharField(_("status"), max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.PENDING)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="minutes/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"{self.session} ({self.status})"

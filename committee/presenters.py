@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import timezone
+
 from committee.forms import ConditionsMetForm, ConflictForm, DecideForm, RevokeForm
-from committee.models import Case, CommitteeSession, FollowUp, Outcome
+from committee.models import LABEL_OUTCOMES, Case, CommitteeSession, FollowUp, MinutesStatus, Outcome
+from core.text import long_date
 from labelling.answer_values import answer_validated, value_display
 from labelling.models import Label, LabelStatus, Level
 
@@ -157,3 +161,67 @@ def case_context(facts) -> dict:
         "experts": expert.get("experts") or [],
         "report": facts.report,
     }
+
+
+# --- the minutes (a PDF: committee/minutes.html) --------------------------------------------------------------
+
+
+@dataclass
+class MinutesCase:
+    cluster: str
+    reference_year: int
+    computed_level: str
+    proposed_level: str
+    outcome: str
+    outcome_code: str
+    certificate: str  # the label's number when the outcome issued one
+    conditions: str
+    review_on: str
+    reason: str
+    voters: list[str]  # the members present who voted (those who declared a conflict did not)
+    conflicts: list[tuple[str, str]]  # (who, reason)
+
+
+def minutes_context(facts) -> dict:
+    """The minutes' template context, from ``committee.selectors.minutes_facts`` (in the minutes' language)."""
+    session = facts.session
+    cases = []
+    for case in facts.cases:
+        label = facts.labels.get(case.assessment_id)
+        cases.append(
+            MinutesCase(
+                cluster=case.assessment.cluster.name,
+                reference_year=case.assessment.reference_year,
+                computed_level=Level(case.computed_level).label,
+                proposed_level=Level(case.proposed_level).label,
+                outcome=Outcome(case.outcome).label if case.outcome else "",
+                outcome_code=case.outcome,
+                certificate=label.certificate_number if label is not None and case.outcome in LABEL_OUTCOMES else "",
+                conditions=case.conditions,
+                review_on=long_date(case.review_on),
+                reason=case.reason,
+                voters=[person(m) for m in case.voters.all()],
+                conflicts=[(person(c.member), c.reason) for c in case.conflicts.all()],
+            )
+        )
+    counts = {outcome: sum(1 for c in cases if c.outcome_code == outcome) for outcome in Outcome.values}
+    return {
+        "session": session,
+        "held_on": long_date(session.held_on),
+        "closed_on": long_date(timezone.localtime(session.closed_at).date()) if session.closed_at else "",
+        "chair": person(session.chair),
+        "members": [person(m) for m in facts.members],
+        "present": [person(m) for m in facts.present],
+        "cases": cases,
+        "counts": [(Outcome(o).label, n) for o, n in counts.items()],
+        "conflict_count": sum(len(c.conflicts) for c in cases),
+        "labelling_body": settings.LABELLING_BODY,
+        "generated_on": long_date(timezone.localdate()),
+    }
+
+
+def minutes_flags(minutes) -> dict | None:
+    """What the session's page says of its minutes (None: no minutes, or not the user's to read)."""
+    if minutes is None:
+        return None
+    return {"ready": minutes.status == MinutesStatus.READY, "failed": minutes.status == MinutesStatus.FAILED}

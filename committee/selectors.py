@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.permissions import can, committee_session_ids, is_administrator, is_committee_member
 from accounts.selectors import committee_members
-from committee.models import Case, CommitteeSession, ConflictDeclaration, Outcome
+from committee.models import Case, CommitteeSession, ConflictDeclaration, Minutes, Outcome
 from core.exceptions import NotFound
 from indicators.computations import ScoreResult
 from labelling.models import TRANSITIONS, Answer, Assessment, Label, Report, ReportKind, ReportStatus
@@ -178,3 +178,41 @@ def case_report(*, user, pk, report_pk) -> Report:
     if report is None or not report.file:
         raise NotFound()
     return report
+
+
+def minutes_of(*, session: CommitteeSession) -> Minutes | None:
+    """The session's minutes (None before it closes)."""
+    return Minutes.objects.filter(session=session).first()
+
+
+def minutes_get(*, user, pk) -> Minutes:
+    """The minutes of session ``pk`` if the user may read them (administrators, the session's members) and they are
+    ready, else ``NotFound`` (404)."""
+    session = session_get(user=user, pk=pk, capability="committee_session.minutes")
+    minutes = minutes_of(session=session)
+    if minutes is None or minutes.status != "ready" or not minutes.file:
+        raise NotFound()
+    return minutes
+
+
+@dataclass
+class MinutesFacts:
+    """What the minutes of a closed session say (``committee.presenters.minutes_context`` shapes it)."""
+
+    session: CommitteeSession
+    members: list
+    present: list
+    cases: list[Case]
+    labels: dict[int, Label]
+
+
+def minutes_facts(*, minutes: Minutes) -> MinutesFacts:
+    session = CommitteeSession.objects.select_related("chair").get(pk=minutes.session_id)
+    cases = session_agenda(session=session)
+    return MinutesFacts(
+        session=session,
+        members=session_members(session=session),
+        present=session_present(session=session),
+        cases=cases,
+        labels=session_labels(cases=cases),
+    )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from committee.models import Case, CommitteeSession, ConflictDeclaration, Outcome
+from committee.models import Case, CommitteeSession, ConflictDeclaration, MinutesStatus, Outcome
 from labelling.models import TEXT_MAX_LENGTH, Assessment, Level
 
 
@@ -88,11 +90,24 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MinutesSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=MinutesStatus.choices, read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, minutes) -> str | None:
+        if minutes.status != MinutesStatus.READY:
+            return None
+        return reverse("api-committee-session-minutes", args=[minutes.session_id])
+
+
 class SessionDetailSerializer(SessionSerializer):
     members = PersonSerializer(many=True, read_only=True)
     present = PersonSerializer(many=True, read_only=True)
     closed_at = serializers.DateTimeField(read_only=True)
     agenda = CaseSerializer(many=True, read_only=True)
+    minutes = serializers.SerializerMethodField(
+        help_text="A closed session's signed minutes (administrators and the session's members; null otherwise)."
+    )
 
     class Meta(SessionSerializer.Meta):
         fields = [f for f in SessionSerializer.Meta.fields if f != "case_count"] + [
@@ -100,8 +115,15 @@ class SessionDetailSerializer(SessionSerializer):
             "members",
             "present",
             "agenda",
+            "agenda",
+            "minutes",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MinutesSerializer(allow_null=True))
+    def get_minutes(self, session):
+        minutes = self.context.get("minutes")
+        return MinutesSerializer(minutes).data if minutes is not None else None
 
 
 class SessionCreateSerializer(serializers.Serializer):

@@ -9,9 +9,13 @@ becomes decided and the label is issued with its number, exactly as a direct dec
 from __future__ import annotations
 
 import datetime
+import uuid
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,17 +28,25 @@ from committee.models import (
     CommitteeSession,
     ConflictDeclaration,
     FollowUp,
+    Minutes,
+    MinutesStatus,
     Outcome,
     SessionStatus,
 )
+from committee.presenters import minutes_context
+from committee.selectors import minutes_facts
+from core.broker import task_named
 from core.exceptions import InvalidFields, InvalidTransition, NotFound
 from core.locking import version_check
+from core.text import long_date
 from labelling.models import TEXT_MAX_LENGTH, Assessment, Label, LabelStatus, Level
 from labelling.selectors import assessment_score
 from labelling.services.labels import conditions_until_error, label_conditions_met, label_revoke
 from labelling.services.notifications import notify
+from labelling.services.reports import html_to_pdf
 from labelling.services.steps import step_allowed
 from labelling.services.workflow import assessment_decide
+from labelling.signing import sign_pdf
 
 
 def _require(user, capability: str, obj=None) -> None:
@@ -140,6 +152,10 @@ def session_close(*, user, session: CommitteeSession, expected_version) -> Commi
             before={"status": SessionStatus.OPEN},
             after={"session": locked.pk, "status": SessionStatus.CLOSED},
         )
+        # The minutes, in the language of the administrator who closes the session, produced by a worker.
+        minutes = Minutes.objects.create(session=locked, language=_language_of(user))
+        _render_minutes_later(minutes.pk)
+        _tell_the_outcomes(locked)
     return locked
 
 
@@ -165,6 +181,33 @@ def attendance_record(*, user, session: CommitteeSession, present, expected_vers
             after={"session": locked.pk, "present": sorted(p.username for p in present)},
         )
     return locked
+
+
+def _language_of(user) -> str:
+    languages = {code for code, _name in settings.LANGUAGES}
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    return language if language in languages else settings.LANGUAGE_CODE
+
+
+def _tell_the_outcomes(session: CommitteeSession) -> None:
+    """Each case's cluster managers get its outcome, in their language (through the outbox)."""
+    for case in session.cases.select_related("assessment__cluster").order_by("pk"):
+        cluster = case.assessment.cluster
+        label = (
+            Label.objects.filter(assessment_id=case.assessment_id).first() if case.outcome in LABEL_OUTCOMES else None
+        )
+        notify(
+            users=list(cluster.managers.filter(is_active=True)),
+            subject=gettext_lazy("Grappe: the awarding committee's decision on the assessment %(of_cluster)s"),
+            template="committee/email/outcome.txt",
+            context={
+                "case": case,
+                "cluster": cluster.name,
+                "assessment": case.assessment,
+                "label": label,
+                "deferred": case.outcome == Outcome.DEFERRED,
+            },
+        )
 
 
 # --- the agenda --------------------------------------------------------------------------------------------------
@@ -451,3 +494,78 @@ def conditions_remind(*, today: datetime.date | None = None) -> dict:
             )
             reminded.append(label.certificate_number)
     return {"reminded": reminded}
+
+
+# --- the minutes ---------------------------------------------------------------------------------------------------
+
+
+def _render_minutes_later(minutes_id: int) -> None:
+    """Queue the rendering once the transaction commits (``committee.render_minutes`` is a
+    ``core.broker.TransactionAwareTask``); a message lost with the broker is sent again by ``minutes_sweep``."""
+    task_named("committee.render_minutes").apply_async(args=[minutes_id], kwargs={})
+
+
+def minutes_html(*, minutes: Minutes) -> str:
+    with translation.override(minutes.language):
+        context = {**minutes_context(minutes_facts(minutes=minutes)), "language": minutes.language}
+        return render_to_string("committee/minutes.html", context)
+
+
+def minutes_render(*, minutes_id: int) -> Minutes | None:
+    """Produce a session's minutes: the HTML (reads), WeasyPrint's PDF/A and the labelling body's PAdES signature
+    (labelling's own, as the reports), the file in the private storage, the row ready. Safe to run twice: ready
+    minutes are left alone."""
+    with transaction.atomic():
+        minutes = Minutes.objects.select_for_update().filter(pk=minutes_id).first()
+        if minutes is None or minutes.status == MinutesStatus.READY:
+            return minutes
+        minutes.attempts += 1
+        minutes.save(update_fields=["attempts", "updated_at"])
+    html = minutes_html(minutes=minutes)
+    with translation.override(minutes.language):
+        reason = _("Minutes of the awarding committee of %(date)s") % {"date": long_date(minutes.session.held_on)}
+    pdf = sign_pdf(html_to_pdf(html), reason=reason, location=settings.SITE_URL)
+    field = minutes.file.field
+    stored = field.storage.save(
+        field.generate_filename(minutes, f"{uuid.uuid4().hex}.pdf"), ContentFile(pdf), max_length=field.max_length
+    )
+    with transaction.atomic():
+        current = Minutes.objects.select_for_update().get(pk=minutes_id)
+        if current.status == MinutesStatus.READY:  # another delivery finished first
+            transaction.on_commit(lambda: field.storage.delete(stored))
+            return current
+        current.file.name = stored
+        current.status = MinutesStatus.READY
+        current.error = ""
+        current.finished_at = timezone.now()
+        current.save(update_fields=["file", "status", "error", "finished_at", "updated_at"])
+    return current
+
+
+def minutes_record_error(*, minutes_id: int, error: str, final: bool) -> None:
+    """Keep the error for the administrators; a final failure marks the minutes failed (the sweeper retries them
+    while they have had fewer than ``REPORT_MAX_ATTEMPTS`` tries)."""
+    fields = {"error": error[:2000], "updated_at": timezone.now()}
+    if final:
+        fields.update(status=MinutesStatus.FAILED, finished_at=timezone.now())
+    Minutes.objects.filter(pk=minutes_id).exclude(status=MinutesStatus.READY).update(**fields)
+
+
+def minutes_sweep() -> dict:
+    """Celery beat: minutes left pending (a broker outage lost their message, a worker died) or failed with tries
+    left, untouched for ``REPORT_STALE_SECONDS``, are queued again; past ``REPORT_MAX_ATTEMPTS`` they stay failed."""
+    stale_before = timezone.now() - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    stale = Minutes.objects.filter(
+        status__in=(MinutesStatus.PENDING, MinutesStatus.FAILED),
+        updated_at__lt=stale_before,
+        attempts__lt=settings.REPORT_MAX_ATTEMPTS,
+    ).values_list("pk", flat=True)
+    requeued = []
+    for pk in stale:
+        with transaction.atomic():
+            if Minutes.objects.filter(pk=pk, updated_at__lt=stale_before).update(
+                status=MinutesStatus.PENDING, updated_at=timezone.now()
+            ):
+                _render_minutes_later(pk)
+                requeued.append(pk)
+    return {"requeued": requeued}

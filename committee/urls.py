@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.session_close, name="close"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/reports/<int:report_pk>/", views.case_report, name="case_report"),
+    path("<int:pk>/minutes.pdf", views.minutes_download, name="minutes"),
     path("cases/<int:pk>/decide/", views.case_decide, name="case_decide"),
     path("cases/<int:pk>/conflict/", views.case_conflict, name="case_conflict"),
     path("cases/<int:pk>/conditions-met/", views.case_conditions_met, name="case_conditions_met"),

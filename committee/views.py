@@ -112,6 +112,9 @@ def _detail(request, session, *, forms=None, follow_up_forms=None, status=200):
         "agenda_has_candidates": agenda_has_candidates,
         "attendance_form": attendance_form,
         "close_form": forms.get("close") or (VersionForm(initial={"version": session.version}) if may_manage else None),
+        "minutes": presenters.minutes_flags(
+            selectors.minutes_of(session=session) if can(user, "committee_session.minutes", session) else None
+        ),
     }
     return render(request, "committee/detail.html", context, status=status)
 
@@ -273,5 +276,24 @@ def case_report(request, pk: int, report_pk: int):
     response = FileResponse(
         handle, as_attachment=True, filename=report_download_name(report), content_type="application/pdf"
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def minutes_download(request, pk: int):
+    """A closed session's signed minutes (administrators and the session's members; 404 until they are ready)."""
+    minutes = selectors.minutes_get(user=request.user, pk=pk)
+    return minutes_response(minutes)
+
+
+def minutes_response(minutes) -> FileResponse:
+    try:
+        handle = minutes.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    filename = f"committee-minutes-{minutes.session.held_on.isoformat()}.pdf"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     return response

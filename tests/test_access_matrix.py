@@ -236,6 +236,8 @@ PAGES: dict[str, Route] = {
     "appeals:answer": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, OWNER_MANAGER),
     "appeals:decide": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, ADMIN),
     "appeals:file_download": Route(lambda w: {"pk": w.appeal_file.pk}, OWNERS),
+    # the world's session is open: no minutes yet, 404 for everybody (tests/committee/test_minutes.py: once ready)
+    "committee:minutes": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY),
     # benchmarking
     "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "labelling:statistics": Route(lambda w: {}, ADMIN),
@@ -336,6 +338,7 @@ API: dict[str, Route] = {
     "api-appeal-question": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, ADMIN),
     "api-appeal-answer": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, OWNER_MANAGER),
     "api-appeal-decide": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, ADMIN),
+    "api-committee-session-minutes": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY),
 }
 
 

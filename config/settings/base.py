@@ -358,6 +358,8 @@ CELERY_BEAT_SCHEDULE = {
     "officers-digest": {"task": "programmes.officers_digest", "schedule": 3600.0},
     # The conditional labels whose review date has come (committee/services.py, conditions_remind).
     "remind-conditions": {"task": "committee.remind_conditions", "schedule": 3600.0},
+    # Minutes of a closed session left pending by a lost message or a dead worker: queued again.
+    "sweep-minutes": {"task": "committee.sweep_minutes", "schedule": 300.0},
 }
 
 REST_FRAMEWORK = {
