@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("programmes.api_urls")),
     path("", include("committee.api_urls")),
     path("", include("appeals.api_urls")),
+    path("", include("areas.api_urls")),
 ]
 
 urlpatterns = [
@@ -44,6 +45,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("committee/", include("committee.urls")),
     path("appeals/", include("appeals.urls")),
+    path("", include("areas.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

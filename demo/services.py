@@ -21,6 +21,7 @@ from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from committee.models import CommitteeSession
 from committee.rules import committee_on
 from demo.appeals import load_appeal
+from demo.areas import s2e2_first_verdict, s2e2_plan_and_areas
 from demo.committee import load_committee
 from demo.data import (
     ACCOUNTS,
@@ -263,6 +264,8 @@ def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
     _fill(assessment=assessment, manager=manager, quality=quality, rng=rng)
     if demo.scenario in ("gold", "bronze"):
         _attach_evidence(assessment=assessment, manager=manager)
+    if assessment.applied_level == "silver":  # a Silver application describes its areas of improvement
+        s2e2_plan_and_areas(assessment=assessment, manager=manager)
     assessment = answers.assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assessment = workflow.assessment_assign(user=admin, assessment=assessment, assessor=assessor)
     workflow.review_declare_no_conflict(user=assessor, assessment=assessment)
@@ -272,6 +275,7 @@ def _run_scenario(*, demo: DemoCluster, cluster, users: dict[str, Any]) -> str:
         return "in review: interview slots proposed"
     if demo.scenario == "in_review":
         _review(assessment=assessment, assessor=assessor, share=0.5, rng=rng)
+        s2e2_first_verdict(assessment=assessment, assessor=assessor)
         visit = _propose(assessment=assessment, assessor=assessor, days=(21, 28), hours=5, mode="on_site")
         expertise.visit_accept(
             user=manager, visit=visit, slot_id=visit.slots.order_by("starts_at").first().pk, expected_version=1

@@ -34,6 +34,7 @@ ACTION_GROUPS = {
     "financing_year": gettext_lazy("Financing"),
     "committee": gettext_lazy("Awarding committee"),
     "appeal": gettext_lazy("Appeals"),
+    "area": gettext_lazy("Areas of improvement (Silver)"),
 }
 
 
@@ -293,6 +294,21 @@ def _appeal_decided(e: _Event) -> str:
     return text
 
 
+# The assessor's verdicts on Silver's areas of improvement (areas.models.Verdict), named here: labelling never imports
+# the areas.
+AREA_VERDICTS = {
+    "demonstrated": gettext_lazy("demonstrated"),
+    "not_demonstrated": gettext_lazy("not demonstrated"),
+}
+
+
+def _area_verdict(e) -> str:
+    verdict = e.after.get("verdict", "")
+    return _("%(who)s judged the area of improvement “%(target)s”: %(verdict)s — %(comment)s") % e.params(
+        verdict=str(AREA_VERDICTS.get(verdict, verdict)), comment=e.after.get("verdict_comment") or "—"
+    )
+
+
 SENTENCES: dict[str, Callable[[_Event], str]] = {
     "answer.corrected": lambda e: (
         _("%(who)s corrected %(target)s: %(declared)s → %(validated)s — justification: %(justification)s")
@@ -389,6 +405,13 @@ SENTENCES: dict[str, Callable[[_Event], str]] = {
         _("%(who)s restored the label %(number)s on appeal: %(reason)s")
         % e.params(number=e.target, reason=e.after.get("reason") or "—")
     ),
+    "area.added": lambda e: (
+        _("%(who)s added the area of improvement “%(target)s” (%(indicator)s).")
+        % e.params(indicator=e.after.get("indicator", "—"))
+    ),
+    "area.changed": lambda e: _("%(who)s changed the area of improvement “%(target)s”.") % e.params(),
+    "area.removed": lambda e: _("%(who)s removed the area of improvement “%(target)s”.") % e.params(),
+    "area.judged": _area_verdict,
     "cluster.update": lambda e: _("%(who)s updated the profile: %(changes)s.") % e.params(changes=e.changes()),
     "member.create": lambda e: _("%(who)s added the member %(target)s.") % e.params(),
     "member.update": lambda e: _("%(who)s updated the member %(target)s: %(changes)s.") % e.params(changes=e.changes()),

@@ -20,10 +20,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from appeals.models import Appeal, AppealFile, Question
+from areas.models import ImprovementArea
 from audit.models import AuditEvent
 from committee.models import Case, CommitteeSession, ConflictDeclaration
 from labelling.models import Evidence
 from programmes.models import Contract, ReportProof, SharedReport, Target, YearlyReport
+from tests.areas.helpers import world_with_areas
 
 ROLES = (
     "visitor",
@@ -238,6 +240,12 @@ PAGES: dict[str, Route] = {
     "appeals:file_download": Route(lambda w: {"pk": w.appeal_file.pk}, OWNERS),
     # the world's session is open: no minutes yet, 404 for everybody (tests/committee/test_minutes.py: once ready)
     "committee:minutes": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY),
+    # Silver's areas of improvement: world.area on the draft (its manager writes it), world.review_area on the
+    # assessment in review (its assessor judges it); the committee's members: test_committee_members_read_the_areas…
+    "areas:list": Route(lambda w: {"pk": w.draft.pk}, OWNERS, OWNER_MANAGER),
+    "areas:edit": Route(lambda w: {"pk": w.area.pk}, OWNER_MANAGER, OWNER_MANAGER),
+    "areas:delete": Route(lambda w: {"pk": w.area.pk}, NOBODY, OWNER_MANAGER),
+    "areas:verdict": Route(lambda w: {"pk": w.review_area.pk}, NOBODY, ASSIGNED_ASSESSOR),
     # benchmarking
     "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "labelling:statistics": Route(lambda w: {}, ADMIN),
@@ -316,6 +324,10 @@ API: dict[str, Route] = {
     "api-yearly-report-submit": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, OWNER_MANAGER),
     "api-yearly-report-approve": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, FUNDERS),
     "api-yearly-report-return": Route(lambda w: {"pk": w.yearly_report.pk}, NOBODY, FUNDERS),
+    # Silver's areas of improvement (as the pages above)
+    "api-assessment-areas": Route(lambda w: {"pk": w.draft.pk}, OWNERS, OWNER_MANAGER),
+    "api-area-detail": Route(lambda w: {"pk": w.area.pk}, OWNERS),
+    "api-area-verdict": Route(lambda w: {"pk": w.review_area.pk}, NOBODY, ASSIGNED_ASSESSOR),
     # the awarding committee (committee_member sits on world.committee_session, chaired by administrator)
     "api-committee-session-list": Route(lambda w: {}, LOGGED_IN, ADMIN),  # lists only the sessions one sits on
     "api-committee-session-detail": Route(lambda w: {"pk": w.committee_session.pk}, COMMITTEE),
@@ -358,6 +370,14 @@ def _all_route_names():
 def test_every_route_is_in_the_matrix():
     missing = _all_route_names() - set(PAGES) - set(API) - OUT_OF_MATRIX
     assert not missing, f"routes without access expectations: {sorted(missing)}"
+
+
+@pytest.fixture(scope="module")
+def world_once(world_once, django_db_blocker):
+    """The shared world, with Silver's areas of improvement (``tests.areas.helpers.world_with_areas``)."""
+    with django_db_blocker.unblock():
+        world_with_areas(world_once)
+    return world_once
 
 
 @pytest.fixture
@@ -419,6 +439,7 @@ def _state(world):
         sorted(Appeal.objects.values_list("id", "status", "version")),
         Question.objects.count(),
         AppealFile.objects.count(),
+        sorted(ImprovementArea.objects.values_list("id", "title", "verdict", "version")),
     )
 
 

@@ -37,6 +37,7 @@ APPS = (
     "programmes",
     "committee",
     "improvement",
+    "areas",
     "config",
 )
 ROLE_PREDICATES = {

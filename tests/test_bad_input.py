@@ -27,6 +27,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from appeals.models import Appeal, AppealFile, Question
+from areas.models import ImprovementArea
 from audit.models import AuditEvent
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from committee import models as committee_models
@@ -34,6 +35,7 @@ from expertise.models import CategoryFindings, Findings, PrerequisiteExemption, 
 from labelling.models import Answer, Assessment, Decision, Evidence, Label, Report, Review
 from programmes.models import Contract, ReportProof, ReportValue, SharedReport, Target, YearlyReport
 from tests import factories
+from tests.areas.helpers import world_with_areas
 from tests.test_access_matrix import API, PAGES
 
 # --- the bad values ------------------------------------------------------------------------------------------
@@ -128,6 +130,7 @@ SNAPSHOT_MODELS = (
     Appeal,
     Question,
     AppealFile,
+    ImprovementArea,
     PrerequisiteExemption,
     Visit,
     Findings,
@@ -377,7 +380,73 @@ def _version(model, **lookup):
     return str(model.objects.get(**lookup).version)
 
 
+def _area_body(w, *, code="G3", version=None):
+    """A valid area on `draft`: a new indicator, the world's action (ids as the pages send them)."""
+    action = w.area.actions.get()
+    indicator = w.draft.framework.indicators.get(code=code)
+    return {
+        "title": "Export markets",
+        "indicator": str(indicator.pk),
+        "actions": [str(action.pk)],
+        "achievements": "Two trade missions.",
+        "version": version or _version(Assessment, pk=w.draft.pk),
+    }
+
+
+def _other_plan_action(w):
+    from improvement.models import Action, ImprovementPlan
+
+    plan, _created = ImprovementPlan.objects.get_or_create(cluster=w.other_cluster)
+    return Action.objects.create(plan=plan, description="Another cluster's action").pk
+
+
+AREA_FORM_FIELDS = {
+    "title": "text",
+    "indicator": "fk",
+    "actions": "strlist",
+    "achievements": "text",
+    "version": "version",
+}
+AREA_API_FIELDS = {**AREA_FORM_FIELDS, "indicator": "text"}
+
+
+def _area_api_body(w, **extra):
+    body = _area_body(w, **extra)
+    return {**body, "indicator": "G3", "actions": [int(body["actions"][0])], "version": int(body["version"])}
+
+
 PAGE_CASES: dict[str, Case] = {
+    # Silver's areas of improvement (world.draft applies for Silver)
+    "areas:list": Case(
+        "manager",
+        lambda w: {"pk": w.draft.pk},
+        _area_body,
+        AREA_FORM_FIELDS,
+        foreign=lambda w: {"actions": [str(_other_plan_action(w))]},
+    ),
+    "areas:edit": Case(
+        "manager",
+        lambda w: {"pk": w.area.pk},
+        lambda w: _area_body(w, code="S2", version=_version(ImprovementArea, pk=w.area.pk)),
+        AREA_FORM_FIELDS,
+        foreign=lambda w: {"actions": [str(_other_plan_action(w))]},
+    ),
+    "areas:delete": Case(
+        "manager",
+        lambda w: {"pk": w.area.pk},
+        lambda w: {"version": _version(ImprovementArea, pk=w.area.pk)},
+        {"version": "version"},
+    ),
+    "areas:verdict": Case(
+        "assessor",
+        lambda w: {"pk": w.review_area.pk},
+        lambda w: {
+            "verdict": "demonstrated",
+            "comment": "Seen.",
+            "version": _version(ImprovementArea, pk=w.review_area.pk),
+        },
+        {"verdict": "choice", "comment": "text", "version": "version"},
+    ),
     "committee:case_decide": Case(
         "administrator",
         lambda w: {"pk": w.case.pk},
@@ -1079,6 +1148,32 @@ API_CASES: dict[str, Case] = {
     "api-label-revoke": Case(
         "administrator", lambda w: {"pk": w.label.pk}, lambda w: {"reason": "Fraud."}, {"reason": "text"}
     ),
+    # Silver's areas of improvement (world.draft applies for Silver)
+    "api-assessment-areas": Case(
+        "manager",
+        lambda w: {"pk": w.draft.pk},
+        _area_api_body,
+        AREA_API_FIELDS,
+        foreign=lambda w: {"actions": [_other_plan_action(w)]},
+    ),
+    "api-area-detail": Case(
+        "manager",
+        lambda w: {"pk": w.area.pk},
+        lambda w: {**_area_api_body(w), "indicator": "S2", "version": int(_version(ImprovementArea, pk=w.area.pk))},
+        AREA_API_FIELDS,
+        method="put",
+        foreign=lambda w: {"actions": [_other_plan_action(w)]},
+    ),
+    "api-area-verdict": Case(
+        "assessor",
+        lambda w: {"pk": w.review_area.pk},
+        lambda w: {
+            "verdict": "demonstrated",
+            "comment": "Seen.",
+            "version": int(_version(ImprovementArea, pk=w.review_area.pk)),
+        },
+        {"verdict": "choice", "comment": "text", "version": "version"},
+    ),
     # the awarding committee (issue 18)
     "api-committee-session-list": Case(
         "administrator",
@@ -1313,6 +1408,7 @@ def test_every_route_that_takes_input_is_covered():
         "api-answer-detail",
         "api-yearly-report-detail",
         "api-assessment-findings",  # PUT
+        "api-area-detail",  # PUT
     }  # PATCH
     assert pages == set(PAGE_CASES)
     assert apis == set(API_CASES)
@@ -1326,6 +1422,14 @@ def _api_client(user) -> APIClient:
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+@pytest.fixture(scope="module")
+def world_once(world_once, django_db_blocker):
+    """The shared world, with Silver's areas of improvement (``tests.areas.helpers.world_with_areas``)."""
+    with django_db_blocker.unblock():
+        world_with_areas(world_once)
+    return world_once
 
 
 @pytest.fixture(scope="module")

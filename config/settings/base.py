@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "committee",
     "improvement",
     "appeals",
+    "areas",
     "demo",
 ]
 
@@ -426,6 +427,11 @@ SPECTACULAR_SETTINGS = {
             "name": "appeals",
             "description": "Appeals against a refusal, a conditional grant, a lower level or a revocation: lodged by "
             "the cluster, handled by an administrator who took no part in the decision.",
+        },
+        {
+            "name": "areas",
+            "description": "Silver's areas of improvement: each tied to an indicator and to actions of the "
+            "improvement plan, with what was done, and the assessor's verdict on each.",
         },
         {"name": "contracts", "description": "Performance contracts of a programme and their targets."},
         {"name": "yearly reports", "description": "A cluster's yearly report to its programme: submitted, approved."},

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def draft(cluster, manager, framework):
-    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025, applied_level="silver")
+    # Gold: a Silver application also needs its areas of improvement before the submission (tests/areas/)
+    assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025, applied_level="gold")
     answer_all(assessment, manager)
     assessment.refresh_from_db()
     return assessment
@@ -164,15 +165,15 @@ def test_administrators_record_the_exemption_on_the_page(draft, cluster, manager
 
 
 def test_the_level_applied_for_is_chosen_at_the_start_and_editable_until_submission(draft, manager, client_for):
-    assert draft.applied_level == "silver"
+    assert draft.applied_level == "gold"
     client = client_for(manager)
     response = client.post(
         reverse("labelling:assessment_eligibility", args=[draft.pk]),
-        {"applied_level": "gold", "legal_entity": "on", "public_profile": "on", "version": draft.version},
+        {"applied_level": "silver", "legal_entity": "on", "public_profile": "on", "version": draft.version},
     )
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.applied_level == "gold"
+    assert draft.applied_level == "silver"
     bad = client.post(
         reverse("labelling:assessment_eligibility", args=[draft.pk]),
         {"applied_level": "platinum", "version": draft.version},
