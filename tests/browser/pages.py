@@ -37,6 +37,8 @@ class PageWorld:
     label: object
     report: object
     users: dict = field(default_factory=dict)
+    committee_session: object = None  # open, chaired by the administrator; the committee member sits on it
+    case: object = None  # the decided assessment on its agenda (undecided there: the page shows its forms)
 
 
 def build_world() -> PageWorld:
@@ -73,6 +75,15 @@ def build_world() -> PageWorld:
     )
     report = Report.objects.create(assessment=label.assessment, kind="assessment", status="ready", language="fr")
     report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    from committee.models import Case, CommitteeSession
+
+    member = factories.CommitteeMemberFactory(username="louise", first_name="Louise", last_name="Roche")
+    session = CommitteeSession.objects.create(held_on=datetime.date(2027, 1, 14), place="Orléans", chair=administrator)
+    session.members.add(member)
+    session.present.add(member)
+    case = Case.objects.create(
+        session=session, assessment=label.assessment, computed_level="gold", proposed_level="gold"
+    )
     return PageWorld(
         cluster=cluster,
         draft=draft,
@@ -80,7 +91,9 @@ def build_world() -> PageWorld:
         decided=label.assessment,
         label=label,
         report=report,
-        users={"manager": manager, "assessor": assessor, "administrator": administrator},
+        users={"manager": manager, "assessor": assessor, "administrator": administrator, "committee_member": member},
+        committee_session=session,
+        case=case,
     )
 
 
@@ -163,4 +176,10 @@ PAGES: list[Page] = [
     Page("statistics", "administrator", lambda w: reverse("labelling:statistics")),
     Page("benchmark position", "administrator", _a("labelling:assessment_benchmark", "decided")),
     Page("report status", "administrator", lambda w: reverse("labelling:report_status", kwargs={"pk": w.report.pk})),
+    # the awarding committee
+    Page("committee sessions", "administrator", lambda w: reverse("committee:list")),
+    Page("new committee session", "administrator", lambda w: reverse("committee:create"), post=lambda w: {}),
+    Page("committee session", "administrator", _a("committee:detail", "committee_session")),
+    Page("committee case file", "committee_member", _a("committee:case_detail", "case")),
+    Page("committee session (member)", "committee_member", _a("committee:detail", "committee_session"), language="en"),
 ]

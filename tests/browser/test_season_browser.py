@@ -85,7 +85,8 @@ def season(transactional_db):
     return {"assessment": assessment, "cluster": cluster, "second": second}
 
 
-def test_a_whole_season_from_the_change_request_to_the_certificate(live_server, season, browser):
+def test_a_whole_season_from_the_change_request_to_the_certificate(live_server, season, browser, settings):
+    settings.LABELLING_COMMITTEE = False  # a labelling body without a committee: the administrator decides
     from playwright.sync_api import expect
 
     assessment = season["assessment"]

@@ -44,7 +44,9 @@ def test_the_admin_dashboard_lists_the_assessment_to_assign_first(season, admini
     assert season["draft"].pk not in {row.pk for row in rows}  # not work: behind a filter
     assert len(rows) == 25 and response.context["page"].paginator.count == 36  # paginated
     html = response.content.decode()
-    assert html.index("Assign an assessor") < html.index("Assign the second assessor") < html.index("Decide the level")
+    # the awarding committee decides (LABELLING_COMMITTEE, on by default): the work is to refer the assessment
+    first, second = html.index("Assign an assessor"), html.index("Assign the second assessor")
+    assert first < second < html.index("Put on a committee session") and "Decide the level" not in html
     assert f'action="{reverse("labelling:assessment_assign", args=[season["waiting"].pk])}"' in html
     # The work comes before the filters and the other lists.
     assert html.index('id="admin-work"') < html.index('class="form filters"')
@@ -81,3 +83,9 @@ def test_the_assessor_dashboard_lists_the_work_only_by_default(
     assert "Every assignment" in html and "Peer 00" not in html
     every = client.get(reverse("labelling:assessor_dashboard"), {"show": "all"})
     assert every.context["page"].paginator.count == 36 and list(every.context["page"])[0].pk == reviewing.pk
+
+
+def test_without_the_committee_the_work_is_to_decide_the_level(season, administrator, client_for, settings):
+    settings.LABELLING_COMMITTEE = False
+    html = client_for(administrator).get(reverse("labelling:admin_dashboard")).content.decode()
+    assert "Decide the level" in html and "Put on a committee session" not in html

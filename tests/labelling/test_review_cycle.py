@@ -502,8 +502,9 @@ def test_a_manager_withdraws_a_draft_and_nothing_else(
 
 
 def test_submit_decide_and_revoke_ask_for_confirmation(
-    framework, cluster, manager, administrator, assessor, client_for
+    settings, framework, cluster, manager, administrator, assessor, client_for
 ):
+    settings.LABELLING_COMMITTEE = False  # the direct decision's form (with the committee, its sessions decide)
     assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
     summary = client_for(manager).get(reverse("labelling:assessment_summary", args=[assessment.pk])).content.decode()
     assert re.search(r'id="submit-form"\s+data-confirm="', summary)
