@@ -65,7 +65,7 @@ class AppealList(generics.ListAPIView):
         "after it. A late appeal is refused on `ground` with its last day. Sent as multipart, `files` (repeated) "
         "attaches documents, checked by their content as evidence is. The administrators who may handle it (those "
         "who took no part in the decision) and the cluster's managers are e-mailed.",
-        request=s.LodgeSerializer,
+        request=s.AppealLodgeSerializer,
         responses={201: s.AppealDetailSerializer, 400: ERRORS[400], 404: ERRORS[404]},
         examples=[
             OpenApiExample(
@@ -76,7 +76,7 @@ class AppealList(generics.ListAPIView):
         ],
     )
     def post(self, request, *args, **kwargs):
-        data = _input(s.LodgeSerializer, request)
+        data = _input(s.AppealLodgeSerializer, request)
         appeal = services.appeal_lodge(
             user=request.user,
             assessment=data["assessment"],
@@ -120,7 +120,7 @@ class AppealAsk(APIView):
         tags=[TAG],
         summary="Ask the cluster a question (the administrator handling the appeal)",
         description="One question waits at a time; the cluster's managers are e-mailed. Send the appeal's `version`.",
-        request=s.AskSerializer,
+        request=s.AppealAskSerializer,
         responses={201: s.AppealDetailSerializer, **ERRORS},
         examples=[
             OpenApiExample(
@@ -130,7 +130,7 @@ class AppealAsk(APIView):
     )
     def post(self, request, pk: int):
         appeal = selectors.appeal_get(user=request.user, pk=pk, capability="appeal.handle")
-        data = _input(s.AskSerializer, request)
+        data = _input(s.AppealAskSerializer, request)
         services.appeal_ask(
             user=request.user, appeal=appeal, question=data["question"], expected_version=data["version"]
         )
@@ -145,13 +145,13 @@ class AppealAnswer(APIView):
         summary="Answer the waiting question (a manager of the cluster)",
         description="Sent as multipart, `files` (repeated) attaches documents. The administrator who asked is "
         "e-mailed. Send the appeal's `version`.",
-        request=s.AnswerSerializer,
+        request=s.AppealAnswerSerializer,
         responses={200: s.AppealDetailSerializer, **ERRORS},
         examples=[OpenApiExample("An answer", value={"version": 2, "answer": "Attached."}, request_only=True)],
     )
     def post(self, request, pk: int):
         appeal = selectors.appeal_get(user=request.user, pk=pk, capability="appeal.answer")
-        data = _input(s.AnswerSerializer, request)
+        data = _input(s.AppealAnswerSerializer, request)
         services.appeal_answer(
             user=request.user,
             appeal=appeal,
@@ -172,7 +172,7 @@ class AppealDecide(APIView):
         "label issued at `level`; after a lower level, the label raised to `level`, a new label numbered as every "
         "label; after a revocation, the label restored; after a conditional grant, the conditions lifted), with a "
         "`reason`. Decided once (409 after). Send the appeal's `version`.",
-        request=s.DecideSerializer,
+        request=s.AppealDecideSerializer,
         responses={200: s.AppealDetailSerializer, **ERRORS},
         examples=[
             OpenApiExample(
@@ -187,7 +187,7 @@ class AppealDecide(APIView):
     )
     def post(self, request, pk: int):
         appeal = selectors.appeal_get(user=request.user, pk=pk, capability="appeal.handle")
-        data = _input(s.DecideSerializer, request)
+        data = _input(s.AppealDecideSerializer, request)
         services.appeal_decide(
             user=request.user,
             appeal=appeal,

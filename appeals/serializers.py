@@ -12,7 +12,7 @@ from committee.serializers import PersonSerializer
 from labelling.models import LABEL_LEVEL_CHOICES, TEXT_MAX_LENGTH, Assessment, Label
 
 
-class FileSerializer(serializers.ModelSerializer):
+class AppealFileSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField(help_text="The file, for the appeal's managers and administrators")
 
     class Meta:
@@ -24,10 +24,10 @@ class FileSerializer(serializers.ModelSerializer):
         return reverse("appeals:file_download", args=[obj.pk])
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class AppealQuestionSerializer(serializers.ModelSerializer):
     asked_by = PersonSerializer(read_only=True)
     answered_by = PersonSerializer(read_only=True, allow_null=True)
-    files = FileSerializer(many=True, read_only=True)
+    files = AppealFileSerializer(many=True, read_only=True)
     asked_at = serializers.DateTimeField(source="created_at", read_only=True)
 
     class Meta:
@@ -36,7 +36,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LabelRefSerializer(serializers.ModelSerializer):
+class AppealLabelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Label
         fields = ["id", "certificate_number", "level", "status", "awarded_on", "expires_on"]
@@ -72,10 +72,11 @@ class AppealSerializer(serializers.ModelSerializer):
 
 
 class AppealDetailSerializer(AppealSerializer):
-    label = LabelRefSerializer(read_only=True, allow_null=True)
-    new_label = LabelRefSerializer(read_only=True, allow_null=True)
+    label = AppealLabelSerializer(read_only=True, allow_null=True)
+    new_label = AppealLabelSerializer(read_only=True, allow_null=True)
     files = serializers.SerializerMethodField()
-    questions = QuestionSerializer(many=True, read_only=True)
+    questions = AppealQuestionSerializer(many=True, read_only=True)
+    new_level = serializers.SerializerMethodField(help_text="The level decided on appeal; null when none was")
 
     class Meta(AppealSerializer.Meta):
         fields = [
@@ -91,9 +92,15 @@ class AppealDetailSerializer(AppealSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(FileSerializer(many=True))
+    @extend_schema_field(serializers.ChoiceField(choices=LABEL_LEVEL_CHOICES, allow_null=True))
+    def get_new_level(self, obj):
+        return obj.new_level or None
+
+    @extend_schema_field(AppealFileSerializer(many=True))
     def get_files(self, obj):
-        return FileSerializer(obj.files.filter(question__isnull=True).order_by("created_at", "pk"), many=True).data
+        return AppealFileSerializer(
+            obj.files.filter(question__isnull=True).order_by("created_at", "pk"), many=True
+        ).data
 
 
 class AppealableSerializer(serializers.Serializer):
@@ -106,7 +113,7 @@ class AppealableSerializer(serializers.Serializer):
     deadline = serializers.DateField(read_only=True, help_text="The last day to appeal")
 
 
-class LodgeSerializer(serializers.Serializer):
+class AppealLodgeSerializer(serializers.Serializer):
     FIELD_RULES = {
         "assessment": gettext_lazy("the id of a decided assessment of a cluster you manage"),
         "ground": gettext_lazy(
@@ -119,21 +126,21 @@ class LodgeSerializer(serializers.Serializer):
     reasons = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
-class VersionSerializer(serializers.Serializer):
+class AppealVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
 
 
-class AskSerializer(VersionSerializer):
+class AppealAskSerializer(AppealVersionSerializer):
     FIELD_RULES = {"version": gettext_lazy("the appeal's version; no question may be waiting already")}
     question = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
-class AnswerSerializer(VersionSerializer):
+class AppealAnswerSerializer(AppealVersionSerializer):
     FIELD_RULES = {"version": gettext_lazy("the appeal's version; a question must be waiting for the answer")}
     answer = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
-class DecideSerializer(VersionSerializer):
+class AppealDecideSerializer(AppealVersionSerializer):
     FIELD_RULES = {
         "level": gettext_lazy(
             "required to overturn a refusal or a lower level: the level of the label issued, above the one held"
