@@ -81,7 +81,8 @@ def world_with_areas(world) -> None:
     world.draft = Assessment.objects.get(pk=world.draft.pk)
     plan, _created = ImprovementPlan.objects.get_or_create(cluster=world.cluster)
     indicator = world.draft.framework.indicators.select_related("category").get(code="S2")
-    action = Action.objects.create(
+    # the plan's first action when the world has seeded one, else one of its own
+    action = plan.actions.order_by("pk").first() or Action.objects.create(
         plan=plan, indicator=indicator, category=indicator.category, description="Recruit members abroad"
     )
     areas = []

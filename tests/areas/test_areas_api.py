@@ -101,8 +101,10 @@ def test_committee_members_read_the_areas_of_their_cases_only(
     outsider = factories.CommitteeMemberFactory(username="outsider")
     session = CommitteeSession.objects.create(held_on="2027-01-14", place="Paris", chair=administrator)
     session.members.add(member)
-    Case.objects.create(session=session, assessment=draft, computed_level="silver", proposed_level="silver")
+    case = Case.objects.create(session=session, assessment=draft, computed_level="silver", proposed_level="silver")
     url = reverse("api-assessment-areas", args=[draft.pk])
+    file = client_for(member).get(reverse("committee:case_detail", args=[case.pk])).content.decode()
+    assert "Pistes de progrès (Silver)" in file and "Progress on R1" in file and "What the cluster did on G3." in file
     assert api_for(member).get(url).json()["count"] == 3
     assert api_for(member).get(reverse("api-area-detail", args=[areas[0].pk])).status_code == 200
     assert api_for(outsider).get(url).status_code == 404

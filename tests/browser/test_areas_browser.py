@@ -2,7 +2,7 @@
 (a refused submission first says how many are missing), submits; the assessor, on the assessment's page, follows the
 link, is refused the validation until each area has its verdict, judges them and validates; the verdicts are then on
 the manager's page. With ``GRAPPE_SHOTS=<folder>`` the pages are also saved as PNG at 1280 and 390 px, in French and
-English (what docs/guides/ show).
+English (what docs/guides/ show). Last, a committee member reads the areas and the verdicts on the committee's case.
 
 Run with ``pytest -m browser tests/browser/test_areas_browser.py``. Needs /usr/bin/chromium.
 """
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from areas.models import ImprovementArea
+from committee.models import Case, CommitteeSession
 from labelling.models import Assessment, AssessmentStatus
 from labelling.services.workflow import assessment_assign, review_declare_no_conflict
 from tests import factories
@@ -55,7 +56,7 @@ def _logged_in(browser, live_server, username, locale, width=1280):
     page.fill("#id_username", username)
     page.fill("#id_password", factories.PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"/$|/clusters/|/assessor/"))
+    page.wait_for_url(re.compile(r"/$|/clusters/|/assessor/|/committee/"))
     return context, page
 
 
@@ -146,6 +147,20 @@ def test_the_silver_areas_from_the_manager_to_the_validation(live_server, browse
         assert Assessment.objects.get(pk=draft.pk).status == AssessmentStatus.VALIDATED
     finally:
         as_assessor.close()
+    # the committee's members read the areas and the verdicts on the case
+    member = factories.CommitteeMemberFactory(username="nadia", language="fr")
+    session = CommitteeSession.objects.create(held_on="2027-01-14", place="Paris", chair=administrator)
+    session.members.add(member)
+    case = Case.objects.create(session=session, assessment=draft, computed_level="silver", proposed_level="silver")
+    as_member, page = _logged_in(browser, live_server, "nadia", "fr-FR")
+    try:
+        page.goto(f"{live_server.url}/committee/cases/{case.pk}/")
+        assert page.locator(".areas-case article.area-card").count() == 3
+        assert page.locator(".areas-case [data-verdict='not_demonstrated']").count() == 1
+    finally:
+        as_member.close()
+    if os.environ.get("GRAPPE_SHOTS"):
+        _shots(browser, live_server, "nadia", f"/committee/cases/{case.pk}/", "areas-committee")
     assert list(ImprovementArea.objects.filter(assessment=draft).order_by("pk").values_list("verdict", flat=True)) == [
         "demonstrated",
         "not_demonstrated",
