@@ -11,6 +11,8 @@ from clusters.services import CLUSTER_FIELDS, FINANCING_FIELDS, MEMBER_FIELDS, T
 
 VERSION_HELP = _("The version you read; a write with an older version is refused with 409.")
 YEAR_RULE = _("a year not recorded yet (POST); the record's own year (PATCH: a record's year is not changed)")
+# A change (PATCH) needs the version read: a partial body may leave out every other field, never this one.
+VERSION_RULE = _("required to change the record (PATCH); not needed to create it")
 
 
 class ShortTextList(serializers.ListField):
@@ -58,6 +60,7 @@ class MemberSerializer(serializers.ModelSerializer):
     FIELD_RULES = {
         "name": _("no other member of the cluster has this name (whatever the case)"),
         "member_since": _("not in the future"),
+        "version": VERSION_RULE,
     }
 
     class Meta:
@@ -78,6 +81,7 @@ class TeamYearSerializer(serializers.ModelSerializer):
     FIELD_RULES = {
         "year": YEAR_RULE,
         "board_company_seats": _("at most `board_seats`"),
+        "version": VERSION_RULE,
     }
 
     class Meta:
@@ -90,7 +94,7 @@ class TeamYearSerializer(serializers.ModelSerializer):
 class FinancingYearSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(min_value=0, required=False, help_text=VERSION_HELP)
 
-    FIELD_RULES = {"year": YEAR_RULE}
+    FIELD_RULES = {"year": YEAR_RULE, "version": VERSION_RULE}
     total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     private_total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
 
