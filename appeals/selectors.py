@@ -9,14 +9,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.permissions import can
 from accounts.selectors import administrators
 from appeals.models import Appeal, AppealFile, Ground, Question
 from audit.models import AuditEvent
-from clusters.selectors import clusters_visible_to
+from clusters.selectors import clusters_managed_by, clusters_visible_to
 from committee.models import Case
 from core.exceptions import NotFound
 from labelling.models import LABEL_LEVELS, Assessment, Decision, Label, LabelStatus, Level, current_label_of
@@ -130,7 +130,14 @@ def appealable_for(*, user, today: datetime.date | None = None) -> list[Appealab
     not appealed yet, the nearest deadline first."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=appeal_window_days())
-    candidates = assessments_visible_to(user).filter(decision__isnull=False).defer("framework__source").order_by("-pk")
+    # Only a manager's clusters, and only what was decided or revoked within the window.
+    candidates = (
+        Assessment.objects.filter(cluster__in=clusters_managed_by(user), decision__isnull=False)
+        .filter(Q(decision__decided_on__gte=since) | Q(label__revoked_at__date__gte=since))
+        .select_related("cluster")
+        .distinct()
+        .order_by("-pk")
+    )
     rows = []
     for assessment in candidates:
         if not can(user, "appeal.lodge", assessment):

@@ -225,6 +225,8 @@ def test_overturning_a_revocation_restores_the_label_and_the_revoker_never_handl
 ):
     revoker = factories.AdministratorFactory(username="revoker")
     assessment = revoked_assessment(cluster, manager, administrator, assessor, revoker)
+    backdate(assessment, 100)  # an old decision: the revocation, today, is what is appealed
+    assert [a.ground for a in appealable_for(user=manager)] == ["revoked"]
     appeal = _lodge(assessment, manager, ground="revoked")
     assert appeal.recused_ids() == {revoker.pk}
     with pytest.raises(NotFound):
