@@ -5,7 +5,9 @@ session's members download them (404 for anybody else); the managers get their c
 from __future__ import annotations
 
 import datetime
+import os
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -111,6 +113,8 @@ def test_the_minutes_are_a_signed_pdf_that_says_who_sat_and_what_was_decided(clo
     assert minutes.status == MinutesStatus.READY and minutes.attempts == 1
     with minutes.file.open("rb") as handle:
         pdf = handle.read()
+    if os.environ.get("COMMITTEE_SHOTS"):  # kept to be looked at (pdftoppm -png)
+        (Path(os.environ["COMMITTEE_SHOTS"]) / "minutes.pdf").write_bytes(pdf)
     text = _text(pdf, tmp_path, "minutes.pdf")
     with translation.override("fr"):
         from core.text import long_date
@@ -118,7 +122,7 @@ def test_the_minutes_are_a_signed_pdf_that_says_who_sat_and_what_was_decided(clo
         held_on = long_date(TODAY)
     assert f"Procès-verbal du comité d’attribution du {held_on}" in text, text
     assert "Marc Lenoir, Odile Marchand, Paul Zola" in text and "Paris, DGE" in text  # the members
-    assert "Membres présents Marc Lenoir, Odile Marchand Close" in text  # Paul Zola did not attend
+    assert "Membres présents Marc Lenoir, Odile Marchand Clôturée" in text  # Paul Zola did not attend
     assert text.count("Ont voté Marc Lenoir, Odile Marchand") == 3  # the cases on which nobody declared a conflict
     assert "Ont voté Odile Marchand" in text  # the refused case: Marc Lenoir declared a conflict
     for name, _language in CLUSTERS.values():
