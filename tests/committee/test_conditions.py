@@ -29,6 +29,7 @@ from labelling.models import Label
 from labelling.services.labels import label_revoke
 from tests import factories
 from tests.labelling.workflow_helpers import countersigned, validated
+from tests.worker import wait_for
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -285,3 +286,36 @@ def test_the_session_page_offers_the_follow_up_to_administrators_only(case, admi
     assert done.status_code == 302 and done.url.endswith(f"#case-{case.pk}")
     page = admin.get(f"/committee/{case.session_id}/").content.decode()
     assert "Label revoked on" in page and "Not met." in page and "conditions-met/" not in page
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_beats_reminder_and_sends_its_e_mails_through_redis(
+    celery_worker_process, framework, cluster, manager, administrator, assessor
+):
+    from committee.tasks import remind_conditions
+
+    sitting = factories.CommitteeMemberFactory(username="worker_member")
+    ready = countersigned(validated(cluster, manager, administrator, assessor), administrator)
+    session = session_create(user=administrator, held_on=TODAY, chair=administrator, members=[sitting], place="P")
+    session = attendance_record(user=administrator, session=session, present=[sitting], expected_version=1)
+    case = case_add(user=administrator, session=session, assessment=ready, expected_version=session.version)
+    review_date_come(case, conditional(case, administrator))
+    OutboxMessage.objects.all().delete()
+    remind_conditions.delay()  # as beat sends it
+    wait_for(
+        lambda: Case.objects.filter(pk=case.pk, reminded_on=TODAY).exists(),
+        message="the reminder recorded by the worker",
+        worker=celery_worker_process,
+        timeout=60,
+    )
+    wait_for(
+        lambda: (
+            OutboxMessage.objects.filter(task="labelling.send_email").count() >= 2
+            and not OutboxMessage.objects.filter(task="labelling.send_email", sent_at__isnull=True).exists()
+        ),
+        message="the administrators' and the managers' e-mails handed to the broker",
+        worker=celery_worker_process,
+    )
+    # handed to the broker after the commit, then sent by the worker
+    wait_for(lambda: "labelling.send_email" in celery_worker_process.log(), worker=celery_worker_process)
