@@ -100,6 +100,8 @@ def test_the_silver_areas_from_the_manager_to_the_validation(live_server, browse
         page.wait_for_selector("#submit-errors")
         assert "au moins 3 pistes de progrès\u202f: 1 est rédigée" in page.inner_text("#submit-errors")
         assert Assessment.objects.get(pk=draft.pk).status == AssessmentStatus.DRAFT
+        if os.environ.get("GRAPPE_SHOTS"):
+            _shots(browser, live_server, "claire", f"/assessments/{draft.pk}/summary/#areas-panel", "areas-summary")
         for title, code, action, achievements in AREAS[1:]:
             page.goto(f"{live_server.url}{areas_path}")
             page.fill("#id_add_title", title)
@@ -129,6 +131,8 @@ def test_the_silver_areas_from_the_manager_to_the_validation(live_server, browse
         page.click("#validate-form button")  # refused: no verdict yet
         page.wait_for_load_state()
         assert "cannot be validated before a verdict on each area" in page.content()
+        if os.environ.get("GRAPPE_SHOTS"):
+            _shots(browser, live_server, "marc", f"/assessments/{draft.pk}/#areas-panel", "areas-detail")
         page.click(f"#areas-panel a[href='{areas_path}']")
         areas = list(ImprovementArea.objects.filter(assessment=draft).order_by("pk"))
         page.click(f"#id_area{areas[0].pk}_verdict input[value='demonstrated']")
