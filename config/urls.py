@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("committee.api_urls")),
     path("", include("appeals.api_urls")),
     path("", include("areas.api_urls")),
+    path("", include("improvement.api_urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     path("admin/login/", throttle_posts(LoginThrottle)(admin.site.login)),
     path("admin/", admin.site.urls),
     path("clusters/", include("clusters.urls")),
+    path("clusters/", include("improvement.urls")),
     path("", include("labelling.urls")),
     path("", include("expertise.urls")),
     path("methodology/", include("indicators.urls")),

@@ -10,5 +10,6 @@ class ImprovementConfig(AppConfig):
     verbose_name = _("Improvement plan")
 
     def ready(self):
-        # deferred: AppConfig.ready(), once the models are loaded: the app's capabilities
-        from improvement import rules  # noqa: F401
+        # the app's capabilities, and the seeding of a plan when an assessment is decided
+        # deferred: AppConfig.ready(), once the models are loaded
+        from improvement import rules, signals  # noqa: F401

@@ -35,6 +35,7 @@ ACTION_GROUPS = {
     "committee": gettext_lazy("Awarding committee"),
     "appeal": gettext_lazy("Appeals"),
     "area": gettext_lazy("Areas of improvement (Silver)"),
+    "improvement": gettext_lazy("Improvement plan"),
 }
 
 
@@ -115,6 +116,8 @@ PERSON_TARGETS = frozenset({"assessment.assigned", "assessment.second_assigned",
 def field_label(model, key: str) -> str:
     """A recorded field's name in the reader's language (the model field's verbose name; the key itself for a
     field the model no longer has)."""
+    if isinstance(model, dict):  # the fields of a record labelling does not import, named here
+        return str(model.get(key, key))
     try:
         return str(model._meta.get_field(key).verbose_name) if model is not None else key
     except Exception:  # noqa: BLE001 - FieldDoesNotExist and reverse relations: the key as recorded
@@ -309,6 +312,38 @@ def _area_verdict(e) -> str:
     )
 
 
+# The improvement plan's actions (improvement.models.Action): their fields and statuses, named here.
+IMPROVEMENT_FIELDS = {
+    "indicator": gettext_lazy("indicator"),
+    "description": gettext_lazy("description"),
+    "owner": gettext_lazy("owner"),
+    "due_on": gettext_lazy("due date"),
+    "status": gettext_lazy("status"),
+    "progress_note": gettext_lazy("progress note"),
+}
+IMPROVEMENT_STATUSES = {
+    "not_started": gettext_lazy("not started"),
+    "in_progress": gettext_lazy("in progress"),
+    "done": gettext_lazy("done"),
+}
+
+
+def _improvement_values(values: dict) -> dict:
+    values = dict(values or {})
+    if values.get("status"):
+        values["status"] = str(IMPROVEMENT_STATUSES.get(values["status"], values["status"]))
+    if values.get("due_on"):
+        values["due_on"] = date_text(values["due_on"])
+    return values
+
+
+def _improvement_updated(e: _Event) -> str:
+    changes = _changes(_improvement_values(e.before), _improvement_values(e.after), IMPROVEMENT_FIELDS)
+    return _("%(who)s updated the action “%(target)s” of the improvement plan: %(changes)s.") % e.params(
+        changes=changes
+    )
+
+
 SENTENCES: dict[str, Callable[[_Event], str]] = {
     "answer.corrected": lambda e: (
         _("%(who)s corrected %(target)s: %(declared)s → %(validated)s — justification: %(justification)s")
@@ -412,6 +447,27 @@ SENTENCES: dict[str, Callable[[_Event], str]] = {
     "area.changed": lambda e: _("%(who)s changed the area of improvement “%(target)s”.") % e.params(),
     "area.removed": lambda e: _("%(who)s removed the area of improvement “%(target)s”.") % e.params(),
     "area.judged": _area_verdict,
+    "improvement.seeded": lambda e: (
+        _(
+            "The improvement plan took in the decision on the %(year)s assessment. Actions added for criteria not "
+            "fully met: %(criteria)s; for the expert's recommendations: %(recommendations)s."
+        )
+        % e.params(
+            year=e.target,
+            criteria=value_text(e.after.get("criteria", 0)),
+            recommendations=value_text(e.after.get("recommendations", 0)),
+        )
+    ),
+    "improvement.action_created": lambda e: (
+        _("%(who)s added the action “%(target)s” to the improvement plan.") % e.params()
+    ),
+    "improvement.action_updated": _improvement_updated,
+    "improvement.evidence_added": lambda e: (
+        _("%(who)s attached %(target)s to an action of the improvement plan.") % e.params()
+    ),
+    "improvement.evidence_deleted": lambda e: (
+        _("%(who)s removed %(target)s from an action of the improvement plan.") % e.params()
+    ),
     "cluster.update": lambda e: _("%(who)s updated the profile: %(changes)s.") % e.params(changes=e.changes()),
     "member.create": lambda e: _("%(who)s added the member %(target)s.") % e.params(),
     "member.update": lambda e: _("%(who)s updated the member %(target)s: %(changes)s.") % e.params(changes=e.changes()),

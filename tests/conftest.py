@@ -33,6 +33,8 @@ from appeals.models import Appeal, AppealFile
 from committee.models import Case, CommitteeSession
 from config.celery import app
 from expertise.models import Visit, VisitSlot
+from improvement.services import evidence_add as improvement_evidence_add
+from improvement.services import plan_seed
 from indicators.services import framework_ensure_default
 from labelling.models import Decision, Evidence, Report
 from labelling.services.workflow import assessment_assign, review_declare_no_conflict
@@ -271,6 +273,9 @@ class World:
     refused: object = None  # an assessment of `cluster` that `administrator` refused today: the manager may appeal it
     appeal: object = None  # lodged by `manager` against `decided`'s lower level; `administrator` may handle it
     appeal_file: object = None  # a file of that appeal
+    plan: object = None  # the cluster's improvement plan, seeded from `decided` (S1 partly met, S2 not met)
+    action: object = None  # its first action, with one evidence file
+    action_evidence: object = None
 
 
 def build_world() -> World:
@@ -342,6 +347,17 @@ def build_world() -> World:
         session=committee_session, assessment=label.assessment, computed_level="gold", proposed_level="gold"
     )
     refused, appeal, appeal_file = _world_appeal(cluster, label, manager, administrator)
+    plan = plan_seed(
+        assessment=label.assessment,
+        scores={"indicators": {"S1": {"result": "partial"}, "S2": {"result": "none"}, "S3": {"result": "full"}}},
+    )
+    action = plan.actions.select_related("plan__cluster").order_by("pk").first()
+    action_evidence = improvement_evidence_add(
+        user=manager,
+        action=action,
+        upload=SimpleUploadedFile("minutes.pdf", b"%PDF-1.7 minutes\n%%EOF\n"),
+        expected_version=action.version,
+    )
     built = [cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member]
     # Read back without the related objects cached while building (each assessment held the framework, whose
     # source is a large JSON): every test deep-copies the world, and that copy was most of a short test's setup.
@@ -363,6 +379,9 @@ def build_world() -> World:
         refused=type(refused).objects.get(pk=refused.pk),
         appeal=Appeal.objects.get(pk=appeal.pk),
         appeal_file=AppealFile.objects.get(pk=appeal_file.pk),
+        plan=type(plan).objects.get(pk=plan.pk),
+        action=type(action).objects.get(pk=action.pk),
+        action_evidence=type(action_evidence).objects.get(pk=action_evidence.pk),
     )
 
 

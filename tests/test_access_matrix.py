@@ -23,6 +23,7 @@ from appeals.models import Appeal, AppealFile, Question
 from areas.models import ImprovementArea
 from audit.models import AuditEvent
 from committee.models import Case, CommitteeSession, ConflictDeclaration
+from improvement.models import Action, ActionEvidence, ImprovementPlan
 from labelling.models import Evidence
 from programmes.models import Contract, ReportProof, SharedReport, Target, YearlyReport
 from tests.areas.helpers import world_with_areas
@@ -49,6 +50,9 @@ ASSIGNED_ASSESSOR = frozenset({"assessor"})
 NOBODY = frozenset()
 FUNDERS = frozenset({"officer", "administrator"})  # the programme's officer, and administrators
 COMMITTEE = frozenset({"committee_member", "administrator"})  # the session's member, and administrators (its chair)
+# The cluster's improvement plan: its managers, the assessor of its next assessment (world.in_review), the committee's
+# member of a session with its case (world.case), and administrators.
+PLAN_READERS = frozenset({"manager", "assessor", "committee_member", "administrator"})
 
 # Routes outside the matrix: Django's own auth pages, the language switch and the JS catalogue, the admin
 # (staff only, Django's own checks), the API schema and docs (public by design), and media in DEBUG.
@@ -86,6 +90,14 @@ class Route:
 
 def _c(w):
     return {"pk": w.cluster.pk}
+
+
+def _action(w):
+    return {"pk": w.cluster.pk, "action_pk": w.action.pk}
+
+
+def _action_evidence(w):
+    return {"pk": w.cluster.pk, "action_pk": w.action.pk, "evidence_pk": w.action_evidence.pk}
 
 
 PAGES: dict[str, Route] = {
@@ -246,6 +258,13 @@ PAGES: dict[str, Route] = {
     "areas:edit": Route(lambda w: {"pk": w.area.pk}, OWNER_MANAGER, OWNER_MANAGER),
     "areas:delete": Route(lambda w: {"pk": w.area.pk}, NOBODY, OWNER_MANAGER),
     "areas:verdict": Route(lambda w: {"pk": w.review_area.pk}, NOBODY, ASSIGNED_ASSESSOR),
+    # the improvement plan (world.plan, of world.cluster): its managers change it, PLAN_READERS read it
+    "improvement:plan": Route(_c, PLAN_READERS),
+    "improvement:action_add": Route(_c, OWNER_MANAGER, OWNER_MANAGER),
+    "improvement:action": Route(_action, PLAN_READERS, OWNER_MANAGER),
+    "improvement:evidence_add": Route(_action, NOBODY, OWNER_MANAGER),
+    "improvement:evidence_download": Route(_action_evidence, PLAN_READERS),
+    "improvement:evidence_delete": Route(_action_evidence, NOBODY, OWNER_MANAGER),
     # benchmarking
     "labelling:assessment_benchmark": Route(lambda w: {"pk": w.decided.pk}, OWNERS),
     "labelling:statistics": Route(lambda w: {}, ADMIN),
@@ -351,6 +370,10 @@ API: dict[str, Route] = {
     "api-appeal-answer": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, OWNER_MANAGER),
     "api-appeal-decide": Route(lambda w: {"pk": w.appeal.pk}, NOBODY, ADMIN),
     "api-committee-session-minutes": Route(lambda w: {"pk": w.committee_session.pk}, NOBODY),
+    # the improvement plan
+    "api-improvement-plan": Route(_c, PLAN_READERS),
+    "api-improvement-actions": Route(_c, PLAN_READERS, OWNER_MANAGER),
+    "api-improvement-action": Route(_action, PLAN_READERS),  # PATCH: tests/improvement/test_plan_api.py
 }
 
 
@@ -440,6 +463,9 @@ def _state(world):
         Question.objects.count(),
         AppealFile.objects.count(),
         sorted(ImprovementArea.objects.values_list("id", "title", "verdict", "version")),
+        sorted(ImprovementPlan.objects.values_list("id", "version")),
+        sorted(Action.objects.values_list("id", "status", "version")),
+        ActionEvidence.objects.count(),
     )
 
 

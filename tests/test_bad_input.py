@@ -32,6 +32,7 @@ from audit.models import AuditEvent
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
 from committee import models as committee_models
 from expertise.models import CategoryFindings, Findings, PrerequisiteExemption, Visit, VisitSlot
+from improvement.models import Action, ActionEvidence, ImprovementPlan
 from labelling.models import Answer, Assessment, Decision, Evidence, Label, Report, Review
 from programmes.models import Contract, ReportProof, ReportValue, SharedReport, Target, YearlyReport
 from tests import factories
@@ -138,6 +139,9 @@ SNAPSHOT_MODELS = (
     Contract,
     ReportProof,
     SharedReport,
+    ImprovementPlan,
+    Action,
+    ActionEvidence,
 )
 # Rows without a version: every column is compared (a value, a target, a slot, a category's findings).
 SNAPSHOT_WHOLE_ROWS = (VisitSlot, CategoryFindings, ReportValue, Target)
@@ -380,6 +384,29 @@ def _version(model, **lookup):
     return str(model.objects.get(**lookup).version)
 
 
+ACTION_FORM_FIELDS = {
+    "indicator": "fk",
+    "description": "text",
+    "owner": "text",
+    "due_on": "date",
+    "status": "choice",
+    "progress_note": "text",
+    "version": "version",
+}
+
+
+def _action_body(w, version):
+    return {
+        "indicator": str(w.action.indicator_id),
+        "description": "Write the roadmap with the board.",
+        "owner": "Claire Martin",
+        "due_on": (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),
+        "status": "in_progress",
+        "progress_note": "Draft sent.",
+        "version": version,
+    }
+
+
 def _area_body(w, *, code="G3", version=None):
     """A valid area on `draft`: a new indicator, the world's action (ids as the pages send them)."""
     action = w.area.actions.get()
@@ -446,6 +473,33 @@ PAGE_CASES: dict[str, Case] = {
             "version": _version(ImprovementArea, pk=w.review_area.pk),
         },
         {"verdict": "choice", "comment": "text", "version": "version"},
+    ),
+    # the improvement plan (world.plan, world.action with one evidence file)
+    "improvement:action_add": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk},
+        lambda w: _action_body(w, _version(ImprovementPlan, pk=w.plan.pk)),
+        ACTION_FORM_FIELDS,
+    ),
+    "improvement:action": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk, "action_pk": w.action.pk},
+        lambda w: _action_body(w, _version(Action, pk=w.action.pk)),
+        ACTION_FORM_FIELDS,
+    ),
+    "improvement:evidence_add": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk, "action_pk": w.action.pk},
+        lambda w: {"version": _version(Action, pk=w.action.pk)},
+        {"version": "version"},
+        valid_passes=False,
+        files=("file",),
+    ),
+    "improvement:evidence_delete": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk, "action_pk": w.action.pk, "evidence_pk": w.action_evidence.pk},
+        lambda w: {"version": _version(Action, pk=w.action.pk)},
+        {"version": "version"},
     ),
     "committee:case_decide": Case(
         "administrator",
@@ -983,7 +1037,48 @@ def _json_financing(w, **extra):
     }
 
 
+ACTION_API_FIELDS = {
+    "indicator": "text",
+    "description": "text",
+    "owner": "text",
+    "due_on": "date",
+    "status": "choice",
+    "progress_note": "text",
+    "version": "version",
+}
+
+
+def _second_action(w):
+    return Action.objects.filter(plan=w.plan).exclude(pk=w.action.pk).order_by("pk").first()
+
+
+def _json_action(w, version):
+    return {
+        "indicator": "V3",
+        "description": "Write the roadmap with the board.",
+        "owner": "Claire Martin",
+        "due_on": (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),
+        "status": "in_progress",
+        "progress_note": "Draft sent.",
+        "version": version,
+    }
+
+
 API_CASES: dict[str, Case] = {
+    # the improvement plan
+    "api-improvement-actions": Case(
+        "manager",
+        lambda w: {"pk": w.cluster.pk},
+        lambda w: _json_action(w, ImprovementPlan.objects.get(pk=w.plan.pk).version),
+        ACTION_API_FIELDS,
+    ),
+    "api-improvement-action": Case(  # the plan's second action (version 1: world.action's is 2)
+        "manager",
+        lambda w: {"pk": w.cluster.pk, "action_pk": _second_action(w).pk},
+        lambda w: _json_action(w, _second_action(w).version),
+        ACTION_API_FIELDS,
+        method="patch",
+    ),
     "api-cluster-detail": Case(
         "manager",
         lambda w: {"pk": w.cluster.pk},
@@ -1409,6 +1504,7 @@ def test_every_route_that_takes_input_is_covered():
         "api-yearly-report-detail",
         "api-assessment-findings",  # PUT
         "api-area-detail",  # PUT
+        "api-improvement-action",
     }  # PATCH
     assert pages == set(PAGE_CASES)
     assert apis == set(API_CASES)
@@ -1777,7 +1873,7 @@ def test_page_refuses_bad_uploads(bad_world, client_for, name, upload, tmp_path,
 
         body = {**valid, field_name: SimpleUploadedFile(filename, content)}
         must_refuse = upload not in UPLOAD_MAY_PASS and not (name == "clusters:member_import" and upload == "x")
-        if name in ("labelling:evidence_upload",) and upload in ("long_name", "nul_name"):
+        if name in ("labelling:evidence_upload", "improvement:evidence_add") and upload in ("long_name", "nul_name"):
             must_refuse = False  # a real PDF: the name is cleaned, the file accepted
         response = _try(
             f"POST {name} {field_name}={upload}",

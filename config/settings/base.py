@@ -433,6 +433,10 @@ SPECTACULAR_SETTINGS = {
             "description": "Silver's areas of improvement: each tied to an indicator and to actions of the "
             "improvement plan, with what was done, and the assessor's verdict on each.",
         },
+        {
+            "name": "improvement plan",
+            "description": "A cluster's improvement plan after a decision: its actions, their status and evidence.",
+        },
         {"name": "contracts", "description": "Performance contracts of a programme and their targets."},
         {"name": "yearly reports", "description": "A cluster's yearly report to its programme: submitted, approved."},
     ],
