@@ -44,6 +44,7 @@ from demo.data import (
     member_rows,
     team_rows,
 )
+from demo.improvement import load_improvement_plan
 from demo.programmes import REGION, STATE, load_programmes
 from expertise import services as expertise
 from expertise.models import Visit, VisitSlot
@@ -81,6 +82,7 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
     _load_fictional(users, summary)
     summary.assessments += load_committee(clusters=clusters, users=users)
     summary.assessments += load_appeal(users=users)
+    summary.assessments.append(load_improvement_plan(clusters=clusters, users=users))
     summary.programmes = load_programmes(clusters=clusters, users=users)
     return summary
 

@@ -22,6 +22,7 @@ from demo.data import (
     member_rows,
 )
 from demo.services import demo_load
+from improvement.models import Action, ActionEvidence, ImprovementPlan
 from labelling.models import Assessment, AssessmentStatus, Label
 from labelling.selectors import RegistryFilters, registry_labels
 from labelling.selectors.peers import benchmark_position_for
@@ -61,6 +62,8 @@ def _counts() -> dict[str, int]:
         "financing_years": FinancingYear.objects.count(),
         "assessments": Assessment.objects.count(),
         "labels": Label.objects.count(),
+        "improvement actions": Action.objects.count(),
+        "improvement evidence": ActionEvidence.objects.count(),
     }
 
 
@@ -280,3 +283,13 @@ def test_an_appeal_is_pending_on_the_committees_refusal_with_a_question_for_the_
     assert "procès-verbal" in page and 'id="answer"' in page
     demo_load()
     assert Appeal.objects.count() == 1
+
+
+def test_elastopoles_improvement_plan_has_actions_in_each_status(demo):
+    plan = ImprovementPlan.objects.get(cluster__name="Elastopole")
+    actions = plan.actions.all()
+    assert {a.status for a in actions} == {"not_started", "in_progress", "done"}
+    assert {a.source for a in actions} == {"criterion", "recommendation", "manager"}
+    done = [a for a in actions if a.status == "done"]
+    assert done and all(a.evidence.exists() and a.progress_note and a.owner for a in done)
+    assert any("Elastopole: improvement plan" in line for line in demo.assessments)
