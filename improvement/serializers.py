@@ -82,6 +82,7 @@ class ActionWriteSerializer(serializers.Serializer):
             "the code of an indicator of the plan's framework; required but on an expert's recommendation"
         ),
         "due_on": gettext_lazy("not before the day the plan was created"),
+        "description": gettext_lazy("not blank once its surrounding spaces are removed"),
     }
     version = serializers.IntegerField(min_value=0)
     indicator = serializers.CharField(max_length=10, required=False, allow_null=True)
