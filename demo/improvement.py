@@ -1,4 +1,4 @@
-"""Elastopole's improvement plan in the demo: seeded when its Bronze assessment was decided (the criteria it did not
+"""Elastopole's improvement plan in the demo: seeded when the committee decided its assessment (the criteria it did not
 fully meet, the expert's recommendations), then worked on by its manager through the plan's services, so that the
 plan shows actions in each status, with owners, due dates, progress notes, an evidence file and an action the
 manager added. Skipped once the manager has added that action (loading the demo again changes nothing)."""
