@@ -346,7 +346,6 @@ def build_world() -> World:
     case = Case.objects.create(
         session=committee_session, assessment=label.assessment, computed_level="gold", proposed_level="gold"
     )
-    refused, appeal, appeal_file = _world_appeal(cluster, label, manager, administrator)
     plan = plan_seed(
         assessment=label.assessment,
         scores={"indicators": {"S1": {"result": "partial"}, "S2": {"result": "none"}, "S3": {"result": "full"}}},
@@ -358,6 +357,7 @@ def build_world() -> World:
         upload=SimpleUploadedFile("minutes.pdf", b"%PDF-1.7 minutes\n%%EOF\n"),
         expected_version=action.version,
     )
+    refused, appeal, appeal_file = _world_appeal(cluster, label, manager, administrator)
     built = [cluster, other_cluster, draft, in_review, label.assessment, label, report, evidence, member]
     # Read back without the related objects cached while building (each assessment held the framework, whose
     # source is a large JSON): every test deep-copies the world, and that copy was most of a short test's setup.

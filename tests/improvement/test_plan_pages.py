@@ -165,7 +165,7 @@ def test_the_api_reads_the_plan_and_filters_its_actions(world, api_for):
     client = _api(world, "assessor", api_for)
     plan = client.get(f"/api/v1/clusters/{world.cluster.pk}/improvement-plan/").json()
     assert plan["counts"] == {"not_started": 2, "in_progress": 0, "done": 0, "total": 2}
-    assert plan["assessment"] == world.decided.pk and plan["version"] == world.plan.version
+    assert plan["assessment"] == world.plan.assessment_id and plan["version"] == world.plan.version
     actions = client.get(f"/api/v1/clusters/{world.cluster.pk}/improvement-plan/actions/").json()
     assert actions["count"] == 2 and {a["indicator"] for a in actions["results"]} == {"S1", "S2"}
     first = next(a for a in actions["results"] if a["id"] == world.action.pk)
