@@ -122,8 +122,10 @@ def _moves(
     previous_half: int | None,
     *,
     needs_eligibility: bool,
+    check_baseline: bool = True,
 ) -> tuple[list[_Move], bool]:
-    """The candidate moves of one indicator, and whether it must change."""
+    """The candidate moves of one indicator, and whether it must change. ``check_baseline`` (Silver, Gold): a
+    baseline indicator's move must meet it, also when it is the move that gives S3 its 10 participants."""
     current = score.result
     current_half = _half(score.points)
     mandatory = (spec.baseline and current == NONE) or needs_eligibility
@@ -143,6 +145,8 @@ def _moves(
         seen.add(value)
         result = indicator_result(spec, value)
         if RESULT_RANK[result] < RESULT_RANK[current] or (result == current and not needs_eligibility):
+            continue
+        if check_baseline and spec.baseline and result == NONE:
             continue
         half = _half(points_for_result(spec, result))
         improved = previous_half is not None and half > previous_half
@@ -187,7 +191,7 @@ def level_path(
         )
         if level == LEVEL_BRONZE:
             if needs_eligibility:
-                moves, _mandatory = _moves(spec, score, previous_half, needs_eligibility=True)
+                moves, _mandatory = _moves(spec, score, previous_half, needs_eligibility=True, check_baseline=False)
                 # Bronze asks only for eligibility: the smallest move that gives S3 its 10 participants.
                 items.append((spec, sorted(moves, key=lambda m: (m.gain, RESULT_RANK[m.result]))[:1]))
             continue

@@ -137,6 +137,29 @@ def test_the_path_is_as_short_and_as_small_as_the_best_combination(case, level):
     assert after.points == path.points_after
 
 
+def test_gold_meets_a_baseline_s3_above_its_10_participants_when_its_partial_bar_is_higher():
+    """S3 is a baseline indicator whose partial bar (11) is above the eligibility's 10 participants: the path to Gold
+    raises it to a bar, not to the 10 participants that eligibility alone asks (hypothesis found it)."""
+    s3 = IndicatorSpec(
+        "S3", "A", "int", 4, "higher", Decimal(12), Decimal(11), None, True, (), "", TEXT, TEXT, TEXT, ""
+    )
+    a2 = IndicatorSpec("A2", "A", "pct", 6, "higher", Decimal(2), Decimal(1), None, False, (), "", TEXT, TEXT, TEXT, "")
+    levels = [
+        IndicatorSpec(code, "A", "level", 6, "higher", None, None, None, False, OPTIONS, "", TEXT, TEXT, TEXT, "")
+        for code in ("A1", "A3")
+    ]
+    specs = (s3, levels[0], a2, levels[1])
+    framework = FrameworkSpec("t", TEXT, (CategorySpec("A", TEXT, tuple(s.code for s in specs)),), specs)
+    answers = dict.fromkeys((s.code for s in specs), None)
+    path = level_path(framework, _score(framework, answers, YES, None), LEVEL_GOLD, eligibility=YES, previous=None)
+    assert path.reachable
+    assert {step.code: step.target_value for step in path.steps}["S3"] >= Decimal(11)  # its partial bar at least
+    assert (len(path.steps), path.points_after - path.points_before) == brute_force(
+        framework, answers, YES, None, LEVEL_GOLD
+    )
+    assert _score(framework, apply_path(answers, path), YES, None).level == LEVEL_GOLD
+
+
 def _ecei_answers(result: str) -> dict:
     answers = {}
     for spec in ECEI.indicators:
