@@ -44,7 +44,8 @@ def areas_summary_panel(context, assessment):
 @register.inclusion_tag("areas/_committee.html", takes_context=True)
 def areas_of_case(context, assessment):
     """A committee case: the assessment's areas, read-only, for whoever may see them."""
-    if not can(context["request"].user, "areas.view", assessment):
+    request = context.get("request")
+    if request is None or not can(request.user, "areas.view", assessment):
         return {"state": None}
     state = selectors.areas_state(assessment=assessment)
     if not state.asked and not state.areas:
