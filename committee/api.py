@@ -15,7 +15,7 @@ from accounts.permissions import can, require
 from committee import selectors, services
 from committee import serializers as s
 from committee.models import CommitteeSession
-from committee.views import minutes_response
+from core.downloads import private_file
 
 TAG = "committee"
 ERRORS = {
@@ -181,7 +181,8 @@ class SessionMinutes(APIView):
         },
     )
     def get(self, request, pk: int):
-        return minutes_response(selectors.minutes_get(user=request.user, pk=pk))
+        minutes = selectors.minutes_get(user=request.user, pk=pk)
+        return private_file(minutes.file, selectors.minutes_download_name(minutes), "application/pdf")
 
 
 class CaseDecide(APIView):

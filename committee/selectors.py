@@ -195,6 +195,11 @@ def minutes_get(*, user, pk) -> Minutes:
     return minutes
 
 
+def minutes_download_name(minutes: Minutes) -> str:
+    """The name the downloaded minutes get (the stored object's key is random)."""
+    return f"committee-minutes-{minutes.session.held_on.isoformat()}.pdf"
+
+
 @dataclass
 class MinutesFacts:
     """What the minutes of a closed session say (``committee.presenters.minutes_context`` shapes it)."""

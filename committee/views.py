@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -27,6 +26,7 @@ from committee.forms import (
     SessionForm,
     VersionForm,
 )
+from core.downloads import private_file
 from core.pages import REFUSED, submit
 from core.pagination import page_of
 from labelling.models import Level
@@ -269,15 +269,7 @@ def case_detail(request, pk: int):
 @login_required
 def case_report(request, pk: int, report_pk: int):
     report = selectors.case_report(user=request.user, pk=pk, report_pk=report_pk)
-    try:
-        handle = report.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=report_download_name(report), content_type="application/pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(report.file, report_download_name(report), "application/pdf")
 
 
 @require_GET
@@ -285,15 +277,4 @@ def case_report(request, pk: int, report_pk: int):
 def minutes_download(request, pk: int):
     """A closed session's signed minutes (administrators and the session's members; 404 until they are ready)."""
     minutes = selectors.minutes_get(user=request.user, pk=pk)
-    return minutes_response(minutes)
-
-
-def minutes_response(minutes) -> FileResponse:
-    try:
-        handle = minutes.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    filename = f"committee-minutes-{minutes.session.held_on.isoformat()}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(minutes.file, selectors.minutes_download_name(minutes), "application/pdf")
