@@ -43,6 +43,7 @@ class PageWorld:
 
 def build_world() -> PageWorld:
     """A cluster with records, a draft, an assessment in review and a decided one with its label and report."""
+    from improvement.services import plan_seed
     from indicators.services import framework_ensure_default
     from labelling.models import Report
     from labelling.services.answers import answer_save
@@ -84,6 +85,11 @@ def build_world() -> PageWorld:
     case = Case.objects.create(
         session=session, assessment=label.assessment, computed_level="gold", proposed_level="gold"
     )
+    # the improvement plan of the decided assessment: S1 partly met, S2 not met
+    plan_seed(
+        assessment=label.assessment,
+        scores={"indicators": {"S1": {"result": "partial"}, "S2": {"result": "none"}}},
+    )
     return PageWorld(
         cluster=cluster,
         draft=draft,
@@ -103,6 +109,11 @@ def _c(name):
 
 def _a(name, which="draft", **extra):
     return lambda w: reverse(name, kwargs={"pk": getattr(w, which).pk, **extra})
+
+
+def _action_url(w):
+    action = w.cluster.improvement_plan.actions.order_by("pk").first()
+    return reverse("improvement:action", kwargs={"pk": w.cluster.pk, "action_pk": action.pk})
 
 
 def _member_active_url(w):
@@ -161,6 +172,16 @@ PAGES: list[Page] = [
     ),
     Page("fill a category (English)", "manager", _a("labelling:assessment_fill", category_code="G"), language="en"),
     Page("summary", "manager", _a("labelling:assessment_summary")),
+    Page("improvement plan", "manager", _c("improvement:plan")),
+    Page("improvement plan (English)", "manager", _c("improvement:plan"), language="en"),
+    Page("improvement action", "manager", _action_url),
+    Page(
+        "improvement action form with errors",
+        "manager",
+        _c("improvement:action_add"),
+        post=lambda w: {"description": "", "due_on": "2020-01-01", "status": "done", "version": "1"},
+    ),
+    Page("improvement plan read by the next assessor", "assessor", _c("improvement:plan")),
     Page("offline questionnaire", "manager", _a("labelling:assessment_offline")),
     # assessor
     Page("assessor dashboard", "assessor", lambda w: reverse("labelling:assessor_dashboard")),
