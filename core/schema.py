@@ -60,7 +60,9 @@ class AutoSchema(DrfAutoSchema):
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
-        serializer = self.get_request_serializer() if operation is not None else None
+        # Only a write has a request body: asking a GET's APIView for one makes drf-spectacular guess, and fail.
+        has_body = operation is not None and self.method in ("PUT", "PATCH", "POST")
+        serializer = self.get_request_serializer() if has_body else None
         rules = getattr(serializer, "FIELD_RULES", None)
         if rules:
             operation["x-field-rules"] = {field: str(rule) for field, rule in rules.items()}

@@ -155,6 +155,7 @@ FUTURE = "2031-03-10T09:00:00+01:00"
 
 class AssessmentVisitsView(generics.ListAPIView):
     serializer_class = VisitSerializer
+    queryset = Visit.objects.none()  # the schema's model; get_queryset gives the assessment's visits
 
     def get_queryset(self):
         assessment = _visible_assessment(self.request, self.kwargs["pk"])
