@@ -64,7 +64,7 @@ def test_a_level_answer_reads_with_its_option_labels_and_a_retired_code_stays_a_
     french = client_for(administrator).get(url, {"kind": "answer"}, HTTP_ACCEPT_LANGUAGE="fr")
     sentences = [row["sentence"] for row in french.context["rows"][:4]]
     assert sentences == [
-        "Grappe a corrigé V4\u202f: Comptes certifiés et suivi budgétaire → Ni l'un ni l'autre — "
+        "Grappe a corrigé V4\u202f: Comptes certifiés et suivi budgétaire → Ni l’un ni l’autre — "
         "justification\u202f: No auditor.",
         "Grappe a répondu à V4\u202f: Suivi budgétaire seulement → retired.",
         "Grappe a répondu à V4\u202f: Comptes certifiés et suivi budgétaire → Suivi budgétaire seulement.",
