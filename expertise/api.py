@@ -19,7 +19,7 @@ from core.exceptions import InvalidTransition, NotFound
 from expertise import selectors, services
 from expertise.models import REASON_MAX_LENGTH, Visit, VisitMode
 from expertise.services import Slot
-from expertise.views import invitation_response
+from expertise.views import invitation_response, move_visit
 
 ERRORS = {
     400: OpenApiResponse(description="Bad input: field errors"),
@@ -256,16 +256,7 @@ class VisitMoveView(APIView):
     def post(self, request, pk: int):
         visit = _visit(request, pk, "visit.change")
         data = _input(MoveSerializer, request)
-        return _done(
-            services.visit_move(
-                user=request.user,
-                visit=visit,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            )
-        )
+        return _done(move_visit(request.user, visit, data))
 
 
 class VisitCancelView(APIView):

@@ -99,6 +99,20 @@ def _save_or_report(form, call):
     return None
 
 
+def _save_form(request, form, call, *, done: str) -> tuple[object, int]:
+    """Run the service for a valid form: ``(its result, 200)`` once saved, with ``done`` as the success message;
+    else ``(None, status)``, the refusal on the form (which keeps what was typed) and the status to render it with."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        result = call()
+    except DomainError as exc:
+        apply_domain_errors(form, exc)
+        return None, exc.status_code
+    messages.success(request, done)
+    return result, 200
+
+
 @login_required
 def enrolment_page(request, pk: int):
     """A manager's view of one programme their cluster is enrolled in: the years, their reports, the contract."""
@@ -180,21 +194,16 @@ def report_page(request, pk: int):
         spec = selectors.set_of(report.programme)
         rows = {r.indicator.code: r.row for r in selectors.report_rows(report=report, spec=spec)}
         form = ReportForm(request.POST, spec=spec, rows=rows)
-        status = 400
-        if form.is_valid():
-            try:
-                services.report_save(
-                    user=request.user,
-                    report=report,
-                    entries=form.entries(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except DomainError as exc:
-                apply_domain_errors(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, _("The report was saved."))
-                return redirect("programmes:report", pk=report.pk)
+        _saved, status = _save_form(
+            request,
+            form,
+            lambda: services.report_save(
+                user=request.user, report=report, entries=form.entries(), expected_version=form.cleaned_data["version"]
+            ),
+            done=_("The report was saved."),
+        )
+        if status == 200:
+            return redirect("programmes:report", pk=report.pk)
         return render(request, "programmes/report.html", _report_context(request, report, form=form), status=status)
     return render(request, "programmes/report.html", _report_context(request, report))
 
@@ -303,23 +312,20 @@ def contract_page(request, pk: int, cluster_pk: int):
     contract = selectors.contract_of(enrolment=enrolment)
     if request.method == "POST":
         form = ContractForm(request.POST, request.FILES)
-        status = 400
-        if form.is_valid():
-            data = {name: form.cleaned_data.get(name) for name in services.CONTRACT_FIELDS}
-            try:
-                contract = services.contract_save(
-                    user=request.user,
-                    enrolment=enrolment,
-                    data=data,
-                    upload=form.cleaned_data.get("document"),
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except DomainError as exc:
-                apply_domain_errors(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, _("The performance contract was saved."))
-                return redirect("programmes:targets", pk=contract.pk)
+        saved, status = _save_form(
+            request,
+            form,
+            lambda: services.contract_save(
+                user=request.user,
+                enrolment=enrolment,
+                data={name: form.cleaned_data.get(name) for name in services.CONTRACT_FIELDS},
+                upload=form.cleaned_data.get("document"),
+                expected_version=form.cleaned_data.get("version"),
+            ),
+            done=_("The performance contract was saved."),
+        )
+        if status == 200:
+            return redirect("programmes:targets", pk=saved.pk)
     else:
         initial = {"version": contract.version if contract else 0}
         if contract:
@@ -368,21 +374,16 @@ def targets_page(request, pk: int):
         return render(request, "programmes/targets.html", _targets_context(contract))
     spec = selectors.set_of(contract.programme)
     form = TargetsForm(request.POST, spec=spec, years=contract.programme.years, current={})
-    status = 400
-    if form.is_valid():
-        try:
-            services.targets_save(
-                user=request.user,
-                contract=contract,
-                targets=form.targets(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-            status = exc.status_code
-        else:
-            messages.success(request, _("The targets were saved."))
-            return redirect("programmes:targets", pk=contract.pk)
+    _saved, status = _save_form(
+        request,
+        form,
+        lambda: services.targets_save(
+            user=request.user, contract=contract, targets=form.targets(), expected_version=form.cleaned_data["version"]
+        ),
+        done=_("The targets were saved."),
+    )
+    if status == 200:
+        return redirect("programmes:targets", pk=contract.pk)
     return render(request, "programmes/targets.html", _targets_context(contract, form=form), status=status)
 
 
@@ -391,29 +392,21 @@ def targets_page(request, pk: int):
 def targets_import(request, pk: int):
     contract = selectors.contract_get(user=request.user, pk=pk, capability="contract.edit")
     form = TargetsImportForm(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
+
+    def save():
         upload = form.cleaned_data["file"]
-        try:
-            if upload.size > settings.IMPORT_MAX_BYTES:
-                raise TargetsImportError(
-                    [
-                        _("The file is too large: at most %(size)s.")
-                        % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)}
-                    ]
-                )
-            targets = read_targets(
-                upload.read(), spec=selectors.set_of(contract.programme), years=contract.programme.years
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise TargetsImportError(
+                [_("The file is too large: at most %(size)s.") % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)}]
             )
-            services.targets_save(
-                user=request.user, contract=contract, targets=targets, expected_version=form.cleaned_data["version"]
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-            status = exc.status_code
-        else:
-            messages.success(request, _("The targets of the sheet were saved."))
-            return redirect("programmes:targets", pk=contract.pk)
+        targets = read_targets(upload.read(), spec=selectors.set_of(contract.programme), years=contract.programme.years)
+        services.targets_save(
+            user=request.user, contract=contract, targets=targets, expected_version=form.cleaned_data["version"]
+        )
+
+    _saved, status = _save_form(request, form, save, done=_("The targets of the sheet were saved."))
+    if status == 200:
+        return redirect("programmes:targets", pk=contract.pk)
     return render(request, "programmes/targets.html", _targets_context(contract, import_form=form), status=status)
 
 
