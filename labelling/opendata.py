@@ -70,6 +70,15 @@ COLUMNS = [
     Column("level", "string", _("Level of the label: bronze, silver or gold."), "gold"),
     Column("awarded_on", "date", _("Date the label was awarded (YYYY-MM-DD)."), "2026-03-15"),
     Column("expires_on", "date", _("Last day of validity (YYYY-MM-DD)."), "2028-03-14"),
+    Column(
+        "conditions_until",
+        "date",
+        _(
+            "For a label granted with conditions, the review date of its conditions (YYYY-MM-DD): the label is "
+            "valid, with conditions until that date. Empty (null in the JSON) for a label without conditions."
+        ),
+        "2026-09-15",
+    ),
     Column("reference_year", "integer", _("Year whose figures the assessment covered."), "2025"),
     Column(
         "verification_url",
@@ -92,45 +101,42 @@ def _verify_prefix() -> str:
     return url.split(marker)[0]
 
 
+# What the database reads for each column of the files (dates already as ISO text), in the order of ``COLUMNS``;
+# ``verification_url`` is made from the number.
+_READ = {
+    "certificate_number": "certificate_number",
+    "cluster": "cluster__name",
+    "acronym": "cluster__acronym",
+    "kind": "cluster__kind",
+    "country": "cluster__country",
+    "region": "cluster__region",
+    "city": "cluster__city",
+    "sectors": "cluster__sectors",
+    "level": "level",
+    "awarded_on": "_awarded",
+    "expires_on": "_expires",
+    "conditions_until": "_conditions",  # None for a label without conditions
+    "reference_year": "assessment__reference_year",
+}
+
+
 def open_rows() -> Iterator[dict]:
     prefix = _verify_prefix()
     rows = (
         open_labels()
         .order_by(*EXPORT_ORDER)
-        .annotate(_awarded=Cast("awarded_on", CharField()), _expires=Cast("expires_on", CharField()))
-        .values_list(
-            "certificate_number",
-            "cluster__name",
-            "cluster__acronym",
-            "cluster__kind",
-            "cluster__country",
-            "cluster__region",
-            "cluster__city",
-            "cluster__sectors",
-            "level",
-            "_awarded",
-            "_expires",
-            "assessment__reference_year",
+        .annotate(
+            _awarded=Cast("awarded_on", CharField()),
+            _expires=Cast("expires_on", CharField()),
+            _conditions=Cast("conditions_until", CharField()),
         )
+        .values_list(*_READ.values())
     )
-    for number, cluster, acronym, kind, country, region, city, sectors, level, awarded, expires, year in rows.iterator(
-        chunk_size=500
-    ):
-        yield {
-            "certificate_number": number,
-            "cluster": cluster,
-            "acronym": acronym,
-            "kind": kind,
-            "country": country,
-            "region": region,
-            "city": city,
-            "sectors": [str(s) for s in sectors or []],
-            "level": level,
-            "awarded_on": awarded,
-            "expires_on": expires,
-            "reference_year": year,
-            "verification_url": f"{prefix}{number}/",
-        }
+    for values in rows.iterator(chunk_size=500):
+        row = dict(zip(_READ, values, strict=True))
+        row["sectors"] = [str(s) for s in row["sectors"] or []]
+        row["verification_url"] = f"{prefix}{row['certificate_number']}/"
+        yield row
 
 
 def csv_lines() -> Iterator[str]:

@@ -408,7 +408,8 @@ BADGE_GREY = "#6b7280"
 
 
 def badge_for(*, label: Label, today=None) -> dict:
-    """What the SVG badge says: the level, and "valid until …", or "expired" / "revoked" in grey."""
+    """What the SVG badge says: the level, and "valid until …" ("valid, with conditions until …" for a label granted
+    with conditions: the review date, never the conditions' text), or "expired" / "revoked" in grey."""
     validity = label_validity(label=label, today=today)
     level = {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze")}.get(label.level, label.level)
     left = _("Label %(level)s") % {"level": level}
@@ -416,6 +417,9 @@ def badge_for(*, label: Label, today=None) -> dict:
         right, colour = _("revoked"), BADGE_GREY
     elif validity["state"] == "expired":
         right, colour = _("expired"), BADGE_GREY
+    elif validity["conditions_until"]:
+        right = _("valid, with conditions until %(date)s") % {"date": long_date(validity["conditions_until"])}
+        colour = BADGE_COLOURS[label.level]
     else:
         right, colour = _("valid until %(date)s") % {"date": long_date(label.expires_on)}, BADGE_COLOURS[label.level]
     # DejaVu Sans at 11 px: about 6.6 px a character; the badge is drawn without measuring text.

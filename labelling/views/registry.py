@@ -186,7 +186,8 @@ BADGE_MAX_AGE = 60 * 60  # an hour: a revocation shows on the cluster's site wit
 @public_page
 @require_GET
 def certificate_badge(request, number: str):
-    """An SVG badge of the label for the cluster's own website: level and "valid until", grey once it no
+    """An SVG badge of the label for the cluster's own website: level and "valid until" (or "valid, with conditions
+    until" the review date of a label granted with conditions), grey once it no
     longer holds. Public, cached an hour by browsers and proxies, in the visitor's language."""
     label = selectors.label_by_number(number=number)
     if label is None:

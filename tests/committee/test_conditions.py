@@ -24,6 +24,7 @@ from committee.services import (
 )
 from core.exceptions import ConflictError, InvalidFields, InvalidTransition, NotFound
 from core.models import OutboxMessage
+from core.text import long_date
 from indicators.computations import label_expiry
 from labelling.models import Label
 from labelling.services.labels import label_revoke
@@ -103,6 +104,22 @@ def test_the_verification_page_says_valid_with_conditions_until_without_the_cond
     assert CONDITIONS not in html and "roadmap" not in html
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_badge_says_valid_with_conditions_until_the_review_date(case, administrator, client, language):
+    label = conditional(case, administrator)
+    response = client.get(f"/verify/{label.certificate_number}/badge.svg", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    with translation.override(language):
+        until = long_date(REVIEW_ON)
+    expected = {
+        "en": f"valid, with conditions until {until}",
+        "fr": f"valable, avec des conditions jusqu’au {until}",
+    }[language]
+    assert expected in svg, svg
+    assert CONDITIONS not in svg and "roadmap" not in svg
+
+
 def test_the_certificate_api_and_the_registry_give_the_review_date_only(case, administrator, client):
     label = conditional(case, administrator)
     data = client.get(f"/api/v1/certificates/{label.certificate_number}/", HTTP_ACCEPT="application/json").json()
@@ -127,6 +144,8 @@ def test_a_revoked_conditional_label_no_longer_speaks_of_conditions(case, admini
     assert data["state"] == "revoked" and data["conditions_until"] is None
     html = client.get(f"/verify/{label.certificate_number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "with conditions" not in html and "was revoked" in html
+    svg = client.get(f"/verify/{label.certificate_number}/badge.svg", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "with conditions" not in svg and "revoked" in svg
 
 
 # --- the review date: Celery beat's reminder ------------------------------------------------------------------

@@ -5,6 +5,7 @@ the user's language, and the documented columns."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -20,6 +21,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 EVIL = '=HYPERLINK("http://evil.example","click")'
+REVIEW_ON = datetime.date(2026, 9, 15)  # Nekoé's label is granted with conditions until then
 
 
 @pytest.fixture
@@ -29,6 +31,7 @@ def labels(framework):
             name="Nekoé", acronym="NK", kind="grappe", region="24", city="Orléans", sectors=["énergie", "bois"]
         ),
         level="gold",
+        conditions_until=REVIEW_ON,
     )
     evil = factories.LabelFactory(
         assessment__cluster=factories.ClusterFactory(
@@ -107,11 +110,16 @@ def test_the_csv_export_has_codes_and_labels_in_the_users_language(labels, admin
     assert (nekoe["Nature"], nekoe["Nature (libellé)"]) == ("grappe", "Grappe d’entreprises")
     assert nekoe["Secteurs"] == "énergie; bois" and nekoe["Ville"] == "Orléans"
     assert rows["Old Cluster"]["Statut (libellé)"] == "Retiré"
+    assert (
+        nekoe["Avec des conditions jusqu’au"] == "2026-09-15"
+        and rows["Old Cluster"]["Avec des conditions jusqu’au"] == ""
+    )
 
     english = client_for(admin)
     english.cookies["django_language"] = "en"
     rows = {row["Cluster"]: row for row in _csv_dicts(english.get(reverse("labelling:registry_export")))}
     assert (rows["Nekoé"]["Level"], rows["Nekoé"]["Level (label)"]) == ("gold", "Gold")
+    assert rows["Nekoé"]["With conditions until"] == "2026-09-15" and rows["'" + EVIL]["With conditions until"] == ""
     assert list(rows["Nekoé"]) == [str(title) for _key, title in COLUMNS]
 
 
@@ -131,6 +139,9 @@ def test_cells_a_spreadsheet_would_run_are_escaped_in_csv_and_xlsx(labels, admin
     assert cells["Cluster"] == "'" + EVIL and cells["Sectors"] == "'@SUM(1+1); -2+3"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)  # no formula anywhere
     assert cells["Reference year"] == 2025  # numbers stay numbers
+    assert cells["With conditions until"] is None  # a plain label: an empty cell
+    nekoe = by_number[labels["gold"].certificate_number]
+    assert nekoe["With conditions until"] == "2026-09-15"
 
 
 def _english(client, name):
@@ -145,6 +156,8 @@ def test_the_json_export_has_every_column(labels, admin, client_for):
     assert list(nekoe) == KEYS
     assert nekoe["level_label"] == "Gold" and nekoe["sectors"] == "énergie; bois"
     assert nekoe["awarded_on"] == "2026-03-15" and nekoe["reference_year"] == 2025
+    assert nekoe["conditions_until"] == "2026-09-15"
+    assert {item["conditions_until"] for item in data if item["cluster"] != "Nekoé"} == {None}  # plain labels: null
 
 
 def test_the_exports_keep_the_registry_filters(labels, admin, client_for):
@@ -198,6 +211,7 @@ def test_the_open_data_csv_holds_the_public_active_labels_in_the_documented_colu
     nekoe = by_name["Nekoé"]
     assert nekoe["level"] == "gold" and nekoe["kind"] == "grappe" and nekoe["sectors"] == "énergie; bois"
     assert nekoe["verification_url"].endswith(f"/verify/{labels['gold'].certificate_number}/")
+    assert nekoe["conditions_until"] == "2026-09-15" and by_name["'" + EVIL]["conditions_until"] == ""
     for row in rows:
         _check_types(row, csv_row=True)
 
@@ -205,7 +219,9 @@ def test_the_open_data_csv_holds_the_public_active_labels_in_the_documented_colu
 def _check_types(row: dict, *, csv_row: bool) -> None:
     for column in opendata.COLUMNS:
         value = row[column.name]
-        if column.type == "date":
+        if column.name == "conditions_until" and not value:  # a plain label: empty in the CSV, null in the JSON
+            assert value == ("" if csv_row else None)
+        elif column.type == "date":
             assert re.fullmatch(r"\d{4}-\d\d-\d\d", value), (column.name, value)
         elif column.type == "integer":
             assert (int(value) if csv_row else value) == int(value)
@@ -227,6 +243,8 @@ def test_the_open_data_json_has_the_licence_the_columns_and_the_labels(labels, c
         _check_types(item, csv_row=False)
     nekoe = next(item for item in data["labels"] if item["cluster"] == "Nekoé")
     assert nekoe["sectors"] == ["énergie", "bois"]
+    assert nekoe["conditions_until"] == "2026-09-15"
+    assert next(item for item in data["labels"] if item["cluster"] == EVIL)["conditions_until"] is None
 
 
 # --- schema.org JSON-LD on certificate pages -----------------------------------------------------------
