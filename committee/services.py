@@ -351,6 +351,7 @@ def case_decide(
                     "declared a conflict of interest on it does not vote)."
                 )
             )
+        # The managers are not e-mailed now: they get the committee's outcome, once, when the session closes.
         if outcome in LABEL_OUTCOMES:
             # a conditional label is valid, with conditions until the review date (labelling keeps the date)
             assessment_decide(
@@ -359,9 +360,12 @@ def case_decide(
                 level=locked.proposed_level,
                 reason=reason,
                 conditions_until=review_on,
+                tell_managers=False,
             )
         elif outcome == Outcome.REFUSED:
-            assessment_decide(user=user, assessment=locked.assessment, level=Level.NONE, reason=reason)
+            assessment_decide(
+                user=user, assessment=locked.assessment, level=Level.NONE, reason=reason, tell_managers=False
+            )
         locked.outcome = outcome
         locked.conditions = conditions
         locked.review_on = review_on

@@ -668,11 +668,19 @@ def _require_countersignature(locked: Assessment) -> None:
 
 
 def assessment_decide(
-    *, user, assessment: Assessment, level: str | None = None, reason: str = "", conditions_until=None
+    *,
+    user,
+    assessment: Assessment,
+    level: str | None = None,
+    reason: str = "",
+    conditions_until=None,
+    tell_managers: bool = True,
 ) -> Decision:
     """An administrator decides on a validated assessment: validated → decided, and a label is issued
     when the level is not "none". ``level`` defaults to the computed one; a different level needs a reason.
     ``conditions_until``: the label is granted with conditions until that review date (the awarding committee).
+    ``tell_managers``: the managers are e-mailed the decision; the awarding committee passes False, as it e-mails
+    each case's outcome itself when its session closes (one e-mail per outcome).
     """
     _require(user, "assessment.decide", assessment)
     reason = (reason or "").strip()
@@ -725,12 +733,13 @@ def assessment_decide(
             label = label_award(
                 user=user, assessment=locked, level=decided, awarded_on=today, conditions_until=conditions_until
             )
-        notify(
-            users=_managers(locked),
-            subject=gettext_lazy("Grappe: decision on the assessment %(of_cluster)s"),
-            template="labelling/email/decided.txt",
-            context={"assessment": locked, "cluster": locked.cluster.name, "decision": decision, "label": label},
-        )
+        if tell_managers:
+            notify(
+                users=_managers(locked),
+                subject=gettext_lazy("Grappe: decision on the assessment %(of_cluster)s"),
+                template="labelling/email/decided.txt",
+                context={"assessment": locked, "cluster": locked.cluster.name, "decision": decision, "label": label},
+            )
     return decision
 
 

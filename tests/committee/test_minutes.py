@@ -75,13 +75,15 @@ def closed(framework, administrator, assessor, member):
         "refused": {"reason": "The governance indicators are not met."},
         "deferred": {},
     }
+    OutboxMessage.objects.all().delete()
     for outcome, case in cases.items():
         case.refresh_from_db()
         case_decide(user=administrator, case=case, outcome=outcome, expected_version=case.version, **details[outcome])
+    at_decisions = list(OutboxMessage.objects.filter(task="labelling.send_email"))
     OutboxMessage.objects.all().delete()
     session.refresh_from_db()
     session = session_close(user=administrator, session=session, expected_version=session.version)
-    return {"session": session, "cases": cases, "managers": managers, "other": other}
+    return {"session": session, "cases": cases, "managers": managers, "other": other, "at_decisions": at_decisions}
 
 
 def test_closing_queues_the_minutes_in_the_closers_language_and_tells_each_manager_their_outcome(closed):
@@ -93,6 +95,9 @@ def test_closing_queues_the_minutes_in_the_closers_language_and_tells_each_manag
     }
     assert len(mails) == 4
     managers = closed["managers"]
+    addresses = [address for m in OutboxMessage.objects.filter(task="labelling.send_email")
+                 for address in m.kwargs["recipients"]]  # fmt: skip
+    assert sorted(addresses) == sorted(manager.email for manager in managers.values())  # one e-mail per outcome
     granted = mails[(managers["granted"].email,)]  # French
     assert "décision du comité d’attribution" in granted["subject"] and "Accordé" in granted["body"]
     assert Label.objects.get(assessment=closed["cases"]["granted"].assessment).certificate_number in granted["body"]
@@ -103,6 +108,14 @@ def test_closing_queues_the_minutes_in_the_closers_language_and_tells_each_manag
     assert "Refusé" in refused["body"] and "The governance indicators are not met." in refused["body"]
     deferred = mails[(managers["deferred"].email,)]  # English
     assert "Deferred" in deferred["body"] and "a later session" in deferred["body"]
+
+
+def test_the_chairs_decisions_e_mail_no_manager_the_outcome_waits_for_the_session_to_close(closed):
+    """Labelling's own decision e-mail is not sent for a committee's case: its managers get one e-mail, the
+    committee's outcome, when the session closes (the test above counts them)."""
+    managers = {manager.email for manager in closed["managers"].values()}
+    told = [address for m in closed["at_decisions"] for address in m.kwargs["recipients"]]
+    assert not managers & set(told), told
 
 
 def test_the_minutes_are_a_signed_pdf_that_says_who_sat_and_what_was_decided(closed, tmp_path):
