@@ -40,6 +40,7 @@ from labelling.models import Decision, Evidence, Report
 from labelling.services.workflow import assessment_assign, review_declare_no_conflict
 from programmes.services import contract_save, proof_add, report_share, report_start
 from tests import factories
+from tests.expertise.helpers import meet_prerequisites
 
 
 def pytest_configure(config):
@@ -76,26 +77,22 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
-@pytest.fixture(scope="session", autouse=True)
-def expert_guards_saved():
-    """The expert's process guards labelling's steps (``labelling.services.steps.STEP_GUARDS``: the prerequisites
-    before ``submit``, the visit and the findings before ``validate``, the Gold freeze on ``edit``). The suite's
-    tests of the desk review do not plan visits: the guards are off for them, and on for the tests that ask for the
-    ``expert_process`` fixture (every test of ``tests/expertise/``, the demo's)."""
+@pytest.fixture
+def expert_guards_off(monkeypatch):
+    """The expert's step guards (``labelling.services.steps.STEP_GUARDS``: the prerequisites before ``submit``, the
+    visit and the findings before ``validate``, the Gold freeze on ``edit``) switched off for one test. The suite runs
+    with them on; a test asks for this fixture only with a comment saying why (its subject is not the expert's
+    process and cannot be reached through it, e.g. a rule the guards would hide)."""
     from labelling.services import steps
 
-    saved = {step: list(guards) for step, guards in steps.STEP_GUARDS.items()}
-    steps.STEP_GUARDS.clear()
-    yield saved
-    steps.STEP_GUARDS.update(saved)
+    monkeypatch.setattr(steps, "STEP_GUARDS", {})
 
 
 @pytest.fixture
-def expert_process(expert_guards_saved, monkeypatch):
-    """The expert's step guards on, for this test (see ``expert_guards_saved``)."""
-    from labelling.services import steps
-
-    monkeypatch.setattr(steps, "STEP_GUARDS", {step: list(guards) for step, guards in expert_guards_saved.items()})
+def prerequisites_met(cluster):
+    """``cluster``'s records meet the prerequisites to apply for 2025 (the submission's guard): an ECCP profile, an
+    English description, staff, fifteen members of both kinds (``tests.expertise.helpers.meet_prerequisites``)."""
+    return meet_prerequisites(cluster)
 
 
 @pytest.fixture(autouse=True)

@@ -57,7 +57,9 @@ def add_areas(assessment: Assessment, manager, actions: list[Action], count: int
 
 
 def areas_guards_on(monkeypatch) -> None:
-    """Only the areas' step guards on (the suite runs without guards; the expert's process has its own fixture)."""
+    """Only the areas' step guards on: the expert's (prerequisites, visit and findings) are off for the tests of the
+    areas, which submit and validate Silver applications of clusters that plan no visit (the suite runs with every
+    guard on; the areas' demo test keeps them all)."""
     from areas import guards
     from labelling.services import steps
 

@@ -236,7 +236,7 @@ def test_the_validation_waits_for_a_verdict_on_each_area(
 
 
 def test_only_the_assigned_assessor_judges_and_only_during_the_review(
-    draft, manager, administrator, assessor, other_assessor, actions
+    draft, manager, administrator, assessor, other_assessor, actions, prerequisites_met
 ):
     areas = add_areas(draft, manager, actions)
     with pytest.raises(NotFound):  # not submitted yet: not assigned

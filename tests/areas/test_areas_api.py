@@ -72,7 +72,9 @@ def test_bad_input_answers_field_errors_and_saves_nothing(draft, manager, action
     assert Assessment.objects.get(pk=draft.pk).version == draft.version
 
 
-def test_the_assessor_records_the_verdicts(draft, manager, administrator, assessor, actions, api_for):
+def test_the_assessor_records_the_verdicts(
+    draft, manager, administrator, assessor, actions, api_for, prerequisites_met
+):
     areas = add_areas(draft, manager, actions)
     assessment_submit(user=manager, assessment=draft, expected_version=draft.version)
     assessment = assessment_assign(user=administrator, assessment=draft, assessor=assessor)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def s2e2(expert_process):
+def s2e2(db):
     summary = demo_load()
     assert summary.skipped == []
     return Assessment.objects.select_related("framework", "cluster").get(cluster__name="S2E2")

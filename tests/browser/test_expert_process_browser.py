@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.browser, requires_chromium]
 
 
 @pytest.fixture
-def gold_in_review(transactional_db, expert_process):
+def gold_in_review(transactional_db):
     from indicators.services import framework_ensure_default
 
     framework_ensure_default()
@@ -114,6 +114,10 @@ def test_the_whole_expert_path_in_the_browser(live_server, browser, gold_in_revi
             answer_save(user=manager, answer=answer, value=90, expected_version=answer.version)
         manager_page.goto(visit_url)
         assert manager_page.locator("[data-frozen]").count() == 1
+        # the category page says why, with the visit's date, and offers no field
+        manager_page.goto(f"{live_server.url}/assessments/{assessment.pk}/fill/S/")
+        assert "figé pour la visite Or" in manager_page.locator("#frozen-message").inner_text()
+        assert manager_page.locator("input[name='S1-value'], textarea[name='S1-comment']").count() == 0
         Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.IN_REVIEW)
 
         # the visit takes place (its days are moved into the past), the assessor writes the findings

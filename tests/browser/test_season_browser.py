@@ -20,6 +20,7 @@ from labelling.models import Answer, Assessment, AssessmentStatus, Label, Report
 from labelling.services.workflow import answer_review, assessment_assign, review_declare_no_conflict
 from tests import factories
 from tests.browser.conftest import requires_chromium
+from tests.expertise.helpers import meet_prerequisites, visited_with_findings
 from tests.labelling.samples import FULL, fill
 
 pytestmark = [pytest.mark.browser, requires_chromium]
@@ -75,6 +76,7 @@ def season(transactional_db):
     # Set-up through the services: a submitted assessment answered for Gold, assigned, no conflict declared.
     from labelling.services.answers import assessment_create, assessment_submit
 
+    meet_prerequisites(cluster)
     assessment = assessment_create(user=manager, cluster=cluster, reference_year=2025)
     fill(assessment, manager)
     assessment = assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
@@ -82,6 +84,7 @@ def season(transactional_db):
     review_declare_no_conflict(user=assessor, assessment=assessment)
     for answer in assessment.answers.select_related("indicator", "assessment"):  # the assessor read them all
         answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
+    visited_with_findings(assessment, assessor)  # the visit has taken place, the findings are written
     return {"assessment": assessment, "cluster": cluster, "second": second}
 
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from expertise.services import exemption_record
 from labelling.models import Assessment, AssessmentStatus, Evidence
 from labelling.services.answers import answer_save
 from tests import factories
@@ -39,6 +40,11 @@ def setup(transactional_db):
     cluster.managers.add(manager)
     # 12 active SMEs in the cluster's region: S2, S3 and S4 are proposed from the records (100 %, 12, 100 %).
     factories.MemberFactory.create_batch(12, cluster=cluster)
+    # Below the 15 members the prerequisites to apply ask for: the cluster is exempted, as ECCP exempts the clusters
+    # of a recognised programme, so that the submission at the end is the questionnaire's own
+    exemption_record(
+        user=factories.AdministratorFactory(username="anne"), cluster=cluster, reason="Pôle de compétitivité"
+    )
     return cluster, manager
 
 

@@ -300,6 +300,9 @@ def test_the_visit_page_path_for_the_assessor_and_the_manager(reviewing, manager
     assert "invitation.ics" in html and 'data-visit-status="accepted"' in html
     download = as_manager.get(reverse("expertise:visit_invitation", args=[visit.pk]))
     assert download.status_code == 200 and b"BEGIN:VCALENDAR" in download.content
+    # the invitation is also on the assessment page
+    detail = as_manager.get(reverse("labelling:assessment_detail", args=[reviewing.pk])).content.decode()
+    assert f'href="{reverse("expertise:visit_invitation", args=[visit.pk])}"' in detail
 
 
 def test_the_dashboards_show_the_next_visit_and_the_coming_month(

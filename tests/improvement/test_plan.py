@@ -34,11 +34,12 @@ def english(settings):
 
 
 def _with_recommendations(assessment, texts: dict[str, str]):
-    """The expert's recommendations of some categories (written directly: the findings are frozen once validated)."""
+    """The expert's recommendations of some categories, none in the others (written directly: the findings are
+    frozen once validated, and the validation needed them complete)."""
     findings, _ = Findings.objects.get_or_create(assessment=assessment)
-    for category in assessment.framework.categories.filter(code__in=texts):
+    for category in assessment.framework.categories.all():
         CategoryFindings.objects.update_or_create(
-            findings=findings, category=category, defaults={"recommendations": texts[category.code]}
+            findings=findings, category=category, defaults={"recommendations": texts.get(category.code, "")}
         )
 
 

@@ -180,7 +180,9 @@ def test_answer_save_without_a_change_keeps_the_version(assessment, manager):
     assert AuditEvent.objects.filter(action="answer.declared").count() == 1
 
 
-def test_submit_refuses_an_incomplete_assessment_with_the_list_of_what_is_missing(assessment, manager):
+def test_submit_refuses_an_incomplete_assessment_with_the_list_of_what_is_missing(
+    assessment, manager, prerequisites_met
+):
     with pytest.raises(DomainError) as exc:
         assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assert len(exc.value.errors) == 31
@@ -188,7 +190,7 @@ def test_submit_refuses_an_incomplete_assessment_with_the_list_of_what_is_missin
     assert assessment.status == AssessmentStatus.DRAFT and assessment.submitted_at is None
 
 
-def test_submit_freezes_a_complete_assessment_for_the_manager(assessment, manager):
+def test_submit_freezes_a_complete_assessment_for_the_manager(assessment, manager, prerequisites_met):
     fill(assessment, manager)
     assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assessment.refresh_from_db()
@@ -203,7 +205,7 @@ def test_submit_freezes_a_complete_assessment_for_the_manager(assessment, manage
     assert _answer(assessment, "S1").declared_number == 80
 
 
-def test_a_manager_resubmits_after_changes_are_requested(assessment, manager):
+def test_a_manager_resubmits_after_changes_are_requested(assessment, manager, prerequisites_met):
     fill(assessment, manager)
     assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.CHANGES_REQUESTED)
@@ -215,7 +217,7 @@ def test_a_manager_resubmits_after_changes_are_requested(assessment, manager):
     assert assessment.status == AssessmentStatus.SUBMITTED
 
 
-def test_submit_with_a_stale_assessment_version_raises_a_conflict(assessment, manager):
+def test_submit_with_a_stale_assessment_version_raises_a_conflict(assessment, manager, prerequisites_met):
     fill(assessment, manager)
     with pytest.raises(ConflictError):
         assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version + 1)

@@ -1,7 +1,8 @@
 """The whole workflow, end to end, on PostgreSQL: once through the web pages, once through the API.
 
-A manager creates an assessment, answers the 31 indicators and submits it; an administrator assigns an
-assessor, who declares no conflict, accepts every answer and validates; the scoring gives the level and
+A manager whose cluster meets the prerequisites to apply creates an assessment, answers the 31 indicators and
+submits it; an administrator assigns an assessor, who declares no conflict, accepts every answer, meets the cluster
+(the interview, written as having taken place), writes the findings and validates; the scoring gives the level and
 the administrator confirms it; the label is issued; the report is rendered by the task; the manager
 downloads it; the public registry lists the label; the administrator downloads the registry as CSV.
 """
@@ -24,6 +25,7 @@ from indicators.services import framework_spec_for
 from labelling.models import Assessment, AssessmentStatus, Label, LabelStatus, Report, ReportStatus
 from labelling.tasks import render_report
 from tests import factories
+from tests.expertise.helpers import FINDINGS_TEXTS, meet_prerequisites, past_visit
 from tests.labelling.workflow_helpers import value_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -56,6 +58,7 @@ def test_the_whole_workflow_through_the_web_pages(
     year = timezone.localdate().year - 1
     today = timezone.localdate()
     spec = framework_spec_for(framework)
+    meet_prerequisites(cluster, year=year)
 
     # The manager creates the assessment and answers the 31 indicators, category by category.
     as_manager = client_for(manager)
@@ -99,6 +102,13 @@ def test_the_whole_workflow_through_the_web_pages(
             {"decision": "accept", "version": answer.version},
         )
         assert response.status_code == 302, answer.indicator.code
+    past_visit(assessment, assessor)  # the interview took place (a visit is only planned ahead)
+    findings = {"version": 0, "visited_on": today.isoformat(), "people_met": "The director and two members"}
+    for code, texts in FINDINGS_TEXTS.items():
+        parts = (f"{code}_strengths", f"{code}_improvements", f"{code}_recommendations")
+        findings.update(dict(zip(parts, texts, strict=True)))
+    response = as_assessor.post(reverse("expertise:findings", args=[assessment.pk]), findings)
+    assert response.status_code == 302, response.content.decode()[:500]
     response = as_assessor.post(
         reverse("labelling:assessment_validate", args=[assessment.pk]), {"recommended_level": "gold"}
     )
@@ -186,6 +196,7 @@ def test_the_whole_workflow_through_the_api(
     today = timezone.localdate()
     spec = framework_spec_for(framework)
     as_manager, as_admin, as_assessor = _api(manager), _api(administrator), _api(assessor)
+    meet_prerequisites(cluster, year=year)
 
     response = as_manager.post(
         "/api/v1/assessments/",
@@ -222,6 +233,18 @@ def test_the_whole_workflow_through_the_api(
         body = {"accept": True, "expected_version": item["version"]}
         response = as_assessor.post(f"{base}/answers/{item['code']}/review/", body, format="json")
         assert response.status_code == 200, (item["code"], response.json())
+    past_visit(Assessment.objects.get(pk=pk), assessor)  # the interview took place (a visit is only planned ahead)
+    findings = {
+        "version": 0,
+        "visited_on": today.isoformat(),
+        "people_met": "The director and two members",
+        "categories": {
+            code: dict(zip(("strengths", "improvements", "recommendations"), texts, strict=True))
+            for code, texts in FINDINGS_TEXTS.items()
+        },
+    }
+    response = as_assessor.put(f"{base}/findings/", findings, format="json")
+    assert response.status_code == 200, response.json()
     response = as_assessor.post(f"{base}/validate/", {"recommended_level": "gold"}, format="json")
     assert response.status_code == 200 and response.json()["validated_on"] == today.isoformat()
     assert as_admin.get(f"{base}/score/").json()["level"] == "gold"

@@ -17,6 +17,7 @@ from labelling.services.answers import (
     assessment_submit,
 )
 from labelling.services.workflow import answer_review
+from tests.expertise.helpers import meet_prerequisites
 from tests.labelling.workflow_helpers import answer_all, answer_of, in_review
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,8 @@ def _draft(people):
 
 
 def _answered(people):
+    """Every answer declared, the cluster's records meeting the prerequisites to apply: ready to submit."""
+    meet_prerequisites(people["cluster"])
     assessment = _draft(people)
     answer_all(assessment, people["manager"])
     return Assessment.objects.get(pk=assessment.pk)

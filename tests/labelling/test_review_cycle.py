@@ -36,6 +36,7 @@ from labelling.services.workflow import (
     review_disagree,
 )
 from tests import factories
+from tests.expertise.helpers import visited_with_findings
 from tests.labelling.samples import pdf_bytes
 from tests.labelling.workflow_helpers import (
     accept_all,
@@ -431,7 +432,9 @@ def test_anomalies_flag_answers_far_from_the_records_or_outside_the_peers_range(
 ):
     from labelling.selectors.anomalies import answer_anomalies
 
-    factories.MemberFactory.create_batch(12, cluster=cluster)  # S3 is proposed: 12 members
+    # S3 is proposed: 15 members (the prerequisites to apply ask for 15, companies and research among them)
+    factories.MemberFactory.create_batch(14, cluster=cluster)
+    factories.MemberFactory(cluster=cluster, member_type="research")
     peers = []
     for i in range(6):
         peer = factories.ClusterFactory(name=f"Pair {i}")
@@ -442,7 +445,7 @@ def test_anomalies_flag_answers_far_from_the_records_or_outside_the_peers_range(
     answer_list = list(assessment.answers.select_related("indicator"))
     flags = answer_anomalies(assessment=assessment, answers=answer_list)
     s3 = answer_of(assessment, "S3")
-    assert s3.proposed_number == 12 and s3.declared_number != 12
+    assert s3.proposed_number == 15 and s3.declared_number != 15
     assert [f.kind for f in flags["S3"]][0] == "records"
     g2 = answer_of(assessment, "G2")
     if g2.declared_number > 6:
@@ -600,6 +603,7 @@ def test_after_validation_the_manager_sees_the_corrected_value_and_its_justifica
     answer_review(
         user=assessor, answer=s3, accept=False, value="40", justification="Two left.", expected_version=s3.version
     )
+    visited_with_findings(assessment, assessor)
     assessment_validate(user=assessor, assessment=assessment)
     fill = client_for(manager).get(reverse("labelling:assessment_fill", args=[assessment.pk, "S"])).content.decode()
     assert 'data-validated="S3"' in fill and "Two left." in fill

@@ -19,6 +19,7 @@ from labelling.selectors.peers import benchmark_position_for, population_statist
 from labelling.services.answers import answer_save, assessment_submit
 from labelling.services.workflow import answer_review, assessment_assign, assessment_request_changes
 from tests import factories
+from tests.expertise.helpers import visited_with_findings
 from tests.labelling.workflow_helpers import accept_all, in_review, submitted
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +197,7 @@ def test_a_new_validation_changes_the_benchmark_and_the_statistics_at_once(frame
     )
     late.answers.update(reviewed=True)
     late.answers.filter(indicator__code="S1").update(validated_number=95, justification="Counted again.")
+    visited_with_findings(late, people["assessor"])
     workflow.assessment_validate(user=people["assessor"], assessment=late)
 
     after = benchmark_position_for(assessment=mine)

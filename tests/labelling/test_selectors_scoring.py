@@ -10,6 +10,7 @@ import time_machine
 
 from labelling.selectors import assessment_score
 from labelling.services.workflow import answer_review, assessment_validate
+from tests.expertise.helpers import visited_with_findings
 from tests.labelling.workflow_helpers import accept_all, answer_of, decided, in_review, validated
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,7 @@ def test_score_uses_the_validated_values_not_the_declared_ones(framework, cluste
     answer_review(
         user=assessor, answer=s3, accept=False, value="20", justification="Recount.", expected_version=s3.version
     )
+    visited_with_findings(assessment, assessor)
     assessment_validate(user=assessor, assessment=assessment)
     result = assessment_score(assessment=assessment)
     assert result.indicators["S3"].result == "none"

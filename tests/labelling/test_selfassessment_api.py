@@ -138,7 +138,7 @@ def test_an_unknown_indicator_is_404(assessment, manager, api_for):
     assert api_for(manager).patch(f"{API}{assessment.pk}/answers/Z1/", {"version": 1}, format="json").status_code == 404
 
 
-def test_submit_lists_what_is_missing(assessment, manager, api_for):
+def test_submit_lists_what_is_missing(assessment, manager, prerequisites_met, api_for):
     with translation.override("en"):
         response = api_for(manager).post(
             f"{API}{assessment.pk}/submit/", {"version": assessment.version}, format="json"
@@ -148,7 +148,7 @@ def test_submit_lists_what_is_missing(assessment, manager, api_for):
     assert response.json()["errors"][0].startswith("S1 — ")
 
 
-def test_submit_then_edits_are_refused_with_409(assessment, manager, api_for):
+def test_submit_then_edits_are_refused_with_409(assessment, manager, prerequisites_met, api_for):
     fill(assessment, manager)
     client = api_for(manager)
     response = client.post(f"{API}{assessment.pk}/submit/", {"version": assessment.version}, format="json")
@@ -160,7 +160,9 @@ def test_submit_then_edits_are_refused_with_409(assessment, manager, api_for):
     assert assessment.status == AssessmentStatus.SUBMITTED
 
 
-def test_submit_without_the_version_is_400_naming_it_and_a_stale_one_409(assessment, manager, api_for):
+def test_submit_without_the_version_is_400_naming_it_and_a_stale_one_409(
+    assessment, manager, prerequisites_met, api_for
+):
     fill(assessment, manager)
     assessment.refresh_from_db()
     client = api_for(manager)

@@ -350,7 +350,9 @@ def test_the_summary_previews_the_level_and_lists_what_is_missing(assessment, ma
     assert response.context["by_category"][0]["category"].code == "S"
 
 
-def test_submitting_an_incomplete_assessment_lists_what_is_missing(assessment, manager, client_for, client_en):
+def test_submitting_an_incomplete_assessment_lists_what_is_missing(
+    assessment, manager, prerequisites_met, client_for, client_en
+):
     with translation.override("en"):  # the client sends Accept-Language: en
         response = client_en(manager).post(
             reverse("labelling:assessment_submit", args=[assessment.pk]), {"version": assessment.version}
@@ -363,7 +365,7 @@ def test_submitting_an_incomplete_assessment_lists_what_is_missing(assessment, m
     assert assessment.status == AssessmentStatus.DRAFT
 
 
-def test_a_submitted_assessment_is_frozen_for_the_manager(assessment, manager, client_for):
+def test_a_submitted_assessment_is_frozen_for_the_manager(assessment, manager, prerequisites_met, client_for):
     fill(assessment, manager)
     client = client_for(manager)
     response = client.post(
@@ -384,7 +386,7 @@ def test_a_submitted_assessment_is_frozen_for_the_manager(assessment, manager, c
     assert not Evidence.objects.exists()
 
 
-def test_submitting_a_stale_summary_is_a_conflict(assessment, manager, client_for):
+def test_submitting_a_stale_summary_is_a_conflict(assessment, manager, prerequisites_met, client_for):
     fill(assessment, manager)
     response = client_for(manager).post(
         reverse("labelling:assessment_submit", args=[assessment.pk]), {"version": assessment.version + 5}

@@ -23,6 +23,7 @@ from labelling.services.workflow import (
     review_declare_no_conflict,
 )
 from tests import factories
+from tests.expertise.helpers import visited_with_findings
 from tests.labelling.workflow_helpers import (
     accept_all,
     answer_of,
@@ -130,6 +131,7 @@ def test_no_review_action_before_the_declaration(framework, cluster, manager, ad
         answer_review(user=assessor, answer=s1, accept=True, expected_version=s1.version)
     with pytest.raises(InvalidTransition):
         assessment_request_changes(user=assessor, assessment=assessment, comment="Fix S1")
+    visited_with_findings(assessment, assessor)  # so that the refusal is the declaration's
     with pytest.raises(InvalidTransition):
         assessment_validate(user=assessor, assessment=assessment)
     assert not answer_of(assessment, "S1").reviewed
@@ -265,6 +267,7 @@ def test_after_resubmission_a_changed_answer_needs_a_new_review(framework, clust
     assessment_submit(user=manager, assessment=assessment, expected_version=assessment.version)
     assessment.refresh_from_db()
     assert (assessment.status, assessment.assessor) == (AssessmentStatus.IN_REVIEW, assessor)
+    visited_with_findings(assessment, assessor)
     with pytest.raises(DomainError) as exc:
         assessment_validate(user=assessor, assessment=assessment)
     assert exc.value.errors == {"answers": ["S3"]}
@@ -281,6 +284,7 @@ def test_validate_refuses_with_the_codes_not_reviewed(framework, cluster, manage
     for answer in Answer.objects.filter(assessment=assessment).select_related("indicator", "assessment"):
         if answer.indicator.code not in ("S1", "R3"):
             answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
+    visited_with_findings(assessment, assessor)  # so that the refusal is the review's
     with pytest.raises(DomainError) as exc:
         assessment_validate(user=assessor, assessment=assessment)
     assert exc.value.errors == {"answers": ["S1", "R3"]}
@@ -293,6 +297,7 @@ def test_validate_refuses_with_the_codes_not_reviewed(framework, cluster, manage
 def test_validate_records_today_and_the_recommended_level(framework, cluster, manager, administrator, assessor):
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
+    visited_with_findings(assessment, assessor)
     assessment_validate(user=assessor, assessment=assessment, recommended_level="gold")
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.VALIDATED
@@ -371,6 +376,7 @@ def test_decide_is_refused_before_validation_and_to_non_admins(framework, cluste
     with pytest.raises(InvalidTransition, match="Only a validated assessment"):
         assessment_decide(user=administrator, assessment=assessment)
     accept_all(assessment, assessor)
+    visited_with_findings(assessment, assessor)
     assessment_validate(user=assessor, assessment=assessment)
     for user in (manager, assessor):
         with pytest.raises(NotFound):

@@ -10,6 +10,7 @@ from labelling.models import Answer, AssessmentStatus, Label, Report
 from labelling.services.reports import report_render
 from labelling.tasks import render_report
 from tests import factories
+from tests.expertise.helpers import visited_with_findings
 from tests.labelling.workflow_helpers import countersigned, decided, in_review, submitted, validated
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -75,6 +76,7 @@ def test_the_whole_review_through_the_api(framework, cluster, manager, administr
     )
     assert response.status_code == 200, response.json()
     assert response.json()["declared"] == "50" and response.json()["validated"] == "140"
+    visited_with_findings(assessment, assessor)  # the interview took place, the findings are written
     response = client.post(f"{base}/validate/", {}, format="json")
     assert response.status_code == 400
     assert "S1" in response.json()["errors"]["answers"] and "S3" not in response.json()["errors"]["answers"]

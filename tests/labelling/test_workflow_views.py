@@ -10,6 +10,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from labelling.models import Answer, Assessment, AssessmentStatus, Label, LabelStatus
 from tests import factories
+from tests.expertise.helpers import visited_with_findings
 from tests.labelling.workflow_helpers import (
     accept_all,
     countersigned,
@@ -184,6 +185,7 @@ def test_a_review_without_the_answers_version_is_refused_and_changes_nothing(
 
 def test_validating_too_early_lists_the_missing_codes(framework, cluster, manager, administrator, assessor, client_for):
     assessment = in_review(cluster, manager, administrator, assessor)
+    visited_with_findings(assessment, assessor)  # so that the refusal is the review's
     response = client_for(assessor).post(reverse("labelling:assessment_validate", args=[assessment.pk]), {})
     assert response.status_code == 400
     [error] = response.context["validate_form"].non_field_errors()
@@ -211,6 +213,7 @@ def test_the_assessor_validates_and_the_administrator_decides(
     settings.LABELLING_COMMITTEE = False  # the direct decision, of a labelling body without a committee
     assessment = in_review(cluster, manager, administrator, assessor)
     accept_all(assessment, assessor)
+    visited_with_findings(assessment, assessor)
     response = client_for(assessor).post(
         reverse("labelling:assessment_validate", args=[assessment.pk]), {"recommended_level": "gold"}
     )

@@ -17,6 +17,7 @@ from labelling.services.workflow import (
     review_countersign,
     review_declare_no_conflict,
 )
+from tests.expertise.helpers import meet_prerequisites, visited_with_findings
 from tests.labelling.samples import fill
 
 
@@ -57,6 +58,9 @@ def answer_all(assessment: Assessment, manager, values: dict | None = None) -> N
 
 
 def submitted(cluster, manager, *, values=None, reference_year: int = 2025, applied_level=None) -> Assessment:
+    """A submitted assessment: the cluster's records first meet the prerequisites to apply (the submission's guard),
+    then every answer is declared."""
+    meet_prerequisites(cluster, year=reference_year)
     assessment = assessment_create(
         user=manager, cluster=cluster, reference_year=reference_year, applied_level=applied_level
     )
@@ -79,8 +83,10 @@ def accept_all(assessment: Assessment, assessor) -> None:
 
 
 def validated(cluster, manager, administrator, assessor, **kwargs) -> Assessment:
+    """Reviewed, interviewed or visited, the findings written (the validation's guard), and validated."""
     assessment = in_review(cluster, manager, administrator, assessor, **kwargs)
     accept_all(assessment, assessor)
+    visited_with_findings(assessment, assessor)
     return assessment_validate(user=assessor, assessment=assessment)
 
 
