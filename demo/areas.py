@@ -23,7 +23,7 @@ S2E2_ACTIONS = (
     ),
     (
         "V6",
-        "Présenter un tableau de bord trimestriel des indicateurs au conseil d'administration (démo)",
+        "Présenter un tableau de bord trimestriel des indicateurs au conseil d’administration (démo)",
         "Directrice",
         ActionStatus.DONE,
         -4,
@@ -53,20 +53,20 @@ S2E2_AREAS = (
         "G8",
         ("G8",),
         "Un programme de visites annuelles de chaque adhérent, suivi dans le CRM : 112 entreprises rencontrées en "
-        "2025, deux fois plus qu'en 2023 (démo).",
+        "2025, deux fois plus qu’en 2023 (démo).",
     ),
     (
         "Pilotage par les indicateurs",
         "V6",
         ("V6", "G8"),
-        "Un tableau de bord trimestriel présenté au conseil d'administration depuis janvier 2025, avec les objectifs "
+        "Un tableau de bord trimestriel présenté au conseil d’administration depuis janvier 2025, avec les objectifs "
         "chiffrés de la feuille de route (démo).",
     ),
     (
         "Groupes de travail thématiques",
         "V10",
         ("V10",),
-        "Le groupe « stockage de l'énergie » a repris ses réunions (six en 2025, 23 entreprises) ; le groupe "
+        "Le groupe « stockage de l’énergie » a repris ses réunions (six en 2025, 23 entreprises) ; le groupe "
         "« réseaux intelligents » est en cours de relance (démo).",
     ),
 )

@@ -128,9 +128,9 @@ CLUSTERS: tuple[DemoCluster, ...] = (
         website="https://www.s2e2.fr",
         year_founded=2005,
         sectors=("énergie", "électronique", "smart grids"),
-        s3_domains=("gestion de l'énergie", "bâtiment intelligent"),
-        description_fr="Pôle de compétitivité Smart Electricity Cluster : technologies de l'électricité et "
-        "gestion intelligente de l'énergie.",
+        s3_domains=("gestion de l’énergie", "bâtiment intelligent"),
+        description_fr="Pôle de compétitivité Smart Electricity Cluster : technologies de l’électricité et "
+        "gestion intelligente de l’énergie.",
         description_en="Smart Electricity Cluster: electricity technologies and smart energy management.",
         manager="manager.s2e2",
         manager_name=("Julien", "Mercier"),
@@ -202,7 +202,7 @@ CLUSTERS: tuple[DemoCluster, ...] = (
         year_founded=2010,
         sectors=("eau", "éco-technologies", "environnement"),
         s3_domains=("ressources naturelles",),
-        description_fr="Pôle de compétitivité des éco-technologies de l'eau et des milieux naturels.",
+        description_fr="Pôle de compétitivité des éco-technologies de l’eau et des milieux naturels.",
         description_en="Competitiveness cluster of water eco-technologies and natural environments.",
         manager="manager.dream",
         manager_name=("Antoine", "Lefèvre"),
@@ -238,10 +238,10 @@ CLUSTERS: tuple[DemoCluster, ...] = (
         year_founded=2009,
         sectors=("innovation par les services", "design de services"),
         s3_domains=("services innovants",),
-        description_fr="Grappe d'entreprises dédiée à l'innovation par les services, retenue en mai 2010 parmi "
-        "les 42 premières grappes d'entreprises.",
+        description_fr="Grappe d’entreprises dédiée à l’innovation par les services, retenue en mai 2010 parmi "
+        "les 42 premières grappes d’entreprises.",
         description_en="Business cluster for service innovation, selected in May 2010 among the first 42 "
-        "grappes d'entreprises.",
+        "grappes d’entreprises.",
         manager="manager.nekoe",
         manager_name=("Sophie", "Garnier"),
         # 12 members: fewer than the 15 active members a label's prerequisites ask, so that the demo shows the
@@ -308,26 +308,26 @@ DEMO_FINDINGS = {
     "S": (
         "Une base de membres large et engagée, en majorité des entreprises.",
         "Peu de membres hors de la région Centre-Val de Loire.",
-        "Recruter des membres dans les régions voisines et formaliser l'engagement de chacun.",
+        "Recruter des membres dans les régions voisines et formaliser l’engagement de chacun.",
     ),
     "G": (
-        "Une équipe d'animation stable et qualifiée ; des entreprises majoritaires au conseil.",
-        "La formation continue de l'équipe reste ponctuelle.",
-        "Adopter un plan de formation annuel pour chaque salarié de l'équipe.",
+        "Une équipe d’animation stable et qualifiée ; des entreprises majoritaires au conseil.",
+        "La formation continue de l’équipe reste ponctuelle.",
+        "Adopter un plan de formation annuel pour chaque salarié de l’équipe.",
     ),
     "F": (
         "Un budget assuré sur deux ans.",
         "La part des financements privés dépend surtout des cotisations.",
-        "Développer les services payants (veille, accompagnement à l'international).",
+        "Développer les services payants (veille, accompagnement à l’international).",
     ),
     "V": (
-        "Une stratégie co-construite avec les membres et un plan d'action chiffré.",
-        "Le suivi des indicateurs n'est présenté au conseil qu'une fois par an.",
-        "Présenter un tableau de bord trimestriel au conseil d'administration.",
+        "Une stratégie co-construite avec les membres et un plan d’action chiffré.",
+        "Le suivi des indicateurs n’est présenté au conseil qu’une fois par an.",
+        "Présenter un tableau de bord trimestriel au conseil d’administration.",
     ),
     "R": (
         "Des success stories documentées et une bonne visibilité dans la presse régionale.",
-        "La satisfaction des membres n'est pas mesurée chaque année.",
+        "La satisfaction des membres n’est pas mesurée chaque année.",
         "Conduire une enquête de satisfaction annuelle et en publier les résultats.",
     ),
 }
@@ -338,13 +338,13 @@ FAMILY_NAMES = (
     "Delorme", "Vidal", "Masson", "Texier", "Brun", "Poirier", "Leroux", "Gauthier", "Roy", "Morin", "Charpentier",
 )  # fmt: skip
 PLACES = (
-    "du Val de Loire", "de Beauce", "de Touraine", "du Berry", "de Sologne", "du Loiret", "de l'Orléanais",
+    "du Val de Loire", "de Beauce", "de Touraine", "du Berry", "de Sologne", "du Loiret", "de l’Orléanais",
     "du Perche", "du Blésois", "du Gâtinais", "de la Brenne", "du Vendômois", "Centre", "Atlantique", "Île-de-France",
 )  # fmt: skip
 LEGAL = ("SAS", "SARL", "SA", "SASU")
 RESEARCH = ("Laboratoire", "Centre technique", "Institut", "Plateforme technologique")
-TRAINING = ("Lycée technique", "École d'ingénieurs", "Centre de formation", "IUT")
-PUBLIC = ("Agence de développement", "Communauté d'agglomération", "Chambre de commerce", "Syndicat mixte")
+TRAINING = ("Lycée technique", "École d’ingénieurs", "Centre de formation", "IUT")
+PUBLIC = ("Agence de développement", "Communauté d’agglomération", "Chambre de commerce", "Syndicat mixte")
 
 
 def _member_names(cluster: DemoCluster, rng: random.Random, types: list[str]) -> list[str]:
@@ -455,18 +455,18 @@ def financing_rows(cluster: DemoCluster) -> list[dict[str, Any]]:
 # The demo's appeal against the committee's refusal (invented): the manager's reasons, their file, the question the
 # administrator asks.
 APPEAL_REASONS = (
-    "Le comité a retenu l'absence de gouvernance formalisée. Nos statuts, adoptés en assemblée générale, prévoient "
-    "un conseil d'administration où les entreprises sont majoritaires ; nous joignons les statuts déposés."
+    "Le comité a retenu l’absence de gouvernance formalisée. Nos statuts, adoptés en assemblée générale, prévoient "
+    "un conseil d’administration où les entreprises sont majoritaires ; nous joignons les statuts déposés."
 )
 APPEAL_FILE = "Statuts déposés en préfecture.pdf"
-APPEAL_QUESTION = "Envoyez le procès-verbal de la dernière réunion de votre conseil d'administration."
+APPEAL_QUESTION = "Envoyez le procès-verbal de la dernière réunion de votre conseil d’administration."
 
 # Evidence files attached by the demo assessments that reach a decision: (indicator, file name, document date).
 DEMO_EVIDENCE = (
     ("S1", "Registre des adhérents et cotisations 2025.pdf", datetime.date(2026, 1, 31)),
-    ("G4", "Plan de formation de l'équipe 2025.pdf", datetime.date(2025, 2, 14)),
+    ("G4", "Plan de formation de l’équipe 2025.pdf", datetime.date(2025, 2, 14)),
     ("V2", "Feuille de route stratégique 2024-2027.pdf", datetime.date(2024, 3, 12)),
-    ("V3", "Plan d'action et contrat de performance.pdf", datetime.date(2025, 1, 20)),
+    ("V3", "Plan d’action et contrat de performance.pdf", datetime.date(2025, 1, 20)),
     ("V4", "Comptes certifiés 2025.pdf", datetime.date(2026, 3, 30)),
     ("R3", "Enquête de satisfaction des membres 2025.pdf", datetime.date(2025, 11, 28)),
 )
@@ -499,7 +499,7 @@ def demo_pdf(title: str) -> bytes:
 # --- fictional clusters: peers for the benchmark --------------------------------------------------------
 
 FICTION_NOTICE_FR = (
-    "Cluster fictif, inventé pour la démonstration de Grappe (pairs du benchmark) : il n'existe pas et n'est pas "
+    "Cluster fictif, inventé pour la démonstration de Grappe (pairs du benchmark) : il n’existe pas et n’est pas "
     "listé dans le registre public."
 )
 FICTION_NOTICE_EN = (
@@ -510,11 +510,11 @@ FICTION_NOTICE_EN = (
 CLOSED_SESSION_PLACE = "Orléans, Hôtel de Région — salle du comité (démo)"
 OPEN_SESSION_LINK = "https://visio.demo.grappe.localhost/comite"
 CONDITIONS_TEXT = (
-    "Une feuille de route consolidée et un modèle économique approuvés par le conseil d'administration "
+    "Une feuille de route consolidée et un modèle économique approuvés par le conseil d’administration "
     "(conditions inventées pour la démonstration)."
 )
 REFUSAL_REASON = (
-    "Gouvernance insuffisante : le conseil d'administration ne s'est pas réuni pendant l'année évaluée "
+    "Gouvernance insuffisante : le conseil d’administration ne s’est pas réuni pendant l’année évaluée "
     "(cas fictif de démonstration)."
 )
 
@@ -569,7 +569,7 @@ _FICTION = (
     ("Méditerranée Robotique", "pole", "93", "Marseille", "robotique"),
     ("Jura Horlogerie", "grappe", "27", "Besançon", "microtechniques"),
     ("Dijon Agroalimentaire", "other", "27", "Dijon", "agroalimentaire"),
-    ("Côte d'Opale Économie Circulaire", "other", "32", "Dunkerque", "environnement"),
+    ("Côte d’Opale Économie Circulaire", "other", "32", "Dunkerque", "environnement"),
 )
 
 

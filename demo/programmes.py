@@ -47,7 +47,7 @@ REGION = {
     "s3_domains": [
         {"code": "cosmétique", "fr": "Cosmétique et parfumerie", "en": "Cosmetics and perfumery"},
         {"code": "biotechnologies", "fr": "Biotechnologies", "en": "Biotechnologies"},
-        {"code": "gestion de l'énergie", "fr": "Énergie et bâtiment intelligent", "en": "Energy and smart buildings"},
+        {"code": "gestion de l’énergie", "fr": "Énergie et bâtiment intelligent", "en": "Energy and smart buildings"},
         {"code": "matériaux", "fr": "Matériaux et caoutchouc", "en": "Materials and rubber"},
         {"code": "ressources naturelles", "fr": "Eau et ressources naturelles", "en": "Water and natural resources"},
         {"code": "services innovants", "fr": "Services innovants", "en": "Innovative services"},

@@ -172,8 +172,8 @@ QUALITY = {"gold": 0.95, "bronze": 0.35, "in_review": 0.6, "submitted": 0.55, "d
 
 # What a manager writes beside some answers (the report shows the manager's comments).
 MANAGER_COMMENTS = {
-    "G9": "Projets retenus par le comité de sélection du pôle (liste en annexe du rapport d'activité).",
-    "R1": "Revue de presse de l'année jointe au rapport d'activité.",
+    "G9": "Projets retenus par le comité de sélection du pôle (liste en annexe du rapport d’activité).",
+    "R1": "Revue de presse de l’année jointe au rapport d’activité.",
 }
 
 
@@ -241,8 +241,8 @@ def _review(*, assessment, assessor, share: float, rng: random.Random) -> None:
                 answer=answer,
                 accept=False,
                 value=corrected,
-                justification="Valeur vérifiée sur le rapport d'activité (démo).",
-                comment="Chiffre confirmé par l'équipe d'animation.",
+                justification="Valeur vérifiée sur le rapport d’activité (démo).",
+                comment="Chiffre confirmé par l’équipe d’animation.",
                 expected_version=answer.version,
             )
         else:

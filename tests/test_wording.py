@@ -3,9 +3,10 @@
 The demo is loaded once; an administrator, an assessor, two managers and a visitor each follow every link from
 their dashboards (``tests/wording.py``: the crawler and the patterns) in French and in English. English never says
 « Pôle de compétitivité », never writes « 51.3 % » or 06/12/2028; French never writes « 1 créés » or
-« modification(s) », always puts a narrow no-break space before ``%``; column headings start with a capital. The
-report and the certificate of the demo's Gold assessment are read the same way. The French catalogue uses ’ and
-« » (never ' or "), checked entry by entry.
+« modification(s) », always puts a narrow no-break space before ``%`` and writes the apostrophe ’ (never ': the
+framework's texts and the demo's data too); column headings start with a capital. The report and the certificate
+of the demo's Gold assessment are read the same way. The French catalogue uses ’ and « » (never ' or "), checked
+entry by entry.
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ def test_the_patterns_catch_what_the_issue_quoted():
     assert wording.problems("Kind: Pôle de compétitivité · 51.3 % · on 06/12/2028", "en", where="x")[2]
     assert len(wording.problems("Import terminé : 1 créés · 4 modification(s) · 51,3% · 80 %", "fr", where="x")) == 4
     assert not wording.problems("51.3% on 6 Dec 2028, a competitiveness cluster", "en", where="x")
-    assert not wording.problems("1 créé, 2 créés, 51,3\u202f%", "fr", where="x")
+    assert not wording.problems("1 créé, 2 créés, 51,3\u202f%, la structure d’animation", "fr", where="x")
+    assert len(wording.problems("la structure d'animation · Ni l'un ni l'autre", "fr", where="x")) == 3
+    assert not wording.problems("the cluster's year", "en", where="x")
     assert wording.heading_problems('<th scope="col">programmes européens</th>', where="x")
 
 

@@ -3,7 +3,9 @@ user reaches by following links, and the patterns that must not appear in what a
 
 English: no French cluster kind (« Pôle de compétitivité »), no space before ``%`` (``51.3%``), no ambiguous
 numeric date (``06/12/2028``: ``6 Dec 2028``). French: no « (s) » plural, no « 1 créés »-style plural after 0 or 1,
-no ``%`` glued to its number, a narrow no-break space before ``%``; column headings start with a capital letter.
+no ``%`` glued to its number, a narrow no-break space before ``%``, the typographic apostrophe (« structure
+d’animation », never « structure d'animation »: the catalogue, the framework's texts, the demo's data); column
+headings start with a capital letter.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ PATTERNS = {
         ),
         "% glued to its number": re.compile(r"\d%"),
         "a plain space before %": re.compile(r"\d[ \u00a0]%"),
+        "a straight apostrophe": re.compile(r"(?<=\w)'(?=\w)"),  # l’évaluation, never l'évaluation
     },
 }
 

@@ -88,9 +88,9 @@ def test_the_gold_report_has_every_section_in_french_with_decimal_commas_and_rea
     assert re.search(r"14,5\sETP", text), "G2 with its unit and a decimal comma"
     assert not re.search(r"\b\d+\.\d+\s?%", text), "no decimal point in a French percentage"
     assert "trop peu de pairs" not in text and "too few peers" not in text
-    assert "Chiffre confirmé par l'équipe d'animation" in text  # the assessor's comment
-    assert "Valeur vérifiée sur le rapport d'activité" in text  # the justification of a correction
-    assert "Revue de presse de l'année jointe" in text  # a manager's comment
+    assert "Chiffre confirmé par l’équipe d’animation" in text  # the assessor's comment
+    assert "Valeur vérifiée sur le rapport d’activité" in text  # the justification of a correction
+    assert "Revue de presse de l’année jointe" in text  # a manager's comment
     assert "Comptes certifiés 2025.pdf" in text and "30 mars 2026" in text  # an evidence file and its date
 
 
