@@ -47,6 +47,18 @@ class FilterSet(django_filters.rest_framework.FilterSet):
         models.OneToOneField: {"filter_class": IdFilter},
     }
 
+    def is_valid(self) -> bool:
+        """django-filter's check, and an empty choice (``?kind=``) refused with a field error as a value outside
+        the choices is: the schema's enum does not hold "" (an unwanted filter is left out, as an empty ``page=``
+        is refused)."""
+        valid = super().is_valid()
+        for name, declared in self.filters.items():
+            if isinstance(declared, django_filters.ChoiceFilter) and self.data.get(name, None) == "":
+                field = self.form.fields[name]
+                self.form.add_error(name, forms.ValidationError(field.error_messages["invalid_choice"] % {"value": ""}))
+                valid = False
+        return valid
+
 
 class FilterBackend(DjangoFilterBackend):
     """``DEFAULT_FILTER_BACKENDS``: ``filterset_fields`` build a ``FilterSet``."""

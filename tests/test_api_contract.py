@@ -47,6 +47,20 @@ def test_a_page_past_the_last_answers_404_and_both_are_in_the_schema():
     assert {"200", "400", "404"} <= set(operation["responses"])
 
 
+@pytest.mark.parametrize("query", [{"kind": ""}, {"kind": "nope"}, {"country": "FR", "kind": ""}])
+def test_a_choice_filter_outside_its_enum_an_empty_one_too_answers_400(api_for, manager, query):
+    client = api_for(manager)
+    [kind] = [p for p in _schema()["paths"]["/api/v1/clusters/"]["get"]["parameters"] if p["name"] == "kind"]
+    assert "" not in kind["schema"]["enum"]
+
+    response = client.get("/api/v1/clusters/", query)
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["kind"]
+    assert client.get("/api/v1/clusters/", {"kind": kind["schema"]["enum"][0]}).status_code == 200
+    assert client.get("/api/v1/clusters/", {"country": "FR"}).status_code == 200  # a filter left out
+
+
 def _schema() -> dict:
     import yaml
 
