@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -42,30 +43,39 @@ def web_without_database():
     }
     command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", "1", "--timeout", "60"]
+    # Its log goes to a file: every 503 logs the database's traceback, and a pipe nobody reads fills up after a few
+    # requests, then the worker blocks on its next log line and the request times out.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(  # noqa: S603 - our own command line
-        command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log
     )
-    try:
-        # The master listens before its worker has loaded the project (seconds on a loaded machine): wait for an
-        # answer of the liveness probe, which reads no database, before the tests time their requests.
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if _get(port, "/health/live/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
-        yield port
-    finally:
+
+    def stop() -> str:
         process.terminate()
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:  # a worker stuck on a request: end it, the tests have their answers
             process.kill()
             process.wait(timeout=10)
+        log.seek(0)
+        return log.read().decode(errors="replace")[-2000:]
+
+    try:
+        # The master listens before its worker has loaded the project (seconds on a loaded machine): wait for the
+        # worker's first answer (the liveness probe's, a 503 without a database) before the tests time theirs.
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                _get(port, "/health/live/")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"gunicorn did not start: {stop()}")
+                time.sleep(0.2)
+        yield port
+    finally:
+        stop()
+        log.close()
 
 
 @pytest.mark.parametrize("path", ["/registry/", "/verify/GR-2025-0001/", "/methodology/"])
