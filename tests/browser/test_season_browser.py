@@ -3,12 +3,15 @@ step between the change request and the new review:
 
 the assessor requests changes on two indicators → the manager sees them on the category pages, edits and
 resubmits → the assessor re-reviews only the changed answers and validates → Gold needs the second assessor →
-the second assessor countersigns → the administrator decides → the certificate is requested.
+the second assessor countersigns → the awarding committee decides (on by default: the administrator puts the
+assessment on an open session's agenda, records the member present and records the decision as its chair) → the
+certificate is requested.
 
 Run with ``pytest -m browser tests/browser``. Needs /usr/bin/chromium. ``GRAPPE_SHOTS=/some/dir`` keeps
 screenshots of the main steps at 1280 px and 390 px.
 """
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -16,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from audit.models import AuditEvent
+from committee.models import Case
+from committee.services import session_create
 from labelling.models import Answer, Assessment, AssessmentStatus, Label, Report
 from labelling.services.workflow import answer_review, assessment_assign, review_declare_no_conflict
 from tests import factories
@@ -73,6 +78,7 @@ def season(transactional_db):
     assessor = factories.AssessorFactory(username="sophie", first_name="Sophie", last_name="Garnier")
     second = factories.AssessorFactory(username="marc", first_name="Marc", last_name="Vasseur")
     admin = factories.AdministratorFactory(username="helene", first_name="Hélène", last_name="Bernard")
+    member = factories.CommitteeMemberFactory(username="louise", first_name="Louise", last_name="Roche")
     # Set-up through the services: a submitted assessment answered for Gold, assigned, no conflict declared.
     from labelling.services.answers import assessment_create, assessment_submit
 
@@ -85,11 +91,17 @@ def season(transactional_db):
     for answer in assessment.answers.select_related("indicator", "assessment"):  # the assessor read them all
         answer_review(user=assessor, answer=answer, accept=True, expected_version=answer.version)
     visited_with_findings(assessment, assessor)  # the visit has taken place, the findings are written
-    return {"assessment": assessment, "cluster": cluster, "second": second}
+    session = session_create(
+        user=admin,
+        held_on=datetime.date.today() + datetime.timedelta(days=7),
+        chair=admin,
+        members=[member],
+        place="Orléans",
+    )
+    return {"assessment": assessment, "cluster": cluster, "second": second, "member": member, "session": session}
 
 
-def test_a_whole_season_from_the_change_request_to_the_certificate(live_server, season, browser, settings):
-    settings.LABELLING_COMMITTEE = False  # a labelling body without a committee: the administrator decides
+def test_a_whole_season_from_the_change_request_to_the_certificate(live_server, season, browser):
     from playwright.sync_api import expect
 
     assessment = season["assessment"]
@@ -151,16 +163,31 @@ def test_a_whole_season_from_the_change_request_to_the_certificate(live_server, 
     page.wait_for_url(re.compile(rf"{detail}$"))
     expect(page.locator("#assessment-status")).to_have_text("Validée")
 
-    # The administrator cannot decide Gold yet: the page says why, at the top of the form, with the focus there.
+    # The administrator puts it on the committee session's agenda and records the member present; the committee
+    # cannot grant Gold yet: the assessment's page says why, and so does the decision's form, with the focus there.
     helene = Person(browser, live_server.url, "helene")
     page = helene.go(detail)
     expect(page.locator("#gold-blocked")).to_be_visible()
-    page.click("#decide-form button[type=submit]")
+    agenda = f"/committee/{season['session'].pk}/"
+    page = helene.go(agenda)
+    page.select_option("#id_assessment", str(assessment.pk))
+    with page.expect_navigation():
+        page.click("#agenda-form button[type=submit]")
+    case = Case.objects.get(assessment=assessment)
+    assert case.proposed_level == "gold"
+    page.check(f"#attendance-form input[name=present][value='{season['member'].pk}']")
+    with page.expect_navigation():
+        page.click("#attendance-form button[type=submit]")
+    expect(page.locator("#members-present")).to_contain_text("Louise Roche")
+    decide = f"form[action$='/committee/cases/{case.pk}/decide/']"
+    page.select_option(f"#id_case{case.pk}_outcome", "granted")
+    page.click(f"{decide} button[type=submit]")
     summary = page.locator("[data-error-summary]")
     expect(summary).to_contain_text("second évaluateur")
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     helene.shot("4-gold-refused")
     assert not Label.objects.filter(assessment=assessment).exists()
+    page = helene.go(detail)
     page.select_option("#second-form select", str(season["second"].pk))
     page.click("#second-form button[type=submit]")
     page.wait_for_url(re.compile(rf"{detail}$"))
@@ -175,14 +202,18 @@ def test_a_whole_season_from_the_change_request_to_the_certificate(live_server, 
     page.wait_for_url(re.compile(rf"{detail}$"))
     expect(page.locator("#second-assessor")).to_contain_text("contresigné")
 
-    # The administrator decides Gold (after confirming), and requests the certificate.
+    # The committee grants Gold, and the administrator requests the certificate.
     page = helene.go(detail)
     expect(page.locator("#gold-blocked")).to_have_count(0)
-    page.click("#decide-form button[type=submit]")
-    page.wait_for_url(re.compile(rf"{detail}$"))
-    assert helene.dialogs and "Enregistrer cette décision" in helene.dialogs[-1]
+    page = helene.go(agenda)
+    page.select_option(f"#id_case{case.pk}_outcome", "granted")
+    with page.expect_navigation():
+        page.click(f"{decide} button[type=submit]")
     label = Label.objects.get(assessment=assessment)
     assert label.level == "gold"
+    case.refresh_from_db()
+    assert case.outcome == "granted" and list(case.voters.all()) == [season["member"]]
+    page = helene.go(detail)
     expect(page.locator("#certificate-number")).to_have_text(label.certificate_number)
     page.select_option("#report-form select[name=kind]", "certificate")
     page.click("#report-form button[type=submit]")
@@ -203,3 +234,4 @@ def test_a_whole_season_from_the_change_request_to_the_certificate(live_server, 
         and list(AuditEvent.objects.filter(assessment=assessment, action="assessment.assigned")).__len__() == 1
     )  # assigned once, before the season: nobody re-assigned it
     assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.DECIDED
+    assert AuditEvent.objects.filter(action="committee.case_decided").count() == 1
