@@ -168,8 +168,18 @@ def questionnaire_pending(*, assessment: Assessment, questionnaire: Questionnair
 def questionnaire_apply(*, user, assessment: Assessment, pending: dict) -> int:
     """Apply a previewed upload: every changed answer and the eligibility, all or nothing.
 
-    ``ConflictError`` when an answer (or the assessment) changed since the preview; returns the number of changes.
+    ``ConflictError`` when an answer (or the assessment) changed since the preview, with a message that asks for
+    the file again; returns the number of changes.
     """
+    try:
+        return _questionnaire_apply(user=user, assessment=assessment, pending=pending)
+    except ConflictError as exc:
+        raise ConflictError(
+            _("Answers changed since your upload; nothing was applied. Upload the file again to see the changes.")
+        ) from exc
+
+
+def _questionnaire_apply(*, user, assessment: Assessment, pending: dict) -> int:
     if pending.get("assessment") != assessment.pk:
         raise ConflictError()
     changed = 0

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can
-from core.exceptions import ConflictError, DomainError, InvalidTransition
+from core.pages import refused_to
 from indicators.questionnaire import QuestionnaireError
 from labelling.forms.selfassessment import QuestionnaireUploadForm
 from labelling.services.offline import (
@@ -98,6 +98,7 @@ def assessment_offline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refused_to("labelling:assessment_offline", "pk", transition="labelling:assessment_summary")
 def assessment_offline_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
     if not can(request.user, "assessment.edit", assessment):
@@ -115,22 +116,8 @@ def assessment_offline_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         del request.session[SESSION_KEY]
         messages.info(request, _("The upload has been discarded; nothing was changed."))
         return redirect("labelling:assessment_offline", pk=assessment.pk)
-    try:
-        changed = questionnaire_apply(user=request.user, assessment=assessment, pending=pending)
-    except InvalidTransition as exc:
-        return frozen_response(request, assessment, exc)
-    except ConflictError:
-        del request.session[SESSION_KEY]
-        messages.error(
-            request,
-            _("Answers changed since your upload; nothing was applied. Upload the file again to see the changes."),
-        )
-        return redirect("labelling:assessment_offline", pk=assessment.pk)
-    except DomainError as exc:  # not expected: the upload was validated with the same rules
-        del request.session[SESSION_KEY]
-        messages.error(request, str(exc.message))
-        return redirect("labelling:assessment_offline", pk=assessment.pk)
-    del request.session[SESSION_KEY]
+    del request.session[SESSION_KEY]  # used once, whatever the answer: a refusal asks for the file again
+    changed = questionnaire_apply(user=request.user, assessment=assessment, pending=pending)
     messages.success(
         request,
         ngettext(

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can
-from core.exceptions import DomainError, NotFound
-from core.forms import apply_domain_errors
+from core.pages import REFUSED, refused_status, submit
 from labelling import presenters, selectors
 from labelling.forms.workflow import ReportRequestForm
 from labelling.models import Report, ReportKind, ReportStatus
@@ -31,25 +30,19 @@ POLL_SECONDS = 2
 def report_request(request, pk: int):
     assessment = selectors.assessment_get(user=request.user, pk=pk, capability="report.request")
     form = ReportRequestForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            report = request_service(
-                user=request.user,
-                assessment=assessment,
-                kind=form.cleaned_data["kind"],
-                language=form.cleaned_data["language"],
-            )
-        except NotFound:
-            raise  # 404 (core.pages)
-        except LabelNotValid as exc:
-            return certificate_refused(request, exc.label, exc.message)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-            status = exc.status_code  # 429 when the user asked for too many
-        else:
-            return redirect("labelling:report_status", pk=report.pk)
-    return render_assessment_detail(request, assessment, status=status, report_form=form)
+    try:
+        report = submit(
+            form,
+            lambda data: request_service(
+                user=request.user, assessment=assessment, kind=data["kind"], language=data["language"]
+            ),
+            through=(LabelNotValid,),
+        )
+    except LabelNotValid as exc:  # not a refusal to show on the form: the page that says why
+        return certificate_refused(request, exc.label, exc.message)
+    if report is REFUSED:  # 429 when the user asked for too many (core.pages.refused_status)
+        return render_assessment_detail(request, assessment, status=refused_status(form), report_form=form)
+    return redirect("labelling:report_status", pk=report.pk)
 
 
 def _report_for(request, pk: int) -> Report:

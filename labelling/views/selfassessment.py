@@ -18,9 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can
 from clusters.selectors import cluster_get
-from core.exceptions import ConflictError, DomainError, InvalidTransition
-from core.forms import apply_domain_errors
-from core.pages import REFUSED, submit
+from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
+from core.pages import REFUSED, json_refusals, refused_status, refused_to, submit
 from indicators import values
 from indicators.spec import guidance_from_source
 from labelling import presenters, selectors
@@ -164,8 +163,18 @@ def assessment_fill_first(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("labelling:assessment_fill", pk=assessment.pk, category_code=first.code)
 
 
+def _show_current_value(form, assessment: Assessment, code: str) -> None:
+    """After a conflict, the value someone else saved meanwhile, on the answer's field."""
+    conflicted = assessment.answers.select_related("indicator").get(indicator__code=code)
+    now = value_display(indicator=conflicted.indicator, value=answer_declared(conflicted)) or "—"
+    form.add_error(
+        value_field_name(code), _("Someone else saved this answer meanwhile; it is now: %(value)s.") % {"value": now}
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@refused_to("labelling:assessment_summary", "pk")
 def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
     categories = _categories(assessment)
@@ -188,41 +197,31 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
                 proposed if target.indicator.value_type == "level" else values.input_number(proposed)
             )
         form = CategoryAnswersForm(data, answers=answers)
-        if form.is_valid():
-            try:
-                changed = answers_save(
-                    user=request.user,
-                    assessment=assessment,
-                    answers=answers,
-                    values=form.parsed,
-                    comments={code: form.cleaned_data.get(comment_field_name(code)) for code in form.parsed},
-                    versions={code: form.cleaned_data.get(version_field_name(code)) for code in form.parsed},
-                )
-            except ConflictError as exc:
-                form.add_error(None, str(exc.message))
-                conflicted = assessment.answers.select_related("indicator").get(indicator__code=exc.code)
-                now = value_display(indicator=conflicted.indicator, value=answer_declared(conflicted)) or "—"
-                form.add_error(
-                    value_field_name(exc.code),
-                    _("Someone else saved this answer meanwhile; it is now: %(value)s.") % {"value": now},
-                )
-                status = 409
-            except InvalidTransition as exc:
-                return frozen_response(request, assessment, exc)
-            except DomainError as exc:
-                apply_domain_errors(
-                    form, exc, field_map={"value": value_field_name(exc.code), "comment": comment_field_name(exc.code)}
-                )
-            else:
-                if changed:
-                    messages.success(request, _("Your answers have been saved."))
-                nxt = request.POST.get("next_category", "")
-                code = nxt if any(c.code == nxt for c in categories) else category.code
-                url = reverse("labelling:assessment_fill", args=[assessment.pk, code])
-                if target is not None:
-                    url += f"#answer-{target.indicator.code}"
-                return redirect(url)
-        status = 409 if status == 409 else 400
+        changed = submit(
+            form,
+            lambda data: answers_save(
+                user=request.user,
+                assessment=assessment,
+                answers=answers,
+                values=form.parsed,
+                comments={code: data.get(comment_field_name(code)) for code in form.parsed},
+                versions={code: data.get(version_field_name(code)) for code in form.parsed},
+            ),
+            field_map=lambda exc: {"value": value_field_name(exc.code), "comment": comment_field_name(exc.code)},
+            through=(InvalidTransition,),  # back to the summary with why (@refused_to)
+        )
+        if changed is not REFUSED:
+            if changed:
+                messages.success(request, _("Your answers have been saved."))
+            nxt = request.POST.get("next_category", "")
+            code = nxt if any(c.code == nxt for c in categories) else category.code
+            url = reverse("labelling:assessment_fill", args=[assessment.pk, code])
+            if target is not None:
+                url += f"#answer-{target.indicator.code}"
+            return redirect(url)
+        if isinstance(form.refusal, ConflictError):
+            _show_current_value(form, assessment, form.refusal.code)
+        status = refused_status(form)
     else:
         form = CategoryAnswersForm(answers=answers, editable=editable)
     index = categories.index(category)
@@ -254,6 +253,7 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
 
 @login_required
 @require_POST
+@json_refusals  # a refusal answers JSON for the page's script (core.pages)
 def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     """Save one answer (value and comment) for the page's script; answers JSON, never a page."""
     assessment = manager_assessment_for(request.user, pk)
@@ -262,31 +262,19 @@ def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     if "\x00" not in code:  # PostgreSQL refuses NUL in a query: such a code is simply unknown
         answer = assessment.answers.select_related("indicator").filter(indicator__code=code).first()
     if answer is None:
-        return JsonResponse({"ok": False, "message": _("Unknown indicator.")}, status=404)
+        raise NotFound(_("Unknown indicator."))
     version = request.POST.get("version", "")
     try:
         expected = int(version)
     except ValueError:
-        return JsonResponse({"ok": False, "message": _("The page is out of date: reload it.")}, status=400)
-    try:
-        saved = answer_save(
-            user=request.user,
-            answer=answer,
-            value=request.POST.get("value", ""),
-            comment=request.POST.get("comment", ""),
-            expected_version=expected,
-        )
-    except DomainError as exc:
-        errors = exc.errors if isinstance(exc.errors, dict) else {}
-        return JsonResponse(
-            {
-                "ok": False,
-                "conflict": isinstance(exc, ConflictError),
-                "message": str(exc.message),
-                "errors": {k: [str(m) for m in v] for k, v in errors.items()},
-            },
-            status=exc.status_code,
-        )
+        raise DomainError(_("The page is out of date: reload it.")) from None
+    saved = answer_save(
+        user=request.user,
+        answer=answer,
+        value=request.POST.get("value", ""),
+        comment=request.POST.get("comment", ""),
+        expected_version=expected,
+    )
     progress = assessment_progress(assessment=assessment)
     return JsonResponse(
         {
@@ -345,34 +333,34 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
 
 @login_required
 @require_POST
+@refused_to("labelling:assessment_summary", "pk")
 def assessment_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
     if not can(request.user, "assessment.edit", assessment):
         return frozen_response(request, assessment)
     form = EligibilityForm(request.POST, level_open=step_allowed(assessment, "choose_level"))
-    if form.is_valid():
-        try:
-            assessment_eligibility_save(
-                user=request.user,
-                assessment=assessment,
-                legal_entity=form.cleaned_data["legal_entity"],
-                public_profile=form.cleaned_data["public_profile"],
-                applied_level=form.cleaned_data["applied_level"] or None,
-                expected_version=form.cleaned_data["version"],
-            )
-        except InvalidTransition as exc:
-            return frozen_response(request, assessment, exc)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("The eligibility criteria have been saved."))
-            return redirect("labelling:assessment_summary", pk=assessment.pk)
+    saved = submit(
+        form,
+        lambda data: assessment_eligibility_save(
+            user=request.user,
+            assessment=assessment,
+            legal_entity=data["legal_entity"],
+            public_profile=data["public_profile"],
+            applied_level=data["applied_level"] or None,
+            expected_version=data["version"],
+        ),
+        through=(InvalidTransition,),  # back to the summary with why (@refused_to)
+    )
+    if saved is not REFUSED:
+        messages.success(request, _("The eligibility criteria have been saved."))
+        return redirect("labelling:assessment_summary", pk=assessment.pk)
     assessment.refresh_from_db()
     return _render_summary(request, assessment, eligibility_form=form, status=400)
 
 
 @login_required
 @require_POST
+@refused_to("labelling:assessment_summary", "pk")
 def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
     if not can(request.user, "assessment.submit", assessment):
@@ -382,15 +370,16 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_summary(
             request, assessment, submit_errors=[_("The page is out of date: reload it.")], status=409
         )
-    try:
-        assessment_submit(user=request.user, assessment=assessment, expected_version=form.cleaned_data["version"])
-    except InvalidTransition as exc:
-        return frozen_response(request, assessment, exc)
-    except ConflictError as exc:
-        assessment.refresh_from_db()
-        return _render_summary(request, assessment, submit_errors=[str(exc.message)], status=409)
-    except DomainError as exc:
-        errors = [str(exc.message)] + [str(e) for e in (exc.errors or [])]
-        return _render_summary(request, assessment, submit_errors=errors, status=400)
+    submitted = submit(
+        form,
+        lambda data: assessment_submit(user=request.user, assessment=assessment, expected_version=data["version"]),
+        whole=True,  # the missing answers are listed under the message
+        through=(InvalidTransition,),  # back to the summary with why (@refused_to)
+    )
+    if submitted is REFUSED:
+        if isinstance(form.refusal, ConflictError):
+            assessment.refresh_from_db()
+        errors = [str(error) for error in form.non_field_errors()]
+        return _render_summary(request, assessment, submit_errors=errors, status=refused_status(form))
     messages.success(request, _("The assessment has been submitted. An assessor will review it."))
     return redirect("labelling:assessment_summary", pk=assessment.pk)
