@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import translation
 
-from accounts.permissions import is_administrator, is_manager, require
+from accounts.permissions import can, is_administrator, is_manager
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
+from core.exceptions import NotFound
 from indicators import values
 from indicators.proposals import (
     ClusterRecords,
@@ -54,19 +54,36 @@ def clusters_for(*, user) -> QuerySet[Cluster]:
 
 
 def cluster_get(*, user, pk: int, capability: str = "cluster.view") -> Cluster:
-    """The cluster if the user may see it (and has ``capability`` on it), else 404."""
+    """The cluster if the user may see it and has ``capability`` on it (one check), else ``NotFound`` (404 on a
+    page and in the API)."""
     cluster = clusters_visible_to(user).filter(pk=pk).first()
-    if cluster is None:
-        raise Http404
-    require(user, capability, cluster)
+    if cluster is None or not can(user, capability, cluster):
+        raise NotFound()
     return cluster
 
 
 def member_get(*, cluster: Cluster, pk: int) -> Member:
+    """One member of a cluster already fetched through ``cluster_get``, else ``NotFound``."""
     member = Member.objects.filter(cluster=cluster, pk=pk).first()
     if member is None:
-        raise Http404
+        raise NotFound()
     return member
+
+
+def year_get(*, cluster: Cluster, model: type[TeamYear] | type[FinancingYear], year: int) -> TeamYear | FinancingYear:
+    """A cluster's facts of one year (its team or its financing), else ``NotFound``."""
+    record = model.objects.filter(cluster=cluster, year=year).first()
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def team_years(*, cluster: Cluster) -> QuerySet[TeamYear]:
+    return TeamYear.objects.filter(cluster=cluster).order_by("-year")
+
+
+def financing_years(*, cluster: Cluster) -> QuerySet[FinancingYear]:
+    return FinancingYear.objects.filter(cluster=cluster).order_by("-year")
 
 
 def members_of(*, cluster: Cluster) -> QuerySet[Member]:

@@ -20,7 +20,7 @@ from clusters.forms import ClusterForm, FinancingYearForm, MemberFilter, MemberF
 from clusters.importers import MemberImportError, column_guide, read_members, template_csv, template_xlsx
 from clusters.models import FinancingYear, TeamYear
 from core.exceptions import DomainError
-from core.forms import apply_domain_errors
+from core.pages import REFUSED, submit
 from core.pagination import page_of
 from indicators.proposals import percentage
 
@@ -33,15 +33,6 @@ def assessments_url(cluster_pk: int) -> str:
         return reverse("labelling:cluster_assessments", kwargs={"cluster_pk": cluster_pk})
     except NoReverseMatch:
         return f"/clusters/{cluster_pk}/assessments/"
-
-
-def _save_or_report(form, call):
-    """Run the service; a refusal (a conflict, a refused value) goes on the form, which keeps what was typed."""
-    try:
-        return call()
-    except DomainError as exc:
-        apply_domain_errors(form, exc)
-    return None
 
 
 def _context(cluster, section: str, **extra) -> dict:
@@ -85,20 +76,19 @@ def profile_edit(request, pk: int):
     cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
     # The form works on its own copy: a model form changes its instance while it validates.
     form = ClusterForm(request.POST or None, request.FILES or None, instance=copy.copy(cluster))
-    if request.method == "POST" and form.is_valid():
-        logo = form.cleaned_data.get("logo")
-        saved = _save_or_report(
+    if request.method == "POST":
+        saved = submit(
             form,
-            lambda: services.cluster_update(
+            lambda data: services.cluster_update(
                 user=request.user,
                 cluster=cluster,
                 data=form.data_for_service(),
-                expected_version=form.cleaned_data["version"],
-                logo=logo or None,
-                remove_logo=logo is False,
+                expected_version=data["version"],
+                logo=data.get("logo") or None,
+                remove_logo=data.get("logo") is False,
             ),
         )
-        if saved is not None:
+        if saved is not REFUSED:
             messages.success(request, _("The profile has been saved."))
             return redirect("clusters:profile", pk=pk)
     return render(request, "clusters/profile_form.html", _context(cluster, "profile", form=form))
@@ -131,11 +121,11 @@ def members(request, pk: int):
 def member_add(request, pk: int):
     cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
     form = MemberForm(request.POST or None, cluster=cluster)
-    if request.method == "POST" and form.is_valid():
-        saved = _save_or_report(
-            form, lambda: services.member_create(user=request.user, cluster=cluster, data=form.data_for_service())
+    if request.method == "POST":
+        saved = submit(
+            form, lambda _data: services.member_create(user=request.user, cluster=cluster, data=form.data_for_service())
         )
-        if saved is not None:
+        if saved is not REFUSED:
             messages.success(request, _("%(name)s has been added.") % {"name": saved.name})
             return redirect("clusters:members", pk=pk)
     return render(request, "clusters/member_form.html", _context(cluster, "members", form=form, member=None))
@@ -146,17 +136,14 @@ def member_edit(request, pk: int, member_pk: int):
     cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
     member = selectors.member_get(cluster=cluster, pk=member_pk)
     form = MemberForm(request.POST or None, instance=copy.copy(member), cluster=cluster)
-    if request.method == "POST" and form.is_valid():
-        saved = _save_or_report(
+    if request.method == "POST":
+        saved = submit(
             form,
-            lambda: services.member_update(
-                user=request.user,
-                member=member,
-                data=form.data_for_service(),
-                expected_version=form.cleaned_data["version"],
+            lambda data: services.member_update(
+                user=request.user, member=member, data=form.data_for_service(), expected_version=data["version"]
             ),
         )
-        if saved is not None:
+        if saved is not REFUSED:
             messages.success(request, _("%(name)s has been saved.") % {"name": saved.name})
             return redirect("clusters:members", pk=pk)
     return render(request, "clusters/member_form.html", _context(cluster, "members", form=form, member=member))
@@ -172,19 +159,16 @@ def member_set_active(request, pk: int, member_pk: int):
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
-    try:
-        services.member_set_active(user=request.user, member=member, active=active, expected_version=version)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        if active:
-            messages.success(request, _("%(name)s is active again.") % {"name": member.name})
-        else:
-            messages.success(request, _("%(name)s has been deactivated.") % {"name": member.name})
     next_url = request.POST.get("next", "")
-    if next_url.startswith(reverse("clusters:members", kwargs={"pk": pk})):
-        return redirect(next_url)
-    return redirect("clusters:members", pk=pk)
+    if not next_url.startswith(reverse("clusters:members", kwargs={"pk": pk})):
+        next_url = reverse("clusters:members", kwargs={"pk": pk})
+    request.refused_to = next_url  # a refusal goes back there with its message (core.pages)
+    services.member_set_active(user=request.user, member=member, active=active, expected_version=version)
+    if active:
+        messages.success(request, _("%(name)s is active again.") % {"name": member.name})
+    else:
+        messages.success(request, _("%(name)s has been deactivated.") % {"name": member.name})
+    return redirect(next_url)
 
 
 # --- import ------------------------------------------------------------------------------------------
@@ -252,32 +236,27 @@ def member_import_template(request, pk: int, fmt: str):
 @login_required
 def team(request, pk: int):
     cluster = selectors.cluster_get(user=request.user, pk=pk)
-    years = TeamYear.objects.filter(cluster=cluster).order_by("-year")
+    years = selectors.team_years(cluster=cluster)
     return render(request, "clusters/team.html", _context(cluster, "team", years=years))
 
 
 def _year_form_view(request, pk: int, year: int | None, *, model, form_class, save, section: str, template: str):
     cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
-    instance = None
-    if year is not None:
-        instance = model.objects.filter(cluster=cluster, year=year).first()
-        if instance is None:
-            raise Http404
+    instance = None if year is None else selectors.year_get(cluster=cluster, model=model, year=year)
     initial = {} if instance else {"year": timezone.localdate().year - 1}
     form = form_class(request.POST or None, instance=instance, cluster=cluster, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.data_for_service().items() if k != "year"}
-        saved = _save_or_report(
+    if request.method == "POST":
+        saved = submit(
             form,
-            lambda: save(
+            lambda cleaned: save(
                 user=request.user,
                 cluster=cluster,
-                year=instance.year if instance else form.cleaned_data["year"],
-                data=data,
-                expected_version=form.cleaned_data["version"] if instance else None,
+                year=instance.year if instance else cleaned["year"],
+                data={k: v for k, v in form.data_for_service().items() if k != "year"},
+                expected_version=cleaned["version"] if instance else None,
             ),
         )
-        if saved is not None:
+        if saved is not REFUSED:
             messages.success(request, _("The facts of %(year)s have been saved.") % {"year": saved.year})
             return redirect(f"clusters:{section}", pk=pk)
     return render(request, template, _context(cluster, section, form=form, year=year))
@@ -314,7 +293,7 @@ def team_edit(request, pk: int, year: int):
 @login_required
 def financing(request, pk: int):
     cluster = selectors.cluster_get(user=request.user, pk=pk)
-    years = list(FinancingYear.objects.filter(cluster=cluster).order_by("-year"))
+    years = list(selectors.financing_years(cluster=cluster))
     for row in years:
         total = row.total
         row.private_share = percentage(row.private_total, total) if total > 0 else None

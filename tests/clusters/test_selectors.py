@@ -4,9 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.http import Http404
 
 from clusters.selectors import cluster_get, cluster_records, clusters_for, proposals_for
+from core.exceptions import NotFound
 from tests.factories import FinancingYearFactory, MemberFactory, TeamYearFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +44,11 @@ def test_proposals_for_combines_the_records_and_the_rules(cluster):
     }
 
 
-def test_cluster_get_refuses_other_clusters_with_404(cluster, other_cluster, manager, assessor, administrator):
+def test_cluster_get_refuses_other_clusters_with_not_found(cluster, other_cluster, manager, assessor, administrator):
     assert cluster_get(user=manager, pk=cluster.pk) == cluster
     assert cluster_get(user=administrator, pk=other_cluster.pk) == other_cluster
     for user, pk in ((manager, other_cluster.pk), (assessor, cluster.pk), (manager, 999999)):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):  # 404 on a page (core.pages) and in the API (core.api)
             cluster_get(user=user, pk=pk)
 
 
