@@ -46,8 +46,8 @@ def test_s2e2_applies_for_silver_with_three_areas_on_its_plan(s2e2):
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("fr", ("Pistes de progrès (Silver)", "1 sur 3 jugée(s), 1 démontrée(s)", "Démontrée", "Pas encore jugée")),
-        ("en", ("Areas of improvement (Silver)", "1 of 3 judged, 1 demonstrated", "Demonstrated", "Not judged yet")),
+        ("fr", ("Pistes de progrès (Silver)", "Jugées", "1 sur 3 · démontrées", "Démontrée", "Pas encore jugée")),
+        ("en", ("Areas of improvement (Silver)", "Judged: 1 of 3 · demonstrated: 1", "Demonstrated", "Not judged yet")),
     ],
 )
 def test_the_report_shows_the_areas_and_the_verdicts(s2e2, tmp_path, language, words):
