@@ -72,11 +72,12 @@ class _ClusterChildViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def cluster(self, capability: str = "cluster.view") -> Cluster:
-        cache = getattr(self, "_cluster", None)
-        if cache is None:
-            cache = self._cluster = cluster_get(user=self.request.user, pk=self.kwargs["cluster_pk"])
-        require(self.request.user, capability, cache)
-        return cache
+        """The cluster, fetched once per capability: its visibility and the capability in one check."""
+        fetched = self.__dict__.setdefault("_clusters", {})
+        if capability not in fetched:
+            pk = self.kwargs["cluster_pk"]
+            fetched[capability] = cluster_get(user=self.request.user, pk=pk, capability=capability)
+        return fetched[capability]
 
 
 @extend_schema_view(
