@@ -1143,7 +1143,8 @@ API_CASES: dict[str, Case] = {
         "manager",
         lambda w: {"pk": w.draft.pk},
         lambda w: {
-            "applied_level": "silver",
+            # another level than the draft's own (the areas' world applies for Silver): the valid body changes it
+            "applied_level": "gold" if Assessment.objects.get(pk=w.draft.pk).applied_level == "silver" else "silver",
             "legal_entity": True,
             "public_profile": True,
             "version": Assessment.objects.get(pk=w.draft.pk).version,
