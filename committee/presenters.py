@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.conf import settings
 from django.utils import timezone
@@ -90,7 +91,7 @@ def agenda_rows(
         if form is None and undecided and may_decide and user.pk not in declared:
             form = DecideForm(auto_id=f"id_case{case.pk}_%s", initial={"version": case.version})
         if case.outcome:
-            voters = [person(m) for m in case.voters.all()]
+            voters = [person(m) for m in sorted(case.voters.all(), key=attrgetter("pk"))]  # as recorded
         else:
             voters = [person(m) for m in present if m.pk not in declared]
         rows.append(
@@ -200,7 +201,7 @@ def minutes_context(facts) -> dict:
                 conditions=case.conditions,
                 review_on=long_date(case.review_on),
                 reason=case.reason,
-                voters=[person(m) for m in case.voters.all()],
+                voters=[person(m) for m in sorted(case.voters.all(), key=attrgetter("pk"))],
                 conflicts=[(person(c.member), c.reason) for c in case.conflicts.all()],
             )
         )
