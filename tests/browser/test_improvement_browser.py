@@ -17,6 +17,7 @@ from improvement.models import Action, ActionEvidence, ImprovementPlan
 from labelling.services.workflow import assessment_decide
 from tests import factories
 from tests.browser.conftest import requires_chromium
+from tests.expertise.helpers import FINDINGS_TEXTS
 from tests.labelling.workflow_helpers import answer_of, in_review, validated
 
 pytestmark = [pytest.mark.browser, requires_chromium]
@@ -60,6 +61,11 @@ def test_the_manager_edits_the_plan_and_the_assessor_reads_it(live_server, setup
     manager, assessor, cluster = setup
     plan = ImprovementPlan.objects.get(cluster=cluster)
     assert {a.indicator.code for a in plan.actions.filter(source="criterion")} == {"S1", "S2"}
+    # the setup's findings (FINDINGS_TEXTS): one recommendation per category, each seeded as an action
+    recommendations = [texts[2] for texts in FINDINGS_TEXTS.values()]
+    assert sorted(plan.actions.filter(source="recommendation").values_list("description", flat=True)) == sorted(
+        recommendations
+    )
     plan_url = f"{live_server.url}/clusters/{cluster.pk}/improvement-plan/"
 
     context, m = _login(browser, live_server, "nathalie")
@@ -135,7 +141,8 @@ def test_the_manager_edits_the_plan_and_the_assessor_reads_it(live_server, setup
     # the assessor of the next assessment reads the plan, without a form
     context, a = _login(browser, live_server, "expert", width=390)
     a.goto(plan_url)
-    assert a.locator("table.plan tbody tr").count() == 3
+    # the whole plan: S1 and S2, the expert's recommendations, the manager's own action
+    assert a.locator("table.plan tbody tr").count() == 2 + len(recommendations) + 1 == plan.actions.count()
     assert a.locator(f"a[href$='/clusters/{cluster.pk}/improvement-plan/actions/add/']").count() == 0
     a.goto(f"{plan_url}actions/{first.pk}/")
     assert a.locator("main form[method=post]").count() == 0 and "Nathalie Roux" in a.inner_text("main")
