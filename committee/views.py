@@ -47,6 +47,11 @@ def session_list(request):
     return render(request, "committee/list.html", context)
 
 
+# The session page carries the agenda, attendance and closing forms, each with a hidden ``version``: distinct ids.
+ATTENDANCE_IDS = "id_attendance_%s"
+CLOSE_IDS = "id_close_%s"
+
+
 def _session_form(data=None, **kwargs):
     return SessionForm(data, chairs=administrators(), members=selectors.seatable_members(), **kwargs)
 
@@ -102,6 +107,7 @@ def _detail(request, session, *, forms=None, follow_up_forms=None, status=200):
         attendance_form = forms.get("attendance") or AttendanceForm(
             initial={"version": session.version, "present": [m.pk for m in present]},
             members=session.members.all(),
+            auto_id=ATTENDANCE_IDS,
         )
     context = {
         "session": session,
@@ -111,7 +117,8 @@ def _detail(request, session, *, forms=None, follow_up_forms=None, status=200):
         "agenda_form": agenda_form,
         "agenda_has_candidates": agenda_has_candidates,
         "attendance_form": attendance_form,
-        "close_form": forms.get("close") or (VersionForm(initial={"version": session.version}) if may_manage else None),
+        "close_form": forms.get("close")
+        or (VersionForm(initial={"version": session.version}, auto_id=CLOSE_IDS) if may_manage else None),
         "minutes": presenters.minutes_flags(
             selectors.minutes_of(session=session) if can(user, "committee_session.minutes", session) else None
         ),
@@ -151,7 +158,7 @@ def session_case_add(request, pk: int):
 @login_required
 def session_attendance(request, pk: int):
     session = selectors.session_get(user=request.user, pk=pk, capability="committee_session.preside")
-    form = AttendanceForm(request.POST, members=session.members.all())
+    form = AttendanceForm(request.POST, members=session.members.all(), auto_id=ATTENDANCE_IDS)
     done = submit(
         form,
         lambda data: services.attendance_record(
@@ -169,7 +176,7 @@ def session_attendance(request, pk: int):
 def session_close(request, pk: int):
     session = selectors.session_get(user=request.user, pk=pk)
     require(request.user, "committee.manage")
-    form = VersionForm(request.POST)
+    form = VersionForm(request.POST, auto_id=CLOSE_IDS)
     done = submit(
         form,
         lambda data: services.session_close(user=request.user, session=session, expected_version=data["version"]),

@@ -49,6 +49,10 @@ def plan(request, pk: int):
     return render(request, "improvement/plan.html", context)
 
 
+# The evidence form shares the action page with the action form: its own ids (both carry a hidden ``version``).
+EVIDENCE_IDS = "id_evidence_%s"
+
+
 def _action_form(plan, data=None, *, action=None) -> ActionForm:
     if action is None:
         initial = {"version": plan.version}
@@ -90,7 +94,9 @@ def _action_page(request, action, *, form=None, evidence_form=None, status=200):
     }
     if may_edit:
         context["form"] = form or _action_form(action.plan, action=action)
-        context["evidence_form"] = evidence_form or EvidenceForm(initial={"version": action.version})
+        context["evidence_form"] = evidence_form or EvidenceForm(
+            initial={"version": action.version}, auto_id=EVIDENCE_IDS
+        )
     return render(request, "improvement/action.html", context, status=status)
 
 
@@ -124,7 +130,7 @@ def evidence_add(request, pk: int, action_pk: int):
     the_action = selectors.action_get(
         user=request.user, cluster_pk=pk, pk=action_pk, capability="improvement_plan.edit"
     )
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, auto_id=EVIDENCE_IDS)
     done = submit(
         form,
         lambda data: services.evidence_add(

@@ -91,7 +91,7 @@ def test_the_manager_edits_the_plan_and_the_assessor_reads_it(live_server, setup
     pdf = tmp_path / "compte-rendu.pdf"
     pdf.write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n")
     m.goto(f"{plan_url}actions/{first.pk}/")
-    m.set_input_files("#id_file", str(pdf))
+    m.set_input_files("#id_evidence_file", str(pdf))
     m.click("form[enctype] button[type=submit]")
     m.wait_for_url(re.compile(rf"/actions/{first.pk}/$"))
     assert ActionEvidence.objects.filter(action=first, original_name="compte-rendu.pdf").exists()
