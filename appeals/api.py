@@ -14,6 +14,7 @@ from accounts.permissions import require
 from appeals import selectors, services
 from appeals import serializers as s
 from appeals.models import Appeal, AppealStatus
+from core.api import StepView, read_input
 
 TAG = "appeals"
 ERRORS = {
@@ -23,18 +24,23 @@ ERRORS = {
 }
 
 
-def _input(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _files(request) -> list:
     return request.FILES.getlist("files") if hasattr(request, "FILES") else []
 
 
 def _detail(user, pk: int) -> dict:
     return s.AppealDetailSerializer(selectors.appeal_get(user=user, pk=pk)).data
+
+
+# A step on an appeal, for whoever has its ``capability``: it answers the appeal.
+class _AppealStep(StepView):
+    capability = ""
+
+    def target(self, request, pk: int):
+        return selectors.appeal_get(user=request.user, pk=pk, capability=self.capability)
+
+    def answer(self, request, pk: int) -> dict:
+        return _detail(request.user, pk)
 
 
 class AppealList(generics.ListAPIView):
@@ -76,7 +82,7 @@ class AppealList(generics.ListAPIView):
         ],
     )
     def post(self, request, *args, **kwargs):
-        data = _input(s.AppealLodgeSerializer, request)
+        data = read_input(s.AppealLodgeSerializer, request)
         appeal = services.appeal_lodge(
             user=request.user,
             assessment=data["assessment"],
@@ -113,45 +119,43 @@ class AppealDetail(APIView):
         return Response(_detail(request.user, pk))
 
 
-class AppealAsk(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Ask the cluster a question (the administrator handling the appeal)",
+    description="One question waits at a time; the cluster's managers are e-mailed. Send the appeal's `version`.",
+    request=s.AppealAskSerializer,
+    responses={201: s.AppealDetailSerializer, **ERRORS},
+    examples=[
+        OpenApiExample(
+            "A question", value={"version": 1, "question": "Send the minutes of your board."}, request_only=True
+        )
+    ],
+)
+class AppealAsk(_AppealStep):
+    capability = "appeal.handle"
+    input_serializer = s.AppealAskSerializer
+    creates = True
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Ask the cluster a question (the administrator handling the appeal)",
-        description="One question waits at a time; the cluster's managers are e-mailed. Send the appeal's `version`.",
-        request=s.AppealAskSerializer,
-        responses={201: s.AppealDetailSerializer, **ERRORS},
-        examples=[
-            OpenApiExample(
-                "A question", value={"version": 1, "question": "Send the minutes of your board."}, request_only=True
-            )
-        ],
-    )
-    def post(self, request, pk: int):
-        appeal = selectors.appeal_get(user=request.user, pk=pk, capability="appeal.handle")
-        data = _input(s.AppealAskSerializer, request)
+    def perform(self, request, appeal, data: dict) -> None:
         services.appeal_ask(
             user=request.user, appeal=appeal, question=data["question"], expected_version=data["version"]
         )
-        return Response(_detail(request.user, pk), status=status.HTTP_201_CREATED)
 
 
-class AppealAnswer(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Answer the waiting question (a manager of the cluster)",
+    description="Sent as multipart, `files` (repeated) attaches documents. The administrator who asked is "
+    "e-mailed. Send the appeal's `version`.",
+    request=s.AppealAnswerSerializer,
+    responses={200: s.AppealDetailSerializer, **ERRORS},
+    examples=[OpenApiExample("An answer", value={"version": 2, "answer": "Attached."}, request_only=True)],
+)
+class AppealAnswer(_AppealStep):
+    capability = "appeal.answer"
+    input_serializer = s.AppealAnswerSerializer
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Answer the waiting question (a manager of the cluster)",
-        description="Sent as multipart, `files` (repeated) attaches documents. The administrator who asked is "
-        "e-mailed. Send the appeal's `version`.",
-        request=s.AppealAnswerSerializer,
-        responses={200: s.AppealDetailSerializer, **ERRORS},
-        examples=[OpenApiExample("An answer", value={"version": 2, "answer": "Attached."}, request_only=True)],
-    )
-    def post(self, request, pk: int):
-        appeal = selectors.appeal_get(user=request.user, pk=pk, capability="appeal.answer")
-        data = _input(s.AppealAnswerSerializer, request)
+    def perform(self, request, appeal, data: dict) -> None:
         services.appeal_answer(
             user=request.user,
             appeal=appeal,
@@ -159,35 +163,33 @@ class AppealAnswer(APIView):
             uploads=_files(request),
             expected_version=data["version"],
         )
-        return Response(_detail(request.user, pk))
 
 
-class AppealDecide(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Decide the appeal (an administrator who took no part in the decision appealed)",
+    description="`outcome`: `upheld` (the decision stands) or `overturned` (a new decision: after a refusal, a "
+    "label issued at `level`; after a lower level, the label raised to `level`, a new label numbered as every "
+    "label; after a revocation, the label restored; after a conditional grant, the conditions lifted), with a "
+    "`reason`. Decided once (409 after). Send the appeal's `version`.",
+    request=s.AppealDecideSerializer,
+    responses={200: s.AppealDetailSerializer, **ERRORS},
+    examples=[
+        OpenApiExample(
+            "Overturning a refusal",
+            value={"version": 1, "outcome": "overturned", "level": "bronze", "reason": "The statutes were filed."},
+            request_only=True,
+        ),
+        OpenApiExample(
+            "Upheld", value={"version": 1, "outcome": "upheld", "reason": "No new fact."}, request_only=True
+        ),
+    ],
+)
+class AppealDecide(_AppealStep):
+    capability = "appeal.handle"
+    input_serializer = s.AppealDecideSerializer
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Decide the appeal (an administrator who took no part in the decision appealed)",
-        description="`outcome`: `upheld` (the decision stands) or `overturned` (a new decision: after a refusal, a "
-        "label issued at `level`; after a lower level, the label raised to `level`, a new label numbered as every "
-        "label; after a revocation, the label restored; after a conditional grant, the conditions lifted), with a "
-        "`reason`. Decided once (409 after). Send the appeal's `version`.",
-        request=s.AppealDecideSerializer,
-        responses={200: s.AppealDetailSerializer, **ERRORS},
-        examples=[
-            OpenApiExample(
-                "Overturning a refusal",
-                value={"version": 1, "outcome": "overturned", "level": "bronze", "reason": "The statutes were filed."},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Upheld", value={"version": 1, "outcome": "upheld", "reason": "No new fact."}, request_only=True
-            ),
-        ],
-    )
-    def post(self, request, pk: int):
-        appeal = selectors.appeal_get(user=request.user, pk=pk, capability="appeal.handle")
-        data = _input(s.AppealDecideSerializer, request)
+    def perform(self, request, appeal, data: dict) -> None:
         services.appeal_decide(
             user=request.user,
             appeal=appeal,
@@ -196,4 +198,3 @@ class AppealDecide(APIView):
             reason=data["reason"],
             expected_version=data["version"],
         )
-        return Response(_detail(request.user, pk))

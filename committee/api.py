@@ -15,6 +15,7 @@ from accounts.permissions import can, require
 from committee import selectors, services
 from committee import serializers as s
 from committee.models import CommitteeSession
+from core.api import StepView, read_input
 from core.downloads import private_file
 
 TAG = "committee"
@@ -25,17 +26,37 @@ ERRORS = {
 }
 
 
-def _input(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _detail(user, pk: int) -> dict:
     session = selectors.session_get(user=user, pk=pk)
     session.agenda = selectors.session_agenda(session=session)
     minutes = selectors.minutes_of(session=session) if can(user, "committee_session.minutes", session) else None
     return s.SessionDetailSerializer(session, context={"minutes": minutes}).data
+
+
+# The steps on a session answer the session; on a case, the case. A session's step takes the session's
+# ``capability``; without one, the administrators' (``committee.manage``), once the session is found.
+class _SessionStep(StepView):
+    capability = ""
+
+    def target(self, request, pk: int):
+        if self.capability:
+            return selectors.session_get(user=request.user, pk=pk, capability=self.capability)
+        session = selectors.session_get(user=request.user, pk=pk)
+        require(request.user, "committee.manage")
+        return session
+
+    def answer(self, request, pk: int) -> dict:
+        return _detail(request.user, pk)
+
+
+class _CaseStep(StepView):
+    capability = ""
+
+    def target(self, request, pk: int):
+        return selectors.case_get(user=request.user, pk=pk, capability=self.capability)
+
+    def answer(self, request, pk: int) -> dict:
+        return s.CaseSerializer(selectors.case_get(user=request.user, pk=pk)).data
 
 
 class SessionList(generics.ListCreateAPIView):
@@ -77,7 +98,7 @@ class SessionList(generics.ListCreateAPIView):
     )
     def post(self, request, *args, **kwargs):
         require(request.user, "committee.manage")
-        data = _input(s.SessionCreateSerializer, request)
+        data = read_input(s.SessionCreateSerializer, request)
         session = services.session_create(user=request.user, **data)
         return Response(_detail(request.user, session.pk), status=status.HTTP_201_CREATED)
 
@@ -96,26 +117,24 @@ class SessionDetail(APIView):
         return Response(_detail(request.user, pk))
 
 
-class SessionCases(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Put a validated assessment on an open session's agenda (administrators)",
+    description="`proposed_level` defaults to the level the scoring module gives; send the session's `version` "
+    "as read.",
+    request=s.CaseAddSerializer,
+    responses={201: s.SessionDetailSerializer, **ERRORS},
+    examples=[
+        OpenApiExample(
+            "A proposal", value={"version": 1, "assessment": 12, "proposed_level": "silver"}, request_only=True
+        )
+    ],
+)
+class SessionCases(_SessionStep):
+    input_serializer = s.CaseAddSerializer
+    creates = True
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Put a validated assessment on an open session's agenda (administrators)",
-        description="`proposed_level` defaults to the level the scoring module gives; send the session's `version` "
-        "as read.",
-        request=s.CaseAddSerializer,
-        responses={201: s.SessionDetailSerializer, **ERRORS},
-        examples=[
-            OpenApiExample(
-                "A proposal", value={"version": 1, "assessment": 12, "proposed_level": "silver"}, request_only=True
-            )
-        ],
-    )
-    def post(self, request, pk: int):
-        session = selectors.session_get(user=request.user, pk=pk)
-        require(request.user, "committee.manage")
-        data = _input(s.CaseAddSerializer, request)
+    def perform(self, request, session, data: dict) -> None:
         services.case_add(
             user=request.user,
             session=session,
@@ -123,47 +142,40 @@ class SessionCases(APIView):
             proposed_level=data["proposed_level"],
             expected_version=data["version"],
         )
-        return Response(_detail(request.user, pk), status=status.HTTP_201_CREATED)
 
 
-class SessionAttendance(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Record the members present (the session's chair)",
+    description="`present`: the ids of the session's members who attend (the whole list; an empty one: nobody "
+    "yet). Each decision keeps the members present who may vote on its case: a member who declared a conflict "
+    "of interest on it does not. Send the session's `version` as read.",
+    request=s.AttendanceSerializer,
+    responses={200: s.SessionDetailSerializer, **ERRORS},
+    examples=[OpenApiExample("Two members present", value={"version": 3, "present": [7, 8]}, request_only=True)],
+)
+class SessionAttendance(_SessionStep):
+    capability = "committee_session.preside"
+    input_serializer = s.AttendanceSerializer
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Record the members present (the session's chair)",
-        description="`present`: the ids of the session's members who attend (the whole list; an empty one: nobody "
-        "yet). Each decision keeps the members present who may vote on its case: a member who declared a conflict "
-        "of interest on it does not. Send the session's `version` as read.",
-        request=s.AttendanceSerializer,
-        responses={200: s.SessionDetailSerializer, **ERRORS},
-        examples=[OpenApiExample("Two members present", value={"version": 3, "present": [7, 8]}, request_only=True)],
-    )
-    def post(self, request, pk: int):
-        session = selectors.session_get(user=request.user, pk=pk, capability="committee_session.preside")
-        data = _input(s.AttendanceSerializer, request)
+    def perform(self, request, session, data: dict) -> None:
         services.attendance_record(
             user=request.user, session=session, present=data["present"], expected_version=data["version"]
         )
-        return Response(_detail(request.user, pk))
 
 
-class SessionClose(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Close a session once every case is decided (administrators)",
+    request=s.VersionSerializer,
+    responses={200: s.SessionDetailSerializer, **ERRORS},
+    examples=[OpenApiExample("As read", value={"version": 4}, request_only=True)],
+)
+class SessionClose(_SessionStep):
+    input_serializer = s.VersionSerializer
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Close a session once every case is decided (administrators)",
-        request=s.VersionSerializer,
-        responses={200: s.SessionDetailSerializer, **ERRORS},
-        examples=[OpenApiExample("As read", value={"version": 4}, request_only=True)],
-    )
-    def post(self, request, pk: int):
-        session = selectors.session_get(user=request.user, pk=pk)
-        require(request.user, "committee.manage")
-        data = _input(s.VersionSerializer, request)
+    def perform(self, request, session, data: dict) -> None:
         services.session_close(user=request.user, session=session, expected_version=data["version"])
-        return Response(_detail(request.user, pk))
 
 
 class SessionMinutes(APIView):
@@ -185,39 +197,38 @@ class SessionMinutes(APIView):
         return private_file(minutes.file, selectors.minutes_download_name(minutes), "application/pdf")
 
 
-class CaseDecide(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Record the committee's decision on a case (the session's chair)",
+    description="`outcome`: `granted` (the label is issued with its number), `conditional` (the same, with "
+    "`conditions` and a future `review_on`), `refused` (a `reason`; no label) or `deferred` (nothing happens to "
+    "the assessment). A case is decided once (409 after); the chair cannot decide a case on which they declared "
+    "a conflict of interest (409); at least one member recorded as present must be free of a conflict on the "
+    "case (409 otherwise), and the decision keeps them (`voters`). Send the case's `version` as read.",
+    request=s.DecideSerializer,
+    responses={200: s.CaseSerializer, **ERRORS},
+    examples=[
+        OpenApiExample("Granted", value={"version": 1, "outcome": "granted"}, request_only=True),
+        OpenApiExample(
+            "Granted with conditions",
+            value={
+                "version": 1,
+                "outcome": "conditional",
+                "conditions": "A consolidated roadmap and business model.",
+                "review_on": "2028-01-31",
+            },
+            request_only=True,
+        ),
+        OpenApiExample(
+            "Refused", value={"version": 1, "outcome": "refused", "reason": "No governance."}, request_only=True
+        ),
+    ],
+)
+class CaseDecide(_CaseStep):
+    capability = "committee_case.decide"
+    input_serializer = s.DecideSerializer
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Record the committee's decision on a case (the session's chair)",
-        description="`outcome`: `granted` (the label is issued with its number), `conditional` (the same, with "
-        "`conditions` and a future `review_on`), `refused` (a `reason`; no label) or `deferred` (nothing happens to "
-        "the assessment). A case is decided once (409 after); the chair cannot decide a case on which they declared "
-        "a conflict of interest (409); at least one member recorded as present must be free of a conflict on the "
-        "case (409 otherwise), and the decision keeps them (`voters`). Send the case's `version` as read.",
-        request=s.DecideSerializer,
-        responses={200: s.CaseSerializer, **ERRORS},
-        examples=[
-            OpenApiExample("Granted", value={"version": 1, "outcome": "granted"}, request_only=True),
-            OpenApiExample(
-                "Granted with conditions",
-                value={
-                    "version": 1,
-                    "outcome": "conditional",
-                    "conditions": "A consolidated roadmap and business model.",
-                    "review_on": "2028-01-31",
-                },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Refused", value={"version": 1, "outcome": "refused", "reason": "No governance."}, request_only=True
-            ),
-        ],
-    )
-    def post(self, request, pk: int):
-        case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.decide")
-        data = _input(s.DecideSerializer, request)
+    def perform(self, request, case, data: dict) -> None:
         services.case_decide(
             user=request.user,
             case=case,
@@ -227,70 +238,60 @@ class CaseDecide(APIView):
             reason=data["reason"],
             expected_version=data["version"],
         )
-        case = selectors.case_get(user=request.user, pk=pk)
-        return Response(s.CaseSerializer(case).data)
 
 
-class CaseConflict(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Declare a conflict of interest on a case (a member or the chair of its session)",
+    description="Whoever declares one does not vote on the case; the chair then cannot record its decision.",
+    request=s.ConflictInputSerializer,
+    responses={201: s.CaseSerializer, **ERRORS},
+    examples=[OpenApiExample("A conflict", value={"reason": "I sit on the cluster's board."}, request_only=True)],
+)
+class CaseConflict(_CaseStep):
+    capability = "committee_case.declare_conflict"
+    input_serializer = s.ConflictInputSerializer
+    creates = True
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Declare a conflict of interest on a case (a member or the chair of its session)",
-        description="Whoever declares one does not vote on the case; the chair then cannot record its decision.",
-        request=s.ConflictInputSerializer,
-        responses={201: s.CaseSerializer, **ERRORS},
-        examples=[OpenApiExample("A conflict", value={"reason": "I sit on the cluster's board."}, request_only=True)],
-    )
-    def post(self, request, pk: int):
-        case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.declare_conflict")
-        data = _input(s.ConflictInputSerializer, request)
+    def perform(self, request, case, data: dict) -> None:
         services.conflict_declare(user=request.user, case=case, reason=data["reason"])
-        case = selectors.case_get(user=request.user, pk=pk)
-        return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-class CaseConditionsMet(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Record a conditional label's conditions met (administrators)",
+    description="The label becomes plain: its verification page and the certificate API no longer mention "
+    "conditions (`conditions_until` null). Only a case granted with conditions, not yet followed up, whose label "
+    "is still active (409 otherwise); the managers are e-mailed. Send the case's `version` as read.",
+    request=s.VersionSerializer,
+    responses={200: s.CaseSerializer, **ERRORS},
+    examples=[OpenApiExample("As read", value={"version": 2}, request_only=True)],
+)
+class CaseConditionsMet(_CaseStep):
+    capability = "committee_case.follow_up"
+    input_serializer = s.VersionSerializer
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Record a conditional label's conditions met (administrators)",
-        description="The label becomes plain: its verification page and the certificate API no longer mention "
-        "conditions (`conditions_until` null). Only a case granted with conditions, not yet followed up, whose label "
-        "is still active (409 otherwise); the managers are e-mailed. Send the case's `version` as read.",
-        request=s.VersionSerializer,
-        responses={200: s.CaseSerializer, **ERRORS},
-        examples=[OpenApiExample("As read", value={"version": 2}, request_only=True)],
-    )
-    def post(self, request, pk: int):
-        case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.follow_up")
-        data = _input(s.VersionSerializer, request)
+    def perform(self, request, case, data: dict) -> None:
         services.conditions_met(user=request.user, case=case, expected_version=data["version"])
-        return Response(s.CaseSerializer(selectors.case_get(user=request.user, pk=pk)).data)
 
 
-class CaseRevoke(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(
+    tags=[TAG],
+    summary="Revoke a conditional label whose conditions are not met (administrators)",
+    description="Labelling's revocation, with the `reason` (required): the label leaves the registry, its "
+    "verification page says it was revoked, the managers are e-mailed. Only a case granted with conditions, not "
+    "yet followed up, whose label is still active (409 otherwise). Send the case's `version` as read.",
+    request=s.RevokeSerializer,
+    responses={200: s.CaseSerializer, **ERRORS},
+    examples=[
+        OpenApiExample("Not met", value={"version": 2, "reason": "No roadmap by the review date."}, request_only=True)
+    ],
+)
+class CaseRevoke(_CaseStep):
+    capability = "committee_case.follow_up"
+    input_serializer = s.RevokeSerializer
 
-    @extend_schema(
-        tags=[TAG],
-        summary="Revoke a conditional label whose conditions are not met (administrators)",
-        description="Labelling's revocation, with the `reason` (required): the label leaves the registry, its "
-        "verification page says it was revoked, the managers are e-mailed. Only a case granted with conditions, not "
-        "yet followed up, whose label is still active (409 otherwise). Send the case's `version` as read.",
-        request=s.RevokeSerializer,
-        responses={200: s.CaseSerializer, **ERRORS},
-        examples=[
-            OpenApiExample(
-                "Not met", value={"version": 2, "reason": "No roadmap by the review date."}, request_only=True
-            )
-        ],
-    )
-    def post(self, request, pk: int):
-        case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.follow_up")
-        data = _input(s.RevokeSerializer, request)
+    def perform(self, request, case, data: dict) -> None:
         services.conditional_revoke(
             user=request.user, case=case, reason=data["reason"], expected_version=data["version"]
         )
-        return Response(s.CaseSerializer(selectors.case_get(user=request.user, pk=pk)).data)

@@ -5,8 +5,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import DomainError, InvalidFields
@@ -42,6 +44,43 @@ def _error_response(exc, context):
     if response is None and isinstance(exc, PermissionError):
         return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
     return response
+
+
+def read_input(serializer_class, request, **context) -> dict:
+    """The request's body read by ``serializer_class`` (``context``: the serializer's); invalid, a 400 with the
+    errors by field."""
+    serializer = serializer_class(data=request.data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# A step on one record sent with the record's ``version`` as read (the optimistic lock), as a POST: ``target``
+# fetches the record for this user and this step (404 for what they may not see or do), ``input_serializer``
+# reads the body (400), ``perform`` calls the one service with ``expected_version=data["version"]`` (409 for a
+# stale version, through ``exception_handler``), and the answer is ``answer``'s body, 201 when the step
+# ``creates``. The schema is the subclass's ``@extend_schema``. No docstring here nor on ``post``:
+# drf-spectacular would give it to every step whose schema has no description of its own.
+class StepView(APIView):
+    permission_classes = [IsAuthenticated]
+    input_serializer: type
+    creates = False
+
+    def target(self, request, pk: int):
+        raise NotImplementedError
+
+    def perform(self, request, target, data: dict) -> None:
+        raise NotImplementedError
+
+    def answer(self, request, pk: int) -> dict:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        target = self.target(request, pk)
+        data = read_input(self.input_serializer, request)
+        self.perform(request, target, data)
+        return Response(
+            self.answer(request, pk), status=status.HTTP_201_CREATED if self.creates else status.HTTP_200_OK
+        )
 
 
 class Pagination(PageNumberPagination):
