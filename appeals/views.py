@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from appeals import presenters, selectors, services
 from appeals.forms import AnswerForm, AskForm, DecideForm, LodgeForm
 from appeals.models import AppealStatus
 from core.downloads import private_file
-from core.pages import REFUSED, submit
+from core.pages import REFUSED, step, submit
 from core.pagination import page_of
 
 
@@ -88,30 +89,33 @@ def appeal_detail(request, pk: int):
     return _detail(request, selectors.appeal_get(user=request.user, pk=pk))
 
 
+def _detail_url(appeal) -> str:
+    return reverse("appeals:detail", args=[appeal.pk])
+
+
 @require_POST
 @login_required
 def appeal_ask(request, pk: int):
     appeal = selectors.appeal_get(user=request.user, pk=pk, capability="appeal.handle")
-    form = AskForm(request.POST)
-    done = submit(
-        form,
+    return step(
+        request,
+        AskForm(request.POST),
         lambda data: services.appeal_ask(
             user=request.user, appeal=appeal, question=data["question"], expected_version=data["version"]
         ),
+        done=_("Your question is sent to the cluster."),
+        then=_detail_url(appeal),
+        refused=lambda form: _detail(request, appeal, forms={"ask": form}, status=400),
     )
-    if done is REFUSED:
-        return _detail(request, appeal, forms={"ask": form}, status=400)
-    messages.success(request, _("Your question is sent to the cluster."))
-    return redirect("appeals:detail", pk=appeal.pk)
 
 
 @require_POST
 @login_required
 def appeal_answer(request, pk: int):
     appeal = selectors.appeal_get(user=request.user, pk=pk, capability="appeal.answer")
-    form = AnswerForm(request.POST, request.FILES)
-    done = submit(
-        form,
+    return step(
+        request,
+        AnswerForm(request.POST, request.FILES),
         lambda data: services.appeal_answer(
             user=request.user,
             appeal=appeal,
@@ -119,20 +123,19 @@ def appeal_answer(request, pk: int):
             uploads=data["files"],
             expected_version=data["version"],
         ),
+        done=_("Your answer is sent to the administrator."),
+        then=_detail_url(appeal),
+        refused=lambda form: _detail(request, appeal, forms={"answer": form}, status=400),
     )
-    if done is REFUSED:
-        return _detail(request, appeal, forms={"answer": form}, status=400)
-    messages.success(request, _("Your answer is sent to the administrator."))
-    return redirect("appeals:detail", pk=appeal.pk)
 
 
 @require_POST
 @login_required
 def appeal_decide(request, pk: int):
     appeal = selectors.appeal_get(user=request.user, pk=pk, capability="appeal.handle")
-    form = DecideForm(request.POST, needs_level=appeal.overturn_needs_level)
-    done = submit(
-        form,
+    return step(
+        request,
+        DecideForm(request.POST, needs_level=appeal.overturn_needs_level),
         lambda data: services.appeal_decide(
             user=request.user,
             appeal=appeal,
@@ -141,11 +144,10 @@ def appeal_decide(request, pk: int):
             reason=data["reason"],
             expected_version=data["version"],
         ),
+        done=_("The outcome of the appeal is recorded."),
+        then=_detail_url(appeal),
+        refused=lambda form: _detail(request, appeal, forms={"decide": form}, status=400),
     )
-    if done is REFUSED:
-        return _detail(request, appeal, forms={"decide": form}, status=400)
-    messages.success(request, _("The outcome of the appeal is recorded."))
-    return redirect("appeals:detail", pk=appeal.pk)
 
 
 @require_GET

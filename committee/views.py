@@ -27,7 +27,7 @@ from committee.forms import (
     VersionForm,
 )
 from core.downloads import private_file
-from core.pages import REFUSED, submit
+from core.pages import REFUSED, step, submit
 from core.pagination import page_of
 from labelling.models import Level
 from labelling.selectors import report_download_name
@@ -132,14 +132,18 @@ def session_detail(request, pk: int):
     return _detail(request, selectors.session_get(user=request.user, pk=pk))
 
 
+def _detail_url(session_pk: int) -> str:
+    return reverse("committee:detail", args=[session_pk])
+
+
 @require_POST
 @login_required
 def session_case_add(request, pk: int):
     session = selectors.session_get(user=request.user, pk=pk)
     require(request.user, "committee.manage")
-    form = AgendaForm(request.POST, candidates=selectors.agenda_candidates(), levels=Level.choices)
-    done = submit(
-        form,
+    return step(
+        request,
+        AgendaForm(request.POST, candidates=selectors.agenda_candidates(), levels=Level.choices),
         lambda data: services.case_add(
             user=request.user,
             session=session,
@@ -147,28 +151,26 @@ def session_case_add(request, pk: int):
             proposed_level=data["proposed_level"],
             expected_version=data["version"],
         ),
+        done=_("The assessment is on the agenda."),
+        then=_detail_url(session.pk),
+        refused=lambda form: _detail(request, session, forms={"agenda": form}, status=400),
     )
-    if done is REFUSED:
-        return _detail(request, session, forms={"agenda": form}, status=400)
-    messages.success(request, _("The assessment is on the agenda."))
-    return redirect("committee:detail", pk=session.pk)
 
 
 @require_POST
 @login_required
 def session_attendance(request, pk: int):
     session = selectors.session_get(user=request.user, pk=pk, capability="committee_session.preside")
-    form = AttendanceForm(request.POST, members=session.members.all(), auto_id=ATTENDANCE_IDS)
-    done = submit(
-        form,
+    return step(
+        request,
+        AttendanceForm(request.POST, members=session.members.all(), auto_id=ATTENDANCE_IDS),
         lambda data: services.attendance_record(
             user=request.user, session=session, present=data["present"], expected_version=data["version"]
         ),
+        done=_("The members present are recorded."),
+        then=_detail_url(session.pk),
+        refused=lambda form: _detail(request, session, forms={"attendance": form}, status=400),
     )
-    if done is REFUSED:
-        return _detail(request, session, forms={"attendance": form}, status=400)
-    messages.success(request, _("The members present are recorded."))
-    return redirect("committee:detail", pk=session.pk)
 
 
 @require_POST
@@ -176,25 +178,24 @@ def session_attendance(request, pk: int):
 def session_close(request, pk: int):
     session = selectors.session_get(user=request.user, pk=pk)
     require(request.user, "committee.manage")
-    form = VersionForm(request.POST, auto_id=CLOSE_IDS)
-    done = submit(
-        form,
+    return step(
+        request,
+        VersionForm(request.POST, auto_id=CLOSE_IDS),
         lambda data: services.session_close(user=request.user, session=session, expected_version=data["version"]),
         whole=True,
+        done=_("The session is closed."),
+        then=_detail_url(session.pk),
+        refused=lambda form: _detail(request, session, forms={"close": form}, status=400),
     )
-    if done is REFUSED:
-        return _detail(request, session, forms={"close": form}, status=400)
-    messages.success(request, _("The session is closed."))
-    return redirect("committee:detail", pk=session.pk)
 
 
 @require_POST
 @login_required
 def case_decide(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.decide")
-    form = DecideForm(request.POST, auto_id=f"id_case{case.pk}_%s")
-    done = submit(
-        form,
+    return step(
+        request,
+        DecideForm(request.POST, auto_id=f"id_case{case.pk}_%s"),
         lambda data: services.case_decide(
             user=request.user,
             case=case,
@@ -204,11 +205,10 @@ def case_decide(request, pk: int):
             reason=data["reason"],
             expected_version=data["version"],
         ),
+        done=_("The committee's decision is recorded."),
+        then=_detail_url(case.session_id),
+        refused=lambda form: _detail(request, case.session, forms={"decide": {case.pk: form}}, status=400),
     )
-    if done is REFUSED:
-        return _detail(request, case.session, forms={"decide": {case.pk: form}}, status=400)
-    messages.success(request, _("The committee's decision is recorded."))
-    return redirect("committee:detail", pk=case.session_id)
 
 
 @require_POST
@@ -230,11 +230,15 @@ def _follow_up(request, pk: int, form_class, key: str, call, message: str):
     """A conditional case's follow-up (``key``: ``met`` or ``revoke``): a refusal re-renders the session's page
     with the form and its error; otherwise back to the case."""
     case = selectors.case_get(user=request.user, pk=pk, capability="committee_case.follow_up")
-    form = form_class(request.POST, auto_id=f"id_{key}{case.pk}_%s")
-    if submit(form, lambda data: call(case, data), whole=key == "met") is REFUSED:
-        return _detail(request, case.session, follow_up_forms={case.pk: {key: form}}, status=400)
-    messages.success(request, message)
-    return redirect(f"{reverse('committee:detail', args=[case.session_id])}#case-{case.pk}")
+    return step(
+        request,
+        form_class(request.POST, auto_id=f"id_{key}{case.pk}_%s"),
+        lambda data: call(case, data),
+        whole=key == "met",
+        done=message,
+        then=f"{_detail_url(case.session_id)}#case-{case.pk}",
+        refused=lambda form: _detail(request, case.session, follow_up_forms={case.pk: {key: form}}, status=400),
+    )
 
 
 @require_POST

@@ -9,6 +9,8 @@
   that the page re-renders with what was typed, with the refusal's status (``refused_status``: 400, 409, 429…).
   The refusals a view names in ``through`` go on to the middleware (a step the status no longer allows goes back
   to the page of ``@refused_to``).
+- A step posted with a page's form (the record's ``version`` as read among its fields, for the optimistic lock)
+  answers with ``step``: refused, the page re-rendered with the form (``submit``); done, a message and a redirect.
 - A view marked ``@json_refusals`` (a page's script calls it) answers a refusal in JSON: ``ok`` false, the
   message, whether it is a conflict and the errors by field, with the refusal's status.
 """
@@ -20,7 +22,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -82,6 +84,26 @@ def submit(
         else:
             apply_domain_errors(form, exc, field_map=field_map(exc) if callable(field_map) else field_map)
         return REFUSED
+
+
+def step(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[dict], Any],
+    *,
+    done: str,
+    then: str,
+    refused: Callable[[forms.Form], HttpResponse],
+    whole: bool = False,
+) -> HttpResponse:
+    """A step posted with a page's form, whose fields hold the record's ``version`` as read (``call`` gives it to
+    the service as ``expected_version``: a stale one is refused on the form as a conflict): ``submit(form, call,
+    whole=whole)``; refused, the answer is ``refused(form)`` (the page again, with the form and its errors);
+    done, ``done`` is the success message and the answer a redirect to ``then`` (a URL)."""
+    if submit(form, call, whole=whole) is REFUSED:
+        return refused(form)
+    messages.success(request, done)
+    return redirect(then)
 
 
 def refused_status(form: forms.Form) -> int:

@@ -1,5 +1,6 @@
 """core.pages: the one mapping of the domain errors for pages (a NotFound answers 404, another DomainError goes
-back with its message), and ``submit``, which puts a service's refusal on the form."""
+back with its message), ``submit``, which puts a service's refusal on the form, and ``step``, a versioned step's
+answer."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
-from core.exceptions import DomainError, InvalidFields, NotFound
-from core.pages import REFUSED, DomainErrorMiddleware, refused_to, submit
+from core.exceptions import ConflictError, DomainError, InvalidFields, NotFound
+from core.pages import REFUSED, DomainErrorMiddleware, refused_to, step, submit
 
 
 def _request(path="/x/", referer=""):
@@ -94,3 +95,27 @@ def test_submit_calls_the_service_with_the_cleaned_data_or_puts_its_refusal_on_t
     assert submit(NameForm({}), lambda data: pytest.fail("not called")) is REFUSED
     with pytest.raises(NotFound):
         submit(NameForm({"name": "Ada"}), lambda data: (_ for _ in ()).throw(NotFound()))
+
+
+class StepForm(forms.Form):
+    name = forms.CharField()
+    version = forms.IntegerField()
+
+
+def test_a_step_done_redirects_with_its_message_and_a_refused_one_answers_the_page_again_with_the_form():
+    def call(data):
+        if data["version"] != 3:
+            raise ConflictError("Stale.")
+
+    def page(form):
+        return HttpResponse(str(form.errors["__all__"][0]), status=400)
+
+    request = _request()
+    response = step(request, StepForm({"name": "Ada", "version": "3"}), call, done="Done.", then="/a/#b", refused=page)
+    assert (response.status_code, response.url) == (302, "/a/#b")
+    assert [str(m) for m in get_messages(request)] == ["Done."]
+
+    request = _request()
+    response = step(request, StepForm({"name": "Ada", "version": "2"}), call, done="Done.", then="/a/", refused=page)
+    assert (response.status_code, response.content) == (400, b"Stale.")
+    assert list(get_messages(request)) == []
