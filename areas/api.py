@@ -15,6 +15,7 @@ from areas import selectors, services
 from areas import serializers as s
 from areas.forms import area_values
 from areas.models import ImprovementArea
+from core.api import read_input
 
 TAG = "areas"
 ERRORS = {
@@ -29,12 +30,6 @@ AREA_EXAMPLE = {
     "actions": [12, 13],
     "achievements": "Two trade missions with twelve members; a shared export adviser since March.",
 }
-
-
-def _input(serializer_class, request, **context):
-    serializer = serializer_class(data=request.data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _area_body(user, pk: int) -> dict:
@@ -74,7 +69,7 @@ class AssessmentAreas(generics.ListAPIView):
     )
     def post(self, request, pk: int):
         assessment = selectors.assessment_for_areas(user=request.user, pk=pk, capability="areas.edit")
-        data = _input(s.AreaInputSerializer, request, assessment=assessment)
+        data = read_input(s.AreaInputSerializer, request, assessment=assessment)
         area = services.area_add(
             user=request.user,
             assessment=assessment,
@@ -101,7 +96,7 @@ class AreaDetail(APIView):
     )
     def put(self, request, pk: int):
         area = selectors.area_get(user=request.user, pk=pk, capability="areas.edit")
-        data = _input(s.AreaInputSerializer, request, assessment=area.assessment)
+        data = read_input(s.AreaInputSerializer, request, assessment=area.assessment)
         services.area_update(
             user=request.user,
             area=area,
@@ -151,7 +146,7 @@ class AreaVerdict(APIView):
     )
     def post(self, request, pk: int):
         area = selectors.area_get(user=request.user, pk=pk, capability="areas.judge")
-        data = _input(s.VerdictInputSerializer, request)
+        data = read_input(s.VerdictInputSerializer, request)
         services.area_judge(
             user=request.user,
             area=area,

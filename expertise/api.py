@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import can
+from core.api import read_input
 from core.exceptions import InvalidTransition, NotFound
 from expertise import selectors, services
 from expertise.models import REASON_MAX_LENGTH, Visit, VisitMode
@@ -130,12 +131,6 @@ class CancelSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-def _input(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _visible_assessment(request, pk: int):
     try:
         return selectors.assessment_visible(user=request.user, pk=pk)
@@ -186,7 +181,7 @@ class AssessmentVisitsView(generics.ListAPIView):
         assessment = _visible_assessment(request, pk)
         if not can(request.user, "assessment.assessor", assessment):
             raise NotFound()
-        data = _input(ProposeSerializer, request)
+        data = read_input(ProposeSerializer, request)
         visit = services.visit_propose(
             user=request.user,
             assessment=assessment,
@@ -213,7 +208,7 @@ class VisitAcceptView(APIView):
     )
     def post(self, request, pk: int):
         visit = _visit(request, pk, "visit.answer")
-        data = _input(AcceptSerializer, request)
+        data = read_input(AcceptSerializer, request)
         return _done(
             services.visit_accept(
                 user=request.user, visit=visit, slot_id=data["slot"], expected_version=data["version"]
@@ -231,7 +226,7 @@ class VisitDeclineView(APIView):
     )
     def post(self, request, pk: int):
         visit = _visit(request, pk, "visit.answer")
-        data = _input(DeclineSerializer, request)
+        data = read_input(DeclineSerializer, request)
         return _done(
             services.visit_decline(
                 user=request.user, visit=visit, comment=data["comment"], expected_version=data["version"]
@@ -255,7 +250,7 @@ class VisitMoveView(APIView):
     )
     def post(self, request, pk: int):
         visit = _visit(request, pk, "visit.change")
-        data = _input(MoveSerializer, request)
+        data = read_input(MoveSerializer, request)
         return _done(move_visit(request.user, visit, data))
 
 
@@ -269,7 +264,7 @@ class VisitCancelView(APIView):
     )
     def post(self, request, pk: int):
         visit = _visit(request, pk, "visit.change")
-        data = _input(CancelSerializer, request)
+        data = read_input(CancelSerializer, request)
         return _done(
             services.visit_cancel(
                 user=request.user, visit=visit, reason=data["reason"], expected_version=data["version"]
@@ -399,7 +394,7 @@ class FindingsView(APIView):
         assessment = _visible_assessment(request, pk)
         if not can(request.user, "assessment.assessor", assessment):
             raise NotFound()
-        data = _input(FindingsInputSerializer, request)
+        data = read_input(FindingsInputSerializer, request)
         services.findings_save(
             user=request.user,
             assessment=assessment,

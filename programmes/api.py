@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import require
 from clusters.selectors import cluster_get
-from core.api import Pagination
+from core.api import Pagination, StepView, read_input
 from programmes import presenters, selectors, services
 from programmes import serializers as s
 from programmes.models import Contract, Enrolment, Programme, YearlyReport
@@ -23,12 +23,6 @@ ERRORS = {
     409: OpenApiResponse(description="The version sent is stale, or the step is not possible in the report's state"),
 }
 YEAR = OpenApiParameter("year", int, description="The year shown (default: the last year that has ended)")
-
-
-def _input(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _indicators(spec) -> list[dict]:
@@ -193,7 +187,7 @@ class ContractTargets(APIView):
     )
     def post(self, request, pk: int):
         contract = selectors.contract_get(user=request.user, pk=pk, capability="contract.edit")
-        data = _input(s.TargetsInputSerializer, request)
+        data = read_input(s.TargetsInputSerializer, request)
         contract = services.targets_save(
             user=request.user,
             contract=contract,
@@ -245,7 +239,7 @@ class ClusterYearlyReports(generics.ListAPIView):
     )
     def post(self, request, pk: int):
         cluster = cluster_get(user=request.user, pk=pk)  # 404 for a cluster that is not the user's
-        data = _input(s.StartReportInputSerializer, request)
+        data = read_input(s.StartReportInputSerializer, request)
         enrolment = (
             selectors.managed_enrolments(user=request.user)
             .filter(cluster=cluster, programme_id=data["programme"])
@@ -286,7 +280,7 @@ class YearlyReportDetail(APIView):
     def patch(self, request, pk: int):
         report = selectors.report_get(user=request.user, pk=pk)
         require(request.user, "yearly_report.fill", report)
-        data = _input(s.ReportWriteSerializer, request)
+        data = read_input(s.ReportWriteSerializer, request)
         services.report_save(
             user=request.user,
             report=report,
@@ -314,42 +308,45 @@ def _step_schema(summary: str, request=s.VersionInputSerializer):
     )
 
 
-class YearlyReportSubmit(APIView):
-    permission_classes = [IsAuthenticated]
+# A step on a yearly report, for whoever has its ``capability`` on it: it answers the report.
+class _ReportStep(StepView):
+    capability = ""
+    input_serializer = s.VersionInputSerializer
 
-    @_step_schema("Submit the report to the programme's officer (the cluster's managers)")
-    def post(self, request, pk: int):
+    def target(self, request, pk: int):
         report = selectors.report_get(user=request.user, pk=pk)
-        require(request.user, "yearly_report.fill", report)
-        data = _input(s.VersionInputSerializer, request)
+        require(request.user, self.capability, report)
+        return report
+
+    def answer(self, request, pk: int) -> dict:
+        return _detail(selectors.report_get(user=request.user, pk=pk))
+
+
+@_step_schema("Submit the report to the programme's officer (the cluster's managers)")
+class YearlyReportSubmit(_ReportStep):
+    capability = "yearly_report.fill"
+
+    def perform(self, request, report, data: dict) -> None:
         services.report_submit(user=request.user, report=report, expected_version=data["version"])
-        return Response(_detail(selectors.report_get(user=request.user, pk=pk)))
 
 
-class YearlyReportApprove(APIView):
-    permission_classes = [IsAuthenticated]
+@_step_schema("Approve a submitted report (the programme's officers)")
+class YearlyReportApprove(_ReportStep):
+    capability = "yearly_report.review"
 
-    @_step_schema("Approve a submitted report (the programme's officers)")
-    def post(self, request, pk: int):
-        report = selectors.report_get(user=request.user, pk=pk)
-        require(request.user, "yearly_report.review", report)
-        data = _input(s.VersionInputSerializer, request)
+    def perform(self, request, report, data: dict) -> None:
         services.report_approve(user=request.user, report=report, expected_version=data["version"])
-        return Response(_detail(selectors.report_get(user=request.user, pk=pk)))
 
 
-class YearlyReportReturn(APIView):
-    permission_classes = [IsAuthenticated]
+@_step_schema("Return a submitted report with a comment on each indicator to change", s.ReturnInputSerializer)
+class YearlyReportReturn(_ReportStep):
+    capability = "yearly_report.review"
+    input_serializer = s.ReturnInputSerializer
 
-    @_step_schema("Return a submitted report with a comment on each indicator to change", s.ReturnInputSerializer)
-    def post(self, request, pk: int):
-        report = selectors.report_get(user=request.user, pk=pk)
-        require(request.user, "yearly_report.review", report)
-        data = _input(s.ReturnInputSerializer, request)
+    def perform(self, request, report, data: dict) -> None:
         services.report_return(
             user=request.user,
             report=report,
             comments={c["indicator"]: c["comment"] for c in data["comments"]},
             expected_version=data["version"],
         )
-        return Response(_detail(selectors.report_get(user=request.user, pk=pk)))

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import HasCapability, require
+from core.api import read_input
 from core.schema import example
 from core.throttles import PUBLIC_THROTTLES
 from labelling import selectors
@@ -46,12 +47,6 @@ def _assigned(request, pk: int):
     return assessment
 
 
-def _input(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class AssignView(APIView):
     permission_classes = [HasCapability.for_("assessment.view")]
 
@@ -64,7 +59,7 @@ class AssignView(APIView):
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
         require(request.user, "assessment.assign", assessment)
-        data = _input(s.AssignInputSerializer, request)
+        data = read_input(s.AssignInputSerializer, request)
         assessment = services.assessment_assign(user=request.user, assessment=assessment, assessor=data["assessor"])
         return Response(s.WorkflowAssessmentSerializer(assessment).data)
 
@@ -108,7 +103,7 @@ class AnswerReviewView(APIView):
         answer = get_object_or_404(
             Answer.objects.select_related("indicator", "assessment"), assessment=assessment, indicator__code=code
         )
-        data = _input(s.ReviewInputSerializer, request)
+        data = read_input(s.ReviewInputSerializer, request)
         answer = services.answer_review(
             user=request.user,
             answer=answer,
@@ -134,7 +129,7 @@ class RequestChangesView(APIView):
     )
     def post(self, request, pk: int):
         assessment = _assigned(request, pk)
-        data = _input(s.RequestChangesInputSerializer, request)
+        data = read_input(s.RequestChangesInputSerializer, request)
         assessment = services.assessment_request_changes(
             user=request.user, assessment=assessment, comment=data.get("comment", ""), requests=data.get("requests")
         )
@@ -153,7 +148,7 @@ class DeclareConflictView(APIView):
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
         require(request.user, "assessment.declare_conflict", assessment)
-        data = _input(s.ReasonInputSerializer, request)
+        data = read_input(s.ReasonInputSerializer, request)
         services.review_declare_conflict(user=request.user, assessment=assessment, reason=data["reason"])
         return Response({"detail": _("You declared a conflict of interest and are no longer assigned.")})
 
@@ -170,7 +165,7 @@ class AssignSecondView(APIView):
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
         require(request.user, "assessment.assign", assessment)
-        data = _input(s.AssignInputSerializer, request)
+        data = read_input(s.AssignInputSerializer, request)
         assessment = services.assessment_assign_second(
             user=request.user, assessment=assessment, assessor=data["assessor"]
         )
@@ -203,7 +198,7 @@ class DisagreeView(APIView):
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
         require(request.user, "assessment.countersign", assessment)
-        data = _input(s.ReasonInputSerializer, request)
+        data = read_input(s.ReasonInputSerializer, request)
         review = services.review_disagree(user=request.user, assessment=assessment, reason=data["reason"])
         return Response(s.ReviewSerializer(review).data)
 
@@ -219,7 +214,7 @@ class AcceptRemainingView(APIView):
     )
     def post(self, request, pk: int):
         assessment = _assigned(request, pk)
-        data = _input(s.CategoryInputSerializer, request)
+        data = read_input(s.CategoryInputSerializer, request)
         accepted = services.answers_accept_remaining(
             user=request.user, assessment=assessment, category_code=data["category"]
         )
@@ -237,7 +232,7 @@ class ValidateView(APIView):
     )
     def post(self, request, pk: int):
         assessment = _assigned(request, pk)
-        data = _input(s.ValidateInputSerializer, request)
+        data = read_input(s.ValidateInputSerializer, request)
         assessment = services.assessment_validate(
             user=request.user, assessment=assessment, recommended_level=data.get("recommended_level", "")
         )
@@ -277,7 +272,7 @@ class DecideView(APIView):
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
         require(request.user, "assessment.decide_directly", assessment)
-        data = _input(s.DecideInputSerializer, request)
+        data = read_input(s.DecideInputSerializer, request)
         decision = services.assessment_decide(
             user=request.user, assessment=assessment, level=data.get("level"), reason=data.get("reason", "")
         )
@@ -302,7 +297,7 @@ class AssessmentReportsView(APIView):
     )
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
-        data = _input(s.ReportInputSerializer, request)
+        data = read_input(s.ReportInputSerializer, request)
         report = report_services.report_request(
             user=request.user,
             assessment=assessment,
@@ -385,7 +380,7 @@ class LabelRevokeView(APIView):
     def post(self, request, pk: int):
         label = get_object_or_404(selectors.labels_visible_to(request.user), pk=pk)
         require(request.user, "label.revoke", label)
-        data = _input(s.RevokeInputSerializer, request)
+        data = read_input(s.RevokeInputSerializer, request)
         label = label_services.label_revoke(user=request.user, label=label, reason=data["reason"])
         return Response(s.LabelSerializer(label).data)
 
