@@ -50,7 +50,7 @@ class Outbox(HealthCheck):
     def run(self):
         limit = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_MAX_AGE_SECONDS)
         try:
-            waiting = OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lt=limit).count()
+            waiting = OutboxMessage.objects.filter(created_at__lt=limit).count()
         finally:
             _close_thread_connection()
         if waiting:

@@ -60,7 +60,7 @@ def _queue_length() -> int | None:
 
 def _core_figures():
     waiting = GaugeMetricFamily("grappe_outbox_waiting", "Messages of the outbox not yet handed to the broker")
-    waiting.add_metric([], OutboxMessage.objects.filter(sent_at__isnull=True).count())
+    waiting.add_metric([], OutboxMessage.objects.count())
     yield waiting
     length = _queue_length()
     queue = GaugeMetricFamily(

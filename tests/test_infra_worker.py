@@ -69,8 +69,11 @@ def test_a_task_that_sends_tasks_leaves_the_worker_logging(celery_worker_process
         message="the relay and the e-mail it sent in the worker's log",
         worker=celery_worker_process,
     )
-    message.refresh_from_db()
-    assert message.sent_at is not None
+    wait_for(
+        lambda: not OutboxMessage.objects.filter(pk=message.pk).exists(),  # deleted once sent
+        message="the relay's commit",
+        worker=celery_worker_process,
+    )
     token = uuid.uuid4().hex
     ping.delay(token)
     wait_for(

@@ -18,6 +18,7 @@ machine (or one Redis) never take each other's tasks.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,10 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def received(self, task: str) -> int:
+        """How many messages of ``task`` the worker has received so far (compare with a count taken before)."""
+        return len(re.findall(rf"Task {re.escape(task)}\[[0-9a-f-]+\] received", self.log()))
 
     def log_tail(self) -> str:
         """The end of the log, each line cut short: what a failure shows (CI keeps only the end of long output)."""
