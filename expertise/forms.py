@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form, NumberField
-from expertise.models import FINDINGS_TEXT_MAX_LENGTH, PEOPLE_MET_MAX_LENGTH, REASON_MAX_LENGTH, VisitMode
+from expertise.models import PEOPLE_MET_MAX_LENGTH, REASON_MAX_LENGTH, VisitMode
 from expertise.presenters import slot_label
 from expertise.services import MAX_SLOTS, Slot
+from labelling.models import TEXT_MAX_LENGTH
 
 
 class ExemptionForm(Form):
@@ -117,7 +118,7 @@ class FindingsForm(VersionForm):
                 self.fields[f"{category.code}_{part}"] = forms.CharField(
                     label=f"{category.code} — {category.name}: {label}",
                     required=False,
-                    max_length=FINDINGS_TEXT_MAX_LENGTH,
+                    max_length=TEXT_MAX_LENGTH,
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )
 

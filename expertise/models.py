@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
 from core.models import TimeStampedModel
+from labelling.models import TEXT_MAX_LENGTH
 
 REASON_MAX_LENGTH = 2000
 
@@ -122,7 +123,6 @@ class VisitSlot(models.Model):
         return f"{self.starts_at:%Y-%m-%d %H:%M}"
 
 
-FINDINGS_TEXT_MAX_LENGTH = 4000
 PEOPLE_MET_MAX_LENGTH = 2000
 
 
@@ -154,9 +154,9 @@ class CategoryFindings(models.Model):
 
     findings = models.ForeignKey(Findings, on_delete=models.CASCADE, related_name="categories")
     category = models.ForeignKey("indicators.Category", on_delete=models.PROTECT, related_name="+")
-    strengths = models.TextField(_("strengths"), blank=True, max_length=FINDINGS_TEXT_MAX_LENGTH)
-    improvements = models.TextField(_("areas for improvement"), blank=True, max_length=FINDINGS_TEXT_MAX_LENGTH)
-    recommendations = models.TextField(_("recommendations"), blank=True, max_length=FINDINGS_TEXT_MAX_LENGTH)
+    strengths = models.TextField(_("strengths"), blank=True, max_length=TEXT_MAX_LENGTH)
+    improvements = models.TextField(_("areas for improvement"), blank=True, max_length=TEXT_MAX_LENGTH)
+    recommendations = models.TextField(_("recommendations"), blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["category__position"]

@@ -26,7 +26,6 @@ from core.text import of_name
 from expertise.calendar import invitation_method, visit_invitation
 from expertise.formats import allowed_modes, needs_two_experts
 from expertise.models import (
-    FINDINGS_TEXT_MAX_LENGTH,
     PEOPLE_MET_MAX_LENGTH,
     REASON_MAX_LENGTH,
     CategoryFindings,
@@ -38,7 +37,7 @@ from expertise.models import (
     VisitStatus,
 )
 from expertise.selectors import findings_of, kind_for, open_visit_of, visit_recipients, visits_to_remind
-from labelling.models import Assessment
+from labelling.models import TEXT_MAX_LENGTH, Assessment
 from labelling.services.notifications import notify
 from labelling.services.steps import require_step
 
@@ -541,9 +540,9 @@ def findings_save(
         texts[code] = {}
         for part in FINDINGS_PARTS:
             text = (parts.get(part) or "").strip()
-            if len(text) > FINDINGS_TEXT_MAX_LENGTH:
+            if len(text) > TEXT_MAX_LENGTH:
                 errors[f"{code}_{part}"] = [
-                    _("Keep this under %(max)d characters.") % {"max": FINDINGS_TEXT_MAX_LENGTH}
+                    _("Keep this under %(max)d characters.") % {"max": TEXT_MAX_LENGTH}
                 ]
             elif "\x00" in text:
                 errors[f"{code}_{part}"] = [_("Null characters are not allowed.")]
