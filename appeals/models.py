@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
-from labelling.models import LABEL_LEVEL_CHOICES, TEXT_MAX_LENGTH, private_storage
+from core.models import StoredDocument, TimeStampedModel, document_file
+from labelling.models import LABEL_LEVEL_CHOICES, TEXT_MAX_LENGTH
 
 
 class Ground(models.TextChoices):
@@ -148,24 +148,15 @@ class Question(TimeStampedModel):
         verbose_name_plural = _("questions")
 
 
-class AppealFile(TimeStampedModel):
-    """A document the cluster sends with its appeal or with an answer (type decided from the content, private
-    storage, served by a permission-checked view)."""
+class AppealFile(StoredDocument):
+    """A document the cluster sends with its appeal or with an answer."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="files", verbose_name=_("appeal"))
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, null=True, blank=True, related_name="files", verbose_name=_("question")
     )
-    file = models.FileField(_("file"), storage=private_storage, upload_to="appeals/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file = document_file("appeals/%Y/%m/")
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(StoredDocument.Meta):
         verbose_name = _("appeal file")
         verbose_name_plural = _("appeal files")
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import TimeStampedModel
-from labelling.models import TEXT_MAX_LENGTH, Level, private_storage
+from core.models import TimeStampedModel, private_storage
+from labelling.models import TEXT_MAX_LENGTH, Level
 
 
 class SessionStatus(models.TextChoices):

@@ -1,5 +1,12 @@
+from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    """The files never under MEDIA_URL (``STORAGES["private"]``): served only by permission-checked views."""
+    return storages["private"]
 
 
 class TimeStampedModel(models.Model):
@@ -8,6 +15,31 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def document_file(upload_to: str) -> models.FileField:
+    """A ``StoredDocument``'s file, in the private storage under ``upload_to`` (e.g. ``"appeals/%Y/%m/"``)."""
+    return models.FileField(_("file"), storage=private_storage, upload_to=upload_to)
+
+
+class StoredDocument(TimeStampedModel):
+    """A document someone uploaded: its type decided from its content (``core.files.sniff_document``), stored under a
+    random name in the private storage, served only by a permission-checked view.
+
+    A subclass adds the foreign key to what it belongs to and its ``file = document_file("<folder>/%Y/%m/")``, and its
+    ``Meta`` subclasses this one for its names."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class OutboxMessage(models.Model):

@@ -8,14 +8,13 @@ recommendation's text). Managers add and edit actions: an indicator (optional fo
 category), a description, an owner (a name), a due date, a status, a progress note and evidence files. The plan
 never changes a score: nothing in the scoring reads it."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from core.models import TimeStampedModel
+from core.models import StoredDocument, TimeStampedModel, document_file
 from indicators.models import Category, Indicator
-from labelling.models import TEXT_MAX_LENGTH, private_storage
+from labelling.models import TEXT_MAX_LENGTH
 
 OWNER_MAX_LENGTH = 200
 
@@ -120,21 +119,12 @@ class Action(TimeStampedModel):
         return self.status == ActionStatus.DONE
 
 
-class ActionEvidence(TimeStampedModel):
-    """A file that shows what was done. Its type is decided from its content (``core.files.sniff_document``); it is
-    stored under a random name in the private storage and served only by a permission-checked view."""
+class ActionEvidence(StoredDocument):
+    """A file that shows what was done."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("action"))
-    file = models.FileField(_("file"), storage=private_storage, upload_to="improvement/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file = document_file("improvement/%Y/%m/")
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(StoredDocument.Meta):
         verbose_name = _("evidence of an action")
         verbose_name_plural = _("evidence of the actions")
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -1,18 +1,13 @@
 import re
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from core.models import TimeStampedModel
+from core.models import StoredDocument, TimeStampedModel, document_file, private_storage
 from indicators.models import Framework, Indicator
 from indicators.proposals import Explanation
-
-
-def private_storage():
-    return storages["private"]
 
 
 class AssessmentStatus(models.TextChoices):
@@ -255,22 +250,15 @@ class Answer(TimeStampedModel):
         return self.declared is not None
 
 
-class Evidence(TimeStampedModel):
+class Evidence(StoredDocument):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), storage=private_storage, upload_to="evidence/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
+    file = document_file("evidence/%Y/%m/")
     document_date = models.DateField(_("date of the document"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
-    class Meta:
+    class Meta(StoredDocument.Meta):
         ordering = ["created_at"]
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Review(TimeStampedModel):

@@ -6,18 +6,13 @@ A programme's indicators are not tables: they are the shipped JSON set named by 
 import datetime
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from core.models import TimeStampedModel
-
-
-def private_storage():
-    return storages["private"]
+from core.models import TimeStampedModel, private_storage
 
 
 class FunderKind(models.TextChoices):
