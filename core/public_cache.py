@@ -8,7 +8,9 @@ badge, open data, the methodology; page or API). For an anonymous caller:
   revocation changes the ETag at once), the path and query, the language, and today's date for the pages whose
   validity depends on it. ``ETag`` and ``Last-Modified`` (when that version's page was first rendered);
 - a conditional request whose ``If-None-Match`` (or, without it, ``If-Modified-Since``) still holds answers
-  **304** before the view runs: no SQL, no rendering;
+  **304** before the view runs: no SQL, no rendering, and not even the kept copy read. Its round trip reads the
+  version tokens and the page's small validators entry alone (the tokens and time the kept copy was rendered
+  under, written with it), never the copy itself (tens of kilobytes to fetch and unpickle);
 - otherwise the rendered answer is kept in the cache (one entry per path, query, language and Accept, holding the
   version tokens it was rendered under), and the next caller gets it with one cache round trip and no SQL. Only a
   miss runs the view, so only a miss is throttled (the view's own throttle);
@@ -32,7 +34,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache, wraps
+from functools import cached_property, lru_cache, wraps
 
 import prometheus_client
 from django.conf import settings
@@ -64,6 +66,12 @@ _MARK = "_public_cache_store"
 _LOOKUP = "_public_cache_lookup"
 
 
+@lru_cache(maxsize=256)
+def _counter(view: str, outcome: str):
+    """The counter's child for one view and outcome, looked up once per process (``labels`` takes a lock)."""
+    return ANSWERS.labels(view, outcome)
+
+
 def etag_matches(header: str, etag: str) -> bool:
     """Whether an ``If-None-Match`` header names ``etag`` (weak comparison, RFC 9110 13.1.2); a malformed header
     matches nothing, so the caller gets the full answer."""
@@ -93,14 +101,29 @@ class Policy:
     def vary(self) -> list[str]:
         return ["Accept-Language", "Cookie", *(["Accept"] if self.vary_on_accept else [])]
 
+    # The headers' values, built once per view (a frozen dataclass's cached_property writes its __dict__).
+    @cached_property
+    def cache_control(self) -> str:
+        return f"public, max-age={self.max_age}, s-maxage={self.shared_max_age}"
+
+    @cached_property
+    def vary_header(self) -> str:
+        return ", ".join(self.vary)
+
     def headers_for(self, response, etag: str, modified: float) -> None:
         response["ETag"] = etag
-        response["Last-Modified"] = http_date(modified)
-        response["Cache-Control"] = f"public, max-age={self.max_age}, s-maxage={self.shared_max_age}"
+        response["Last-Modified"] = _http_date(int(modified))
+        response["Cache-Control"] = self.cache_control
         if response.has_header("Vary"):
             patch_vary_headers(response, self.vary)
         else:
-            response["Vary"] = ", ".join(self.vary)
+            response["Vary"] = self.vary_header
+
+
+@lru_cache(maxsize=64)
+def _http_date(seconds: int) -> str:
+    """``Last-Modified``'s value (a page's time changes only when it is rendered again)."""
+    return http_date(seconds)
 
 
 @dataclass(frozen=True)
@@ -108,6 +131,7 @@ class Lookup:
     """What one request's validators are and what the cache holds for them (one round trip)."""
 
     key: str
+    base: str
     etag: str
     tokens: list[str]
     entry: dict | None
@@ -119,20 +143,66 @@ class Lookup:
         return caching.prefetched(dict(zip(policy.names, self.tokens, strict=True)), self.prefetched)
 
 
-def _lookup(request, policy: Policy, language: str, view: str) -> Lookup:
+@lru_cache(maxsize=4096)
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _base(request, policy: Policy, language: str) -> str:
+    """What the page's copy and validators are derived from besides the versions: the path and query, the
+    language, today's date (``daily``) and ``Accept`` (``vary_on_accept``), hashed."""
     parts = [request.get_full_path(), language]
     if policy.daily:
         parts.append(timezone.localdate().isoformat())
     if policy.vary_on_accept:
-        parts.append(request.headers.get("Accept", ""))
-    base = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        parts.append(request.META.get("HTTP_ACCEPT", ""))
+    return _digest("\n".join(parts))
+
+
+def _etag(base: str, tokens: list[str]) -> str:
+    return '"' + _digest("\n".join([base, *tokens]))[:32] + '"'
+
+
+def _validators_key(base: str) -> str:
+    """The small entry kept beside each copy: the tokens it was rendered under and when (``Last-Modified``)."""
+    return f"public-validators:{base}"
+
+
+def _lookup(request, policy: Policy, base: str, view: str) -> Lookup:
     key = f"public-page:{base}"
     extra = tuple(policy.prefetch(request)) if policy.prefetch else ()
     tokens, entry, prefetched = caching.versions_with(policy.names, key, extra)
-    etag = '"' + hashlib.sha256("\n".join([base, *tokens]).encode()).hexdigest()[:32] + '"'
     if entry is not None and entry.get("tokens") != tokens:
         entry = None  # rendered under older versions: out of date
-    return Lookup(key=key, etag=etag, tokens=tokens, entry=entry, view=view, prefetched=prefetched)
+    return Lookup(
+        key=key, base=base, etag=_etag(base, tokens), tokens=tokens, entry=entry, view=view, prefetched=prefetched
+    )
+
+
+def _not_modified(policy: Policy, etag: str, modified: float | None, view: str):
+    response = HttpResponseNotModified()
+    policy.headers_for(response, etag, modified or time.time())
+    _counter(view, "not_modified").inc()
+    return response
+
+
+def _conditional_answer(request, policy: Policy, base: str, view: str):
+    """The 304 of a conditional request whose validator still holds, from the version tokens and the page's
+    validators entry alone (one round trip of a few small values: the kept copy is neither read nor unpickled);
+    ``None`` when the request is not conditional or its copy is out of date."""
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if_modified_since = None if if_none_match is not None else request.META.get("HTTP_IF_MODIFIED_SINCE")
+    if if_none_match is None and if_modified_since is None:
+        return None
+    tokens, validators, _ = caching.versions_with(policy.names, _validators_key(base))
+    etag = _etag(base, tokens)
+    modified = validators[1] if isinstance(validators, tuple) and validators[0] == tokens else None
+    if if_none_match is not None:
+        fresh = etag_matches(if_none_match, etag)
+    else:
+        since = parse_http_date_safe(if_modified_since)
+        fresh = since is not None and modified is not None and int(modified) <= since
+    return _not_modified(policy, etag, modified, view) if fresh else None
 
 
 def _kept_answer(request, policy: Policy, lookup: Lookup):
@@ -146,17 +216,14 @@ def _kept_answer(request, policy: Policy, lookup: Lookup):
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         fresh = since is not None and modified is not None and int(modified) <= since
     if fresh:
-        response = HttpResponseNotModified()
-        policy.headers_for(response, lookup.etag, modified or time.time())
-        ANSWERS.labels(lookup.view, "not_modified").inc()
-        return response
+        return _not_modified(policy, lookup.etag, modified, lookup.view)
     if entry is None:
         return None
     response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
     policy.headers_for(response, lookup.etag, modified)
-    ANSWERS.labels(lookup.view, "hit").inc()
+    _counter(lookup.view, "hit").inc()
     return response
 
 
@@ -199,7 +266,12 @@ def public_cache(
             lookup = getattr(request, _LOOKUP, None)  # the middleware's, when it looked and found nothing to answer
             if lookup is None:
                 match = request.resolver_match
-                lookup = _lookup(request, policy, translation.get_language() or "", match.view_name if match else "")
+                view_name = match.view_name if match else ""
+                base = _base(request, policy, translation.get_language() or "")
+                kept = _conditional_answer(request, policy, base, view_name)
+                if kept is not None:
+                    return kept
+                lookup = _lookup(request, policy, base, view_name)
                 kept = _kept_answer(request, policy, lookup)
                 if kept is not None:
                     return kept
@@ -210,7 +282,7 @@ def public_cache(
                     response.render()
             if response.status_code not in CACHEABLE_STATUSES:
                 return response  # a 429 or an error: neither kept nor marked public
-            ANSWERS.labels(lookup.view, "miss").inc()
+            _counter(lookup.view, "miss").inc()
             modified = time.time()
             if not response.streaming and len(response.content) <= MAX_BODY_BYTES:
                 # kept by the middleware, once every inner middleware's header is there
@@ -254,7 +326,11 @@ class PublicCacheMiddleware:
         policy, view_name = self._policy(request)
         if policy is not None:
             language = translation.get_language_from_request(request)  # as LocaleMiddleware will choose it
-            lookup = _lookup(request, policy, language, view_name)
+            base = _base(request, policy, language)
+            kept = _conditional_answer(request, policy, base, view_name)
+            if kept is not None:
+                return kept  # the 304: the kept copy was not even read
+            lookup = _lookup(request, policy, base, view_name)
             kept = _kept_answer(request, policy, lookup)
             if kept is not None:
                 if not kept.has_header("Content-Length") and kept.status_code != 304:
@@ -273,6 +349,10 @@ class PublicCacheMiddleware:
                 "headers": headers,
                 "modified": modified,
             }
-            # An entry is useless once its versions change (it is then replaced): ten times the longest age.
-            cache.set(lookup.key, entry, timeout=max(kept_policy.shared_max_age, kept_policy.max_age) * 10)
+            # An entry is useless once its versions change (it is then replaced): ten times the longest age. The
+            # validators are written beside the copy, in the same round trip (a pipeline), for the 304s.
+            cache.set_many(
+                {lookup.key: entry, _validators_key(lookup.base): (lookup.tokens, modified)},
+                timeout=max(kept_policy.shared_max_age, kept_policy.max_age) * 10,
+            )
         return response
