@@ -4,6 +4,7 @@ version, the ETag's change on revocation, and no throttle on a hit."""
 import pytest
 from django.test import Client
 
+from core import caching
 from labelling.services.labels import label_revoke
 from tests import factories
 from tests.throttling import fresh_address
@@ -221,12 +222,21 @@ def test_a_rendered_registry_page_reads_the_cache_once_and_writes_its_copy_once(
 
         return called
 
-    with mock.patch.multiple(backend, **{name: spy(name) for name in ("get", "get_many", "set", "add", "set_many")}):
+    read = caching._get_many
+
+    def read_spy(keys):
+        calls.append("read")
+        return read(keys)
+
+    with (
+        mock.patch.multiple(backend, **{name: spy(name) for name in ("get", "get_many", "set", "add", "set_many")}),
+        mock.patch.object(caching, "_get_many", read_spy),
+    ):
         response = _visitor().get("/registry/?utm_source=newsletter")  # a query of its own: rendered
 
     assert response.status_code == 200 and label.certificate_number in response.content.decode()
     # the versions, the copy, the choices and the count; then the copy and its validators (one pipeline)
-    assert calls == ["get_many", "set_many"]
+    assert calls == ["read", "set_many"]
 
 
 def test_the_registry_page_shows_a_new_label_at_once_although_its_choices_and_count_were_read_ahead(label):
@@ -240,3 +250,96 @@ def test_the_registry_page_shows_a_new_label_at_once_although_its_choices_and_co
     assert other.certificate_number in second
     assert 'value="DE"' in second  # the filter choices
     assert "2 labels" in _visitor("en").get("/registry/").content.decode()  # the count
+
+
+def _reads(monkeypatch) -> list[list[str]]:
+    """The keys of each cache read (``core.caching._get_many``, one round trip each) from now on."""
+    reads: list[list[str]] = []
+    read = caching._get_many
+
+    def spy(keys):
+        reads.append(list(keys))
+        return read(keys)
+
+    monkeypatch.setattr(caching, "_get_many", spy)
+    return reads
+
+
+CACHED_ROUTES = ["/registry/", "/verify/{number}/", "/verify/{number}/badge.svg", "/api/v1/registry/"]
+
+
+@pytest.mark.parametrize("route", CACHED_ROUTES)
+@pytest.mark.parametrize("session", [False, True], ids=["middleware", "decorator"])
+def test_a_304_reads_the_versions_and_validators_alone_never_the_kept_copy(route, session, label, monkeypatch):
+    url = _url(route, label)
+    etag = _visitor().get(url)["ETag"]
+    _visitor().get(url)  # a hit: the copy is there
+    visitor = _visitor()
+    if session:
+        visitor.cookies["sessionid"] = "no-such-session"  # through every middleware to the view's decorator
+    reads = _reads(monkeypatch)
+
+    response = visitor.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304 and response["ETag"] == etag
+    assert response["Last-Modified"] and response["Cache-Control"].startswith("public")
+    assert len(reads) == 1, reads  # one round trip
+    assert all(key.startswith(("version:", "public-validators:")) for key in reads[0]), reads
+
+
+def test_a_stale_etag_reads_the_copy_and_gets_the_page(label, administrator, monkeypatch):
+    url = f"/verify/{label.certificate_number}/"
+    before = _visitor().get(url)
+    label_revoke(user=administrator, label=label, reason="Fraude constatée")
+    reads = _reads(monkeypatch)
+
+    after = _visitor().get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert any(key.startswith("public-page:") for key in reads[-1])  # the validators first, then the copy
+
+
+def test_if_modified_since_answers_304_from_the_validators_and_200_once_the_page_changed(label, administrator):
+    from django.utils.http import http_date, parse_http_date
+
+    url = f"/verify/{label.certificate_number}/"
+    first = _visitor().get(url)
+    modified = parse_http_date(first["Last-Modified"])
+
+    same = _visitor().get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    earlier = _visitor().get(url, HTTP_IF_MODIFIED_SINCE=http_date(modified - 1))
+    label_revoke(user=administrator, label=label, reason="Fraude constatée")
+    revoked = _visitor().get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert same.status_code == 304 and same["Last-Modified"] == first["Last-Modified"]
+    assert earlier.status_code == 200
+    assert revoked.status_code == 200 and revoked["ETag"] != first["ETag"]  # the validators' versions are old
+
+
+def test_if_modified_since_without_its_validators_is_answered_from_the_kept_copy(label):
+    from django.core.cache import cache
+
+    url = "/registry/"
+    first = _visitor().get(url)
+    cache.delete_pattern("public-validators:*")  # evicted, or written before the validators existed
+
+    response = _visitor().get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert response.status_code == 304  # the kept copy's own time
+    assert response["ETag"] == first["ETag"] and response["Last-Modified"] == first["Last-Modified"]
+
+
+def test_the_cache_read_sees_another_process_change_at_once_and_survives_a_broken_connection():
+    from django.core.cache import cache
+
+    cache.set("test-read", "a")
+    assert caching._get_many(["test-read", "test-missing"]) == {"test-read": "a"}
+    cache.set("test-read", "b")  # as another process would
+    assert caching._get_many(["test-read"]) == {"test-read": "b"}
+
+    connection = caching._reader.held[2]
+    connection.disconnect()
+    connection._sock = object()  # any use fails: the read drops it and asks the cache's client
+    assert caching._get_many(["test-read"]) == {"test-read": "b"}
+    assert caching._get_many(["test-read"]) == {"test-read": "b"}  # a new connection
+    assert caching._reader.held[2] is not connection
