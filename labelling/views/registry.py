@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import html
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -27,14 +28,42 @@ from labelling.forms.workflow import RegistryFilterForm, VerifyForm
 from labelling.models import Level, certificate_number_example
 
 
-def _url_prefix(name: str) -> str:
-    """The address of a route with one trailing argument, without that argument (joined per row)."""
+@lru_cache(maxsize=16)
+def _url_prefix(name: str, script_prefix: str) -> str:
+    """The address of a route with one trailing argument, without that argument (joined per row); reversed once
+    per process and script prefix."""
     return reverse(name, args=["0"])[: -len("0/")]
+
+
+# What a row shows that depends on the language only (the names of the kinds, levels and places, the dates),
+# computed and escaped once per language in each process, not on every page.
+@lru_cache(maxsize=8)
+def _names(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    escape = html.escape
+    return (
+        {code: escape(str(name)) for code, name in ClusterKind.choices},
+        {code: escape(str(name)) for code, name in Level.choices},
+    )
+
+
+@lru_cache(maxsize=2048)
+def _place(language: str | None, country: str, region: str) -> str:
+    return html.escape(place_label(country, region))
+
+
+@lru_cache(maxsize=4096)
+def _date_text(language: str | None, day) -> str:
+    return dateformat.format(day, formats.get_format("SHORT_DATE_FORMAT"))
+
+
+@lru_cache(maxsize=4096)
+def _date(language: str | None, day) -> str:
+    return html.escape(_date_text(language, day))
 
 
 # One row of the registry's table. The 50 rows of a page are built here, each value escaped once, rather than by
 # ~15 template nodes each (a quarter of the page's time); the labels of the kinds and levels, the places and the
-# dates are translated and escaped once per page, not once per row.
+# dates are translated and escaped once per language in each process (above), not once per row or page.
 ROW_HTML = (
     '<tr><th scope="row"><a href="{}">{}</a>{}</th><td>{}</td><td>{}</td><td>{}</td>'
     '<td><span class="badge {}">{}</span></td><td>{}{}</td><td><a href="{}">{}</a></td></tr>'
@@ -47,12 +76,11 @@ def _registry_rows(labels) -> list[dict]:
     """The page's rows, each as its table row (``html``, every value escaped): the template computes nothing per
     row."""
     escape = html.escape  # what django.utils.html.escape does to a str, without its lazy and safe-string wrapping
-    cluster_url, certificate_url = _url_prefix("labelling:registry_cluster"), _url_prefix("labelling:certificate")
-    kinds = {code: escape(str(name)) for code, name in ClusterKind.choices}
-    levels = {code: escape(str(name)) for code, name in Level.choices}
-    places: dict[tuple[str, str], str] = {}  # each place named once per page
-    dates: dict = {}
-    date_format = formats.get_format("SHORT_DATE_FORMAT")  # looked up once, not per row
+    script_prefix = get_script_prefix()
+    cluster_url = _url_prefix("labelling:registry_cluster", script_prefix)
+    certificate_url = _url_prefix("labelling:certificate", script_prefix)
+    language = get_language()
+    kinds, levels = _names(language)
     rows = []
     for label in labels:  # dicts of selectors.REGISTRY_COLUMNS
         name, acronym, kind, level = (
@@ -61,28 +89,19 @@ def _registry_rows(labels) -> list[dict]:
             label["cluster__kind"],
             label["level"],
         )
-        where = (label["cluster__country"], label["cluster__region"])
-        if where not in places:
-            places[where] = escape(place_label(*where))
-        expires_on = label["expires_on"]
-        if expires_on not in dates:
-            dates[expires_on] = escape(dateformat.format(expires_on, date_format))
         number = escape(label["certificate_number"])
         row = ROW_HTML.format(
             f"{cluster_url}{label['cluster_id']}/",
             escape(name),
             f" ({escape(acronym)})" if acronym and acronym != name else "",
             kinds.get(kind) or escape(kind),
-            places[where],
+            _place(language, label["cluster__country"], label["cluster__region"]),
             escape(", ".join(str(s) for s in label["cluster__sectors"] or [])),
             escape(level),
             levels.get(level) or escape(level),
-            dates[expires_on],
+            _date(language, label["expires_on"]),
             CONDITIONS_HTML.format(
-                escape(
-                    _("with conditions until %(date)s")
-                    % {"date": dateformat.format(label["conditions_until"], date_format)}
-                )
+                escape(_("with conditions until %(date)s") % {"date": _date_text(language, label["conditions_until"])})
             )
             if label["conditions_until"]
             else "",
@@ -106,17 +125,38 @@ def _registry_prefetch(request) -> list[str]:
     return [selectors.REGISTRY_CHOICES_KEY]
 
 
+# The filter form's HTML by language, offered choices and submitted values (a third of a rendered page's template
+# work, the same on every page of the registry between two changes of its choices); bounded, emptied when full.
+_FORM_HTML: dict[tuple, str] = {}
+_FORM_HTML_MAX = 256
+
+
+def _form_html(form: RegistryFilterForm, choices: dict[str, list[str]]) -> str:
+    if form.errors:  # a refused value is shown with its message: rendered each time
+        return render_to_string("includes/form.html", {"form": form})
+    submitted = tuple((name, tuple(form.data.getlist(name))) for name in form.fields) if form.is_bound else ()
+    key = (get_language(), tuple((name, tuple(values)) for name, values in choices.items()), submitted)
+    rendered = _FORM_HTML.get(key)
+    if rendered is None:
+        if len(_FORM_HTML) >= _FORM_HTML_MAX:
+            _FORM_HTML.clear()
+        rendered = _FORM_HTML[key] = render_to_string("includes/form.html", {"form": form})
+    return rendered
+
+
 @public_cache(max_age=60, prefetch=_registry_prefetch)
 @require_GET
 @public_page
 def registry(request):
-    form = RegistryFilterForm(request.GET or None, choices=selectors.registry_choices())
+    choices = selectors.registry_choices()
+    form = RegistryFilterForm(request.GET or None, choices=choices)
     filters = form.filters()
     page = page_of(
         request, selectors.registry_labels(filters=filters), count=lambda: selectors.registry_count(filters=filters)
     )
     context = {
         "form": form,
+        "form_html": _form_html(form, choices),
         "page": page,
         "rows": _registry_rows(page),
         "can_export": can(request.user, "registry.export"),

@@ -347,3 +347,24 @@ def test_a_row_escapes_what_clusters_typed(framework, client):
     assert "&lt;b&gt;Aéro &amp; &quot;Co&quot;&lt;/b&gt;" in body
     assert "&lt;i&gt;bois&lt;/i&gt;" in body
     assert f'href="/verify/{label.certificate_number}/"' in body
+
+
+def test_the_filter_form_kept_per_language_choices_and_values_shows_each_visitors_own(registry, client_for):
+    """The form's HTML is rendered once per language, offered choices and submitted values (the view): each
+    page still shows the values it was asked for, its language, the new choices and a refused value's error."""
+    from django.test import Client
+
+    def form_of(url, language="en"):
+        html = Client(HTTP_ACCEPT_LANGUAGE=language).get(url).content.decode()
+        return html[html.index('<form method="get"') : html.index("</form>", html.index('<form method="get"'))]
+
+    gold, silver = form_of("/registry/?level=gold&from=1"), form_of("/registry/?level=silver&from=1")
+    assert '<option value="gold" selected>' in gold and '<option value="silver" selected>' not in gold
+    assert '<option value="silver" selected>' in silver
+    assert form_of("/registry/?level=gold&from=2") == gold
+    assert form_of("/registry/?q=valley&from=1").count('value="valley"') == 1
+    assert "Niveau" in form_of("/registry/?level=gold&from=3", "fr") and "Niveau" not in gold
+    for _ in range(2):
+        assert "Select a valid choice" in form_of("/registry/?level=platinum&from=1")
+    _label("Deutsch Cluster", country="DE", region="DE11")
+    assert 'value="DE"' in form_of("/registry/?level=gold&from=4") and 'value="DE"' not in gold
