@@ -87,10 +87,16 @@ def registry_filtered(*, filters: RegistryFilters | None = None) -> QuerySet:
 REGISTRY_ORDER = ("cluster__name", "-awarded_on", "certificate_number")
 
 
-def registry_labels(*, filters: RegistryFilters | None = None) -> QuerySet:
+# The columns of the registry page's table (the API also gives the status and the award and revocation dates).
+REGISTRY_PAGE_COLUMNS = tuple(
+    column for column in REGISTRY_COLUMNS if column not in ("status", "awarded_on", "revoked_at")
+)
+
+
+def registry_labels(*, filters: RegistryFilters | None = None, columns: tuple[str, ...] = REGISTRY_COLUMNS) -> QuerySet:
     """The registry's labels in its order, as dicts of the columns the page and the API show
-    (``REGISTRY_COLUMNS``): no model instance is built for a row."""
-    return registry_filtered(filters=filters).order_by(*REGISTRY_ORDER).values(*REGISTRY_COLUMNS)
+    (``REGISTRY_COLUMNS``; the page reads ``REGISTRY_PAGE_COLUMNS``): no model instance is built for a row."""
+    return registry_filtered(filters=filters).order_by(*REGISTRY_ORDER).values(*columns)
 
 
 def registry_count(*, filters: RegistryFilters | None = None) -> int:

@@ -82,7 +82,7 @@ def _registry_rows(labels) -> list[dict]:
     language = get_language()
     kinds, levels = _names(language)
     rows = []
-    for label in labels:  # dicts of selectors.REGISTRY_COLUMNS
+    for label in labels:  # dicts of selectors.REGISTRY_PAGE_COLUMNS
         name, acronym, kind, level = (
             label["cluster__name"],
             label["cluster__acronym"],
@@ -152,7 +152,9 @@ def registry(request):
     form = RegistryFilterForm(request.GET or None, choices=choices)
     filters = form.filters()
     page = page_of(
-        request, selectors.registry_labels(filters=filters), count=lambda: selectors.registry_count(filters=filters)
+        request,
+        selectors.registry_labels(filters=filters, columns=selectors.REGISTRY_PAGE_COLUMNS),
+        count=lambda: selectors.registry_count(filters=filters),
     )
     context = {
         "form": form,
