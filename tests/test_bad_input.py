@@ -12,10 +12,12 @@ savepoint that is rolled back, so that the tries do not see each other; a failur
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import traceback
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from urllib.parse import quote
 
 import pytest
@@ -247,6 +249,80 @@ class Case:
     empty_ok: bool = False  # True: every field is optional, an empty body is valid
 
 
+# --- the rows, one factory for each kind of route -------------------------------------------------------------
+#
+# A row names the fields tried in turn as keywords: ``name=(kind, valid value)``, or ``name=kind`` for a field the
+# valid body leaves out; a valid value may be a function of the world. ``body``: values of the valid body that are
+# not tried. A route whose valid body comes whole from a function gives ``valid=`` and ``fields=`` instead. The
+# other keywords are the ``Case``'s own (``valid_passes``, ``foreign``, ``files``, ``ok``…).
+
+CASE_OPTIONS = {f.name for f in dataclass_fields(Case)} - {"role", "kwargs", "valid", "fields"}
+
+
+def _value(w, value):
+    return value(w) if callable(value) else copy.deepcopy(value)
+
+
+def pk_of(attr: str):
+    """The pk of the world's ``attr`` (a url kwarg or a valid value)."""
+    return lambda w: getattr(w, attr).pk
+
+
+def on(attr: str = "", /, **more):
+    """The url's kwargs: ``pk``, the world's ``attr``'s (none without ``attr``), and ``more`` (values, or
+    functions of the world)."""
+    return lambda w: ({"pk": getattr(w, attr).pk} if attr else {}) | {k: _value(w, v) for k, v in more.items()}
+
+
+def version_of(model, attr: str):
+    """The version of the world's ``attr`` as it is now (a number, as JSON sends it)."""
+    return lambda w: model.objects.get(pk=getattr(w, attr).pk).version
+
+
+def text_version(model, attr: str):
+    """The version of the world's ``attr`` as it is now, as a form's hidden field sends it."""
+    return lambda w: _version(model, pk=getattr(w, attr).pk)
+
+
+def _row(role: str, url, *, valid=None, fields=None, body=None, **given) -> Case:
+    options = {k: v for k, v in given.items() if k in CASE_OPTIONS}
+    tried = {k: v for k, v in given.items() if k not in CASE_OPTIONS}
+    kinds = {name: spec if isinstance(spec, str) else spec[0] for name, spec in tried.items()}
+    values = {**(body or {}), **{name: spec[1] for name, spec in tried.items() if not isinstance(spec, str)}}
+    assert valid is None or not values, "a valid body from a function, or values by field: not both"
+
+    def from_values(w):
+        return {name: _value(w, value) for name, value in values.items()}
+
+    return Case(role, url, valid or from_values, {**(fields or {}), **kinds}, **options)
+
+
+def page(role: str, url, **given) -> Case:
+    """A page's form, posted: it re-renders (the form refused) or redirects (``ok``, else 302)."""
+    return _row(role, url, **given)
+
+
+def upload(role: str, url, file: str = "file", **given) -> Case:
+    """A page that takes a file (an import, a proof, evidence): the valid body has no file, so it is refused; the
+    bad uploads go in ``file``."""
+    return _row(role, url, files=(file,), valid_passes=False, **given)
+
+
+def button(role: str, url, **given) -> Case:
+    """A page's button that sends nothing: the body is not read, an empty one is valid."""
+    return _row(role, url, reads_body=False, empty_ok=True, **given)
+
+
+def api(role: str, url, method: str = "post", **given) -> Case:
+    """An API write with a JSON body (``method``: post, or put)."""
+    return _row(role, url, method=method, **given)
+
+
+def patch(role: str, url, **given) -> Case:
+    """An API PATCH with a JSON body (a record's fields, each optional)."""
+    return api(role, url, "patch", **given)
+
+
 def _answer(w, assessment="draft", code="S1"):
     return getattr(w, assessment).answers.get(indicator__code=code)
 
@@ -444,323 +520,244 @@ def _area_api_body(w, **extra):
 
 PAGE_CASES: dict[str, Case] = {
     # Silver's areas of improvement (world.draft applies for Silver)
-    "areas:list": Case(
+    "areas:list": page(
         "manager",
-        lambda w: {"pk": w.draft.pk},
-        _area_body,
-        AREA_FORM_FIELDS,
+        on("draft"),
+        valid=_area_body,
+        fields=AREA_FORM_FIELDS,
         foreign=lambda w: {"actions": [str(_other_plan_action(w))]},
     ),
-    "areas:edit": Case(
+    "areas:edit": page(
         "manager",
-        lambda w: {"pk": w.area.pk},
-        lambda w: _area_body(w, code="S2", version=_version(ImprovementArea, pk=w.area.pk)),
-        AREA_FORM_FIELDS,
+        on("area"),
+        valid=lambda w: _area_body(w, code="S2", version=_version(ImprovementArea, pk=w.area.pk)),
+        fields=AREA_FORM_FIELDS,
         foreign=lambda w: {"actions": [str(_other_plan_action(w))]},
     ),
-    "areas:delete": Case(
-        "manager",
-        lambda w: {"pk": w.area.pk},
-        lambda w: {"version": _version(ImprovementArea, pk=w.area.pk)},
-        {"version": "version"},
-    ),
-    "areas:verdict": Case(
+    "areas:delete": page("manager", on("area"), version=("version", text_version(ImprovementArea, "area"))),
+    "areas:verdict": page(
         "assessor",
-        lambda w: {"pk": w.review_area.pk},
-        lambda w: {
-            "verdict": "demonstrated",
-            "comment": "Seen.",
-            "version": _version(ImprovementArea, pk=w.review_area.pk),
-        },
-        {"verdict": "choice", "comment": "text", "version": "version"},
+        on("review_area"),
+        verdict=("choice", "demonstrated"),
+        comment=("text", "Seen."),
+        version=("version", text_version(ImprovementArea, "review_area")),
     ),
     # the improvement plan (world.plan, world.action with one evidence file)
-    "improvement:action_add": Case(
+    "improvement:action_add": page(
         "manager",
-        lambda w: {"pk": w.cluster.pk},
-        lambda w: _action_body(w, _version(ImprovementPlan, pk=w.plan.pk)),
-        ACTION_FORM_FIELDS,
+        on("cluster"),
+        valid=lambda w: _action_body(w, _version(ImprovementPlan, pk=w.plan.pk)),
+        fields=ACTION_FORM_FIELDS,
     ),
-    "improvement:action": Case(
+    "improvement:action": page(
         "manager",
-        lambda w: {"pk": w.cluster.pk, "action_pk": w.action.pk},
-        lambda w: _action_body(w, _version(Action, pk=w.action.pk)),
-        ACTION_FORM_FIELDS,
+        on("cluster", action_pk=pk_of("action")),
+        valid=lambda w: _action_body(w, _version(Action, pk=w.action.pk)),
+        fields=ACTION_FORM_FIELDS,
     ),
-    "improvement:evidence_add": Case(
+    "improvement:evidence_add": upload(
+        "manager", on("cluster", action_pk=pk_of("action")), version=("version", text_version(Action, "action"))
+    ),
+    "improvement:evidence_delete": page(
         "manager",
-        lambda w: {"pk": w.cluster.pk, "action_pk": w.action.pk},
-        lambda w: {"version": _version(Action, pk=w.action.pk)},
-        {"version": "version"},
-        valid_passes=False,
-        files=("file",),
+        on("cluster", action_pk=pk_of("action"), evidence_pk=pk_of("action_evidence")),
+        version=("version", text_version(Action, "action")),
     ),
-    "improvement:evidence_delete": Case(
-        "manager",
-        lambda w: {"pk": w.cluster.pk, "action_pk": w.action.pk, "evidence_pk": w.action_evidence.pk},
-        lambda w: {"version": _version(Action, pk=w.action.pk)},
-        {"version": "version"},
-    ),
-    "committee:case_decide": Case(
+    "committee:case_decide": page(
         "administrator",
-        lambda w: {"pk": w.case.pk},
-        lambda w: {"outcome": "deferred", "conditions": "", "review_on": "", "reason": "Later.", "version": "1"},
-        {"outcome": "choice", "conditions": "text", "review_on": "date", "reason": "text", "version": "version"},
+        on("case"),
+        outcome=("choice", "deferred"),
+        conditions=("text", ""),
+        review_on=("date", ""),
+        reason=("text", "Later."),
+        version=("version", "1"),
     ),
-    "committee:case_conflict": Case(
-        "committee_member", lambda w: {"pk": w.case.pk}, lambda w: {"reason": "I sit on its board."}, {"reason": "text"}
-    ),
-    "committee:create": Case(
+    "committee:case_conflict": page("committee_member", on("case"), reason=("text", "I sit on its board.")),
+    "committee:create": page(
         "administrator",
-        lambda w: {},
-        lambda w: {
-            "held_on": "2027-02-01",
-            "place": "Paris",
-            "video_link": "https://visio.example.org/c",
-            "chair": str(w.users["administrator"].pk),
-            "members": str(w.users["committee_member"].pk),
-        },
-        {"held_on": "date", "place": "text", "video_link": "text", "chair": "fk", "members": "fk"},
+        on(),
+        held_on=("date", "2027-02-01"),
+        place=("text", "Paris"),
+        video_link=("text", "https://visio.example.org/c"),
+        chair=("fk", lambda w: str(w.users["administrator"].pk)),
+        members=("fk", lambda w: str(w.users["committee_member"].pk)),
         foreign=lambda w: {"chair": str(w.users["other_manager"].pk), "members": str(w.users["other_manager"].pk)},
     ),
-    "committee:case_add": Case(  # the world's assessments are not validated: refused on `assessment`
+    "committee:case_add": page(  # the world's assessments are not validated: refused on `assessment`
         "administrator",
-        lambda w: {"pk": w.committee_session.pk},
-        lambda w: {"assessment": str(w.draft.pk), "proposed_level": "silver", "version": "1"},
-        {"assessment": "fk", "proposed_level": "choice", "version": "version"},
+        on("committee_session"),
+        assessment=("fk", lambda w: str(w.draft.pk)),
+        proposed_level=("choice", "silver"),
+        version=("version", "1"),
         valid_passes=False,
-        foreign=lambda w: {"assessment": str(Assessment.objects.filter(cluster=w.other_cluster).first().pk)},
+        foreign=lambda w: {"assessment": str(_other_assessment(w).pk)},
     ),
-    "committee:attendance": Case(
+    "committee:attendance": page(
         "administrator",
-        lambda w: {"pk": w.committee_session.pk},
-        lambda w: {"present": str(w.users["committee_member"].pk), "version": "1"},
-        {"present": "fk", "version": "version"},
+        on("committee_session"),
+        present=("fk", lambda w: str(w.users["committee_member"].pk)),
+        version=("version", "1"),
         foreign=lambda w: {"present": str(w.users["other_manager"].pk)},
     ),
-    "committee:close": Case(  # the world's case is not decided yet: refused
-        "administrator",
-        lambda w: {"pk": w.committee_session.pk},
-        lambda w: {"version": "1"},
-        {"version": "version"},
-        valid_passes=False,
+    "committee:close": page(  # the world's case is not decided yet: refused
+        "administrator", on("committee_session"), version=("version", "1"), valid_passes=False
     ),
     # the world's case is undecided: no conditions to follow up (409 on valid input)
-    "committee:case_conditions_met": Case(
-        "administrator",
-        lambda w: {"pk": w.case.pk},
-        lambda w: {"version": "1"},
-        {"version": "version"},
-        valid_passes=False,
-    ),
-    "committee:case_revoke": Case(
-        "administrator",
-        lambda w: {"pk": w.case.pk},
-        lambda w: {"reason": "Not met.", "version": "1"},
-        {"reason": "text", "version": "version"},
-        valid_passes=False,
+    "committee:case_conditions_met": page("administrator", on("case"), version=("version", "1"), valid_passes=False),
+    "committee:case_revoke": page(
+        "administrator", on("case"), reason=("text", "Not met."), version=("version", "1"), valid_passes=False
     ),
     # appeals (world.refused may be appealed by the manager; world.appeal is lodged, no question waiting)
-    "appeals:lodge": Case(
+    "appeals:lodge": page(
         "manager",
-        lambda w: {"assessment_pk": w.refused.pk, "ground": "refused"},
-        lambda w: {"reasons": "Our statutes were filed."},
-        {"reasons": "text"},
+        on(assessment_pk=pk_of("refused"), ground="refused"),
+        reasons=("text", "Our statutes were filed."),
         files=("files",),
     ),
-    "appeals:ask": Case(
-        "administrator",
-        lambda w: {"pk": w.appeal.pk},
-        lambda w: {"question": "Send the minutes.", "version": "1"},
-        {"question": "text", "version": "version"},
+    "appeals:ask": page(
+        "administrator", on("appeal"), question=("text", "Send the minutes."), version=("version", "1")
     ),
-    "appeals:answer": Case(  # no question is waiting in the world: the valid answer is refused too
+    "appeals:answer": page(  # no question is waiting in the world: the valid answer is refused too
         "manager",
-        lambda w: {"pk": w.appeal.pk},
-        lambda w: {"answer": "Attached.", "version": "1"},
-        {"answer": "text", "version": "version"},
+        on("appeal"),
+        answer=("text", "Attached."),
+        version=("version", "1"),
         valid_passes=False,
         files=("files",),
     ),
-    "appeals:decide": Case(
+    "appeals:decide": page(
         "administrator",
-        lambda w: {"pk": w.appeal.pk},
-        lambda w: {"outcome": "upheld", "level": "", "reason": "No new fact.", "version": "1"},
-        {"outcome": "choice", "level": "choice", "reason": "text", "version": "version"},
+        on("appeal"),
+        outcome=("choice", "upheld"),
+        level=("choice", ""),
+        reason=("text", "No new fact."),
+        version=("version", "1"),
     ),
-    "clusters:profile_edit": Case(
-        "manager", lambda w: {"pk": w.cluster.pk}, _cluster_form_body, CLUSTER_FORM_FIELDS, files=("logo",)
+    "clusters:profile_edit": page(
+        "manager", on("cluster"), valid=_cluster_form_body, fields=CLUSTER_FORM_FIELDS, files=("logo",)
     ),
-    "clusters:member_add": Case("manager", lambda w: {"pk": w.cluster.pk}, _member_body, MEMBER_FORM_FIELDS),
-    "clusters:member_edit": Case(
+    "clusters:member_add": page("manager", on("cluster"), valid=_member_body, fields=MEMBER_FORM_FIELDS),
+    "clusters:member_edit": page(
         "manager",
-        lambda w: {"pk": w.cluster.pk, "member_pk": w.member.pk},
-        lambda w: _member_body(w, version=_version(Member, pk=w.member.pk)),
-        {**MEMBER_FORM_FIELDS, "version": "version"},
+        on("cluster", member_pk=pk_of("member")),
+        valid=lambda w: _member_body(w, version=_version(Member, pk=w.member.pk)),
+        fields={**MEMBER_FORM_FIELDS, "version": "version"},
     ),
-    "clusters:member_set_active": Case(
+    "clusters:member_set_active": page(
         "manager",
-        lambda w: {"pk": w.cluster.pk, "member_pk": w.member.pk},
-        lambda w: {"active": "0", "version": _version(Member, pk=w.member.pk), "next": ""},
-        {"version": "version", "next": "ignored"},
+        on("cluster", member_pk=pk_of("member")),
+        body={"active": "0"},
+        version=("version", text_version(Member, "member")),
+        next=("ignored", ""),
     ),
-    "clusters:member_import": Case(
-        "manager", lambda w: {"pk": w.cluster.pk}, lambda w: {}, valid_passes=False, files=("file",), ok=200
-    ),  # the import's report is a 200 page
-    "clusters:team_add": Case(
+    "clusters:member_import": upload("manager", on("cluster"), ok=200),  # the import's report is a 200 page
+    "clusters:team_add": page(
         "manager",
-        lambda w: {"pk": w.cluster.pk},
-        lambda w: _team_body(w, year="2024"),
-        {"year": "int", **TEAM_FORM_FIELDS},
+        on("cluster"),
+        valid=lambda w: _team_body(w, year="2024"),
+        fields={"year": "int", **TEAM_FORM_FIELDS},
     ),
-    "clusters:team_edit": Case(
+    "clusters:team_edit": page(
         "manager",
-        lambda w: {"pk": w.cluster.pk, "year": 2025},
-        lambda w: _team_body(w, version=_version(TeamYear, cluster=w.cluster, year=2025)),
-        {**TEAM_FORM_FIELDS, "version": "version"},
+        on("cluster", year=2025),
+        valid=lambda w: _team_body(w, version=_version(TeamYear, cluster=w.cluster, year=2025)),
+        fields={**TEAM_FORM_FIELDS, "version": "version"},
     ),
-    "clusters:financing_add": Case(
+    "clusters:financing_add": page(
         "manager",
-        lambda w: {"pk": w.cluster.pk},
-        lambda w: _financing_body(w, year="2024"),
-        {"year": "int", **FINANCING_FIELDS},
+        on("cluster"),
+        valid=lambda w: _financing_body(w, year="2024"),
+        fields={"year": "int", **FINANCING_FIELDS},
     ),
-    "clusters:financing_edit": Case(
+    "clusters:financing_edit": page(
         "manager",
-        lambda w: {"pk": w.cluster.pk, "year": 2025},
-        lambda w: _financing_body(w, version=_version(FinancingYear, cluster=w.cluster, year=2025)),
-        {**FINANCING_FIELDS, "version": "version"},
+        on("cluster", year=2025),
+        valid=lambda w: _financing_body(w, version=_version(FinancingYear, cluster=w.cluster, year=2025)),
+        fields={**FINANCING_FIELDS, "version": "version"},
     ),
-    "labelling:cluster_assessments": Case(
+    "labelling:cluster_assessments": page(
         "manager",
-        lambda w: {"cluster_pk": w.cluster.pk},
-        lambda w: {"reference_year": "2022", "legal_entity": "on", "public_profile": "on", "previous": ""},
-        {"reference_year": "int", "legal_entity": "bool_form", "public_profile": "bool_form", "previous": "fk"},
+        on(cluster_pk=pk_of("cluster")),
+        reference_year=("int", "2022"),
+        legal_entity=("bool_form", "on"),
+        public_profile=("bool_form", "on"),
+        previous=("fk", ""),
         foreign=lambda w: {"previous": _other_assessment(w).pk},
     ),
-    "labelling:assessment_fill": Case(
-        "manager", lambda w: {"pk": w.draft.pk, "category_code": "S"}, _s_category_body, _s_category_fields()
+    "labelling:assessment_fill": page(
+        "manager", on("draft", category_code="S"), valid=_s_category_body, fields=_s_category_fields()
     ),
-    "labelling:assessment_autosave": Case(
+    "labelling:assessment_autosave": page(
         "manager",
-        lambda w: {"pk": w.draft.pk},
-        lambda w: {"code": "S1", "value": "80", "comment": "as counted", "version": str(_answer(w).version)},
-        {"code": "choice", "value": "answer", "comment": "text", "version": "version"},
+        on("draft"),
+        code=("choice", "S1"),
+        value=("answer", "80"),
+        comment=("text", "as counted"),
+        version=("version", lambda w: str(_answer(w).version)),
         ok=200,
     ),
-    "labelling:assessment_eligibility": Case(
+    "labelling:assessment_eligibility": page(
         "manager",
-        lambda w: {"pk": w.draft.pk},
-        lambda w: {"legal_entity": "on", "version": _version(Assessment, pk=w.draft.pk)},
-        {"legal_entity": "bool_form", "public_profile": "bool_form", "version": "version"},
+        on("draft"),
+        legal_entity=("bool_form", "on"),
+        public_profile="bool_form",
+        version=("version", text_version(Assessment, "draft")),
     ),
-    "labelling:assessment_submit": Case(  # the draft is incomplete: refused whatever is sent
-        "manager",
-        lambda w: {"pk": w.draft.pk},
-        lambda w: {"version": _version(Assessment, pk=w.draft.pk)},
-        {"version": "version"},
-        valid_passes=False,
+    "labelling:assessment_submit": page(  # the draft is incomplete: refused whatever is sent
+        "manager", on("draft"), version=("version", text_version(Assessment, "draft")), valid_passes=False
     ),
-    "labelling:evidence_upload": Case(
-        "manager",
-        lambda w: {"answer_pk": w.evidence.answer_id},
-        lambda w: {"document_date": "2025-03-01"},
-        {"document_date": "date"},
-        valid_passes=False,
-        files=("file",),
+    "labelling:evidence_upload": upload(
+        "manager", on(answer_pk=lambda w: w.evidence.answer_id), document_date=("date", "2025-03-01")
     ),
-    "labelling:evidence_delete": Case("manager", lambda w: {"pk": w.evidence.pk}, lambda w: {}),
-    "labelling:assessment_offline": Case(
-        "manager", lambda w: {"pk": w.draft.pk}, lambda w: {}, valid_passes=False, files=("file",)
+    "labelling:evidence_delete": page("manager", on("evidence")),
+    "labelling:assessment_offline": upload("manager", on("draft")),
+    "labelling:assessment_offline_confirm": page(  # no upload pending: refused
+        "manager", on("draft"), token=("text", "x"), valid_passes=False
     ),
-    "labelling:assessment_offline_confirm": Case(  # no upload pending: refused
-        "manager", lambda w: {"pk": w.draft.pk}, lambda w: {"token": "x"}, {"token": "text"}, valid_passes=False
-    ),
-    "labelling:assessment_assign": Case(  # reassignment of the assessment in review
+    "labelling:assessment_assign": page(  # reassignment of the assessment in review
         "administrator",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"assessor": str(w.users["other_assessor"].pk)},
-        {"assessor": "fk"},
+        on("in_review"),
+        assessor=("fk", lambda w: str(w.users["other_assessor"].pk)),
         foreign=lambda w: {"assessor": w.users["other_manager"].pk},
     ),
-    "labelling:assessment_declare_no_conflict": Case(  # already declared in the world: refused
-        "assessor", lambda w: {"pk": w.in_review.pk}, lambda w: {}, valid_passes=False
+    "labelling:assessment_declare_no_conflict": page(  # already declared in the world: refused
+        "assessor", on("in_review"), valid_passes=False
     ),
-    "labelling:assessment_declare_conflict": Case(
-        "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"reason": "I sat on its board."},
-        {"reason": "longtext"},
+    "labelling:assessment_declare_conflict": page(
+        "assessor", on("in_review"), reason=("longtext", "I sat on its board.")
     ),
-    "labelling:assessment_assign_second": Case(
+    "labelling:assessment_assign_second": page(
         "administrator",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"assessor": str(w.users["other_assessor"].pk)},
-        {"assessor": "fk"},
+        on("in_review"),
+        assessor=("fk", lambda w: str(w.users["other_assessor"].pk)),
         foreign=lambda w: {"assessor": w.users["other_manager"].pk},
     ),
-    "labelling:answers_accept_category": Case(  # the world's answers are unanswered: nothing to accept
+    "labelling:answers_accept_category": button(  # the world's answers are unanswered: nothing to accept
+        "assessor", on("in_review", category_code="S"), valid_passes=False
+    ),
+    "labelling:assessment_withdraw": button("manager", on("draft")),
+    "labelling:answer_review": page(
         "assessor",
-        lambda w: {"pk": w.in_review.pk, "category_code": "S"},
-        lambda w: {},
-        reads_body=False,
-        empty_ok=True,
-        valid_passes=False,
+        on("in_review", code="S1"),
+        decision=("choice", "correct"),
+        value=("answer", "50"),
+        justification=("longtext", "counted again"),
+        comment=("longtext", ""),
+        version=("version", lambda w: str(_answer(w, "in_review").version)),
     ),
-    "labelling:assessment_withdraw": Case(
-        "manager", lambda w: {"pk": w.draft.pk}, lambda w: {}, reads_body=False, empty_ok=True
+    "labelling:assessment_request_changes": page("assessor", on("in_review"), comment=("text", "Attach the strategy.")),
+    "labelling:assessment_validate": page(  # nothing reviewed yet: refused
+        "assessor", on("in_review"), recommended_level=("choice", "silver"), valid_passes=False
     ),
-    "labelling:answer_review": Case(
-        "assessor",
-        lambda w: {"pk": w.in_review.pk, "code": "S1"},
-        lambda w: {
-            "decision": "correct",
-            "value": "50",
-            "justification": "counted again",
-            "comment": "",
-            "version": str(_answer(w, "in_review").version),
-        },
-        {
-            "decision": "choice",
-            "value": "answer",
-            "justification": "longtext",
-            "comment": "longtext",
-            "version": "version",
-        },
+    "labelling:assessment_decide": page(  # not validated: refused
+        "administrator", on("in_review"), level=("choice", "silver"), reason=("longtext", "r"), valid_passes=False
     ),
-    "labelling:assessment_request_changes": Case(
-        "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"comment": "Attach the strategy."},
-        {"comment": "text"},
-    ),
-    "labelling:assessment_validate": Case(  # nothing reviewed yet: refused
-        "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"recommended_level": "silver"},
-        {"recommended_level": "choice"},
-        valid_passes=False,
-    ),
-    "labelling:assessment_decide": Case(  # not validated: refused
-        "administrator",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"level": "silver", "reason": "r"},
-        {"level": "choice", "reason": "longtext"},
-        valid_passes=False,
-    ),
-    "labelling:label_revoke": Case(
-        "administrator", lambda w: {"pk": w.label.pk}, lambda w: {"reason": "Fraud."}, {"reason": "longtext"}
-    ),
-    "labelling:report_request": Case(
-        "manager",
-        lambda w: {"pk": w.decided.pk},
-        lambda w: {"kind": "assessment", "language": "en"},
-        {"kind": "choice", "language": "choice"},
+    "labelling:label_revoke": page("administrator", on("label"), reason=("longtext", "Fraud.")),
+    "labelling:report_request": page(
+        "manager", on("decided"), kind=("choice", "assessment"), language=("choice", "en")
     ),
     # Produces the report again with its own kind and language: the body is not read.
-    "labelling:report_regenerate": Case(
-        "manager", lambda w: {"pk": w.report.pk}, lambda w: {}, reads_body=False, empty_ok=True
-    ),
+    "labelling:report_regenerate": button("manager", on("report")),
 }
 
 
@@ -776,186 +773,121 @@ def _when(days, hour):
 
 
 EXPERTISE_PAGE_CASES: dict[str, Case] = {
-    "expertise:prerequisites": Case(
-        "administrator",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"reason": "The cluster belongs to the State's pôles programme."},
-        {"reason": "text"},
-        ok=302,
+    "expertise:prerequisites": page(
+        "administrator", on("in_review"), reason=("text", "The cluster belongs to the State's pôles programme.")
     ),
-    "expertise:exemption_withdraw": Case(  # no exemption recorded in the world: nothing to withdraw
-        "administrator",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {},
-        reads_body=False,
-        empty_ok=True,
-        valid_passes=False,
+    "expertise:exemption_withdraw": button(  # no exemption recorded in the world: nothing to withdraw
+        "administrator", on("in_review"), valid_passes=False
     ),
-    "expertise:visit": Case(  # an accepted visit stands: a new proposal is refused
+    "expertise:visit": page(  # an accepted visit stands: a new proposal is refused
         "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {
-            "mode": "video",
-            "meeting_url": "https://visio.example.org/new",
-            "address": "",
-            "slot_1_starts_at": _when(40, 9),
-            "slot_1_ends_at": _when(40, 12),
-        },
-        {
-            "mode": "choice",
-            "meeting_url": "text",
-            "address": "text",
-            "slot_1_starts_at": "date",
-            "slot_1_ends_at": "date",
-            "slot_2_starts_at": "date",
-        },
+        on("in_review"),
+        mode=("choice", "video"),
+        meeting_url=("text", "https://visio.example.org/new"),
+        address=("text", ""),
+        slot_1_starts_at=("date", lambda w: _when(40, 9)),
+        slot_1_ends_at=("date", lambda w: _when(40, 12)),
+        slot_2_starts_at="date",
         valid_passes=False,
     ),
-    "expertise:visit_accept": Case(  # already accepted: refused
+    "expertise:visit_accept": page(  # already accepted: refused
         "manager",
-        lambda w: {"pk": w.visit.pk},
-        lambda w: {"slot": str(w.visit.slots.get().pk), "version": _version(Visit, pk=w.visit.pk)},
-        {"slot": "fk", "version": "version"},
+        on("visit"),
+        slot=("fk", lambda w: str(w.visit.slots.get().pk)),
+        version=("version", text_version(Visit, "visit")),
         valid_passes=False,
     ),
-    "expertise:visit_decline": Case(  # already accepted: refused
+    "expertise:visit_decline": page(  # already accepted: refused
         "manager",
-        lambda w: {"pk": w.visit.pk},
-        lambda w: {"comment": "Any Tuesday.", "version": _version(Visit, pk=w.visit.pk)},
-        {"comment": "text", "version": "version"},
+        on("visit"),
+        comment=("text", "Any Tuesday."),
+        version=("version", text_version(Visit, "visit")),
         valid_passes=False,
     ),
-    "expertise:visit_move": Case(
+    "expertise:visit_move": page(
         "assessor",
-        lambda w: {"pk": w.visit.pk},
-        lambda w: {
-            "starts_at": _when(35, 9),
-            "ends_at": _when(35, 12),
-            "reason": "The director is away.",
-            "version": _version(Visit, pk=w.visit.pk),
-        },
-        {"starts_at": "date", "ends_at": "date", "reason": "text", "version": "version"},
+        on("visit"),
+        starts_at=("date", lambda w: _when(35, 9)),
+        ends_at=("date", lambda w: _when(35, 12)),
+        reason=("text", "The director is away."),
+        version=("version", text_version(Visit, "visit")),
     ),
-    "expertise:visit_cancel": Case(
+    "expertise:visit_cancel": page(
         "assessor",
-        lambda w: {"pk": w.visit.pk},
-        lambda w: {"reason": "The cluster withdrew.", "version": _version(Visit, pk=w.visit.pk)},
-        {"reason": "text", "version": "version"},
+        on("visit"),
+        reason=("text", "The cluster withdrew."),
+        version=("version", text_version(Visit, "visit")),
     ),
-    "expertise:findings": Case(
+    "expertise:findings": page(
         "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {
-            "visited_on": "2026-01-15",
-            "people_met": "The director, two board members.",
-            "S_strengths": "A clear strategy.",
-            "version": _findings_version(w),
-        },
-        {
-            "visited_on": "date",
-            "people_met": "text",
-            "S_strengths": "text",
-            "S_recommendations": "text",
-            "version": "version",
-        },
+        on("in_review"),
+        visited_on=("date", "2026-01-15"),
+        people_met=("text", "The director, two board members."),
+        S_strengths=("text", "A clear strategy."),
+        S_recommendations="text",
+        version=("version", _findings_version),
     ),
 }
 
 
 # The funders' programmes: world.programme enrols world.cluster; world.yearly_report (2024) is being filled by
 # `manager`; world.contract is the officer's; world.report is shared with the programme.
-def _report_version(w):
-    return _version(YearlyReport, pk=w.yearly_report.pk)
+_report_version = text_version(YearlyReport, "yearly_report")
+_contract_version = text_version(Contract, "contract")
 
 
-def _contract_version(w):
-    return _version(Contract, pk=w.contract.pk)
+def _enrolment_pk(w):
+    return w.programme.enrolments.get().pk
 
 
 PROGRAMME_PAGE_CASES: dict[str, Case] = {
-    "programmes:enrolment": Case(
-        "manager", lambda w: {"pk": w.programme.enrolments.get().pk}, lambda w: {"year": "2025"}, {"year": "int"}
-    ),
-    "programmes:report": Case(
+    "programmes:enrolment": page("manager", on(pk=_enrolment_pk), year=("int", "2025")),
+    "programmes:report": page(
         "manager",
-        lambda w: {"pk": w.yearly_report.pk},
-        lambda w: {"value_eu_projects": "3", "comment_eu_projects": "", "version": _report_version(w)},
-        {
-            "value_eu_projects": "int",
-            "value_rd_funding": "dec",
-            "comment_eu_projects": "text",
-            "value_members": "dec",
-            "version": "version",
-        },
+        on("yearly_report"),
+        value_eu_projects=("int", "3"),
+        value_rd_funding="dec",
+        comment_eu_projects=("text", ""),
+        value_members="dec",
+        version=("version", _report_version),
     ),
-    "programmes:report_submit": Case(  # declared figures missing: refused
-        "manager",
-        lambda w: {"pk": w.yearly_report.pk},
-        lambda w: {"version": _report_version(w)},
-        {"version": "version"},
+    "programmes:report_submit": page(  # declared figures missing: refused
+        "manager", on("yearly_report"), version=("version", _report_version), valid_passes=False
+    ),
+    "programmes:report_approve": page(  # not submitted: refused
+        "officer", on("yearly_report"), version=("version", _report_version), valid_passes=False
+    ),
+    "programmes:report_return": page(  # not submitted: refused
+        "officer",
+        on("yearly_report"),
+        comment_eu_projects=("text", "Which projects?"),
+        version=("version", _report_version),
         valid_passes=False,
     ),
-    "programmes:report_approve": Case(  # not submitted: refused
+    "programmes:proof_upload": upload("manager", on("yearly_report")),
+    "programmes:report_share": page(  # the world's report is shared: `withdraw` takes it back
+        "manager", on(pk=_enrolment_pk, report_pk=pk_of("report")), withdraw=("ignored", "1")
+    ),
+    "programmes:contract": page(
         "officer",
-        lambda w: {"pk": w.yearly_report.pk},
-        lambda w: {"version": _report_version(w)},
-        {"version": "version"},
-        valid_passes=False,
-    ),
-    "programmes:report_return": Case(  # not submitted: refused
-        "officer",
-        lambda w: {"pk": w.yearly_report.pk},
-        lambda w: {"comment_eu_projects": "Which projects?", "version": _report_version(w)},
-        {"comment_eu_projects": "text", "version": "version"},
-        valid_passes=False,
-    ),
-    "programmes:proof_upload": Case(
-        "manager", lambda w: {"pk": w.yearly_report.pk}, lambda w: {}, valid_passes=False, files=("file",)
-    ),
-    "programmes:report_share": Case(  # the world's report is shared: `withdraw` takes it back
-        "manager",
-        lambda w: {"pk": w.programme.enrolments.get().pk, "report_pk": w.report.pk},
-        lambda w: {"withdraw": "1"},
-        {"withdraw": "ignored"},
-    ),
-    "programmes:contract": Case(
-        "officer",
-        lambda w: {"pk": w.programme.pk, "cluster_pk": w.cluster.pk},
-        lambda w: {
-            "signed_on": "2022-12-15",
-            "starts_on": "2023-01-01",
-            "ends_on": "2026-12-31",
-            "midterm_review_on": "2024-12-31",
-            "version": _contract_version(w),
-        },
-        {
-            "signed_on": "date",
-            "starts_on": "date",
-            "ends_on": "date",
-            "midterm_review_on": "date",
-            "version": "version",
-        },
+        on("programme", cluster_pk=pk_of("cluster")),
+        signed_on=("date", "2022-12-15"),
+        starts_on=("date", "2023-01-01"),
+        ends_on=("date", "2026-12-31"),
+        midterm_review_on=("date", "2024-12-31"),
+        version=("version", _contract_version),
         files=("document",),
     ),
-    "programmes:targets": Case(
+    "programmes:targets": page(
         "officer",
-        lambda w: {"pk": w.contract.pk},
-        lambda w: {
-            "target_eu_projects_2024": "3",
-            "target_rd_funding_2025": "12 000,50",
-            "version": _contract_version(w),
-        },
-        {"target_eu_projects_2024": "int", "target_rd_funding_2025": "dec", "version": "version"},
+        on("contract"),
+        target_eu_projects_2024=("int", "3"),
+        target_rd_funding_2025=("dec", "12 000,50"),
+        version=("version", _contract_version),
     ),
-    "programmes:targets_import": Case(
-        "officer",
-        lambda w: {"pk": w.contract.pk},
-        lambda w: {"version": _contract_version(w)},
-        {"version": "version"},
-        valid_passes=False,
-        files=("file",),
-    ),
+    "programmes:targets_import": upload("officer", on("contract"), version=("version", _contract_version)),
 }
+
 PAGE_CASES |= EXPERTISE_PAGE_CASES | PROGRAMME_PAGE_CASES
 
 # API: JSON bodies.
@@ -1064,301 +996,232 @@ def _json_action(w, version):
     }
 
 
+def _another_level(w):
+    """Another level than the draft's own (the areas' world applies for Silver): the valid body changes it."""
+    return "gold" if Assessment.objects.get(pk=w.draft.pk).applied_level == "silver" else "silver"
+
+
 API_CASES: dict[str, Case] = {
     # the improvement plan
-    "api-improvement-actions": Case(
+    "api-improvement-actions": api(
         "manager",
-        lambda w: {"pk": w.cluster.pk},
-        lambda w: _json_action(w, ImprovementPlan.objects.get(pk=w.plan.pk).version),
-        ACTION_API_FIELDS,
+        on("cluster"),
+        valid=lambda w: _json_action(w, ImprovementPlan.objects.get(pk=w.plan.pk).version),
+        fields=ACTION_API_FIELDS,
     ),
-    "api-improvement-action": Case(  # the plan's second action (version 1: world.action's is 2)
+    "api-improvement-action": patch(  # the plan's second action (version 1: world.action's is 2)
         "manager",
-        lambda w: {"pk": w.cluster.pk, "action_pk": _second_action(w).pk},
-        lambda w: _json_action(w, _second_action(w).version),
-        ACTION_API_FIELDS,
-        method="patch",
+        on("cluster", action_pk=lambda w: _second_action(w).pk),
+        valid=lambda w: _json_action(w, _second_action(w).version),
+        fields=ACTION_API_FIELDS,
     ),
-    "api-cluster-detail": Case(
+    "api-cluster-detail": patch(
         "manager",
-        lambda w: {"pk": w.cluster.pk},
-        lambda w: {
+        on("cluster"),
+        valid=lambda w: {
             "city": "Chartres",
             "sectors": ["cosmetics"],
             "year_founded": 2005,
             "version": Cluster.objects.get(pk=w.cluster.pk).version,
         },
-        CLUSTER_API_FIELDS,
-        method="patch",
+        fields=CLUSTER_API_FIELDS,
     ),
-    "api-member-list": Case("manager", lambda w: {"cluster_pk": w.cluster.pk}, _json_member, MEMBER_API_FIELDS),
-    "api-member-detail": Case(
+    "api-member-list": api("manager", on(cluster_pk=pk_of("cluster")), valid=_json_member, fields=MEMBER_API_FIELDS),
+    "api-member-detail": patch(
         "manager",
-        lambda w: {"cluster_pk": w.cluster.pk, "pk": w.member.pk},
-        lambda w: _json_member(w, version=Member.objects.get(pk=w.member.pk).version),
-        {**MEMBER_API_FIELDS, "version": "version"},
-        method="patch",
+        on(cluster_pk=pk_of("cluster"), pk=pk_of("member")),
+        valid=lambda w: _json_member(w, version=Member.objects.get(pk=w.member.pk).version),
+        fields={**MEMBER_API_FIELDS, "version": "version"},
     ),
-    "api-team-year-list": Case(
+    "api-team-year-list": api(
         "manager",
-        lambda w: {"cluster_pk": w.cluster.pk},
-        lambda w: _json_team(w, year=2024),
-        {"year": "int", **TEAM_API_FIELDS},
+        on(cluster_pk=pk_of("cluster")),
+        valid=lambda w: _json_team(w, year=2024),
+        fields={"year": "int", **TEAM_API_FIELDS},
     ),
-    "api-team-year-detail": Case(
+    "api-team-year-detail": patch(
         "manager",
-        lambda w: {"cluster_pk": w.cluster.pk, "year": 2025},
-        lambda w: _json_team(w, version=TeamYear.objects.get(cluster=w.cluster, year=2025).version),
-        {**TEAM_API_FIELDS, "version": "version", "year": "int"},
-        method="patch",
+        on(cluster_pk=pk_of("cluster"), year=2025),
+        valid=lambda w: _json_team(w, version=TeamYear.objects.get(cluster=w.cluster, year=2025).version),
+        fields={**TEAM_API_FIELDS, "version": "version", "year": "int"},
     ),
-    "api-financing-year-list": Case(
+    "api-financing-year-list": api(
         "manager",
-        lambda w: {"cluster_pk": w.cluster.pk},
-        lambda w: _json_financing(w, year=2024),
-        {"year": "int", **FINANCING_FIELDS},
+        on(cluster_pk=pk_of("cluster")),
+        valid=lambda w: _json_financing(w, year=2024),
+        fields={"year": "int", **FINANCING_FIELDS},
     ),
-    "api-financing-year-detail": Case(
+    "api-financing-year-detail": patch(
         "manager",
-        lambda w: {"cluster_pk": w.cluster.pk, "year": 2025},
-        lambda w: _json_financing(w, version=FinancingYear.objects.get(cluster=w.cluster, year=2025).version),
-        {**FINANCING_FIELDS, "version": "version", "year": "int"},
-        method="patch",
+        on(cluster_pk=pk_of("cluster"), year=2025),
+        valid=lambda w: _json_financing(w, version=FinancingYear.objects.get(cluster=w.cluster, year=2025).version),
+        fields={**FINANCING_FIELDS, "version": "version", "year": "int"},
     ),
-    "api-assessment-list": Case(
+    "api-assessment-list": api(
         "manager",
-        lambda w: {},
-        lambda w: {"cluster": w.cluster.pk, "reference_year": 2022, "legal_entity": True, "public_profile": True},
-        {
-            "cluster": "fk",
-            "reference_year": "int",
-            "previous": "fk",
-            "legal_entity": "bool",
-            "public_profile": "bool",
-            "applied_level": "choice",
-        },
+        on(),
+        cluster=("fk", pk_of("cluster")),
+        reference_year=("int", 2022),
+        previous="fk",
+        legal_entity=("bool", True),
+        public_profile=("bool", True),
+        applied_level="choice",
         foreign=lambda w: {"cluster": w.other_cluster.pk, "previous": _other_assessment(w).pk},
     ),
-    "api-assessment-detail": Case(
+    "api-assessment-detail": patch(
         "manager",
-        lambda w: {"pk": w.draft.pk},
-        lambda w: {
-            # another level than the draft's own (the areas' world applies for Silver): the valid body changes it
-            "applied_level": "gold" if Assessment.objects.get(pk=w.draft.pk).applied_level == "silver" else "silver",
-            "legal_entity": True,
-            "public_profile": True,
-            "version": Assessment.objects.get(pk=w.draft.pk).version,
-        },
-        {"applied_level": "choice", "legal_entity": "bool", "public_profile": "bool", "version": "version"},
-        method="patch",
+        on("draft"),
+        applied_level=("choice", _another_level),
+        legal_entity=("bool", True),
+        public_profile=("bool", True),
+        version=("version", version_of(Assessment, "draft")),
     ),
-    "api-answer-detail": Case(
+    "api-answer-detail": patch(
         "manager",
-        lambda w: {"pk": w.draft.pk, "code": "S1"},
-        lambda w: {"value": 80, "comment": "as counted", "version": _answer(w).version},
-        {"value": "answer", "comment": "text", "version": "version"},
-        method="patch",
+        on("draft", code="S1"),
+        value=("answer", 80),
+        comment=("text", "as counted"),
+        version=("version", lambda w: _answer(w).version),
     ),
-    "api-assessment-submit": Case(  # incomplete draft: refused whatever is sent
-        "manager",
-        lambda w: {"pk": w.draft.pk},
-        lambda w: {"version": Assessment.objects.get(pk=w.draft.pk).version},
-        {"version": "version"},
-        valid_passes=False,
+    "api-assessment-submit": api(  # incomplete draft: refused whatever is sent
+        "manager", on("draft"), version=("version", version_of(Assessment, "draft")), valid_passes=False
     ),
-    "api-assessment-assign": Case(
+    "api-assessment-assign": api(
         "administrator",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"assessor": w.users["other_assessor"].pk},
-        {"assessor": "fk"},
+        on("in_review"),
+        assessor=("fk", lambda w: w.users["other_assessor"].pk),
         foreign=lambda w: {"assessor": w.users["other_manager"].pk},
     ),
-    "api-assessment-declare-no-conflict": Case(  # declared already in the world: answers the same review again
-        "assessor", lambda w: {"pk": w.in_review.pk}, lambda w: {}, valid_passes=False, reads_body=False
+    "api-assessment-declare-no-conflict": api(  # declared already in the world: answers the same review again
+        "assessor", on("in_review"), valid_passes=False, reads_body=False
     ),
-    "api-assessment-declare-conflict": Case(
-        "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"reason": "I sat on its board."},
-        {"reason": "longtext"},
-    ),
-    "api-assessment-assign-second": Case(
+    "api-assessment-declare-conflict": api("assessor", on("in_review"), reason=("longtext", "I sat on its board.")),
+    "api-assessment-assign-second": api(
         "administrator",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"assessor": w.users["other_assessor"].pk},
-        {"assessor": "fk"},
+        on("in_review"),
+        assessor=("fk", lambda w: w.users["other_assessor"].pk),
         foreign=lambda w: {"assessor": w.users["other_manager"].pk},
     ),
-    "api-assessment-accept-remaining": Case(  # the world's answers are unanswered: nothing to accept
+    "api-assessment-accept-remaining": api(  # the world's answers are unanswered: nothing to accept
+        "assessor", on("in_review"), category=("text", "S"), valid_passes=False
+    ),
+    "api-answer-review": api(
         "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"category": "S"},
-        {"category": "text"},
-        valid_passes=False,
+        on("in_review", code="S1"),
+        accept=("bool", False),
+        value=("answer", 50),
+        justification=("text", "counted again"),
+        comment=("text", ""),
+        expected_version=("version", lambda w: _answer(w, "in_review").version),
     ),
-    "api-answer-review": Case(
-        "assessor",
-        lambda w: {"pk": w.in_review.pk, "code": "S1"},
-        lambda w: {
-            "accept": False,
-            "value": 50,
-            "justification": "counted again",
-            "comment": "",
-            "expected_version": _answer(w, "in_review").version,
-        },
-        {
-            "accept": "bool",
-            "value": "answer",
-            "justification": "text",
-            "comment": "text",
-            "expected_version": "version",
-        },
+    "api-assessment-request-changes": api("assessor", on("in_review"), comment=("text", "Attach the strategy.")),
+    "api-assessment-validate": api(
+        "assessor", on("in_review"), recommended_level=("choice", "silver"), valid_passes=False
     ),
-    "api-assessment-request-changes": Case(
-        "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"comment": "Attach the strategy."},
-        {"comment": "text"},
+    "api-assessment-decide": api(
+        "administrator", on("in_review"), level=("choice", "silver"), reason=("text", "r"), valid_passes=False
     ),
-    "api-assessment-validate": Case(
-        "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"recommended_level": "silver"},
-        {"recommended_level": "choice"},
-        valid_passes=False,
+    "api-assessment-reports": api(
+        "manager", on("decided"), kind=("choice", "assessment"), language=("choice", "en"), empty_ok=True
     ),
-    "api-assessment-decide": Case(
-        "administrator",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {"level": "silver", "reason": "r"},
-        {"level": "choice", "reason": "text"},
-        valid_passes=False,
-    ),
-    "api-assessment-reports": Case(
-        "manager",
-        lambda w: {"pk": w.decided.pk},
-        lambda w: {"kind": "assessment", "language": "en"},
-        {"kind": "choice", "language": "choice"},
-        empty_ok=True,
-    ),
-    "api-label-revoke": Case(
-        "administrator", lambda w: {"pk": w.label.pk}, lambda w: {"reason": "Fraud."}, {"reason": "text"}
-    ),
+    "api-label-revoke": api("administrator", on("label"), reason=("text", "Fraud.")),
     # Silver's areas of improvement (world.draft applies for Silver)
-    "api-assessment-areas": Case(
+    "api-assessment-areas": api(
         "manager",
-        lambda w: {"pk": w.draft.pk},
-        _area_api_body,
-        AREA_API_FIELDS,
+        on("draft"),
+        valid=_area_api_body,
+        fields=AREA_API_FIELDS,
         foreign=lambda w: {"actions": [_other_plan_action(w)]},
     ),
-    "api-area-detail": Case(
+    "api-area-detail": api(
         "manager",
-        lambda w: {"pk": w.area.pk},
-        lambda w: {**_area_api_body(w), "indicator": "S2", "version": int(_version(ImprovementArea, pk=w.area.pk))},
-        AREA_API_FIELDS,
-        method="put",
-        foreign=lambda w: {"actions": [_other_plan_action(w)]},
-    ),
-    "api-area-verdict": Case(
-        "assessor",
-        lambda w: {"pk": w.review_area.pk},
-        lambda w: {
-            "verdict": "demonstrated",
-            "comment": "Seen.",
-            "version": int(_version(ImprovementArea, pk=w.review_area.pk)),
+        on("area"),
+        "put",
+        valid=lambda w: {
+            **_area_api_body(w),
+            "indicator": "S2",
+            "version": int(_version(ImprovementArea, pk=w.area.pk)),
         },
-        {"verdict": "choice", "comment": "text", "version": "version"},
+        fields=AREA_API_FIELDS,
+        foreign=lambda w: {"actions": [_other_plan_action(w)]},
+    ),
+    "api-area-verdict": api(
+        "assessor",
+        on("review_area"),
+        verdict=("choice", "demonstrated"),
+        comment=("text", "Seen."),
+        version=("version", version_of(ImprovementArea, "review_area")),
     ),
     # the awarding committee (issue 18)
-    "api-committee-session-list": Case(
+    "api-committee-session-list": api(
         "administrator",
-        lambda w: {},
-        lambda w: {
-            "held_on": "2027-02-01",
-            "place": "Paris",
-            "video_link": "https://visio.example.org/c",
-            "chair": w.users["administrator"].pk,
-            "members": [w.users["committee_member"].pk],
-        },
-        {"held_on": "date", "place": "text", "video_link": "text", "chair": "fk", "members": "strlist"},
+        on(),
+        held_on=("date", "2027-02-01"),
+        place=("text", "Paris"),
+        video_link=("text", "https://visio.example.org/c"),
+        chair=("fk", lambda w: w.users["administrator"].pk),
+        members=("strlist", lambda w: [w.users["committee_member"].pk]),
         foreign=lambda w: {"chair": w.users["other_manager"].pk, "members": [w.users["other_manager"].pk]},
     ),
-    "api-committee-session-cases": Case(  # the world's assessments are not validated: refused on `assessment`
+    "api-committee-session-cases": api(  # the world's assessments are not validated: refused on `assessment`
         "administrator",
-        lambda w: {"pk": w.committee_session.pk},
-        lambda w: {"assessment": w.draft.pk, "proposed_level": "silver", "version": 1},
-        {"assessment": "fk", "proposed_level": "choice", "version": "version"},
+        on("committee_session"),
+        assessment=("fk", pk_of("draft")),
+        proposed_level=("choice", "silver"),
+        version=("version", 1),
         valid_passes=False,
-        foreign=lambda w: {"assessment": Assessment.objects.filter(cluster=w.other_cluster).first().pk},
+        foreign=lambda w: {"assessment": _other_assessment(w).pk},
     ),
-    "api-committee-session-attendance": Case(
+    "api-committee-session-attendance": api(
         "administrator",
-        lambda w: {"pk": w.committee_session.pk},
-        lambda w: {"present": [w.users["committee_member"].pk], "version": 1},
-        {"present": "strlist", "version": "version"},
+        on("committee_session"),
+        present=("strlist", lambda w: [w.users["committee_member"].pk]),
+        version=("version", 1),
         foreign=lambda w: {"present": [w.users["other_manager"].pk]},
     ),
-    "api-committee-session-close": Case(  # the world's case is not decided yet: 409
-        "administrator",
-        lambda w: {"pk": w.committee_session.pk},
-        lambda w: {"version": 1},
-        {"version": "version"},
-        valid_passes=False,
+    "api-committee-session-close": api(  # the world's case is not decided yet: 409
+        "administrator", on("committee_session"), version=("version", 1), valid_passes=False
     ),
-    "api-committee-case-decide": Case(
+    "api-committee-case-decide": api(
         "administrator",
-        lambda w: {"pk": w.case.pk},
-        lambda w: {"outcome": "deferred", "conditions": "", "review_on": None, "reason": "Later.", "version": 1},
-        {"outcome": "choice", "conditions": "text", "review_on": "date", "reason": "text", "version": "version"},
+        on("case"),
+        outcome=("choice", "deferred"),
+        conditions=("text", ""),
+        review_on=("date", None),
+        reason=("text", "Later."),
+        version=("version", 1),
     ),
-    "api-committee-case-conflict": Case(
-        "committee_member",
-        lambda w: {"pk": w.case.pk},
-        lambda w: {"reason": "I sit on its board."},
-        {"reason": "text"},
-        empty_ok=True,
+    "api-committee-case-conflict": api(
+        "committee_member", on("case"), reason=("text", "I sit on its board."), empty_ok=True
     ),
-    "api-committee-case-conditions-met": Case(  # the world's case is undecided: 409 on valid input
-        "administrator",
-        lambda w: {"pk": w.case.pk},
-        lambda w: {"version": 1},
-        {"version": "version"},
-        valid_passes=False,
+    "api-committee-case-conditions-met": api(  # the world's case is undecided: 409 on valid input
+        "administrator", on("case"), version=("version", 1), valid_passes=False
     ),
-    "api-committee-case-revoke": Case(
-        "administrator",
-        lambda w: {"pk": w.case.pk},
-        lambda w: {"reason": "Not met.", "version": 1},
-        {"reason": "text", "version": "version"},
-        valid_passes=False,
+    "api-committee-case-revoke": api(
+        "administrator", on("case"), reason=("text", "Not met."), version=("version", 1), valid_passes=False
     ),
     # appeals
-    "api-appeal-list": Case(
+    "api-appeal-list": api(
         "manager",
-        lambda w: {},
-        lambda w: {"assessment": w.refused.pk, "ground": "refused", "reasons": "Our statutes were filed."},
-        {"assessment": "fk", "ground": "choice", "reasons": "text"},
-        foreign=lambda w: {"assessment": Assessment.objects.filter(cluster=w.other_cluster).first().pk},
+        on(),
+        assessment=("fk", pk_of("refused")),
+        ground=("choice", "refused"),
+        reasons=("text", "Our statutes were filed."),
+        foreign=lambda w: {"assessment": _other_assessment(w).pk},
     ),
-    "api-appeal-question": Case(
+    "api-appeal-question": api(
+        "administrator", on("appeal"), question=("text", "Send the minutes."), version=("version", 1)
+    ),
+    "api-appeal-answer": api(  # no question is waiting in the world: 409
+        "manager", on("appeal"), answer=("text", "Attached."), version=("version", 1), valid_passes=False
+    ),
+    "api-appeal-decide": api(
         "administrator",
-        lambda w: {"pk": w.appeal.pk},
-        lambda w: {"question": "Send the minutes.", "version": 1},
-        {"question": "text", "version": "version"},
-    ),
-    "api-appeal-answer": Case(  # no question is waiting in the world: 409
-        "manager",
-        lambda w: {"pk": w.appeal.pk},
-        lambda w: {"answer": "Attached.", "version": 1},
-        {"answer": "text", "version": "version"},
-        valid_passes=False,
-    ),
-    "api-appeal-decide": Case(
-        "administrator",
-        lambda w: {"pk": w.appeal.pk},
-        lambda w: {"outcome": "upheld", "level": "", "reason": "No new fact.", "version": 1},
-        {"outcome": "choice", "level": "choice", "reason": "text", "version": "version"},
+        on("appeal"),
+        outcome=("choice", "upheld"),
+        level=("choice", ""),
+        reason=("text", "No new fact."),
+        version=("version", 1),
     ),
 }
 
@@ -1368,123 +1231,87 @@ def _iso(days, hour):
     return start.replace(hour=hour, minute=0, second=0, microsecond=0).isoformat()
 
 
-def _visit_version(w):
-    return Visit.objects.get(pk=w.visit.pk).version
+_visit_version = version_of(Visit, "visit")
+_yearly_version = version_of(YearlyReport, "yearly_report")
 
 
-def _yearly_version(w):
-    return YearlyReport.objects.get(pk=w.yearly_report.pk).version
-
-
-def _report_values(w):
-    return [
+def _declared_values(w):
+    """The report's values as read, with 3 EU projects declared."""
+    values = [
         {"indicator": row.indicator, "value": row.value, "comment": row.comment}
         for row in ReportValue.objects.filter(report=w.yearly_report).order_by("indicator")
     ]
+    return [{**entry, "value": 3} if entry["indicator"] == "eu_projects" else entry for entry in values]
 
 
 # The expert's process and the programmes in the API (the same world as their pages above).
 API_CASES |= {
-    "api-assessment-visits": Case(  # an accepted visit stands: a new proposal is refused
+    "api-assessment-visits": api(  # an accepted visit stands: a new proposal is refused
         "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {
-            "mode": "video",
-            "meeting_url": "https://visio.example.org/new",
-            "slots": [{"starts_at": _iso(40, 9), "ends_at": _iso(40, 12)}],
-        },
-        {"mode": "choice", "meeting_url": "text", "address": "text", "slots": "strlist"},
+        on("in_review"),
+        mode=("choice", "video"),
+        meeting_url=("text", "https://visio.example.org/new"),
+        address="text",
+        slots=("strlist", lambda w: [{"starts_at": _iso(40, 9), "ends_at": _iso(40, 12)}]),
         valid_passes=False,
     ),
-    "api-visit-accept": Case(  # already accepted: refused
+    "api-visit-accept": api(  # already accepted: refused
         "manager",
-        lambda w: {"pk": w.visit.pk},
-        lambda w: {"slot": w.visit.slots.get().pk, "version": _visit_version(w)},
-        {"slot": "fk", "version": "version"},
+        on("visit"),
+        slot=("fk", lambda w: w.visit.slots.get().pk),
+        version=("version", _visit_version),
         valid_passes=False,
     ),
-    "api-visit-decline": Case(  # already accepted: refused
+    "api-visit-decline": api(  # already accepted: refused
         "manager",
-        lambda w: {"pk": w.visit.pk},
-        lambda w: {"comment": "Any Tuesday.", "version": _visit_version(w)},
-        {"comment": "text", "version": "version"},
+        on("visit"),
+        comment=("text", "Any Tuesday."),
+        version=("version", _visit_version),
         valid_passes=False,
     ),
-    "api-visit-move": Case(
+    "api-visit-move": api(
         "assessor",
-        lambda w: {"pk": w.visit.pk},
-        lambda w: {
-            "starts_at": _iso(35, 9),
-            "ends_at": _iso(35, 12),
-            "reason": "The director is away.",
-            "version": _visit_version(w),
-        },
-        {"starts_at": "date", "ends_at": "date", "reason": "text", "version": "version"},
+        on("visit"),
+        starts_at=("date", lambda w: _iso(35, 9)),
+        ends_at=("date", lambda w: _iso(35, 12)),
+        reason=("text", "The director is away."),
+        version=("version", _visit_version),
     ),
-    "api-visit-cancel": Case(
+    "api-visit-cancel": api(
+        "assessor", on("visit"), reason=("text", "The cluster withdrew."), version=("version", _visit_version)
+    ),
+    "api-assessment-findings": api(
         "assessor",
-        lambda w: {"pk": w.visit.pk},
-        lambda w: {"reason": "The cluster withdrew.", "version": _visit_version(w)},
-        {"reason": "text", "version": "version"},
+        on("in_review"),
+        "put",
+        visited_on=("date", "2026-01-15"),
+        people_met=("text", "The director, two board members."),
+        categories=("strlist", {"S": {"strengths": "A clear strategy."}}),
+        version=("version", lambda w: int(_findings_version(w))),
     ),
-    "api-assessment-findings": Case(
-        "assessor",
-        lambda w: {"pk": w.in_review.pk},
-        lambda w: {
-            "visited_on": "2026-01-15",
-            "people_met": "The director, two board members.",
-            "categories": {"S": {"strengths": "A clear strategy."}},
-            "version": int(_findings_version(w)),
-        },
-        {"visited_on": "date", "people_met": "text", "categories": "strlist", "version": "version"},
-        method="put",
-    ),
-    "api-contract-targets": Case(
+    "api-contract-targets": api(
         "officer",
-        lambda w: {"pk": w.contract.pk},
-        lambda w: {
-            "version": Contract.objects.get(pk=w.contract.pk).version,
-            "targets": [{"indicator": "eu_projects", "year": 2024, "value": 3}],
-        },
-        {"version": "version", "targets": "strlist"},
+        on("contract"),
+        version=("version", version_of(Contract, "contract")),
+        targets=("strlist", [{"indicator": "eu_projects", "year": 2024, "value": 3}]),
     ),
-    "api-cluster-yearly-reports": Case(
-        "manager",
-        lambda w: {"pk": w.cluster.pk},
-        lambda w: {"programme": w.programme.pk, "year": 2025},
-        {"programme": "fk", "year": "int"},
+    "api-cluster-yearly-reports": api(
+        "manager", on("cluster"), programme=("fk", pk_of("programme")), year=("int", 2025)
     ),
-    "api-yearly-report-detail": Case(
-        "manager",
-        lambda w: {"pk": w.yearly_report.pk},
-        lambda w: {
-            "version": _yearly_version(w),
-            "values": [
-                {**entry, "value": 3} if entry["indicator"] == "eu_projects" else entry for entry in _report_values(w)
-            ],
-        },
-        {"version": "version", "values": "strlist"},
-        method="patch",
+    "api-yearly-report-detail": patch(
+        "manager", on("yearly_report"), version=("version", _yearly_version), values=("strlist", _declared_values)
     ),
-    "api-yearly-report-submit": Case(  # declared figures missing: refused
-        "manager",
-        lambda w: {"pk": w.yearly_report.pk},
-        lambda w: {"version": _yearly_version(w)},
-        {"version": "version"},
-        valid_passes=False,
+    "api-yearly-report-submit": api(  # declared figures missing: refused
+        "manager", on("yearly_report"), version=("version", _yearly_version), valid_passes=False
     ),
-    "api-yearly-report-approve": Case(  # not submitted: refused
+    "api-yearly-report-approve": api(  # not submitted: refused
+        "officer", on("yearly_report"), version=("version", _yearly_version), valid_passes=False
+    ),
+    "api-yearly-report-return": api(  # not submitted: refused
         "officer",
-        lambda w: {"pk": w.yearly_report.pk},
-        lambda w: {"version": _yearly_version(w)},
-        {"version": "version"},
-        valid_passes=False,
-    ),
-    "api-yearly-report-return": Case(  # not submitted: refused
-        "officer",
-        lambda w: {"pk": w.yearly_report.pk},
-        lambda w: {"version": _yearly_version(w), "comments": [{"indicator": "eu_projects", "comment": "Which?"}]},
-        {"version": "version", "comments": "strlist"},
+        on("yearly_report"),
+        version=("version", _yearly_version),
+        comments=("strlist", [{"indicator": "eu_projects", "comment": "Which?"}]),
         valid_passes=False,
     ),
 }
