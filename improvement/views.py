@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import can
 from clusters.views import assessments_url
 from core.downloads import private_file
-from core.pages import REFUSED, submit
+from core.pages import REFUSED, step, submit
 from core.pagination import page_of
 from improvement import presenters, selectors, services
 from improvement.forms import ActionForm, EvidenceForm, StatusFilterForm, VersionForm
@@ -108,20 +109,19 @@ def action(request, pk: int, action_pk: int):
     the_action = selectors.action_get(
         user=request.user, cluster_pk=pk, pk=action_pk, capability="improvement_plan.edit"
     )
-    form = _action_form(the_action.plan, request.POST, action=the_action)
-    done = submit(
-        form,
+    return step(
+        request,
+        _action_form(the_action.plan, request.POST, action=the_action),
         lambda data: services.action_update(
             user=request.user,
             action=the_action,
             data={name: data[name] for name in ACTION_FIELDS},
             expected_version=data["version"],
         ),
+        done=_("The action is saved."),
+        then=reverse("improvement:plan", args=[pk]),
+        refused=lambda form: _action_page(request, the_action, form=form, status=400),
     )
-    if done is REFUSED:
-        return _action_page(request, the_action, form=form, status=400)
-    messages.success(request, _("The action is saved."))
-    return redirect("improvement:plan", pk=pk)
 
 
 @require_POST
@@ -130,17 +130,16 @@ def evidence_add(request, pk: int, action_pk: int):
     the_action = selectors.action_get(
         user=request.user, cluster_pk=pk, pk=action_pk, capability="improvement_plan.edit"
     )
-    form = EvidenceForm(request.POST, request.FILES, auto_id=EVIDENCE_IDS)
-    done = submit(
-        form,
+    return step(
+        request,
+        EvidenceForm(request.POST, request.FILES, auto_id=EVIDENCE_IDS),
         lambda data: services.evidence_add(
             user=request.user, action=the_action, upload=data["file"], expected_version=data["version"]
         ),
+        done=_("The file is attached to the action."),
+        then=reverse("improvement:action", args=[pk, action_pk]),
+        refused=lambda form: _action_page(request, the_action, evidence_form=form, status=400),
     )
-    if done is REFUSED:
-        return _action_page(request, the_action, evidence_form=form, status=400)
-    messages.success(request, _("The file is attached to the action."))
-    return redirect("improvement:action", pk=pk, action_pk=action_pk)
 
 
 @require_GET
