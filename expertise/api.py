@@ -5,7 +5,6 @@ raise domain errors that ``core.api.exception_handler`` maps to 400/404/409."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,9 +13,8 @@ from rest_framework import generics, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import can
 from core.api import read_input
-from core.exceptions import InvalidTransition, NotFound
+from core.exceptions import InvalidTransition
 from expertise import selectors, services
 from expertise.models import REASON_MAX_LENGTH, Visit, VisitMode
 from expertise.services import Slot
@@ -131,18 +129,14 @@ class CancelSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-def _visible_assessment(request, pk: int):
-    try:
-        return selectors.assessment_visible(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+def _visible_assessment(request, pk: int, capability: str = "assessment.view"):
+    """``NotFound`` (404, ``core.api.exception_handler``) for an assessment the user may not see or has not
+    ``capability`` on."""
+    return selectors.assessment_visible(user=request.user, pk=pk, capability=capability)
 
 
 def _visit(request, pk: int, capability: str):
-    visit = selectors.visit_visible(user=request.user, pk=pk)
-    if not can(request.user, capability, visit):
-        raise NotFound()
-    return visit
+    return selectors.visit_visible(user=request.user, pk=pk, capability=capability)
 
 
 FUTURE = "2031-03-10T09:00:00+01:00"
@@ -178,9 +172,7 @@ class AssessmentVisitsView(generics.ListAPIView):
         ],
     )
     def post(self, request, pk: int):
-        assessment = _visible_assessment(request, pk)
-        if not can(request.user, "assessment.assessor", assessment):
-            raise NotFound()
+        assessment = _visible_assessment(request, pk, "assessment.assessor")
         data = read_input(ProposeSerializer, request)
         visit = services.visit_propose(
             user=request.user,
@@ -391,9 +383,7 @@ class FindingsView(APIView):
         ],
     )
     def put(self, request, pk: int):
-        assessment = _visible_assessment(request, pk)
-        if not can(request.user, "assessment.assessor", assessment):
-            raise NotFound()
+        assessment = _visible_assessment(request, pk, "assessment.assessor")
         data = read_input(FindingsInputSerializer, request)
         services.findings_save(
             user=request.user,

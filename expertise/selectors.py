@@ -21,10 +21,11 @@ from labelling.selectors import assessments_visible_to
 RESEARCH_EDUCATION_TYPES = (MemberType.RESEARCH, MemberType.UNIVERSITY)
 
 
-def assessment_visible(*, user, pk: int) -> Assessment:
-    """The assessment with its cluster if the user may see it, else ``NotFound``."""
+def assessment_visible(*, user, pk: int, capability: str = "assessment.view") -> Assessment:
+    """The assessment with its cluster if the user may see it and has ``capability`` on it (one check: a step's
+    own), else ``NotFound``."""
     assessment = assessments_visible_to(user).select_related("cluster", "framework").filter(pk=pk).first()
-    if assessment is None or not can(user, "assessment.view", assessment):
+    if assessment is None or not can(user, capability, assessment):
         raise NotFound()
     return assessment
 
@@ -84,10 +85,11 @@ def visits_visible_to(user) -> QuerySet:
     )
 
 
-def visit_visible(*, user, pk: int) -> Visit:
-    """One visit, for a user who may see its assessment (``NotFound`` otherwise)."""
+def visit_visible(*, user, pk: int, capability: str = "visit.view") -> Visit:
+    """One visit, for a user who may see its assessment and has ``capability`` on the visit (one check: a step's
+    own; ``NotFound`` otherwise)."""
     visit = visits_visible_to(user).filter(pk=pk).first()
-    if visit is None or not can(user, "visit.view", visit):
+    if visit is None or not can(user, capability, visit):
         raise NotFound()
     return visit
 
@@ -286,12 +288,11 @@ def findings_of(*, assessment: Assessment) -> FindingsFacts:
     )
 
 
-def assessment_findings(*, user, pk: int) -> tuple[Assessment, FindingsFacts]:
+def assessment_findings(*, user, pk: int, capability: str = "findings.view") -> tuple[Assessment, FindingsFacts]:
     """The assessment and its findings, for a user who may read them (``NotFound`` otherwise: managers read them once
-    the assessment is validated)."""
-    assessment = assessment_visible(user=user, pk=pk)
-    if not can(user, "findings.view", assessment):
-        raise NotFound()
+    the assessment is validated), or who has ``capability`` on them (``findings.write``: the assigned assessor while
+    the step allows it)."""
+    assessment = assessment_visible(user=user, pk=pk, capability=capability)
     return assessment, findings_of(assessment=assessment)
 
 

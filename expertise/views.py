@@ -1,18 +1,19 @@
-"""The pages of the expert's process: they translate HTTP only (a form, one selector or service, the domain error
-mapped onto the form)."""
+"""The pages of the expert's process: they translate HTTP only (a form, one selector or service). The selectors
+check the step's capability as they fetch (``NotFound``: the 404 page, ``core.pages``); a service's refusal goes on
+the form (``core.pages.submit``), which re-renders with what was typed and the refusal's status."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can
-from core.exceptions import DomainError, NotFound
-from core.forms import apply_domain_errors
+from core.exceptions import NotFound
+from core.pages import REFUSED, refused_status, submit
 from core.pagination import page_of
 from expertise import presenters, selectors, services
 from expertise.calendar import invitation_method, visit_invitation
@@ -21,36 +22,28 @@ from expertise.forms import AcceptForm, CancelForm, DeclineForm, ExemptionForm, 
 from expertise.models import OPEN_VISIT_STATUSES, VisitKind, VisitStatus
 
 
-def _visible(user, pk: int):
-    try:
-        return selectors.assessment_visible(user=user, pk=pk)
-    except NotFound:
-        raise Http404 from None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def prerequisites(request: HttpRequest, pk: int) -> HttpResponse:
     """The prerequisites to apply, each with its figure and source; administrators record or withdraw the cluster's
     exemption here."""
-    assessment = _visible(request.user, pk)
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
     may_exempt = can(request.user, "prerequisites.exempt", assessment.cluster)
     form = ExemptionForm(request.POST or None) if may_exempt else None
     status = 200
     if request.method == "POST":
-        if not may_exempt:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.exemption_record(
-                    user=request.user, cluster=assessment.cluster, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as exc:
-                apply_domain_errors(form, exc)
-            else:
-                messages.success(request, _("The exemption has been recorded."))
-                return redirect("expertise:prerequisites", pk=assessment.pk)
-        status = 400
+        if not may_exempt:  # before the form: a refused user learns nothing of what a form would say
+            raise NotFound()
+        recorded = submit(
+            form,
+            lambda data: services.exemption_record(
+                user=request.user, cluster=assessment.cluster, reason=data["reason"]
+            ),
+        )
+        if recorded is not REFUSED:
+            messages.success(request, _("The exemption has been recorded."))
+            return redirect("expertise:prerequisites", pk=assessment.pk)
+        status = refused_status(form)
     result = selectors.prerequisites_check(assessment=assessment)
     return render(
         request,
@@ -63,9 +56,8 @@ def prerequisites(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def exemption_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _visible(request.user, pk)
-    if not can(request.user, "prerequisites.exempt", assessment.cluster):
-        raise Http404
+    """The service checks the capability (``NotFound``: 404 for whoever may not exempt)."""
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
     services.exemption_withdraw(user=request.user, cluster=assessment.cluster)
     messages.success(request, _("The exemption has been withdrawn."))
     return redirect("expertise:prerequisites", pk=assessment.pk)
@@ -111,53 +103,35 @@ def _render_visit(request, assessment, *, status=200, **bound) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The interview or visit of an assessment; the assigned assessor proposes the slots here (POST)."""
-    assessment = _visible(request.user, pk)
     if request.method == "GET":
-        return _render_visit(request, assessment)
-    if not can(request.user, "assessment.assessor", assessment):
-        raise Http404
+        return _render_visit(request, selectors.assessment_visible(user=request.user, pk=pk))
+    assessment = selectors.assessment_visible(user=request.user, pk=pk, capability="assessment.assessor")
     form = ProposeForm(request.POST, modes=allowed_modes(selectors.kind_for(assessment=assessment)))
-    if form.is_valid():
-        try:
-            services.visit_propose(
-                user=request.user,
-                assessment=assessment,
-                slots=form.slots(),
-                mode=form.cleaned_data["mode"],
-                meeting_url=form.cleaned_data["meeting_url"],
-                address=form.cleaned_data["address"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-            return _render_visit(request, assessment, propose_form=form, status=exc.status_code)
-        messages.success(request, _("The slots have been proposed to the cluster's managers."))
-        return redirect("expertise:visit", pk=assessment.pk)
-    return _render_visit(request, assessment, propose_form=form, status=400)
-
-
-def _visit_for(request, pk: int, capability: str):
-    try:
-        visit = selectors.visit_visible(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
-    if not can(request.user, capability, visit):
-        raise Http404
-    return visit
+    proposed = submit(
+        form,
+        lambda data: services.visit_propose(
+            user=request.user,
+            assessment=assessment,
+            slots=form.slots(),
+            mode=data["mode"],
+            meeting_url=data["meeting_url"],
+            address=data["address"],
+        ),
+    )
+    if proposed is REFUSED:
+        return _render_visit(request, assessment, propose_form=form, status=refused_status(form))
+    messages.success(request, _("The slots have been proposed to the cluster's managers."))
+    return redirect("expertise:visit", pk=assessment.pk)
 
 
 def _visit_step(request, pk, *, capability, form_class, form_name, call, done):
-    visit = _visit_for(request, pk, capability)
+    visit = selectors.visit_visible(user=request.user, pk=pk, capability=capability)
     kwargs = {"visit": visit} if form_class is AcceptForm else {}
     form = form_class(request.POST, **kwargs)
-    if form.is_valid():
-        try:
-            call(visit, form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-            return _render_visit(request, visit.assessment, status=exc.status_code, **{form_name: form})
-        messages.success(request, done)
-        return redirect("expertise:visit", pk=visit.assessment_id)
-    return _render_visit(request, visit.assessment, status=400, **{form_name: form})
+    if submit(form, lambda data: call(visit, data)) is REFUSED:
+        return _render_visit(request, visit.assessment, status=refused_status(form), **{form_name: form})
+    messages.success(request, done)
+    return redirect("expertise:visit", pk=visit.assessment_id)
 
 
 @login_required
@@ -246,9 +220,9 @@ def invitation_response(visit) -> HttpResponse:
 
 @login_required
 def visit_invitation_download(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = _visit_for(request, pk, "visit.view")
-    if visit.starts_at is None:
-        raise Http404
+    visit = selectors.visit_visible(user=request.user, pk=pk)
+    if visit.starts_at is None:  # no date yet: nothing to put in a calendar
+        raise NotFound()
     return invitation_response(visit)
 
 
@@ -259,39 +233,32 @@ def visit_invitation_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def findings_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The expert's findings: read by who may (managers once validated), written here by the assigned assessor."""
-    try:
-        assessment, facts = selectors.assessment_findings(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
-    may_write = can(request.user, "findings.write", assessment)
+    writing = request.method == "POST"
+    assessment, facts = selectors.assessment_findings(
+        user=request.user, pk=pk, capability="findings.write" if writing else "findings.view"
+    )
     categories = list(assessment.framework.categories.order_by("position"))
     form = None
     status = 200
-    if may_write:
-        if request.method == "POST":
-            form = FindingsForm(request.POST, categories=categories)
-            if form.is_valid():
-                try:
-                    services.findings_save(
-                        user=request.user,
-                        assessment=assessment,
-                        visited_on=form.cleaned_data["visited_on"],
-                        people_met=form.cleaned_data["people_met"],
-                        categories=form.categories_data(),
-                        expected_version=form.cleaned_data["version"],
-                    )
-                except DomainError as exc:
-                    apply_domain_errors(form, exc)
-                    status = exc.status_code
-                else:
-                    messages.success(request, _("The findings have been saved."))
-                    return redirect("expertise:findings", pk=assessment.pk)
-            else:
-                status = 400
-        else:
-            form = FindingsForm(categories=categories, initial=FindingsForm.initial_from(facts))
-    elif request.method == "POST":
-        raise Http404
+    if writing:
+        form = FindingsForm(request.POST, categories=categories)
+        saved = submit(
+            form,
+            lambda data: services.findings_save(
+                user=request.user,
+                assessment=assessment,
+                visited_on=data["visited_on"],
+                people_met=data["people_met"],
+                categories=form.categories_data(),
+                expected_version=data["version"],
+            ),
+        )
+        if saved is not REFUSED:
+            messages.success(request, _("The findings have been saved."))
+            return redirect("expertise:findings", pk=assessment.pk)
+        status = refused_status(form)
+    elif can(request.user, "findings.write", assessment):
+        form = FindingsForm(categories=categories, initial=FindingsForm.initial_from(facts))
     return render(
         request,
         "expertise/findings.html",
@@ -303,10 +270,7 @@ def findings_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def upcoming(request: HttpRequest) -> HttpResponse:
     """The administrators' list of the visits of the coming 30 days, paginated."""
-    try:
-        visits = selectors.upcoming_visits(request.user)
-    except NotFound:
-        raise Http404 from None
+    visits = selectors.upcoming_visits(request.user)
     page = page_of(request, visits)
     return render(
         request,
