@@ -1,5 +1,7 @@
 """Reads about programmes. What depends on who asks takes the user and starts from ``programmes_visible_to``;
-an enrolled cluster is reached only through its programme (404 for a cluster the programme does not enrol)."""
+an enrolled cluster is reached only through its programme (404 for a cluster the programme does not enrol). A getter
+that takes the user checks the visibility and the step's capability in one check and raises the domain ``NotFound``
+(the 404 page, ``core.pages``; 404 in the API, ``core.api``)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone, translation
 
-from accounts.permissions import is_administrator, officer_programme_ids, require
+from accounts.permissions import can, is_administrator, officer_programme_ids
 from clusters.models import Cluster
 from clusters.selectors import cluster_records, clusters_managed_by
+from core.exceptions import NotFound
 from labelling.selectors import (
     assessment_score,
     cluster_label_history,
@@ -52,16 +54,15 @@ def programmes_for(*, user) -> QuerySet[Programme]:
 
 def programme_get(*, user, pk: int) -> Programme:
     programme = programmes_visible_to(user).filter(pk=pk).first()
-    if programme is None:
-        raise Http404
-    require(user, "programme.view", programme)
+    if programme is None or not can(user, "programme.view", programme):
+        raise NotFound()
     return programme
 
 
 def set_of(programme: Programme) -> IndicatorSet:
     spec = indicator_set(programme.indicator_set)
     if spec is None:  # a set removed from the files after the programme was created
-        raise Http404
+        raise NotFound()
     return spec
 
 
@@ -74,14 +75,16 @@ def enrolments_of(*, programme: Programme) -> QuerySet[Enrolment]:
     )
 
 
-def enrolment_get(*, user, programme_pk: int, cluster_pk: int) -> Enrolment:
-    """The enrolment of that cluster in that programme when the user may see both (404 otherwise)."""
+def enrolment_get(*, user, programme_pk: int, cluster_pk: int, capability: str = "programme.cluster_view") -> Enrolment:
+    """The enrolment of that cluster in that programme when the user may see the programme and has ``capability`` on
+    the enrolment (``contract.edit``: the officer who records its contract), ``NotFound`` otherwise."""
     programme = programme_get(user=user, pk=programme_pk)
     enrolment = Enrolment.objects.filter(programme=programme, cluster_id=cluster_pk).select_related("cluster").first()
     if enrolment is None:
-        raise Http404
+        raise NotFound()
     enrolment.programme = programme
-    require(user, "programme.cluster_view", enrolment)
+    if not can(user, capability, enrolment):
+        raise NotFound()
     return enrolment
 
 
@@ -156,11 +159,12 @@ def reports_visible_to(user) -> QuerySet[YearlyReport]:
     return YearlyReport.objects.filter(cluster__in=clusters_managed_by(user))
 
 
-def report_get(*, user, pk: int) -> YearlyReport:
+def report_get(*, user, pk: int, capability: str = "yearly_report.view") -> YearlyReport:
+    """The report if the user may see it and has ``capability`` on it (``yearly_report.fill``, ``.review``: a
+    step's own), ``NotFound`` otherwise."""
     report = reports_visible_to(user).select_related("programme", "cluster", "decided_by").filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    require(user, "yearly_report.view", report)
+    if report is None or not can(user, capability, report):
+        raise NotFound()
     return report
 
 
@@ -168,7 +172,7 @@ def managed_enrolment_get(*, user, pk: int) -> Enrolment:
     """An enrolment of a cluster the user manages (404 otherwise)."""
     enrolment = managed_enrolments(user=user).filter(pk=pk).first()
     if enrolment is None:
-        raise Http404
+        raise NotFound()
     return enrolment
 
 
@@ -209,9 +213,8 @@ def proofs_of(*, report: YearlyReport) -> QuerySet[ReportProof]:
 
 def proof_get(*, user, pk: int) -> ReportProof:
     proof = ReportProof.objects.filter(pk=pk, report__in=reports_visible_to(user)).select_related("report").first()
-    if proof is None:
-        raise Http404
-    require(user, "yearly_report.view", proof.report)
+    if proof is None or not can(user, "yearly_report.view", proof.report):
+        raise NotFound()
     return proof
 
 
@@ -290,9 +293,8 @@ def contracts_visible_to(user) -> QuerySet[Contract]:
 
 def contract_get(*, user, pk: int, capability: str = "contract.view") -> Contract:
     contract = contracts_visible_to(user).select_related("programme", "cluster").filter(pk=pk).first()
-    if contract is None:
-        raise Http404
-    require(user, capability, contract)
+    if contract is None or not can(user, capability, contract):
+        raise NotFound()
     return contract
 
 
@@ -401,7 +403,7 @@ def reports_of_cluster(*, user, cluster_pk: int) -> QuerySet[YearlyReport]:
         or Enrolment.objects.filter(cluster_id=cluster_pk, programme_id__in=officer_programme_ids(user)).exists()
     )
     if not visible:
-        raise Http404
+        raise NotFound()
     return reports_visible_to(user).filter(cluster_id=cluster_pk).order_by("programme_id", "-year", "pk")
 
 
@@ -422,7 +424,7 @@ def shareable_reports(*, enrolment: Enrolment) -> list[dict]:
 def shareable_report_get(*, enrolment: Enrolment, pk: int):
     report = ready_assessment_reports_of(cluster=enrolment.cluster).filter(pk=pk).first()
     if report is None:
-        raise Http404
+        raise NotFound()
     return report
 
 
@@ -445,9 +447,8 @@ def shared_report_get(*, user, pk: int) -> SharedReport:
         .select_related("report__assessment", "programme")
         .first()
     )
-    if shared is None:
-        raise Http404
-    require(user, "shared_report.view", shared)
+    if shared is None or not can(user, "shared_report.view", shared):
+        raise NotFound()
     return shared
 
 

@@ -1,23 +1,24 @@
 """The funders' pages: the programmes an officer follows, the clusters they enrol, what the officer may see of
 each (its profile, labels and the programme's figures; never drafts, evidence, comments or members' lists).
-Thin: selectors read, services write, domain errors go on the forms."""
+Thin: selectors read (checking the step's capability as they fetch: ``NotFound``, the 404 page, ``core.pages``),
+services write, their refusals go on the forms (``core.pages.submit``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import can, require
+from accounts.permissions import can
 from core.downloads import private_file
-from core.exceptions import DomainError
-from core.forms import apply_domain_errors
+from core.exceptions import DomainError, NotFound
+from core.pages import REFUSED, refused_status, submit
 from core.pagination import page_of
 from labelling import exporters
 from programmes import presenters, selectors, services
@@ -90,40 +91,16 @@ def programme_cluster(request, pk: int, cluster_pk: int):
 # --- yearly reports ------------------------------------------------------------------------------------------------
 
 
-def _save_or_report(form, call):
-    """Run the service; a refusal goes on the form, which keeps what was typed."""
-    try:
-        return call()
-    except DomainError as exc:
-        apply_domain_errors(form, exc)
-    return None
-
-
-def _save_form(request, form, call, *, done: str) -> tuple[object, int]:
-    """Run the service for a valid form: ``(its result, 200)`` once saved, with ``done`` as the success message;
-    else ``(None, status)``, the refusal on the form (which keeps what was typed) and the status to render it with."""
-    if not form.is_valid():
-        return None, 400
-    try:
-        result = call()
-    except DomainError as exc:
-        apply_domain_errors(form, exc)
-        return None, exc.status_code
-    messages.success(request, done)
-    return result, 200
-
-
 @login_required
 def enrolment_page(request, pk: int):
     """A manager's view of one programme their cluster is enrolled in: the years, their reports, the contract."""
     enrolment = selectors.managed_enrolment_get(user=request.user, pk=pk)
     start_form = StartReportForm(request.POST or None)
-    if request.method == "POST" and start_form.is_valid():
-        report = _save_or_report(
-            start_form,
-            lambda: services.report_start(user=request.user, enrolment=enrolment, year=start_form.cleaned_data["year"]),
+    if request.method == "POST":
+        report = submit(
+            start_form, lambda data: services.report_start(user=request.user, enrolment=enrolment, year=data["year"])
         )
-        if report is not None:
+        if report is not REFUSED:
             messages.success(request, _("The report on %(year)d is open: fill it in.") % {"year": report.year})
             return redirect("programmes:report", pk=report.pk)
     contract = selectors.contract_of(enrolment=enrolment)
@@ -188,38 +165,35 @@ def _field_rows(form, rows, prefix: str = "") -> list[dict]:
 @login_required
 def report_page(request, pk: int):
     """The yearly report: filled by the cluster's managers, reviewed by the programme's officer."""
-    report = selectors.report_get(user=request.user, pk=pk)
-    if request.method == "POST":
-        require(request.user, "yearly_report.fill", report)
-        spec = selectors.set_of(report.programme)
-        rows = {r.indicator.code: r.row for r in selectors.report_rows(report=report, spec=spec)}
-        form = ReportForm(request.POST, spec=spec, rows=rows)
-        _saved, status = _save_form(
-            request,
-            form,
-            lambda: services.report_save(
-                user=request.user, report=report, entries=form.entries(), expected_version=form.cleaned_data["version"]
-            ),
-            done=_("The report was saved."),
-        )
-        if status == 200:
-            return redirect("programmes:report", pk=report.pk)
-        return render(request, "programmes/report.html", _report_context(request, report, form=form), status=status)
-    return render(request, "programmes/report.html", _report_context(request, report))
+    if request.method != "POST":
+        report = selectors.report_get(user=request.user, pk=pk)
+        return render(request, "programmes/report.html", _report_context(request, report))
+    report = selectors.report_get(user=request.user, pk=pk, capability="yearly_report.fill")
+    spec = selectors.set_of(report.programme)
+    rows = {r.indicator.code: r.row for r in selectors.report_rows(report=report, spec=spec)}
+    form = ReportForm(request.POST, spec=spec, rows=rows)
+    saved = submit(
+        form,
+        lambda data: services.report_save(
+            user=request.user, report=report, entries=form.entries(), expected_version=data["version"]
+        ),
+    )
+    if saved is REFUSED:
+        context = _report_context(request, report, form=form)
+        return render(request, "programmes/report.html", context, status=refused_status(form))
+    messages.success(request, _("The report was saved."))
+    return redirect("programmes:report", pk=report.pk)
 
 
 def _step_view(request, pk: int, capability: str, call, done: str):
-    report = selectors.report_get(user=request.user, pk=pk)
-    require(request.user, capability, report)
+    """A step of a button: back to the report, with the refusal's messages (each field's) or ``done``."""
+    report = selectors.report_get(user=request.user, pk=pk, capability=capability)
     form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            call(report, form.cleaned_data["version"])
-        except DomainError as exc:
-            for message in _messages_of(exc):
-                messages.error(request, message)
-            return redirect("programmes:report", pk=report.pk)
+    if submit(form, lambda data: call(report, data["version"])) is not REFUSED:
         messages.success(request, done)
+    elif form.refusal is not None:
+        for message in _messages_of(form.refusal):
+            messages.error(request, message)
     else:
         messages.error(request, _("The version of the record you edited is missing."))
     return redirect("programmes:report", pk=report.pk)
@@ -258,39 +232,30 @@ def report_approve(request, pk: int):
 @require_POST
 @login_required
 def report_return(request, pk: int):
-    report = selectors.report_get(user=request.user, pk=pk)
-    require(request.user, "yearly_report.review", report)
+    report = selectors.report_get(user=request.user, pk=pk, capability="yearly_report.review")
     spec = selectors.set_of(report.programme)
     form = ReturnForm(request.POST, spec=spec)
-    if form.is_valid():
-        done = _save_or_report(
-            form,
-            lambda: services.report_return(
-                user=request.user,
-                report=report,
-                comments=form.comments(),
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("The report was returned to the cluster with your comments."))
-            return redirect("programmes:report", pk=report.pk)
+    returned = submit(
+        form,
+        lambda data: services.report_return(
+            user=request.user, report=report, comments=form.comments(), expected_version=data["version"]
+        ),
+    )
+    if returned is not REFUSED:
+        messages.success(request, _("The report was returned to the cluster with your comments."))
+        return redirect("programmes:report", pk=report.pk)
     return render(request, "programmes/report.html", _report_context(request, report, return_form=form), status=400)
 
 
 @require_POST
 @login_required
 def proof_upload(request, pk: int):
-    report = selectors.report_get(user=request.user, pk=pk)
-    require(request.user, "yearly_report.fill", report)
+    report = selectors.report_get(user=request.user, pk=pk, capability="yearly_report.fill")
     form = ProofForm(request.POST, request.FILES)
-    if form.is_valid():
-        done = _save_or_report(
-            form, lambda: services.proof_add(user=request.user, report=report, upload=form.cleaned_data.get("file"))
-        )
-        if done is not None:
-            messages.success(request, _("The file was attached."))
-            return redirect("programmes:report", pk=report.pk)
+    attached = submit(form, lambda data: services.proof_add(user=request.user, report=report, upload=data.get("file")))
+    if attached is not REFUSED:
+        messages.success(request, _("The file was attached."))
+        return redirect("programmes:report", pk=report.pk)
     return render(request, "programmes/report.html", _report_context(request, report, proof_form=form), status=400)
 
 
@@ -307,25 +272,26 @@ def proof_download(request, pk: int):
 @login_required
 def contract_page(request, pk: int, cluster_pk: int):
     """The officer records the performance contract of an enrolled cluster: dates and the signed PDF."""
-    enrolment = selectors.enrolment_get(user=request.user, programme_pk=pk, cluster_pk=cluster_pk)
-    require(request.user, "contract.edit", enrolment)
+    enrolment = selectors.enrolment_get(
+        user=request.user, programme_pk=pk, cluster_pk=cluster_pk, capability="contract.edit"
+    )
     contract = selectors.contract_of(enrolment=enrolment)
     if request.method == "POST":
         form = ContractForm(request.POST, request.FILES)
-        saved, status = _save_form(
-            request,
+        saved = submit(
             form,
-            lambda: services.contract_save(
+            lambda data: services.contract_save(
                 user=request.user,
                 enrolment=enrolment,
-                data={name: form.cleaned_data.get(name) for name in services.CONTRACT_FIELDS},
-                upload=form.cleaned_data.get("document"),
-                expected_version=form.cleaned_data.get("version"),
+                data={name: data.get(name) for name in services.CONTRACT_FIELDS},
+                upload=data.get("document"),
+                expected_version=data.get("version"),
             ),
-            done=_("The performance contract was saved."),
         )
-        if status == 200:
+        if saved is not REFUSED:
+            messages.success(request, _("The performance contract was saved."))
             return redirect("programmes:targets", pk=saved.pk)
+        status = refused_status(form)
     else:
         initial = {"version": contract.version if contract else 0}
         if contract:
@@ -374,17 +340,17 @@ def targets_page(request, pk: int):
         return render(request, "programmes/targets.html", _targets_context(contract))
     spec = selectors.set_of(contract.programme)
     form = TargetsForm(request.POST, spec=spec, years=contract.programme.years, current={})
-    _saved, status = _save_form(
-        request,
+    saved = submit(
         form,
-        lambda: services.targets_save(
-            user=request.user, contract=contract, targets=form.targets(), expected_version=form.cleaned_data["version"]
+        lambda data: services.targets_save(
+            user=request.user, contract=contract, targets=form.targets(), expected_version=data["version"]
         ),
-        done=_("The targets were saved."),
     )
-    if status == 200:
-        return redirect("programmes:targets", pk=contract.pk)
-    return render(request, "programmes/targets.html", _targets_context(contract, form=form), status=status)
+    if saved is REFUSED:
+        context = _targets_context(contract, form=form)
+        return render(request, "programmes/targets.html", context, status=refused_status(form))
+    messages.success(request, _("The targets were saved."))
+    return redirect("programmes:targets", pk=contract.pk)
 
 
 @require_POST
@@ -393,21 +359,22 @@ def targets_import(request, pk: int):
     contract = selectors.contract_get(user=request.user, pk=pk, capability="contract.edit")
     form = TargetsImportForm(request.POST, request.FILES)
 
-    def save():
-        upload = form.cleaned_data["file"]
+    def save(data):
+        upload = data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise TargetsImportError(
                 [_("The file is too large: at most %(size)s.") % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)}]
             )
         targets = read_targets(upload.read(), spec=selectors.set_of(contract.programme), years=contract.programme.years)
-        services.targets_save(
-            user=request.user, contract=contract, targets=targets, expected_version=form.cleaned_data["version"]
+        return services.targets_save(
+            user=request.user, contract=contract, targets=targets, expected_version=data["version"]
         )
 
-    _saved, status = _save_form(request, form, save, done=_("The targets of the sheet were saved."))
-    if status == 200:
-        return redirect("programmes:targets", pk=contract.pk)
-    return render(request, "programmes/targets.html", _targets_context(contract, import_form=form), status=status)
+    if submit(form, save) is REFUSED:
+        context = _targets_context(contract, import_form=form)
+        return render(request, "programmes/targets.html", context, status=refused_status(form))
+    messages.success(request, _("The targets of the sheet were saved."))
+    return redirect("programmes:targets", pk=contract.pk)
 
 
 @require_GET
@@ -428,8 +395,8 @@ def targets_template(request, pk: int):
 @login_required
 def contract_document(request, pk: int):
     contract = selectors.contract_get(user=request.user, pk=pk)
-    if not contract.document:
-        raise Http404
+    if not contract.document:  # no signed PDF recorded yet
+        raise NotFound()
     return private_file(contract.document, f"contract-{contract.pk}.pdf", "application/pdf")
 
 

@@ -1,6 +1,6 @@
 """Writes of the funders' side: yearly reports (start, fill, proofs, submit, approve, return), performance
-contracts and their targets. Every service is one transaction: the capability first (``require``: 404 for what the
-user may not see or do), the row locked (``select_for_update``) and its version compared
+contracts and their targets. Every service is one transaction: the capability first (``_require``: ``NotFound``, 404,
+for what the user may not see or do), the row locked (``select_for_update``) and its version compared
 (``core.locking.version_check``), the step checked against :data:`programmes.rules.STEPS`, then the write and its
 audit event. Refused values raise ``InvalidFields`` naming the field (``value_<indicator>``, ``year``…)."""
 
@@ -16,10 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import require
+from accounts.permissions import can
 from audit.services import audit_log
 from clusters.selectors import cluster_records
-from core.exceptions import ConflictError, DomainError, InvalidFields, InvalidTransition
+from core.exceptions import ConflictError, DomainError, InvalidFields, InvalidTransition, NotFound
 from core.files import document_checked, safe_filename
 from core.locking import version_check
 from programmes.computations import compute
@@ -35,6 +35,12 @@ from programmes.models import (
     YearlyReport,
 )
 from programmes.rules import LEADS_TO, step_allowed
+
+
+def _require(user, capability: str, obj) -> None:
+    """``NotFound`` when the user may not: the object's existence is not revealed."""
+    if not can(user, capability, obj):
+        raise NotFound()
 
 
 def _plain(value: Decimal | None) -> str | None:
@@ -74,7 +80,7 @@ def _save_version(report: YearlyReport, **fields) -> YearlyReport:
 
 def report_start(*, user, enrolment: Enrolment, year: int) -> YearlyReport:
     """Open the report of ``year`` for an enrolled cluster, with the computed figures proposed."""
-    require(user, "yearly_report.start", enrolment)
+    _require(user, "yearly_report.start", enrolment)
     programme = enrolment.programme
     spec = _spec(programme)
     if year not in programme.years:
@@ -127,10 +133,10 @@ def report_save(*, user, report: YearlyReport, entries: dict[str, dict[str, Any]
     A computed figure may be changed only with a comment saying why; a value must suit its indicator (no negative
     count, no percentage above 100…). After a return, the figures that change are marked for the officer's
     second look."""
-    require(user, "yearly_report.view", report)
+    _require(user, "yearly_report.view", report)
     with transaction.atomic():
         locked = _locked_report(report, expected_version)
-        require(user, "yearly_report.fill", locked)
+        _require(user, "yearly_report.fill", locked)
         _step(locked, "edit")
         spec = _spec(locked.programme)
         errors: dict[str, list[str]] = {}
@@ -181,10 +187,10 @@ def report_save(*, user, report: YearlyReport, entries: dict[str, dict[str, Any]
 
 
 def report_submit(*, user, report: YearlyReport, expected_version) -> YearlyReport:
-    require(user, "yearly_report.view", report)
+    _require(user, "yearly_report.view", report)
     with transaction.atomic():
         locked = _locked_report(report, expected_version)
-        require(user, "yearly_report.fill", locked)
+        _require(user, "yearly_report.fill", locked)
         _step(locked, "submit")
         spec = _spec(locked.programme)
         empty = ReportValue.objects.filter(report=locked, value__isnull=True).values_list("indicator", flat=True)
@@ -207,7 +213,7 @@ def report_submit(*, user, report: YearlyReport, expected_version) -> YearlyRepo
 
 
 def report_approve(*, user, report: YearlyReport, expected_version) -> YearlyReport:
-    require(user, "yearly_report.review", report)
+    _require(user, "yearly_report.review", report)
     with transaction.atomic():
         locked = _locked_report(report, expected_version)
         _step(locked, "approve")
@@ -224,7 +230,7 @@ def report_approve(*, user, report: YearlyReport, expected_version) -> YearlyRep
 
 def report_return(*, user, report: YearlyReport, comments: dict[str, str], expected_version) -> YearlyReport:
     """Send the report back with a comment on each named indicator (at least one)."""
-    require(user, "yearly_report.review", report)
+    _require(user, "yearly_report.review", report)
     with transaction.atomic():
         locked = _locked_report(report, expected_version)
         _step(locked, "return")
@@ -261,11 +267,11 @@ def _document(upload, field: str) -> tuple[bytes, Any]:
 
 def proof_add(*, user, report: YearlyReport, upload) -> ReportProof:
     """Attach a proof file to a report being filled (type decided from the content, private storage)."""
-    require(user, "yearly_report.view", report)
+    _require(user, "yearly_report.view", report)
     data, kind = _document(upload, "file")
     with transaction.atomic():
         locked = YearlyReport.objects.select_for_update().select_related("programme", "cluster").get(pk=report.pk)
-        require(user, "yearly_report.fill", locked)
+        _require(user, "yearly_report.fill", locked)
         _step(locked, "edit")
         proof = ReportProof(
             report=locked,
@@ -312,7 +318,7 @@ def _check_contract_dates(data: dict) -> dict[str, list[str]]:
 def contract_save(*, user, enrolment: Enrolment, data: dict, upload, expected_version) -> Contract:
     """Create (``expected_version`` 0: the page showed no contract) or change the performance contract of an
     enrolled cluster; ``upload``: the signed PDF (or None), kept in the private storage."""
-    require(user, "contract.edit", enrolment)
+    _require(user, "contract.edit", enrolment)
     errors = _check_contract_dates(data)
     document = None
     if upload is not None:
@@ -377,7 +383,7 @@ def targets_save(
 ) -> Contract:
     """Replace the targets named in ``targets`` (``{(indicator code, year): value or None to remove}``); every
     refused cell is reported (field ``target_<code>_<year>``) and nothing is saved then."""
-    require(user, "contract.edit", contract)
+    _require(user, "contract.edit", contract)
     with transaction.atomic():
         locked = (
             Contract.objects.select_for_update().select_related("programme", "cluster").filter(pk=contract.pk).first()
@@ -434,7 +440,7 @@ def targets_save(
 
 def report_share(*, user, enrolment: Enrolment, report) -> SharedReport:
     """Share one of the cluster's ready assessment reports with the programme (its officers may read it)."""
-    require(user, "programme.share_report", enrolment)
+    _require(user, "programme.share_report", enrolment)
     if report.assessment.cluster_id != enrolment.cluster_id:
         raise InvalidFields({"report": [_("This report is not one of the cluster's.")]})
     with transaction.atomic():
@@ -454,7 +460,7 @@ def report_share(*, user, enrolment: Enrolment, report) -> SharedReport:
 
 def report_unshare(*, user, enrolment: Enrolment, report) -> None:
     """Withdraw a shared report: the programme's officers no longer reach it."""
-    require(user, "programme.share_report", enrolment)
+    _require(user, "programme.share_report", enrolment)
     with transaction.atomic():
         deleted, _rows = SharedReport.objects.filter(programme=enrolment.programme, report=report).delete()
         if deleted:
