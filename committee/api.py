@@ -34,16 +34,12 @@ def _detail(user, pk: int) -> dict:
 
 
 # The steps on a session answer the session; on a case, the case. A session's step takes the session's
-# ``capability``; without one, the administrators' (``committee.manage``), once the session is found.
+# ``capability`` (by default the administrators', ``committee.manage``), checked as the session is found.
 class _SessionStep(StepView):
-    capability = ""
+    capability = "committee.manage"
 
     def target(self, request, pk: int):
-        if self.capability:
-            return selectors.session_get(user=request.user, pk=pk, capability=self.capability)
-        session = selectors.session_get(user=request.user, pk=pk)
-        require(request.user, "committee.manage")
-        return session
+        return selectors.session_get(user=request.user, pk=pk, capability=self.capability)
 
     def answer(self, request, pk: int) -> dict:
         return _detail(request.user, pk)

@@ -139,8 +139,7 @@ def _detail_url(session_pk: int) -> str:
 @require_POST
 @login_required
 def session_case_add(request, pk: int):
-    session = selectors.session_get(user=request.user, pk=pk)
-    require(request.user, "committee.manage")
+    session = selectors.session_get(user=request.user, pk=pk, capability="committee.manage")
     return step(
         request,
         AgendaForm(request.POST, candidates=selectors.agenda_candidates(), levels=Level.choices),
@@ -176,8 +175,7 @@ def session_attendance(request, pk: int):
 @require_POST
 @login_required
 def session_close(request, pk: int):
-    session = selectors.session_get(user=request.user, pk=pk)
-    require(request.user, "committee.manage")
+    session = selectors.session_get(user=request.user, pk=pk, capability="committee.manage")
     return step(
         request,
         VersionForm(request.POST, auto_id=CLOSE_IDS),
