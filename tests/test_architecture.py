@@ -5,6 +5,7 @@ layers of the apps and "selectors never import their app's services" are import-
 - Roles are compared only in ``accounts/``: everything else asks ``can()`` or a selector that takes the user.
 - The role predicates of ``accounts.permissions`` are used only by the apps' ``rules.py`` and selectors.
 - No module imports another module's private names (``from x import _helper``).
+- Selectors and services raise the domain ``NotFound``, never Django's ``Http404`` (HTTP belongs to the views).
 - Services raise domain errors, never Django's ``ValidationError``, and lock with ``select_for_update``, never with
   a conditional ``.filter(version=…).update(…)``; their ``expected_version`` has no default (the version check is
   mandatory: a caller cannot forget it and skip the check).
@@ -162,6 +163,56 @@ def _service_files():
     for path in _python_files(*APPS):
         if path.name == "services.py" or path.parent.name == "services":
             yield path
+
+
+# What raises Django's Http404: HTTP, which selectors and services leave to the views (core.pages, core.api).
+HTTP_NOT_FOUND = {
+    "django.http": {"Http404"},
+    "django.shortcuts": {"get_object_or_404", "get_list_or_404"},
+    "accounts.permissions": {"require"},
+}
+
+
+def _selector_and_service_files():
+    for path in _python_files(*APPS):
+        if path.name in ("selectors.py", "services.py") or path.parent.name in ("selectors", "services"):
+            yield path
+
+
+def http_not_found_imports(path: Path) -> list[str]:
+    """The names the file imports that raise ``Http404``, with their line."""
+    return [
+        f"{number}: {module}.{name}"
+        for number, module, names in _imports(path)
+        for name in names
+        if name in HTTP_NOT_FOUND.get(module, ())
+    ]
+
+
+def test_selectors_and_services_raise_the_domain_not_found():
+    """A selector or a service refuses what the user may not see with ``core.exceptions.NotFound`` (a step's
+    capability included: ``can``, then ``NotFound``): the 404 page through ``core.pages``, 404 in the API through
+    ``core.api``. Django's ``Http404`` (and ``get_object_or_404``, ``accounts.permissions.require``, which raise it)
+    is HTTP: a ``submit`` or a service's caller could not tell it from a refusal."""
+    files = list(_selector_and_service_files())
+    assert BASE / "programmes" / "selectors.py" in files and BASE / "programmes" / "services" / "reports.py" in files
+    found = [f"{path.relative_to(BASE)}:{line}" for path in files for line in http_not_found_imports(path)]
+    assert not found, "raise core.exceptions.NotFound instead:\n" + "\n".join(found)
+
+
+def test_the_http_check_finds_what_raises_http404(tmp_path):
+    selector = tmp_path / "selectors.py"
+    selector.write_text(
+        "from django.http import Http404, HttpResponse\n"
+        "from accounts.permissions import can, require\n"
+        "from django.shortcuts import get_object_or_404 as fetch\n"
+        "from core.exceptions import NotFound\n"
+    )
+    assert http_not_found_imports(selector) == [
+        "1: django.http.Http404",
+        "2: accounts.permissions.require",
+        "3: django.shortcuts.get_object_or_404",
+    ]
 
 
 def _django_validation_error_names(tree: ast.AST) -> tuple[set[str], set[str]]:
