@@ -156,11 +156,14 @@ def registry(request):
         selectors.registry_labels(filters=filters, columns=selectors.REGISTRY_PAGE_COLUMNS),
         count=lambda: selectors.registry_count(filters=filters),
     )
+    rows = _registry_rows(page)
     context = {
         "form": form,
         "form_html": _form_html(form, choices),
         "page": page,
-        "rows": _registry_rows(page),
+        "rows": rows,
+        # One string rather than a template loop over 50 rows (the same bytes as ``{% for %}`` wrote them).
+        "rows_html": mark_safe("\n        \n          ".join(row["html"] for row in rows)),  # noqa: S308 - escaped rows
         "can_export": can(request.user, "registry.export"),
         "today": timezone.localdate(),
     }
