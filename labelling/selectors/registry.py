@@ -6,9 +6,10 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -97,6 +98,43 @@ def registry_labels(*, filters: RegistryFilters | None = None, columns: tuple[st
     """The registry's labels in its order, as dicts of the columns the page and the API show
     (``REGISTRY_COLUMNS``; the page reads ``REGISTRY_PAGE_COLUMNS``): no model instance is built for a row."""
     return registry_filtered(filters=filters).order_by(*REGISTRY_ORDER).values(*columns)
+
+
+@lru_cache(maxsize=256)
+def _compiled_page_query(filters: RegistryFilters, wrapper) -> tuple:
+    """``registry_labels(filters, REGISTRY_PAGE_COLUMNS)`` compiled once per filter set and connection (a thread's
+    own; its compiler is bound to it): the SQL and parameters, the rows' names and the compiler's converters."""
+    query = registry_labels(filters=filters, columns=REGISTRY_PAGE_COLUMNS).query
+    compiler = query.get_compiler(connection=wrapper)
+    sql, params = compiler.as_sql()
+    # as QuerySet.values() names and converts its rows (django.db.models.query.ValuesIterable, results_iter)
+    names = list(query.selected) if query.selected else [*query.extra_select, *query.values_select]
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    return sql, tuple(params), names, compiler, converters
+
+
+class RegistryPageRows:
+    """The registry's labels as its page reads them: dicts of ``REGISTRY_PAGE_COLUMNS`` in the registry's order,
+    the same as ``registry_labels(...)`` gives, for a paginator told the count (``core.pagination``). The query is
+    built and compiled once per filter set in each process rather than on every page (a third of the ORM's time
+    for these 50 rows); a slice runs it with its ``LIMIT`` and ``OFFSET``."""
+
+    ordered = True  # the paginator's check
+
+    def __init__(self, filters: RegistryFilters):
+        self.filters = filters
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("RegistryPageRows takes a slice with an end")
+        start = index.start or 0
+        sql, params, names, compiler, converters = _compiled_page_query(self.filters, connections[Label.objects.db])
+        with compiler.connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT {int(index.stop) - int(start)} OFFSET {int(start)}", params)
+            rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def registry_count(*, filters: RegistryFilters | None = None) -> int:

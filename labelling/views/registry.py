@@ -153,7 +153,7 @@ def registry(request):
     filters = form.filters()
     page = page_of(
         request,
-        selectors.registry_labels(filters=filters, columns=selectors.REGISTRY_PAGE_COLUMNS),
+        selectors.RegistryPageRows(filters),
         count=lambda: selectors.registry_count(filters=filters),
     )
     rows = _registry_rows(page)

@@ -368,3 +368,21 @@ def test_the_filter_form_kept_per_language_choices_and_values_shows_each_visitor
         assert "Select a valid choice" in form_of("/registry/?level=platinum&from=1")
     _label("Deutsch Cluster", country="DE", region="DE11")
     assert 'value="DE"' in form_of("/registry/?level=gold&from=4") and 'value="DE"' not in gold
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"level": "gold"}, {"country": "es"}, {"sector": "énergie"}, {"q": "VALLEY"}, {"kind": ClusterKind.GRAPPE}],
+)
+def test_the_page_rows_compiled_once_are_the_registry_labels_rows(registry, filters, django_assert_num_queries):
+    from labelling.selectors import REGISTRY_PAGE_COLUMNS, RegistryFilters, RegistryPageRows, registry_labels
+
+    wanted = RegistryFilters(public_only=True, **filters)
+    expected = list(registry_labels(filters=wanted, columns=REGISTRY_PAGE_COLUMNS))
+
+    for _ in range(2):  # compiled, then taken from the process's cache
+        with django_assert_num_queries(1):
+            assert RegistryPageRows(wanted)[0:50] == expected
+    assert RegistryPageRows(wanted)[1:2] == expected[1:2]
+    _label("A New Valley", level="gold", country="ES", region="ES21", kind=ClusterKind.GRAPPE, sectors=["énergie"])
+    assert RegistryPageRows(wanted)[0:50] == list(registry_labels(filters=wanted, columns=REGISTRY_PAGE_COLUMNS))
