@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from areas import presenters, selectors, services
 from areas.forms import AreaForm, VerdictForm, VersionForm, area_values
-from core.pages import REFUSED, refused_status, submit
+from core.pages import REFUSED, refused_status, step, submit
 
 
 def _area_form(facts, *args, **kwargs) -> AreaForm:
@@ -105,7 +105,8 @@ def area_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def area_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     area = selectors.area_get(user=request.user, pk=pk, capability="areas.judge")
     form = VerdictForm(request.POST, auto_id=f"id_area{area.pk}_%s")
-    judged = submit(
+    return step(
+        request,
         form,
         lambda data: services.area_judge(
             user=request.user,
@@ -114,8 +115,9 @@ def area_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             comment=data["comment"],
             expected_version=data["version"],
         ),
+        done=_("Your verdict on “%(title)s” is recorded.") % {"title": area.title},  # a verdict keeps the title
+        then=f"{reverse('areas:list', args=[area.assessment_id])}#area-{area.pk}",
+        refused=lambda form: _render_list(
+            request, area.assessment, verdict_forms={area.pk: form}, status=refused_status(form)
+        ),
     )
-    if judged is REFUSED:
-        return _render_list(request, area.assessment, verdict_forms={area.pk: form}, status=refused_status(form))
-    messages.success(request, _("Your verdict on “%(title)s” is recorded.") % {"title": judged.title})
-    return redirect(f"{reverse('areas:list', args=[area.assessment_id])}#area-{area.pk}")

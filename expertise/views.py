@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can
 from core.exceptions import NotFound
-from core.pages import REFUSED, refused_status, submit
+from core.pages import REFUSED, refused_status, step, submit
 from core.pagination import page_of
 from expertise import presenters, selectors, services
 from expertise.calendar import invitation_method, visit_invitation
@@ -127,11 +128,14 @@ def visit_page(request: HttpRequest, pk: int) -> HttpResponse:
 def _visit_step(request, pk, *, capability, form_class, form_name, call, done):
     visit = selectors.visit_visible(user=request.user, pk=pk, capability=capability)
     kwargs = {"visit": visit} if form_class is AcceptForm else {}
-    form = form_class(request.POST, **kwargs)
-    if submit(form, lambda data: call(visit, data)) is REFUSED:
-        return _render_visit(request, visit.assessment, status=refused_status(form), **{form_name: form})
-    messages.success(request, done)
-    return redirect("expertise:visit", pk=visit.assessment_id)
+    return step(
+        request,
+        form_class(request.POST, **kwargs),
+        lambda data: call(visit, data),
+        done=done,
+        then=reverse("expertise:visit", args=[visit.assessment_id]),
+        refused=lambda form: _render_visit(request, visit.assessment, status=refused_status(form), **{form_name: form}),
+    )
 
 
 @login_required
@@ -238,32 +242,30 @@ def findings_page(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, capability="findings.write" if writing else "findings.view"
     )
     categories = list(assessment.framework.categories.order_by("position"))
-    form = None
-    status = 200
-    if writing:
-        form = FindingsForm(request.POST, categories=categories)
-        saved = submit(
-            form,
-            lambda data: services.findings_save(
-                user=request.user,
-                assessment=assessment,
-                visited_on=data["visited_on"],
-                people_met=data["people_met"],
-                categories=form.categories_data(),
-                expected_version=data["version"],
-            ),
-        )
-        if saved is not REFUSED:
-            messages.success(request, _("The findings have been saved."))
-            return redirect("expertise:findings", pk=assessment.pk)
-        status = refused_status(form)
-    elif can(request.user, "findings.write", assessment):
-        form = FindingsForm(categories=categories, initial=FindingsForm.initial_from(facts))
-    return render(
+
+    def page(form, status=200) -> HttpResponse:
+        context = {"assessment": assessment, "findings": facts, "form": form}
+        return render(request, "expertise/findings.html", context, status=status)
+
+    if not writing:
+        if not can(request.user, "findings.write", assessment):
+            return page(None)
+        return page(FindingsForm(categories=categories, initial=FindingsForm.initial_from(facts)))
+    form = FindingsForm(request.POST, categories=categories)
+    return step(
         request,
-        "expertise/findings.html",
-        {"assessment": assessment, "findings": facts, "form": form},
-        status=status,
+        form,
+        lambda data: services.findings_save(
+            user=request.user,
+            assessment=assessment,
+            visited_on=data["visited_on"],
+            people_met=data["people_met"],
+            categories=form.categories_data(),
+            expected_version=data["version"],
+        ),
+        done=_("The findings have been saved."),
+        then=reverse("expertise:findings", args=[assessment.pk]),
+        refused=lambda form: page(form, refused_status(form)),
     )
 
 

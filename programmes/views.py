@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import can
 from core.downloads import private_file
 from core.exceptions import DomainError, NotFound
-from core.pages import REFUSED, refused_status, submit
+from core.pages import REFUSED, refused_status, step, submit
 from core.pagination import page_of
 from labelling import exporters
 from programmes import presenters, selectors, services
@@ -172,17 +173,18 @@ def report_page(request, pk: int):
     spec = selectors.set_of(report.programme)
     rows = {r.indicator.code: r.row for r in selectors.report_rows(report=report, spec=spec)}
     form = ReportForm(request.POST, spec=spec, rows=rows)
-    saved = submit(
+    return step(
+        request,
         form,
         lambda data: services.report_save(
             user=request.user, report=report, entries=form.entries(), expected_version=data["version"]
         ),
+        done=_("The report was saved."),
+        then=reverse("programmes:report", args=[report.pk]),
+        refused=lambda form: render(
+            request, "programmes/report.html", _report_context(request, report, form=form), status=refused_status(form)
+        ),
     )
-    if saved is REFUSED:
-        context = _report_context(request, report, form=form)
-        return render(request, "programmes/report.html", context, status=refused_status(form))
-    messages.success(request, _("The report was saved."))
-    return redirect("programmes:report", pk=report.pk)
 
 
 def _step_view(request, pk: int, capability: str, call, done: str):
@@ -235,16 +237,18 @@ def report_return(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk, capability="yearly_report.review")
     spec = selectors.set_of(report.programme)
     form = ReturnForm(request.POST, spec=spec)
-    returned = submit(
+    return step(
+        request,
         form,
         lambda data: services.report_return(
             user=request.user, report=report, comments=form.comments(), expected_version=data["version"]
         ),
+        done=_("The report was returned to the cluster with your comments."),
+        then=reverse("programmes:report", args=[report.pk]),
+        refused=lambda form: render(
+            request, "programmes/report.html", _report_context(request, report, return_form=form), status=400
+        ),
     )
-    if returned is not REFUSED:
-        messages.success(request, _("The report was returned to the cluster with your comments."))
-        return redirect("programmes:report", pk=report.pk)
-    return render(request, "programmes/report.html", _report_context(request, report, return_form=form), status=400)
 
 
 @require_POST
@@ -340,17 +344,18 @@ def targets_page(request, pk: int):
         return render(request, "programmes/targets.html", _targets_context(contract))
     spec = selectors.set_of(contract.programme)
     form = TargetsForm(request.POST, spec=spec, years=contract.programme.years, current={})
-    saved = submit(
+    return step(
+        request,
         form,
         lambda data: services.targets_save(
             user=request.user, contract=contract, targets=form.targets(), expected_version=data["version"]
         ),
+        done=_("The targets were saved."),
+        then=reverse("programmes:targets", args=[contract.pk]),
+        refused=lambda form: render(
+            request, "programmes/targets.html", _targets_context(contract, form=form), status=refused_status(form)
+        ),
     )
-    if saved is REFUSED:
-        context = _targets_context(contract, form=form)
-        return render(request, "programmes/targets.html", context, status=refused_status(form))
-    messages.success(request, _("The targets were saved."))
-    return redirect("programmes:targets", pk=contract.pk)
 
 
 @require_POST
@@ -370,11 +375,19 @@ def targets_import(request, pk: int):
             user=request.user, contract=contract, targets=targets, expected_version=data["version"]
         )
 
-    if submit(form, save) is REFUSED:
-        context = _targets_context(contract, import_form=form)
-        return render(request, "programmes/targets.html", context, status=refused_status(form))
-    messages.success(request, _("The targets of the sheet were saved."))
-    return redirect("programmes:targets", pk=contract.pk)
+    return step(
+        request,
+        form,
+        save,
+        done=_("The targets of the sheet were saved."),
+        then=reverse("programmes:targets", args=[contract.pk]),
+        refused=lambda form: render(
+            request,
+            "programmes/targets.html",
+            _targets_context(contract, import_form=form),
+            status=refused_status(form),
+        ),
+    )
 
 
 @require_GET
