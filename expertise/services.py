@@ -541,9 +541,7 @@ def findings_save(
         for part in FINDINGS_PARTS:
             text = (parts.get(part) or "").strip()
             if len(text) > TEXT_MAX_LENGTH:
-                errors[f"{code}_{part}"] = [
-                    _("Keep this under %(max)d characters.") % {"max": TEXT_MAX_LENGTH}
-                ]
+                errors[f"{code}_{part}"] = [_("Keep this under %(max)d characters.") % {"max": TEXT_MAX_LENGTH}]
             elif "\x00" in text:
                 errors[f"{code}_{part}"] = [_("Null characters are not allowed.")]
             texts[code][part] = text
