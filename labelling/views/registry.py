@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, formats, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -113,8 +114,14 @@ def _registry_rows(labels) -> list[dict]:
 
 
 @cache
+def _unfiltered() -> selectors.RegistryFilters:
+    """The filters of a page that asks for none (its form would find every field empty)."""
+    return RegistryFilterForm(choices=None).filters()
+
+
+@cache
 def _unfiltered_count_key() -> str:
-    return selectors.registry_count_key(RegistryFilterForm(choices=None).filters())
+    return selectors.registry_count_key(_unfiltered())
 
 
 def _registry_prefetch(request) -> list[str]:
@@ -131,10 +138,13 @@ _FORM_HTML: dict[tuple, str] = {}
 _FORM_HTML_MAX = 256
 
 
-def _form_html(form: RegistryFilterForm, choices: dict[str, list[str]]) -> str:
-    if form.errors:  # a refused value is shown with its message: rendered each time
+def _form_html(request, form: RegistryFilterForm, choices: dict[str, list[str]], *, filtered: bool) -> str:
+    """``filtered``: the request gives a value to one of the form's fields (else the form is not even built when its
+    HTML is kept)."""
+    if filtered and form.errors:  # a refused value is shown with its message: rendered each time
         return render_to_string("includes/form.html", {"form": form})
-    submitted = tuple((name, tuple(form.data.getlist(name))) for name in form.fields) if form.is_bound else ()
+    fields = RegistryFilterForm.base_fields  # the form's fields, in their order
+    submitted = tuple((name, tuple(request.GET.getlist(name))) for name in fields) if request.GET else ()
     key = (get_language(), tuple((name, tuple(values)) for name, values in choices.items()), submitted)
     rendered = _FORM_HTML.get(key)
     if rendered is None:
@@ -149,8 +159,13 @@ def _form_html(form: RegistryFilterForm, choices: dict[str, list[str]]) -> str:
 @public_page
 def registry(request):
     choices = selectors.registry_choices()
-    form = RegistryFilterForm(request.GET or None, choices=choices)
-    filters = form.filters()
+    filtered = not request.GET.keys().isdisjoint(RegistryFilterForm.base_fields)
+    if filtered:
+        form = RegistryFilterForm(request.GET or None, choices=choices)
+        filters = form.filters()
+    else:  # no filter: the form is built only if its HTML must be rendered (or a test reads it)
+        form = SimpleLazyObject(lambda: RegistryFilterForm(request.GET or None, choices=choices))
+        filters = _unfiltered()
     page = page_of(
         request,
         selectors.RegistryPageRows(filters),
@@ -159,7 +174,7 @@ def registry(request):
     rows = _registry_rows(page)
     context = {
         "form": form,
-        "form_html": _form_html(form, choices),
+        "form_html": _form_html(request, form, choices, filtered=filtered),
         "page": page,
         "rows": rows,
         # One string rather than a template loop over 50 rows (the same bytes as ``{% for %}`` wrote them).

@@ -386,3 +386,26 @@ def test_the_page_rows_compiled_once_are_the_registry_labels_rows(registry, filt
     assert RegistryPageRows(wanted)[1:2] == expected[1:2]
     _label("A New Valley", level="gold", country="ES", region="ES21", kind=ClusterKind.GRAPPE, sectors=["énergie"])
     assert RegistryPageRows(wanted)[0:50] == list(registry_labels(filters=wanted, columns=REGISTRY_PAGE_COLUMNS))
+
+
+def test_a_page_without_filters_builds_no_form_once_its_html_is_kept(registry, monkeypatch):
+    from django.test import Client
+
+    from labelling.forms.workflow import RegistryFilterForm
+
+    first = Client().get("/registry/?utm=1").content.decode()  # renders and keeps the form's HTML
+    built = []
+    init = RegistryFilterForm.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(kwargs)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(RegistryFilterForm, "__init__", counted)
+
+    second = Client().get("/registry/?utm=2").content.decode()
+    filtered = Client().get("/registry/?level=gold&utm=2")
+
+    assert second.replace("utm=2", "utm=1") == first
+    assert [kw.get("choices") is None for kw in built] == [False]  # the filtered page's own form only
+    assert filtered.context["form"].cleaned_data["level"] == "gold"
