@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from accounts.permissions import require
 from clusters import services
 from clusters.forms import MemberFilter
 from clusters.models import Cluster, FinancingYear, Member, TeamYear
@@ -57,8 +57,7 @@ class ClusterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return clusters_visible_to(self.request.user).order_by("name")
 
     def partial_update(self, request, *args, **kwargs):
-        cluster = self.get_object()
-        require(request.user, "cluster.edit", cluster)
+        cluster = cluster_get(user=request.user, pk=self.kwargs["pk"], capability="cluster.edit")
         serializer = self.get_serializer(cluster, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data, version = _split_version(serializer.validated_data)
@@ -71,13 +70,14 @@ class _ClusterChildViewSet(viewsets.GenericViewSet):
 
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def cluster(self, capability: str = "cluster.view") -> Cluster:
-        """The cluster, fetched once per capability: its visibility and the capability in one check."""
-        fetched = self.__dict__.setdefault("_clusters", {})
-        if capability not in fetched:
+    def cluster(self) -> Cluster:
+        """The cluster, fetched once a request: its visibility and the request's capability in one check
+        (``cluster.view`` to read, ``cluster.edit`` to write; the records' queryset reads through it too)."""
+        if "_cluster" not in self.__dict__:
+            capability = "cluster.view" if self.request.method in SAFE_METHODS else "cluster.edit"
             pk = self.kwargs["cluster_pk"]
-            fetched[capability] = cluster_get(user=self.request.user, pk=pk, capability=capability)
-        return fetched[capability]
+            self.__dict__["_cluster"] = cluster_get(user=self.request.user, pk=pk, capability=capability)
+        return self.__dict__["_cluster"]
 
 
 @extend_schema_view(
@@ -120,7 +120,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return members_of(cluster=self.cluster())
 
     def create(self, request, *args, **kwargs):
-        cluster = self.cluster("cluster.edit")
+        cluster = self.cluster()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -129,8 +129,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        self.cluster("cluster.edit")
-        member = self.get_object()
+        member = self.get_object()  # of the cluster fetched with cluster.edit
         serializer = self.get_serializer(member, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data, version = _split_version(serializer.validated_data)
@@ -152,7 +151,7 @@ class _YearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return self.model.objects.filter(cluster=self.cluster()).order_by("-year")
 
     def create(self, request, *args, **kwargs):
-        cluster = self.cluster("cluster.edit")
+        cluster = self.cluster()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -162,7 +161,7 @@ class _YearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        cluster = self.cluster("cluster.edit")
+        cluster = self.cluster()
         row = self.get_object()
         serializer = self.get_serializer(row, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile
 
+from clusters.importers import MemberImportError, read_members
 from clusters.models import Cluster, FinancingYear, Member, MemberType, SizeClass, TeamYear, validate_eccp_url
 from clusters.services import CLUSTER_FIELDS, TEAM_FIELDS
-from core.forms import ModelForm, NumberField, YearField
+from core.forms import Form, ModelForm, NumberField, YearField
 
 YEAR_TAKEN = _("Facts for %(year)s are already recorded: edit them instead.")
 LOGO_MIME_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
@@ -272,6 +274,26 @@ class FinancingYearForm(VersionedForm):
         if not self.instance.pk and FinancingYear.objects.filter(cluster=self.cluster, year=year).exists():
             raise ValidationError(YEAR_TAKEN, params={"year": year})
         return year
+
+
+class MemberImportForm(Form):
+    """A CSV or XLSX file of members, checked whole (``clusters.importers.read_members``): every problem is listed
+    on the file, and ``rows`` are the members to import."""
+
+    file = forms.FileField(
+        allow_empty_file=True, error_messages={"required": _("Choose a CSV or XLSX file to import.")}
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:  # refused before it is read into memory
+            size = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise ValidationError(gettext("The file is too large (%(size)d MB at most).") % {"size": size})
+        try:
+            self.rows = read_members(upload.read(), filename=upload.name)
+        except MemberImportError as exc:
+            raise ValidationError([str(problem) for problem in exc.errors]) from exc
+        return upload
 
 
 class MemberFilter(django_filters.FilterSet):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from clusters.models import Member, MemberType, SizeClass
 from core.csv_dialect import spreadsheet_delimiter
-from core.exceptions import DomainError
+from core.exceptions import DomainError, NotFound
 from core.spreadsheets import SpreadsheetRefused, bounded_rows, open_xlsx
 
 
@@ -566,3 +566,18 @@ def template_xlsx(language: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+TEMPLATE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def member_template(fmt: str, language: str) -> tuple[bytes, str]:
+    """The template of the member import in ``fmt`` (``csv`` or ``xlsx``) and its content type, else ``NotFound``
+    (the URL takes any extension)."""
+    if fmt not in TEMPLATE_TYPES:
+        raise NotFound()
+    content = template_csv(language) if fmt == "csv" else template_xlsx(language)
+    return content, TEMPLATE_TYPES[fmt]

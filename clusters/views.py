@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -16,10 +15,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
 from clusters import selectors, services
-from clusters.forms import ClusterForm, FinancingYearForm, MemberFilter, MemberForm, TeamYearForm
-from clusters.importers import MemberImportError, column_guide, read_members, template_csv, template_xlsx
+from clusters.forms import ClusterForm, FinancingYearForm, MemberFilter, MemberForm, MemberImportForm, TeamYearForm
+from clusters.importers import column_guide, member_template
 from clusters.models import FinancingYear, TeamYear
-from core.exceptions import DomainError
 from core.pages import REFUSED, submit
 from core.pagination import page_of
 from indicators.proposals import percentage
@@ -179,23 +177,14 @@ def member_import(request, pk: int):
     cluster = selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
     problems, result, filename = None, None, ""
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problems = [_("Choose a CSV or XLSX file to import.")]
-        elif upload.size > settings.IMPORT_MAX_BYTES:  # refused before it is read into memory
-            filename = upload.name
-            problems = [
-                _("The file is too large (%(size)d MB at most).") % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-            ]
-        else:
-            filename = upload.name
-            try:
-                rows = read_members(upload.read(), filename=upload.name)
-                result = services.members_import(user=request.user, cluster=cluster, rows=rows, source=upload.name)
-            except MemberImportError as exc:
-                problems = exc.errors
-            except DomainError as exc:
-                problems = [str(exc.message)]
+        form = MemberImportForm(request.POST, request.FILES)
+        filename = getattr(form.files.get("file"), "name", "")
+        result = submit(
+            form,
+            lambda data: services.members_import(user=request.user, cluster=cluster, rows=form.rows, source=filename),
+        )
+        if result is REFUSED:  # the file's problems, or the service's refusal
+            problems, result = [*form.errors.get("file", ()), *form.non_field_errors()], None
     status = 400 if problems else 200
     return render(
         request,
@@ -217,15 +206,8 @@ def member_import_template(request, pk: int, fmt: str):
     selectors.cluster_get(user=request.user, pk=pk, capability="cluster.edit")
     language = translation.get_language() or "fr"
     basename = _("members") if language.startswith("fr") else "members"
-    if fmt == "csv":
-        response = HttpResponse(template_csv(language), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            template_xlsx(language),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
+    content, content_type = member_template(fmt, language)  # NotFound for another format
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{basename}.{fmt}"'
     return response
 
