@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from core.exceptions import NotFound
+
 from .models import Category, Framework, Indicator
 
 
@@ -24,9 +26,12 @@ def framework_list() -> QuerySet:
     return Framework.objects.order_by("-is_default", "code")
 
 
-def framework_default() -> Framework | None:
-    """The default framework with its categories and indicators prefetched (None when none is installed)."""
-    return _with_catalogue(Framework.objects.filter(is_default=True)).first()
+def framework_default() -> Framework:
+    """The default framework with its categories and indicators prefetched, else ``NotFound`` (none installed)."""
+    framework = _with_catalogue(Framework.objects.filter(is_default=True)).first()
+    if framework is None:
+        raise NotFound()
+    return framework
 
 
 def framework_with_catalogue() -> QuerySet:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -81,9 +80,7 @@ def indicator_row(indicator: Indicator, language: str, guidance: dict | None = N
 
 @public_cache(versions=(caching.FRAMEWORK,), max_age=3600)
 def methodology(request):
-    framework = selectors.framework_default()
-    if framework is None:
-        raise Http404
+    framework = selectors.framework_default()  # NotFound (404) when none is installed
     language = (get_language() or "fr")[:2]
     guidance = guidance_from_source(framework.source)
     categories = []
