@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import HasCapability, can, require
-from labelling.models import Assessment
-from labelling.selectors.peers import benchmark_position_for, population_statistics
-from labelling.views.benchmark import statistics_framework
+from accounts.permissions import HasCapability
+from labelling.selectors import assessment_get
+from labelling.selectors.peers import benchmark_position_for, population_statistics, statistics_framework_get
 
 _PEER = inline_serializer(
     "BenchmarkPeerGroup",
@@ -102,8 +99,7 @@ class AssessmentBenchmarkView(APIView):
         tags=["benchmark"],
     )
     def get(self, request, pk: int):
-        assessment = get_object_or_404(Assessment.objects.select_related("cluster", "framework"), pk=pk)
-        require(request.user, "assessment.benchmark", assessment)
+        assessment = assessment_get(user=request.user, pk=pk, capability="assessment.benchmark")
         return Response(benchmark_position_for(assessment=assessment).to_dict())
 
 
@@ -118,9 +114,5 @@ class StatisticsView(APIView):
         tags=["benchmark"],
     )
     def get(self, request):
-        if not can(request.user, "statistics.view"):
-            raise Http404
-        framework = statistics_framework(request.query_params.get("framework"))
-        if framework is None:
-            raise Http404
+        framework = statistics_framework_get(user=request.user, code=request.query_params.get("framework"))
         return Response({"framework": framework.code, **population_statistics(framework=framework).to_dict()})

@@ -290,6 +290,14 @@ def report_get(*, user, pk, capability: str = "report.download") -> Report:
     return report
 
 
+def report_ready_get(*, user, pk) -> Report:
+    """A report the user may download (``report_get``) whose PDF is ready, else ``NotFound``."""
+    report = report_get(user=user, pk=pk)
+    if report.status != ReportStatus.READY or not report.file:
+        raise NotFound()
+    return report
+
+
 def label_get(*, user, pk, capability: str) -> Label:
     """The label if the user may see it and has ``capability`` on it, else ``NotFound``."""
     label = labels_visible_to(user).filter(pk=pk).first()

@@ -16,10 +16,12 @@ from django.db import connection
 from django.db.models import Count, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 
+from accounts.permissions import can
 from core import caching
+from core.exceptions import NotFound
 from core.rows import fetch_rows
 from indicators import benchmarking
-from indicators.models import Indicator
+from indicators.models import Framework, Indicator
 from indicators.services import framework_spec_for
 from labelling.models import LABEL_LEVELS, SCORED_STATUSES, Answer, Assessment, Label, LabelStatus
 
@@ -325,6 +327,22 @@ class PopulationStatistics:
             "labels_by_level": self.labels_by_level,
             "labels_by_region": self.labels_by_region,
         }
+
+
+def statistics_framework_get(*, user, code: str | None) -> Framework:
+    """The framework whose population statistics the user reads (``code``; without one the default framework, else
+    the first by code), if they have ``statistics.view`` (one check), else ``NotFound``: a code PostgreSQL cannot
+    compare (NUL) is simply unknown."""
+    if not can(user, "statistics.view"):
+        raise NotFound()
+    frameworks = Framework.objects.all()
+    if code:
+        framework = frameworks.filter(code=code).first() if "\x00" not in code else None
+    else:
+        framework = frameworks.filter(is_default=True).first() or frameworks.order_by("code").first()
+    if framework is None:
+        raise NotFound()
+    return framework
 
 
 def population_statistics(*, framework) -> PopulationStatistics:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from clusters.models import Cluster
 from core import caching
+from core.exceptions import NotFound
 from core.search import search
 from labelling.models import Label, LabelStatus
 from labelling.signing import SigningNotConfigured, signer_certificate
@@ -187,6 +188,18 @@ def cluster_label_history(*, cluster) -> QuerySet:
     return Label.objects.filter(cluster=cluster).select_related("superseded_by").order_by("-awarded_on", "-pk")
 
 
+def public_cluster_history(*, pk) -> tuple[Cluster, list[Label]]:
+    """A cluster of the public registry and every label it holds or held (``cluster_label_history``): ``NotFound``
+    unless the cluster stays listed (``public_profile``) and has had a label."""
+    cluster = Cluster.objects.filter(pk=pk, public_profile=True).first()
+    if cluster is None:
+        raise NotFound()
+    history = list(cluster_label_history(cluster=cluster))
+    if not history:
+        raise NotFound()
+    return cluster, history
+
+
 def current_labels_of(*, cluster_ids) -> dict[int, dict]:
     """The newest label of each of the clusters (``cluster_ids``: ids or a subquery of them), whatever its status,
     as ``{cluster id: {"level", "status", "expires_on", "certificate_number"}}`` (one query; the funders'
@@ -203,6 +216,15 @@ def label_by_number(*, number: str) -> Label | None:
     if not number:
         return None
     return Label.objects.select_related("cluster", "superseded_by").filter(certificate_number__iexact=number).first()
+
+
+def certificate_get(*, number: str) -> Label:
+    """The label of this certificate number (``label_by_number``), else ``NotFound``: the certificate's page, its
+    badge and the API's certificate."""
+    label = label_by_number(number=number)
+    if label is None:
+        raise NotFound()
+    return label
 
 
 def label_validity(*, label: Label, today=None) -> dict:

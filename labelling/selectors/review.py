@@ -53,6 +53,11 @@ def countersignature_state(*, assessment: Assessment) -> dict:
     }
 
 
+def answer_codes(*, assessment: Assessment) -> list[str]:
+    """The indicator codes of the assessment's answers, in the framework's order (what a change request may name)."""
+    return list(assessment.answers.order_by("indicator__position").values_list("indicator__code", flat=True))
+
+
 def review_answers(*, user, assessment: Assessment, anomalies: bool = False) -> tuple[list[Answer], dict]:
     """The assessment's answers in the framework's order (indicator, category, evidence read with them) and,
     when asked, their anomaly flags ``{code: [Anomaly, …]}``."""

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
 from clusters.selectors import proposals_for
 from core.exceptions import NotFound
 from indicators.computations import ScoreResult
+from indicators.models import Category
 from labelling.answer_values import answer_needs_comment, indicator_expects_evidence, proposal_fields, proposal_set
-from labelling.models import Answer, Assessment, AssessmentStatus, Review
+from labelling.models import Answer, Assessment, AssessmentStatus, Evidence, Review
 from labelling.selectors.assessments import assessments_visible_to
 from labelling.selectors.report import LevelPathFacts, level_path_facts
 from labelling.selectors.scoring import assessment_score_preview
@@ -27,6 +29,90 @@ def _visible(user, assessment: Assessment) -> Assessment:
     if not assessments_visible_to(user).filter(pk=assessment.pk).exists():
         raise NotFound()
     return assessment
+
+
+# --- the objects of the manager's pages ---------------------------------------------------------------------------
+
+# What the manager's pages read of an answer's assessment (as ``assessments_visible_to`` does for an assessment).
+_ASSESSMENT_OF_ANSWER = ("assessment__cluster", "assessment__framework", "assessment__assessor")
+
+
+def manager_answer_get(*, user, pk) -> Answer:
+    """An answer of an assessment the user may see and manage (``assessment.manage``: its evidence page), with its
+    indicator and category, else ``NotFound``."""
+    answer = (
+        Answer.objects.select_related("indicator__category", *_ASSESSMENT_OF_ANSWER)
+        .filter(pk=pk, assessment__in=assessments_visible_to(user).values("pk"))
+        .first()
+    )
+    if answer is None or not can(user, "assessment.manage", answer.assessment):
+        raise NotFound()
+    return answer
+
+
+def manager_evidence_get(*, user, pk) -> Evidence:
+    """An evidence file of an answer the user may manage (``manager_answer_get``), else ``NotFound``."""
+    evidence = (
+        Evidence.objects.select_related("answer__indicator__category", *(f"answer__{f}" for f in _ASSESSMENT_OF_ANSWER))
+        .filter(pk=pk, answer__assessment__in=assessments_visible_to(user).values("pk"))
+        .first()
+    )
+    if evidence is None or not can(user, "assessment.manage", evidence.answer.assessment):
+        raise NotFound()
+    return evidence
+
+
+def evidence_get(*, user, pk) -> Evidence:
+    """An evidence file the user may download (``evidence.view``: who may see its assessment), else ``NotFound``."""
+    evidence = (
+        Evidence.objects.select_related("answer__assessment__cluster")
+        .filter(pk=pk, answer__assessment__in=assessments_visible_to(user).values("pk"))
+        .first()
+    )
+    if evidence is None or not can(user, "evidence.view", evidence):
+        raise NotFound()
+    return evidence
+
+
+def cluster_assessments_of(*, user, cluster) -> QuerySet[Assessment]:
+    """The cluster's assessments that the user sees, the newest first, with the assessment each one renews."""
+    return (
+        assessments_visible_to(user)
+        .filter(cluster=cluster)
+        .select_related("previous")
+        .order_by("-reference_year", "-created_at")
+    )
+
+
+def renewal_source(*, cluster, pk: int) -> Assessment | None:
+    """The cluster's assessment ``pk`` that a new one renews (the expiry reminders' link), else ``None``."""
+    return cluster.assessments.filter(pk=pk).first()
+
+
+def answer_get(*, assessment: Assessment, code: str) -> Answer:
+    """The answer of an assessment the caller already fetched for the user (``assessment_get``) to the indicator
+    ``code``, with its indicator, else ``NotFound`` ("Unknown indicator.": the autosave's script shows it). A code
+    PostgreSQL cannot compare (NUL) is simply unknown."""
+    answer = None
+    if "\x00" not in code:
+        answer = Answer.objects.select_related("indicator").filter(assessment=assessment, indicator__code=code).first()
+    if answer is None:
+        raise NotFound(_("Unknown indicator."))
+    answer.assessment = assessment
+    return answer
+
+
+def fill_categories(*, assessment: Assessment, code: str | None = None) -> tuple[list[Category], Category]:
+    """The categories of the assessment's framework in their order, and the one of ``code`` (the first without a
+    code), else ``NotFound``."""
+    categories = list(assessment.framework.categories.order_by("position"))
+    category = next((c for c in categories if code is None or c.code == code), None)
+    if category is None:
+        raise NotFound()
+    return categories, category
+
+
+# --- before submission --------------------------------------------------------------------------------------------
 
 
 def assessment_missing_items(*, assessment: Assessment) -> list[tuple[str, str, str, str]]:

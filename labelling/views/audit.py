@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can
+from accounts.permissions import require
 from accounts.selectors import people_names
 from audit import selectors as audit_selectors
 from core.csv_dialect import spreadsheet_delimiter
@@ -77,8 +77,7 @@ def assessment_audit(request, pk: int):
 @require_GET
 def audit_all(request):
     """Every event (administrators), filterable by cluster too, and exportable as CSV."""
-    if not can(request.user, "audit.view_all"):
-        raise Http404
+    require(request.user, "audit.view_all")
     form = AuditFilterForm(request.GET or None, with_cluster=True)
     events = audit_selectors.audit_events(user=request.user, filters=form.filters())
     page = page_of(request, events)
@@ -90,8 +89,7 @@ def audit_all(request):
 @require_GET
 def audit_export(request):
     """The filtered trail as CSV, streamed (administrators)."""
-    if not can(request.user, "audit.view_all"):
-        raise Http404
+    require(request.user, "audit.view_all")
     form = AuditFilterForm(request.GET or None, with_cluster=True)
     events = audit_selectors.audit_events(user=request.user, filters=form.filters())
     response = StreamingHttpResponse(

@@ -4,13 +4,11 @@ population statistics (administrators)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can
 from clusters.models import ClusterKind
 from core.places import region_name
 from indicators import values
@@ -165,13 +163,6 @@ def assessment_benchmark(request, pk: int):
     return render(request, "labelling/assessment_benchmark.html", context)
 
 
-def statistics_framework(code: str | None) -> Framework | None:
-    qs = Framework.objects.all()
-    if code:  # a code PostgreSQL cannot compare (NUL) is simply unknown
-        return qs.filter(code=code).first() if "\x00" not in code else None
-    return qs.filter(is_default=True).first() or qs.order_by("code").first()
-
-
 def statistics_tables(framework: Framework) -> dict:
     language = _language()
     spec = framework_spec_for(framework)
@@ -208,9 +199,5 @@ def statistics_tables(framework: Framework) -> dict:
 @login_required
 @require_GET
 def statistics(request):
-    if not can(request.user, "statistics.view"):
-        raise Http404
-    framework = statistics_framework(request.GET.get("framework"))
-    if framework is None:
-        raise Http404
+    framework = selectors.statistics_framework_get(user=request.user, code=request.GET.get("framework"))
     return render(request, "labelling/statistics.html", statistics_tables(framework))

@@ -1,32 +1,27 @@
-"""Evidence files: upload to an answer, download (permission-checked, as an attachment), delete."""
+"""Evidence files: upload to an answer, download (permission-checked, as an attachment), delete.
+
+Each page finds its answer or file through a selector that takes the user (404 otherwise); while the assessment
+cannot be changed, a step goes back to its summary with why (``core.pages``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import can
 from core.downloads import private_file
-from core.exceptions import DomainError, InvalidTransition
-from core.forms import apply_domain_errors
+from core.exceptions import InvalidTransition
+from core.pages import REFUSED, submit
+from labelling import selectors
 from labelling.forms.selfassessment import EvidenceForm
-from labelling.models import Answer, Evidence
+from labelling.models import Answer
 from labelling.presenters import indicator_thresholds
 from labelling.services.evidence import evidence_add, evidence_delete
-from labelling.views.selfassessment import frozen_response, manager_assessment_for
-
-
-def _answer_for_manager(user, answer_pk: int) -> Answer:
-    answer = Answer.objects.select_related("indicator", "assessment").filter(pk=answer_pk).first()
-    if answer is None:
-        raise Http404
-    answer.assessment = manager_assessment_for(user, answer.assessment_id)
-    return answer
+from labelling.views.selfassessment import edit_refusal
 
 
 def _back_to_fill(answer: Answer) -> str:
@@ -34,34 +29,37 @@ def _back_to_fill(answer: Answer) -> str:
     return f"{url}#answer-{answer.indicator.code}"
 
 
+def _editable(request: HttpRequest, answer: Answer) -> None:
+    """A refused step goes back to the assessment's summary with why (``core.pages``): now, while the assessment
+    cannot be changed, or when the service finds it frozen meanwhile."""
+    request.refused_to = reverse("labelling:assessment_summary", args=[answer.assessment_id])
+    refusal = edit_refusal(answer.assessment)
+    if refusal is not None:
+        raise refusal
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_upload(request: HttpRequest, answer_pk: int) -> HttpResponse:
-    answer = _answer_for_manager(request.user, answer_pk)
-    if not can(request.user, "assessment.edit", answer.assessment):
-        return frozen_response(request, answer.assessment)
+    answer = selectors.manager_answer_get(user=request.user, pk=answer_pk)
+    _editable(request, answer)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                evidence = evidence_add(
-                    user=request.user,
-                    answer=answer,
-                    upload=form.cleaned_data["file"],
-                    document_date=form.cleaned_data["document_date"],
-                )
-            except InvalidTransition as exc:
-                return frozen_response(request, answer.assessment, exc)
-            except DomainError as exc:
-                apply_domain_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("“%(name)s” is attached to %(code)s.")
-                    % {"name": evidence.original_name, "code": answer.indicator.code},
-                )
-                return redirect(_back_to_fill(answer))
+        evidence = submit(
+            form,
+            lambda data: evidence_add(
+                user=request.user, answer=answer, upload=data["file"], document_date=data["document_date"]
+            ),
+            through=(InvalidTransition,),  # frozen meanwhile: back to the summary with why
+        )
+        if evidence is not REFUSED:
+            messages.success(
+                request,
+                _("“%(name)s” is attached to %(code)s.")
+                % {"name": evidence.original_name, "code": answer.indicator.code},
+            )
+            return redirect(_back_to_fill(answer))
         status = 400
     return render(
         request,
@@ -81,26 +79,18 @@ def evidence_upload(request: HttpRequest, answer_pk: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = Evidence.objects.select_related("answer__assessment__cluster").filter(pk=pk).first()
-    if evidence is None or not can(request.user, "evidence.view", evidence):
-        raise Http404
+    evidence = selectors.evidence_get(user=request.user, pk=pk)
     return private_file(evidence.file, evidence.original_name, evidence.content_type)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = Evidence.objects.select_related("answer__indicator__category").filter(pk=pk).first()
-    if evidence is None:
-        raise Http404
-    answer = _answer_for_manager(request.user, evidence.answer_id)
-    if not can(request.user, "assessment.edit", answer.assessment):
-        return frozen_response(request, answer.assessment)
+    evidence = selectors.manager_evidence_get(user=request.user, pk=pk)
+    answer = evidence.answer
+    _editable(request, answer)
     if request.method == "POST":
-        try:
-            evidence_delete(user=request.user, evidence=evidence)
-        except InvalidTransition as exc:
-            return frozen_response(request, answer.assessment, exc)
+        evidence_delete(user=request.user, evidence=evidence)  # frozen meanwhile: back to the summary with why
         messages.success(request, _("“%(name)s” has been removed.") % {"name": evidence.original_name})
         return redirect(_back_to_fill(answer))
     return render(

@@ -12,7 +12,6 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import can
 from core.pages import refused_to
 from indicators.questionnaire import QuestionnaireError
 from labelling.forms.selfassessment import QuestionnaireUploadForm
@@ -24,7 +23,7 @@ from labelling.services.offline import (
     questionnaire_pending,
     questionnaire_read,
 )
-from labelling.views.selfassessment import frozen_message, frozen_response, manager_assessment_for
+from labelling.views.selfassessment import edit_refusal, frozen_message, manager_assessment_for
 
 SESSION_KEY = "offline_questionnaire"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,21 +59,23 @@ def assessment_offline_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refused_to("labelling:assessment_summary", "pk")
 def assessment_offline(request: HttpRequest, pk: int) -> HttpResponse:
     """Download links and the upload form; a valid upload shows the preview of what will change."""
     assessment = manager_assessment_for(request.user, pk)
-    editable = can(request.user, "assessment.edit", assessment)
+    refusal = edit_refusal(assessment)
+    editable = refusal is None
     form = QuestionnaireUploadForm(request.POST or None, request.FILES or None) if editable else None
     context = {
         "assessment": assessment,
         "form": form,
         "editable": editable,
-        "frozen_message": "" if editable else frozen_message(assessment),
+        "frozen_message": frozen_message(refusal),
         "file_errors": None,
     }
     if request.method == "POST":
-        if not editable:
-            return frozen_response(request, assessment)
+        if refusal is not None:
+            raise refusal  # back to the summary with why (@refused_to)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -101,8 +102,9 @@ def assessment_offline(request: HttpRequest, pk: int) -> HttpResponse:
 @refused_to("labelling:assessment_offline", "pk", transition="labelling:assessment_summary")
 def assessment_offline_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
-    if not can(request.user, "assessment.edit", assessment):
-        return frozen_response(request, assessment)
+    refusal = edit_refusal(assessment)
+    if refusal is not None:
+        raise refusal  # back to the summary with why (@refused_to's transition)
     pending = request.session.get(SESSION_KEY)
     token = request.POST.get("token", "")
     if (

@@ -6,8 +6,8 @@ import html
 from functools import cache, lru_cache
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, formats, timezone
@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can
-from clusters.models import Cluster, ClusterKind
+from accounts.permissions import can, require
+from clusters.models import ClusterKind
 from core.csv_dialect import spreadsheet_delimiter
 from core.pagination import page_of
 from core.places import place_label
@@ -190,10 +190,7 @@ def registry(request):
 @public_page
 def registry_cluster(request, pk: int):
     """A cluster's label history (public: only clusters that hold or held a label and stay in the registry)."""
-    cluster = get_object_or_404(Cluster, pk=pk, public_profile=True)
-    history = list(selectors.cluster_label_history(cluster=cluster))
-    if not history:
-        raise Http404
+    cluster, history = selectors.public_cluster_history(pk=pk)
     rows = [{"label": label, "validity": selectors.label_validity(label=label)} for label in history]
     return render(request, "labelling/registry_cluster.html", {"cluster": cluster, "rows": rows})
 
@@ -219,9 +216,7 @@ def verify(request):
 @require_GET
 @public_page
 def certificate(request, number: str):
-    label = selectors.label_by_number(number=number)
-    if label is None:
-        raise Http404
+    label = selectors.certificate_get(number=number)
     validity = selectors.label_validity(label=label)
     verify_url = selectors.verification_url(label)
     json_ld = opendata.certificate_json_ld(label=label, verify_url=verify_url, valid=validity["valid"])
@@ -249,9 +244,7 @@ def certificate_badge(request, number: str):
     """An SVG badge of the label for the cluster's own website: level and "valid until" (or "valid, with conditions
     until" the review date of a label granted with conditions), grey once it no
     longer holds. Public, cached an hour by browsers and proxies, in the visitor's language."""
-    label = selectors.label_by_number(number=number)
-    if label is None:
-        raise Http404
+    label = selectors.certificate_get(number=number)
     svg = render_to_string("labelling/badge.svg", {"badge": presenters.badge_for(label=label)})
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
@@ -269,9 +262,9 @@ EXPORT_TYPES = {
 @require_GET
 def registry_export(request, fmt: str = "csv"):
     """The registry as CSV, JSON or XLSX (administrators; filters as on the registry page plus status),
-    streamed, with the readable labels in the user's language beside the codes."""
-    if not can(request.user, "registry.export") or fmt not in EXPORT_TYPES:
-        raise Http404
+    streamed, with the readable labels in the user's language beside the codes. ``fmt`` is one of
+    ``EXPORT_TYPES``, set by the URLconf."""
+    require(request.user, "registry.export")
     form = RegistryFilterForm(request.GET or None, choices=None, with_status=True)
     filters = form.filters()  # no status asked: every label (active, expired, revoked)
     # Everything that depends on the language is computed now, while the user's language is active.
@@ -314,12 +307,9 @@ def open_data(request):
 @require_GET
 @public_page
 def open_data_file(request, fmt: str):
-    if fmt == "csv":
-        response = StreamingHttpResponse(opendata.csv_lines(), content_type=EXPORT_TYPES["csv"])
-    elif fmt == "json":
-        response = StreamingHttpResponse(opendata.json_chunks(), content_type=EXPORT_TYPES["json"])
-    else:
-        raise Http404
+    """The open data as CSV or JSON (``fmt``, set by the URLconf)."""
+    body = opendata.csv_lines() if fmt == "csv" else opendata.json_chunks()
+    response = StreamingHttpResponse(body, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="grappe-labels.{fmt}"'
     response["Link"] = '<{}>; rel="license"'.format(opendata.LICENCE["url"])
     response["Access-Control-Allow-Origin"] = "*"

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can
+from core.downloads import private_file
 from core.pages import REFUSED, refused_status, submit
 from labelling import presenters, selectors
 from labelling.forms.workflow import ReportRequestForm
@@ -125,16 +126,9 @@ def report_regenerate(request, pk: int):
 
 @login_required
 @require_GET
-def report_download(request, pk: int):
-    report = _report_for(request, pk)
-    if report.status != ReportStatus.READY or not report.file:
-        raise Http404
+def report_download(request, pk: int) -> FileResponse:
+    report = selectors.report_ready_get(user=request.user, pk=pk)
     if report.kind == ReportKind.CERTIFICATE and report.label is not None and not label_certifiable(report.label):
         # A certificate printed before a revocation or the expiry would look valid on paper: not any more.
         return certificate_refused(request, report.label, LabelNotValid(report.label).message)
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    filename = selectors.report_download_name(report)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    return private_file(report.file, selectors.report_download_name(report), "application/pdf")

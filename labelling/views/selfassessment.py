@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can
 from clusters.selectors import cluster_get
-from core.exceptions import ConflictError, DomainError, InvalidTransition, NotFound
+from core.exceptions import ConflictError, DomainError, InvalidTransition
 from core.pages import REFUSED, json_refusals, refused_status, refused_to, submit
 from indicators import values
 from indicators.spec import guidance_from_source
@@ -34,7 +34,7 @@ from labelling.forms.selfassessment import (
     version_field_name,
 )
 from labelling.models import Assessment
-from labelling.selectors import assessment_get, assessment_progress, assessments_visible_to
+from labelling.selectors import assessment_get, assessment_progress
 from labelling.services.answers import (
     answer_save,
     answers_save,
@@ -53,24 +53,28 @@ def manager_assessment_for(user, pk: int) -> Assessment:
     return assessment_get(user=user, pk=pk, capability="assessment.manage")
 
 
-def frozen_message(assessment: Assessment) -> str:
-    """Why the manager can no longer change the assessment, in words: a guard's reason (for Gold, the questionnaire
-    frozen before the visit, with its date) or, by default, the submission."""
-    refusal = step_refusal(assessment, "edit")
+def _frozen_words(refusal: DomainError | None) -> str:
+    """Why the manager can no longer change the assessment, in words: the refusal's (a guard's reason: for Gold, the
+    questionnaire frozen before the visit, with its date) or, by default, the submission."""
     if refusal is not None and refusal.message:
         return str(refusal.message)
     return _("This assessment has been submitted: it can no longer be changed unless the assessor requests changes.")
 
 
-def frozen_response(request: HttpRequest, assessment: Assessment, refusal: DomainError | None = None) -> HttpResponse:
-    """Back to the summary with why nothing was changed: the refusal's own message when it has one."""
-    message = str(refusal.message) if refusal is not None and refusal.message else frozen_message(assessment)
-    messages.error(request, message)
-    return redirect("labelling:assessment_summary", pk=assessment.pk)
+def edit_refusal(assessment: Assessment) -> InvalidTransition | None:
+    """Why the manager cannot change the assessment now, else ``None``: the step ``edit`` asked once. The manager's
+    pages found the assessment with ``manager_assessment_for`` (they manage its cluster: the rest of
+    ``assessment.edit``). Raised, ``core.pages`` takes it back to the page of the view's ``@refused_to`` (the
+    summary) with its words; a page that stays shows them (``frozen_message``)."""
+    refusal = step_refusal(assessment, "edit")
+    if refusal is None:
+        return None
+    return InvalidTransition(_frozen_words(refusal))
 
 
-def _categories(assessment: Assessment):
-    return list(assessment.framework.categories.order_by("position"))
+def frozen_message(refusal: DomainError | None) -> str:
+    """What a page says of an assessment the manager cannot change (``edit_refusal``), "" when they can."""
+    return "" if refusal is None else str(refusal.message)
 
 
 # --- list and create -----------------------------------------------------------------------------
@@ -79,13 +83,14 @@ def _categories(assessment: Assessment):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
-    cluster = cluster_get(user=request.user, pk=cluster_pk)
-    may_create = can(request.user, "assessment.create", cluster)
+    posting = request.method == "POST"  # only a manager of the cluster creates one (404 otherwise)
+    cluster = cluster_get(
+        user=request.user, pk=cluster_pk, capability="assessment.create" if posting else "cluster.view"
+    )
+    may_create = posting or can(request.user, "assessment.create", cluster)
     initial = _renewal_initial(cluster, request.GET.get("renew", "")) if request.method == "GET" else {}
     form = AssessmentCreateForm(request.POST or None, cluster=cluster, initial=initial) if may_create else None
-    if request.method == "POST":
-        if not may_create:
-            raise Http404
+    if posting:
         assessment = submit(
             form,
             lambda data: assessment_create(
@@ -101,12 +106,7 @@ def cluster_assessments(request: HttpRequest, cluster_pk: int) -> HttpResponse:
         if assessment is not REFUSED:
             messages.success(request, _("The assessment has been created. Answer the indicators category by category."))
             return redirect("labelling:assessment_fill_first", pk=assessment.pk)
-    assessments = presenters.with_status_flags(
-        assessments_visible_to(request.user)
-        .filter(cluster=cluster)
-        .select_related("previous")
-        .order_by("-reference_year", "-created_at")
-    )
+    assessments = presenters.with_status_flags(selectors.cluster_assessments_of(user=request.user, cluster=cluster))
     return render(
         request,
         "labelling/selfassessment/cluster_assessments.html",
@@ -120,7 +120,7 @@ def _renewal_initial(cluster, renew: str) -> dict:
     for the year after its reference year (at most the current year)."""
     if not renew.isdigit():
         return {}
-    previous = cluster.assessments.filter(pk=int(renew)).first()
+    previous = selectors.renewal_source(cluster=cluster, pk=int(renew))
     if previous is None:
         return {}
     this_year = timezone.localdate().year
@@ -157,15 +157,13 @@ def assessment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment_fill_first(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
-    first = assessment.framework.categories.order_by("position").first()
-    if first is None:
-        raise Http404
+    _categories, first = selectors.fill_categories(assessment=assessment)
     return redirect("labelling:assessment_fill", pk=assessment.pk, category_code=first.code)
 
 
 def _show_current_value(form, assessment: Assessment, code: str) -> None:
     """After a conflict, the value someone else saved meanwhile, on the answer's field."""
-    conflicted = assessment.answers.select_related("indicator").get(indicator__code=code)
+    conflicted = selectors.answer_get(assessment=assessment, code=code)
     now = value_display(indicator=conflicted.indicator, value=answer_declared(conflicted)) or "—"
     form.add_error(
         value_field_name(code), _("Someone else saved this answer meanwhile; it is now: %(value)s.") % {"value": now}
@@ -177,17 +175,15 @@ def _show_current_value(form, assessment: Assessment, code: str) -> None:
 @refused_to("labelling:assessment_summary", "pk")
 def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
-    categories = _categories(assessment)
-    category = next((c for c in categories if c.code == category_code), None)
-    if category is None:
-        raise Http404
-    editable = can(request.user, "assessment.edit", assessment)
+    categories, category = selectors.fill_categories(assessment=assessment, code=category_code)
+    refusal = edit_refusal(assessment)
+    editable = refusal is None
     # with the proposals of the current records (the records may have changed since the assessment was created)
     answers = selectors.category_answers(user=request.user, assessment=assessment, category=category)
     status = 200
     if request.method == "POST":
-        if not editable:
-            return frozen_response(request, assessment)
+        if refusal is not None:
+            raise refusal  # back to the summary with why (@refused_to)
         data = request.POST.copy()
         use = data.get("use_proposal", "")
         target = next((a for a in answers if a.indicator.code == use), None)
@@ -243,7 +239,7 @@ def assessment_fill(request: HttpRequest, pk: int, category_code: str) -> HttpRe
                 guidance_from_source(assessment.framework.source),
             ),
             "editable": editable,
-            "frozen_message": "" if editable else frozen_message(assessment),
+            "frozen_message": frozen_message(refusal),
             "status": presenters.status_flags(assessment),
             "progress": assessment_progress(assessment=assessment),
         },
@@ -258,11 +254,7 @@ def assessment_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     """Save one answer (value and comment) for the page's script; answers JSON, never a page."""
     assessment = manager_assessment_for(request.user, pk)
     code = request.POST.get("code", "")
-    answer = None
-    if "\x00" not in code:  # PostgreSQL refuses NUL in a query: such a code is simply unknown
-        answer = assessment.answers.select_related("indicator").filter(indicator__code=code).first()
-    if answer is None:
-        raise NotFound(_("Unknown indicator."))
+    answer = selectors.answer_get(assessment=assessment, code=code)  # NotFound: "Unknown indicator."
     version = request.POST.get("version", "")
     try:
         expected = int(version)
@@ -316,11 +308,11 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
             },
             level_open=level_open,
         )
-    editable = can(request.user, "assessment.edit", assessment)
+    refusal = edit_refusal(assessment)
     context.update(
         {
-            "editable": editable,
-            "frozen_message": "" if editable else frozen_message(assessment),
+            "editable": refusal is None,
+            "frozen_message": frozen_message(refusal),
             "may_submit": can(request.user, "assessment.submit", assessment),
             "eligibility_form": eligibility_form,
             "submit_form": SubmitForm(initial={"version": assessment.version}, auto_id="submit_%s"),
@@ -336,8 +328,9 @@ def _render_summary(request, assessment, *, eligibility_form=None, submit_errors
 @refused_to("labelling:assessment_summary", "pk")
 def assessment_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
-    if not can(request.user, "assessment.edit", assessment):
-        return frozen_response(request, assessment)
+    refusal = edit_refusal(assessment)
+    if refusal is not None:
+        raise refusal  # back to the summary with why (@refused_to)
     form = EligibilityForm(request.POST, level_open=step_allowed(assessment, "choose_level"))
     saved = submit(
         form,
@@ -363,8 +356,8 @@ def assessment_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
 @refused_to("labelling:assessment_summary", "pk")
 def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = manager_assessment_for(request.user, pk)
-    if not can(request.user, "assessment.submit", assessment):
-        return frozen_response(request, assessment)
+    if not can(request.user, "assessment.submit", assessment):  # back to the summary with why (@refused_to)
+        raise InvalidTransition(_frozen_words(step_refusal(assessment, "edit")))
     form = SubmitForm(request.POST)
     if not form.is_valid():  # no version (or not a number): the lock cannot be checked, so nothing is submitted
         return _render_summary(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,7 +34,7 @@ from labelling.forms.workflow import (
     SecondAssessorForm,
     ValidateForm,
 )
-from labelling.models import Answer, Assessment, AssessmentStatus
+from labelling.models import Assessment, AssessmentStatus
 from labelling.services import labels as label_services
 from labelling.services import workflow as services
 
@@ -161,11 +161,7 @@ def assessment_declare_no_conflict(request, pk: int):
 def answer_review(request, pk: int, code: str):
     """The assessor's review of one answer: accept the declared value or correct it."""
     assessment = _assessment_for(request, pk, "assessment.assessor")
-    answer = get_object_or_404(
-        Answer.objects.select_related("indicator", "assessment", "assessment__cluster"),
-        assessment=assessment,
-        indicator__code=code,
-    )
+    answer = selectors.answer_get(assessment=assessment, code=code)
     if request.method == "POST":
         form = ReviewAnswerForm(request.POST, indicator=answer.indicator)
         reviewed = submit(
@@ -203,8 +199,7 @@ def answer_review(request, pk: int, code: str):
 @require_POST
 def assessment_request_changes(request, pk: int):
     assessment = _assessment_for(request, pk, "assessment.assessor")
-    codes = list(assessment.answers.order_by("indicator__position").values_list("indicator__code", flat=True))
-    form = RequestChangesForm(request.POST, codes=codes)
+    form = RequestChangesForm(request.POST, codes=selectors.answer_codes(assessment=assessment))
     return _form_step(
         request,
         assessment,

@@ -277,6 +277,9 @@ def test_the_manager_requests_follows_and_downloads_a_report(assessment, manager
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert "attachment" in download["Content-Disposition"]
+    # a file of the private storage, as the evidence files (core.downloads.private_file): never kept, sandboxed
+    assert download["Cache-Control"] == "private, no-store"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 

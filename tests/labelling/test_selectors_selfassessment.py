@@ -6,9 +6,12 @@ from django.utils import translation
 
 from core.exceptions import NotFound
 from labelling.selectors import (
+    answer_get,
     assessment_missing,
     assessment_progress,
     assessment_score_preview,
+    fill_categories,
+    manager_answer_get,
     previous_answers,
     summary_facts,
 )
@@ -113,3 +116,28 @@ def test_previous_answers_are_the_renewed_assessment_s(framework, cluster, manag
     previous = previous_answers(user=manager, assessment=renewal)
     assert previous["S1"].assessment_id == first.pk
     assert previous["S1"].declared_number == 55
+
+
+def test_the_manager_s_pages_find_an_answer_by_its_code_or_not_at_all(assessment, manager):
+    answer = answer_get(assessment=assessment, code="S1")
+    assert answer.indicator.code == "S1" and answer.assessment is assessment
+    for code in ("NOPE", "S1\x00", ""):  # unknown, or a code PostgreSQL cannot compare
+        with pytest.raises(NotFound) as refused:
+            answer_get(assessment=assessment, code=code)
+        assert str(refused.value.message) == "Indicateur inconnu."
+
+
+def test_the_fill_page_s_categories_are_in_order_and_an_unknown_one_is_not_found(assessment):
+    categories, first = fill_categories(assessment=assessment)
+    assert first == categories[0] and [c.position for c in categories] == sorted(c.position for c in categories)
+    assert fill_categories(assessment=assessment, code=categories[-1].code)[1] == categories[-1]
+    with pytest.raises(NotFound):
+        fill_categories(assessment=assessment, code="ZZ")
+
+
+def test_an_answer_s_evidence_page_is_for_its_managers_only(assessment, manager, other_manager, administrator):
+    answer = _answer(assessment, "S1")
+    assert manager_answer_get(user=manager, pk=answer.pk).assessment == assessment
+    for user in (other_manager, administrator):  # an administrator sees the assessment but does not manage it
+        with pytest.raises(NotFound):
+            manager_answer_get(user=user, pk=answer.pk)
