@@ -65,15 +65,6 @@ def _reader_connection(backend):
     return connection
 
 
-def _mget_command(keys) -> bytes:
-    """``MGET keys…`` in Redis's protocol."""
-    parts = [b"*%d\r\n$4\r\nMGET\r\n" % (len(keys) + 1)]
-    for key in keys:
-        encoded = key.encode()
-        parts.append(b"$%d\r\n%s\r\n" % (len(encoded), encoded))
-    return b"".join(parts)
-
-
 def _get_many(keys: list[str]) -> dict[str, object]:
     """``cache.get_many(keys)``; on Redis (django-redis), one ``MGET`` on a connection this process and thread keep
     for these reads, without the client's per-command layers (the pool's checks, retries, metrics, events: most of
@@ -83,9 +74,9 @@ def _get_many(keys: list[str]) -> dict[str, object]:
     client = getattr(backend, "client", None)
     if not hasattr(client, "decode") or not hasattr(client, "make_key"):  # not django-redis: ``make run``'s cache
         return backend.get_many(keys)
+    connection = _reader_connection(backend)
     try:
-        connection = _reader_connection(backend)
-        connection.send_packed_command([_mget_command([client.make_key(key) for key in keys])])
+        connection.send_command("MGET", *(client.make_key(key) for key in keys))  # redis-py packs and sends it
         values = connection.read_response()
     except Exception:  # noqa: BLE001 - the usual client retries, or says what is wrong
         _reader.held = None
