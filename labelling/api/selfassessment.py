@@ -8,22 +8,20 @@ stale versions answer 409; bad input answers 400 with field errors.
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import can
 from clusters.selectors import clusters_managed_by
+from core.exceptions import NotFound
 from core.schema import example
 from indicators.questionnaire import questionnaire_to_dict
 from labelling.answer_values import answer_declared
 from labelling.api.serializers import selfassessment as s
 from labelling.models import Answer, Evidence
-from labelling.selectors import assessments_visible_to
+from labelling.selectors import assessment_get, assessments_visible_to
 from labelling.services.answers import (
     answer_save,
     assessment_create,
@@ -42,15 +40,16 @@ CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, descrip
 
 
 def _assessment(request, pk: int):
-    return get_object_or_404(assessments_visible_to(request.user), pk=pk)
+    """The assessment if the user may see it, else ``NotFound`` (404)."""
+    assessment = assessments_visible_to(request.user).filter(pk=pk).first()
+    if assessment is None:
+        raise NotFound()
+    return assessment
 
 
 def _managed_assessment(request, pk: int):
-    """The assessment if the user manages its cluster (writes), else 404."""
-    assessment = _assessment(request, pk)
-    if not can(request.user, "assessment.create", assessment.cluster):
-        raise Http404
-    return assessment
+    """The assessment if the user manages its cluster (writes: ``assessment.manage``, one check), else 404."""
+    return assessment_get(user=request.user, pk=pk, capability="assessment.manage")
 
 
 def _answers(assessment):
@@ -163,7 +162,7 @@ class AnswerDetailView(APIView):
     def _answer(self, assessment, code: str) -> Answer:
         answer = _answers(assessment).filter(indicator__code=code).first()
         if answer is None:
-            raise Http404
+            raise NotFound()
         return answer
 
     @extend_schema(parameters=[CODE], responses={200: s.AnswerSerializer, 404: ERRORS[404]}, summary="One answer")

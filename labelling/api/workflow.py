@@ -7,8 +7,7 @@ Objects are looked up through the selectors that take the user, so another clust
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -17,14 +16,14 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import HasCapability, require
+from accounts.permissions import HasCapability
 from core.api import read_input
+from core.exceptions import NotFound
 from core.schema import example
 from core.throttles import PUBLIC_THROTTLES
 from labelling import selectors
 from labelling.api.serializers import workflow as s
-from labelling.models import Answer, LabelStatus, Report, ReportKind, ReportStatus
-from labelling.selectors import assessments_visible_to
+from labelling.models import LabelStatus, Report, ReportKind
 from labelling.services import labels as label_services
 from labelling.services import reports as report_services
 from labelling.services import workflow as services
@@ -36,15 +35,20 @@ ERRORS = {
 }
 
 
-def _assessment(request, pk: int):
-    return get_object_or_404(assessments_visible_to(request.user), pk=pk)
+def _assessment(request, pk: int, capability: str | None = None):
+    """The assessment if the user may see it and, with ``capability``, take that step (``selectors.assessment_get``:
+    one check), else ``NotFound`` (404) before the input is read."""
+    if capability is not None:
+        return selectors.assessment_get(user=request.user, pk=pk, capability=capability)
+    assessment = selectors.assessments_visible_to(request.user).filter(pk=pk).first()
+    if assessment is None:
+        raise NotFound()
+    return assessment
 
 
 def _assigned(request, pk: int):
     """The assessment, for its assigned assessor only: anybody else gets 404 before their input is read."""
-    assessment = _assessment(request, pk)
-    require(request.user, "assessment.assessor", assessment)
-    return assessment
+    return _assessment(request, pk, "assessment.assessor")
 
 
 class AssignView(APIView):
@@ -57,8 +61,7 @@ class AssignView(APIView):
         examples=[example({"assessor": 7})],
     )
     def post(self, request, pk: int):
-        assessment = _assessment(request, pk)
-        require(request.user, "assessment.assign", assessment)
+        assessment = _assessment(request, pk, "assessment.assign")
         data = read_input(s.AssignInputSerializer, request)
         assessment = services.assessment_assign(user=request.user, assessment=assessment, assessor=data["assessor"])
         return Response(s.WorkflowAssessmentSerializer(assessment).data)
@@ -71,8 +74,7 @@ class DeclareNoConflictView(APIView):
         request=None, responses={200: s.ReviewSerializer, **ERRORS}, summary="Declare no conflict of interest"
     )
     def post(self, request, pk: int):
-        assessment = _assessment(request, pk)
-        require(request.user, "assessment.declare_conflict", assessment)  # the first or the second assessor
+        assessment = _assessment(request, pk, "assessment.declare_conflict")  # the first or the second assessor
         review = services.review_declare_no_conflict(user=request.user, assessment=assessment)
         return Response(s.ReviewSerializer(review).data)
 
@@ -100,9 +102,7 @@ class AnswerReviewView(APIView):
     )
     def post(self, request, pk: int, code: str):
         assessment = _assigned(request, pk)
-        answer = get_object_or_404(
-            Answer.objects.select_related("indicator", "assessment"), assessment=assessment, indicator__code=code
-        )
+        answer = selectors.answer_get(assessment=assessment, code=code)
         data = read_input(s.ReviewInputSerializer, request)
         answer = services.answer_review(
             user=request.user,
@@ -146,8 +146,7 @@ class DeclareConflictView(APIView):
         examples=[example({"reason": "I advised this cluster on its strategy in 2024."})],
     )
     def post(self, request, pk: int):
-        assessment = _assessment(request, pk)
-        require(request.user, "assessment.declare_conflict", assessment)
+        assessment = _assessment(request, pk, "assessment.declare_conflict")
         data = read_input(s.ReasonInputSerializer, request)
         services.review_declare_conflict(user=request.user, assessment=assessment, reason=data["reason"])
         return Response({"detail": _("You declared a conflict of interest and are no longer assigned.")})
@@ -163,8 +162,7 @@ class AssignSecondView(APIView):
         examples=[example({"assessor": 9})],
     )
     def post(self, request, pk: int):
-        assessment = _assessment(request, pk)
-        require(request.user, "assessment.assign", assessment)
+        assessment = _assessment(request, pk, "assessment.assign")
         data = read_input(s.AssignInputSerializer, request)
         assessment = services.assessment_assign_second(
             user=request.user, assessment=assessment, assessor=data["assessor"]
@@ -181,8 +179,7 @@ class CountersignView(APIView):
         summary="Countersign the validated review (the second assessor)",
     )
     def post(self, request, pk: int):
-        assessment = _assessment(request, pk)
-        require(request.user, "assessment.countersign", assessment)
+        assessment = _assessment(request, pk, "assessment.countersign")
         return Response(s.ReviewSerializer(services.review_countersign(user=request.user, assessment=assessment)).data)
 
 
@@ -196,8 +193,7 @@ class DisagreeView(APIView):
         examples=[example({"reason": "F2's corrected value ignores the regional grant."})],
     )
     def post(self, request, pk: int):
-        assessment = _assessment(request, pk)
-        require(request.user, "assessment.countersign", assessment)
+        assessment = _assessment(request, pk, "assessment.countersign")
         data = read_input(s.ReasonInputSerializer, request)
         review = services.review_disagree(user=request.user, assessment=assessment, reason=data["reason"])
         return Response(s.ReviewSerializer(review).data)
@@ -248,8 +244,7 @@ class ScoreView(APIView):
         summary="The score and level of the validated values (administrators and the assigned assessor)",
     )
     def get(self, request, pk: int):
-        assessment = _assessment(request, pk)
-        require(request.user, "assessment.score", assessment)
+        assessment = _assessment(request, pk, "assessment.score")
         result, provisional = selectors.assessment_result(assessment=assessment)
         return Response({**result.to_dict(), "provisional": provisional})
 
@@ -270,8 +265,7 @@ class DecideView(APIView):
         ],
     )
     def post(self, request, pk: int):
-        assessment = _assessment(request, pk)
-        require(request.user, "assessment.decide_directly", assessment)
+        assessment = _assessment(request, pk, "assessment.decide_directly")
         data = read_input(s.DecideInputSerializer, request)
         decision = services.assessment_decide(
             user=request.user, assessment=assessment, level=data.get("level"), reason=data.get("reason", "")
@@ -308,9 +302,7 @@ class AssessmentReportsView(APIView):
 
 
 def _report(request, pk: int) -> Report:
-    report = get_object_or_404(Report.objects.select_related("assessment", "assessment__cluster"), pk=pk)
-    require(request.user, "report.download", report)
-    return report
+    return selectors.report_get(user=request.user, pk=pk)
 
 
 class ReportDetailView(APIView):
@@ -329,9 +321,7 @@ class ReportDownloadView(APIView):
         summary="Download a ready PDF (409 for the certificate of a revoked or expired label)",
     )
     def get(self, request, pk: int):
-        report = _report(request, pk)
-        if report.status != ReportStatus.READY or not report.file:
-            raise Http404
+        report = selectors.report_ready_get(user=request.user, pk=pk)
         if (
             report.kind == ReportKind.CERTIFICATE
             and report.label
@@ -378,8 +368,7 @@ class LabelRevokeView(APIView):
         examples=[example({"reason": "The cluster was dissolved on 30 June."})],
     )
     def post(self, request, pk: int):
-        label = get_object_or_404(selectors.labels_visible_to(request.user), pk=pk)
-        require(request.user, "label.revoke", label)
+        label = selectors.label_get(user=request.user, pk=pk, capability="label.revoke")
         data = read_input(s.RevokeInputSerializer, request)
         label = label_services.label_revoke(user=request.user, label=label, reason=data["reason"])
         return Response(s.LabelSerializer(label).data)
@@ -420,7 +409,4 @@ class CertificateView(APIView):
         responses={200: s.CertificateSerializer, 404: ERRORS[404]}, summary="Is this certificate valid today?"
     )
     def get(self, request, number: str):
-        label = selectors.label_by_number(number=number)
-        if label is None:
-            raise Http404
-        return Response(s.CertificateSerializer(label).data)
+        return Response(s.CertificateSerializer(selectors.certificate_get(number=number)).data)
