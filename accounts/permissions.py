@@ -5,7 +5,9 @@ Each app declares its own capabilities in its ``rules.py`` (``clusters/rules.py`
 service and download asks ``can(user, capability, obj)`` (or ``require``, which answers 404), and lists start from
 the selectors that take the user (``clusters.selectors.clusters_visible_to``,
 ``labelling.selectors.assessments_visible_to``…), so that a list never shows what a detail page would refuse.
-Refusals on objects answer 404, not 403, so that ids of other clusters' data do not leak.
+Refusals on objects answer 404, not 403, so that ids of other clusters' data do not leak: ``require`` and
+``HasCapability`` raise the domain ``NotFound`` (services call them too), mapped once for the pages by
+``core.pages`` and for the API by ``core.api``.
 
 Roles are compared only in ``accounts/``. The predicates below (``is_administrator``, ``manages``…) are for the
 apps' ``rules.py`` and the visibility selectors; ``tests/test_architecture.py`` fails when a role comparison
@@ -17,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Role
+from core.exceptions import NotFound
 
 Rule = Callable[[Any, Any], bool]
 
@@ -149,9 +151,10 @@ def can(user, capability: str, obj: Any = None) -> bool:
 
 
 def require(user, capability: str, obj: Any = None) -> None:
-    """Raise 404 when the user may not: the object's existence is not revealed."""
+    """Raise ``NotFound`` (404 on a page and in the API) when the user may not: the object's existence is not
+    revealed. A domain error, not an HTTP one: a service, a task or a command calls it as a view does."""
     if not can(user, capability, obj):
-        raise Http404
+        raise NotFound()
 
 
 # --- the same rules for the REST API -----------------------------------------------------------------------------
@@ -160,7 +163,7 @@ def require(user, capability: str, obj: Any = None) -> None:
 class HasCapability(BasePermission):
     """DRF permission: ``permission_classes = [HasCapability.for_("assessment.view")]``.
 
-    Object checks that fail answer 404 (see ``core.api.exception_handler``), never 403.
+    Object checks that fail raise ``NotFound``: 404 (see ``core.api.exception_handler``), never 403.
     """
 
     capability: str = ""
@@ -175,7 +178,7 @@ class HasCapability(BasePermission):
 
     def has_object_permission(self, request, view, obj) -> bool:
         if not can(request.user, self.capability, obj):
-            raise Http404
+            raise NotFound()
         return True
 
 
