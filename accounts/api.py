@@ -10,11 +10,11 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.services import api_token_issue, api_token_revoke
 from core.schema import example
 from core.throttles import TokenThrottle, UserThrottle
 
@@ -50,8 +50,7 @@ class TokenView(APIView):
         user = authenticate(request._request, **data.validated_data)
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": [_("Wrong user name or password.")]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": api_token_issue(user=user)})
 
     @extend_schema(
         request=None,
@@ -64,5 +63,5 @@ class TokenView(APIView):
     def delete(self, request):
         if not request.user.is_authenticated:
             raise exceptions.NotAuthenticated
-        Token.objects.filter(user=request.user).delete()
+        api_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
