@@ -56,7 +56,7 @@ def manager_assessment_for(user, pk: int) -> Assessment:
 def _frozen_words(refusal: DomainError | None) -> str:
     """Why the manager can no longer change the assessment, in words: the refusal's (a guard's reason: for Gold, the
     questionnaire frozen before the visit, with its date) or, by default, the submission."""
-    if refusal is not None and refusal.message:
+    if refusal is not None and refusal.message is not type(refusal).default_message:  # a guard's own words
         return str(refusal.message)
     return _("This assessment has been submitted: it can no longer be changed unless the assessor requests changes.")
 

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from labelling.models import Assessment, AssessmentStatus, Evidence
 from labelling.services.answers import answer_save, assessment_create
@@ -377,8 +378,16 @@ def test_a_submitted_assessment_is_frozen_for_the_manager(assessment, manager, p
     page = client.get(_fill_url(assessment))
     assert page.status_code == 200 and page.context["editable"] is False
     assert 'name="S1-value"' not in page.content.decode()
+    # the page says why, not the workflow's generic "not possible in the current state"
+    with translation.override("fr"):  # the manager's language
+        why = gettext(
+            "This assessment has been submitted: it can no longer be changed unless the assessor requests changes."
+        )
+    assert page.context["frozen_message"] == why and why in page.content.decode()
     summary = reverse("labelling:assessment_summary", args=[assessment.pk])
-    assert client.post(_fill_url(assessment), _category_post(assessment, "S", {"S1": "1"}))["Location"] == summary
+    refused = client.post(_fill_url(assessment), _category_post(assessment, "S", {"S1": "1"}), follow=True)
+    assert refused.redirect_chain[0][0] == summary
+    assert why in [str(message) for message in refused.context["messages"]]
     assert _autosave(client, assessment, "S1", "1", _answer(assessment, "S1").version).status_code == 409
     upload = reverse("labelling:evidence_upload", args=[_answer(assessment, "S1").pk])
     assert client.get(upload)["Location"] == summary
