@@ -75,13 +75,12 @@ def appeal_page(*, facts: AppealFacts, may_handle: bool, may_answer: bool, forms
             "upheld": appeal.status == AppealStatus.UPHELD,
             "overturned": appeal.status == AppealStatus.OVERTURNED,
         },
-        ask_form=(forms.get("ask") or AskForm(initial=initial)) if may_handle and open_ and not waiting else None,
-        answer_form=(forms.get("answer") or AnswerForm(initial=initial)) if may_answer and waiting else None,
-        decide_form=(
-            (forms.get("decide") or DecideForm(initial=initial, needs_level=appeal.overturn_needs_level))
-            if may_handle and open_
-            else None
-        ),
+        # A refused form is shown again with its errors and what was typed, even when the appeal has moved on
+        # since the page was read (a stale version): nothing typed is lost, and the refusal says why.
+        ask_form=forms.get("ask") or (AskForm(initial=initial) if may_handle and open_ and not waiting else None),
+        answer_form=forms.get("answer") or (AnswerForm(initial=initial) if may_answer and waiting else None),
+        decide_form=forms.get("decide")
+        or (DecideForm(initial=initial, needs_level=appeal.overturn_needs_level) if may_handle and open_ else None),
         needs_level=appeal.overturn_needs_level,
         overturn_effect=_effect(appeal.ground),
     )

@@ -67,8 +67,10 @@ def exemption_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the interview or visit ----------------------------------------------------------------------------------------
 
 
-def _visit_context(request, assessment, **bound) -> dict:
-    """The visit page: the visits of the assessment and the forms the user may use (``bound`` replaces one)."""
+def _visit_context(request, assessment, posted=None, **bound) -> dict:
+    """The visit page: the visits of the assessment and the forms the user may use (``bound`` replaces one; a
+    refused answer to the slots of ``posted`` is shown again even when that visit has moved on since the page was
+    read, so that its refusal and what was typed stay on the page)."""
     user = request.user
     visits = list(selectors.visits_of(assessment=assessment))
     current = next((v for v in visits if v.status in OPEN_VISIT_STATUSES), None)
@@ -84,9 +86,13 @@ def _visit_context(request, assessment, **bound) -> dict:
     }
     if current is None and can(user, "visit.propose", assessment):
         context["propose_form"] = bound.get("propose_form") or ProposeForm(modes=allowed_modes(kind))
-    if current is not None and current.status == VisitStatus.PROPOSED and can(user, "visit.answer", current):
-        initial = {"version": current.version}
-        context["accept_form"] = bound.get("accept_form") or AcceptForm(visit=current, initial=initial)
+    answered = posted if "accept_form" in bound or "decline_form" in bound else None
+    if answered is None and current is not None and current.status == VisitStatus.PROPOSED:
+        answered = current if can(user, "visit.answer", current) else None
+    if answered is not None:
+        initial = {"version": answered.version}
+        context["answered"] = answered
+        context["accept_form"] = bound.get("accept_form") or AcceptForm(visit=answered, initial=initial)
         context["decline_form"] = bound.get("decline_form") or DeclineForm(initial=initial)
     if current is not None and can(user, "visit.change", current):
         initial = {"version": current.version}
@@ -96,8 +102,9 @@ def _visit_context(request, assessment, **bound) -> dict:
     return context
 
 
-def _render_visit(request, assessment, *, status=200, **bound) -> HttpResponse:
-    return render(request, "expertise/visit.html", _visit_context(request, assessment, **bound), status=status)
+def _render_visit(request, assessment, *, status=200, posted=None, **bound) -> HttpResponse:
+    context = _visit_context(request, assessment, posted=posted, **bound)
+    return render(request, "expertise/visit.html", context, status=status)
 
 
 @login_required
@@ -134,7 +141,9 @@ def _visit_step(request, pk, *, capability, form_class, form_name, call, done):
         lambda data: call(visit, data),
         done=done,
         then=reverse("expertise:visit", args=[visit.assessment_id]),
-        refused=lambda form: _render_visit(request, visit.assessment, status=refused_status(form), **{form_name: form}),
+        refused=lambda form: _render_visit(
+            request, visit.assessment, status=refused_status(form), posted=visit, **{form_name: form}
+        ),
     )
 
 

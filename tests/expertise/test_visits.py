@@ -319,3 +319,28 @@ def test_the_dashboards_show_the_next_visit_and_the_coming_month(
     listing = client_for(administrator).get(reverse("expertise:upcoming"))
     assert listing.status_code == 200 and reviewing.cluster.name in listing.content.decode()
     assert client_for(manager).get(reverse("expertise:upcoming")).status_code == 404
+
+
+def test_an_answer_to_slots_that_moved_on_is_shown_again_with_the_refusal(reviewing, manager, assessor, client_for):
+    visit = services.visit_propose(
+        user=assessor, assessment=reviewing, slots=[_slot(10)], mode="video", meeting_url="https://v.example.org/r"
+    )
+    as_manager = client_for(manager)
+    read = visit.version  # two tabs read the page: one declines, the other then answers
+    declined = as_manager.post(
+        reverse("expertise:visit_decline", args=[visit.pk]), {"comment": "Any day in May", "version": read}
+    )
+    assert declined.status_code == 302
+    stale = as_manager.post(
+        reverse("expertise:visit_decline", args=[visit.pk]), {"comment": "My words from the other tab", "version": read}
+    )
+    assert stale.status_code in (400, 409)
+    html = stale.content.decode()
+    form = stale.context["decline_form"]
+    assert form.errors and "My words from the other tab" in html
+    assert all(str(message) in html for messages in form.errors.values() for message in messages)
+    accept = as_manager.post(
+        reverse("expertise:visit_accept", args=[visit.pk]), {"slot": visit.slots.get().pk, "version": read}
+    )
+    assert accept.status_code in (400, 409) and accept.context["accept_form"].errors
+    assert f'action="{reverse("expertise:visit_accept", args=[visit.pk])}"' in accept.content.decode()
