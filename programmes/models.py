@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusters.models import Cluster
 from core.models import TimeStampedModel, private_storage
@@ -151,7 +152,7 @@ class Target(models.Model):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Being filled")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("a yearly report", "Submitted")  # masculine in French: « soumis »
     RETURNED = "returned", _("Returned")
     APPROVED = "approved", _("Approved")
 

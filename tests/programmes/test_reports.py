@@ -10,8 +10,9 @@ from django.utils import translation
 
 from audit.models import AuditEvent
 from core.exceptions import ConflictError, InvalidFields, InvalidTransition
+from labelling.models import AssessmentStatus
 from programmes import services
-from programmes.models import ReportValue, YearlyReport
+from programmes.models import ReportStatus, ReportValue, YearlyReport
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +208,9 @@ def test_the_manager_s_landing_page_shows_the_programmes_and_the_report_state(se
     page = client.get(reverse("clusters:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert programme.name_fr in page or programme.name_en in page
     assert reverse("programmes:enrolment", args=[enrolment.pk]) in page
+
+
+def test_a_submitted_report_agrees_in_french_with_its_masculine_noun():
+    with translation.override("fr"):
+        assert str(ReportStatus.SUBMITTED.label) == "Soumis"  # un rapport soumis
+        assert str(AssessmentStatus.SUBMITTED.label) == "Soumise"  # une évaluation soumise
