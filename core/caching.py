@@ -30,6 +30,7 @@ from typing import TypeVar
 
 from django.core.cache import cache, caches
 from django.db import transaction
+from redis.exceptions import ResponseError
 
 POPULATION = "population"
 REGISTRY = "registry"
@@ -51,39 +52,107 @@ def _version_key(name: str) -> str:
     return f"version:{name}"
 
 
-# The connection of this process and thread kept for ``_get_many`` (process id, cache backend, connection).
-_reader = threading.local()
+# Keys whose values each process keeps near, Redis telling it when one changes (below): the version tokens, and the
+# public pages' validators (``core.public_cache``), which every conditional request of a public page reads.
+NEAR_PREFIXES = ("version:", "public-validators:")
+NEAR_MAX_KEYS = 10_000  # past this many (a crawler's distinct queries), the near values start again from empty
 
 
-def _reader_connection(backend):
-    held = getattr(_reader, "held", None)
-    if held is not None and held[0] == os.getpid() and held[1] is backend:
-        return held[2]
-    pool = backend.client.get_client(write=False).connection_pool
-    connection = pool.connection_class(**pool.connection_kwargs)  # connected on its first command
-    _reader.held = (os.getpid(), backend, connection)
-    return connection
+class _Reader:
+    """One Redis connection per process and thread for ``_get_many``, and the values it keeps near.
+
+    The connection asks Redis to track the keys under ``NEAR_PREFIXES`` (client-side caching: ``CLIENT TRACKING ON
+    BCAST``, RESP3), so Redis pushes an invalidation on it whenever one of them is written, deleted, expired, evicted
+    or flushed, by any process on any machine. Before each read the pushes already there are taken (a poll of the
+    socket, no round trip), so a value kept here is the one Redis holds: a revocation's new version token is seen
+    by the next request. The pushes are sent with the write itself, so by the time the writer has its answer they are
+    on their way; a machine elsewhere sees them after the network's one-way delay. A new connection (the first, or
+    after a broken one) starts with nothing kept and tracks again before its first command."""
+
+    def __init__(self, backend, client):
+        pool = client.get_client(write=False).connection_pool
+        self.pid = os.getpid()
+        self.backend = backend
+        self.client = client
+        self.near: dict[str, object] = {}
+        self.tracking = False  # until Redis has said yes on this connection
+        self.prefixes = tuple(client.make_key(prefix) for prefix in NEAR_PREFIXES)
+        # RESP3 for the pushes; connected on its first command, and the callback runs on every (re)connection
+        self.connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
+        self.connection.register_connect_callback(self._track)
+
+    def _track(self, connection) -> None:
+        self.near.clear()  # what was kept before this connection existed may have changed unseen
+        prefixes = [arg for prefix in self.prefixes for arg in ("PREFIX", prefix)]
+        connection.send_command("CLIENT", "TRACKING", "ON", "BCAST", *prefixes)
+        try:
+            connection.read_response()
+        except ResponseError:  # a server that refuses tracking (a managed one may): every value is read each time
+            self.tracking = False
+            return
+        self.tracking = True
+        # redis-py's parser calls this for every invalidation push it reads (as its own client-side cache does)
+        connection._parser.set_invalidation_push_handler(self._invalidated)
+
+    def _invalidated(self, push) -> None:
+        keys = push[1]
+        if keys is None:  # the database was flushed
+            self.near.clear()
+            return
+        for key in keys:
+            self.near.pop(key.decode() if isinstance(key, bytes) else key, None)
+
+    def get_many(self, keys: list[str]) -> dict[str, object]:
+        connection = self.connection
+        while connection.can_read(0):  # the invalidations already pushed (reading one calls ``_invalidated``)
+            connection.read_response(push_request=True)
+        near = self.near
+        redis_keys = [self.client.make_key(key) for key in keys]
+        far = [redis_key for redis_key in redis_keys if redis_key not in near]
+        if far:
+            connection.send_command("MGET", *far)  # redis-py packs and sends it; pushes read on the way are taken
+            fetched = dict(zip(far, connection.read_response(), strict=True))
+            if len(near) > NEAR_MAX_KEYS:
+                near.clear()
+            for redis_key, value in fetched.items():
+                decoded = None if value is None else self.client.decode(value)
+                if self.tracking and redis_key.startswith(self.prefixes):
+                    near[redis_key] = decoded
+                fetched[redis_key] = decoded
+        else:
+            fetched = {}
+        found = {}
+        for key, redis_key in zip(keys, redis_keys, strict=True):
+            value = near[redis_key] if redis_key in near else fetched[redis_key]
+            if value is not None:
+                found[key] = value
+        return found
+
+
+_reader = threading.local()  # ``held``: this process and thread's ``_Reader``
 
 
 def _get_many(keys: list[str]) -> dict[str, object]:
-    """``cache.get_many(keys)``; on Redis (django-redis), one ``MGET`` on a connection this process and thread keep
-    for these reads, without the client's per-command layers (the pool's checks, retries, metrics, events: most of
-    a small read's CPU). These reads come with every answer of a public page, a 304 included. On any error the
-    connection is dropped and ``cache.get_many`` answers, with its usual retries and errors."""
+    """``cache.get_many(keys)``; on Redis (django-redis), through this process and thread's ``_Reader``: the keys
+    under ``NEAR_PREFIXES`` from the values kept near (no round trip once read), the others in one ``MGET`` on its
+    connection, without the client's per-command layers (the pool's checks, retries, metrics, events: most of a
+    small read's CPU). These reads come with every answer of a public page, a 304 included. On any error the reader
+    is dropped, with what it kept, and ``cache.get_many`` answers, with its usual retries and errors. The values
+    kept near are shared by the callers: they are never changed in place."""
     backend = caches["default"]
     client = getattr(backend, "client", None)
     if not hasattr(client, "decode") or not hasattr(client, "make_key"):  # not django-redis: ``make run``'s cache
         return backend.get_many(keys)
-    connection = _reader_connection(backend)
+    reader = getattr(_reader, "held", None)
+    if reader is None or reader.pid != os.getpid() or reader.backend is not backend:
+        reader = _reader.held = _Reader(backend, client)
     try:
-        connection.send_command("MGET", *(client.make_key(key) for key in keys))  # redis-py packs and sends it
-        values = connection.read_response()
+        return reader.get_many(keys)
     except Exception:  # noqa: BLE001 - the usual client retries, or says what is wrong
         _reader.held = None
         with suppress(Exception):
-            connection.disconnect()
+            reader.connection.disconnect()
         return backend.get_many(keys)
-    return {key: client.decode(value) for key, value in zip(keys, values, strict=True) if value is not None}
 
 
 def versions_with(names: tuple[str, ...], key: str, extra: tuple[str, ...] = ()) -> tuple[list[str], object, dict]:

@@ -329,17 +329,116 @@ def test_if_modified_since_without_its_validators_is_answered_from_the_kept_copy
     assert response["ETag"] == first["ETag"] and response["Last-Modified"] == first["Last-Modified"]
 
 
+def _round_trips(monkeypatch) -> list[tuple]:
+    """The commands this process and thread's cache reader sends to Redis from now on (its connection made)."""
+    caching._get_many(["version:test-warm"])
+    connection = caching._reader.held.connection
+    sent: list[tuple] = []
+    send = connection.send_command
+
+    def spy(*args, **kwargs):
+        sent.append(args)
+        return send(*args, **kwargs)
+
+    monkeypatch.setattr(connection, "send_command", spy)
+    return sent
+
+
 def test_the_cache_read_sees_another_process_change_at_once_and_survives_a_broken_connection():
     from django.core.cache import cache
 
     cache.set("test-read", "a")
-    assert caching._get_many(["test-read", "test-missing"]) == {"test-read": "a"}
-    cache.set("test-read", "b")  # as another process would
-    assert caching._get_many(["test-read"]) == {"test-read": "b"}
+    cache.set("version:test-read", "v1")
+    assert caching._get_many(["test-read", "test-missing", "version:test-read"]) == {
+        "test-read": "a",
+        "version:test-read": "v1",
+    }
+    cache.set("test-read", "b")  # as another process would (the client's own connection, not the reader's)
+    cache.set("version:test-read", "v2")
+    assert caching._get_many(["test-read", "version:test-read"]) == {"test-read": "b", "version:test-read": "v2"}
 
-    connection = caching._reader.held[2]
-    connection.disconnect()
-    connection._sock = object()  # any use fails: the read drops it and asks the cache's client
-    assert caching._get_many(["test-read"]) == {"test-read": "b"}
-    assert caching._get_many(["test-read"]) == {"test-read": "b"}  # a new connection
-    assert caching._reader.held[2] is not connection
+    reader = caching._reader.held
+    reader.connection.disconnect()
+    reader.connection._sock = object()  # any use fails: the read drops it and asks the cache's client
+    assert caching._get_many(["test-read", "version:test-read"]) == {"test-read": "b", "version:test-read": "v2"}
+    assert caching._get_many(["test-read", "version:test-read"]) == {"test-read": "b", "version:test-read": "v2"}
+    assert caching._reader.held is not reader and caching._reader.held.tracking  # a new reader, tracking again
+
+
+def test_the_version_tokens_and_validators_are_kept_in_the_process_and_redis_says_when_they_change(monkeypatch):
+    from django.core.cache import cache
+
+    cache.set_many({"version:test-near": "v1", "public-validators:test-near": (["v1"], 1.0), "test-far": "f1"})
+    keys = ["version:test-near", "public-validators:test-near", "test-far"]
+    first = caching._get_many(keys)
+    sent = _round_trips(monkeypatch)
+
+    assert caching._get_many(keys[:2]) == {k: first[k] for k in keys[:2]}
+    assert sent == []  # no round trip: both were kept near
+    assert caching._get_many(keys) == first
+    assert sent == [("MGET", cache.client.make_key("test-far"))]  # only the key that is not kept
+
+    caching.bump("test-near")  # a revocation's new token, written by this process's cache client
+    cache.set("public-validators:test-near", (["v2"], 2.0))
+    changed = caching._get_many(keys[:2])
+    assert changed["version:test-near"] not in (None, "v1")
+    assert changed["public-validators:test-near"] == (["v2"], 2.0)
+
+    cache.delete("version:test-near")  # evicted
+    assert "version:test-near" not in caching._get_many(keys[:1])
+    cache.set("version:test-near", "v3")
+    assert caching._get_many(keys[:1]) == {"version:test-near": "v3"}
+
+
+def test_a_flush_of_the_cache_empties_what_each_process_kept():
+    from django.core.cache import cache
+
+    cache.set("version:test-flush", "v1")
+    assert caching._get_many(["version:test-flush"]) == {"version:test-flush": "v1"}
+
+    cache.clear()
+
+    assert caching._get_many(["version:test-flush"]) == {}
+
+
+def test_a_redis_that_refuses_tracking_is_read_each_time(monkeypatch):
+    from django.core.cache import cache
+
+    track = caching._Reader._track
+
+    def refused(self, connection):
+        send = connection.send_command
+        connection.send_command = lambda *args, **kwargs: send("CLIENT", "TRACKING", "MAYBE")
+        try:
+            track(self, connection)
+        finally:
+            connection.send_command = send
+
+    monkeypatch.setattr(caching._Reader, "_track", refused)
+    monkeypatch.setattr(caching._reader, "held", None)
+    cache.set("version:test-refused", "v1")
+    sent = _round_trips(monkeypatch)
+
+    assert caching._get_many(["version:test-refused"]) == {"version:test-refused": "v1"}
+    assert caching._get_many(["version:test-refused"]) == {"version:test-refused": "v1"}
+
+    assert not caching._reader.held.tracking and caching._reader.held.near == {}
+    assert [command[0] for command in sent] == ["MGET", "MGET"]  # read each time, and still right
+
+
+@pytest.mark.parametrize("route", CACHED_ROUTES)
+def test_a_304_once_warm_costs_no_round_trip_and_a_revocation_still_changes_its_etag_at_once(
+    route, label, administrator, monkeypatch
+):
+    url = _url(route, label)
+    etag = _visitor().get(url)["ETag"]
+    _visitor().get(url, HTTP_IF_NONE_MATCH=etag)  # the tokens and validators read once, then kept near
+    sent = _round_trips(monkeypatch)
+
+    assert _visitor().get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert sent == []
+
+    label_revoke(user=administrator, label=label, reason="Fraude constatée")
+    after = _visitor().get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert after.status_code == 200 and after["ETag"] != etag

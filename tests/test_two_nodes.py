@@ -4,8 +4,9 @@ Two gunicorn processes (nodes A and B) on two ports and a Celery worker, each wi
 own, all with ``STORAGE_URL`` on an S3-compatible server (moto's server mode) on 127.0.0.1: a file uploaded
 through A is downloaded through B; a report requested through B is rendered by the worker and downloaded through
 A; a session opened on A works on B; two autosaves of one answer through A and B give one winner and one
-conflict; A killed in the middle of an upload loses nothing that was acknowledged; nothing is written to the
-nodes' local folders.
+conflict; a label revoked through A changes its public page's ETag on A and B at once, though each keeps the
+version tokens in its process; A killed in the middle of an upload loses nothing that was acknowledged; nothing is
+written to the nodes' local folders.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from labelling.models import Evidence, Report
+from labelling.models import Evidence, Label, Report
 from tests import factories, s3server
 from tests.labelling import samples
 from tests.labelling.workflow_helpers import decided
@@ -194,6 +195,22 @@ def test_two_web_nodes_and_a_worker_share_nothing_but_the_database_redis_and_the
     assert status == "ready", Report.objects.get(pk=report_id).error
     pdf = requests.get(f"{a.url}/api/v1/reports/{report_id}/download/", headers=api, timeout=60)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    # A public page's 304 on A and B once they keep its version tokens in their process; the label revoked through
+    # A, both answer the new page at once (Redis pushes the change to every process that keeps them).
+    label = Label.objects.get(assessment=decision.assessment, status="active")
+    page = f"/verify/{label.certificate_number}/"
+    etag = requests.get(a.url + page, timeout=60).headers["ETag"]
+    for node in (a, b, a, b):
+        assert requests.get(node.url + page, headers={"If-None-Match": etag}, timeout=60).status_code == 304
+    admin_api = {"Authorization": f"Token {Token.objects.create(user=administrator).key}"}
+    revoked = requests.post(
+        f"{a.url}/api/v1/labels/{label.pk}/revoke/", json={"reason": "Fraud."}, headers=admin_api, timeout=60
+    )
+    assert revoked.status_code == 200, revoked.text[:500]
+    for node in (b, a):
+        after = requests.get(node.url + page, headers={"If-None-Match": etag}, timeout=60)
+        assert after.status_code == 200 and after.headers["ETag"] != etag
 
     # A killed in the middle of an upload loses nothing that was acknowledged.
     before = set(keys(bucket))
