@@ -48,6 +48,21 @@ def test_every_public_route_exists(label):
 
 
 @pytest.mark.parametrize("route", ROUTES)
+def test_a_public_route_answers_head_as_get_rendered_or_kept(route, label):
+    url = _url(route, label)
+
+    rendered = _visitor().head(url)  # a miss: the view renders it
+    got = _visitor().get(url)
+    kept = _visitor().head(url)  # the kept copy
+    conditional = _visitor().head(url, HTTP_IF_NONE_MATCH=got["ETag"])
+
+    assert rendered.status_code == 200 and rendered["ETag"] == got["ETag"]
+    body = b"".join(kept.streaming_content) if kept.streaming else kept.content  # open data's files stream
+    assert kept.status_code == 200 and kept["ETag"] == got["ETag"] and body == b""
+    assert conditional.status_code == 304
+
+
+@pytest.mark.parametrize("route", ROUTES)
 def test_a_public_route_answers_with_validators_and_public_cache_control(route, label):
     response = _visitor().get(_url(route, label))
 

@@ -15,7 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from accounts.permissions import can, require
 from clusters.models import ClusterKind
@@ -155,7 +155,7 @@ def _form_html(request, form: RegistryFilterForm, choices: dict[str, list[str]],
 
 
 @public_cache(max_age=60, prefetch=_registry_prefetch)
-@require_GET
+@require_safe
 @public_page
 def registry(request):
     choices = selectors.registry_choices()
@@ -186,7 +186,7 @@ def registry(request):
 
 
 @public_cache(max_age=60)
-@require_GET
+@require_safe
 @public_page
 def registry_cluster(request, pk: int):
     """A cluster's label history (public: only clusters that hold or held a label and stay in the registry)."""
@@ -196,7 +196,7 @@ def registry_cluster(request, pk: int):
 
 
 @public_cache(max_age=300, daily=True)
-@require_GET
+@require_safe
 @public_page
 def verify(request):
     form = VerifyForm(request.GET or None)
@@ -213,7 +213,7 @@ def verify(request):
 
 
 @public_cache(max_age=300, daily=True)
-@require_GET
+@require_safe
 @public_page
 def certificate(request, number: str):
     label = selectors.certificate_get(number=number)
@@ -239,7 +239,7 @@ BADGE_MAX_AGE = 60 * 60  # an hour: a revocation shows on the cluster's site wit
 
 @public_cache(max_age=BADGE_MAX_AGE, daily=True)
 @public_page
-@require_GET
+@require_safe
 def certificate_badge(request, number: str):
     """An SVG badge of the label for the cluster's own website: level and "valid until" (or "valid, with conditions
     until" the review date of a label granted with conditions), grey once it no
@@ -292,7 +292,7 @@ def registry_export(request, fmt: str = "csv"):
 
 
 @public_cache(max_age=3600)
-@require_GET
+@require_safe
 @public_page
 def open_data(request):
     """What the open data holds, its licence and the dictionary of its columns."""
@@ -304,7 +304,7 @@ def open_data(request):
 
 
 @public_cache(max_age=3600)
-@require_GET
+@require_safe
 @public_page
 def open_data_file(request, fmt: str):
     """The open data as CSV or JSON (``fmt``, set by the URLconf)."""
