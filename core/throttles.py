@@ -7,9 +7,14 @@ can change them.
 
 - ``AnonThrottle`` / ``UserThrottle``: every API endpoint (per address / per account).
 - ``PublicAnonThrottle``: the public API endpoints (registry, certificate check), stricter, anonymous callers
-  only; a logged-in or token caller is counted by ``UserThrottle`` alone.
-- ``PublicPageThrottle``: the public pages (registry, verification, certificate, badge, open data), anonymous
-  visitors per address at a rate sized for an office or a campus behind one address (``public_pages``).
+  only; a logged-in or token caller is counted by ``UserThrottle`` alone. On the registry's list only the
+  searches and filters count (``PublicSearchAnonThrottle``), a page of the list does not.
+- ``PublicPageThrottle``: the public pages (registry, verification, certificate, open data), anonymous visitors per
+  address at a rate sized for an office or a campus behind one address (``public_pages``): their searches and
+  checks by number (``public_page``), every request of a certificate's page (``public_lookup``).
+
+The public pages' kept copies and 304s are answered before any of these (core/public_cache.py): only what reaches
+the view can be counted.
 
 Every class counts in a sliding window (the current window's count plus the previous one's, weighted) with one
 atomic operation per hit (``hit``: one Redis script), so parallel callers never get more than the rate through
@@ -149,17 +154,38 @@ class TokenThrottle(_PerAddressThrottle):
     scope = "token"
 
 
+class PublicSearchAnonThrottle(PublicAnonThrottle):
+    """Anonymous callers of a public list (the registry API): only its searches and filters count (``is_search``),
+    a page of the list does not."""
+
+    def allow_request(self, request, view):
+        return not is_search(request) or super().allow_request(request, view)
+
+
 PUBLIC_THROTTLES = [PublicAnonThrottle, UserThrottle]
+PUBLIC_LIST_THROTTLES = [PublicSearchAnonThrottle, UserThrottle]
 
 
-def throttle_page(throttle_class, methods=("POST",)):
-    """Decorate a Django view so that its ``methods`` are counted by ``throttle_class``; beyond the rate the view
-    is not called and the caller gets the translated page ``throttled.html`` (429, ``Retry-After``)."""
+# The query parameters that only choose a page of a list (and, on the API, its format): a request with no other
+# parameter reads a bounded set of answers, and the crawlers that page through the registry are never held back.
+LIST_PAGE_PARAMETERS = frozenset({"page", "format"})
+
+
+def is_search(request) -> bool:
+    """Whether a public GET asks for more than a page of a list: a search, a filter, a number to check, or any
+    other parameter (each its own copy in the public pages' cache, so each one can cost a rendering)."""
+    return any(name not in LIST_PAGE_PARAMETERS for name in request.GET)
+
+
+def throttle_page(throttle_class, methods=("POST",), counted=None):
+    """Decorate a Django view so that its ``methods`` are counted by ``throttle_class`` (only the requests for
+    which ``counted(request)`` is true, when given); beyond the rate the view is not called and the caller gets the
+    translated page ``throttled.html`` (429, ``Retry-After``)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method in methods:
+            if request.method in methods and (counted is None or counted(request)):
                 throttle = throttle_class()
                 if not throttle.allow_request(request, None):
                     wait = max(1, math.ceil(throttle.wait() or 1))
@@ -177,6 +203,11 @@ def throttle_posts(throttle_class):
     return throttle_page(throttle_class, methods=("POST",))
 
 
-public_page = throttle_page(PublicPageThrottle, methods=("GET", "HEAD"))
-"""The public pages' decorator (registry, certificate check, badge, open data): anonymous visitors at the
-``public_pages`` rate."""
+public_page = throttle_page(PublicPageThrottle, methods=("GET", "HEAD"), counted=is_search)
+"""The public pages' decorator (the registry, a cluster's history, the verification form, open data): an anonymous
+visitor's searches, filters and checks by number are counted at the ``public_pages`` rate; the pages themselves
+(and a list's pages) are not. Only what reaches the view counts: the kept copies and 304s are answered before."""
+
+public_lookup = throttle_page(PublicPageThrottle, methods=("GET", "HEAD"))
+"""A public page found by a number in its path (a certificate): every request that reaches the view counts, so
+that certificate numbers cannot be probed faster than the ``public_pages`` rate."""

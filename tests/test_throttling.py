@@ -72,14 +72,45 @@ def test_the_public_pages_are_throttled_for_anonymous_visitors(rates, framework)
     rates(public_pages="2/minute")
     label = factories.LabelFactory()
     visitor = _visitor(HTTP_ACCEPT_LANGUAGE="en")
-    visitor.get("/registry/")
-    visitor.get(f"/verify/{label.certificate_number}/")
+    visitor.get("/registry/", {"q": "nekoe"})  # a search
+    visitor.get(f"/verify/{label.certificate_number}/")  # a certificate's page: every one counts
 
-    response = visitor.get("/verify/", {"number": "GRP-2026-000002"})
+    response = visitor.get("/verify/", {"number": "GRP-2026-000002"})  # a check by number
 
     assert response.status_code == 429
     assert response["Retry-After"]
     assert "Too many requests" in response.content.decode()
+
+
+def test_paging_through_the_registry_and_reading_its_pages_is_never_held_back(rates, framework):
+    rates(public_pages="1/minute", public_anon="1/minute")
+    label = factories.LabelFactory(cluster__public_profile=True)
+    visitor = _visitor(HTTP_ACCEPT_LANGUAGE="en")
+    pages = [
+        "/registry/", "/registry/?page=1", f"/registry/clusters/{label.cluster_id}/", "/verify/",
+        "/registry/open-data/", "/registry/open-data/labels.csv", "/api/v1/registry/", "/api/v1/registry/?page=1",
+        "/api/v1/registry/?format=json",
+    ]  # fmt: skip
+
+    codes = {page: visitor.get(page).status_code for page in pages}  # each one rendered: a miss of the cache
+
+    assert set(codes.values()) == {200}, codes
+    assert visitor.get("/registry/", {"q": "a"}).status_code == 200  # the searches count
+    assert visitor.get("/registry/", {"q": "b"}).status_code == 429
+    assert visitor.get("/api/v1/registry/", {"q": "a"}).status_code == 200
+    assert visitor.get("/api/v1/registry/", {"q": "b"}).status_code == 429
+    assert visitor.get("/registry/?page=1&utm_source=x").status_code == 429  # any other parameter is a new copy
+
+
+def test_probing_certificate_numbers_is_held_back_at_the_pages_rate(rates, framework):
+    rates(public_pages="2/minute")
+    label = factories.LabelFactory()
+    visitor = _visitor(HTTP_ACCEPT_LANGUAGE="en")
+    visitor.get(f"/verify/{label.certificate_number}/")
+    visitor.get("/verify/GRP-2026-000001-XXXXXXXX/")
+
+    assert visitor.get("/verify/GRP-2026-000002-XXXXXXXX/").status_code == 429
+    assert visitor.get(f"/verify/{label.certificate_number}/").status_code == 200  # a kept answer
 
 
 def test_logged_in_users_are_not_held_by_the_public_page_rate(rates):

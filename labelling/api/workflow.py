@@ -20,7 +20,7 @@ from accounts.permissions import HasCapability
 from core.api import read_input
 from core.exceptions import NotFound
 from core.schema import example
-from core.throttles import PUBLIC_THROTTLES
+from core.throttles import PUBLIC_LIST_THROTTLES, PUBLIC_THROTTLES
 from labelling import selectors
 from labelling.api.serializers import workflow as s
 from labelling.models import LabelStatus, Report, ReportKind
@@ -378,7 +378,7 @@ class RegistryView(generics.ListAPIView):
     """The public registry: active labels, filterable by level, kind, country, region, sector and name (q)."""
 
     permission_classes = [AllowAny]
-    throttle_classes = PUBLIC_THROTTLES
+    throttle_classes = PUBLIC_LIST_THROTTLES
     serializer_class = s.PublicLabelSerializer
     filter_backends: list = []
 

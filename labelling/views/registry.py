@@ -23,7 +23,7 @@ from core.csv_dialect import spreadsheet_delimiter
 from core.pagination import page_of
 from core.places import place_label
 from core.public_cache import public_cache
-from core.throttles import public_page
+from core.throttles import public_lookup, public_page
 from labelling import exporters, opendata, presenters, selectors
 from labelling.forms.workflow import RegistryFilterForm, VerifyForm
 from labelling.models import Level, certificate_number_example
@@ -214,7 +214,7 @@ def verify(request):
 
 @public_cache(max_age=300, daily=True)
 @require_safe
-@public_page
+@public_lookup
 def certificate(request, number: str):
     label = selectors.certificate_get(number=number)
     validity = selectors.label_validity(label=label)
