@@ -30,6 +30,7 @@ api_v1 = [
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("health/live/", health.health_live, name="health_live"),
+    path("health/process/", health.process, name="health_process"),  # liveness: the process only
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),  # login and password reset, throttled
     path("accounts/", include("django.contrib.auth.urls")),

@@ -3,12 +3,16 @@
 - ``/health/``: the database, the cache, both storages (public media and private files, by writing, reading
   and deleting a file), a Celery worker answering through the broker and consuming our queue, and the outbox
   (no message waiting for more than ``OUTBOX_MAX_AGE_SECONDS``: the broker would have been unreachable).
-- ``/health/live/``: what the web process itself needs (database, cache, storages). Docker Compose's web health
-  check uses it: the worker waits for a healthy web service (migrations), so the web check must not wait for
-  the worker.
+- ``/health/live/``: what the web process itself needs (database, cache, storages): whether it can serve. Docker
+  Compose's web health check and Kubernetes's readiness probe use it: the worker waits for a healthy web service
+  (migrations), so the web check must not wait for the worker.
 
 Both answer 200 when every check passes and 503 otherwise, in HTML, JSON (``Accept: application/json`` or
 ``?format=json``) or plain text; the messages say what failed, never a secret.
+
+- ``/health/process/``: only that the process answers (``process``): no database, cache or storage. Kubernetes's
+  liveness probe uses it, so that an outage of a shared service (which every pod sees at once) takes the web pods
+  out of the Service (readiness) without restarting them all, which would not bring the service back.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpResponse
 from django.utils import timezone
 from health_check import checks
 from health_check.base import HealthCheck
@@ -108,6 +113,13 @@ class GrappeHealthView(HealthCheckView):
             response.status_code = 503
             response.reason_phrase = "Service Unavailable"
         return response
+
+
+def process(request):
+    """200 while the process answers: no database, cache, storage or session is touched (Kubernetes's liveness)."""
+    response = HttpResponse("OK\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 health = GrappeHealthView.as_view(checks=ALL_CHECKS)

@@ -59,6 +59,7 @@ PLAN_READERS = frozenset({"manager", "assessor", "committee_member", "administra
 OUT_OF_MATRIX = {
     "health",  # public monitoring endpoints, nothing private in them: tests/test_operations.py
     "health_live",
+    "health_process",
     "login",
     "logout",
     "password_change",

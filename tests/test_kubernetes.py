@@ -10,6 +10,9 @@ import jsonpatch
 import kubernetes_validate
 import pytest
 import yaml
+from django.urls import resolve
+
+from core import health
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy" / "kubernetes"
 KUBERNETES_VERSION = kubernetes_validate.latest_version()
@@ -120,12 +123,24 @@ def test_every_pod_runs_as_the_image_user_read_only_with_resources(obj):
         assert refs == {"grappe-config", "grappe-secrets"}
 
 
-def test_the_web_probes_ask_the_live_check_with_the_host_of_the_ingress():
-    web = _by(PRODUCTION, "Deployment", "grappe-web")
+def _web_container(objects) -> dict:
+    [container] = _by(objects, "Deployment", "grappe-web")["spec"]["template"]["spec"]["containers"]
+    return container
+
+
+def test_the_web_probes_ask_the_health_checks_with_the_host_of_the_ingress():
     host = _by(PRODUCTION, "Ingress", "grappe")["spec"]["rules"][0]["host"]
     assert host in _by(PRODUCTION, "ConfigMap", "grappe-config")["data"]["ALLOWED_HOSTS"].split(",")
-    [container] = web["spec"]["template"]["spec"]["containers"]
+    container = _web_container(PRODUCTION)
     for probe in ("readinessProbe", "livenessProbe"):
         get = container[probe]["httpGet"]
-        assert get["path"] == "/health/live/"
         assert {"name": "Host", "value": host} in get["httpHeaders"]
+        assert {"name": "X-Forwarded-Proto", "value": "https"} in get["httpHeaders"]
+
+
+def test_readiness_asks_the_shared_services_and_liveness_only_the_process():
+    """An outage of the database, the cache or the bucket takes the web pods out of the Service (readiness) and
+    restarts none of them (liveness asks a view that touches none of them: tests/test_operations.py)."""
+    container = _web_container(PRODUCTION)
+    assert resolve(container["readinessProbe"]["httpGet"]["path"]).func is health.health_live
+    assert resolve(container["livenessProbe"]["httpGet"]["path"]).func is health.process

@@ -39,6 +39,23 @@ def test_the_live_check_covers_the_database_the_cache_and_both_storages():
     assert set(body.values()) == {"OK"}
 
 
+# Nothing listens on port 1: a cache that does not answer.
+_CACHE_DOWN = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+
+
+def test_the_process_check_answers_with_the_database_and_the_cache_out_of_reach(settings):
+    """Kubernetes's liveness probe (/health/process/): no django_db mark, so any use of the database raises, and
+    the cache does not answer. It still answers 200, where /health/live/ (readiness) answers 503: an outage of a
+    shared service takes the pods out of the Service and restarts none."""
+    settings.CACHES = _CACHE_DOWN
+
+    response = Client().get("/health/process/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200 and response.content == b"OK\n"
+    assert response["Cache-Control"] == "no-store"
+    assert _health("/health/live/")[0] == 503
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_full_check_sees_our_worker(celery_worker_process):
