@@ -144,3 +144,38 @@ def test_readiness_asks_the_shared_services_and_liveness_only_the_process():
     container = _web_container(PRODUCTION)
     assert resolve(container["readinessProbe"]["httpGet"]["path"]).func is health.health_live
     assert resolve(container["livenessProbe"]["httpGet"]["path"]).func is health.process
+
+
+def test_the_ingress_is_counted_as_a_proxy_so_each_visitor_has_their_own_address(rf, settings):
+    """Behind the Ingress, REMOTE_ADDR is the controller's: with NUM_PROXIES at 0 every visitor would share its
+    throttles and its log-in lock-out. With the ConfigMap's value, the visitor's address is the one the controller
+    added last to X-Forwarded-For, whatever the visitor wrote in front of it."""
+    from core.throttles import client_ip
+
+    num_proxies = int(_by(PRODUCTION, "ConfigMap", "grappe-config")["data"]["NUM_PROXIES"])
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": num_proxies}
+    controller = {"REMOTE_ADDR": "10.42.0.12"}
+
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", **controller)) == "203.0.113.9"
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9", **controller)) == "203.0.113.9"
+
+
+@pytest.mark.parametrize("objects", [BASE, PRODUCTION], ids=["base", "production"])
+def test_every_disruption_budget_lets_a_drain_evict_a_pod_at_the_autoscalers_minimum(objects):
+    """A budget that allows no eviction when the autoscaler is at its minimum (``minAvailable: 1`` with one
+    replica) blocks every node's drain."""
+    minimum = {
+        o["spec"]["scaleTargetRef"]["name"]: o["spec"]["minReplicas"]
+        for o in objects
+        if o["kind"] == "HorizontalPodAutoscaler"
+    }
+    budgets = [o for o in objects if o["kind"] == "PodDisruptionBudget"]
+    assert budgets
+    for budget in budgets:
+        component = budget["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"]
+        replicas = minimum[f"grappe-{component}"]
+        if "maxUnavailable" in budget["spec"]:
+            allowed = budget["spec"]["maxUnavailable"]
+        else:
+            allowed = replicas - budget["spec"]["minAvailable"]
+        assert isinstance(allowed, int) and allowed >= 1, (budget["metadata"]["name"], replicas)
