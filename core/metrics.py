@@ -7,7 +7,10 @@
   labels) and core's (outbox messages waiting, Celery queue length).
 
 Open to a caller with ``Authorization: Bearer <METRICS_TOKEN>`` or from an address of ``METRICS_ALLOWED_NETWORKS``
-(Prometheus scraping the pods directly); 404 for everybody else, as if it did not exist. With several gunicorn
+(Prometheus scraping the pods directly); 404 for everybody else, as if it did not exist. A request that came
+through a proxy (it names a client: ``X-Forwarded-For``, ``Forwarded`` or ``X-Real-IP``) is never let in by its
+network, only by the token: behind an Ingress or a load balancer, ``REMOTE_ADDR`` is the proxy's own address,
+inside the pods' network, whoever the visitor is. With several gunicorn
 workers, set ``PROMETHEUS_MULTIPROC_DIR`` (an empty directory per pod) so that the counters of every worker add up.
 """
 
@@ -76,10 +79,21 @@ _application_registry = prometheus_client.CollectorRegistry(auto_describe=False)
 _application_registry.register(_ApplicationCollector())
 
 
+# The headers a proxy adds to name the client it forwards for (X-Forwarded-Proto, which the probes and a direct
+# scraper may send to pass the HTTPS redirect, names no client).
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+
+
+def _through_a_proxy(request) -> bool:
+    return any(header in request.headers for header in PROXY_HEADERS)
+
+
 def _allowed(request) -> bool:
     token = settings.METRICS_TOKEN
     if token and constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}"):
         return True
+    if _through_a_proxy(request):  # REMOTE_ADDR is the proxy's: the network says nothing of the caller
+        return False
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:

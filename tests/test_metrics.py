@@ -61,6 +61,35 @@ def test_the_scrapers_network_opens_the_metrics(open_metrics):
     assert "grappe_labels" in _scrape(REMOTE_ADDR="10.42.3.4")
 
 
+def test_the_scrapers_network_opens_the_metrics_to_a_scraper_that_says_https(open_metrics):
+    # X-Forwarded-Proto (the HTTPS redirect's header, which a direct scraper may send) names no client
+    assert "grappe_labels" in _scrape(REMOTE_ADDR="10.42.3.4", HTTP_X_FORWARDED_PROTO="https")
+
+
+THROUGH_THE_INGRESS = [
+    {"HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+    {"HTTP_X_FORWARDED_FOR": "10.42.0.9"},  # whatever it says
+    {"HTTP_FORWARDED": "for=203.0.113.9;proto=https"},
+    {"HTTP_X_REAL_IP": "203.0.113.9"},
+]
+
+
+@pytest.mark.parametrize("num_proxies", [0, 1])
+@pytest.mark.parametrize("headers", THROUGH_THE_INGRESS)
+def test_a_request_through_a_proxy_in_the_scrapers_network_is_not_let_in_by_the_network(
+    open_metrics, settings, headers, num_proxies
+):
+    """Through the Ingress, REMOTE_ADDR is the controller's pod address, inside the pods' network: a visitor's
+    request must not be let in by that network's allowance, whatever NUM_PROXIES says."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": num_proxies}
+    assert Client(REMOTE_ADDR="10.42.0.12", **headers).get("/metrics").status_code == 404
+
+
+@pytest.mark.parametrize("headers", THROUGH_THE_INGRESS)
+def test_the_token_opens_the_metrics_through_a_proxy(open_metrics, headers):
+    assert "grappe_labels" in _scrape(REMOTE_ADDR="10.42.0.12", HTTP_AUTHORIZATION="Bearer scrape-me", **headers)
+
+
 def test_the_application_figures_count_reports_labels_outbox_and_queue(open_metrics, framework):
     factories.LabelFactory(level="silver")
     factories.LabelFactory(level="gold", status="revoked", revoked_reason="Fraude")
