@@ -1,10 +1,12 @@
-"""The cache: django-redis wherever CACHE_URL says redis:// (config/settings/base.py, ``cache_from_env``), and the
-test suite's keys under a prefix of the run's own (config/settings/test.py)."""
+"""The cache: django-redis wherever CACHE_URL says redis:// (config/settings/base.py, ``cache_from_env``), through
+django-prometheus's subclass that counts the gets, and the test suite's keys under a prefix of the run's own
+(config/settings/test.py)."""
 
 import threading
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django_redis.cache import RedisCache
 
 from config.settings.base import cache_from_env
 from core.throttles import hit
@@ -12,7 +14,7 @@ from core.throttles import hit
 
 def test_redis_urls_take_django_redis_and_others_keep_their_backend(monkeypatch):
     monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/3")
-    assert cache_from_env()["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache_from_env()["BACKEND"] == "django_prometheus.cache.backends.redis.RedisCache"
     monkeypatch.setenv("CACHE_URL", "locmemcache://")
     assert cache_from_env()["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     monkeypatch.delenv("CACHE_URL")
@@ -20,9 +22,10 @@ def test_redis_urls_take_django_redis_and_others_keep_their_backend(monkeypatch)
 
 
 def test_the_suites_cache_is_redis_under_a_prefix_of_this_run_that_threads_share():
-    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "django_prometheus.cache.backends.redis.RedisCache"
     assert settings.CACHES["default"]["KEY_PREFIX"].startswith("grappe-test-")
     backend = caches["default"]  # this thread's backend object
+    assert isinstance(backend, RedisCache)  # django-redis's, with its client (core/caching.py, core/throttles.py)
     client = backend.client.get_client(write=True)
     found = {}
 

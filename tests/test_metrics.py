@@ -57,6 +57,25 @@ def test_the_token_opens_the_metrics_with_the_requests_by_view_and_the_database(
     assert "django_db_execute_total" in body
 
 
+def test_the_metrics_show_the_caches_gets_hits_and_misses(open_metrics):
+    from django.core.cache import cache
+
+    before = {
+        name: prometheus_client.REGISTRY.get_sample_value(name, {"backend": "redis"}) or 0.0
+        for name in ("django_cache_get_total", "django_cache_get_hits_total", "django_cache_get_misses_total")
+    }
+    cache.set("metrics-cache-figure", 1)
+    assert cache.get("metrics-cache-figure") == 1  # a hit
+    assert cache.get("metrics-cache-no-such-key") is None  # a miss
+
+    body = _scrape(HTTP_AUTHORIZATION="Bearer scrape-me")
+
+    assert _figure(body, "django_cache_get_total", backend="redis") - before["django_cache_get_total"] >= 2
+    assert _figure(body, "django_cache_get_hits_total", backend="redis") - before["django_cache_get_hits_total"] >= 1
+    misses = _figure(body, "django_cache_get_misses_total", backend="redis") - before["django_cache_get_misses_total"]
+    assert misses >= 1
+
+
 def test_the_scrapers_network_opens_the_metrics(open_metrics):
     assert "grappe_labels" in _scrape(REMOTE_ADDR="10.42.3.4")
 

@@ -289,12 +289,19 @@ SIGNING_DEVELOPMENT_KEY = env.bool("SIGNING_DEVELOPMENT_KEY", default=True)
 SIGNING_DEVELOPMENT_DIR = BASE_DIR / "var" / "signing"
 
 
+# django-redis's backend, through django-prometheus's subclass of it: each ``get`` is counted, with its hits and
+# misses, for /metrics (``django_cache_get_total``, … with ``backend="redis"``). It is django-redis's RedisCache
+# (``.client``, ``make_key``, ``decode``, ``get_client``: core/caching.py, core/throttles.py) with ``get`` counted.
+REDIS_CACHE_BACKEND = "django_prometheus.cache.backends.redis.RedisCache"
+
+
 def cache_from_env(default=env.NOTSET) -> dict:
     """CACHE_URL as a ``CACHES`` entry; a ``redis://`` URL takes django-redis (one client per connection pool,
-    where Django's own backend builds one per call), whichever backend django-environ would pick."""
+    where Django's own backend builds one per call), whichever backend django-environ would pick, through
+    django-prometheus's counting subclass (``REDIS_CACHE_BACKEND``)."""
     config = env.cache("CACHE_URL", default=default)
-    if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
-        config["BACKEND"] = "django_redis.cache.RedisCache"
+    if config.get("BACKEND") in ("django.core.cache.backends.redis.RedisCache", "django_redis.cache.RedisCache"):
+        config["BACKEND"] = REDIS_CACHE_BACKEND
     return config
 
 
