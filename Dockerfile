@@ -33,4 +33,5 @@ RUN pip install --no-deps . \
 
 USER grappe
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+# config/gunicorn.py: with PROMETHEUS_MULTIPROC_DIR set, it empties that directory at start (docs/operations/monitoring.md).
+CMD ["gunicorn", "--config", "python:config.gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]

@@ -11,7 +11,8 @@ Open to a caller with ``Authorization: Bearer <METRICS_TOKEN>`` or from an addre
 through a proxy (it names a client: ``X-Forwarded-For``, ``Forwarded`` or ``X-Real-IP``) is never let in by its
 network, only by the token: behind an Ingress or a load balancer, ``REMOTE_ADDR`` is the proxy's own address,
 inside the pods' network, whoever the visitor is. With several gunicorn
-workers, set ``PROMETHEUS_MULTIPROC_DIR`` (an empty directory per pod) so that the counters of every worker add up.
+workers, set ``PROMETHEUS_MULTIPROC_DIR`` (a directory per pod, emptied when gunicorn starts: config/gunicorn.py) so
+that the counters of every worker add up.
 """
 
 from __future__ import annotations

@@ -179,3 +179,19 @@ def test_every_disruption_budget_lets_a_drain_evict_a_pod_at_the_autoscalers_min
         else:
             allowed = replicas - budget["spec"]["minAvailable"]
         assert isinstance(allowed, int) and allowed >= 1, (budget["metadata"]["name"], replicas)
+
+
+def test_the_web_pods_gunicorn_workers_share_a_metrics_directory_emptied_at_start():
+    """Several gunicorn workers per pod: PROMETHEUS_MULTIPROC_DIR on a volume of the pod's own (the root file
+    system is read-only), and gunicorn started with config/gunicorn.py, which empties it (tests/test_metrics.py)."""
+    web = _by(PRODUCTION, "Deployment", "grappe-web")
+    container = _web_container(PRODUCTION)
+    env = {item["name"]: item["value"] for item in container.get("env", [])}
+    directory = env["PROMETHEUS_MULTIPROC_DIR"]
+    [mount] = [m for m in container["volumeMounts"] if m["mountPath"] == directory]
+    [volume] = [v for v in web["spec"]["template"]["spec"]["volumes"] if v["name"] == mount["name"]]
+    assert volume["emptyDir"] is not None and not mount.get("readOnly")
+    assert "--config python:config.gunicorn" in " ".join(container["command"])
+    assert "PROMETHEUS_MULTIPROC_DIR" not in _by(PRODUCTION, "ConfigMap", "grappe-config")["data"]
+    others = [c for o in PRODUCTION for c in _containers(o) if c is not container]
+    assert others and not [c for c in others if "PROMETHEUS_MULTIPROC_DIR" in str(c.get("env"))]

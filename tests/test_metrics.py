@@ -1,8 +1,18 @@
 """/metrics (core/metrics.py, django-prometheus): closed to the public, open to the token and the scrapers'
 networks, with the requests by view, the database's figures and the application's own."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import prometheus_client
 import pytest
+import requests
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from labelling.models import ReportStatus
@@ -154,3 +164,65 @@ def test_the_public_cache_counts_its_misses_hits_and_304s(open_metrics, framewor
     assert _figure(after, name, view=view, outcome="miss") - before["miss"] == 1
     assert _figure(after, name, view=view, outcome="hit") - before["hit"] == 2
     assert _figure(after, name, view=view, outcome="not_modified") - before["not_modified"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gunicorn_workers_figures_add_up_from_a_directory_emptied_at_start(tmp_path):
+    """gunicorn with two workers and PROMETHEUS_MULTIPROC_DIR, through config/gunicorn.py as the Dockerfile, the
+    compose file and the Kubernetes web Deployment run it: what a previous run left in the directory is removed
+    before the workers start, and every scrape, whichever worker answers it, shows the requests of both."""
+    from prometheus_client.mmap_dict import MmapedDict, mmap_key
+
+    from tests.s3server import free_port
+    from tests.worker import _database_url
+
+    directory = tmp_path / "prometheus"
+    directory.mkdir()
+    stale = MmapedDict(str(directory / "counter_4194304.db"))  # a process of a previous run
+    stale.write_value(mmap_key("grappe_stale", "grappe_stale_total", [], [], "left by a previous run"), 7.0, 0)
+    stale.close()
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "PROMETHEUS_MULTIPROC_DIR": str(directory),
+        "METRICS_TOKEN": "scrape-me",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "--config", "python:config.gunicorn", "config.wsgi:application"]
+    process = subprocess.Popen(  # noqa: S603 - our own command line
+        [*command, "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                requests.get(f"{url}/health/process/", timeout=30)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and process.poll() is None, "gunicorn did not start"
+                time.sleep(0.3)
+        for _ in range(12):
+            assert requests.get(f"{url}/health/process/", timeout=30).status_code == 200
+
+        scrapes = [
+            requests.get(f"{url}/metrics", headers={"Authorization": "Bearer scrape-me"}, timeout=30).text
+            for _ in range(4)
+        ]
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+    name = "django_http_requests_total_by_view_transport_method_total"
+    counts = {_figure(body, name, view="health_process", method="GET") for body in scrapes}
+    assert len(counts) == 1 and counts.pop() >= 13  # the same total whichever worker answered
+    assert not any("grappe_stale" in body for body in scrapes)
+    assert "4194304" not in {path.stem.rsplit("_", 1)[-1] for path in directory.glob("*.db")}
+    assert len({path.stem.rsplit("_", 1)[-1] for path in directory.glob("*.db")}) >= 2  # both workers wrote

@@ -107,6 +107,22 @@ def test_docker_compose_uses_the_health_endpoint():
     assert "/health/live/" in compose
 
 
+def test_docker_compose_gives_the_gunicorn_workers_a_metrics_directory_emptied_at_start():
+    """Several gunicorn workers (WEB_CONCURRENCY): their figures go to PROMETHEUS_MULTIPROC_DIR, on the tmpfs,
+    made before the first process that writes figures and emptied by config/gunicorn.py when gunicorn starts."""
+    import yaml
+
+    services = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())["services"]
+    web = services["web"]
+    directory = web["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+    assert any(directory.startswith(tmpfs.rstrip("/") + "/") for tmpfs in web["tmpfs"])
+    assert web["environment"]["CACHE_URL"]  # the shared environment is still there
+    script = web["command"][-1]
+    assert script.startswith('mkdir -p "$${PROMETHEUS_MULTIPROC_DIR}" &&')
+    assert "exec gunicorn --config python:config.gunicorn " in script
+    assert not [name for name in ("worker", "beat") if "PROMETHEUS_MULTIPROC_DIR" in services[name]["environment"]]
+
+
 # --- logs --------------------------------------------------------------------------------------------------
 
 
