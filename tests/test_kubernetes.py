@@ -195,3 +195,29 @@ def test_the_web_pods_gunicorn_workers_share_a_metrics_directory_emptied_at_star
     assert "PROMETHEUS_MULTIPROC_DIR" not in _by(PRODUCTION, "ConfigMap", "grappe-config")["data"]
     others = [c for o in PRODUCTION for c in _containers(o) if c is not container]
     assert others and not [c for c in others if "PROMETHEUS_MULTIPROC_DIR" in str(c.get("env"))]
+
+
+def _selected(objects, selector: str) -> list[tuple[str, str]]:
+    key, value = selector.split("=")
+    return [(o["kind"], o["metadata"]["name"]) for o in objects if o["metadata"].get("labels", {}).get(key) == value]
+
+
+def test_the_documented_release_applies_the_configuration_and_the_migration_alone_before_the_rest():
+    """``kubectl apply -k`` applies everything at once and cannot change a Job: the docs' release deletes the
+    previous Job, applies the ConfigMap and the Job alone by label and waits for it, then applies the rest."""
+    docs = (DEPLOY.parent.parent / "docs" / "operations" / "kubernetes.md").read_text()
+    release = docs[docs.index("## Deploying a release") :]
+    release = release[release.index("```bash") : release.index("```", release.index("```bash") + 3)]
+    commands = [line for line in release.splitlines() if line.startswith("kubectl")]
+    selectors = [line.split(" -l ")[1] for line in commands if line.startswith("kubectl apply") and " -l " in line]
+    assert selectors == ["app.kubernetes.io/component=config", "app.kubernetes.io/component=migrate"]
+    assert _selected(PRODUCTION, selectors[0]) == [("ConfigMap", "grappe-config")]
+    assert _selected(PRODUCTION, selectors[1]) == [("Job", "grappe-migrate")]
+    order = [
+        "kubectl -n grappe delete job grappe-migrate",
+        f"-l {selectors[1]}",
+        "kubectl -n grappe wait --for=condition=complete job/grappe-migrate",
+    ]
+    positions = [next(i for i, line in enumerate(commands) if step in line) for step in order]
+    positions.append(commands.index('kubectl apply -k "$OVERLAY"'))  # the rest, once the Job is complete
+    assert positions == sorted(positions)
