@@ -251,3 +251,50 @@ def test_the_signed_urls_of_the_settings_expire_after_the_configured_time(bucket
         assert query["X-Amz-Signature"][0]
         with urllib.request.urlopen(url, timeout=5) as fresh:  # noqa: S310 - our own server on the loopback
             assert fresh.read() == b"signed"
+
+
+# --- a bucket that does not answer, on download ------------------------------------------------------------
+
+
+def _silent_port():
+    """A socket that accepts connections (the kernel's backlog) and never answers: a bucket that hangs."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    return sock
+
+
+def test_a_download_from_a_bucket_that_is_down_or_never_answers_is_a_translated_503_a_missing_file_a_404(
+    evidence_in, bucket, answer_f1, manager, client_for, monkeypatch
+):
+    from botocore.config import Config
+
+    upload = samples.upload("budget.pdf", samples.pdf_bytes())
+    client_for(manager).post(
+        reverse("labelling:evidence_upload", args=[answer_f1.pk]), {"file": upload, "document_date": "2025-03-01"}
+    )
+    evidence = answer_f1.evidence.get()
+    url = reverse("labelling:evidence_download", args=[evidence.pk])
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(manager)
+    quick = Config(connect_timeout=0.5, read_timeout=0.5, retries={"max_attempts": 1})
+    field = Evidence._meta.get_field("file")
+
+    with _silent_port() as silent:
+        hangs = {**bucket["options"], "endpoint_url": f"http://127.0.0.1:{silent.getsockname()[1]}"}
+        monkeypatch.setattr(field, "storage", S3Storage(**hangs, location="private", client_config=quick))
+        response = client.get(url)  # botocore's ReadTimeoutError, an OSError too: not "the file is gone"
+    assert response.status_code == 503
+    assert "stockage" in response.content.decode()  # « … son stockage de fichiers … », in French
+    assert response["Retry-After"]
+
+    down = {**bucket["options"], "endpoint_url": f"http://127.0.0.1:{_free_port()}"}  # nothing listens there
+    monkeypatch.setattr(field, "storage", S3Storage(**down, location="private", client_config=quick))
+    assert client.get(url).status_code == 503
+
+    monkeypatch.setattr(field, "storage", evidence_in)
+    assert client.get(url).status_code == 200
+    bucket["client"].delete_object(Bucket=bucket["name"], Key=f"private/{evidence.file.name}")
+    assert client.get(url).status_code == 404  # the object is gone: not found
