@@ -1,6 +1,4 @@
-from django.conf import settings
 from django.shortcuts import redirect, render
-from django.views.static import serve
 
 from accounts.models import Role
 
@@ -20,7 +18,3 @@ def home(request):
         return redirect("clusters:dashboard")
     return render(request, "home.html")
 
-
-def public_media(request, path: str):
-    """Public uploads (cluster logos) from MEDIA_ROOT, read at request time; ``serve`` refuses traversal."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from accounts import views as account_views
 from accounts.api import TokenView
 from accounts.language import set_language
-from core import health, metrics
+from core import health, media, metrics
 from core.api_root import ApiRootView
 from core.throttles import LoginThrottle, throttle_posts
 
@@ -61,11 +61,12 @@ urlpatterns = [
     ),
 ]
 
-# MEDIA_ROOT holds only public uploads (cluster logos; evidence and reports live in PRIVATE_MEDIA_ROOT and
-# go through permission-checked views). Django serves them itself so that the compose deployment, which has
-# no separate file server, shows logos too; a proxy in front may serve MEDIA_URL directly instead.
+# Public media only (cluster logos; evidence and reports are private and go through permission-checked views),
+# from MEDIA_ROOT or, with STORAGE_URL, from the bucket (core/media.py): always from the site's own origin, so the
+# content security policy holds and the bucket stays private. A proxy in front may serve MEDIA_URL from the
+# local folder directly instead.
 urlpatterns += [
-    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", account_views.public_media),
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media.public_media),
 ]
 
 # Error pages that need no database (503 when it is unreachable) and answer JSON under /api/ (core/views.py).

@@ -3,6 +3,7 @@ server started on 127.0.0.1 for this module (moto's server mode), never a mock o
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import urllib.error
@@ -221,10 +222,11 @@ for alias in ("private", "default"):
 
 
 @pytest.mark.parametrize("private_seconds", [None, 120])
-def test_the_signed_urls_of_the_settings_expire_after_the_configured_time(bucket, private_seconds):
+def test_the_settings_sign_private_urls_for_the_configured_time_and_give_media_the_sites_own(bucket, private_seconds):
     """moto does not refuse a signed URL past its time (a real bucket answers 403; no S3 server that enforces it
-    installs from the registries this machine reaches), so the expiry is read in the URL the settings' stores
-    sign: X-Amz-Date is now and X-Amz-Expires the setting (STORAGE_PRIVATE_URL_SECONDS, STORAGE_MEDIA_URL_SECONDS)."""
+    installs from the registries this machine reaches), so the expiry is read in the URL the settings' private
+    store signs: X-Amz-Date is now and X-Amz-Expires the setting (STORAGE_PRIVATE_URL_SECONDS). The public media's
+    URL is MEDIA_URL + key, on the site's own origin (core/media.py streams the object)."""
     import datetime
     import os
     from urllib.parse import parse_qs, urlsplit
@@ -243,14 +245,14 @@ def test_the_signed_urls_of_the_settings_expire_after_the_configured_time(bucket
     ).stdout.split()
     private_url, media_url = output[-2:]
 
-    for url, seconds in ((private_url, private_seconds or 300), (media_url, 3600)):
-        query = parse_qs(urlsplit(url).query)
-        assert query["X-Amz-Expires"] == [str(seconds)]
-        signed_at = datetime.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
-        assert abs((datetime.datetime.now(datetime.UTC) - signed_at).total_seconds()) < 120
-        assert query["X-Amz-Signature"][0]
-        with urllib.request.urlopen(url, timeout=5) as fresh:  # noqa: S310 - our own server on the loopback
-            assert fresh.read() == b"signed"
+    query = parse_qs(urlsplit(private_url).query)
+    assert query["X-Amz-Expires"] == [str(private_seconds or 300)]
+    signed_at = datetime.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
+    assert abs((datetime.datetime.now(datetime.UTC) - signed_at).total_seconds()) < 120
+    assert query["X-Amz-Signature"][0]
+    with urllib.request.urlopen(private_url, timeout=5) as fresh:  # noqa: S310 - our own server on the loopback
+        assert fresh.read() == b"signed"
+    assert re.fullmatch(r"/media/expiry/x(_\w+)?\.txt", media_url), media_url  # no bucket host, no signature
 
 
 # --- a bucket that does not answer, on download ------------------------------------------------------------
@@ -298,3 +300,57 @@ def test_a_download_from_a_bucket_that_is_down_or_never_answers_is_a_translated_
     assert client.get(url).status_code == 200
     bucket["client"].delete_object(Bucket=bucket["name"], Key=f"private/{evidence.file.name}")
     assert client.get(url).status_code == 404  # the object is gone: not found
+
+
+# --- public media (logos) from the site's own origin -------------------------------------------------------------
+
+
+@pytest.fixture
+def media_in(bucket, settings):
+    """The public media's store is the bucket, as the settings build it from STORAGE_URL."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "core.storage.PublicMediaStorage",
+            "OPTIONS": {**bucket["options"], "location": "media", "default_acl": None, "file_overwrite": False},
+        },
+    }
+    from django.core.files.storage import storages
+
+    return storages["default"]
+
+
+def test_a_logo_in_the_bucket_is_shown_from_the_sites_own_origin(media_in, bucket, cluster, manager, client_for):
+    from tests.clusters.test_views import profile_data
+
+    owner = client_for(manager)
+    logo = samples.upload("cosmetic-valley.png", samples.png_bytes(), "image/png")
+    assert owner.post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, logo=logo)).status_code == 302
+    cluster.refresh_from_db()
+    assert _keys(bucket) == [f"media/{cluster.logo.name}"]
+
+    page = owner.get(f"/clusters/{cluster.pk}/").content.decode()
+    [src] = re.findall(r'class="cl-logo"\s+src="([^"]+)"', page)
+    assert src == f"/media/{cluster.logo.name}"  # same origin: the CSP's img-src 'self' lets it in, no bucket host
+    visitor = Client()
+    image = visitor.get(src)
+    assert image.status_code == 200
+    assert b"".join(image.streaming_content) == samples.png_bytes()
+    assert image["Content-Type"] == "image/png"
+    assert image["Cache-Control"] == "public, max-age=3600"
+    head = visitor.head(src)
+    assert head.status_code == 200 and head["Content-Length"] == str(len(samples.png_bytes()))
+    assert visitor.get(src, HTTP_IF_NONE_MATCH=image["ETag"]).status_code == 304
+    assert visitor.post(src).status_code == 405
+
+    private = _storage(bucket).save("evidence/x.pdf", samples.upload("x.pdf", samples.pdf_bytes()))
+    for forged in (
+        "/media/logos/missing.png",
+        f"/media/../private/{private}",
+        f"/media/%2e%2e/private/{private}",
+        f"/media/logos/..%2f..%2fprivate/{private}",
+        f"/media/logos//{cluster.logo.name.split('/')[-1]}",
+        f"/media/logos\\..\\..\\private\\{private}",
+        "/media/",
+    ):
+        assert visitor.get(forged).status_code == 404, forged

@@ -225,9 +225,9 @@ STORAGE_URL = env("STORAGE_URL", default="")
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
 AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default=None)
-# How long a signed URL of an object stays valid (the bucket answers 403 past it): private files, public media.
+# How long a signed URL of a private object stays valid (the bucket answers 403 past it). Public media (logos) get
+# no signed URL: their URL is the site's own, MEDIA_URL + key, streamed from the bucket by core/media.py.
 STORAGE_PRIVATE_URL_SECONDS = env.int("STORAGE_PRIVATE_URL_SECONDS", default=300)
-STORAGE_MEDIA_URL_SECONDS = env.int("STORAGE_MEDIA_URL_SECONDS", default=3600)
 if STORAGE_URL or AWS_STORAGE_BUCKET_NAME:
     from botocore.config import Config as _BotoConfig
 
@@ -239,10 +239,7 @@ if STORAGE_URL or AWS_STORAGE_BUCKET_NAME:
         "querystring_auth": True,  # a URL of an object is a short-lived signed one
         **(object_storage_options(STORAGE_URL) if STORAGE_URL else {}),
     }
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_bucket, "location": "media", "querystring_expire": STORAGE_MEDIA_URL_SECONDS},
-    }
+    STORAGES["default"] = {"BACKEND": "core.storage.PublicMediaStorage", "OPTIONS": {**_bucket, "location": "media"}}
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {**_bucket, "location": "private", "querystring_expire": STORAGE_PRIVATE_URL_SECONDS},
