@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.uploads import RandomName
 
 ECCP_HOST = "clustercollaboration.eu"
 
@@ -69,7 +70,7 @@ class Cluster(TimeStampedModel):
     s3_domains = models.JSONField(_("smart-specialisation domains"), default=list, blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to=RandomName("logos/"), blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="managed_clusters", blank=True, verbose_name=_("managers")
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, private_storage
+from core.uploads import RandomName
 from labelling.models import TEXT_MAX_LENGTH, Level
 
 
@@ -167,7 +168,7 @@ class Minutes(TimeStampedModel):
     )
     language = models.CharField(_("language"), max_length=5)
     status = models.CharField(_("status"), max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.PENDING)
-    file = models.FileField(_("file"), storage=private_storage, upload_to="minutes/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=RandomName("minutes/%Y/%m/"), blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -3,6 +3,8 @@ from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import RandomName
+
 
 def private_storage():
     """The files never under MEDIA_URL (``STORAGES["private"]``): served only by permission-checked views."""
@@ -18,8 +20,9 @@ class TimeStampedModel(models.Model):
 
 
 def document_file(upload_to: str) -> models.FileField:
-    """A ``StoredDocument``'s file, in the private storage under ``upload_to`` (e.g. ``"appeals/%Y/%m/"``)."""
-    return models.FileField(_("file"), storage=private_storage, upload_to=upload_to)
+    """A ``StoredDocument``'s file, in the private storage under a random key in the folder ``upload_to`` (e.g.
+    ``"appeals/%Y/%m/"``): core.uploads.RandomName."""
+    return models.FileField(_("file"), storage=private_storage, upload_to=RandomName(upload_to))
 
 
 class StoredDocument(TimeStampedModel):

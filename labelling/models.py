@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
 from core.models import StoredDocument, TimeStampedModel, document_file, private_storage
+from core.uploads import RandomName
 from indicators.models import Framework, Indicator
 from indicators.proposals import Explanation
 
@@ -424,7 +425,7 @@ class Report(TimeStampedModel):
     label = models.ForeignKey(Label, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
     language = models.CharField(_("language"), max_length=5, default="fr")
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
-    file = models.FileField(_("file"), storage=private_storage, upload_to="reports/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=RandomName("reports/%Y/%m/"), blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # Who is producing it: the id of the task delivery that claimed it (a retry and a redelivery keep it).

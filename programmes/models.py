@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from clusters.models import Cluster
 from core.models import TimeStampedModel, private_storage
+from core.uploads import RandomName
 
 
 class FunderKind(models.TextChoices):
@@ -120,7 +121,9 @@ class Contract(TimeStampedModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     midterm_review_on = models.DateField(_("mid-term review"), null=True, blank=True)
-    document = models.FileField(_("signed document"), storage=private_storage, upload_to="contracts/%Y/", blank=True)
+    document = models.FileField(
+        _("signed document"), storage=private_storage, upload_to=RandomName("contracts/%Y/"), blank=True
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -209,7 +212,7 @@ class ReportValue(models.Model):
 
 class ReportProof(TimeStampedModel):
     report = models.ForeignKey(YearlyReport, on_delete=models.CASCADE, related_name="proofs")
-    file = models.FileField(_("file"), storage=private_storage, upload_to="programme-proofs/%Y/%m/")
+    file = models.FileField(_("file"), storage=private_storage, upload_to=RandomName("programme-proofs/%Y/%m/"))
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

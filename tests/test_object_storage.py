@@ -354,3 +354,38 @@ def test_a_logo_in_the_bucket_is_shown_from_the_sites_own_origin(media_in, bucke
         "/media/",
     ):
         assert visitor.get(forged).status_code == 404, forged
+
+
+def test_an_admin_upload_named_after_the_cluster_is_stored_under_a_random_key(media_in, bucket, cluster, client_for):
+    from tests import factories
+
+    root = factories.AdministratorFactory(username="root", is_staff=True, is_superuser=True)
+    client = client_for(root)
+    url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    data = _admin_form_data(client.get(url))
+    data["logo"] = samples.upload("cosmetic-valley-logo.png", samples.png_bytes(), "image/png")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+
+    cluster.refresh_from_db()
+    assert re.fullmatch(r"logos/[0-9a-f]{32}\.png", cluster.logo.name), cluster.logo.name
+    [key] = _keys(bucket)
+    assert key == f"media/{cluster.logo.name}"
+    assert "cosmetic" not in key.lower() and "valley" not in key.lower()
+
+
+def _admin_form_data(page) -> dict:
+    """What the admin's change form would send back unchanged: its fields' values and the inlines' forms."""
+    from django.db.models.fields.files import FieldFile
+
+    data = {}
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False or isinstance(value, FieldFile):
+                continue
+            data[field.html_name] = "on" if value is True else value
+    return data
