@@ -2,7 +2,8 @@
 
 Two gunicorn processes (nodes A and B) on two ports and a Celery worker, each with empty local folders of its
 own, all with ``STORAGE_URL`` on an S3-compatible server (moto's server mode) on 127.0.0.1: a file uploaded
-through A is downloaded through B; a report requested through B is rendered by the worker and downloaded through
+through A is downloaded through B; a logo uploaded through A is shown by B from its own origin (/media/…),
+streamed from the bucket; a report requested through B is rendered by the worker and downloaded through
 A; a session opened on A works on B; two autosaves of one answer through A and B give one winner and one
 conflict; a label revoked through A changes its public page's ETag on A and B at once, though each keeps the
 version tokens in its process; A killed in the middle of an upload loses nothing that was acknowledged; nothing is
@@ -12,6 +13,7 @@ written to the nodes' local folders.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -165,6 +167,25 @@ def test_two_web_nodes_and_a_worker_share_nothing_but_the_database_redis_and_the
     downloaded = on_b.get(f"{b.url}/evidence/{evidence.pk}/", timeout=60)
     assert downloaded.status_code == 200 and downloaded.content == samples.pdf_bytes()
     assert f"private/{evidence.file.name}" in keys(bucket)
+
+    # A logo uploaded through A is shown by B from the site's own origin, streamed from the bucket.
+    from tests.clusters.test_views import profile_data
+
+    cluster.refresh_from_db()
+    edited = _post(
+        on_a,
+        f"{a.url}/clusters/{cluster.pk}/edit/",
+        data=profile_data(cluster),
+        files={"logo": ("cosmetic-valley.png", samples.png_bytes(), "image/png")},
+    )
+    assert edited.status_code == 302, edited.text[:500]
+    cluster.refresh_from_db()
+    assert f"media/{cluster.logo.name}" in keys(bucket)
+    [src] = re.findall(r'class="cl-logo"\s+src="([^"]+)"', on_b.get(f"{b.url}/clusters/{cluster.pk}/", timeout=60).text)
+    assert src == f"/media/{cluster.logo.name}"
+    image = requests.get(b.url + src, timeout=60)
+    assert image.status_code == 200 and image.content == samples.png_bytes()
+    assert image.headers["Content-Type"] == "image/png" and image.headers["Cache-Control"] == "public, max-age=3600"
 
     # Two autosaves of one answer through A and B, from the same version: one winner, one conflict.
     answer.refresh_from_db()
