@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import HasCapability
 from core.api import read_input
+from core.downloads import stored_file
 from core.exceptions import NotFound
 from core.schema import example
 from core.throttles import PUBLIC_LIST_THROTTLES, PUBLIC_THROTTLES
@@ -330,7 +331,7 @@ class ReportDownloadView(APIView):
             raise report_services.LabelNotValid(report.label)  # 409: a revoked or expired label's certificate
         filename = selectors.report_download_name(report)
         return FileResponse(
-            report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+            stored_file(report.file), as_attachment=True, filename=filename, content_type="application/pdf"
         )
 
 

@@ -193,6 +193,11 @@ def test_reports_through_the_api(framework, cluster, manager, other_manager, adm
     assert api(other_manager).get(f"{API}/reports/{report.pk}/download/").status_code == 404
     assert [r["id"] for r in api(manager).get(base).json()] == [report.pk]
 
+    report.refresh_from_db()
+    report.file.storage.delete(report.file.name)  # lost from the storage: 404, not a 500
+    gone = api(manager).get(f"{API}/reports/{report.pk}/download/")
+    assert gone.status_code == 404 and "detail" in gone.json()
+
 
 def test_the_schema_documents_the_workflow_endpoints(db, client_for, administrator):
     response = client_for(administrator).get("/api/schema/?format=json")
