@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, npgettext
@@ -36,6 +37,12 @@ ACTION_GROUPS = {
     "appeal": gettext_lazy("Appeals"),
     "area": gettext_lazy("Areas of improvement (Silver)"),
     "improvement": gettext_lazy("Improvement plan"),
+    "prerequisites": gettext_lazy("Prerequisites"),
+    "visit": gettext_lazy("Interview or visit"),
+    "findings": gettext_lazy("Expert's findings"),
+    "yearly_report": gettext_lazy("Yearly reports"),
+    "contract": gettext_lazy("Performance contracts"),
+    "programme": gettext_lazy("Reports shared with programmes"),
 }
 
 
@@ -86,6 +93,17 @@ def date_text(iso) -> str:
         return date_format(datetime.date.fromisoformat(str(iso)), "SHORT_DATE_FORMAT")
     except ValueError:
         return value_text(iso)
+
+
+def datetime_text(iso) -> str:
+    """A recorded ISO date and time in the reader's short format, in the site's time zone."""
+    try:
+        moment = datetime.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return value_text(iso)
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
 def _is_number(text: str) -> bool:
@@ -344,6 +362,34 @@ def _improvement_updated(e: _Event) -> str:
     )
 
 
+def _with_reason(text: str, e: _Event) -> str:
+    if e.after.get("reason"):
+        text += " " + _("Reason: %(reason)s") % {"reason": e.after["reason"]}
+    return text
+
+
+def _visit_proposed(e: _Event) -> str:
+    slots = e.after.get("slots") or []
+    return ngettext(
+        "%(who)s proposed %(count)d slot for the interview or visit: %(slots)s.",
+        "%(who)s proposed %(count)d slots for the interview or visit: %(slots)s.",
+        len(slots),
+    ) % e.params(count=len(slots), slots=", ".join(datetime_text(slot[0]) for slot in slots if slot) or "—")
+
+
+def _visit_declined(e: _Event) -> str:
+    text = _("%(who)s asked for other slots for the interview or visit.") % e.params()
+    if e.after.get("comment"):
+        text += " " + _("Comment: %(comment)s") % {"comment": e.after["comment"]}
+    return text
+
+
+def _findings_written(e: _Event) -> str:
+    if e.before:
+        return _("%(who)s updated the expert's findings.") % e.params()
+    return _("%(who)s wrote the expert's findings.") % e.params()
+
+
 SENTENCES: dict[str, Callable[[_Event], str]] = {
     "answer.corrected": lambda e: (
         _("%(who)s corrected %(target)s: %(declared)s → %(validated)s — justification: %(justification)s")
@@ -481,6 +527,57 @@ SENTENCES: dict[str, Callable[[_Event], str]] = {
     "financing_year.create": lambda e: _("%(who)s recorded the financing of %(target)s.") % e.params(),
     "financing_year.update": lambda e: (
         _("%(who)s updated the financing of %(target)s: %(changes)s.") % e.params(changes=e.changes())
+    ),
+    "prerequisites.exempted": lambda e: (
+        _("%(who)s exempted the cluster from the prerequisites: %(reason)s")
+        % e.params(reason=e.after.get("reason") or "—")
+    ),
+    "prerequisites.exemption_withdrawn": lambda e: (
+        _("%(who)s withdrew the cluster's exemption from the prerequisites.") % e.params()
+    ),
+    "visit.proposed": _visit_proposed,
+    "visit.accepted": lambda e: (
+        _("%(who)s accepted the slot of %(start)s for the interview or visit.")
+        % e.params(start=datetime_text(e.after.get("starts_at")))
+    ),
+    "visit.declined": _visit_declined,
+    "visit.moved": lambda e: _with_reason(
+        _("%(who)s moved the interview or visit to %(start)s.")
+        % e.params(start=datetime_text(e.after.get("starts_at"))),
+        e,
+    ),
+    "visit.cancelled": lambda e: _with_reason(_("%(who)s cancelled the interview or visit.") % e.params(), e),
+    "findings.written": _findings_written,
+    "committee.session_created": lambda e: (
+        _("%(who)s scheduled the awarding committee of %(date)s.") % e.params(date=date_text(e.target))
+    ),
+    "committee.session_closed": lambda e: (
+        _("%(who)s closed the awarding committee of %(date)s.") % e.params(date=date_text(e.target))
+    ),
+    "committee.attendance_recorded": lambda e: (
+        _("%(who)s recorded who attended the awarding committee of %(date)s.") % e.params(date=date_text(e.target))
+    ),
+    "yearly_report.start": lambda e: _("%(who)s started the yearly report %(target)s.") % e.params(),
+    "yearly_report.update": lambda e: _("%(who)s updated the yearly report %(target)s.") % e.params(),
+    "yearly_report.submit": lambda e: _("%(who)s submitted the yearly report %(target)s.") % e.params(),
+    "yearly_report.resubmit": lambda e: _("%(who)s submitted the yearly report %(target)s again.") % e.params(),
+    "yearly_report.approve": lambda e: _("%(who)s approved the yearly report %(target)s.") % e.params(),
+    "yearly_report.return": lambda e: _("%(who)s returned the yearly report %(target)s for changes.") % e.params(),
+    "yearly_report.proof_added": lambda e: _("%(who)s attached %(target)s to a yearly report.") % e.params(),
+    "contract.create": lambda e: (
+        _("%(who)s recorded the performance contract with the programme %(target)s.") % e.params()
+    ),
+    "contract.update": lambda e: (
+        _("%(who)s updated the performance contract with the programme %(target)s.") % e.params()
+    ),
+    "contract.targets": lambda e: (
+        _("%(who)s updated the targets of the performance contract with the programme %(target)s.") % e.params()
+    ),
+    "programme.report_shared": lambda e: (
+        _("%(who)s shared the assessment report with the programme %(target)s.") % e.params()
+    ),
+    "programme.report_withdrawn": lambda e: (
+        _("%(who)s stopped sharing the assessment report with the programme %(target)s.") % e.params()
     ),
 }
 
