@@ -3,6 +3,7 @@ from django.contrib import admin
 from core.admin import ModelAdmin, TabularInline
 
 from .models import Cluster, FinancingYear, Member, TeamYear
+from .services import delete_replaced_logo
 
 
 class MemberInline(TabularInline):
@@ -17,6 +18,12 @@ class ClusterAdmin(ModelAdmin):
     list_filter = ("kind", "country", "region")
     search_fields = ("name", "acronym", "city")
     filter_horizontal = ("managers",)
+
+    def save_model(self, request, obj, form, change):
+        """A logo cleared or replaced here leaves the storage too, as on the profile page."""
+        old = Cluster.objects.filter(pk=obj.pk).values_list("logo", flat=True).first() if change else ""
+        super().save_model(request, obj, form, change)
+        delete_replaced_logo(old or "", obj.logo.name or "")
 
 
 @admin.register(Member)

@@ -147,6 +147,16 @@ def _save(locked: Model, fields: Sequence[str], *, caller: Model) -> None:
 # --- the cluster's profile ------------------------------------------------------------------------
 
 
+def delete_replaced_logo(old: str, new: str) -> None:
+    """A logo cleared or replaced leaves the storage once the change commits: its public URL then answers 404
+    (a cache in front may keep it ``core.media.MEDIA_MAX_AGE`` more seconds). Nothing is deleted when the logo is
+    unchanged, nor when the transaction rolls back (the profile still shows the old one)."""
+    if old and old != new:
+        storage = Cluster._meta.get_field("logo").storage
+        # robust: a bucket that is down leaves an unused file behind, never fails the saved change.
+        transaction.on_commit(lambda: storage.delete(old), robust=True)
+
+
 @transaction.atomic
 def cluster_update(
     *,
@@ -178,6 +188,7 @@ def cluster_update(
     if "logo" in changes:
         locked.logo = changes["logo"]
         before["logo"], after["logo"] = old_logo, changes["logo"]
+        delete_replaced_logo(old_logo, changes["logo"])
     _save(locked, list(changes), caller=cluster)
     # The registry's filters and the peer groups (kind, region, sector) read the profile.
     caching.bump(caching.REGISTRY, caching.POPULATION)

@@ -453,6 +453,80 @@ def test_a_logo_can_be_removed(cluster, manager, en_client_for, settings, tmp_pa
     assert AuditEvent.objects.filter(action="cluster.update").first().after["logo"] == ""
 
 
+def _upload_logo(client, cluster, name="logo.png", size=(8, 8), **overrides):
+    logo = SimpleUploadedFile(name, png_bytes(size), content_type="image/png")
+    assert (
+        client.post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, logo=logo, **overrides)).status_code == 302
+    )
+    cluster.refresh_from_db()
+    return cluster.logo.name
+
+
+def test_a_cleared_logo_leaves_the_storage_and_its_public_url(
+    cluster, manager, en_client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = en_client_for(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        old = _upload_logo(client, cluster)
+    assert client.get(f"/media/{old}").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, **{"logo-clear": "on"}))
+    assert response.status_code == 302
+    assert not (tmp_path / old).exists()
+    assert client.get(f"/media/{old}").status_code == 404
+
+
+def test_a_replaced_logo_leaves_the_storage_and_the_new_one_is_served(
+    cluster, manager, en_client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = en_client_for(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        old = _upload_logo(client, cluster)
+        new = _upload_logo(client, cluster, "new.png", size=(16, 16))
+    assert new != old
+    assert not (tmp_path / old).exists()
+    assert client.get(f"/media/{old}").status_code == 404
+    served = client.get(f"/media/{new}")
+    assert served.status_code == 200 and b"".join(served.streaming_content) == png_bytes((16, 16))
+
+
+def test_a_save_that_keeps_the_logo_keeps_its_file(
+    cluster, manager, en_client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = en_client_for(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        logo = _upload_logo(client, cluster)
+        response = client.post(f"/clusters/{cluster.pk}/edit/", profile_data(cluster, city="Tours"))
+    assert response.status_code == 302
+    cluster.refresh_from_db()
+    assert (cluster.city, cluster.logo.name) == ("Tours", logo)
+    assert (tmp_path / logo).read_bytes() == png_bytes()
+    assert client.get(f"/media/{logo}").status_code == 200
+
+
+def test_a_logo_cleared_in_the_django_admin_leaves_the_storage(
+    cluster, settings, tmp_path, rf, django_capture_on_commit_callbacks
+):
+    from django.contrib.admin.sites import site
+
+    settings.MEDIA_ROOT = tmp_path
+    cluster.logo.save("logo.png", SimpleUploadedFile("logo.png", png_bytes()))
+    old = cluster.logo.name
+    assert (tmp_path / old).exists()
+    unchanged = Cluster.objects.get(pk=cluster.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        site._registry[Cluster].save_model(rf.post("/"), unchanged, None, change=True)
+    assert (tmp_path / old).exists()
+    cleared = Cluster.objects.get(pk=cluster.pk)
+    cleared.logo = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        site._registry[Cluster].save_model(rf.post("/"), cleared, None, change=True)
+    assert not (tmp_path / old).exists()
+
+
 def test_an_unknown_filter_value_is_ignored_not_an_error(cluster, manager, en_client_for):
     MemberFactory(cluster=cluster)
     response = en_client_for(manager).get(f"/clusters/{cluster.pk}/members/", {"member_type": "alien", "page": "x"})
