@@ -68,7 +68,7 @@ urlpatterns = [
     ),
     path(
         "certificates/<text:number>/",
-        public_cache(max_age=300, daily=True, vary_on_accept=True)(workflow.CertificateView.as_view()),
+        public_cache(max_age=0, s_maxage=300, daily=True, vary_on_accept=True)(workflow.CertificateView.as_view()),
         name="api-certificate",
     ),
 ]

@@ -154,6 +154,11 @@ def _form_html(request, form: RegistryFilterForm, choices: dict[str, list[str]],
     return rendered
 
 
+# A browser asks again each time it shows a verification (a 304 when nothing changed: a revoked label is never shown
+# valid from a visitor's own cache); a CDN may keep it five minutes.
+VERIFICATION_SHARED_MAX_AGE = 5 * 60
+
+
 @public_cache(max_age=60, prefetch=_registry_prefetch)
 @require_safe
 @public_page
@@ -195,7 +200,7 @@ def registry_cluster(request, pk: int):
     return render(request, "labelling/registry_cluster.html", {"cluster": cluster, "rows": rows})
 
 
-@public_cache(max_age=300, daily=True)
+@public_cache(max_age=0, s_maxage=VERIFICATION_SHARED_MAX_AGE, daily=True)
 @require_safe
 @public_page
 def verify(request):
@@ -212,7 +217,7 @@ def verify(request):
     return render(request, "labelling/verify.html", {"form": form})
 
 
-@public_cache(max_age=300, daily=True)
+@public_cache(max_age=0, s_maxage=VERIFICATION_SHARED_MAX_AGE, daily=True)
 @require_safe
 @public_lookup
 def certificate(request, number: str):
@@ -234,10 +239,13 @@ def certificate(request, number: str):
     return render(request, "labelling/certificate.html", context)
 
 
-BADGE_MAX_AGE = 60 * 60  # an hour: a revocation shows on the cluster's site within the hour
+# The badge is fetched on each page view of the cluster's site: a browser keeps it five minutes, a CDN an hour, so a
+# revocation shows there within the hour (at once without a CDN, once the visitor's five minutes are over).
+BADGE_MAX_AGE = 5 * 60
+BADGE_SHARED_MAX_AGE = 60 * 60
 
 
-@public_cache(max_age=BADGE_MAX_AGE, daily=True)
+@public_cache(max_age=BADGE_MAX_AGE, s_maxage=BADGE_SHARED_MAX_AGE, daily=True)
 @public_page
 @require_safe
 def certificate_badge(request, number: str):

@@ -289,7 +289,7 @@ def test_the_badge_of_a_valid_label_gives_the_level_and_the_last_day(label, clie
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("image/svg+xml")
-    assert "public" in response["Cache-Control"] and "max-age=3600" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"] and "s-maxage=3600" in response["Cache-Control"]
     assert "Accept-Language" in response["Vary"]
     assert response["Last-Modified"]
     svg = response.content.decode()
