@@ -15,7 +15,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.defaults import page_not_found
 
 RETRY_AFTER_SECONDS = 30
 
@@ -81,8 +80,16 @@ def bad_request(request, exception=None, *args, **kwargs) -> HttpResponse:
 
 
 def not_found(request, exception=None, *args, **kwargs) -> HttpResponse:
-    """A url that matches no route: JSON under /api/ (DRF answers the 404s of its own views), Django's page
-    elsewhere."""
+    """A url that matches no route, or a record the visitor may not see (the same answer, so that nothing tells
+    them apart): JSON under /api/ (DRF answers the 404s of its own views), the site's error page in the visitor's
+    language elsewhere."""
     if _is_api(request):
         return JsonResponse({"detail": _("Not found.")}, status=404)
-    return page_not_found(request, exception)
+    return _answer(
+        request,
+        status=404,
+        title=_("Page not found"),
+        message=_(
+            "This page does not exist, or you may not see it. Check the address, or start again from the home page."
+        ),
+    )

@@ -129,3 +129,17 @@ def test_a_lost_connection_during_an_api_call_answers_503(db, monkeypatch):
     monkeypatch.setattr(workflow.RegistryView, "get", gone)
     response = Client(raise_request_exception=False).get("/api/v1/registry/")
     assert response.status_code == 503 and response["Retry-After"] == "30"
+
+
+# --- in process: not found -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "title"), [("fr", "Page introuvable"), ("en", "Page not found")])
+@pytest.mark.parametrize("path", ["/no-such-page/", "/verify/GRP-2026-999999-ZZZZZZZZ/", "/media/logos/made-up.png"])
+def test_a_page_that_does_not_exist_answers_the_sites_404_page_in_the_visitors_language(db, path, language, title):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).get(path)
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f"<h1>{title}</h1>" in html and 'class="site-header"' in html and f'lang="{language}"' in html
+    assert Client().get("/api/v1/no-such-endpoint/").json() == {"detail": "Introuvable."}
