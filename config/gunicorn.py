@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from prometheus_client import multiprocess
+
 
 def _multiprocess_dir() -> Path | None:
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -38,6 +40,4 @@ def on_starting(server) -> None:
 def child_exit(server, worker) -> None:
     if _multiprocess_dir() is None:
         return
-    from prometheus_client import multiprocess
-
     multiprocess.mark_process_dead(worker.pid)
