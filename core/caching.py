@@ -65,9 +65,10 @@ class _Reader:
     BCAST``, RESP3), so Redis pushes an invalidation on it whenever one of them is written, deleted, expired, evicted
     or flushed, by any process on any machine. Before each read the pushes already there are taken (a poll of the
     socket, no round trip), so a value kept here is the one Redis holds: a revocation's new version token is seen
-    by the next request. The pushes are sent with the write itself, so by the time the writer has its answer they are
-    on their way; a machine elsewhere sees them after the network's one-way delay. A new connection (the first, or
-    after a broken one) starts with nothing kept and tracks again before its first command."""
+    by the next request. The pushes leave Redis in the same turn of its event loop as the writer's answer, so
+    another process sees a change microseconds after the writer (after the network's one-way delay on another
+    machine), and the writing thread forgets its own version tokens at once (``_forget``). A new connection (the
+    first, or after a broken one) starts with nothing kept and tracks again before its first command."""
 
     def __init__(self, backend, client):
         pool = client.get_client(write=False).connection_pool
@@ -199,7 +200,19 @@ def versions(*names: str) -> list[str]:
 
 
 def _renew(names: tuple[str, ...]) -> None:
-    cache.set_many({_version_key(name): uuid.uuid4().hex for name in names}, timeout=None)
+    keys = [_version_key(name) for name in names]
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    _forget(keys)
+
+
+def _forget(keys: list[str]) -> None:
+    """This thread's reader forgets these keys at once. Redis's push for a write reaches every reader in the same
+    turn of its event loop as the writer's answer, but not necessarily before it: the thread that wrote (a
+    revocation's request, bumping the registry's version) must not read its own old value in between."""
+    reader = getattr(_reader, "held", None)
+    if reader is not None:
+        for key in keys:
+            reader.near.pop(reader.client.make_key(key), None)
 
 
 def bump(*names: str) -> None:

@@ -344,6 +344,12 @@ def test_if_modified_since_without_its_validators_is_answered_from_the_kept_copy
     assert response["ETag"] == first["ETag"] and response["Last-Modified"] == first["Last-Modified"]
 
 
+def _pushed() -> None:
+    """Wait (at most a second) until Redis's invalidation for a write made on another connection has reached this
+    thread's reader: it leaves Redis in the same turn as the writer's answer, not necessarily before it."""
+    assert caching._reader.held.connection.can_read(timeout=1)
+
+
 def _round_trips(monkeypatch) -> list[tuple]:
     """The commands this process and thread's cache reader sends to Redis from now on (its connection made)."""
     caching._get_many(["version:test-warm"])
@@ -370,6 +376,7 @@ def test_the_cache_read_sees_another_process_change_at_once_and_survives_a_broke
     }
     cache.set("test-read", "b")  # as another process would (the client's own connection, not the reader's)
     cache.set("version:test-read", "v2")
+    _pushed()
     assert caching._get_many(["test-read", "version:test-read"]) == {"test-read": "b", "version:test-read": "v2"}
 
     reader = caching._reader.held
@@ -393,25 +400,32 @@ def test_the_version_tokens_and_validators_are_kept_in_the_process_and_redis_say
     assert caching._get_many(keys) == first
     assert sent == [("MGET", cache.client.make_key("test-far"))]  # only the key that is not kept
 
-    caching.bump("test-near")  # a revocation's new token, written by this process's cache client
-    cache.set("public-validators:test-near", (["v2"], 2.0))
+    caching.bump("test-near")  # a revocation's new token: forgotten at once by the thread that wrote it
+    assert caching._get_many(keys[:1])["version:test-near"] not in (None, "v1")
+    cache.set("public-validators:test-near", (["v2"], 2.0))  # as another process would
+    _pushed()
     changed = caching._get_many(keys[:2])
     assert changed["version:test-near"] not in (None, "v1")
     assert changed["public-validators:test-near"] == (["v2"], 2.0)
 
     cache.delete("version:test-near")  # evicted
+    _pushed()
     assert "version:test-near" not in caching._get_many(keys[:1])
     cache.set("version:test-near", "v3")
+    _pushed()
     assert caching._get_many(keys[:1]) == {"version:test-near": "v3"}
 
 
-def test_a_flush_of_the_cache_empties_what_each_process_kept():
+def test_a_flush_of_the_cache_empties_what_each_process_kept(settings):
     from django.core.cache import cache
 
+    # A Redis database of its own: FLUSHDB on the suite's would wipe the other workers' entries.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:6379/13"}}
     cache.set("version:test-flush", "v1")
     assert caching._get_many(["version:test-flush"]) == {"version:test-flush": "v1"}
 
     cache.clear()
+    _pushed()
 
     assert caching._get_many(["version:test-flush"]) == {}
 
