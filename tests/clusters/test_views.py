@@ -120,6 +120,17 @@ def test_the_profile_shows_the_values_computed_from_the_records(cluster, manager
 # --- profile ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("language", "labels"), [("fr", ["Site web", "Logo"]), ("en", ["Website", "Logo"])])
+def test_the_profile_form_labels_begin_with_a_capital_letter(cluster, manager, client_for, language, labels):
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    html = client.get(f"/clusters/{cluster.pk}/edit/").content.decode()
+
+    for label in labels:
+        assert re.search(rf'<label for="id_[a-z_]+">{label}\b', html), label
+
+
 def test_the_profile_form_saves_lists_typed_with_commas(cluster, manager, en_client_for):
     response = en_client_for(manager).post(
         f"/clusters/{cluster.pk}/edit/", profile_data(cluster, sectors="cosmétique, parfum, , Parfum", country="fr")
