@@ -11,7 +11,6 @@ from __future__ import annotations
 import mimetypes
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import get_conditional_response
@@ -19,7 +18,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from core.views import storage_unavailable
+from core.downloads import stored_file
 
 MEDIA_MAX_AGE = 3600  # a removed logo stays in caches at most this long (as a signed URL of an hour did)
 _MAX_KEY = 255
@@ -42,12 +41,7 @@ def public_media(request, path: str):
     key = _key(path)
     if key is None:
         raise Http404
-    try:
-        handle = storage.open(key, "rb")  # django-storages reads the object's head: 404 if it does not exist
-    except Exception as exc:
-        if storage_unavailable(exc) or not isinstance(exc, (OSError, ValueError, SuspiciousOperation)):
-            raise  # the bucket is down, refuses or does not answer: the translated 503 (core.views)
-        raise Http404 from None
+    handle = stored_file(storage, key)  # django-storages reads the object's head: 404 if it does not exist
     head = getattr(handle, "obj", None)
     etag = getattr(head, "e_tag", None)
     modified = getattr(head, "last_modified", None)

@@ -330,9 +330,8 @@ class ReportDownloadView(APIView):
         ):
             raise report_services.LabelNotValid(report.label)  # 409: a revoked or expired label's certificate
         filename = selectors.report_download_name(report)
-        return FileResponse(
-            stored_file(report.file), as_attachment=True, filename=filename, content_type="application/pdf"
-        )
+        handle = stored_file(report.file.storage, report.file.name)
+        return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
 
 
 @extend_schema_view(
