@@ -7,6 +7,7 @@ import core.converters  # noqa: F401 - registers <text:…>
 from core.public_cache import public_cache
 from labelling.api import selfassessment, workflow
 from labelling.api.benchmark import AssessmentBenchmarkView, StatisticsView
+from labelling.views.registry import VERIFICATION_SHARED_MAX_AGE
 
 urlpatterns = [
     path("assessments/", selfassessment.AssessmentListCreateView.as_view(), name="api-assessment-list"),
@@ -68,7 +69,9 @@ urlpatterns = [
     ),
     path(
         "certificates/<text:number>/",
-        public_cache(max_age=0, s_maxage=300, daily=True, vary_on_accept=True)(workflow.CertificateView.as_view()),
+        public_cache(max_age=0, s_maxage=VERIFICATION_SHARED_MAX_AGE, daily=True, vary_on_accept=True)(
+            workflow.CertificateView.as_view()
+        ),
         name="api-certificate",
     ),
 ]
